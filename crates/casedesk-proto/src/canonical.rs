@@ -1,0 +1,50 @@
+//! Canonical JSON: object keys sorted by their UTF-8 bytes, no insignificant whitespace,
+//! integers printed as integers. Hashes are computed over this form, so that the hash of an
+//! event never depends on how a serde_json `Map` happens to be ordered in a given build
+//! (the `preserve_order` feature can be switched on by any crate in the dependency graph).
+
+use serde_json::Value;
+
+/// Writes `value` in canonical form.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::with_capacity(256);
+    write_value(value, &mut out);
+    out
+}
+
+fn write_value(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(k, out);
+                out.push(':');
+                write_value(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(v, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => write_string(s, out),
+        // serde_json prints numbers, booleans and null deterministically.
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    // serde_json's string escaping is deterministic (it escapes only what JSON requires).
+    out.push_str(&Value::String(s.to_owned()).to_string());
+}

@@ -1,0 +1,112 @@
+//! Message codes and their Chinese and English texts. Every error and validation problem that
+//! reaches a person carries one of these codes; the UI and the CLI translate it here (the UI may
+//! also translate it itself, from the same table exported as JSON).
+
+use serde::{Deserialize, Serialize};
+
+/// A language for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// Chinese unless the locale string (LANG, LC_ALL, a --lang flag) says otherwise.
+    pub fn from_locale(locale: &str) -> Lang {
+        let l = locale.to_ascii_lowercase();
+        if l.starts_with("en") { Lang::En } else { Lang::Zh }
+    }
+}
+
+/// (code, Chinese, English). `{0}` in a text is replaced by the message's argument.
+pub const MESSAGES: &[(&str, &str, &str)] = &[
+    // Validation of input fields.
+    ("required", "必填项不能为空", "is required"),
+    ("too_long", "内容过长（最多 {0} 个字符）", "is too long (at most {0} characters)"),
+    ("unknown_code", "不是有效的代码：{0}", "is not a valid code: {0}"),
+    ("not_a_subject_category", "请选择商品或服务类别（CCA 分类）", "must be a CCA goods or service category"),
+    ("not_a_nature", "请选择投诉性质（CCA 分类）", "must be a CCA complaint nature"),
+    ("date.future", "日期不能晚于今天", "must not be in the future"),
+    ("date.before_occurrence", "受理时间不能早于消费争议发生时间", "must not be before the date of the dispute"),
+    ("date.before_received", "不能早于登记时间", "must not be before the case was received"),
+    ("amount.negative", "金额不能为负数", "must not be negative"),
+    ("amount.too_large", "金额过大", "is too large"),
+    ("amount.format", "金额格式不正确（最多两位小数）", "is not a valid amount (at most two decimals)"),
+    ("count.min", "至少需要 {0} 项", "needs at least {0}"),
+    ("count.max", "最多 {0} 项", "allows at most {0}"),
+    ("households.min", "集体投诉至少涉及 2 户", "a collective complaint involves at least 2 households"),
+    ("representatives.count", "代表人数应为 {0} 人", "must have {0} representatives"),
+    ("consent.entrust_required", "委托调解须经投诉人同意", "the complainant must consent to entrusted mediation"),
+    ("id.required", "市场监管委托案件须提供投诉人真实身份信息", "entrusted cases need the complainant's identity document"),
+    ("id.empty", "证件号码为空", "the ID number is empty"),
+    ("id.length", "证件号码位数不正确", "the ID number has the wrong length"),
+    ("id.chars", "证件号码含有无效字符", "the ID number contains invalid characters"),
+    ("id.birth_date", "身份证号码中的出生日期无效", "the birth date in the ID number is invalid"),
+    ("id.checksum", "身份证号码校验位错误", "the ID number's check digit is wrong"),
+    ("uscc.empty", "统一社会信用代码为空", "the credit code is empty"),
+    ("uscc.length", "统一社会信用代码应为 18 位", "the unified social credit code must have 18 characters"),
+    ("uscc.chars", "统一社会信用代码含有无效字符（不使用 I、O、S、V、Z）", "the credit code contains invalid characters (I, O, S, V, Z are not used)"),
+    ("uscc.checksum", "统一社会信用代码校验位错误", "the credit code's check character is wrong"),
+    ("regno.format", "注册号应为 15 位数字", "the legacy registration number must be 15 digits"),
+    ("phone.empty", "电话号码为空", "the phone number is empty"),
+    ("phone.mobile", "手机号码格式不正确", "is not a valid mobile number"),
+    ("phone.landline", "固定电话格式不正确（如 0977-8221234）", "is not a valid landline number (e.g. 0977-8221234)"),
+    ("phone.format", "电话号码格式不正确（手机 11 位，或区号-号码）", "is not a valid phone number (11-digit mobile, or area code and number)"),
+    ("reason.unknown", "该规则下没有此理由代码：{0}", "is not a reason code of this rule set: {0}"),
+    ("session.unknown", "没有这次调解安排", "no such mediation session"),
+    ("transfer.unknown", "没有这条转办记录", "no such transfer"),
+    ("transfer.to_self", "不能转给本单位", "cannot transfer to the handling unit itself"),
+    ("field.not_editable", "该字段不可修改", "this field cannot be edited"),
+    ("json.invalid", "数据格式错误：{0}", "malformed data: {0}"),
+    // Errors of operations.
+    ("case.illegal_transition", "案件当前状态为“{0}”，不能执行此操作", "the case is {0}; this action is not allowed"),
+    ("case.not_found", "找不到案件：{0}", "case not found: {0}"),
+    ("not_found", "找不到：{0}", "not found: {0}"),
+    ("station.not_initialized", "本数据库尚未初始化站点，请先运行 init", "this database has no station yet; run init first"),
+    ("station.already_initialized", "本数据库已初始化站点：{0}", "this database already belongs to station {0}"),
+    ("db.error", "数据库错误：{0}", "database error: {0}"),
+    ("db.newer_schema", "数据库版本 {0} 比本程序新，请升级 CaseDesk", "the database schema {0} is newer than this program; upgrade CaseDesk"),
+    ("io.error", "读写文件出错：{0}", "file error: {0}"),
+    ("integrity.error", "数据完整性错误：{0}", "integrity error: {0}"),
+    ("import.line", "第 {0} 行：", "line {0}: "),
+    ("validation.failed", "输入有 {0} 处问题", "the input has {0} problems"),
+    ("event.unknown_kind", "未知的事件类型：{0}", "unknown event type: {0}"),
+];
+
+/// The text of `code` in `lang`, with `{0}` replaced by `arg`. Unknown codes come back as
+/// themselves, so that nothing is ever hidden.
+pub fn text(code: &str, lang: Lang, arg: &str) -> String {
+    match MESSAGES.iter().find(|(c, _, _)| *c == code) {
+        Some((_, zh, en)) => {
+            let t = if lang == Lang::Zh { zh } else { en };
+            t.replace("{0}", arg)
+        }
+        None if arg.is_empty() => code.to_owned(),
+        None => format!("{code}: {arg}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_translated() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, zh, en) in MESSAGES {
+            assert!(seen.insert(*code), "duplicate message code {code}");
+            assert!(!zh.is_empty() && !en.is_empty(), "{code}");
+            assert_eq!(zh.contains("{0}"), en.contains("{0}"), "{code}: placeholders differ");
+        }
+    }
+
+    #[test]
+    fn text_substitutes() {
+        assert_eq!(text("too_long", Lang::En, "100"), "is too long (at most 100 characters)");
+        assert_eq!(text("no.such", Lang::Zh, ""), "no.such");
+    }
+}

@@ -26,3 +26,6 @@ pub mod validate;
 pub use error::{CoreError, Issue, Result};
 pub use messages::Lang;
 pub use store::{CaseRef, Station, StationInit, Store};
+
+#[cfg(test)]
+mod testutil;

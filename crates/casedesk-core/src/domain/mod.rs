@@ -3,3 +3,6 @@
 pub mod case;
 pub mod event;
 pub mod types;
+
+#[cfg(test)]
+mod tests;

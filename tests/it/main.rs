@@ -1,1 +1,4 @@
-//! Integration tests.
+//! The workspace's end-to-end tests (one binary, modules per area).
+
+mod cli;
+mod crash;

@@ -1,1 +1,324 @@
-fn main() {}
+//! `casedesk`: a headless CaseDesk station and an administrator's tool.
+//!
+//! Every command works on one station database (`--db PATH`). Output is a readable table by
+//! default and JSON with `--json`. Errors are printed in Chinese or English (by `--lang`,
+//! `CASEDESK_LANG` or the locale) with their message code, and the exit code is non-zero:
+//! 1 for a refused operation or bad input, 2 for bad command-line usage, 3 when `verify` finds a
+//! problem.
+
+mod bench;
+mod cases;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use casedesk_core::domain::types::UnitKind;
+use casedesk_core::{CoreError, Lang, StationInit, Store};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "casedesk", version, about = "CaseDesk 投诉调解工作台 — station database tool")]
+struct Cli {
+    /// Station database file (created by `init`).
+    #[arg(long, global = true, env = "CASEDESK_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Language of messages: zh or en (default: from CASEDESK_LANG or the locale; Chinese if unset).
+    #[arg(long, global = true, value_name = "zh|en")]
+    lang: Option<String>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create a station database: its unit and this device.
+    Init {
+        /// Unit code, e.g. HX0201.
+        #[arg(long)]
+        unit: String,
+        /// Unit name, e.g. 德令哈市消费者投诉联络站.
+        #[arg(long)]
+        unit_name: String,
+        /// association | branch | liaison_station | service_station
+        #[arg(long, default_value = "liaison_station")]
+        unit_kind: String,
+        /// Parent unit code.
+        #[arg(long)]
+        parent: Option<String>,
+        /// 6-digit administrative division code, e.g. 632802.
+        #[arg(long, default_value = "")]
+        admin_code: String,
+        /// This device's short code in case numbers (letters and digits, no dash).
+        #[arg(long, default_value = "A1")]
+        device_code: String,
+        #[arg(long, default_value = "")]
+        device_name: String,
+    },
+    /// Register, list, show and act on cases.
+    Case {
+        #[command(subcommand)]
+        cmd: cases::CaseCmd,
+    },
+    /// Full-text search (any length; Chinese works without word breaks).
+    Search {
+        text: String,
+        #[command(flatten)]
+        filters: cases::Filters,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every event as JSON lines.
+    Export { file: PathBuf },
+    /// Read events from JSON lines; importing the same file twice changes nothing.
+    Import { file: PathBuf },
+    /// Check hash chains and compare every projection with a rebuild from the log.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild every projection from the event log.
+    Rebuild,
+    /// Fill the station with realistic demonstration cases.
+    Demo {
+        #[arg(long, default_value_t = 1000)]
+        cases: u64,
+        #[arg(long, default_value_t = 20261128)]
+        seed: u64,
+    },
+    /// Run the benchmarks and print figures beside their baselines.
+    Bench(bench::BenchArgs),
+    /// Show or edit the working-day calendar (days off, 调休 make-up days, local days off).
+    Calendar {
+        #[command(subcommand)]
+        cmd: cases::CalendarCmd,
+    },
+    /// Write cases one transaction at a time and print each case number once committed
+    /// (used by the crash test).
+    #[command(hide = true)]
+    Stress {
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+    },
+}
+
+fn lang_from(flag: Option<&str>) -> Lang {
+    let pick =
+        flag.map(str::to_owned).or_else(|| std::env::var("CASEDESK_LANG").ok()).or_else(|| {
+            ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        });
+    match pick.as_deref() {
+        None => Lang::Zh,
+        Some(v) if v == "C" || v == "POSIX" || v.starts_with("C.") => Lang::En,
+        Some(v) => Lang::from_locale(v),
+    }
+}
+
+/// Errors of the command itself (not of the core library).
+pub enum Failure {
+    Core(CoreError),
+    /// A message code and its argument.
+    Usage(&'static str, String),
+    VerifyFailed,
+}
+
+impl From<CoreError> for Failure {
+    fn from(e: CoreError) -> Failure {
+        Failure::Core(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure::Core(CoreError::Io(e))
+    }
+}
+
+pub type CmdResult = Result<(), Failure>;
+
+pub struct Ctx {
+    pub lang: Lang,
+    db: Option<PathBuf>,
+}
+
+impl Ctx {
+    pub fn open(&self) -> Result<Store, Failure> {
+        let path = self.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
+        if !path.exists() {
+            return Err(Failure::Usage("cli.db_missing", path.display().to_string()));
+        }
+        Ok(Store::open(path)?)
+    }
+    pub fn open_station(&self) -> Result<Store, Failure> {
+        let store = self.open()?;
+        store.require_station()?;
+        Ok(store)
+    }
+    pub fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
+        if self.lang == Lang::Zh { zh } else { en }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Ctx { lang: lang_from(cli.lang.as_deref()), db: cli.db };
+    match run(&ctx, cli.cmd) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::VerifyFailed) => ExitCode::from(3),
+        Err(Failure::Usage(code, arg)) => {
+            eprintln!("{} [{code}]", output::cli_text(code, ctx.lang, &arg));
+            ExitCode::from(2)
+        }
+        Err(Failure::Core(e)) => {
+            let label = ctx.t("错误", "error");
+            eprintln!("{label} [{}]: {}", e.code(), e.message(ctx.lang));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
+    match cmd {
+        Cmd::Init { unit, unit_name, unit_kind, parent, admin_code, device_code, device_name } => {
+            let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
+            let unit_kind = UnitKind::from_code(&unit_kind).ok_or_else(|| {
+                Failure::Core(CoreError::Invalid(vec![casedesk_core::Issue::with_arg(
+                    "unit_kind",
+                    "unknown_code",
+                    &unit_kind,
+                )]))
+            })?;
+            let mut store = Store::open(path)?;
+            let device_name =
+                if device_name.is_empty() { device_code.clone() } else { device_name };
+            let st = store.init_station(StationInit {
+                unit,
+                unit_name,
+                unit_kind,
+                parent,
+                admin_code,
+                device_code,
+                device_name,
+            })?;
+            println!(
+                "{} {} ({}) — {} {} {}",
+                ctx.t("已创建站点", "Station created:"),
+                st.unit_name,
+                st.unit,
+                ctx.t("设备", "device"),
+                st.device_code,
+                st.device
+            );
+            Ok(())
+        }
+        Cmd::Case { cmd } => cases::run(ctx, cmd),
+        Cmd::Search { text, filters, json } => cases::list(ctx, Some(text), filters, json),
+        Cmd::Export { file } => {
+            let store = ctx.open()?;
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
+            let s = store.export_jsonl(&mut out)?;
+            println!(
+                "{} {} → {}",
+                ctx.t("已导出事件", "Exported events:"),
+                s.events,
+                file.display()
+            );
+            Ok(())
+        }
+        Cmd::Import { file } => {
+            let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
+            let mut store = Store::open(path)?;
+            let mut input = std::io::BufReader::new(std::fs::File::open(&file)?);
+            let s = store.import_jsonl(&mut input)?;
+            println!(
+                "{}: {} {}, {} {}, {} {}, {} {}",
+                ctx.t("导入完成", "Imported"),
+                s.inserted,
+                ctx.t("条新事件", "new events"),
+                s.duplicates,
+                ctx.t("条已存在", "already present"),
+                s.quarantined,
+                ctx.t("条隔离待查", "quarantined"),
+                s.rejected.len(),
+                ctx.t("条被拒绝", "rejected"),
+            );
+            for (id, why) in &s.rejected {
+                println!("  {id}: {why}");
+            }
+            Ok(())
+        }
+        Cmd::Verify { json } => {
+            let store = ctx.open()?;
+            let r = store.verify()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r).map_err(CoreError::from)?);
+            } else {
+                println!(
+                    "{}: {}  {}: {}  {}: {}  {}: {}",
+                    ctx.t("事件", "events"),
+                    r.events,
+                    ctx.t("设备", "devices"),
+                    r.devices,
+                    ctx.t("案件", "cases"),
+                    r.cases,
+                    ctx.t("隔离", "quarantined"),
+                    r.quarantined
+                );
+                for e in &r.chain_errors {
+                    println!("{} {e}", ctx.t("哈希链错误:", "chain error:"));
+                }
+                for e in &r.projection_errors {
+                    println!("{} {e}", ctx.t("投影不一致:", "projection mismatch:"));
+                }
+                println!(
+                    "{}",
+                    if r.is_ok() {
+                        ctx.t("校验通过", "OK")
+                    } else {
+                        ctx.t("校验失败", "FAILED")
+                    }
+                );
+            }
+            if r.is_ok() { Ok(()) } else { Err(Failure::VerifyFailed) }
+        }
+        Cmd::Rebuild => {
+            let mut store = ctx.open()?;
+            store.rebuild()?;
+            println!(
+                "{}",
+                ctx.t("已从事件日志重建全部投影", "All projections rebuilt from the event log")
+            );
+            Ok(())
+        }
+        Cmd::Demo { cases, seed } => {
+            let mut store = ctx.open_station()?;
+            let opts =
+                casedesk_core::demo::DemoOptions { cases, seed, end: store.now(), batch: 2000 };
+            let started = std::time::Instant::now();
+            let s = casedesk_core::demo::generate(&mut store, &opts, &mut |done| {
+                if done % 50_000 == 0 || done == cases {
+                    eprintln!("  {done}/{cases}");
+                }
+            })?;
+            println!(
+                "{}: {} {}, {} {}, {} {}, {} {} ({:.1} s)",
+                ctx.t("演示数据", "Demo data"),
+                s.cases,
+                ctx.t("件案件", "cases"),
+                s.events,
+                ctx.t("条事件", "events"),
+                s.consultations,
+                ctx.t("次咨询", "consultations"),
+                s.roving_sessions,
+                ctx.t("次流动受理", "roving sessions"),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Cmd::Bench(args) => bench::run(ctx, args),
+        Cmd::Calendar { cmd } => cases::calendar(ctx, cmd),
+        Cmd::Stress { cases } => cases::stress(ctx, cases),
+    }
+}

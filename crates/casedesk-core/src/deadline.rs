@@ -145,7 +145,11 @@ pub fn deadlines(s: &CaseState, cal: &WorkCalendar, own: &OwnRules) -> Vec<CaseD
             if s.performance_confirmed_at.is_none()
                 && let Some(due) = s.agreement.as_ref().and_then(|a| a.performance_due)
             {
-                out.push(CaseDeadline { kind: DeadlineKind::Performance, date: due, provisional: false });
+                out.push(CaseDeadline {
+                    kind: DeadlineKind::Performance,
+                    date: due,
+                    provisional: false,
+                });
             }
         }
         _ => {}
@@ -154,7 +158,11 @@ pub fn deadlines(s: &CaseState, cal: &WorkCalendar, own: &OwnRules) -> Vec<CaseD
         if t.feedback.is_none()
             && let Some(due) = t.transfer.due
         {
-            out.push(CaseDeadline { kind: DeadlineKind::TransferFeedback, date: due, provisional: false });
+            out.push(CaseDeadline {
+                kind: DeadlineKind::TransferFeedback,
+                date: due,
+                provisional: false,
+            });
         }
     }
     out.sort_by_key(|d| d.date);

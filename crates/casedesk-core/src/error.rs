@@ -89,9 +89,13 @@ impl CoreError {
     pub fn message(&self, lang: Lang) -> String {
         let arg = match self {
             CoreError::Invalid(issues) => issues.len().to_string(),
-            CoreError::IllegalTransition { status, .. } => crate::domain::types::Status::from_code(status)
-                .map_or((*status).to_owned(), |s| s.label(lang).to_owned()),
-            CoreError::NotFound(s) | CoreError::AlreadyInitialized(s) | CoreError::Integrity(s) => s.clone(),
+            CoreError::IllegalTransition { status, .. } => {
+                crate::domain::types::Status::from_code(status)
+                    .map_or((*status).to_owned(), |s| s.label(lang).to_owned())
+            }
+            CoreError::NotFound(s) | CoreError::AlreadyInitialized(s) | CoreError::Integrity(s) => {
+                s.clone()
+            }
             CoreError::UnknownEventKind(s) => s.clone(),
             CoreError::NewerSchema(v) => v.to_string(),
             CoreError::Db(e) => e.to_string(),

@@ -169,23 +169,67 @@ const fn r(code: &'static str, zh: &'static str, en: &'static str) -> Reason {
 
 /// Order 20 Art.15.
 pub const NOT_ACCEPT_ORDER20: &[Reason] = &[
-    r("O20-1", "不属于市场监督管理部门职责，或者本行政机关不具有处理权限", "Not within the duties or authority of the department"),
-    r("O20-2", "法院、仲裁机构、行政机关、消费者协会或者其他调解组织已经受理或者处理过同一争议", "Already accepted or handled by a court, arbitration, an authority or another mediator"),
-    r("O20-3", "不是为生活消费需要，或者不能证明与被投诉人之间存在消费者权益争议", "Not consumption for daily life, or no provable dispute with the respondent"),
+    r(
+        "O20-1",
+        "不属于市场监督管理部门职责，或者本行政机关不具有处理权限",
+        "Not within the duties or authority of the department",
+    ),
+    r(
+        "O20-2",
+        "法院、仲裁机构、行政机关、消费者协会或者其他调解组织已经受理或者处理过同一争议",
+        "Already accepted or handled by a court, arbitration, an authority or another mediator",
+    ),
+    r(
+        "O20-3",
+        "不是为生活消费需要，或者不能证明与被投诉人之间存在消费者权益争议",
+        "Not consumption for daily life, or no provable dispute with the respondent",
+    ),
     r("O20-4", "超过三年", "More than three years have passed"),
-    r("O20-5", "未提供第九条第一款和第十条规定的材料", "Required materials (Art.9(1), Art.10) not provided"),
-    r("O20-6", "法律、法规、规章规定不予受理的其他情形", "Other grounds under laws and regulations"),
+    r(
+        "O20-5",
+        "未提供第九条第一款和第十条规定的材料",
+        "Required materials (Art.9(1), Art.10) not provided",
+    ),
+    r(
+        "O20-6",
+        "法律、法规、规章规定不予受理的其他情形",
+        "Other grounds under laws and regulations",
+    ),
 ];
 
 /// Order 121 Art.16.
 pub const NOT_ACCEPT_ORDER121: &[Reason] = &[
-    r("O121-1", "不属于市场监督管理部门职责，或者本行政机关不具有处理权限", "Not within the duties or authority of the department"),
-    r("O121-2", "已经受理或者处理过同一消费者权益争议", "The same dispute was already accepted or handled"),
-    r("O121-3", "不是为生活消费需要，或者不能证明与被投诉人之间存在消费者权益争议", "Not consumption for daily life, or no provable dispute with the respondent"),
+    r(
+        "O121-1",
+        "不属于市场监督管理部门职责，或者本行政机关不具有处理权限",
+        "Not within the duties or authority of the department",
+    ),
+    r(
+        "O121-2",
+        "已经受理或者处理过同一消费者权益争议",
+        "The same dispute was already accepted or handled",
+    ),
+    r(
+        "O121-3",
+        "不是为生活消费需要，或者不能证明与被投诉人之间存在消费者权益争议",
+        "Not consumption for daily life, or no provable dispute with the respondent",
+    ),
     r("O121-4", "超过三年", "More than three years have passed"),
-    r("O121-5", "未提供第十条第一款、第十一条规定的材料或者提供虚假材料", "Required materials not provided, or false materials"),
-    r("O121-6", "冒用他人名义或者拒不配合核验真实身份信息", "Used another person's name or refused identity verification"),
-    r("O121-7", "法律、法规、规章规定不予受理的其他情形", "Other grounds under laws and regulations"),
+    r(
+        "O121-5",
+        "未提供第十条第一款、第十一条规定的材料或者提供虚假材料",
+        "Required materials not provided, or false materials",
+    ),
+    r(
+        "O121-6",
+        "冒用他人名义或者拒不配合核验真实身份信息",
+        "Used another person's name or refused identity verification",
+    ),
+    r(
+        "O121-7",
+        "法律、法规、规章规定不予受理的其他情形",
+        "Other grounds under laws and regulations",
+    ),
 ];
 
 /// 消协 practice (a separate code table for the association's own cases).
@@ -193,10 +237,22 @@ pub const NOT_ACCEPT_OWN: &[Reason] = &[
     r("OWN-01", "经营者之间的争议", "A dispute between businesses"),
     r("OWN-02", "没有明确的被投诉方", "No identifiable respondent"),
     r("OWN-03", "经营者事前已如实说明商品或服务瑕疵", "The defect was disclosed before purchase"),
-    r("OWN-04", "已达成和解并已履行，且无新的事实和理由", "Already settled and performed, with no new grounds"),
+    r(
+        "OWN-04",
+        "已达成和解并已履行，且无新的事实和理由",
+        "Already settled and performed, with no new grounds",
+    ),
     r("OWN-05", "投资、再生产等引发的争议", "A dispute arising from investment or production"),
-    r("OWN-06", "无必要证据（超出三包期或保质期、无购物凭证、无法证实受损）", "No necessary evidence"),
-    r("OWN-07", "行政部门、仲裁机构或法院已受理或处理", "Already handled by an authority, arbitration or a court"),
+    r(
+        "OWN-06",
+        "无必要证据（超出三包期或保质期、无购物凭证、无法证实受损）",
+        "No necessary evidence",
+    ),
+    r(
+        "OWN-07",
+        "行政部门、仲裁机构或法院已受理或处理",
+        "Already handled by an authority, arbitration or a court",
+    ),
     r("OWN-08", "法律规定由指定部门处理", "The law assigns it to another body"),
     r("OWN-09", "未按说明使用或自行拆动致损", "Damage from misuse or self-repair"),
     r("OWN-10", "其他", "Other"),
@@ -205,24 +261,68 @@ pub const NOT_ACCEPT_OWN: &[Reason] = &[
 /// Order 20 Art.21.
 pub const TERMINATE_ORDER20: &[Reason] = &[
     r("O20T-1", "投诉人撤回投诉或者双方自行和解", "Complaint withdrawn or settled by the parties"),
-    r("O20T-2", "投诉人与被投诉人对委托承担检定、检验、检测、鉴定工作的技术机构或者费用承担无法协商一致", "No agreement on the testing body or its costs"),
-    r("O20T-3", "投诉人或者被投诉人无正当理由不参加调解，或者被投诉人明确拒绝调解", "A party did not attend without reason, or the respondent refused mediation"),
-    r("O20T-4", "经组织调解，投诉人或者被投诉人明确表示无法达成调解协议", "A party stated that no agreement can be reached"),
-    r("O20T-5", "自投诉受理之日起四十五个工作日内投诉人和被投诉人未能达成调解协议", "No agreement within 45 working days of acceptance"),
+    r(
+        "O20T-2",
+        "投诉人与被投诉人对委托承担检定、检验、检测、鉴定工作的技术机构或者费用承担无法协商一致",
+        "No agreement on the testing body or its costs",
+    ),
+    r(
+        "O20T-3",
+        "投诉人或者被投诉人无正当理由不参加调解，或者被投诉人明确拒绝调解",
+        "A party did not attend without reason, or the respondent refused mediation",
+    ),
+    r(
+        "O20T-4",
+        "经组织调解，投诉人或者被投诉人明确表示无法达成调解协议",
+        "A party stated that no agreement can be reached",
+    ),
+    r(
+        "O20T-5",
+        "自投诉受理之日起四十五个工作日内投诉人和被投诉人未能达成调解协议",
+        "No agreement within 45 working days of acceptance",
+    ),
     r("O20T-6", "受理后发现存在本办法第十五条规定情形", "Grounds of Art.15 found after acceptance"),
-    r("O20T-7", "法律、法规、规章规定的应当终止调解的其他情形", "Other grounds under laws and regulations"),
+    r(
+        "O20T-7",
+        "法律、法规、规章规定的应当终止调解的其他情形",
+        "Other grounds under laws and regulations",
+    ),
 ];
 
 /// Order 121 Art.23(1).
 pub const TERMINATE_ORDER121: &[Reason] = &[
     r("O121T-1", "投诉人撤回投诉或者双方自行和解", "Complaint withdrawn or settled by the parties"),
-    r("O121T-2", "投诉人或者被投诉人无正当理由不参加调解，或者被投诉人明确拒绝调解", "A party did not attend without reason, or the respondent refused mediation"),
-    r("O121T-3", "经组织调解，投诉人或者被投诉人明确表示无法达成调解协议", "A party stated that no agreement can be reached"),
-    r("O121T-4", "投诉人与被投诉人对鉴定、检测费用承担无法协商一致", "No agreement on who pays for testing"),
-    r("O121T-5", "自投诉受理之日起六十日内投诉人和被投诉人未能达成调解协议", "No agreement within 60 days of acceptance"),
-    r("O121T-6", "受理后发现存在第十六条、第四十二条规定情形", "Grounds of Art.16 or Art.42 found after acceptance"),
+    r(
+        "O121T-2",
+        "投诉人或者被投诉人无正当理由不参加调解，或者被投诉人明确拒绝调解",
+        "A party did not attend without reason, or the respondent refused mediation",
+    ),
+    r(
+        "O121T-3",
+        "经组织调解，投诉人或者被投诉人明确表示无法达成调解协议",
+        "A party stated that no agreement can be reached",
+    ),
+    r(
+        "O121T-4",
+        "投诉人与被投诉人对鉴定、检测费用承担无法协商一致",
+        "No agreement on who pays for testing",
+    ),
+    r(
+        "O121T-5",
+        "自投诉受理之日起六十日内投诉人和被投诉人未能达成调解协议",
+        "No agreement within 60 days of acceptance",
+    ),
+    r(
+        "O121T-6",
+        "受理后发现存在第十六条、第四十二条规定情形",
+        "Grounds of Art.16 or Art.42 found after acceptance",
+    ),
     r("O121T-7", "投诉人、被投诉人死亡或者主体资格灭失", "A party died or ceased to exist"),
-    r("O121T-8", "法律、法规、规章规定的应当终止调解的其他情形", "Other grounds under laws and regulations"),
+    r(
+        "O121T-8",
+        "法律、法规、规章规定的应当终止调解的其他情形",
+        "Other grounds under laws and regulations",
+    ),
 ];
 
 #[cfg(test)]

@@ -41,7 +41,12 @@ pub fn complainant(name: &str) -> Complainant {
         village: String::new(),
         language: Language::Zh,
         representative: false,
-        consents: Consents { personal_info: true, publish: false, entrust_mediation: true, share_with_parties: true },
+        consents: Consents {
+            personal_info: true,
+            publish: false,
+            entrust_mediation: true,
+            share_with_parties: true,
+        },
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod canonical;
 mod event;
+pub mod sync;
 
 pub use canonical::canonical_json;
 pub use event::{Event, EventHash, Hlc, ZERO_HASH};

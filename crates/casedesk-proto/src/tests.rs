@@ -73,3 +73,55 @@ proptest::proptest! {
         proptest::prop_assert!(h.tick(now) > h);
     }
 }
+
+#[test]
+fn enroll_code_round_trips_and_tolerates_line_breaks() {
+    use crate::sync::EnrollCode;
+    let code = EnrollCode {
+        hub: "https://10.20.1.5:8443".into(),
+        unit: "HX0201".into(),
+        secret: "s3cr3t".into(),
+        fingerprint: Some("ab".repeat(32)),
+    };
+    let text = code.encode();
+    assert!(text.starts_with("CDE1-"));
+    let broken = format!("{}\n {}", &text[..20], &text[20..]);
+    assert_eq!(EnrollCode::decode(&broken), Some(code));
+    assert_eq!(EnrollCode::decode("CDE1-zz"), None);
+}
+
+#[test]
+fn golden_sync_messages() {
+    use crate::sync::*;
+    let e = sample();
+    let receipt = PushReceipt {
+        batch_id: batch_id(e.device, std::slice::from_ref(&e)),
+        device: e.device,
+        acked_seq: 1,
+        head_hash: e.hash,
+        stored: 1,
+        duplicates: 0,
+        quarantined: vec![],
+    };
+    assert_eq!(
+        serde_json::to_string(&receipt).unwrap(),
+        format!(
+            r#"{{"batch_id":"{}","device":"019ac8a0-0000-7000-8000-0000000000d1","acked_seq":1,"head_hash":"{}","stored":1,"duplicates":0,"quarantined":[]}}"#,
+            receipt.batch_id,
+            e.hash.to_hex()
+        )
+    );
+    let status = DeviceStatus {
+        device: e.device,
+        unit: "HX0201".into(),
+        acked_seq: 0,
+        head_hash: ZERO_HASH,
+        hub_time_ms: 5,
+    };
+    assert_eq!(
+        serde_json::to_string(&status).unwrap(),
+        r#"{"device":"019ac8a0-0000-7000-8000-0000000000d1","unit":"HX0201","acked_seq":0,"head_hash":"0000000000000000000000000000000000000000000000000000000000000000","hub_time_ms":5}"#
+    );
+    let err = ErrorBody { code: "gap".into(), message: "m".into() };
+    assert_eq!(serde_json::to_string(&err).unwrap(), r#"{"code":"gap","message":"m"}"#);
+}

@@ -199,7 +199,9 @@ impl CaseState {
                 let id = s.session;
                 match self.sessions.iter_mut().find(|v| v.id == id) {
                     Some(v) => v.scheduled = Some(s),
-                    None => self.sessions.push(SessionView { id, scheduled: Some(s), recorded: None }),
+                    None => {
+                        self.sessions.push(SessionView { id, scheduled: Some(s), recorded: None })
+                    }
                 }
             }
             CaseEvent::SessionRecorded(s) => {
@@ -207,7 +209,9 @@ impl CaseState {
                 let id = s.session;
                 match self.sessions.iter_mut().find(|v| v.id == id) {
                     Some(v) => v.recorded = Some(s),
-                    None => self.sessions.push(SessionView { id, scheduled: None, recorded: Some(s) }),
+                    None => {
+                        self.sessions.push(SessionView { id, scheduled: None, recorded: Some(s) })
+                    }
                 }
             }
             CaseEvent::AgreementRecorded(a) => {
@@ -241,7 +245,8 @@ impl CaseState {
                 });
             }
             CaseEvent::TransferFeedback { transfer, at, text } => {
-                if let Some(t) = self.transfers.iter_mut().find(|t| t.transfer.transfer == transfer) {
+                if let Some(t) = self.transfers.iter_mut().find(|t| t.transfer.transfer == transfer)
+                {
                     t.feedback = Some((at, text));
                 }
             }
@@ -400,7 +405,9 @@ pub fn transition(s: &CaseState, ce: &CaseEvent) -> Result<()> {
             matches!(st, Accepted | Mediating)
         }
         CaseEvent::AgreementRecorded(_) => matches!(st, Accepted | Mediating),
-        CaseEvent::PerformanceConfirmed { .. } => st == Agreed && s.performance_confirmed_at.is_none(),
+        CaseEvent::PerformanceConfirmed { .. } => {
+            st == Agreed && s.performance_confirmed_at.is_none()
+        }
         CaseEvent::MediationTerminated { .. } => matches!(st, Accepted | Mediating),
         CaseEvent::Transferred(t) => match t.kind {
             TransferKind::CoHandle => matches!(st, Registered | Accepted | Mediating),
@@ -428,7 +435,8 @@ pub fn transition(s: &CaseState, ce: &CaseEvent) -> Result<()> {
 pub fn check(s: &CaseState, ce: &CaseEvent) -> Result<()> {
     transition(s, ce)?;
     let mut issues = Vec::new();
-    let reason_ok = |code: &str, list: &[crate::reference::Reason]| list.iter().any(|r| r.code == code);
+    let reason_ok =
+        |code: &str, list: &[crate::reference::Reason]| list.iter().any(|r| r.code == code);
     match ce {
         CaseEvent::NotAccepted { reason, .. } => {
             if !reason_ok(reason, s.rule_set.not_accept_reasons()) {

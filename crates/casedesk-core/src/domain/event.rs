@@ -269,11 +269,7 @@ pub enum CaseEvent {
     #[serde(rename = "case.transferred")]
     Transferred(Transferred),
     #[serde(rename = "case.transfer_feedback")]
-    TransferFeedback {
-        transfer: Uuid,
-        at: DateTime<Utc>,
-        text: String,
-    },
+    TransferFeedback { transfer: Uuid, at: DateTime<Utc>, text: String },
     #[serde(rename = "case.closed")]
     Closed(Closed),
     #[serde(rename = "case.followed_up")]

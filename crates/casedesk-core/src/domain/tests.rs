@@ -35,7 +35,11 @@ fn actions() -> Vec<CaseEvent> {
     let s1 = Uuid::from_u128(0x51);
     vec![
         CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() },
-        CaseEvent::NotAccepted { at: at(2026, 3, 2, 2), reason: "OWN-02".into(), note: String::new() },
+        CaseEvent::NotAccepted {
+            at: at(2026, 3, 2, 2),
+            reason: "OWN-02".into(),
+            note: String::new(),
+        },
         CaseEvent::SessionScheduled(SessionScheduled {
             session: s1,
             at: at(2026, 3, 3, 2),
@@ -60,22 +64,30 @@ fn actions() -> Vec<CaseEvent> {
         CaseEvent::AgreementRecorded(AgreementRecorded {
             signed_at: at(2026, 3, 3, 3),
             terms: "退款".into(),
-            amount_fen: 100_00,
+            amount_fen: 10_000,
             performance_due: NaiveDate::from_ymd_opt(2026, 3, 10),
         }),
         CaseEvent::Closed(Closed {
             at: at(2026, 3, 4, 2),
             outcome: Outcome::Mediated,
-            recovered_fen: 100_00,
+            recovered_fen: 10_000,
             doubled_fen: 0,
             note: String::new(),
         }),
         CaseEvent::NoteAdded { text: "电话联系商家".into() },
         CaseEvent::Edited {
-            edits: vec![FieldEdit { field: "respondents[0].phone".into(), value: json!("13900000000"), base: None }],
+            edits: vec![FieldEdit {
+                field: "respondents[0].phone".into(),
+                value: json!("13900000000"),
+                base: None,
+            }],
         },
         CaseEvent::Edited {
-            edits: vec![FieldEdit { field: "respondents[0].phone".into(), value: json!("13911111111"), base: None }],
+            edits: vec![FieldEdit {
+                field: "respondents[0].phone".into(),
+                value: json!("13911111111"),
+                base: None,
+            }],
         },
         CaseEvent::Transferred(Transferred {
             transfer: Uuid::from_u128(0x71),
@@ -86,7 +98,11 @@ fn actions() -> Vec<CaseEvent> {
             due: NaiveDate::from_ymd_opt(2026, 3, 20),
             note: String::new(),
         }),
-        CaseEvent::MediationTerminated { at: at(2026, 3, 5, 2), reason: "O121T-3".into(), note: String::new() },
+        CaseEvent::MediationTerminated {
+            at: at(2026, 3, 5, 2),
+            reason: "O121T-3".into(),
+            note: String::new(),
+        },
         CaseEvent::Voided { reason: "重复登记".into() },
     ]
 }
@@ -162,7 +178,7 @@ fn offline_close_and_session_flag_an_anomaly() {
         envelope(stream, 0, 1, 1000, &reg),
         envelope(stream, 0, 2, 1001, &DomainEvent::Case(all[0].clone())),
         envelope(stream, 0, 3, 1002, &DomainEvent::Case(all[10].clone())), // terminated
-        envelope(stream, 1, 1, 1003, &DomainEvent::Case(all[4].clone())), // agreement after it
+        envelope(stream, 1, 1, 1003, &DomainEvent::Case(all[4].clone())),  // agreement after it
     ];
     let s = fold(&evs).unwrap().unwrap();
     assert_eq!(s.status, Status::Terminated);
@@ -179,15 +195,62 @@ fn golden_event_json() {
     reg.unit = "HX0201".into();
     let mut all: Vec<DomainEvent> = vec![DomainEvent::Case(CaseEvent::Registered(Box::new(reg)))];
     all.extend(actions().into_iter().map(DomainEvent::Case));
-    all.push(DomainEvent::Case(CaseEvent::PerformanceConfirmed { at: at(2026, 3, 9, 2), note: "已换机".into() }));
-    all.push(DomainEvent::Case(CaseEvent::TransferFeedback { transfer: Uuid::from_u128(0x71), at: at(2026, 3, 9, 2), text: "已处理".into() }));
-    all.push(DomainEvent::Case(CaseEvent::FollowedUp { at: at(2026, 3, 9, 2), method: ContactMethod::Phone, satisfaction: Satisfaction::Basic, note: String::new() }));
-    all.push(DomainEvent::Org(OrgEvent::UnitRegistered { code: "HX0201".into(), name: "德令哈市消费者投诉联络站".into(), unit_kind: UnitKind::LiaisonStation, parent: Some("HX02".into()), admin_code: "632802".into(), demonstration: true }));
-    all.push(DomainEvent::Org(OrgEvent::StaffRegistered { unit: "HX0201".into(), name: "巴特尔".into(), roles: vec![StaffRole::Mediator], phone: "13897700001".into(), languages: vec![Language::Zh, Language::Mn], active: true }));
-    all.push(DomainEvent::Org(OrgEvent::DeviceRegistered { unit: "HX0201".into(), code: "A1".into(), name: "前台电脑".into() }));
-    all.push(DomainEvent::Org(OrgEvent::RovingStarted { unit: "HX0201".into(), date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(), place: "宗务隆乡夏季牧场".into(), team: vec!["巴特尔".into()], note: String::new() }));
-    all.push(DomainEvent::Org(OrgEvent::RovingEnded { at: at(2026, 7, 1, 10), note: "共受理 3 件".into() }));
-    all.push(DomainEvent::Org(OrgEvent::ConsultationRecorded { unit: "HX0201".into(), at: at(2026, 7, 1, 3), channel: Channel::Roving, topic: "饲料质量咨询".into(), people: 3, roving_session: Some(Uuid::from_u128(0x99)), category: Some("CCA-G10".into()) }));
+    all.push(DomainEvent::Case(CaseEvent::PerformanceConfirmed {
+        at: at(2026, 3, 9, 2),
+        note: "已换机".into(),
+    }));
+    all.push(DomainEvent::Case(CaseEvent::TransferFeedback {
+        transfer: Uuid::from_u128(0x71),
+        at: at(2026, 3, 9, 2),
+        text: "已处理".into(),
+    }));
+    all.push(DomainEvent::Case(CaseEvent::FollowedUp {
+        at: at(2026, 3, 9, 2),
+        method: ContactMethod::Phone,
+        satisfaction: Satisfaction::Basic,
+        note: String::new(),
+    }));
+    all.push(DomainEvent::Org(OrgEvent::UnitRegistered {
+        code: "HX0201".into(),
+        name: "德令哈市消费者投诉联络站".into(),
+        unit_kind: UnitKind::LiaisonStation,
+        parent: Some("HX02".into()),
+        admin_code: "632802".into(),
+        demonstration: true,
+    }));
+    all.push(DomainEvent::Org(OrgEvent::StaffRegistered {
+        unit: "HX0201".into(),
+        name: "巴特尔".into(),
+        roles: vec![StaffRole::Mediator],
+        phone: "13897700001".into(),
+        languages: vec![Language::Zh, Language::Mn],
+        active: true,
+    }));
+    all.push(DomainEvent::Org(OrgEvent::DeviceRegistered {
+        unit: "HX0201".into(),
+        code: "A1".into(),
+        name: "前台电脑".into(),
+    }));
+    all.push(DomainEvent::Org(OrgEvent::RovingStarted {
+        unit: "HX0201".into(),
+        date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        place: "宗务隆乡夏季牧场".into(),
+        team: vec!["巴特尔".into()],
+        note: String::new(),
+    }));
+    all.push(DomainEvent::Org(OrgEvent::RovingEnded {
+        at: at(2026, 7, 1, 10),
+        note: "共受理 3 件".into(),
+    }));
+    all.push(DomainEvent::Org(OrgEvent::ConsultationRecorded {
+        unit: "HX0201".into(),
+        at: at(2026, 7, 1, 3),
+        channel: Channel::Roving,
+        topic: "饲料质量咨询".into(),
+        people: 3,
+        roving_session: Some(Uuid::from_u128(0x99)),
+        category: Some("CCA-G10".into()),
+    }));
     for ev in &all {
         let (kind, payload) = ev.encode().unwrap();
         let back = DomainEvent::decode(&kind, PAYLOAD_VERSION, &payload).unwrap();
@@ -200,6 +263,7 @@ fn golden_event_json() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &text).unwrap();
     }
-    let golden = std::fs::read_to_string(&path).expect("golden file; run with UPDATE_GOLDEN=1 once");
+    let golden =
+        std::fs::read_to_string(&path).expect("golden file; run with UPDATE_GOLDEN=1 once");
     assert_eq!(text, golden, "event JSON changed; see the comment above");
 }

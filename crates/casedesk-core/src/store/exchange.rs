@@ -30,7 +30,9 @@ const BATCH: usize = 2000;
 impl Store {
     /// Writes every event, in log order.
     pub fn export_jsonl(&self, out: &mut dyn Write) -> Result<ExportSummary> {
-        let mut stmt = self.connection().prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY rowid"))?;
+        let mut stmt = self
+            .connection()
+            .prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY rowid"))?;
         let mut rows = stmt.query([])?;
         let mut summary = ExportSummary::default();
         while let Some(row) = rows.next()? {

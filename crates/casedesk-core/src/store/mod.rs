@@ -139,16 +139,17 @@ impl Store {
                 .query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
                 .optional()?)
         };
-        self.station = match (meta("unit")?, meta("unit_name")?, meta("device")?, meta("device_code")?) {
-            (Some(unit), Some(unit_name), Some(device), Some(device_code)) => Some(Station {
-                unit,
-                unit_name,
-                device: Uuid::parse_str(&device)
-                    .map_err(|e| CoreError::Integrity(format!("meta.device: {e}")))?,
-                device_code,
-            }),
-            _ => None,
-        };
+        self.station =
+            match (meta("unit")?, meta("unit_name")?, meta("device")?, meta("device_code")?) {
+                (Some(unit), Some(unit_name), Some(device), Some(device_code)) => Some(Station {
+                    unit,
+                    unit_name,
+                    device: Uuid::parse_str(&device)
+                        .map_err(|e| CoreError::Integrity(format!("meta.device: {e}")))?,
+                    device_code,
+                }),
+                _ => None,
+            };
         let entries = {
             let mut stmt = self.conn.prepare("SELECT date, kind, name FROM calendar_days")?;
             let rows = stmt.query_map([], |r| {
@@ -157,8 +158,7 @@ impl Store {
             let mut out = Vec::new();
             for row in rows {
                 let (date, kind, name) = row?;
-                if let (Ok(date), Some(kind)) =
-                    (date.parse(), calendar::DayKind::from_code(&kind))
+                if let (Ok(date), Some(kind)) = (date.parse(), calendar::DayKind::from_code(&kind))
                 {
                     out.push(calendar::CalendarEntry { date, kind, name });
                 }
@@ -248,7 +248,11 @@ impl Store {
 
     /// Registers a new case. The store fills in the case number and the receiving unit; the
     /// registration is validated first and refused with every problem listed.
-    pub fn register_case(&mut self, actor: Option<Uuid>, mut reg: CaseRegistered) -> Result<CaseRef> {
+    pub fn register_case(
+        &mut self,
+        actor: Option<Uuid>,
+        mut reg: CaseRegistered,
+    ) -> Result<CaseRef> {
         let station = self.require_station()?.clone();
         let now = self.now();
         let issues = crate::validate::validate_registration(&reg, now);
@@ -274,7 +278,14 @@ impl Store {
         )?;
         reg.case_no = format!("{}-{year}-{}-{n:05}", station.unit, station.device_code);
         let no = reg.case_no.clone();
-        let event = append(&tx, &station, clock_now, id, actor, &DomainEvent::Case(CaseEvent::Registered(Box::new(reg))))?;
+        let event = append(
+            &tx,
+            &station,
+            clock_now,
+            id,
+            actor,
+            &DomainEvent::Case(CaseEvent::Registered(Box::new(reg))),
+        )?;
         let state = case::fold(std::slice::from_ref(&event))?
             .ok_or_else(|| CoreError::Integrity("registration did not fold".into()))?;
         project::write_case(&tx, &state, &cal, &own)?;
@@ -389,7 +400,8 @@ impl Store {
             .conn
             .query_row("SELECT id FROM cases WHERE no = ?1", [key], |r| r.get(0))
             .optional()?;
-        id.and_then(|b| Uuid::from_slice(&b).ok()).ok_or_else(|| CoreError::NotFound(key.to_owned()))
+        id.and_then(|b| Uuid::from_slice(&b).ok())
+            .ok_or_else(|| CoreError::NotFound(key.to_owned()))
     }
 
     /// Saves the association's own deadline rules and recomputes the deadlines of open cases.
@@ -489,7 +501,11 @@ impl Batch<'_> {
         self.now = now;
     }
 
-    pub fn register_case(&mut self, actor: Option<Uuid>, mut reg: CaseRegistered) -> Result<CaseState> {
+    pub fn register_case(
+        &mut self,
+        actor: Option<Uuid>,
+        mut reg: CaseRegistered,
+    ) -> Result<CaseState> {
         let issues = crate::validate::validate_registration(&reg, self.now);
         if !issues.is_empty() {
             return Err(CoreError::Invalid(issues));
@@ -518,10 +534,16 @@ impl Batch<'_> {
 
     /// Applies `ev` to `events` (the case's events so far) after checking it; returns the new
     /// state. The caller keeps `events` to avoid re-reading them.
-    pub fn act(&mut self, events: &mut Vec<Event>, actor: Option<Uuid>, ev: CaseEvent) -> Result<CaseState> {
+    pub fn act(
+        &mut self,
+        events: &mut Vec<Event>,
+        actor: Option<Uuid>,
+        ev: CaseEvent,
+    ) -> Result<CaseState> {
         let state = case::fold(events)?.ok_or_else(|| CoreError::NotFound("case".into()))?;
         case::check(&state, &ev)?;
-        let event = append(&self.tx, &self.station, self.now, state.id, actor, &DomainEvent::Case(ev))?;
+        let event =
+            append(&self.tx, &self.station, self.now, state.id, actor, &DomainEvent::Case(ev))?;
         events.push(event);
         case::fold(events)?.ok_or_else(|| CoreError::Integrity("case vanished".into()))
     }
@@ -537,7 +559,8 @@ impl Batch<'_> {
     }
 
     pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
-        let event = append(&self.tx, &self.station, self.now, stream, actor, &DomainEvent::Org(ev))?;
+        let event =
+            append(&self.tx, &self.station, self.now, stream, actor, &DomainEvent::Org(ev))?;
         project::refresh_org(&self.tx, stream)?;
         Ok(event)
     }

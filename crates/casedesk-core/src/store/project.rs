@@ -18,7 +18,9 @@ pub(crate) const EVENT_COLUMNS: &str =
 pub(crate) fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     let uuid = |i: usize| -> rusqlite::Result<Uuid> {
         let b: Vec<u8> = r.get(i)?;
-        Uuid::from_slice(&b).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, Box::new(e)))
+        Uuid::from_slice(&b).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, Box::new(e))
+        })
     };
     let hash = |i: usize| -> rusqlite::Result<EventHash> {
         let b: Vec<u8> = r.get(i)?;
@@ -54,7 +56,12 @@ pub(crate) fn load_stream(conn: &Connection, stream: Uuid) -> Result<Vec<Event>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(crate) fn refresh_case(conn: &Connection, stream: Uuid, cal: &WorkCalendar, own: &OwnRules) -> Result<()> {
+pub(crate) fn refresh_case(
+    conn: &Connection,
+    stream: Uuid,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+) -> Result<()> {
     let events = load_stream(conn, stream)?;
     match case::fold(&events)? {
         Some(state) => write_case(conn, &state, cal, own),
@@ -92,12 +99,19 @@ pub(crate) fn search_text(s: &CaseState) -> String {
     parts.join(" ")
 }
 
-pub(crate) fn write_case(conn: &Connection, s: &CaseState, cal: &WorkCalendar, own: &OwnRules) -> Result<()> {
+pub(crate) fn write_case(
+    conn: &Connection,
+    s: &CaseState,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+) -> Result<()> {
     let r = &s.reg;
     let next = deadline::next_deadline(s, cal, own);
     let complainant = match (r.complainants.first(), &r.collective) {
         (Some(c), Some(col)) => format!("{} 等{}户", c.name, col.households),
-        (Some(c), None) if r.complainants.len() > 1 => format!("{} 等{}人", c.name, r.complainants.len()),
+        (Some(c), None) if r.complainants.len() > 1 => {
+            format!("{} 等{}人", c.name, r.complainants.len())
+        }
         (Some(c), None) => c.name.clone(),
         (None, _) => String::new(),
     };
@@ -207,7 +221,11 @@ pub(crate) fn write_case(conn: &Connection, s: &CaseState, cal: &WorkCalendar, o
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for t in &s.transfers {
-            let to = if t.transfer.to_unit.is_empty() { &t.transfer.to_department } else { &t.transfer.to_unit };
+            let to = if t.transfer.to_unit.is_empty() {
+                &t.transfer.to_department
+            } else {
+                &t.transfer.to_unit
+            };
             ins.execute(params![
                 t.transfer.transfer.as_bytes(),
                 rowid,
@@ -248,7 +266,10 @@ pub(crate) fn refresh_org(conn: &Connection, stream: Uuid) -> Result<()> {
     events.sort_by_key(|e| (e.hlc, e.device, e.seq));
     for e in &events {
         let DomainEvent::Org(ev) = DomainEvent::decode(&e.kind, e.v, &e.payload)? else {
-            return Err(CoreError::Integrity(format!("event {} is not an organisation event", e.id)));
+            return Err(CoreError::Integrity(format!(
+                "event {} is not an organisation event",
+                e.id
+            )));
         };
         write_org(conn, stream, &ev)?;
     }
@@ -294,7 +315,15 @@ fn write_org(conn: &Connection, stream: Uuid, ev: &OrgEvent) -> Result<()> {
                 params![stream.as_bytes(), at.timestamp_millis()],
             )?;
         }
-        OrgEvent::ConsultationRecorded { unit, at, channel, topic, people, roving_session, category } => {
+        OrgEvent::ConsultationRecorded {
+            unit,
+            at,
+            channel,
+            topic,
+            people,
+            roving_session,
+            category,
+        } => {
             conn.execute(
                 "INSERT OR REPLACE INTO consultations (id, unit, at, channel, topic, people, roving, category)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -87,7 +87,8 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-const ROW_COLUMNS: &str = "c.rowid, c.id, c.no, c.case_type, c.mode, c.status, c.channel, c.received_at,
+const ROW_COLUMNS: &str =
+    "c.rowid, c.id, c.no, c.case_type, c.mode, c.status, c.channel, c.received_at,
     c.unit, c.category, c.nature, c.collective, c.households, c.complainant, c.respondent,
     c.claim_fen, c.recovered_fen, c.outcome, c.deadline_kind, c.deadline_day,
     c.deadline_provisional, c.flags";
@@ -204,8 +205,12 @@ impl Store {
                 }
             },
         };
-        let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
-        let sql = format!("SELECT {ROW_COLUMNS} FROM {from} {where_} ORDER BY {order} LIMIT {}", limit + 1);
+        let where_ =
+            if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM {from} {where_} ORDER BY {order} LIMIT {}",
+            limit + 1
+        );
         let mut stmt = self.connection().prepare_cached(&sql)?;
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let mut rows = stmt.query(params.as_slice())?;

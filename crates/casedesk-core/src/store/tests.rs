@@ -37,7 +37,10 @@ fn register_assigns_numbers_and_projects() {
     assert_eq!(row.complainant, "才让卓玛");
     // Received Sun 2026-03-01 (local 09:00): 7 working days → Tue 2026-03-10.
     let d = row.deadline.as_ref().unwrap();
-    assert_eq!((d.kind.as_str(), d.date), ("acceptance", NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()));
+    assert_eq!(
+        (d.kind.as_str(), d.date),
+        ("acceptance", NaiveDate::from_ymd_opt(2026, 3, 10).unwrap())
+    );
     assert!(!d.provisional);
     assert!(s.verify().unwrap().is_ok());
 }
@@ -52,7 +55,8 @@ fn invalid_registration_lists_every_problem_and_writes_nothing() {
     reg.category = Some("CCA-N02".into());
     reg.claim_fen = Some(-5);
     let err = s.register_case(None, reg).unwrap_err();
-    let paths: Vec<(&str, &str)> = err.issues().iter().map(|i| (i.path.as_str(), i.code.as_str())).collect();
+    let paths: Vec<(&str, &str)> =
+        err.issues().iter().map(|i| (i.path.as_str(), i.code.as_str())).collect();
     assert_eq!(
         paths,
         vec![
@@ -65,7 +69,10 @@ fn invalid_registration_lists_every_problem_and_writes_nothing() {
     );
     assert!(err.message(crate::Lang::Zh).contains("身份证号码校验位错误"));
     assert!(err.message(crate::Lang::En).contains("check digit"));
-    let n: i64 = s.connection().query_row("SELECT count(*) FROM events WHERE kind LIKE 'case.%'", [], |r| r.get(0)).unwrap();
+    let n: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM events WHERE kind LIKE 'case.%'", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -89,7 +96,10 @@ fn life_of_a_case() {
     let row = &s.list(&ListQuery { limit: 1, ..Default::default() }).unwrap().rows[0];
     // Own case: 60 days from acceptance on 2026-03-02 → 2026-05-01 is a holiday → 05-06.
     let d = row.deadline.as_ref().unwrap();
-    assert_eq!((d.kind.as_str(), d.date), ("mediation", NaiveDate::from_ymd_opt(2026, 5, 6).unwrap()));
+    assert_eq!(
+        (d.kind.as_str(), d.date),
+        ("mediation", NaiveDate::from_ymd_opt(2026, 5, 6).unwrap())
+    );
 
     s.act(c.id, None, session_recorded()).unwrap();
     s.act(
@@ -103,7 +113,12 @@ fn life_of_a_case() {
         }),
     )
     .unwrap();
-    s.act(c.id, None, CaseEvent::PerformanceConfirmed { at: at(2026, 3, 4, 2), note: String::new() }).unwrap();
+    s.act(
+        c.id,
+        None,
+        CaseEvent::PerformanceConfirmed { at: at(2026, 3, 4, 2), note: String::new() },
+    )
+    .unwrap();
     s.act(c.id, None, close).unwrap();
     s.act(
         c.id,
@@ -121,7 +136,10 @@ fn life_of_a_case() {
     assert_eq!(state.timeline.len(), 7);
     assert_eq!(state.closure.as_ref().unwrap().recovered_fen, 259_900);
     let row = &s.list(&ListQuery { limit: 1, ..Default::default() }).unwrap().rows[0];
-    assert_eq!((row.status.as_str(), row.recovered_fen, row.deadline.is_none()), ("closed", 259_900, true));
+    assert_eq!(
+        (row.status.as_str(), row.recovered_fen, row.deadline.is_none()),
+        ("closed", 259_900, true)
+    );
     let report = s.verify().unwrap();
     assert!(report.is_ok(), "{report:?}");
 }
@@ -134,11 +152,27 @@ fn not_accept_needs_a_reason_of_the_rule_set() {
     let c = s.register_case(None, reg).unwrap();
     assert_eq!(s.case_state(c.id).unwrap().rule_set, crate::reference::RuleSet::Order121);
     let err = s
-        .act(c.id, None, CaseEvent::NotAccepted { at: at(2026, 5, 2, 1), reason: "O20-1".into(), note: String::new() })
+        .act(
+            c.id,
+            None,
+            CaseEvent::NotAccepted {
+                at: at(2026, 5, 2, 1),
+                reason: "O20-1".into(),
+                note: String::new(),
+            },
+        )
         .unwrap_err();
     assert_eq!(err.issues()[0].code, "reason.unknown");
-    s.act(c.id, None, CaseEvent::NotAccepted { at: at(2026, 5, 2, 1), reason: "O121-6".into(), note: String::new() })
-        .unwrap();
+    s.act(
+        c.id,
+        None,
+        CaseEvent::NotAccepted {
+            at: at(2026, 5, 2, 1),
+            reason: "O121-6".into(),
+            note: String::new(),
+        },
+    )
+    .unwrap();
     assert_eq!(s.case_state(c.id).unwrap().status, Status::NotAccepted);
 }
 
@@ -163,22 +197,83 @@ fn search_long_and_short_queries_and_filters() {
     fn find_in(s: &Store, q: ListQuery) -> Vec<String> {
         s.list(&q).unwrap().rows.into_iter().map(|r| r.no).collect()
     }
-    assert_eq!(find_in(&s, ListQuery { text: Some("屏幕出现黑屏".into()), limit: 10, ..Default::default() }), vec![a.no.clone()]);
-    assert_eq!(find_in(&s, ListQuery { text: Some("手机".into()), limit: 10, ..Default::default() }), vec![a.no.clone()]);
-    assert_eq!(find_in(&s, ListQuery { text: Some("暖".into()), limit: 10, ..Default::default() }), vec![b.no.clone()]);
-    assert_eq!(find_in(&s, ListQuery { text: Some("13897712345".into()), limit: 10, ..Default::default() }).len(), 2);
-    assert_eq!(find_in(&s, ListQuery { text: Some("100%".into()), limit: 10, ..Default::default() }).len(), 0);
-    assert_eq!(find_in(&s, ListQuery { collective: Some(true), limit: 10, ..Default::default() }), vec![b.no.clone()]);
-    assert_eq!(find_in(&s, ListQuery { category: Some("CCA-G01".into()), limit: 10, ..Default::default() }), vec![a.no.clone()]);
-    assert_eq!(find_in(&s, ListQuery { nature: Some("CCA-N05".into()), limit: 10, ..Default::default() }), vec![b.no.clone()]);
+    assert_eq!(
+        find_in(
+            &s,
+            ListQuery { text: Some("屏幕出现黑屏".into()), limit: 10, ..Default::default() }
+        ),
+        vec![a.no.clone()]
+    );
+    assert_eq!(
+        find_in(&s, ListQuery { text: Some("手机".into()), limit: 10, ..Default::default() }),
+        vec![a.no.clone()]
+    );
+    assert_eq!(
+        find_in(&s, ListQuery { text: Some("暖".into()), limit: 10, ..Default::default() }),
+        vec![b.no.clone()]
+    );
+    assert_eq!(
+        find_in(
+            &s,
+            ListQuery { text: Some("13897712345".into()), limit: 10, ..Default::default() }
+        )
+        .len(),
+        2
+    );
+    assert_eq!(
+        find_in(&s, ListQuery { text: Some("100%".into()), limit: 10, ..Default::default() }).len(),
+        0
+    );
+    assert_eq!(
+        find_in(&s, ListQuery { collective: Some(true), limit: 10, ..Default::default() }),
+        vec![b.no.clone()]
+    );
+    assert_eq!(
+        find_in(
+            &s,
+            ListQuery { category: Some("CCA-G01".into()), limit: 10, ..Default::default() }
+        ),
+        vec![a.no.clone()]
+    );
+    assert_eq!(
+        find_in(&s, ListQuery { nature: Some("CCA-N05".into()), limit: 10, ..Default::default() }),
+        vec![b.no.clone()]
+    );
     // Received 2026-03-01 local 09:00 → acceptance due 03-10; on 03-12 both are overdue.
     s.set_clock(|| at(2026, 3, 12, 2));
     assert_eq!(find_in(&s, ListQuery { overdue: true, limit: 10, ..Default::default() }).len(), 2);
-    assert_eq!(find_in(&s, ListQuery { received_from: NaiveDate::from_ymd_opt(2026, 3, 2), limit: 10, ..Default::default() }), vec![b.no.clone()]);
+    assert_eq!(
+        find_in(
+            &s,
+            ListQuery {
+                received_from: NaiveDate::from_ymd_opt(2026, 3, 2),
+                limit: 10,
+                ..Default::default()
+            }
+        ),
+        vec![b.no.clone()]
+    );
     // Edits re-index the text.
-    s.act(b.id, None, CaseEvent::Edited { edits: vec![FieldEdit { field: "respondents[0].name".into(), value: "海西州供热有限公司".into(), base: None }] }).unwrap();
-    assert_eq!(find_in(&s, ListQuery { text: Some("供热有限".into()), limit: 10, ..Default::default() }), vec![b.no.clone()]);
-    assert!(find_in(&s, ListQuery { text: Some("热力公司".into()), limit: 10, ..Default::default() }).is_empty());
+    s.act(
+        b.id,
+        None,
+        CaseEvent::Edited {
+            edits: vec![FieldEdit {
+                field: "respondents[0].name".into(),
+                value: "海西州供热有限公司".into(),
+                base: None,
+            }],
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        find_in(&s, ListQuery { text: Some("供热有限".into()), limit: 10, ..Default::default() }),
+        vec![b.no.clone()]
+    );
+    assert!(
+        find_in(&s, ListQuery { text: Some("热力公司".into()), limit: 10, ..Default::default() })
+            .is_empty()
+    );
     assert!(s.verify().unwrap().is_ok());
 }
 
@@ -212,7 +307,13 @@ fn keyset_pages_cover_everything_once() {
         }
     }
     assert_eq!(s.count(&ListQuery::default()).unwrap(), 17);
-    assert_eq!(s.list(&ListQuery { text: Some("手机".into()), limit: 4, ..Default::default() }).unwrap().rows.len(), 4);
+    assert_eq!(
+        s.list(&ListQuery { text: Some("手机".into()), limit: 4, ..Default::default() })
+            .unwrap()
+            .rows
+            .len(),
+        4
+    );
 }
 
 #[test]
@@ -243,7 +344,8 @@ fn export_import_is_idempotent_and_rebuilds_projections() {
     let mut fresh = Store::open_in_memory().unwrap();
     let err = fresh.import_jsonl(&mut bad.as_slice()).unwrap_err();
     assert_eq!(err.issues()[0].path, "line 5");
-    let n: i64 = fresh.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
+    let n: i64 =
+        fresh.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 0);
 }
 
@@ -256,13 +358,13 @@ fn tampering_and_forks_are_caught() {
     let mut forged = events[0].clone();
     forged.payload["claim_fen"] = serde_json::json!(1);
     let mut b = Store::open_in_memory().unwrap();
-    let r = b.apply_remote(&[forged.clone()]).unwrap();
+    let r = b.apply_remote(std::slice::from_ref(&forged)).unwrap();
     assert_eq!(r.rejected, vec![(forged.id, "hash".to_string())]);
     // Same device and sequence, different content and a valid hash: a fork.
     let mut fork = events[0].clone();
     fork.id = Uuid::now_v7();
     let fork = fork.seal();
-    let r = a.apply_remote(&[fork.clone()]).unwrap();
+    let r = a.apply_remote(std::slice::from_ref(&fork)).unwrap();
     assert_eq!(r.rejected, vec![(fork.id, "fork".to_string())]);
 
     // Editing the stored projection is found by verify; rebuild repairs it.
@@ -298,12 +400,24 @@ fn unknown_event_kinds_are_quarantined_not_dropped() {
 fn calendar_edits_move_deadlines() {
     let mut s = store_at(at(2026, 3, 1, 2));
     s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
-    let day = |s: &Store| s.list(&ListQuery { limit: 1, ..Default::default() }).unwrap().rows[0].deadline.clone().unwrap().date;
+    let day = |s: &Store| {
+        s.list(&ListQuery { limit: 1, ..Default::default() }).unwrap().rows[0]
+            .deadline
+            .clone()
+            .unwrap()
+            .date
+    };
     assert_eq!(day(&s), NaiveDate::from_ymd_opt(2026, 3, 10).unwrap());
     // A local day off (e.g. a minority festival) on Wed 03-04 pushes the deadline a day.
-    s.set_calendar_day(NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(), Some(crate::calendar::DayKind::LocalOff), "地方节日").unwrap();
+    s.set_calendar_day(
+        NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+        Some(crate::calendar::DayKind::LocalOff),
+        "地方节日",
+    )
+    .unwrap();
     assert_eq!(day(&s), NaiveDate::from_ymd_opt(2026, 3, 11).unwrap());
-    s.set_own_rules(crate::deadline::OwnRules { accept_working_days: 3, ..Default::default() }).unwrap();
+    s.set_own_rules(crate::deadline::OwnRules { accept_working_days: 3, ..Default::default() })
+        .unwrap();
     assert_eq!(day(&s), NaiveDate::from_ymd_opt(2026, 3, 5).unwrap());
     assert!(s.verify().unwrap().is_ok());
 }

@@ -44,7 +44,8 @@ pub(super) fn verify(store: &Store) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
     let own_device = store.station().map(|s| s.device);
     check_chains(conn, own_device, &mut report)?;
-    report.quarantined = conn.query_row("SELECT count(*) FROM quarantine", [], |r| r.get::<_, i64>(0))? as u64;
+    report.quarantined =
+        conn.query_row("SELECT count(*) FROM quarantine", [], |r| r.get::<_, i64>(0))? as u64;
     report.cases = conn.query_row("SELECT count(*) FROM cases", [], |r| r.get::<_, i64>(0))? as u64;
 
     // Replay the log into a fresh database with the same calendar and settings.
@@ -55,10 +56,12 @@ pub(super) fn verify(store: &Store) -> Result<VerifyReport> {
         let mut ins = tx.prepare(&format!(
             "INSERT INTO events ({EVENT_COLUMNS}, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         ))?;
-        let mut stmt = conn.prepare(&format!("SELECT {EVENT_COLUMNS}, origin FROM events ORDER BY rowid"))?;
+        let mut stmt =
+            conn.prepare(&format!("SELECT {EVENT_COLUMNS}, origin FROM events ORDER BY rowid"))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let vals: Vec<Value> = (0..13).map(|i| row.get::<_, Value>(i)).collect::<rusqlite::Result<_>>()?;
+            let vals: Vec<Value> =
+                (0..13).map(|i| row.get::<_, Value>(i)).collect::<rusqlite::Result<_>>()?;
             ins.execute(rusqlite::params_from_iter(vals))?;
         }
         drop(ins);
@@ -72,7 +75,8 @@ pub(super) fn verify(store: &Store) -> Result<VerifyReport> {
 }
 
 fn check_chains(conn: &Connection, own: Option<Uuid>, report: &mut VerifyReport) -> Result<()> {
-    let mut stmt = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY device, seq"))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY device, seq"))?;
     let mut rows = stmt.query([])?;
     let mut last: Option<(Uuid, u64, casedesk_proto::EventHash)> = None;
     let mut partial = false;
@@ -85,17 +89,32 @@ fn check_chains(conn: &Connection, own: Option<Uuid>, report: &mut VerifyReport)
         let e = project::event_from_row(row)?;
         report.events += 1;
         if !e.hash_is_valid() {
-            push(report, format!("event {} (device {} seq {}): hash does not match content", e.id, e.device, e.seq));
+            push(
+                report,
+                format!(
+                    "event {} (device {} seq {}): hash does not match content",
+                    e.id, e.device, e.seq
+                ),
+            );
         }
         let is_own = Some(e.device) == own;
         match last {
             Some((dev, seq, hash)) if dev == e.device => {
                 if e.seq == seq + 1 {
                     if e.prev != hash {
-                        push(report, format!("device {} seq {}: does not link to seq {}", e.device, e.seq, seq));
+                        push(
+                            report,
+                            format!(
+                                "device {} seq {}: does not link to seq {}",
+                                e.device, e.seq, seq
+                            ),
+                        );
                     }
                 } else if is_own {
-                    push(report, format!("device {} (this station): seq {} missing", e.device, seq + 1));
+                    push(
+                        report,
+                        format!("device {} (this station): seq {} missing", e.device, seq + 1),
+                    );
                 } else {
                     partial = true;
                 }
@@ -111,7 +130,13 @@ fn check_chains(conn: &Connection, own: Option<Uuid>, report: &mut VerifyReport)
                         push(report, format!("device {} seq 1: prev must be zero", e.device));
                     }
                 } else if is_own {
-                    push(report, format!("device {} (this station): chain starts at seq {}", e.device, e.seq));
+                    push(
+                        report,
+                        format!(
+                            "device {} (this station): chain starts at seq {}",
+                            e.device, e.seq
+                        ),
+                    );
                 } else {
                     partial = true;
                 }
@@ -164,13 +189,21 @@ const COMPARISONS: &[(&str, &str)] = &[
         UNION ALL SELECT 'case_fts', rowid FROM case_fts WHERE rowid NOT IN (SELECT rowid FROM cases)"),
 ];
 
-fn compare(a: &Connection, b: &Connection, table: &str, sql: &str, report: &mut VerifyReport) -> Result<()> {
+fn compare(
+    a: &Connection,
+    b: &Connection,
+    table: &str,
+    sql: &str,
+    report: &mut VerifyReport,
+) -> Result<()> {
     let mut sa = a.prepare(sql)?;
     let mut sb = b.prepare(sql)?;
     let n = sa.column_count();
     let mut ra = sa.query([])?;
     let mut rb = sb.query([])?;
-    let row_vals = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Vec<Value>> { (0..n).map(|i| r.get(i)).collect() };
+    let row_vals = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Vec<Value>> {
+        (0..n).map(|i| r.get(i)).collect()
+    };
     loop {
         let x = ra.next()?.map(row_vals).transpose()?;
         let y = rb.next()?.map(row_vals).transpose()?;
@@ -206,7 +239,9 @@ fn describe(row: Option<&[Value]>) -> String {
                     Value::Integer(i) => i.to_string(),
                     Value::Real(f) => f.to_string(),
                     Value::Text(t) => t.chars().take(40).collect(),
-                    Value::Blob(b) => Uuid::from_slice(b).map_or_else(|_| hex::encode(b), |u| u.to_string()),
+                    Value::Blob(b) => {
+                        Uuid::from_slice(b).map_or_else(|_| hex::encode(b), |u| u.to_string())
+                    }
                 })
                 .collect();
             format!("[{}]", parts.join(", "))

@@ -46,7 +46,10 @@ pub fn validate_registration(reg: &CaseRegistered, now: DateTime<Utc>) -> Vec<Is
         complainant(&mut out, &format!("complainants[{i}]"), c, complaint, entrusted, today);
     }
     if entrusted && complaint && !reg.complainants.iter().any(|c| c.consents.entrust_mediation) {
-        out.push(Issue::new("complainants[0].consents.entrust_mediation", "consent.entrust_required"));
+        out.push(Issue::new(
+            "complainants[0].consents.entrust_mediation",
+            "consent.entrust_required",
+        ));
     }
 
     // Collective complaints: households and representatives (2–5 in association practice; at most
@@ -58,7 +61,11 @@ pub fn validate_registration(reg: &CaseRegistered, now: DateTime<Utc>) -> Vec<Is
         let reps = reg.complainants.iter().filter(|c| c.representative).count();
         let (lo, hi) = if entrusted { (1, 2) } else { (2, 5) };
         if reps < lo || reps > hi {
-            out.push(Issue::with_arg("complainants", "representatives.count", format!("{lo}–{hi}")));
+            out.push(Issue::with_arg(
+                "complainants",
+                "representatives.count",
+                format!("{lo}–{hi}"),
+            ));
         }
     }
 
@@ -80,7 +87,9 @@ pub fn validate_registration(reg: &CaseRegistered, now: DateTime<Utc>) -> Vec<Is
         None => {}
         Some(code) => match reference::category(code) {
             None => out.push(Issue::with_arg("category", "unknown_code", code)),
-            Some(c) if !c.is_subject() => out.push(Issue::new("category", "not_a_subject_category")),
+            Some(c) if !c.is_subject() => {
+                out.push(Issue::new("category", "not_a_subject_category"))
+            }
             Some(_) => {}
         },
     }
@@ -233,7 +242,8 @@ pub fn normalize_registration(reg: &mut CaseRegistered, today: NaiveDate) {
 
 /// Parses an amount in yuan ("1234.5", "1,234.50", "￥88") into fen.
 pub fn parse_yuan(s: &str) -> Result<i64, &'static str> {
-    let t: String = s.trim().trim_start_matches(['¥', '￥']).chars().filter(|c| *c != ',').collect();
+    let t: String =
+        s.trim().trim_start_matches(['¥', '￥']).chars().filter(|c| *c != ',').collect();
     if t.is_empty() {
         return Err("amount.format");
     }
@@ -253,7 +263,8 @@ pub fn parse_yuan(s: &str) -> Result<i64, &'static str> {
         1 => frac.parse::<i64>().map_err(|_| "amount.format")? * 10,
         _ => frac.parse().map_err(|_| "amount.format")?,
     };
-    let fen = yuan.checked_mul(100).and_then(|v| v.checked_add(frac_fen)).ok_or("amount.too_large")?;
+    let fen =
+        yuan.checked_mul(100).and_then(|v| v.checked_add(frac_fen)).ok_or("amount.too_large")?;
     if fen > MAX_FEN { Err("amount.too_large") } else { Ok(fen) }
 }
 

@@ -59,7 +59,10 @@ fn entrusted_cases_need_identity_and_consent() {
         codes(&reg),
         vec![
             ("complainants[0].id_number".into(), "id.required".into()),
-            ("complainants[0].consents.entrust_mediation".into(), "consent.entrust_required".into()),
+            (
+                "complainants[0].consents.entrust_mediation".into(),
+                "consent.entrust_required".into()
+            ),
         ]
     );
 }

@@ -1,0 +1,629 @@
+//! `casedesk case ...`, `search`, `calendar` and the crash-test writer.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use casedesk_core::domain::event::*;
+use casedesk_core::domain::types::*;
+use casedesk_core::store::query::{ListQuery, Sort};
+use casedesk_core::validate::parse_yuan;
+use casedesk_core::{CoreError, Issue, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Subcommand};
+
+use crate::output::{clip, local_time, table, yuan};
+use crate::{CmdResult, Ctx, Failure};
+
+#[derive(Subcommand)]
+pub enum CaseCmd {
+    /// Register a case from a JSON file (the `case.registered` payload) or from flags.
+    Add(Box<AddArgs>),
+    /// List cases, newest first or by deadline.
+    List {
+        #[command(flatten)]
+        filters: Filters,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a case with its timeline.
+    Show {
+        /// Case number or id.
+        no: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept a case (受理).
+    Accept {
+        no: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Do not accept a case, with a reason code of its rule set (不予受理).
+    NotAccept {
+        no: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Close a case with an outcome (办结).
+    Close {
+        no: String,
+        /// mediated | settled | withdrawn | unresolved | answered | department_handled
+        #[arg(long)]
+        outcome: String,
+        /// Recovered for the consumer, in yuan.
+        #[arg(long, default_value = "0")]
+        recovered: String,
+        /// Doubled (punitive) compensation, in yuan.
+        #[arg(long, default_value = "0")]
+        doubled: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record any case event from JSON: {"kind": "case.session_recorded", "payload": {...}}.
+    Act {
+        no: String,
+        /// File with the event JSON, or - for standard input.
+        #[arg(long)]
+        json: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    /// A JSON file with the registration (fields of the `case.registered` payload).
+    #[arg(long, conflicts_with_all = ["name", "facts"])]
+    json: Option<PathBuf>,
+    /// complaint | report | consultation | suggestion
+    #[arg(long = "type", default_value = "complaint")]
+    case_type: String,
+    /// own | entrusted
+    #[arg(long, default_value = "own")]
+    mode: String,
+    /// visit | phone | letter | online | 12315 | superior | roving | email
+    #[arg(long, default_value = "visit")]
+    channel: String,
+    /// Received at (RFC 3339 or "YYYY-MM-DD HH:MM", station time); default now.
+    #[arg(long)]
+    received: Option<String>,
+    /// Complainant's name.
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    phone: Vec<String>,
+    /// resident_id | hmt_residence | foreign_permanent | passport | other
+    #[arg(long)]
+    id_type: Option<String>,
+    #[arg(long)]
+    id_number: Option<String>,
+    #[arg(long, default_value = "")]
+    address: String,
+    /// Village, pasture or tent camp.
+    #[arg(long, default_value = "")]
+    village: String,
+    /// Respondent's name.
+    #[arg(long)]
+    respondent: Option<String>,
+    /// enterprise | individual | cooperative | unlicensed | public_pricing | platform | other
+    #[arg(long, default_value = "enterprise")]
+    respondent_kind: String,
+    #[arg(long)]
+    uscc: Option<String>,
+    /// CCA category code, e.g. CCA-G01-01.
+    #[arg(long)]
+    category: Option<String>,
+    /// CCA nature code, e.g. CCA-N02.
+    #[arg(long)]
+    nature: Option<String>,
+    /// What happened.
+    #[arg(long)]
+    facts: Option<String>,
+    #[arg(long, default_value = "")]
+    place: String,
+    /// Amount involved, in yuan.
+    #[arg(long)]
+    amount: Option<String>,
+    /// Claim, in yuan.
+    #[arg(long)]
+    claim: Option<String>,
+    /// repair | redo | replace | return | make_up_quantity | refund | compensation | apology | other
+    #[arg(long = "request")]
+    requests: Vec<String>,
+    #[arg(long, default_value = "")]
+    request_text: String,
+    /// The complainant consents to entrusted mediation.
+    #[arg(long)]
+    consent_entrust: bool,
+    #[arg(long)]
+    json_out: bool,
+}
+
+#[derive(Args, Default)]
+pub struct Filters {
+    /// registered | accepted | mediating | agreed | transferred | not_accepted | terminated | closed | voided
+    #[arg(long)]
+    status: Vec<String>,
+    #[arg(long = "type")]
+    case_type: Option<String>,
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    nature: Option<String>,
+    #[arg(long)]
+    unit: Option<String>,
+    #[arg(long)]
+    channel: Option<String>,
+    /// Received on or after (YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<NaiveDate>,
+    /// Received on or before (YYYY-MM-DD).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+    #[arg(long)]
+    overdue: bool,
+    #[arg(long)]
+    collective: bool,
+    /// received | deadline
+    #[arg(long, default_value = "received")]
+    sort: String,
+    #[arg(long, default_value_t = 30)]
+    limit: u32,
+    /// Cursor from the previous page.
+    #[arg(long)]
+    after: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum CalendarCmd {
+    /// List the calendar's special days of a year.
+    List { year: i32 },
+    /// Mark a day: off | makeup | local_off, or clear it.
+    Set {
+        date: NaiveDate,
+        /// off | makeup | local_off | clear
+        kind: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+fn bad(path: &str, code: &str, arg: &str) -> Failure {
+    Failure::Core(CoreError::Invalid(vec![Issue::with_arg(path, code, arg)]))
+}
+
+fn code<T>(path: &str, v: &str, f: fn(&str) -> Option<T>) -> Result<T, Failure> {
+    f(v).ok_or_else(|| bad(path, "unknown_code", v))
+}
+
+fn yuan_arg(path: &str, v: &str) -> Result<i64, Failure> {
+    parse_yuan(v).map_err(|c| bad(path, c, v))
+}
+
+fn parse_time(path: &str, s: &str) -> Result<DateTime<Utc>, Failure> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let local = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+        .or_else(|_| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(9, 0, 0).unwrap_or_default())
+        })
+        .map_err(|_| bad(path, "json.invalid", s))?;
+    local
+        .and_local_timezone(casedesk_core::deadline::station_offset())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| bad(path, "json.invalid", s))
+}
+
+fn read_json(path: &PathBuf) -> Result<serde_json::Value, Failure> {
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| Failure::Usage("cli.read_json", format!("{}: {e}", path.display())))?
+    };
+    serde_json::from_str(&text).map_err(|e| bad("json", "json.invalid", &e.to_string()))
+}
+
+pub fn run(ctx: &Ctx, cmd: CaseCmd) -> CmdResult {
+    match cmd {
+        CaseCmd::Add(args) => add(ctx, *args),
+        CaseCmd::List { filters, json } => list(ctx, None, filters, json),
+        CaseCmd::Show { no, json } => show(ctx, &no, json),
+        CaseCmd::Accept { no, note } => {
+            let mut store = ctx.open_station()?;
+            let at = store.now();
+            act(ctx, &mut store, &no, CaseEvent::Accepted { at, note })
+        }
+        CaseCmd::NotAccept { no, reason, note } => {
+            let mut store = ctx.open_station()?;
+            let at = store.now();
+            act(ctx, &mut store, &no, CaseEvent::NotAccepted { at, reason, note })
+        }
+        CaseCmd::Close { no, outcome, recovered, doubled, note } => {
+            let mut store = ctx.open_station()?;
+            let ev = CaseEvent::Closed(Closed {
+                at: store.now(),
+                outcome: code("outcome", &outcome, Outcome::from_code)?,
+                recovered_fen: yuan_arg("recovered", &recovered)?,
+                doubled_fen: yuan_arg("doubled", &doubled)?,
+                note,
+            });
+            act(ctx, &mut store, &no, ev)
+        }
+        CaseCmd::Act { no, json } => {
+            let mut store = ctx.open_station()?;
+            let v = read_json(&json)?;
+            let ev: CaseEvent = serde_json::from_value(v)
+                .map_err(|e| bad("json", "json.invalid", &e.to_string()))?;
+            act(ctx, &mut store, &no, ev)
+        }
+    }
+}
+
+fn act(ctx: &Ctx, store: &mut Store, no: &str, ev: CaseEvent) -> CmdResult {
+    let id = store.find_case(no)?;
+    store.act(id, None, ev)?;
+    let s = store.case_state(id)?;
+    println!("{} {} → {}", s.reg.case_no, ctx.t("状态", "status"), s.status.label(ctx.lang));
+    Ok(())
+}
+
+fn add(ctx: &Ctx, a: AddArgs) -> CmdResult {
+    let mut store = ctx.open_station()?;
+    let reg: CaseRegistered = match &a.json {
+        Some(path) => {
+            let mut v = read_json(path)?;
+            // The store assigns these; accept files without them.
+            if let Some(o) = v.as_object_mut() {
+                o.entry("case_no").or_insert("".into());
+                o.entry("unit").or_insert("".into());
+                o.entry("received_at")
+                    .or_insert(serde_json::to_value(store.now()).map_err(CoreError::from)?);
+            }
+            serde_json::from_value(v).map_err(|e| bad("json", "json.invalid", &e.to_string()))?
+        }
+        None => from_flags(&store, &a)?,
+    };
+    let r = store.register_case(None, reg)?;
+    if a.json_out {
+        println!("{}", serde_json::json!({ "id": r.id, "no": r.no }));
+    } else {
+        println!("{} {}", ctx.t("已登记", "Registered"), r.no);
+    }
+    Ok(())
+}
+
+fn from_flags(store: &Store, a: &AddArgs) -> Result<CaseRegistered, Failure> {
+    let received_at = match &a.received {
+        Some(s) => parse_time("received", s)?,
+        None => store.now(),
+    };
+    let complainants = match &a.name {
+        Some(name) => vec![Complainant {
+            name: name.clone(),
+            id_type: a
+                .id_type
+                .as_deref()
+                .map(|t| code("id_type", t, IdType::from_code))
+                .transpose()?,
+            id_number: a.id_number.clone(),
+            phones: a.phone.clone(),
+            contact_person: String::new(),
+            address: a.address.clone(),
+            village: a.village.clone(),
+            language: Language::Zh,
+            representative: false,
+            consents: Consents {
+                personal_info: true,
+                publish: false,
+                entrust_mediation: a.consent_entrust,
+                share_with_parties: true,
+            },
+        }],
+        None => vec![],
+    };
+    let respondents = match &a.respondent {
+        Some(name) => vec![Respondent {
+            name: name.clone(),
+            kind: code("respondent_kind", &a.respondent_kind, RespondentKind::from_code)?,
+            uscc: a.uscc.clone(),
+            legacy_reg_no: None,
+            address: String::new(),
+            contact: String::new(),
+            phone: String::new(),
+        }],
+        None => vec![],
+    };
+    Ok(CaseRegistered {
+        case_no: String::new(),
+        case_type: code("type", &a.case_type, CaseType::from_code)?,
+        mode: code("mode", &a.mode, Mode::from_code)?,
+        received_at,
+        channel: code("channel", &a.channel, Channel::from_code)?,
+        unit: String::new(),
+        staff: None,
+        roving_session: None,
+        complainants,
+        collective: None,
+        respondents,
+        category: a.category.clone(),
+        nature: a.nature.clone(),
+        facts: Facts {
+            occurred_on: None,
+            place: a.place.clone(),
+            content: a.facts.clone().unwrap_or_default(),
+            amount_fen: a.amount.as_deref().map(|v| yuan_arg("amount", v)).transpose()?,
+        },
+        requests: a
+            .requests
+            .iter()
+            .map(|r| code("request", r, RequestKind::from_code))
+            .collect::<Result<_, _>>()?,
+        request_text: a.request_text.clone(),
+        claim_fen: a.claim.as_deref().map(|v| yuan_arg("claim", v)).transpose()?,
+    })
+}
+
+fn to_query(text: Option<String>, f: Filters) -> Result<ListQuery, Failure> {
+    Ok(ListQuery {
+        text,
+        status: f
+            .status
+            .iter()
+            .map(|s| code("status", s, Status::from_code))
+            .collect::<Result<_, _>>()?,
+        case_type: f
+            .case_type
+            .as_deref()
+            .map(|t| code("type", t, CaseType::from_code))
+            .transpose()?,
+        category: f.category,
+        nature: f.nature,
+        unit: f.unit,
+        channel: f
+            .channel
+            .as_deref()
+            .map(|c| code("channel", c, Channel::from_code))
+            .transpose()?,
+        received_from: f.from,
+        received_to: f.to,
+        overdue: f.overdue,
+        collective: f.collective.then_some(true),
+        sort: match f.sort.as_str() {
+            "received" => Sort::Received,
+            "deadline" => Sort::Deadline,
+            other => return Err(bad("sort", "unknown_code", other)),
+        },
+        after: f.after,
+        limit: f.limit,
+    })
+}
+
+pub fn list(ctx: &Ctx, text: Option<String>, f: Filters, json: bool) -> CmdResult {
+    let store = ctx.open()?;
+    let q = to_query(text, f)?;
+    let page = store.list(&q)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&page).map_err(CoreError::from)?);
+        return Ok(());
+    }
+    let lang = ctx.lang;
+    let mut rows = vec![
+        [
+            ("案件编号", "Case no."),
+            ("状态", "Status"),
+            ("登记时间", "Received"),
+            ("投诉人", "Complainant"),
+            ("被投诉人", "Respondent"),
+            ("期限", "Deadline"),
+        ]
+        .iter()
+        .map(|(zh, en)| ctx.t(zh, en).to_owned())
+        .collect::<Vec<_>>(),
+    ];
+    for r in &page.rows {
+        let status =
+            Status::from_code(&r.status).map_or(r.status.clone(), |s| s.label(lang).to_owned());
+        let deadline = r.deadline.as_ref().map_or(String::new(), |d| {
+            let mut s = d.date.to_string();
+            if d.overdue {
+                s.push_str(ctx.t(" 已超期", " overdue"));
+            } else if d.days_left <= 3 {
+                s.push_str(&format!("{}{}", ctx.t(" 剩", " "), d.days_left));
+                s.push_str(ctx.t("天", "d left"));
+            }
+            if d.provisional {
+                s.push_str(ctx.t("（暂定）", " (provisional)"));
+            }
+            s
+        });
+        rows.push(vec![
+            r.no.clone(),
+            status,
+            local_time(r.received_at),
+            clip(&r.complainant, 18),
+            clip(&r.respondent, 24),
+            deadline,
+        ]);
+    }
+    table(&rows);
+    if page.rows.is_empty() {
+        println!("{}", ctx.t("没有符合条件的案件", "No matching cases"));
+    }
+    if let Some(next) = page.next {
+        println!("{} --after {next}", ctx.t("下一页：", "Next page:"));
+    }
+    Ok(())
+}
+
+fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
+    let store = ctx.open()?;
+    let id = store.find_case(no)?;
+    let s = store.case_state(id)?;
+    let next = casedesk_core::deadline::next_deadline(&s, store.calendar(), store.own_rules());
+    if json {
+        let v = serde_json::json!({ "case": s, "next_deadline": next });
+        println!("{}", serde_json::to_string_pretty(&v).map_err(CoreError::from)?);
+        return Ok(());
+    }
+    let lang = ctx.lang;
+    let r = &s.reg;
+    println!("{} {}  [{}]", ctx.t("案件", "Case"), r.case_no, s.status.label(lang));
+    println!(
+        "  {} {} / {} / {}",
+        ctx.t("类型", "Type"),
+        r.case_type.label(lang),
+        r.mode.label(lang),
+        s.rule_set.label(lang)
+    );
+    println!(
+        "  {} {}  {} {}",
+        ctx.t("登记", "Received"),
+        local_time(r.received_at),
+        ctx.t("渠道", "channel"),
+        r.channel.label(lang)
+    );
+    println!("  {} {}", ctx.t("承办单位", "Handling unit"), s.home_unit);
+    if let Some(d) = next {
+        let today = casedesk_core::deadline::local_date(store.now());
+        let overdue = if d.is_overdue(today) { ctx.t("（已超期）", " (overdue)") } else { "" };
+        let prov = if d.provisional { ctx.t("（暂定）", " (provisional)") } else { "" };
+        println!(
+            "  {} {} {}{overdue}{prov}",
+            ctx.t("期限", "Deadline"),
+            d.kind.label(lang),
+            d.date
+        );
+    }
+    for c in &r.complainants {
+        let rep = if c.representative { ctx.t("（代表人）", " (representative)") } else { "" };
+        println!("  {} {}{rep} {}", ctx.t("投诉人", "Complainant"), c.name, c.phones.join(", "));
+    }
+    if let Some(col) = &r.collective {
+        println!("  {} {}", ctx.t("集体投诉户数", "Collective, households"), col.households);
+    }
+    for p in &r.respondents {
+        println!("  {} {} ({})", ctx.t("被投诉人", "Respondent"), p.name, p.kind.label(lang));
+    }
+    let cat = |c: &Option<String>| {
+        c.as_deref().and_then(casedesk_core::reference::category).map_or(String::new(), |c| {
+            c.label(lang, Some(casedesk_core::deadline::local_date(r.received_at))).to_owned()
+        })
+    };
+    println!("  {} {} / {}", ctx.t("分类", "Category"), cat(&r.category), cat(&r.nature));
+    println!("  {} {}", ctx.t("事实", "Facts"), r.facts.content);
+    if let Some(c) = r.claim_fen {
+        println!("  {} {} {}", ctx.t("请求金额", "Claim"), yuan(c), ctx.t("元", "yuan"));
+    }
+    if let Some(c) = &s.closure {
+        println!(
+            "  {} {}  {} {} {}",
+            ctx.t("办结", "Outcome"),
+            c.outcome.label(lang),
+            ctx.t("挽回损失", "recovered"),
+            yuan(c.recovered_fen),
+            ctx.t("元", "yuan")
+        );
+    }
+    for c in &s.conflicts {
+        println!(
+            "  {} {} ({})",
+            ctx.t("待处理冲突:", "Unresolved conflict:"),
+            c.field,
+            c.candidates.len()
+        );
+    }
+    println!("{}", ctx.t("时间线", "Timeline"));
+    for t in &s.timeline {
+        let flag = if t.anomaly {
+            ctx.t(" ⚠ 与案件状态不符", " ⚠ did not fit the case's state")
+        } else {
+            ""
+        };
+        println!("  {}  {:<28} {}{flag}", local_time(t.at), t.kind, t.unit);
+    }
+    Ok(())
+}
+
+pub fn calendar(ctx: &Ctx, cmd: CalendarCmd) -> CmdResult {
+    match cmd {
+        CalendarCmd::List { year } => {
+            let store = ctx.open_station()?;
+            let mut stmt = store
+                .connection()
+                .prepare("SELECT date, kind, name, source FROM calendar_days WHERE date LIKE ?1 ORDER BY date")
+                .map_err(CoreError::from)?;
+            let rows = stmt
+                .query_map([format!("{year}-%")], |r| {
+                    Ok(vec![r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+                })
+                .map_err(CoreError::from)?
+                .collect::<rusqlite::Result<Vec<Vec<String>>>>()
+                .map_err(CoreError::from)?;
+            if !store.calendar().has_year(year) {
+                println!(
+                    "{}",
+                    ctx.t(
+                        "本年没有官方节假日数据：期限为暂定",
+                        "No official holiday data for this year: deadlines are provisional"
+                    )
+                );
+            }
+            table(&rows);
+            Ok(())
+        }
+        CalendarCmd::Set { date, kind, name } => {
+            let mut store = ctx.open_station()?;
+            let k = match kind.as_str() {
+                "clear" => None,
+                other => Some(code("kind", other, casedesk_core::calendar::DayKind::from_code)?),
+            };
+            store.set_calendar_day(date, k, &name)?;
+            println!(
+                "{} {date}",
+                ctx.t("已更新日历并重算期限", "Calendar updated and deadlines recomputed:")
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Registers and accepts cases, one transaction each, printing each case number after its
+/// transaction committed. The crash test kills this process at random moments and then checks
+/// that every printed number is in the database and that `verify` passes.
+pub fn stress(ctx: &Ctx, cases: u64) -> CmdResult {
+    let mut store = ctx.open_station()?;
+    let mut out = std::io::stdout().lock();
+    let now = store.now();
+    for i in 0..cases {
+        let reg = CaseRegistered {
+            case_no: String::new(),
+            case_type: CaseType::Consultation,
+            mode: Mode::Own,
+            received_at: now,
+            channel: Channel::Phone,
+            unit: String::new(),
+            staff: None,
+            roving_session: None,
+            complainants: vec![],
+            collective: None,
+            respondents: vec![],
+            category: None,
+            nature: None,
+            facts: Facts { content: format!("压力测试咨询 {i}"), ..Default::default() },
+            requests: vec![],
+            request_text: String::new(),
+            claim_fen: None,
+        };
+        let r = store.register_case(None, reg)?;
+        if i % 2 == 0 {
+            store.act(r.id, None, CaseEvent::NoteAdded { text: "已电话答复".into() })?;
+        }
+        writeln!(out, "{}", r.no)?;
+        out.flush()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! Plain-text output: aligned tables (Chinese characters are two columns wide), dates in the
+//! station's time zone, money in yuan, and the command's own messages.
+
+use casedesk_core::Lang;
+use casedesk_core::deadline::station_offset;
+use chrono::{DateTime, Utc};
+use unicode_width::UnicodeWidthStr;
+
+/// Messages of the command line itself, beside the core's (`casedesk_core::messages`).
+const CLI_MESSAGES: &[(&str, &str, &str)] = &[
+    ("cli.no_db", "请用 --db PATH 指定站点数据库", "give the station database with --db PATH"),
+    (
+        "cli.db_missing",
+        "数据库文件不存在：{0}（先运行 init）",
+        "no database file at {0} (run init first)",
+    ),
+    ("cli.bad_arg", "参数无效：{0}", "invalid argument: {0}"),
+    ("cli.read_json", "无法读取 JSON 文件：{0}", "cannot read the JSON file: {0}"),
+];
+
+pub fn cli_text(code: &str, lang: Lang, arg: &str) -> String {
+    match CLI_MESSAGES.iter().find(|(c, _, _)| *c == code) {
+        Some((_, zh, en)) => (if lang == Lang::Zh { zh } else { en }).replace("{0}", arg),
+        None => casedesk_core::messages::text(code, lang, arg),
+    }
+}
+
+pub fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&station_offset()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn yuan(fen: i64) -> String {
+    casedesk_core::validate::format_yuan(fen)
+}
+
+/// Prints rows as an aligned table; the first row is the header.
+pub fn table(rows: &[Vec<String>]) {
+    let Some(first) = rows.first() else { return };
+    let mut widths = vec![0; first.len()];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.width());
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        println!("{}", line.trim_end());
+    }
+}
+
+/// Cuts a string to at most `max` display columns.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    for ch in s.chars() {
+        if out.width() + 2 > max.saturating_sub(1) {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push('…');
+    out
+}

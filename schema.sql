@@ -113,6 +113,13 @@ CREATE TABLE events (
 
 CREATE INDEX events_stream ON events (stream);
 
+CREATE TABLE hub_quarantine (
+    event_id BLOB PRIMARY KEY,
+    seq      INTEGER NOT NULL,
+    reason   TEXT NOT NULL,
+    at       INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -176,6 +183,11 @@ CREATE TABLE staff (
     phone     TEXT NOT NULL,
     languages TEXT NOT NULL,
     active    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sync_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 ) WITHOUT ROWID;
 
 CREATE TABLE transfers (

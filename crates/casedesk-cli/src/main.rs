@@ -93,6 +93,24 @@ enum Cmd {
         #[command(subcommand)]
         cmd: cases::CalendarCmd,
     },
+    /// Enroll this station's device with the association's hub, with the code its
+    /// administrator created (`casedesk-hub enroll-code`).
+    Enroll {
+        code: String,
+        /// The hub's address as seen from this station, if it differs from the one in the code.
+        #[arg(long)]
+        hub: Option<String>,
+        #[arg(long, default_value = "")]
+        device_name: String,
+    },
+    /// Sync with the hub now: push this station's events, then pull the unit's feed.
+    Sync {
+        /// Only show the sync state (events waiting, last contact, last error).
+        #[arg(long)]
+        status: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write cases one transaction at a time and print each case number once committed
     /// (used by the crash test).
     #[command(hide = true)]
@@ -122,6 +140,7 @@ pub enum Failure {
     /// A message code and its argument.
     Usage(&'static str, String),
     VerifyFailed,
+    Sync(casedesk_core::sync::SyncError),
 }
 
 impl From<CoreError> for Failure {
@@ -170,6 +189,14 @@ fn main() -> ExitCode {
         Err(Failure::Usage(code, arg)) => {
             eprintln!("{} [{code}]", output::cli_text(code, ctx.lang, &arg));
             ExitCode::from(2)
+        }
+        Err(Failure::Sync(e)) => {
+            let label = ctx.t("同步失败", "sync failed");
+            eprintln!("{label} [{}]: {}", e.code(), e.plain(ctx.lang));
+            if !matches!(e, casedesk_core::sync::SyncError::Network(_)) {
+                eprintln!("  {e}");
+            }
+            ExitCode::from(4)
         }
         Err(Failure::Core(e)) => {
             let label = ctx.t("错误", "error");
@@ -320,5 +347,69 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::Bench(args) => bench::run(ctx, args),
         Cmd::Calendar { cmd } => cases::calendar(ctx, cmd),
         Cmd::Stress { cases } => cases::stress(ctx, cases),
+        Cmd::Enroll { code, hub, device_name } => {
+            let mut store = ctx.open_station()?;
+            let name = if device_name.is_empty() {
+                store.require_station()?.device_code.clone()
+            } else {
+                device_name
+            };
+            let r = casedesk_core::sync::enroll(&mut store, &code, hub.as_deref(), &name)
+                .map_err(Failure::Sync)?;
+            println!(
+                "{} {} ({})",
+                ctx.t("已注册到中心服务器：", "Enrolled with the hub for"),
+                r.unit_name,
+                r.unit
+            );
+            Ok(())
+        }
+        Cmd::Sync { status, json } => {
+            let mut store = ctx.open_station()?;
+            let report = if status {
+                None
+            } else {
+                Some(casedesk_core::sync::sync_with_hub(&mut store).map_err(Failure::Sync)?)
+            };
+            let st = store.sync_status()?;
+            if json {
+                let v = serde_json::json!({ "report": report, "status": st });
+                println!("{}", serde_json::to_string_pretty(&v).map_err(CoreError::from)?);
+                return Ok(());
+            }
+            if let Some(r) = report {
+                println!(
+                    "{}: {} {} ({} {}), {} {}, {} {}",
+                    ctx.t("同步完成", "Synced"),
+                    r.pushed,
+                    ctx.t("条已上传", "events pushed"),
+                    r.batches,
+                    ctx.t("批", "batches"),
+                    r.applied,
+                    ctx.t("条新下载", "new events pulled"),
+                    r.quarantined,
+                    ctx.t("条被中心隔离", "quarantined by the hub"),
+                );
+            }
+            let when = |ms: Option<i64>| {
+                ms.and_then(chrono::DateTime::from_timestamp_millis)
+                    .map_or("—".to_owned(), output::local_time)
+            };
+            println!("{} {}", ctx.t("中心服务器", "Hub"), st.hub.as_deref().unwrap_or("—"));
+            println!("{} {}", ctx.t("待上传事件", "Events waiting"), st.waiting);
+            println!(
+                "{} {}",
+                ctx.t("最近成功联系", "Last successful contact"),
+                when(st.last_success_ms)
+            );
+            if let Some(code) = &st.last_error_code {
+                println!(
+                    "{} [{code}] {}",
+                    ctx.t("最近错误", "Last error"),
+                    st.last_error.as_deref().unwrap_or("")
+                );
+            }
+            Ok(())
+        }
     }
 }

@@ -2379,9 +2379,17 @@ impl World {
         if total <= 0.0 || cap == 0 {
             return;
         }
-        let upto = |c: f64| (self.cases as f64 * c / total).floor() as u64;
-        let before = if d == 0 { 0 } else { upto(self.cum[d - 1]) };
-        let k = upto(self.cum[d]).saturating_sub(before);
+        // Cases received up to the end of day `i`; the last open day takes the rounding remainder.
+        let last = self.days.iter().rposition(|d| d.cap > 0).unwrap_or(0);
+        let upto = |i: usize| {
+            if i >= last {
+                self.cases
+            } else {
+                ((self.cases as f64 * (self.cum[i] / total)).floor() as u64).min(self.cases)
+            }
+        };
+        let before = if d == 0 { 0 } else { upto(d - 1) };
+        let k = upto(d).saturating_sub(before);
         self.offsets.clear();
         for _ in 0..k {
             self.offsets.push(self.rng.random_range(0..cap));

@@ -11,6 +11,8 @@
 //! - `reference`: categories and reason-code tables shipped with the app.
 //! - `store`: the SQLite file: migrations, append, projections, queries, verify, export/import.
 //! - `messages` and `error`: message codes with Chinese and English texts.
+//! - `sync`: store-and-forward to the hub (engine free of I/O, HTTP transport, schedule,
+//!   worker thread).
 //! - `demo`: realistic demonstration data.
 
 pub mod calendar;
@@ -21,6 +23,7 @@ pub mod error;
 pub mod messages;
 pub mod reference;
 pub mod store;
+pub mod sync;
 pub mod validate;
 
 pub use error::{CoreError, Issue, Result};
@@ -29,3 +32,11 @@ pub use store::{CaseRef, Station, StationInit, Store};
 
 #[cfg(test)]
 mod testutil;
+
+/// Test hook for fault injection: when the environment variable `CASEDESK_FAILPOINT` names
+/// this point, the process aborts here (as if killed). Used by the end-to-end sync tests.
+pub(crate) fn failpoint(name: &str) {
+    if std::env::var("CASEDESK_FAILPOINT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+}

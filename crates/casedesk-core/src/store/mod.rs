@@ -116,6 +116,10 @@ impl Store {
         &self.conn
     }
 
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     pub fn station(&self) -> Option<&Station> {
         self.station.as_ref()
     }
@@ -326,6 +330,16 @@ impl Store {
     /// Inserts events written elsewhere (pulled from the hub or imported from a file), each at
     /// most once, and re-projects the streams they touch, all in one transaction.
     pub fn apply_remote(&mut self, events: &[Event]) -> Result<ApplyReport> {
+        self.apply_remote_with(events, |_| Ok(()))
+    }
+
+    /// `apply_remote`, plus `also` run in the same transaction (the sync engine advances its
+    /// pull cursor there, so events and cursor commit together).
+    pub(crate) fn apply_remote_with(
+        &mut self,
+        events: &[Event],
+        also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    ) -> Result<ApplyReport> {
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let received = self.now().timestamp_millis();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -353,11 +367,15 @@ impl Store {
                 continue;
             }
             if let Err(err) = DomainEvent::decode(&e.kind, e.v, &e.payload) {
-                tx.execute(
+                let fresh = tx.execute(
                     "INSERT OR IGNORE INTO quarantine (id, event, reason, received) VALUES (?1, ?2, ?3, ?4)",
                     params![e.id.as_bytes(), serde_json::to_string(e)?, err.to_string(), received],
                 )?;
-                report.quarantined += 1;
+                if fresh > 0 {
+                    report.quarantined += 1;
+                } else {
+                    report.duplicates += 1;
+                }
                 continue;
             }
             insert_event(&tx, e, 1)?;
@@ -375,8 +393,57 @@ impl Store {
                 project::refresh_org(&tx, stream)?;
             }
         }
+        also(&tx)?;
         tx.commit()?;
         Ok(report)
+    }
+
+    /// This device's events after sequence `after`, in order: at least one (if any), then as many
+    /// as fit in `max_bytes` of JSON and `max_count`.
+    pub fn own_events_after(
+        &self,
+        after: u64,
+        max_bytes: usize,
+        max_count: usize,
+    ) -> Result<Vec<Event>> {
+        let station = self.require_station()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            project::EVENT_COLUMNS
+        ))?;
+        let mut rows =
+            stmt.query(params![station.device.as_bytes(), after as i64, max_count as i64])?;
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next()? {
+            let e = project::event_from_row(row)?;
+            let size = serde_json::to_vec(&e)?.len();
+            if !out.is_empty() && bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// A value of the sync state (hub address, token, cursor, last contact, ...).
+    pub fn sync_get(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM sync_state WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets (or with None, removes) values of the sync state, in one transaction.
+    pub fn sync_set(&mut self, pairs: &[(&str, Option<String>)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (k, v) in pairs {
+            sync_set_tx(&tx, k, v.as_deref())?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// All events of one stream, in log order.
@@ -564,6 +631,17 @@ impl Batch<'_> {
         project::refresh_org(&self.tx, stream)?;
         Ok(event)
     }
+}
+
+pub(crate) fn sync_set_tx(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, v],
+        )?,
+        None => conn.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
+    };
+    Ok(())
 }
 
 fn device_head(conn: &Connection, device: Uuid) -> Result<(u64, EventHash)> {

@@ -1,0 +1,123 @@
+//! The background sync thread of the desktop app: an explicit loop over `Schedule::decide`,
+//! with its own database connection, woken early by a nudge (a local write) or "sync now".
+//! No local write ever waits for it.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rand::Rng;
+
+use super::http::{HttpTransport, HubEndpoint};
+use super::schedule::{Action, MAX_BACKOFF_MS, Schedule};
+use super::{SyncStatus, keys, sync_once};
+use crate::store::Store;
+
+pub enum Command {
+    /// Something was written locally: sync soon.
+    Nudge,
+    /// A person pressed "sync now": ignore the backoff once.
+    SyncNow,
+    Stop,
+}
+
+pub struct SyncWorker {
+    tx: mpsc::Sender<Command>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl SyncWorker {
+    /// Starts the worker on `db`. `on_change` receives the sync status after every attempt or
+    /// probe (the desktop forwards it to the UI).
+    pub fn spawn(db: PathBuf, on_change: impl Fn(&SyncStatus) + Send + 'static) -> SyncWorker {
+        let (tx, rx) = mpsc::channel();
+        let handle = std::thread::Builder::new()
+            .name("casedesk-sync".into())
+            .spawn(move || run(db, rx, on_change))
+            .ok();
+        SyncWorker { tx, handle }
+    }
+
+    pub fn nudge(&self) {
+        let _ = self.tx.send(Command::Nudge);
+    }
+
+    pub fn sync_now(&self) {
+        let _ = self.tx.send(Command::SyncNow);
+    }
+
+    pub fn stop(mut self) {
+        let _ = self.tx.send(Command::Stop);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn endpoint(store: &Store) -> Option<(HubEndpoint, String)> {
+    let url = store.sync_get(keys::HUB).ok()??;
+    let token = store.sync_get(keys::TOKEN).ok()??;
+    let fingerprint = store.sync_get(keys::FINGERPRINT).ok()?;
+    Some((HubEndpoint { url, fingerprint }, token))
+}
+
+fn run(db: PathBuf, rx: mpsc::Receiver<Command>, on_change: impl Fn(&SyncStatus)) {
+    let mut schedule = Schedule::default();
+    let mut nudged = false;
+    let mut rng = rand::rng();
+    let mut store: Option<Store> = None;
+    loop {
+        if store.is_none() {
+            store = Store::open(&db).ok();
+        }
+        let mut action = Action::Wait(Duration::from_secs(5));
+        if let Some(s) = store.as_mut()
+            && let Some((ep, token)) = endpoint(s)
+        {
+            let now = s.now().timestamp_millis();
+            let waiting = s.sync_status().map(|st| st.waiting).unwrap_or(0);
+            action = schedule.decide(now, waiting, nudged);
+            match action {
+                Action::Attempt => {
+                    nudged = false;
+                    let result =
+                        HttpTransport::new(&ep, &token).and_then(|mut t| sync_once(s, &mut t));
+                    let now = s.now().timestamp_millis();
+                    match result {
+                        Ok(_) => schedule.on_success(now),
+                        Err(e) if e.is_permanent() => {
+                            schedule.on_failure(now, 1.0);
+                            schedule.next_attempt_ms = now + MAX_BACKOFF_MS;
+                        }
+                        Err(_) => schedule.on_failure(now, rng.random::<f64>()),
+                    }
+                }
+                Action::Probe => {
+                    let ok = HttpTransport::new(&ep, &token).and_then(|t| t.health()).is_ok();
+                    schedule.on_probe(s.now().timestamp_millis(), ok);
+                }
+                Action::Wait(_) => {}
+            }
+            if !matches!(action, Action::Wait(_))
+                && let Ok(st) = s.sync_status()
+            {
+                on_change(&st);
+            }
+        }
+        let wait = match action {
+            Action::Wait(d) => d,
+            _ => Duration::ZERO,
+        };
+        match rx.recv_timeout(wait) {
+            Ok(Command::Nudge) => nudged = true,
+            Ok(Command::SyncNow) => {
+                nudged = true;
+                schedule.next_attempt_ms = 0;
+                schedule.failures = schedule.failures.min(1);
+            }
+            Ok(Command::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+    }
+}

@@ -1,6 +1,12 @@
 -- The current schema of a CaseDesk station database, as SQLite reports it after all
 -- migrations. Generated: `cargo test -p casedesk-core schema` rewrites it with UPDATE_SCHEMA=1.
 
+CREATE TABLE applied_ops (
+    op_id  TEXT PRIMARY KEY,
+    result TEXT NOT NULL,
+    at     INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE calendar_days (
     date   TEXT PRIMARY KEY,
     kind   TEXT NOT NULL CHECK (kind IN ('off', 'makeup', 'local_off')),
@@ -56,13 +62,19 @@ CREATE TABLE cases (
     roving         BLOB,
     flags          INTEGER NOT NULL,
     updated_hlc    INTEGER NOT NULL
-);
+, accepted_at INTEGER);
+
+CREATE INDEX cases_accepted ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
 
 CREATE INDEX cases_category ON cases (category, received_at);
+
+CREATE INDEX cases_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
 
 CREATE INDEX cases_deadline ON cases (deadline_day) WHERE deadline_day IS NOT NULL;
 
 CREATE INDEX cases_received ON cases (received_at);
+
+CREATE INDEX cases_roving ON cases (roving) WHERE roving IS NOT NULL;
 
 CREATE INDEX cases_status ON cases (status, received_at);
 
@@ -80,6 +92,8 @@ CREATE TABLE consultations (
 ) WITHOUT ROWID;
 
 CREATE INDEX consultations_at ON consultations (at);
+
+CREATE INDEX consultations_roving ON consultations (roving) WHERE roving IS NOT NULL;
 
 CREATE TABLE counters (
     name  TEXT PRIMARY KEY,
@@ -138,6 +152,8 @@ CREATE TABLE parties (
 CREATE INDEX parties_key ON parties (key) WHERE key IS NOT NULL;
 
 CREATE INDEX parties_name ON parties (name);
+
+CREATE INDEX parties_phone ON parties (phone) WHERE phone IS NOT NULL;
 
 CREATE TABLE quarantine (
     id       BLOB PRIMARY KEY,

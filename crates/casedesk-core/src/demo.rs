@@ -15,9 +15,9 @@
 //!   regulation and about 3 % are collective;
 //! - each case's life through the state machine, by age: acceptance or not, mediation sessions
 //!   (with interpreters for Tibetan and Mongolian speakers), agreements and their performance,
-//!   closure with recovered and doubled (CRPL Art.55) amounts, termination, withdrawal,
-//!   settlement, transfers to departments and co-handling with feedback, follow-up calls and a
-//!   few voided registrations. Recent cases are open at every stage, and a few old ones stalled,
+//!   closure with recovered and punitive amounts (CRPL Art.55, Food Safety Law Art.148),
+//!   termination, withdrawal, settlement, transfers to departments and co-handling with
+//!   feedback, follow-up calls and a few voided registrations. Recent cases are open at every stage, and a few old ones stalled,
 //!   so deadline and overdue lists have entries;
 //! - roving intake sessions in villages and pastures every few weeks, with the cases and
 //!   consultations taken there, and consultations (about one per three cases).
@@ -34,7 +34,9 @@
 //! are still to come, so that every committed transaction leaves the projections consistent with
 //! the log.
 //!
-//! The content depends only on the seed and the options; ids come from the clock.
+//! The content depends only on the seed and the options; ids come from the clock. Generating again
+//! into the same database adds another world's cases (numbers continue), whose events the HLC
+//! places after everything already written.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
@@ -108,6 +110,9 @@ pub fn generate(
     if world.staff.is_empty() {
         store.batch(|b| world.register_staff(b))?;
     }
+    if opts.cases == 0 {
+        return Ok(world.summary);
+    }
     world.index_staff();
     world.plan_sessions();
     let per_batch = opts.batch.max(1) as u64;
@@ -144,7 +149,8 @@ const OFFICE_SECS: u32 = MORNING + 3 * 3600 + 1800;
 /// Roving sessions run from 10:00 to 16:30: these offsets of the working day.
 const ROVING_FROM: u32 = 3600;
 const ROVING_TO: u32 = MORNING + 2 * 3600;
-/// Share of complaint subjects that can be collective, tuned for about 3 % collective complaints.
+/// Chance that a complaint about a subject that can be collective (heating, feed, prepaid cards...)
+/// is collective: about 3 % of all complaints.
 const P_COLLECTIVE: f64 = 0.14;
 /// Amounts are capped well below validation's limit.
 const MAX_FEN: i64 = 5_000_000_000;
@@ -1945,6 +1951,16 @@ fn reason(rng: &mut StdRng, list: &'static [Reason], weights: &[u32]) -> &'stati
     &list[w.sample(rng).min(list.len() - 1)]
 }
 
+/// How many of `cases` are received up to the end of day `i`, given cumulative day weights;
+/// the last open day `last` takes the rounding remainder.
+fn cases_until(cases: u64, cum: &[f64], last: usize, i: usize) -> u64 {
+    let total = cum.last().copied().unwrap_or(0.0);
+    if i >= last || total <= 0.0 {
+        return cases;
+    }
+    ((cases as f64 * (cum[i] / total)).floor() as u64).min(cases)
+}
+
 /// The instant of an offset into the working day (see `OFFICE_SECS`), station time.
 fn office_time(day: NaiveDate, offset: u32) -> DateTime<Utc> {
     let secs =
@@ -2025,7 +2041,7 @@ struct Staff {
     languages: Vec<Language>,
 }
 
-/// A day of the world: its weight in the case stream and its roving session.
+/// A day of the world.
 struct Day {
     date: NaiveDate,
     /// Office seconds available (less on the last day).
@@ -2064,6 +2080,8 @@ struct Flight {
     state: Option<CaseState>,
 }
 
+/// What a queued job writes: a case's next action (by its slot in `World::flights`), an
+/// organisation event, or the end of a roving session (whose note counts what it took in).
 enum Work {
     Step(usize),
     Org(Uuid, Box<OrgEvent>),
@@ -2379,17 +2397,9 @@ impl World {
         if total <= 0.0 || cap == 0 {
             return;
         }
-        // Cases received up to the end of day `i`; the last open day takes the rounding remainder.
         let last = self.days.iter().rposition(|d| d.cap > 0).unwrap_or(0);
-        let upto = |i: usize| {
-            if i >= last {
-                self.cases
-            } else {
-                ((self.cases as f64 * (self.cum[i] / total)).floor() as u64).min(self.cases)
-            }
-        };
-        let before = if d == 0 { 0 } else { upto(d - 1) };
-        let k = upto(d).saturating_sub(before);
+        let before = if d == 0 { 0 } else { cases_until(self.cases, &self.cum, last, d - 1) };
+        let k = cases_until(self.cases, &self.cum, last, d).saturating_sub(before);
         self.offsets.clear();
         for _ in 0..k {
             self.offsets.push(self.rng.random_range(0..cap));
@@ -2569,8 +2579,9 @@ impl World {
             self.enter_day();
         };
         self.run_jobs(b, at.timestamp_millis(), u64::MAX)?;
-        let (reg, steps, ctx_sc) = self.plan_case(at, session)?;
+        let (mut reg, steps, subject) = self.plan_case(at, session)?;
         let clerk = self.staff[*pick(&mut self.rng, &self.clerks)].id;
+        reg.staff = Some(clerk);
         b.set_now(at);
         let state = b.register_case(Some(clerk), reg)?;
         b.project_case(&state)?;
@@ -2591,7 +2602,7 @@ impl World {
                 _ => Channel::Online,
             };
             if t <= self.end {
-                self.consultation(t, ch, session, ctx_sc);
+                self.consultation(t, ch, session, subject);
             }
         }
         if let Some(first) = steps.first().map(|s| s.at) {
@@ -3768,6 +3779,26 @@ mod tests {
         }
         for c in COUNTIES {
             assert!(!c.roads.is_empty() && !c.towns.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_case_gets_a_day() {
+        // Uneven day weights, as working days, weekends and the last day give.
+        let cum: Vec<f64> = (1..=548u32)
+            .scan(0.0, |total, i| {
+                *total += 0.35 + f64::from(i % 7) * 0.1331;
+                Some(*total)
+            })
+            .collect();
+        for cases in [0, 1, 7, 300, 40_000, 99_991, 1_000_000] {
+            let days: Vec<u64> = (0..cum.len())
+                .map(|i| {
+                    let before = if i == 0 { 0 } else { cases_until(cases, &cum, 547, i - 1) };
+                    cases_until(cases, &cum, 547, i) - before
+                })
+                .collect();
+            assert_eq!(days.iter().sum::<u64>(), cases);
         }
     }
 

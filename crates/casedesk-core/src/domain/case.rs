@@ -393,39 +393,62 @@ pub fn action_name(ce: &CaseEvent) -> &'static str {
     }
 }
 
-/// The state machine: whether `ce` may happen to a case in `s`'s status.
-pub fn transition(s: &CaseState, ce: &CaseEvent) -> Result<()> {
+/// Every kind of case event a person can record after registration, in the order the UI
+/// offers them.
+pub const ACTION_KINDS: &[&str] = &[
+    "case.accepted",
+    "case.not_accepted",
+    "case.session_scheduled",
+    "case.session_recorded",
+    "case.agreement_recorded",
+    "case.performance_confirmed",
+    "case.mediation_terminated",
+    "case.transferred",
+    "case.transfer_feedback",
+    "case.closed",
+    "case.followed_up",
+    "case.note_added",
+    "case.edited",
+    "case.voided",
+];
+
+/// The state machine: whether an event of `kind` may happen to a case in `s`'s state.
+pub fn allows(s: &CaseState, kind: &str) -> bool {
     use Status::*;
     let st = s.status;
-    let ok = match ce {
-        CaseEvent::Registered(_) => false,
-        CaseEvent::Edited { .. } | CaseEvent::NoteAdded { .. } => st != Voided,
-        CaseEvent::Accepted { .. } | CaseEvent::NotAccepted { .. } => st == Registered,
-        CaseEvent::SessionScheduled(_) | CaseEvent::SessionRecorded(_) => {
-            matches!(st, Accepted | Mediating)
+    match kind {
+        "case.edited" | "case.note_added" | "case.voided" => st != Voided,
+        "case.accepted" | "case.not_accepted" => st == Registered,
+        "case.session_scheduled"
+        | "case.session_recorded"
+        | "case.agreement_recorded"
+        | "case.mediation_terminated" => matches!(st, Accepted | Mediating),
+        "case.performance_confirmed" => st == Agreed && s.performance_confirmed_at.is_none(),
+        "case.transferred" => matches!(st, Registered | Accepted | Mediating),
+        "case.transfer_feedback" => {
+            st != Voided && s.transfers.iter().any(|t| t.feedback.is_none())
         }
-        CaseEvent::AgreementRecorded(_) => matches!(st, Accepted | Mediating),
-        CaseEvent::PerformanceConfirmed { .. } => {
-            st == Agreed && s.performance_confirmed_at.is_none()
-        }
-        CaseEvent::MediationTerminated { .. } => matches!(st, Accepted | Mediating),
-        CaseEvent::Transferred(t) => match t.kind {
-            TransferKind::CoHandle => matches!(st, Registered | Accepted | Mediating),
-            _ => matches!(st, Registered | Accepted | Mediating),
-        },
-        CaseEvent::TransferFeedback { .. } => st != Voided,
-        CaseEvent::Closed(_) => match st {
+        "case.closed" => match st {
             Accepted | Mediating | Agreed | Terminated | Transferred => true,
             Registered => matches!(s.reg.case_type, CaseType::Consultation | CaseType::Suggestion),
             _ => false,
         },
-        CaseEvent::FollowedUp { .. } => matches!(st, Closed | Terminated | NotAccepted | Agreed),
-        CaseEvent::Voided { .. } => st != Voided,
-    };
-    if ok {
+        "case.followed_up" => matches!(st, Closed | Terminated | NotAccepted | Agreed),
+        _ => false,
+    }
+}
+
+/// The actions a person may take on the case now.
+pub fn allowed_actions(s: &CaseState) -> Vec<&'static str> {
+    ACTION_KINDS.iter().copied().filter(|k| allows(s, k)).collect()
+}
+
+/// Whether `ce` may happen to a case in `s`'s state; an error names the state and the action.
+pub fn transition(s: &CaseState, ce: &CaseEvent) -> Result<()> {
+    if allows(s, ce.kind()) {
         Ok(())
     } else {
-        Err(CoreError::IllegalTransition { status: st.code(), action: action_name(ce) })
+        Err(CoreError::IllegalTransition { status: s.status.code(), action: action_name(ce) })
     }
 }
 

@@ -286,6 +286,29 @@ pub enum CaseEvent {
     Voided { reason: String },
 }
 
+impl CaseEvent {
+    /// The envelope `kind` of this event.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CaseEvent::Registered(_) => "case.registered",
+            CaseEvent::Edited { .. } => "case.edited",
+            CaseEvent::Accepted { .. } => "case.accepted",
+            CaseEvent::NotAccepted { .. } => "case.not_accepted",
+            CaseEvent::SessionScheduled(_) => "case.session_scheduled",
+            CaseEvent::SessionRecorded(_) => "case.session_recorded",
+            CaseEvent::AgreementRecorded(_) => "case.agreement_recorded",
+            CaseEvent::PerformanceConfirmed { .. } => "case.performance_confirmed",
+            CaseEvent::MediationTerminated { .. } => "case.mediation_terminated",
+            CaseEvent::Transferred(_) => "case.transferred",
+            CaseEvent::TransferFeedback { .. } => "case.transfer_feedback",
+            CaseEvent::Closed(_) => "case.closed",
+            CaseEvent::FollowedUp { .. } => "case.followed_up",
+            CaseEvent::NoteAdded { .. } => "case.note_added",
+            CaseEvent::Voided { .. } => "case.voided",
+        }
+    }
+}
+
 /// Organisation and intake events (not about one case).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload")]

@@ -9,6 +9,7 @@ use crate::error::{CoreError, Result};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_sync.sql"),
+    include_str!("../../migrations/0003_desk.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -5,6 +5,7 @@
 //! or neither. Events received from elsewhere (`apply_remote`) are inserted if absent and their
 //! streams re-projected in the same transaction.
 
+pub mod desk;
 mod exchange;
 pub mod migrate;
 mod project;
@@ -51,7 +52,7 @@ pub struct StationInit {
 }
 
 /// A registered case's identity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CaseRef {
     pub id: Uuid,
     pub no: String,
@@ -100,6 +101,15 @@ impl Store {
             clock: Box::new(Utc::now),
         };
         store.reload_settings()?;
+        let pending: Option<String> = store
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'rebuild_projections'", [], |r| r.get(0))
+            .optional()?;
+        if pending.is_some() {
+            // A migration changed the projections' shape: rebuild them from the log once.
+            store.rebuild()?;
+            store.conn.execute("DELETE FROM meta WHERE key = 'rebuild_projections'", [])?;
+        }
         Ok(store)
     }
 
@@ -252,11 +262,21 @@ impl Store {
 
     /// Registers a new case. The store fills in the case number and the receiving unit; the
     /// registration is validated first and refused with every problem listed.
-    pub fn register_case(
+    pub fn register_case(&mut self, actor: Option<Uuid>, reg: CaseRegistered) -> Result<CaseRef> {
+        self.register_case_op(None, actor, reg)
+    }
+
+    /// `register_case`, at most once per operation id: a repeated call with the same `op`
+    /// returns the first call's case and writes nothing.
+    pub fn register_case_op(
         &mut self,
+        op: Option<&str>,
         actor: Option<Uuid>,
         mut reg: CaseRegistered,
     ) -> Result<CaseRef> {
+        if let Some(done) = op_result(&self.conn, op)? {
+            return Ok(serde_json::from_str(&done)?);
+        }
         let station = self.require_station()?.clone();
         let now = self.now();
         let issues = crate::validate::validate_registration(&reg, now);
@@ -293,12 +313,28 @@ impl Store {
         let state = case::fold(std::slice::from_ref(&event))?
             .ok_or_else(|| CoreError::Integrity("registration did not fold".into()))?;
         project::write_case(&tx, &state, &cal, &own)?;
+        let r = CaseRef { id, no };
+        op_record(&tx, op, &serde_json::to_string(&r)?, clock_now)?;
         tx.commit()?;
-        Ok(CaseRef { id, no })
+        Ok(r)
     }
 
     /// Records an action on a case after checking it against the state machine.
     pub fn act(&mut self, case_id: Uuid, actor: Option<Uuid>, ev: CaseEvent) -> Result<Event> {
+        self.act_op(None, case_id, actor, ev)
+    }
+
+    /// `act`, at most once per operation id (see `register_case_op`).
+    pub fn act_op(
+        &mut self,
+        op: Option<&str>,
+        case_id: Uuid,
+        actor: Option<Uuid>,
+        ev: CaseEvent,
+    ) -> Result<Event> {
+        if let Some(done) = op_result(&self.conn, op)? {
+            return self.event_by_id(&done);
+        }
         let station = self.require_station()?.clone();
         let now = self.now();
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
@@ -311,6 +347,7 @@ impl Store {
         let state = case::fold(&events)?
             .ok_or_else(|| CoreError::Integrity("case vanished while writing".into()))?;
         project::write_case(&tx, &state, &cal, &own)?;
+        op_record(&tx, op, &event.id.to_string(), now)?;
         tx.commit()?;
         Ok(event)
     }
@@ -318,13 +355,38 @@ impl Store {
     /// Records an organisation or intake event (unit, staff, device, roving session,
     /// consultation) on `stream`.
     pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
+        self.record_org_op(None, stream, actor, ev)
+    }
+
+    /// `record_org`, at most once per operation id (see `register_case_op`).
+    pub fn record_org_op(
+        &mut self,
+        op: Option<&str>,
+        stream: Uuid,
+        actor: Option<Uuid>,
+        ev: OrgEvent,
+    ) -> Result<Event> {
+        if let Some(done) = op_result(&self.conn, op)? {
+            return self.event_by_id(&done);
+        }
         let station = self.require_station()?.clone();
         let now = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let event = append(&tx, &station, now, stream, actor, &DomainEvent::Org(ev))?;
         project::refresh_org(&tx, stream)?;
+        op_record(&tx, op, &event.id.to_string(), now)?;
         tx.commit()?;
         Ok(event)
+    }
+
+    fn event_by_id(&self, id: &str) -> Result<Event> {
+        let id =
+            Uuid::parse_str(id).map_err(|e| CoreError::Integrity(format!("applied_ops: {e}")))?;
+        Ok(self.conn.query_row(
+            &format!("SELECT {} FROM events WHERE id = ?1", project::EVENT_COLUMNS),
+            [id.as_bytes()],
+            project::event_from_row,
+        )?)
     }
 
     /// Inserts events written elsewhere (pulled from the hub or imported from a file), each at
@@ -631,6 +693,23 @@ impl Batch<'_> {
         project::refresh_org(&self.tx, stream)?;
         Ok(event)
     }
+}
+
+/// The recorded result of an operation already applied.
+fn op_result(conn: &Connection, op: Option<&str>) -> Result<Option<String>> {
+    let Some(op) = op else { return Ok(None) };
+    Ok(conn
+        .prepare_cached("SELECT result FROM applied_ops WHERE op_id = ?1")?
+        .query_row([op], |r| r.get(0))
+        .optional()?)
+}
+
+fn op_record(conn: &Connection, op: Option<&str>, result: &str, now: DateTime<Utc>) -> Result<()> {
+    if let Some(op) = op {
+        conn.prepare_cached("INSERT INTO applied_ops (op_id, result, at) VALUES (?1, ?2, ?3)")?
+            .execute(params![op, result, now.timestamp_millis()])?;
+    }
+    Ok(())
 }
 
 pub(crate) fn sync_set_tx(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {

@@ -128,9 +128,9 @@ pub(crate) fn write_case(
         "INSERT INTO cases (id, no, case_type, mode, status, channel, received_at, receiving_unit, unit,
             category, nature, collective, households, complainant, respondent, claim_fen, recovered_fen,
             doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional, roving,
-            flags, updated_hlc)
+            flags, updated_hlc, accepted_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
          ON CONFLICT (id) DO UPDATE SET no = excluded.no, case_type = excluded.case_type,
             mode = excluded.mode, status = excluded.status, channel = excluded.channel,
             received_at = excluded.received_at, receiving_unit = excluded.receiving_unit,
@@ -141,7 +141,8 @@ pub(crate) fn write_case(
             doubled_fen = excluded.doubled_fen, outcome = excluded.outcome,
             closed_at = excluded.closed_at, deadline_kind = excluded.deadline_kind,
             deadline_day = excluded.deadline_day, deadline_provisional = excluded.deadline_provisional,
-            roving = excluded.roving, flags = excluded.flags, updated_hlc = excluded.updated_hlc
+            roving = excluded.roving, flags = excluded.flags, updated_hlc = excluded.updated_hlc,
+            accepted_at = excluded.accepted_at
          RETURNING rowid",
     )?;
     let rowid: i64 = stmt.query_row(
@@ -172,6 +173,7 @@ pub(crate) fn write_case(
             r.roving_session.map(|u| u.as_bytes().to_vec()),
             flags,
             s.last_hlc.0 as i64,
+            s.accepted_at.map(|t| t.timestamp_millis()),
         ],
         |row| row.get(0),
     )?;

@@ -444,3 +444,123 @@ fn schema_sql_matches_a_freshly_migrated_database() {
         "schema.sql is not the schema of a freshly migrated database; if the migration is right, run UPDATE_SCHEMA=1 cargo test -p casedesk-core schema"
     );
 }
+
+#[test]
+fn commands_with_an_op_id_apply_once() {
+    let mut s = store_at(at(2026, 3, 5, 2));
+    let a = s.register_case_op(Some("op-1"), None, registration(at(2026, 3, 1, 1))).unwrap();
+    let again = s.register_case_op(Some("op-1"), None, registration(at(2026, 3, 1, 1))).unwrap();
+    assert_eq!(a, again);
+    let e1 = s
+        .act_op(
+            Some("op-2"),
+            a.id,
+            None,
+            CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() },
+        )
+        .unwrap();
+    // The second send would be an illegal transition if applied; it returns the first result.
+    let e2 = s
+        .act_op(
+            Some("op-2"),
+            a.id,
+            None,
+            CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() },
+        )
+        .unwrap();
+    assert_eq!(e1, e2);
+    let n: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM events WHERE kind LIKE 'case.%'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn the_desk_home_screen_and_intake_helpers() {
+    let mut s = store_at(at(2026, 3, 20, 2));
+    let a = s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    let b = s.register_case(None, registration(at(2026, 3, 19, 1))).unwrap();
+    s.act(b.id, None, CaseEvent::Accepted { at: at(2026, 3, 19, 2), note: String::new() }).unwrap();
+    s.act(
+        b.id,
+        None,
+        CaseEvent::SessionScheduled(SessionScheduled {
+            session: Uuid::now_v7(),
+            at: at(2026, 3, 23, 2),
+            mode: SessionMode::OnSite,
+            place: "调解室".into(),
+            mediator: "巴特尔".into(),
+            note: String::new(),
+        }),
+    )
+    .unwrap();
+    let d = s.dashboard().unwrap();
+    assert_eq!(d.overdue.iter().map(|r| r.no.as_str()).collect::<Vec<_>>(), vec![a.no.as_str()]);
+    assert_eq!(d.awaiting_acceptance.len(), 1);
+    assert_eq!(d.sessions.len(), 1);
+    assert_eq!((d.month.received, d.month.accepted), (2, 1));
+    assert_eq!(d.by_day.len(), 30);
+    assert_eq!(d.by_day.iter().map(|x| x.received).sum::<u64>(), 2);
+    assert_eq!(d.by_nature[0].count, 2);
+
+    let dup = s
+        .find_duplicates(&desk::DuplicateQuery {
+            phones: vec!["13897712345".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(dup.len(), 2);
+    assert_eq!(dup[0].by, "phone");
+    let hints = s.lookup_respondents("德令哈市鑫").unwrap();
+    assert_eq!((hints[0].name.as_str(), hints[0].cases), ("德令哈市鑫达手机店", 2));
+    assert_eq!(hints[0].uscc.as_deref(), Some("91350100M000100Y43"));
+    let detail = crate::domain::case::allowed_actions(&s.case_state(b.id).unwrap());
+    assert!(detail.contains(&"case.session_recorded") && !detail.contains(&"case.accepted"));
+    let r = s.reference().unwrap();
+    assert_eq!(r.not_accept_reasons["order121"].len(), 7);
+    assert_eq!(r.units.len(), 1);
+}
+
+#[test]
+fn roving_sessions_count_what_they_took_in() {
+    let mut s = store_at(at(2026, 7, 1, 8));
+    let rid = Uuid::now_v7();
+    s.record_org(
+        rid,
+        None,
+        OrgEvent::RovingStarted {
+            unit: "HX0201".into(),
+            date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            place: "宗务隆乡夏季牧场".into(),
+            team: vec!["巴特尔".into(), "扎西".into()],
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    let mut reg = registration(at(2026, 7, 1, 3));
+    reg.channel = Channel::Roving;
+    reg.roving_session = Some(rid);
+    s.register_case(None, reg).unwrap();
+    s.record_org(
+        Uuid::now_v7(),
+        None,
+        OrgEvent::ConsultationRecorded {
+            unit: "HX0201".into(),
+            at: at(2026, 7, 1, 4),
+            channel: Channel::Roving,
+            topic: "兽药质量".into(),
+            people: 3,
+            roving_session: Some(rid),
+            category: None,
+        },
+    )
+    .unwrap();
+    s.record_org(rid, None, OrgEvent::RovingEnded { at: at(2026, 7, 1, 8), note: String::new() })
+        .unwrap();
+    let r = &s.roving_sessions(Some(rid)).unwrap()[0];
+    assert_eq!((r.complaints, r.consultations, r.people), (1, 1, 3));
+    assert!(r.ended_at.is_some());
+    assert_eq!(r.team, vec!["巴特尔", "扎西"]);
+    assert!(s.verify().unwrap().is_ok());
+}

@@ -162,7 +162,7 @@ const COMPARISONS: &[(&str, &str)] = &[
         "SELECT id, no, case_type, mode, status, channel, received_at, receiving_unit, unit, category,
             nature, collective, households, complainant, respondent, claim_fen, recovered_fen,
             doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional,
-            roving, flags, updated_hlc FROM cases ORDER BY id",
+            roving, flags, updated_hlc, accepted_at FROM cases ORDER BY id",
     ),
     (
         "parties",

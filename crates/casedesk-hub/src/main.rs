@@ -1,0 +1,318 @@
+//! The `casedesk-hub` command: run the hub, and the administrator's tools (units, enrollment
+//! codes, devices, quarantine). Thin: parses arguments, calls the library, prints.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use casedesk_hub::store::{HubStore, NewEnrollCode};
+use casedesk_hub::tls::{self, TlsFiles};
+use casedesk_hub::{SqliteStore, now_ms, secret, server, units};
+use casedesk_proto::sync::EnrollCode;
+use clap::{Args, Parser, Subcommand};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "casedesk-hub", version, about = "CaseDesk sync hub of a prefecture association")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Db {
+    /// The hub database (SQLite file).
+    #[arg(long, env = "CASEDESK_HUB_DB")]
+    db: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the hub (HTTPS; a self-signed certificate is made beside the database if needed).
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        /// Address to listen on, e.g. 0.0.0.0:8443 (port 0: any free port).
+        #[arg(long)]
+        listen: String,
+        /// Serve plain HTTP instead of HTTPS (tests and TLS-terminating proxies only).
+        #[arg(long, conflicts_with_all = ["cert", "key", "tls_names"])]
+        plain_http: bool,
+        /// PEM certificate chain to use instead of the self-signed one.
+        #[arg(long, requires = "key")]
+        cert: Option<PathBuf>,
+        /// PEM private key of --cert.
+        #[arg(long, requires = "cert")]
+        key: Option<PathBuf>,
+        /// Names (DNS or IP) of a generated certificate, comma-separated [default:
+        /// localhost,127.0.0.1].
+        #[arg(long, value_delimiter = ',')]
+        tls_names: Vec<String>,
+        /// Longest a request may take, upload included, in seconds.
+        #[arg(long, default_value_t = 120)]
+        request_timeout_secs: u64,
+    },
+    /// The unit hierarchy.
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+    /// Print a one-time enrollment code for a station of a unit.
+    EnrollCode {
+        #[command(flatten)]
+        db: Db,
+        /// Code of the unit the station belongs to.
+        #[arg(long)]
+        unit: String,
+        /// The hub's URL as stations reach it, e.g. https://10.20.1.5:8443.
+        #[arg(long)]
+        hub_url: String,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = 72)]
+        valid_hours: u32,
+        /// Certificate whose fingerprint the code carries [default: <db>.crt if it exists].
+        #[arg(long)]
+        cert: Option<PathBuf>,
+    },
+    /// Revoke a device's token.
+    Revoke {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        device: Uuid,
+    },
+    /// List enrolled devices.
+    Devices {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Lift a device's freeze after a fork has been dealt with.
+    Unfreeze {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        device: Uuid,
+    },
+    /// List quarantined events.
+    Quarantine {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsCommand {
+    /// Insert or update units from a CSV (code,name,kind,parent) or JSON file.
+    Import {
+        #[command(flatten)]
+        db: Db,
+        file: PathBuf,
+    },
+    /// List units.
+    List {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { db, listen, plain_http, cert, key, tls_names, request_timeout_secs } => {
+            init_tracing();
+            let opts = server::ServeOptions {
+                db: db.db,
+                listen,
+                plain_http,
+                cert: cert.zip(key),
+                tls_names,
+                request_timeout: Duration::from_secs(request_timeout_secs.max(1)),
+            };
+            server::serve(opts).await?;
+        }
+        Command::Units { command: UnitsCommand::Import { db, file } } => {
+            let store = open(&db.db)?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let held: Vec<String> = store.list_units().await?.into_iter().map(|u| u.code).collect();
+            let parsed = units::parse_units(&text, |code| held.iter().any(|h| h == code))?;
+            let report = store.import_units(parsed).await?;
+            println!(
+                "units: {} new, {} updated, {} unchanged",
+                report.inserted, report.updated, report.unchanged
+            );
+        }
+        Command::Units { command: UnitsCommand::List { db } } => {
+            let rows = open(&db.db)?
+                .list_units()
+                .await?
+                .into_iter()
+                .map(|u| vec![u.code, u.name, u.kind, u.parent.unwrap_or_default()])
+                .collect();
+            print_table(&["code", "name", "kind", "parent"], rows);
+        }
+        Command::EnrollCode { db, unit, hub_url, valid_hours, cert } => {
+            enroll_code(&db.db, unit, hub_url, valid_hours, cert).await?;
+        }
+        Command::Revoke { db, device } => {
+            open(&db.db)?.revoke_device(device, now_ms()).await?;
+            println!("revoked {device}");
+        }
+        Command::Unfreeze { db, device } => {
+            open(&db.db)?.unfreeze_device(device).await?;
+            println!("unfrozen {device}");
+        }
+        Command::Devices { db } => {
+            let rows = open(&db.db)?
+                .list_devices()
+                .await?
+                .into_iter()
+                .map(|d| {
+                    let state = match (&d.revoked_ms, &d.frozen_reason) {
+                        (Some(_), _) => "revoked".to_owned(),
+                        (None, Some(reason)) => format!("frozen: {reason}"),
+                        (None, None) => "active".to_owned(),
+                    };
+                    vec![
+                        d.id.to_string(),
+                        d.unit,
+                        d.name,
+                        d.acked_seq.to_string(),
+                        state,
+                        time(d.enrolled_ms),
+                    ]
+                })
+                .collect();
+            print_table(&["device", "unit", "name", "acked_seq", "state", "enrolled"], rows);
+        }
+        Command::Quarantine { db } => {
+            let rows = open(&db.db)?
+                .list_quarantine()
+                .await?
+                .into_iter()
+                .map(|q| {
+                    vec![
+                        q.event.to_string(),
+                        q.device.to_string(),
+                        q.seq.to_string(),
+                        q.kind,
+                        q.reason,
+                        time(q.at_ms),
+                    ]
+                })
+                .collect();
+            print_table(&["event", "device", "seq", "kind", "reason", "at"], rows);
+        }
+    }
+    Ok(())
+}
+
+async fn enroll_code(
+    db: &Path,
+    unit: String,
+    hub_url: String,
+    valid_hours: u32,
+    cert: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    if !(1..=24 * 30).contains(&valid_hours) {
+        bail!("--valid-hours must be between 1 and 720");
+    }
+    let hub = hub_url.trim().trim_end_matches('/').to_owned();
+    let https = hub.starts_with("https://");
+    if !https && !hub.starts_with("http://") {
+        bail!("--hub-url must start with https:// or http://");
+    }
+    let fingerprint = if https {
+        let cert = cert.unwrap_or_else(|| TlsFiles::beside(db).cert);
+        if cert.exists() {
+            Some(tls::fingerprint_of_file(&cert)?)
+        } else {
+            eprintln!(
+                "warning: no certificate at {}: the code carries no fingerprint, so the station \
+                 must trust the hub's certificate by other means",
+                cert.display()
+            );
+            None
+        }
+    } else {
+        None
+    };
+    let store = open(db)?;
+    let secret = secret::random_secret();
+    let created_ms = now_ms();
+    store
+        .create_enroll_code(NewEnrollCode {
+            unit: unit.clone(),
+            secret_sha256: secret::sha256_hex(&secret),
+            created_ms,
+            expires_ms: created_ms + i64::from(valid_hours) * 3_600_000,
+        })
+        .await?;
+    println!("{}", EnrollCode { hub, unit: unit.clone(), secret, fingerprint }.encode());
+    eprintln!("one-time enrollment code for unit {unit}, valid for {valid_hours} hours");
+    Ok(())
+}
+
+fn open(db: &Path) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open(db).with_context(|| format!("cannot open the hub database {}", db.display()))
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// Prints rows in columns aligned by display width (Chinese characters are two columns wide).
+fn print_table(headers: &[&str], rows: Vec<Vec<String>>) {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            out.push_str(cell);
+            if i + 1 < cells.len() {
+                out.push_str(&" ".repeat(w - cell.width() + 2));
+            }
+        }
+        println!("{}", out.trim_end());
+    };
+    line(headers.to_vec());
+    for row in &rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+}

@@ -1,0 +1,695 @@
+//! `SqliteStore`: the hub in one SQLite file (WAL, `synchronous=FULL`).
+//!
+//! One connection writes and a few read (WAL lets readers run beside the writer), each behind a
+//! mutex, and every call runs on tokio's blocking pool (`spawn_blocking`), so the async server
+//! never waits on SQLite. Writes are
+//! IMMEDIATE transactions, so there is one writer at a time and feed positions become visible
+//! in order. Schema: `migrations/`, applied on open.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
+
+use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, PushReceipt, Quarantined};
+use casedesk_proto::{Event, EventHash, ZERO_HASH};
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{
+    DeviceRecord, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit, UnitImport,
+};
+use crate::error::{HubError, Result};
+use crate::rules::{self, CheckedBatch};
+
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+/// Read connections: token checks and status reads need not wait behind a long pull.
+const READERS: usize = 4;
+
+/// A pull page stops growing past this many bytes of event JSON (it always holds one event).
+const PULL_BYTES_BUDGET: usize = 8 * 1024 * 1024;
+
+/// Row counts, for administrators and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub events: u64,
+    pub quarantined: u64,
+    pub feed: u64,
+    pub receipts: u64,
+    pub devices: u64,
+    pub enroll_codes: u64,
+}
+
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    hub_id: Uuid,
+}
+
+impl Inner {
+    /// A free read connection if there is one, else the next in turn.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        for reader in &self.readers {
+            match reader.try_lock() {
+                Ok(guard) => return guard,
+                Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        self.readers[i].lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Conn {
+    Writer,
+    Reader,
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) the hub database at `path`. Blocking.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        writer.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
+            [Uuid::new_v4().to_string()],
+        )?;
+        let hub_id: String =
+            writer.query_row("SELECT value FROM meta WHERE key = 'hub_id'", [], |r| r.get(0))?;
+        let hub_id = Uuid::parse_str(&hub_id)
+            .map_err(|e| HubError::Internal(format!("stored hub id: {e}")))?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let reader = Connection::open(path)?;
+            configure(&reader)?;
+            reader.pragma_update(None, "query_only", true)?;
+            readers.push(Mutex::new(reader));
+        }
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                readers,
+                next_reader: AtomicUsize::new(0),
+                hub_id,
+            }),
+        })
+    }
+
+    /// How many rows the main tables hold.
+    pub async fn counts(&self) -> Result<Counts> {
+        self.run(Conn::Reader, |c| {
+            let count = |table: &str| -> Result<u64> {
+                let n: i64 =
+                    c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+                Ok(to_u64(n))
+            };
+            Ok(Counts {
+                events: count("events")?,
+                quarantined: count("quarantine")?,
+                feed: count("feed")?,
+                receipts: count("receipts")?,
+                devices: count("devices")?,
+                enroll_codes: count("enroll_codes")?,
+            })
+        })
+        .await
+    }
+
+    /// Runs `f` with one of the connections on the blocking pool.
+    async fn run<T, F>(&self, which: Conn, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            // A panic inside a transaction rolled it back when the transaction was dropped,
+            // so a poisoned connection is still consistent.
+            let mut conn = match which {
+                Conn::Writer => inner.writer.lock().unwrap_or_else(PoisonError::into_inner),
+                Conn::Reader => inner.reader(),
+            };
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| HubError::Internal(format!("storage task: {e}")))?
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+/// Applies the migrations not yet applied; `PRAGMA user_version` counts them.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let latest = MIGRATIONS.len() as i64;
+    if current > latest {
+        return Err(HubError::Internal(format!(
+            "the hub database has schema version {current}; this hub knows up to {latest}"
+        )));
+    }
+    for (i, script) in MIGRATIONS.iter().enumerate().skip(to_usize(current)) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(script)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl HubStore for SqliteStore {
+    fn hub_id(&self) -> Uuid {
+        self.inner.hub_id
+    }
+
+    async fn import_units(&self, units: Vec<Unit>) -> Result<UnitImport> {
+        self.run(Conn::Writer, move |c| import_units(c, &units)).await
+    }
+
+    async fn list_units(&self) -> Result<Vec<Unit>> {
+        self.run(Conn::Reader, |c| {
+            let mut stmt = c.prepare("SELECT code, name, kind, parent FROM units ORDER BY code")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(Unit { code: r.get(0)?, name: r.get(1)?, kind: r.get(2)?, parent: r.get(3)? })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn create_enroll_code(&self, code: NewEnrollCode) -> Result<()> {
+        self.run(Conn::Writer, move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if unit_by_code(&tx, &code.unit)?.is_none() {
+                return Err(HubError::NotFound(format!("unit {:?}", code.unit)));
+            }
+            tx.execute(
+                "INSERT INTO enroll_codes (secret_sha256, unit, created_ms, expires_ms)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![code.secret_sha256, code.unit, code.created_ms, code.expires_ms],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn enroll(&self, enrollment: Enrollment) -> Result<Unit> {
+        self.run(Conn::Writer, move |c| enroll(c, &enrollment)).await
+    }
+
+    async fn device_by_token(&self, token_sha256: String) -> Result<Option<DeviceRecord>> {
+        self.run(Conn::Reader, move |c| {
+            let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_sha256 = ?1");
+            Ok(c.query_row(&sql, [&token_sha256], device_from_row).optional()?)
+        })
+        .await
+    }
+
+    async fn list_devices(&self) -> Result<Vec<DeviceRecord>> {
+        self.run(Conn::Reader, |c| {
+            let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices ORDER BY unit, enrolled_ms");
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map([], device_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn revoke_device(&self, device: Uuid, now_ms: i64) -> Result<()> {
+        self.run(Conn::Writer, move |c| {
+            let n = c.execute(
+                "UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?2) WHERE id = ?1",
+                params![device.to_string(), now_ms],
+            )?;
+            if n == 0 {
+                return Err(HubError::NotFound(format!("device {device}")));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn unfreeze_device(&self, device: Uuid) -> Result<()> {
+        self.run(Conn::Writer, move |c| {
+            let n = c.execute(
+                "UPDATE devices SET frozen_ms = NULL, frozen_reason = NULL WHERE id = ?1",
+                [device.to_string()],
+            )?;
+            if n == 0 {
+                return Err(HubError::NotFound(format!("device {device}")));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
+        self.run(Conn::Reader, move |c| {
+            let d = device_by_id(c, device)?.ok_or(HubError::Unauthorized)?;
+            Ok(DeviceStatus {
+                device: d.id,
+                unit: d.unit,
+                acked_seq: d.acked_seq,
+                head_hash: d.head_hash,
+                hub_time_ms: now_ms,
+            })
+        })
+        .await
+    }
+
+    async fn push(&self, batch: CheckedBatch, now_ms: i64) -> Result<String> {
+        self.run(Conn::Writer, move |c| push(c, &batch, now_ms)).await
+    }
+
+    async fn pull(&self, device: Uuid, unit: String, after: u64, limit: u32) -> Result<PullPage> {
+        self.run(Conn::Reader, move |c| pull(c, device, &unit, after, limit)).await
+    }
+
+    async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
+        self.run(Conn::Reader, |c| {
+            let mut stmt = c.prepare(
+                "SELECT e.id, e.device, e.seq, e.kind, q.reason, q.at_ms
+                 FROM quarantine q JOIN events e ON e.pos = q.event_pos ORDER BY q.event_pos",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(QuarantineRecord {
+                    event: uuid_at(r, 0)?,
+                    device: uuid_at(r, 1)?,
+                    seq: to_u64(r.get(2)?),
+                    kind: r.get(3)?,
+                    reason: r.get(4)?,
+                    at_ms: r.get(5)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+}
+
+fn import_units(c: &mut Connection, units: &[Unit]) -> Result<UnitImport> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut report = UnitImport::default();
+    for u in units {
+        match unit_by_code(&tx, &u.code)? {
+            Some(held) if held == *u => report.unchanged += 1,
+            Some(_) => {
+                tx.execute(
+                    "UPDATE units SET name = ?2, kind = ?3, parent = ?4 WHERE code = ?1",
+                    params![u.code, u.name, u.kind, u.parent],
+                )?;
+                report.updated += 1;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO units (code, name, kind, parent) VALUES (?1, ?2, ?3, ?4)",
+                    params![u.code, u.name, u.kind, u.parent],
+                )?;
+                report.inserted += 1;
+            }
+        }
+    }
+    check_hierarchy(&tx)?;
+    tx.commit()?;
+    Ok(report)
+}
+
+/// Every parent is a known unit and no unit is its own ancestor.
+fn check_hierarchy(tx: &Transaction<'_>) -> Result<()> {
+    let mut stmt = tx.prepare("SELECT code, parent FROM units")?;
+    let parents: HashMap<String, Option<String>> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (code, parent) in &parents {
+        let mut seen = BTreeSet::from([code.as_str()]);
+        let mut next = parent.as_deref();
+        while let Some(p) = next {
+            if !seen.insert(p) {
+                return Err(HubError::Invalid(format!("unit {code:?}: its parents form a loop")));
+            }
+            next = match parents.get(p) {
+                Some(grand) => grand.as_deref(),
+                None => {
+                    return Err(HubError::Invalid(format!(
+                        "unit {code:?}: parent {p:?} is not known to the hub"
+                    )));
+                }
+            };
+        }
+    }
+    Ok(())
+}
+
+fn unit_by_code(c: &Connection, code: &str) -> Result<Option<Unit>> {
+    Ok(c.query_row("SELECT code, name, kind, parent FROM units WHERE code = ?1", [code], |r| {
+        Ok(Unit { code: r.get(0)?, name: r.get(1)?, kind: r.get(2)?, parent: r.get(3)? })
+    })
+    .optional()?)
+}
+
+fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Unit> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let code: Option<(String, i64, Option<i64>)> = tx
+        .query_row(
+            "SELECT unit, expires_ms, used_ms FROM enroll_codes WHERE secret_sha256 = ?1",
+            [&e.secret_sha256],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((unit, expires_ms, used_ms)) = code else {
+        return Err(HubError::EnrollCodeInvalid("unknown code".into()));
+    };
+    if used_ms.is_some() {
+        return Err(HubError::EnrollCodeInvalid("the code has already been used".into()));
+    }
+    if expires_ms <= e.now_ms {
+        return Err(HubError::EnrollCodeInvalid("the code has expired".into()));
+    }
+    if unit != e.unit {
+        return Err(HubError::EnrollCodeInvalid(
+            "the code is for another unit than the station's".into(),
+        ));
+    }
+    let device = e.device.to_string();
+    match device_by_id(&tx, e.device)? {
+        Some(held) if held.unit != unit => {
+            return Err(HubError::Forbidden("the device is enrolled for another unit".into()));
+        }
+        // Re-enrollment: a new token replaces the old one and lifts a revocation. A fork
+        // freeze stays until an administrator lifts it.
+        Some(_) => {
+            tx.execute(
+                "UPDATE devices SET name = ?2, app_version = ?3, token_sha256 = ?4,
+                    enrolled_ms = ?5, revoked_ms = NULL WHERE id = ?1",
+                params![device, e.device_name, e.app_version, e.token_sha256, e.now_ms],
+            )?;
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO devices (id, unit, name, app_version, token_sha256, enrolled_ms,
+                    acked_seq, head_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+                params![
+                    device,
+                    unit,
+                    e.device_name,
+                    e.app_version,
+                    e.token_sha256,
+                    e.now_ms,
+                    ZERO_HASH.to_hex()
+                ],
+            )?;
+        }
+    }
+    tx.execute(
+        "UPDATE enroll_codes SET used_ms = ?2, used_by = ?3 WHERE secret_sha256 = ?1",
+        params![e.secret_sha256, e.now_ms, device],
+    )?;
+    let unit = unit_by_code(&tx, &unit)?.unwrap_or_else(|| Unit {
+        code: unit.clone(),
+        name: unit.clone(),
+        kind: String::new(),
+        parent: None,
+    });
+    tx.commit()?;
+    Ok(unit)
+}
+
+const DEVICE_COLUMNS: &str = "id, unit, name, app_version, enrolled_ms, acked_seq, head_hash, \
+                              revoked_ms, frozen_ms, frozen_reason";
+
+fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
+    Ok(DeviceRecord {
+        id: uuid_at(r, 0)?,
+        unit: r.get(1)?,
+        name: r.get(2)?,
+        app_version: r.get(3)?,
+        enrolled_ms: r.get(4)?,
+        acked_seq: to_u64(r.get(5)?),
+        head_hash: hash_at(r, 6)?,
+        revoked_ms: r.get(7)?,
+        frozen_ms: r.get(8)?,
+        frozen_reason: r.get(9)?,
+    })
+}
+
+fn device_by_id(c: &Connection, device: Uuid) -> Result<Option<DeviceRecord>> {
+    let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1");
+    Ok(c.query_row(&sql, [device.to_string()], device_from_row).optional()?)
+}
+
+fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let device = batch.device();
+    let dev = device_by_id(&tx, device)?.ok_or(HubError::Unauthorized)?;
+    if dev.revoked_ms.is_some() {
+        return Err(HubError::TokenRevoked);
+    }
+    if let Some(reason) = dev.frozen_reason {
+        return Err(HubError::DeviceFrozen(reason));
+    }
+    let stored: Option<String> = tx
+        .query_row(
+            "SELECT json FROM receipts WHERE batch_id = ?1 AND device = ?2",
+            params![batch.batch_id(), device.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(json) = stored {
+        return Ok(json);
+    }
+    if batch.first_seq() > dev.acked_seq + 1 {
+        return Err(HubError::Gap { acked_seq: dev.acked_seq, first_seq: batch.first_seq() });
+    }
+
+    // Events the hub already holds must be the very same events.
+    let held = batch.events().iter().take_while(|e| e.seq <= dev.acked_seq);
+    let mut duplicates = 0usize;
+    for e in held {
+        let hash: String = tx.query_row(
+            "SELECT hash FROM events WHERE device = ?1 AND seq = ?2",
+            params![device.to_string(), to_i64(e.seq)],
+            |r| r.get(0),
+        )?;
+        if hash != e.hash.to_hex() {
+            let reason = format!(
+                "seq {} is held with hash {hash} but was pushed with hash {}",
+                e.seq,
+                e.hash.to_hex()
+            );
+            tx.execute(
+                "UPDATE devices SET frozen_ms = ?2, frozen_reason = ?3 WHERE id = ?1",
+                params![device.to_string(), now_ms, reason],
+            )?;
+            tx.commit()?;
+            return Err(HubError::DeviceForked(reason));
+        }
+        duplicates += 1;
+    }
+
+    let new = &batch.events()[duplicates..];
+    if let Some(first) = new.first()
+        && first.prev != dev.head_hash
+    {
+        return Err(HubError::Tampered(format!(
+            "event seq {} does not link to the hub's head for this device",
+            first.seq
+        )));
+    }
+    let mut quarantined = Vec::new();
+    for e in new {
+        if let Some(reason) = store_event(&tx, e, now_ms)? {
+            quarantined.push(Quarantined { id: e.id, seq: e.seq, reason: reason.to_owned() });
+        }
+    }
+    let (acked_seq, head_hash) = match new.last() {
+        Some(last) => {
+            tx.execute(
+                "UPDATE devices SET acked_seq = ?2, head_hash = ?3 WHERE id = ?1",
+                params![device.to_string(), to_i64(last.seq), last.hash.to_hex()],
+            )?;
+            (last.seq, last.hash)
+        }
+        None => (dev.acked_seq, dev.head_hash),
+    };
+    let receipt = PushReceipt {
+        batch_id: batch.batch_id().to_owned(),
+        device,
+        acked_seq,
+        head_hash,
+        stored: u32::try_from(new.len()).unwrap_or(u32::MAX),
+        duplicates: u32::try_from(duplicates).unwrap_or(u32::MAX),
+        quarantined,
+    };
+    let json = serde_json::to_string(&receipt)?;
+    tx.execute(
+        "INSERT INTO receipts (batch_id, device, json, created_ms) VALUES (?1, ?2, ?3, ?4)",
+        params![batch.batch_id(), device.to_string(), json, now_ms],
+    )?;
+    tx.commit()?;
+    Ok(json)
+}
+
+/// Stores one new event: quarantined with its reason, or added to the feeds of every unit that
+/// may see its stream. Returns the quarantine reason.
+fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'static str>> {
+    let taken = tx
+        .query_row("SELECT 1 FROM events WHERE id = ?1", [e.id.to_string()], |_| Ok(()))
+        .optional()?;
+    if taken.is_some() {
+        return Err(HubError::Tampered(format!(
+            "event id {} is already held for another event",
+            e.id
+        )));
+    }
+    let reason = rules::quarantine_reason(e);
+    tx.prepare_cached(
+        "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined, received_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        e.id.to_string(),
+        e.stream.to_string(),
+        e.device.to_string(),
+        to_i64(e.seq),
+        e.hash.to_hex(),
+        e.kind,
+        serde_json::to_string(e)?,
+        reason.is_some(),
+        now_ms
+    ])?;
+    let pos = tx.last_insert_rowid();
+    match reason {
+        Some(reason) => {
+            tx.execute(
+                "INSERT INTO quarantine (event_pos, reason, at_ms) VALUES (?1, ?2, ?3)",
+                params![pos, reason, now_ms],
+            )?;
+        }
+        None => add_to_feeds(tx, e, pos)?,
+    }
+    Ok(reason)
+}
+
+/// The units that may see `stream`: those it addresses and all their ancestors.
+fn viewers(tx: &Transaction<'_>, stream: &str) -> Result<BTreeSet<String>> {
+    let mut stmt = tx.prepare_cached(
+        "WITH RECURSIVE v(code) AS (
+             SELECT unit FROM stream_units WHERE stream = ?1
+             UNION
+             SELECT u.parent FROM units u JOIN v ON u.code = v.code WHERE u.parent IS NOT NULL
+         )
+         SELECT code FROM v",
+    )?;
+    let rows = stmt.query_map([stream], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Appends the stored event at `pos` to the feed of every unit that sees its stream, and, when
+/// the event makes the stream visible to new units, back-fills their feeds with the stream's
+/// earlier events (the new event included).
+fn add_to_feeds(tx: &Transaction<'_>, e: &Event, pos: i64) -> Result<()> {
+    let stream = e.stream.to_string();
+    let before = viewers(tx, &stream)?;
+    let mut addressed = false;
+    for unit in rules::audience(e) {
+        addressed |= tx
+            .prepare_cached("INSERT OR IGNORE INTO stream_units (stream, unit) VALUES (?1, ?2)")?
+            .execute(params![stream, unit])?
+            > 0;
+    }
+    for unit in &before {
+        tx.prepare_cached("INSERT OR IGNORE INTO feed (unit, event_pos) VALUES (?1, ?2)")?
+            .execute(params![unit, pos])?;
+    }
+    if addressed {
+        let after = viewers(tx, &stream)?;
+        for unit in after.difference(&before) {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO feed (unit, event_pos)
+                 SELECT ?1, pos FROM events WHERE stream = ?2 AND quarantined = 0 ORDER BY pos",
+            )?
+            .execute(params![unit, stream])?;
+        }
+    }
+    Ok(())
+}
+
+fn pull(c: &mut Connection, device: Uuid, unit: &str, after: u64, limit: u32) -> Result<PullPage> {
+    // One read transaction: the page and the feed's end come from the same snapshot.
+    let tx = c.transaction()?;
+    let limit = to_usize(i64::from(limit.clamp(1, MAX_PULL_LIMIT)));
+    let mut events = Vec::new();
+    let mut next = after;
+    let mut more = false;
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT f.pos, e.json FROM feed f JOIN events e ON e.pos = f.event_pos
+             WHERE f.unit = ?1 AND f.pos > ?2 AND e.device <> ?3
+             ORDER BY f.pos LIMIT ?4",
+        )?;
+        let mut rows =
+            stmt.query(params![unit, to_i64(after), device.to_string(), to_i64(limit as u64 + 1)])?;
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next()? {
+            let json: String = row.get(1)?;
+            if events.len() == limit
+                || (!events.is_empty() && bytes + json.len() > PULL_BYTES_BUDGET)
+            {
+                more = true;
+                break;
+            }
+            bytes += json.len();
+            events.push(serde_json::from_str::<Event>(&json)?);
+            next = to_u64(row.get(0)?);
+        }
+    }
+    if !more {
+        // Only the device's own events (if any) follow: skip past them.
+        let end: Option<i64> =
+            tx.query_row("SELECT max(pos) FROM feed WHERE unit = ?1", [unit], |r| r.get(0))?;
+        next = next.max(end.map_or(0, to_u64));
+    }
+    tx.finish()?;
+    Ok(PullPage { events, next, more })
+}
+
+fn uuid_at(r: &Row<'_>, idx: usize) -> rusqlite::Result<Uuid> {
+    let s: String = r.get(idx)?;
+    Uuid::parse_str(&s)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, e.into()))
+}
+
+fn hash_at(r: &Row<'_>, idx: usize) -> rusqlite::Result<EventHash> {
+    let s: String = r.get(idx)?;
+    EventHash::from_hex(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, "expected 64 hex digits".into())
+    })
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_usize(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}

@@ -1,0 +1,11 @@
+//! Tests of the hub: in-process against the router (enrollment, push, pull, security), and the
+//! `casedesk-hub` binary over loopback (TLS with a pinned fingerprint, the after-commit
+//! failpoint, graceful shutdown, the administrator's commands).
+
+mod enroll;
+mod pull;
+mod push;
+mod security;
+mod serve;
+mod support;
+mod units;

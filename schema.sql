@@ -70,6 +70,8 @@ CREATE INDEX cases_category ON cases (category, received_at);
 
 CREATE INDEX cases_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
 
+CREATE INDEX cases_collective ON cases (received_at) WHERE collective = 1;
+
 CREATE INDEX cases_deadline ON cases (deadline_day) WHERE deadline_day IS NOT NULL;
 
 CREATE INDEX cases_received ON cases (received_at);

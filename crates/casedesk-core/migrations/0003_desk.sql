@@ -13,6 +13,7 @@ ALTER TABLE cases ADD COLUMN accepted_at INTEGER;
 CREATE INDEX cases_accepted ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
 CREATE INDEX cases_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
 CREATE INDEX cases_roving ON cases (roving) WHERE roving IS NOT NULL;
+CREATE INDEX cases_collective ON cases (received_at) WHERE collective = 1;
 CREATE INDEX parties_phone ON parties (phone) WHERE phone IS NOT NULL;
 CREATE INDEX consultations_roving ON consultations (roving) WHERE roving IS NOT NULL;
 

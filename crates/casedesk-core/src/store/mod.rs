@@ -8,6 +8,7 @@
 pub mod desk;
 mod exchange;
 pub mod migrate;
+mod payload;
 mod project;
 pub mod query;
 mod verify;
@@ -816,7 +817,7 @@ fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<()> {
         e.unit,
         e.kind,
         e.v,
-        serde_json::to_string(&e.payload)?,
+        payload::encode(&e.payload)?,
         e.prev.0.as_slice(),
         e.hash.0.as_slice(),
         origin,

@@ -29,7 +29,9 @@ pub(crate) fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
         })
     };
     let actor: Option<Vec<u8>> = r.get(5)?;
-    let payload: String = r.get(9)?;
+    let payload = super::payload::decode(r.get_ref(9)?).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Blob, Box::new(e))
+    })?;
     Ok(Event {
         id: uuid(0)?,
         stream: uuid(1)?,
@@ -40,9 +42,7 @@ pub(crate) fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
         unit: r.get(6)?,
         kind: r.get(7)?,
         v: r.get(8)?,
-        payload: serde_json::from_str(&payload).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        payload,
         prev: hash(10)?,
         hash: hash(11)?,
     })

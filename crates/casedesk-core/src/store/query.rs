@@ -139,9 +139,11 @@ impl Store {
             conds.push(format!("c.case_type = {}", arg(&mut args, Box::new(t.code().to_owned()))));
         }
         if let Some(cat) = q.category.as_deref().filter(|s| !s.is_empty()) {
+            // The code and its sub-codes ("CCA-G01", "CCA-G01-01", ...) form one range; '~' sorts
+            // after every character used in codes.
             let a = arg(&mut args, Box::new(cat.to_owned()));
-            let b = arg(&mut args, Box::new(format!("{cat}-%")));
-            conds.push(format!("(c.category = {a} OR c.category LIKE {b})"));
+            let b = arg(&mut args, Box::new(format!("{cat}-~")));
+            conds.push(format!("c.category BETWEEN {a} AND {b}"));
         }
         if let Some(n) = q.nature.as_deref().filter(|s| !s.is_empty()) {
             conds.push(format!("c.nature = {}", arg(&mut args, Box::new(n.to_owned()))));
@@ -164,21 +166,27 @@ impl Store {
             conds.push(format!("c.deadline_day < {}", arg(&mut args, Box::new(t))));
         }
         if let Some(col) = q.collective {
-            conds.push(format!("c.collective = {}", arg(&mut args, Box::new(col))));
+            // A literal, so that the partial index on collective cases can serve the query.
+            conds.push(format!("c.collective = {}", i32::from(col)));
         }
 
         let text = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let cursor_err = || CoreError::Invalid(vec![Issue::new("after", "json.invalid")]);
         let (from, order) = match text {
             Some(t) => {
+                let long = t.chars().count() >= 3;
+                // The search table drives the query; its rowid is the case's rowid.
+                let key = if long { "f.rowid" } else { "t.rowid" };
                 if let Some(after) = &q.after {
                     let rowid: i64 = after.parse().map_err(|_| cursor_err())?;
-                    conds.push(format!("c.rowid < {}", arg(&mut args, Box::new(rowid))));
+                    conds.push(format!("{key} < {}", arg(&mut args, Box::new(rowid))));
                 }
-                if t.chars().count() >= 3 {
+                if long {
                     let m = arg(&mut args, Box::new(fts_phrase(t)));
                     conds.push(format!("f.case_fts MATCH {m}"));
-                    ("case_fts f JOIN cases c ON c.rowid = f.rowid", "c.rowid DESC")
+                    // Ordering by the FTS table's own rowid lets FTS5 hand matches over newest
+                    // first and stop at the page size, however common the phrase.
+                    ("case_fts f JOIN cases c ON c.rowid = f.rowid", "f.rowid DESC")
                 } else {
                     let m = arg(&mut args, Box::new(escape_like(t)));
                     conds.push(format!("t.text LIKE {m} ESCAPE '\\'"));

@@ -1,0 +1,263 @@
+// Browser end-to-end test: vite preview (browser mode, mock backend) + Debian's Chromium driven by
+// playwright-core (no browser download). Screenshots of every step go to test-artifacts/ui/.
+//
+//   npm run build && npm run test:e2e
+//
+// Env: CHROMIUM (default /usr/bin/chromium), E2E_PORT (default 4173), E2E_ARTIFACTS.
+import { chromium } from "playwright-core";
+import { preview } from "vite";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const uiDir = resolve(here, "..");
+const artifacts = process.env.E2E_ARTIFACTS ?? resolve(uiDir, "..", "test-artifacts", "ui");
+const port = Number(process.env.E2E_PORT ?? 4173);
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+if (!existsSync(join(uiDir, "dist", "index.html"))) {
+  console.error("ui/dist is missing: run `npm run build` first");
+  process.exit(2);
+}
+mkdirSync(artifacts, { recursive: true });
+
+const server = await preview({ root: uiDir, preview: { port, strictPort: true, host: "127.0.0.1" }, logLevel: "warn" });
+const base = `http://127.0.0.1:${port}/`;
+const userDataDir = mkdtempSync(join(tmpdir(), "casedesk-e2e-"));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath,
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+  viewport: { width: 1280, height: 800 },
+  locale: "zh-CN",
+  timezoneId: "Asia/Shanghai",
+});
+
+let passed = 0;
+let failed = 0;
+let n = 0;
+const consoleErrors = [];
+
+async function step(page, name, fn, opts = {}) {
+  n += 1;
+  const file = join(artifacts, `${String(n).padStart(2, "0")}-${name}.png`);
+  const t0 = Date.now();
+  try {
+    await fn();
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: file, fullPage: !!opts.full });
+    passed += 1;
+    console.log(`ok   ${name} (${Date.now() - t0} ms) -> ${file}`);
+  } catch (e) {
+    failed += 1;
+    await page.screenshot({ path: file.replace(/\.png$/, "-FAILED.png") }).catch(() => undefined);
+    console.log(`FAIL ${name}: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
+    if (consoleErrors.length) console.log("     console errors:\n       " + consoleErrors.slice(-5).join("\n       ").slice(0, 3000));
+    throw e;
+  }
+}
+
+async function pickSelect(page, inputSelector, optionText) {
+  await page.locator(inputSelector).click();
+  const opt = page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${optionText}"]`).first();
+  await opt.click();
+}
+
+async function waitCount(locator, want, timeout = 5000) {
+  const end = Date.now() + timeout;
+  let got = -1;
+  while (Date.now() < end) {
+    got = await locator.count();
+    if (got === want) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected ${want} elements, got ${got}`);
+}
+
+const expectText = async (locator, text, timeout = 5000) => {
+  await locator.filter({ hasText: text }).first().waitFor({ state: "visible", timeout });
+};
+
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.setDefaultTimeout(8000);
+
+  await step(page, "setup-wizard", async () => {
+    await page.goto(`${base}?fresh=1`);
+    await page.getByText("欢迎使用投诉调解工作台").waitFor();
+  });
+
+  await step(page, "dashboard", async () => {
+    await page.fill("#unit", "HX0201");
+    await page.fill("#unit_name", "德令哈市消费者投诉联络站");
+    await page.fill("#staff_name", "马玉梅");
+    await page.getByTestId("setup-submit").click();
+    await page.getByTestId("dashboard").waitFor();
+    await page.getByTestId("todo-overdue").waitFor();
+    const received = await page.getByTestId("stat-received").innerText();
+    if (!/\d/.test(received)) throw new Error(`no month count: ${received}`);
+  });
+
+  await step(page, "intake-filled", async () => {
+    await page.getByRole("menuitem", { name: "投诉登记" }).click();
+    await page.locator("#intake_complainants_0_name").waitFor();
+    await page.fill("#intake_complainants_0_name", "索南才让");
+    await page.fill("#intake_complainants_0_phones_0", "13897712345");
+    await page.fill("#intake_complainants_0_village", "德令哈市宗务隆乡团结牧委会");
+    await page.fill("#intake_respondents_0_name", "德令哈市高原牧业饲料店");
+    await page.keyboard.press("Escape");
+    await pickSelect(page, "#intake_respondents_0_kind", "个体工商户");
+    await page.locator("#intake_category").click();
+    await page.keyboard.type("农用");
+    await page.locator('.ant-select-tree-node-content-wrapper[title="农用生产资料类"]').first().click();
+    await pickSelect(page, "#intake_nature", "质量");
+    await page.fill("#intake_facts_content", "2026年11月在该店购买羊饲料10袋，开袋后发现霉变结块，店主拒绝退换。");
+    await page.getByRole("checkbox", { name: "退货", exact: true }).check();
+    await page.getByRole("checkbox", { name: "赔偿损失", exact: true }).check();
+    await page.fill("#intake_claim", "1,234.56");
+    await page.locator("#intake_request_text").click();
+    await page.getByText("草稿已自动保存", { exact: false }).waitFor({ timeout: 4000 });
+  }, { full: true });
+
+  let caseNo = "";
+  await step(page, "intake-success", async () => {
+    await page.keyboard.press("Control+Enter");
+    const no = page.getByTestId("case-no");
+    await no.waitFor();
+    caseNo = ((await no.innerText()).match(/HX0201-\d{4}-A1-\d{5}/) ?? [""])[0];
+    if (!caseNo) throw new Error("no case number shown");
+  });
+
+  await step(page, "list-search", async () => {
+    await page.getByRole("menuitem", { name: "案件列表" }).click();
+    await page.getByTestId("list-search").fill("高原牧业");
+    await waitCount(page.getByTestId("case-row"), 1);
+    await expectText(page.getByTestId("case-row"), caseNo);
+    await page.getByTestId("list-total").filter({ hasText: "1" }).waitFor();
+  });
+
+  await step(page, "detail-registered", async () => {
+    await page.getByTestId("case-row").first().click();
+    await page.getByTestId("detail-no").filter({ hasText: caseNo }).waitFor();
+    await expectText(page.getByTestId("detail-status"), "待受理");
+    await page.getByTestId("act-case.accepted").waitFor();
+    if (await page.getByTestId("act-case.closed").count()) throw new Error("close must not be offered before acceptance");
+  });
+
+  await step(page, "accepted", async () => {
+    await page.getByTestId("act-case.accepted").click();
+    await page.getByTestId("action-ok").click();
+    await expectText(page.getByTestId("detail-status"), "已受理");
+    await expectText(page.getByTestId("timeline"), "受理");
+  });
+
+  await step(page, "session-recorded", async () => {
+    await page.getByTestId("act-case.session_recorded").click();
+    await page.locator("#action_mediator").fill("巴特尔");
+    await page.keyboard.press("Escape");
+    await pickSelect(page, "#action_result", "达成协议");
+    await page.fill("#action_record", "双方到场。店主同意退还货款并赔偿部分损失。");
+    await page.getByTestId("action-ok").click();
+    await expectText(page.getByTestId("detail-status"), "调解中");
+    await expectText(page.getByTestId("timeline"), "巴特尔");
+  });
+
+  await step(page, "closed", async () => {
+    await page.getByTestId("act-case.closed").click();
+    await page.fill("#action_recovered", "1,000.50");
+    await page.getByTestId("action-ok").click();
+    await expectText(page.getByTestId("detail-status"), "已办结");
+    await expectText(page.getByTestId("detail-recovered"), "1,000.50");
+  });
+
+  await step(page, "dashboard-after", async () => {
+    await page.getByRole("menuitem", { name: "工作台" }).click();
+    await page.getByTestId("dashboard").waitFor();
+  }, { full: true });
+
+  await step(page, "roving", async () => {
+    await page.getByRole("menuitem", { name: "流动受理" }).click();
+    await page.fill("#roving_start_place", "柯鲁柯镇希望村");
+    await page.getByTestId("roving-start").click();
+    await page.getByTestId("roving-current").waitFor();
+    await page.getByTestId("consult-add").click();
+    await expectText(page.getByTestId("roving-current"), "柯鲁柯镇希望村");
+  });
+
+  await step(page, "settings", async () => {
+    await page.getByRole("menuitem", { name: "设置" }).click();
+    await page.getByTestId("settings").waitFor();
+    await page.getByTestId("enroll-code").fill("bad code");
+    await page.getByTestId("enroll-submit").click();
+    await page.getByTestId("enroll-result").waitFor();
+  });
+
+  await step(page, "english", async () => {
+    await page.getByTestId("lang-switch").getByText("English").click();
+    await page.getByRole("menuitem", { name: "Cases" }).waitFor();
+    await page.getByRole("menuitem", { name: "Cases" }).click();
+    await page.getByTestId("list-search").fill(caseNo);
+    await waitCount(page.getByTestId("case-row"), 1);
+    await expectText(page.getByTestId("case-row"), "Closed");
+  });
+
+  await step(page, "english-detail", async () => {
+    await page.getByTestId("case-row").first().click();
+    await expectText(page.getByTestId("detail-status"), "Closed");
+    await page.getByText("Recovered").first().waitFor();
+    await page.getByText("Resolved by mediation").first().waitFor();
+  });
+
+  // Back to Chinese for the next run's defaults.
+  await page.getByTestId("lang-switch").getByText("中文").click();
+
+  const big = await context.newPage();
+  big.setDefaultTimeout(15000);
+  await step(big, "list-100k", async () => {
+    await big.setViewportSize({ width: 1280, height: 800 });
+    await big.goto(`${base}?demo=1&bulk=100000#/cases`);
+    await big.getByTestId("case-row").first().waitFor();
+    await big.getByTestId("list-total").filter({ hasText: "100" }).waitFor();
+    const scroller = big.getByTestId("list-scroll");
+    const t0 = Date.now();
+    for (let i = 0; i < 12; i++) {
+      await scroller.evaluate((el) => el.scrollBy(0, el.scrollHeight));
+      await big.waitForTimeout(120);
+    }
+    const dt = Date.now() - t0;
+    const dom = await big.getByTestId("case-row").count();
+    const loaded = await big.locator(".vtable-foot").innerText();
+    console.log(`     100k list: ${dom} row elements in the DOM, ${loaded}, ${dt} ms for 12 scrolls`);
+    if (dom > 80) throw new Error(`too many rows in the DOM: ${dom}`);
+    if (!/\d/.test(loaded)) throw new Error("no rows loaded");
+  });
+  await big.close();
+
+  const real = consoleErrors.filter((e) => !/favicon|ResizeObserver|Download the React DevTools/.test(e));
+  if (real.length) {
+    console.log("console errors:\n  " + real.slice(0, 10).join("\n  "));
+  }
+} catch {
+  // reported above
+} finally {
+  await context.close();
+  await new Promise((r) => server.httpServer.close(r));
+  rmSync(userDataDir, { recursive: true, force: true });
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}

@@ -1,0 +1,144 @@
+import { useEffect, useMemo, type ReactNode } from "react";
+import { App as AntApp, ConfigProvider, Result, Spin, Button } from "antd";
+import zhCNLocale from "antd/locale/zh_CN";
+import enUSLocale from "antd/locale/en_US";
+import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { HashRouter, Navigate, Route, Routes } from "react-router";
+import { useTranslation } from "react-i18next";
+import { listen } from "@tauri-apps/api/event";
+import i18n from "./i18n";
+import type { SyncStatus } from "./ipc/types";
+import { qk, useSettings, useStation } from "./lib/queries";
+import { errorText } from "./lib/labels";
+import AppLayout from "./components/AppLayout";
+import ErrorBoundary from "./components/ErrorBoundary";
+import SetupWizard from "./pages/SetupWizard";
+import Dashboard from "./pages/Dashboard";
+import Intake from "./pages/Intake";
+import CaseList from "./pages/CaseList";
+import CaseDetailPage from "./pages/CaseDetail";
+import Roving from "./pages/Roving";
+import SettingsPage from "./pages/Settings";
+
+export const FONT_STACK =
+  '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", -apple-system, "Segoe UI", sans-serif';
+
+export function makeQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 },
+      mutations: { retry: 0 },
+    },
+  });
+}
+
+/** Refreshes views on `db-changed` and keeps the sync badge current on `sync-status`. */
+function BackendEvents() {
+  const qc = useQueryClient();
+  useEffect(() => {
+    const offs: Promise<() => void>[] = [
+      listen("db-changed", () => void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "reference" })),
+      listen<SyncStatus>("sync-status", (e) => {
+        qc.setQueryData(qk.sync, e.payload);
+        void qc.invalidateQueries({ queryKey: qk.dashboard });
+      }),
+    ];
+    return () => {
+      for (const p of offs) void p.then((off) => off()).catch(() => undefined);
+    };
+  }, [qc]);
+  return null;
+}
+
+/** Applies the saved language once settings are known. */
+function LanguageFromSettings() {
+  const { data } = useSettings();
+  useEffect(() => {
+    if (data?.lang && data.lang !== i18n.language) void i18n.changeLanguage(data.lang);
+  }, [data?.lang]);
+  return null;
+}
+
+function StationGate({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const station = useStation();
+  if (station.isPending)
+    return (
+      <div className="center-screen">
+        <Spin size="large" tip={t("app.loading")}>
+          <div style={{ width: 200, height: 80 }} />
+        </Spin>
+      </div>
+    );
+  if (station.isError)
+    return (
+      <div className="center-screen">
+        <Result
+          status="warning"
+          title={t("app.load_failed")}
+          subTitle={errorText(station.error)}
+          extra={<Button type="primary" onClick={() => void station.refetch()}>{t("app.retry")}</Button>}
+        />
+      </div>
+    );
+  if (station.data === null) return <SetupWizard />;
+  return <>{children}</>;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<AppLayout />}>
+        <Route index element={<Dashboard />} />
+        <Route path="intake" element={<Intake />} />
+        <Route path="cases" element={<CaseList />} />
+        <Route path="cases/:id" element={<CaseDetailPage />} />
+        <Route path="roving" element={<Roving />} />
+        <Route path="settings" element={<SettingsPage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function Providers({ children, client }: { children: ReactNode; client?: QueryClient }) {
+  const qc = useMemo(() => client ?? makeQueryClient(), [client]);
+  const { i18n: inst } = useTranslation();
+  const locale = inst.language === "en-US" ? enUSLocale : zhCNLocale;
+  return (
+    <QueryClientProvider client={qc}>
+      <ConfigProvider
+        locale={locale}
+        button={{ autoInsertSpace: false }}
+        theme={{
+          token: {
+            colorPrimary: "#1e5aa8",
+            borderRadius: 6,
+            fontFamily: FONT_STACK,
+            fontSize: 14,
+            motion: false,
+          },
+          components: { Layout: { headerBg: "#ffffff", siderBg: "#ffffff", bodyBg: "#f4f6f9" } },
+        }}
+      >
+        <AntApp>{children}</AntApp>
+      </ConfigProvider>
+    </QueryClientProvider>
+  );
+}
+
+export default function App() {
+  return (
+    <Providers>
+      <ErrorBoundary>
+        <BackendEvents />
+        <LanguageFromSettings />
+        <HashRouter>
+          <StationGate>
+            <AppRoutes />
+          </StationGate>
+        </HashRouter>
+      </ErrorBoundary>
+    </Providers>
+  );
+}

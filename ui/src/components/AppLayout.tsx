@@ -1,0 +1,82 @@
+import { Layout, Menu, Space, Typography, Tag, Popconfirm } from "antd";
+import {
+  DashboardOutlined,
+  FormOutlined,
+  UnorderedListOutlined,
+  CarOutlined,
+  SettingOutlined,
+  BankOutlined,
+} from "@ant-design/icons";
+import { Outlet, useLocation, useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
+import SyncBadge from "./SyncBadge";
+import LanguageSwitch from "./LanguageSwitch";
+import { useStation } from "../lib/queries";
+import { BROWSER_MODE_KEY } from "../ipc/mock";
+
+const { Header, Sider, Content } = Layout;
+
+export default function AppLayout() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const loc = useLocation();
+  const station = useStation();
+  const path = loc.pathname;
+  const selected = path.startsWith("/cases") ? "/cases" : path === "/" ? "/" : `/${path.split("/")[1] ?? ""}`;
+  const items = [
+    { key: "/", icon: <DashboardOutlined />, label: t("nav.dashboard") },
+    { key: "/intake", icon: <FormOutlined />, label: t("nav.intake") },
+    { key: "/cases", icon: <UnorderedListOutlined />, label: t("nav.cases") },
+    { key: "/roving", icon: <CarOutlined />, label: t("nav.roving") },
+    { key: "/settings", icon: <SettingOutlined />, label: t("nav.settings") },
+  ];
+  const browserMode = typeof window !== "undefined" && window.__CASEDESK_BROWSER_MODE__;
+  return (
+    <Layout className="app-layout">
+      <Sider width={208} theme="light" className="app-sider" breakpoint="lg" collapsedWidth={64}>
+        <div className="brand">
+          <div className="brand-mark" aria-hidden>
+            <BankOutlined />
+          </div>
+          <div className="brand-text">{t("app.name")}</div>
+        </div>
+        <Menu mode="inline" selectedKeys={[selected]} items={items} onClick={(e) => void navigate(e.key)} className="app-menu" />
+      </Sider>
+      <Layout>
+        <Header className="app-header">
+          <Space size={12} className="station">
+            <Typography.Text strong className="station-name">
+              {station.data?.unit_name}
+            </Typography.Text>
+            {station.data && (
+              <Typography.Text type="secondary">
+                {station.data.unit} · {station.data.device_code}
+              </Typography.Text>
+            )}
+            {browserMode && (
+              <Popconfirm
+                title={t("app.reset_demo_confirm")}
+                onConfirm={() => {
+                  localStorage.removeItem(BROWSER_MODE_KEY);
+                  window.location.hash = "";
+                  window.location.reload();
+                }}
+              >
+                <Tag color="orange" style={{ cursor: "pointer" }}>
+                  {t("app.browser_mode")}
+                </Tag>
+              </Popconfirm>
+            )}
+          </Space>
+          <Space size={16}>
+            <SyncBadge />
+            <LanguageSwitch />
+          </Space>
+        </Header>
+        <Content className="app-content">
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,773 @@
+// An in-memory backend implementing every command of ui/IPC.md. Used by the tests (through
+// mockIPC) and by "browser mode" (vite dev / vite preview without Tauri).
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import i18n from "../i18n";
+import type {
+  CaseDetail,
+  CaseEvent,
+  CaseRegistered,
+  CaseRow,
+  CaseState,
+  Dashboard,
+  DuplicateHint,
+  DuplicateQuery,
+  IpcErrorShape,
+  IpcIssue,
+  ListQuery,
+  Page,
+  RespondentHint,
+  RovingSummary,
+  Settings,
+  SetupStation,
+  Staff,
+  StationInfo,
+  Status,
+  SyncStatus,
+} from "./types";
+import { REFERENCE } from "./mockReference";
+import {
+  allowedActions,
+  applyEvent,
+  dayNum,
+  deadlines,
+  isOpen,
+  localDate,
+  newCaseState,
+  toRow,
+  validateRegistration,
+} from "./domain";
+import { DEMO_STAFF, caseFromRow, dateMinus, generateDemo, rng, uuidFrom } from "./mockData";
+
+export interface MockDb {
+  station: (Omit<StationInfo, "staff"> & { parent: string | null; admin_code: string }) | null;
+  staff: Staff[];
+  cases: CaseState[];
+  seq: number;
+  roving: RovingSummary[];
+  consultations: { at: string; people: number; topic: string; roving_session?: string }[];
+  settings: Settings;
+  sync: SyncStatus;
+  drafts: Record<string, string>;
+  ops: Record<string, unknown>;
+}
+
+export interface MockOptions {
+  /** "none": first start (station_info is null); "demo": a station with the demo desk. */
+  seed?: "none" | "demo";
+  /** Extra synthetic cases for list performance (browser mode `?bulk=100000`). */
+  bulk?: number;
+  /** localStorage key to keep the state across reloads (browser mode). */
+  persistKey?: string;
+  /** Simulated latency of each command, in ms. */
+  latency?: number;
+  /** The clock (tests may fix it). */
+  now?: () => number;
+}
+
+export type Handler = (cmd: string, args?: unknown) => unknown;
+
+function ipcError(code: string, arg = "", issues: Omit<IpcIssue, "message">[] = []): IpcErrorShape {
+  const full = issues.map((i) => ({ ...i, message: i18n.t(`msg.${i.code}`, { arg: i.arg }) }));
+  return { code, message: i18n.t(`msg.${code}`, { arg }), issues: full };
+}
+
+function emptySync(): SyncStatus {
+  return {
+    enrolled: false,
+    hub: null,
+    waiting: 0,
+    last_attempt_ms: null,
+    last_success_ms: null,
+    last_error_code: null,
+    last_error: null,
+    hub_quarantined: 0,
+    clock_offset_ms: null,
+    plain_error: null,
+  };
+}
+
+function defaultSettings(): Settings {
+  return {
+    lang: "zh-CN",
+    hub_url: null,
+    own_rules: { accept_working_days: 7, mediation_days: 60, mediation_in_working_days: false },
+  };
+}
+
+export function emptyDb(): MockDb {
+  return {
+    station: null,
+    staff: [],
+    cases: [],
+    seq: 1,
+    roving: [],
+    consultations: [],
+    settings: defaultSettings(),
+    sync: emptySync(),
+    drafts: {},
+    ops: {},
+  };
+}
+
+const DEMO_STATION: SetupStation = {
+  op_id: "demo",
+  unit: "HX0201",
+  unit_name: "德令哈市消费者投诉联络站",
+  unit_kind: "liaison_station",
+  parent: "HX02",
+  admin_code: "632802",
+  device_code: "A1",
+  device_name: "前台电脑",
+  staff_name: "马玉梅",
+  load_demo: true,
+};
+
+export class MockBackend {
+  db: MockDb;
+  private bulkRows: CaseRow[] = [];
+  private sorted: { key: string; rows: CaseRow[] } | null = null;
+  private version = 0;
+  private r = rng(7);
+  private opts: MockOptions;
+  /** Every command received, for tests. */
+  calls: { cmd: string; args: Record<string, unknown> | undefined }[] = [];
+
+  constructor(opts: MockOptions = {}) {
+    this.opts = opts;
+    const saved = opts.persistKey ? loadSaved(opts.persistKey) : null;
+    this.db = saved ?? emptyDb();
+    if (!saved && opts.seed === "demo") this.setup(DEMO_STATION);
+    if (opts.bulk && opts.bulk > 0) this.makeBulk(opts.bulk);
+  }
+
+  now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
+  }
+
+  today(): string {
+    return localDate(new Date(this.now()).toISOString());
+  }
+
+  private nowIso(): string {
+    return new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  private changed(caseId?: string) {
+    this.version += 1;
+    this.sorted = null;
+    this.db.sync.waiting += 1;
+    if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
+    const payload = caseId ? { case_id: caseId } : {};
+    setTimeout(() => void emit("db-changed", payload).catch(() => undefined), 0);
+  }
+
+  handler: Handler = (cmd, args) => {
+    const a = (args && typeof args === "object" && !Array.isArray(args) ? args : {}) as Record<string, unknown>;
+    this.calls.push({ cmd, args: a });
+    const run = () => this.dispatch(cmd, a);
+    const latency = this.opts.latency ?? 0;
+    if (latency <= 0) {
+      try {
+        return Promise.resolve(run());
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return new Promise((resolve, reject) =>
+      setTimeout(() => {
+        try {
+          resolve(run());
+        } catch (e) {
+          reject(e);
+        }
+      }, latency),
+    );
+  };
+
+  private once<T>(opId: unknown, f: () => T): T {
+    if (typeof opId === "string" && opId in this.db.ops) return this.db.ops[opId] as T;
+    const out = f();
+    if (typeof opId === "string") this.db.ops[opId] = out;
+    return out;
+  }
+
+  dispatch(cmd: string, a: Record<string, unknown>): unknown {
+    const req = (a.req ?? {}) as Record<string, unknown>;
+    switch (cmd) {
+      case "station_info":
+        return this.stationInfo();
+      case "setup_station":
+        return this.once(req.op_id, () => this.setup(req as unknown as SetupStation));
+      case "reference":
+        return REFERENCE;
+      case "dashboard":
+        return this.dashboard();
+      case "list_cases":
+        return this.list(a.q as ListQuery);
+      case "count_cases":
+        return this.count(a.q as ListQuery);
+      case "get_case":
+        return this.detail(this.find(String(a.id)));
+      case "register_case":
+        return this.once(req.op_id, () => this.register(req.reg as CaseRegistered));
+      case "case_action":
+        return this.once(req.op_id, () => this.action(String(req.case_id), req.event as CaseEvent));
+      case "find_duplicates":
+        return this.duplicates(req as unknown as DuplicateQuery);
+      case "lookup_respondents":
+        return this.lookup(String(a.prefix ?? ""));
+      case "roving_start":
+        return this.once(req.op_id, () => this.rovingStart(req));
+      case "roving_end":
+        return this.once(req.op_id, () => this.rovingEnd(String(req.id)));
+      case "roving_list":
+        return [...this.db.roving].sort((x, y) => y.date.localeCompare(x.date) || (y.ended_at ? 0 : 1) - (x.ended_at ? 0 : 1));
+      case "record_consultation":
+        return this.once(req.op_id, () => this.consultation(req));
+      case "staff_list":
+        return this.db.staff;
+      case "staff_add":
+        return this.once(req.op_id, () => this.staffAdd(req));
+      case "settings_get":
+        return this.db.settings;
+      case "settings_set":
+        this.db.settings = req as unknown as Settings;
+        this.sorted = null;
+        if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
+        return this.db.settings;
+      case "sync_status":
+        return this.db.sync;
+      case "sync_now":
+        return this.syncNow();
+      case "sync_enroll":
+        return this.enroll(String(req.code ?? ""), req.hub_url as string | undefined);
+      case "draft_save":
+        this.db.drafts[String(a.key)] = String(a.json);
+        if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
+        return null;
+      case "draft_load":
+        return this.db.drafts[String(a.key)] ?? null;
+      case "draft_clear":
+        delete this.db.drafts[String(a.key)];
+        if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
+        return null;
+      default:
+        throw ipcError("not_found", cmd);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private stationInfo(): StationInfo | null {
+    const s = this.db.station;
+    if (!s) return null;
+    return { unit: s.unit, unit_name: s.unit_name, unit_kind: s.unit_kind, device: s.device, device_code: s.device_code, staff: this.db.staff };
+  }
+
+  setup(req: SetupStation): StationInfo {
+    if (this.db.station) throw ipcError("station.already_initialized", this.db.station.unit);
+    const issues: Omit<IpcIssue, "message">[] = [];
+    if (!/^[A-Z0-9]{2,12}$/.test(req.unit ?? "")) issues.push({ path: "unit", code: req.unit ? "unknown_code" : "required", arg: req.unit ?? "" });
+    if (!(req.unit_name ?? "").trim()) issues.push({ path: "unit_name", code: "required", arg: "" });
+    if (!/^[A-Z0-9]{1,4}$/.test(req.device_code ?? "")) issues.push({ path: "device_code", code: req.device_code ? "unknown_code" : "required", arg: req.device_code ?? "" });
+    if (!(req.staff_name ?? "").trim()) issues.push({ path: "staff_name", code: "required", arg: "" });
+    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    this.db.station = {
+      unit: req.unit,
+      unit_name: req.unit_name,
+      unit_kind: req.unit_kind,
+      device: uuidFrom(this.r),
+      device_code: req.device_code,
+      parent: req.parent,
+      admin_code: req.admin_code,
+    };
+    const first: Staff = { id: uuidFrom(this.r), unit: req.unit, name: req.staff_name.trim(), roles: ["clerk", "mediator"], phone: "", languages: ["zh"], active: true };
+    this.db.staff = [first];
+    if (req.load_demo) {
+      for (const s of DEMO_STAFF) if (s.name !== first.name) this.db.staff.push({ ...s, id: uuidFrom(this.r), unit: req.unit });
+      const g = generateDemo({ unit: req.unit, device: req.device_code, nowMs: this.now(), staff: this.db.staff });
+      this.db.cases = g.cases;
+      this.db.seq = g.nextSeq;
+      const today = this.today();
+      this.db.roving = [
+        { id: uuidFrom(this.r), unit: req.unit, date: dateMinus(today, 19), place: "宗务隆乡夏季牧场", team: ["巴特尔", "拉毛措"], ended_at: new Date(this.now() - 19 * 86_400_000).toISOString(), complaints: 3, consultations: 11, people: 26 },
+        { id: uuidFrom(this.r), unit: req.unit, date: dateMinus(today, 41), place: "柯鲁柯镇希望村", team: ["才让东智", "马玉梅"], ended_at: new Date(this.now() - 41 * 86_400_000).toISOString(), complaints: 2, consultations: 7, people: 15 },
+      ];
+      this.db.consultations = [
+        { at: new Date(this.now() - 3 * 86_400_000).toISOString(), people: 4, topic: "预付卡退费" },
+        { at: new Date(this.now() - 1 * 86_400_000).toISOString(), people: 2, topic: "网购退货" },
+      ];
+      this.db.sync.waiting = this.db.cases.reduce((n, c) => n + c.timeline.length, 0);
+    }
+    this.changed();
+    return this.stationInfo()!;
+  }
+
+  private requireStation() {
+    if (!this.db.station) throw ipcError("station.not_initialized");
+    return this.db.station;
+  }
+
+  private find(id: string): CaseState {
+    const c = this.db.cases.find((x) => x.id === id);
+    if (c) return c;
+    const b = this.bulkRows.find((x) => x.id === id);
+    if (b) {
+      const s = caseFromRow(b, this.r);
+      this.db.cases.push(s);
+      this.bulkRows = this.bulkRows.filter((x) => x.id !== id);
+      this.sorted = null;
+      return s;
+    }
+    throw ipcError("case.not_found", id);
+  }
+
+  private detail(s: CaseState): CaseDetail {
+    const d = deadlines(s, this.db.settings.own_rules);
+    return { case: s, next_deadline: d[0] ?? null, deadlines: d, allowed: allowedActions(s) };
+  }
+
+  private row(s: CaseState): CaseRow {
+    return toRow(s, this.db.settings.own_rules, this.today());
+  }
+
+  private register(reg: CaseRegistered): { id: string; no: string } {
+    const st = this.requireStation();
+    const issues = validateRegistration(reg, this.now());
+    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    const year = localDate(reg.received_at).slice(0, 4);
+    const no = `${st.unit}-${year}-${st.device_code}-${String(this.db.seq).padStart(5, "0")}`;
+    this.db.seq += 1;
+    const id = uuidFrom(this.r);
+    const full: CaseRegistered = { ...reg, case_no: no, unit: st.unit, staff: this.db.staff[0]?.id };
+    const s = newCaseState(id, full, { eventId: uuidFrom(this.r), at: this.nowIso(), unit: st.unit, actor: this.db.staff[0]?.id ?? null });
+    this.db.cases.push(s);
+    if (reg.roving_session) {
+      const rs = this.db.roving.find((x) => x.id === reg.roving_session);
+      if (rs) {
+        rs.complaints += 1;
+        rs.people += reg.complainants.length || 1;
+      }
+    }
+    this.changed(id);
+    return { id, no };
+  }
+
+  private action(caseId: string, ev: CaseEvent): CaseDetail {
+    const st = this.requireStation();
+    const s = this.find(caseId);
+    if (!ev || typeof ev.kind !== "string") throw ipcError("json.invalid", "event");
+    if (!allowedActions(s).includes(ev.kind) && !(ev.kind === "case.transfer_feedback" && s.status !== "voided"))
+      throw ipcError("case.illegal_transition", i18n.t(`code.status.${s.status}`));
+    const issues = this.checkAction(s, ev, st.unit);
+    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    applyEvent(s, ev, { eventId: uuidFrom(this.r), at: this.nowIso(), unit: st.unit, actor: this.db.staff[0]?.id ?? null });
+    this.changed(caseId);
+    return this.detail(s);
+  }
+
+  private checkAction(s: CaseState, ev: CaseEvent, unit: string): Omit<IpcIssue, "message">[] {
+    const out: Omit<IpcIssue, "message">[] = [];
+    const req = (path: string, v: string | undefined) => {
+      if (!(v ?? "").trim()) out.push({ path, code: "required", arg: "" });
+    };
+    switch (ev.kind) {
+      case "case.not_accepted":
+        if (!REFERENCE.not_accept_reasons[s.rule_set].some((r) => r.code === ev.payload.reason))
+          out.push({ path: "reason", code: ev.payload.reason ? "reason.unknown" : "required", arg: ev.payload.reason ?? "" });
+        break;
+      case "case.mediation_terminated":
+        if (!REFERENCE.termination_reasons[s.rule_set].some((r) => r.code === ev.payload.reason))
+          out.push({ path: "reason", code: ev.payload.reason ? "reason.unknown" : "required", arg: ev.payload.reason ?? "" });
+        break;
+      case "case.transferred":
+        if (ev.payload.kind === "to_department") req("to_department", ev.payload.to_department);
+        else if (!(ev.payload.to_unit ?? "").trim()) out.push({ path: "to_unit", code: "required", arg: "" });
+        else if (ev.payload.to_unit === s.home_unit || ev.payload.to_unit === unit) out.push({ path: "to_unit", code: "transfer.to_self", arg: "" });
+        break;
+      case "case.transfer_feedback":
+        if (!s.transfers.some((t) => t.transfer === ev.payload.transfer)) out.push({ path: "transfer", code: "transfer.unknown", arg: "" });
+        req("text", ev.payload.text);
+        break;
+      case "case.closed":
+        if (ev.payload.recovered_fen < 0) out.push({ path: "recovered_fen", code: "amount.negative", arg: "" });
+        if (ev.payload.doubled_fen < 0) out.push({ path: "doubled_fen", code: "amount.negative", arg: "" });
+        break;
+      case "case.agreement_recorded":
+        req("terms", ev.payload.terms);
+        if (ev.payload.amount_fen < 0) out.push({ path: "amount_fen", code: "amount.negative", arg: "" });
+        break;
+      case "case.session_recorded":
+        req("mediator", ev.payload.mediator);
+        break;
+      case "case.voided":
+        req("reason", ev.payload.reason);
+        break;
+      case "case.note_added":
+        req("text", ev.payload.text);
+        break;
+      default:
+        break;
+    }
+    return out;
+  }
+
+  // ---- lists --------------------------------------------------------------------------------
+
+  private makeBulk(n: number) {
+    const r = rng(99);
+    const names = ["张伟", "王芳", "李娜", "刘洋", "才让", "卓玛", "巴图", "其其格", "马俊", "韩梅"];
+    const resp = ["商贸有限公司", "超市", "手机店", "餐饮店", "农资店", "汽车服务有限公司", "宾馆", "装饰公司"];
+    const towns = ["德令哈市", "格尔木市", "乌兰县", "都兰县", "天峻县"];
+    const statuses: Status[] = ["closed", "closed", "closed", "closed", "not_accepted", "terminated", "voided", "registered", "accepted", "mediating"];
+    const cats = REFERENCE.categories.filter((c) => c.parent !== null).map((c) => c.code);
+    const start = Date.parse("2026-11-20T00:00:00Z");
+    const rows: CaseRow[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const received = new Date(start - i * 900_000 - r.int(0, 800_000)).toISOString().replace(/\.\d{3}Z$/, "Z");
+      const status = r.pick(statuses);
+      const year = received.slice(0, 4);
+      rows[i] = {
+        id: `bulk-${i}`,
+        no: `HX0201-${year}-B${(i % 9) + 1}-${String(n - i).padStart(6, "0")}`,
+        case_type: "complaint",
+        mode: "own",
+        status,
+        channel: r.pick(["visit", "phone", "online", "12315"] as const),
+        received_at: received,
+        unit: "HX0201",
+        category: r.pick(cats),
+        nature: `CCA-N0${r.int(1, 9)}`,
+        collective: false,
+        households: null,
+        complainant: `${r.pick(names)}${i % 97}`,
+        respondent: `${r.pick(towns)}${r.pick(["兴", "盛", "达", "源", "隆"])}${r.pick(resp)}`,
+        claim_fen: r.int(1000, 900000),
+        recovered_fen: status === "closed" ? r.int(1000, 500000) : 0,
+        outcome: status === "closed" ? "mediated" : null,
+        deadline: null,
+        flags: 0,
+      };
+    }
+    this.bulkRows = rows;
+  }
+
+  private allSorted(sort: "received" | "deadline"): CaseRow[] {
+    const key = `${sort}:${this.version}`;
+    if (this.sorted?.key === key) return this.sorted.rows;
+    const rows = [...this.db.cases.map((c) => this.row(c)), ...this.bulkRows];
+    if (sort === "deadline") {
+      rows.sort((a, b) => {
+        const da = a.deadline?.date ?? "9999";
+        const dbb = b.deadline?.date ?? "9999";
+        return da.localeCompare(dbb) || b.received_at.localeCompare(a.received_at) || a.id.localeCompare(b.id);
+      });
+    } else {
+      rows.sort((a, b) => b.received_at.localeCompare(a.received_at) || b.no.localeCompare(a.no));
+    }
+    this.sorted = { key, rows };
+    return rows;
+  }
+
+  private matcher(q: ListQuery): (row: CaseRow) => boolean {
+    const text = (q.text ?? "").trim().toLowerCase();
+    const byId = new Map(this.db.cases.map((c) => [c.id, c]));
+    const catPrefix = q.category ?? null;
+    return (row) => {
+      if (q.status?.length && !q.status.includes(row.status)) return false;
+      if (q.case_type && row.case_type !== q.case_type) return false;
+      if (catPrefix && !(row.category ?? "").startsWith(catPrefix)) return false;
+      if (q.nature && row.nature !== q.nature) return false;
+      if (q.channel && row.channel !== q.channel) return false;
+      if (q.unit && row.unit !== q.unit) return false;
+      const day = localDate(row.received_at);
+      if (q.received_from && day < q.received_from) return false;
+      if (q.received_to && day > q.received_to) return false;
+      if (q.overdue && !row.deadline?.overdue) return false;
+      if (q.collective === true && !row.collective) return false;
+      if (q.collective === false && row.collective) return false;
+      if (text) {
+        const hay = [row.no, row.complainant, row.respondent];
+        const c = byId.get(row.id);
+        if (c) {
+          hay.push(c.reg.facts.content, c.reg.request_text ?? "");
+          for (const p of c.reg.complainants) hay.push(...p.phones, p.id_number ?? "", p.village ?? "", p.address ?? "");
+          for (const p of c.reg.respondents) hay.push(p.uscc ?? "", p.phone ?? "");
+        }
+        if (!hay.some((h) => h.toLowerCase().includes(text))) return false;
+      }
+      return true;
+    };
+  }
+
+  list(q: ListQuery): Page {
+    const limit = Math.min(Math.max(q.limit || 50, 1), 500);
+    const rows = this.allSorted(q.sort ?? "received");
+    const match = this.matcher(q);
+    let start = 0;
+    if (q.after) {
+      const m = /^(\d+):/.exec(q.after);
+      start = m ? Number(m[1]) + 1 : 0;
+    }
+    const out: CaseRow[] = [];
+    let i = start;
+    for (; i < rows.length && out.length < limit; i++) if (match(rows[i]!)) out.push(rows[i]!);
+    let next: string | null = null;
+    if (out.length === limit) {
+      // Is there anything left? Look ahead for one more match.
+      let more = false;
+      for (let j = i; j < rows.length; j++)
+        if (match(rows[j]!)) {
+          more = true;
+          break;
+        }
+      if (more) next = `${i - 1}:${out[out.length - 1]!.id}`;
+    }
+    return { rows: out, next };
+  }
+
+  count(q: ListQuery): number {
+    const match = this.matcher(q);
+    return this.allSorted(q.sort ?? "received").filter(match).length;
+  }
+
+  // ---- dashboard ----------------------------------------------------------------------------
+
+  dashboard(): Dashboard {
+    this.requireStation();
+    const today = this.today();
+    const rows = this.db.cases.map((c) => ({ c, row: this.row(c) }));
+    const open = rows.filter((x) => isOpen(x.c.status) && x.row.deadline);
+    const byDeadline = (a: { row: CaseRow }, b: { row: CaseRow }) => a.row.deadline!.date.localeCompare(b.row.deadline!.date);
+    const overdue = open.filter((x) => x.row.deadline!.overdue).sort(byDeadline).slice(0, 20).map((x) => x.row);
+    const dueSoon = open
+      .filter((x) => !x.row.deadline!.overdue && x.row.deadline!.days_left <= 3)
+      .sort(byDeadline)
+      .map((x) => x.row);
+    const awaiting = rows
+      .filter((x) => x.c.status === "registered")
+      .sort((a, b) => a.c.reg.received_at.localeCompare(b.c.reg.received_at))
+      .map((x) => x.row);
+    const sessions: Dashboard["sessions"] = [];
+    const horizon = dayNum(today) + 14;
+    for (const c of this.db.cases) {
+      if (!isOpen(c.status)) continue;
+      for (const s of c.sessions) {
+        if (!s.scheduled || s.recorded) continue;
+        const d = dayNum(localDate(s.scheduled.at));
+        if (d >= dayNum(today) && d <= horizon)
+          sessions.push({ case_id: c.id, no: c.reg.case_no, at: s.scheduled.at, place: s.scheduled.place ?? "", mediator: s.scheduled.mediator ?? "", mode: s.scheduled.mode });
+      }
+    }
+    sessions.sort((a, b) => a.at.localeCompare(b.at));
+    const month = today.slice(0, 7);
+    const inMonth = (iso: string | null | undefined) => !!iso && localDate(iso).slice(0, 7) === month;
+    const real = this.db.cases.filter((c) => c.status !== "voided");
+    const closedThisMonth = real.filter((c) => c.closure && inMonth(c.closure.at));
+    const resolved = closedThisMonth.filter((c) => ["mediated", "settled", "department_handled"].includes(c.closure!.outcome));
+    const by_day: Dashboard["by_day"] = [];
+    for (let i = 29; i >= 0; i--) {
+      const d = dateMinus(today, i);
+      by_day.push({
+        date: d,
+        received: real.filter((c) => localDate(c.reg.received_at) === d).length,
+        closed: real.filter((c) => c.closure && localDate(c.closure.at) === d).length,
+      });
+    }
+    const year = today.slice(0, 4);
+    const natureCount = new Map<string, number>();
+    for (const c of real)
+      if (c.reg.nature && localDate(c.reg.received_at).startsWith(year)) natureCount.set(c.reg.nature, (natureCount.get(c.reg.nature) ?? 0) + 1);
+    return {
+      today,
+      overdue,
+      due_soon: dueSoon,
+      awaiting_acceptance: awaiting,
+      sessions,
+      month: {
+        received: real.filter((c) => inMonth(c.reg.received_at)).length,
+        accepted: real.filter((c) => inMonth(c.accepted_at)).length,
+        closed: closedThisMonth.length,
+        resolved: resolved.length,
+        recovered_fen: closedThisMonth.reduce((n, c) => n + (c.closure?.recovered_fen ?? 0), 0),
+        consultations_people: this.db.consultations.filter((c) => inMonth(c.at)).reduce((n, c) => n + c.people, 0),
+      },
+      by_day,
+      by_nature: [...natureCount.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+      sync: this.db.sync,
+    };
+  }
+
+  // ---- intake helpers -----------------------------------------------------------------------
+
+  private duplicates(q: DuplicateQuery): DuplicateHint[] {
+    const clean = (xs: string[] | undefined) => new Set((xs ?? []).map((x) => x.trim()).filter((x) => x.length >= 2));
+    const names = clean(q.complainant_names);
+    const ids = clean(q.id_numbers);
+    const phones = clean(q.phones);
+    const rnames = clean(q.respondent_names);
+    const usccs = clean(q.usccs);
+    const out: DuplicateHint[] = [];
+    for (const c of this.db.cases) {
+      if (!isOpen(c.status)) continue;
+      const base = { case_id: c.id, no: c.reg.case_no, status: c.status, received_at: c.reg.received_at };
+      const seen = new Set<string>();
+      const push = (h: Omit<DuplicateHint, keyof typeof base>) => {
+        const k = `${h.role}:${h.by}:${h.matched}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          out.push({ ...base, ...h });
+        }
+      };
+      for (const p of c.reg.complainants) {
+        if (names.has(p.name)) push({ role: "complainant", matched: p.name, by: "name" });
+        if (p.id_number && ids.has(p.id_number)) push({ role: "complainant", matched: p.id_number, by: "id_number" });
+        for (const ph of p.phones) if (phones.has(ph)) push({ role: "complainant", matched: ph, by: "phone" });
+      }
+      for (const r of c.reg.respondents) {
+        if (rnames.has(r.name)) push({ role: "respondent", matched: r.name, by: "name" });
+        if (r.uscc && usccs.has(r.uscc)) push({ role: "respondent", matched: r.uscc, by: "uscc" });
+      }
+    }
+    return out.slice(0, 20);
+  }
+
+  private lookup(prefix: string): RespondentHint[] {
+    const p = prefix.trim().toLowerCase();
+    if (!p) return [];
+    const map = new Map<string, RespondentHint>();
+    for (const c of this.db.cases)
+      for (const r of c.reg.respondents) {
+        if (!r.name.toLowerCase().includes(p)) continue;
+        const h = map.get(r.name);
+        if (h) h.cases += 1;
+        else
+          map.set(r.name, { name: r.name, kind: r.kind, uscc: r.uscc ?? null, address: r.address ?? "", contact: r.contact ?? "", phone: r.phone ?? "", cases: 1 });
+      }
+    return [...map.values()].sort((a, b) => b.cases - a.cases || a.name.localeCompare(b.name)).slice(0, 10);
+  }
+
+  // ---- roving, staff, sync ------------------------------------------------------------------
+
+  private rovingStart(req: Record<string, unknown>): RovingSummary {
+    const st = this.requireStation();
+    const issues: Omit<IpcIssue, "message">[] = [];
+    if (!String(req.place ?? "").trim()) issues.push({ path: "place", code: "required", arg: "" });
+    if (!String(req.date ?? "").trim()) issues.push({ path: "date", code: "required", arg: "" });
+    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    const s: RovingSummary = {
+      id: uuidFrom(this.r),
+      unit: st.unit,
+      date: String(req.date),
+      place: String(req.place),
+      team: (req.team as string[]) ?? [],
+      ended_at: null,
+      complaints: 0,
+      consultations: 0,
+      people: 0,
+    };
+    this.db.roving.push(s);
+    this.changed();
+    return s;
+  }
+
+  private rovingEnd(id: string): RovingSummary {
+    const s = this.db.roving.find((x) => x.id === id);
+    if (!s) throw ipcError("not_found", id);
+    if (!s.ended_at) s.ended_at = this.nowIso();
+    this.changed();
+    return s;
+  }
+
+  private consultation(req: Record<string, unknown>): null {
+    this.requireStation();
+    const people = Number(req.people ?? 1);
+    if (!Number.isInteger(people) || people < 1) throw ipcError("validation.failed", "1", [{ path: "people", code: "count.min", arg: "1" }]);
+    const rs = req.roving_session ? this.db.roving.find((x) => x.id === req.roving_session) : undefined;
+    this.db.consultations.push({ at: this.nowIso(), people, topic: String(req.topic ?? ""), ...(rs ? { roving_session: rs.id } : {}) });
+    if (rs) {
+      rs.consultations += 1;
+      rs.people += people;
+    }
+    this.changed();
+    return null;
+  }
+
+  private staffAdd(req: Record<string, unknown>): Staff {
+    const st = this.requireStation();
+    const issues: Omit<IpcIssue, "message">[] = [];
+    const name = String(req.name ?? "").trim();
+    if (!name) issues.push({ path: "name", code: "required", arg: "" });
+    const phone = String(req.phone ?? "").trim();
+    if (phone && !/^1[3-9]\d{9}$/.test(phone) && !/^0\d{2,3}-?\d{7,8}$/.test(phone)) issues.push({ path: "phone", code: "phone.format", arg: "" });
+    if (!Array.isArray(req.roles) || req.roles.length === 0) issues.push({ path: "roles", code: "count.min", arg: "1" });
+    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    const s: Staff = { id: uuidFrom(this.r), unit: st.unit, name, roles: req.roles as Staff["roles"], phone, languages: (req.languages as Staff["languages"]) ?? ["zh"], active: true };
+    this.db.staff.push(s);
+    this.changed();
+    return s;
+  }
+
+  private syncNow(): SyncStatus {
+    const s = this.db.sync;
+    s.last_attempt_ms = this.now();
+    if (!s.enrolled) {
+      s.last_error_code = "sync.not_enrolled";
+      s.last_error = "not enrolled";
+      s.plain_error = i18n.t("msg.sync.not_enrolled");
+    } else {
+      s.waiting = 0;
+      s.last_success_ms = this.now();
+      s.last_error_code = null;
+      s.last_error = null;
+      s.plain_error = null;
+      s.clock_offset_ms = 120;
+    }
+    if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
+    setTimeout(() => void emit("sync-status", { ...s }).catch(() => undefined), 0);
+    return { ...s };
+  }
+
+  private enroll(code: string, hub?: string): SyncStatus {
+    this.requireStation();
+    const c = code.trim().toUpperCase();
+    if (!/^[A-Z0-9]{2,6}(-[A-Z0-9]{4}){2,3}$/.test(c)) throw ipcError("sync.bad_code");
+    this.db.sync.enrolled = true;
+    this.db.sync.hub = hub?.trim() || "https://hub.haixi-xiehui.cn:8443";
+    this.db.settings.hub_url = this.db.sync.hub;
+    return this.syncNow();
+  }
+}
+
+function loadSaved(key: string): MockDb | null {
+  try {
+    const raw = globalThis.localStorage?.getItem(key);
+    if (!raw) return null;
+    const db = JSON.parse(raw) as MockDb;
+    return db && typeof db === "object" && Array.isArray(db.cases) ? db : null;
+  } catch {
+    return null;
+  }
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | null = null;
+function saveDb(key: string, db: MockDb) {
+  if (saveTimer) clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    try {
+      globalThis.localStorage?.setItem(key, JSON.stringify(db));
+    } catch {
+      // Storage full or unavailable: browser mode simply forgets.
+    }
+  }, 200);
+}
+
+/** Installs a mock backend through @tauri-apps/api/mocks and returns it. */
+export function installMockBackend(opts: MockOptions = {}): MockBackend {
+  const backend = new MockBackend(opts);
+  mockIPC(backend.handler, { shouldMockEvents: true });
+  return backend;
+}
+
+export const BROWSER_MODE_KEY = "casedesk-browser-mode-v1";

@@ -1,0 +1,76 @@
+// Labels for codes and reference data in the current UI language.
+import { useCallback } from "react";
+import { useTranslation } from "react-i18next";
+import i18n from "../i18n";
+import { CODES, type CodeTable, type IpcIssue, type Reference, type RuleSet } from "../ipc/types";
+
+export function codeLabel(table: CodeTable, code: string | null | undefined): string {
+  if (!code) return "";
+  const key = `code.${table}.${code}`;
+  return i18n.exists(key) ? i18n.t(key) : code;
+}
+
+export function codeOptions(table: CodeTable): { value: string; label: string }[] {
+  return (CODES[table] as readonly string[]).map((c) => ({ value: c, label: codeLabel(table, c) }));
+}
+
+/** Re-renders with the language and gives label helpers. */
+export function useLabels() {
+  const { t, i18n: inst } = useTranslation();
+  const en = inst.language === "en-US";
+  const code = useCallback((table: CodeTable, c: string | null | undefined) => codeLabel(table, c), []);
+  const options = useCallback((table: CodeTable) => codeOptions(table), []);
+  return { t, en, code, options, lang: inst.language };
+}
+
+export function categoryLabel(ref: Reference | undefined, code: string | null | undefined, en: boolean): string {
+  if (!code) return "";
+  const c = ref?.categories.find((x) => x.code === code);
+  return c ? (en ? c.name_en : c.name_zh) : code;
+}
+
+export function natureLabel(ref: Reference | undefined, code: string | null | undefined, en: boolean): string {
+  if (!code) return "";
+  const c = ref?.natures.find((x) => x.code === code);
+  return c ? (en ? c.name_en : c.name_zh) : code;
+}
+
+export function reasonLabel(
+  ref: Reference | undefined,
+  table: "not_accept_reasons" | "termination_reasons",
+  ruleSet: RuleSet,
+  code: string | null | undefined,
+  en: boolean,
+): string {
+  if (!code) return "";
+  const r = ref?.[table][ruleSet]?.find((x) => x.code === code);
+  return r ? (en ? r.en : r.zh) : code;
+}
+
+export function unitLabel(ref: Reference | undefined, code: string | null | undefined): string {
+  if (!code) return "";
+  const u = ref?.units.find((x) => x.code === code);
+  return u ? u.name : code;
+}
+
+/** The message of an issue in the UI language (falls back to the backend's own text). */
+export function issueMessage(issue: Pick<IpcIssue, "code" | "arg" | "message">): string {
+  const key = `msg.${issue.code}`;
+  if (i18n.exists(key)) return i18n.t(key, { arg: issue.arg });
+  return issue.message || issue.code;
+}
+
+/** Plain words for any error. */
+export function errorText(e: unknown): string {
+  if (e && typeof e === "object" && "code" in e) {
+    const err = e as { code: string; message?: string; issues?: IpcIssue[] };
+    if (err.code === "validation.failed" && err.issues?.length)
+      return i18n.t("msg.validation.failed", { arg: String(err.issues.length) });
+    const key = `msg.${err.code}`;
+    if (err.message) return err.message;
+    if (i18n.exists(key)) return i18n.t(key, { arg: "" });
+    return i18n.t("msg.unknown", { arg: err.code });
+  }
+  if (e instanceof Error) return i18n.t("msg.ipc.failed", { arg: e.message });
+  return i18n.t("msg.unknown", { arg: String(e) });
+}

@@ -1,0 +1,301 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin, Tag, Tooltip, Typography } from "antd";
+import { ExclamationCircleOutlined, SearchOutlined, WarningOutlined } from "@ant-design/icons";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useNavigate, useSearchParams } from "react-router";
+import type { Dayjs } from "dayjs";
+import { api } from "../ipc/api";
+import type { CaseRow, Channel, ListQuery, Status } from "../ipc/types";
+import { categoryLabel, codeOptions, errorText, useLabels } from "../lib/labels";
+import { useReference } from "../lib/queries";
+import { useDebounced } from "../lib/useDebounced";
+import { dayjs, fmtDateTime } from "../lib/time";
+import PageTitle from "../components/PageTitle";
+import StatusTag from "../components/StatusTag";
+import DeadlineText from "../components/DeadlineText";
+import { CategorySelect, NatureSelect } from "../components/Pickers";
+
+export const PAGE_SIZE = 100;
+export const ROW_HEIGHT = 52;
+/** Fetch the next page when fewer than this many pixels are left below the view. */
+const PREFETCH_PX = ROW_HEIGHT * 20;
+
+interface Filters {
+  text: string;
+  status: Status[];
+  category?: string;
+  nature?: string;
+  channel?: Channel;
+  range: [string, string] | null;
+  overdue: boolean;
+  collective: boolean;
+  sort: "received" | "deadline";
+}
+
+function filtersFromUrl(p: URLSearchParams): Filters {
+  return {
+    text: p.get("q") ?? "",
+    status: (p.get("status")?.split(",").filter(Boolean) ?? []) as Status[],
+    category: p.get("category") ?? undefined,
+    nature: p.get("nature") ?? undefined,
+    channel: (p.get("channel") as Channel) ?? undefined,
+    range: p.get("from") && p.get("to") ? [p.get("from")!, p.get("to")!] : null,
+    overdue: p.get("overdue") === "1",
+    collective: p.get("collective") === "1",
+    sort: p.get("sort") === "deadline" ? "deadline" : "received",
+  };
+}
+
+function filtersToUrl(f: Filters): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.text) p.set("q", f.text);
+  if (f.status.length) p.set("status", f.status.join(","));
+  if (f.category) p.set("category", f.category);
+  if (f.nature) p.set("nature", f.nature);
+  if (f.channel) p.set("channel", f.channel);
+  if (f.range) {
+    p.set("from", f.range[0]);
+    p.set("to", f.range[1]);
+  }
+  if (f.overdue) p.set("overdue", "1");
+  if (f.collective) p.set("collective", "1");
+  if (f.sort !== "received") p.set("sort", f.sort);
+  return p;
+}
+
+export function toQuery(f: Filters, text: string): Omit<ListQuery, "after" | "limit"> {
+  return {
+    text: text.trim() || null,
+    status: f.status,
+    category: f.category ?? null,
+    nature: f.nature ?? null,
+    channel: f.channel ?? null,
+    received_from: f.range?.[0] ?? null,
+    received_to: f.range?.[1] ?? null,
+    overdue: f.overdue,
+    collective: f.collective ? true : null,
+    sort: f.sort,
+  };
+}
+
+const COLS = "178px 104px 128px minmax(80px,1fr) minmax(120px,1.5fr) minmax(90px,1fr) 186px";
+
+export default function CaseList() {
+  const { t, en } = useLabels();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const [f, setF] = useState<Filters>(() => filtersFromUrl(params));
+  const ref = useReference();
+  const text = useDebounced(f.text, 300);
+
+  useEffect(() => {
+    setParams(filtersToUrl(f), { replace: true });
+  }, [f, setParams]);
+
+  const base = useMemo(() => toQuery(f, text), [f, text]);
+  const list = useInfiniteQuery({
+    queryKey: ["cases", base],
+    queryFn: ({ pageParam }) => api.listCases({ ...base, after: pageParam, limit: PAGE_SIZE }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
+  });
+  const count = useQuery({
+    queryKey: ["count", base],
+    queryFn: () => api.countCases({ ...base, limit: PAGE_SIZE }),
+    staleTime: 30_000,
+  });
+
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1000, height: 600 },
+  });
+
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const maybeFetch = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el || !hasNextPage || isFetchingNextPage) return;
+    const left = el.scrollHeight - el.scrollTop - el.clientHeight;
+    if (left < PREFETCH_PX) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  // Also when the last rendered row comes near the end (fast scrolling, tall windows).
+  const items = virt.getVirtualItems();
+  const lastIndex = items.length ? items[items.length - 1]!.index : -1;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 20 && hasNextPage && !isFetchingNextPage && rows.length > 0) void fetchNextPage();
+  }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [base]);
+
+  const set = <K extends keyof Filters>(k: K, v: Filters[K]) => setF((old) => ({ ...old, [k]: v }));
+  const filtered =
+    f.text || f.status.length || f.category || f.nature || f.channel || f.range || f.overdue || f.collective;
+
+  const open = (r: CaseRow) => void navigate(`/cases/${r.id}`);
+
+  return (
+    <div className="page case-list" data-testid="case-list">
+      <PageTitle
+        title={t("list.title")}
+        extra={
+          <Typography.Text type="secondary" data-testid="list-total">
+            {count.data === undefined ? t("list.counting") : t("list.total", { count: count.data })}
+          </Typography.Text>
+        }
+      />
+      <div className="filters">
+        <Input
+          allowClear
+          size="large"
+          prefix={<SearchOutlined />}
+          placeholder={t("list.search_ph")}
+          value={f.text}
+          onChange={(e) => set("text", e.target.value)}
+          data-testid="list-search"
+          className="search-box"
+          autoFocus
+        />
+        <Space wrap size={[12, 12]} className="filter-row">
+          <Select
+            mode="multiple"
+            allowClear
+            placeholder={t("list.status")}
+            style={{ minWidth: 180 }}
+            maxTagCount="responsive"
+            value={f.status}
+            onChange={(v) => set("status", v)}
+            options={codeOptions("status")}
+            aria-label={t("list.status")}
+          />
+          <CategorySelect value={f.category} onChange={(v) => set("category", v)} placeholder={t("list.category")} style={{ width: 190 }} aria-label={t("list.category")} />
+          <NatureSelect value={f.nature} onChange={(v) => set("nature", v)} placeholder={t("list.nature")} style={{ width: 140 }} aria-label={t("list.nature")} />
+          <Select
+            allowClear
+            placeholder={t("list.channel")}
+            style={{ width: 150 }}
+            value={f.channel}
+            onChange={(v) => set("channel", v)}
+            options={codeOptions("channel")}
+            aria-label={t("list.channel")}
+          />
+          <DatePicker.RangePicker
+            value={f.range ? [dayjs(f.range[0]), dayjs(f.range[1])] : null}
+            onChange={(v) => set("range", v && v[0] && v[1] ? [(v[0] as Dayjs).format("YYYY-MM-DD"), (v[1] as Dayjs).format("YYYY-MM-DD")] : null)}
+            style={{ width: 250 }}
+            aria-label={t("list.received")}
+          />
+          <Checkbox checked={f.overdue} onChange={(e) => set("overdue", e.target.checked)}>
+            {t("list.overdue_only")}
+          </Checkbox>
+          <Checkbox checked={f.collective} onChange={(e) => set("collective", e.target.checked)}>
+            {t("list.collective_only")}
+          </Checkbox>
+          <Select
+            value={f.sort}
+            onChange={(v) => set("sort", v)}
+            style={{ width: 160 }}
+            options={[
+              { value: "received", label: t("list.sort_received") },
+              { value: "deadline", label: t("list.sort_deadline") },
+            ]}
+            aria-label={t("list.sort")}
+          />
+          {filtered && (
+            <Button type="link" onClick={() => setF({ ...filtersFromUrl(new URLSearchParams()) })}>
+              {t("list.clear_filters")}
+            </Button>
+          )}
+        </Space>
+      </div>
+
+      {list.isError && <Alert type="error" showIcon message={t("app.load_failed")} description={errorText(list.error)} action={<Button onClick={() => void list.refetch()}>{t("app.retry")}</Button>} />}
+
+      <div className="vtable" role="table" aria-rowcount={count.data ?? rows.length}>
+        <div className="vtable-head" role="row" style={{ gridTemplateColumns: COLS }}>
+          <div role="columnheader">{t("list.col_no")}</div>
+          <div role="columnheader">{t("list.col_status")}</div>
+          <div role="columnheader">{t("list.col_received")}</div>
+          <div role="columnheader">{t("list.col_complainant")}</div>
+          <div role="columnheader">{t("list.col_respondent")}</div>
+          <div role="columnheader">{t("list.col_category")}</div>
+          <div role="columnheader">{t("list.col_deadline")}</div>
+        </div>
+        <div className="vtable-body" ref={scrollRef} onScroll={maybeFetch} data-testid="list-scroll">
+          {list.isPending ? (
+            <div className="vtable-empty">
+              <Spin />
+            </div>
+          ) : rows.length === 0 ? (
+            <div className="vtable-empty">
+              <Empty description={<><div className="empty-title">{filtered ? t("list.empty") : t("list.empty_all")}</div><div className="empty-hint">{filtered ? t("list.empty_hint") : t("list.empty_all_hint")}</div></>} />
+            </div>
+          ) : (
+            <div style={{ height: virt.getTotalSize(), position: "relative" }}>
+              {items.map((vi) => {
+                const r = rows[vi.index]!;
+                return (
+                  <div
+                    key={r.id}
+                    role="row"
+                    tabIndex={0}
+                    className={`vtable-row${vi.index % 2 ? " odd" : ""}`}
+                    style={{ gridTemplateColumns: COLS, height: ROW_HEIGHT, transform: `translateY(${vi.start}px)` }}
+                    onClick={() => open(r)}
+                    onKeyDown={(e) => e.key === "Enter" && open(r)}
+                    data-testid="case-row"
+                  >
+                    <div role="cell" className="case-no">
+                      {r.no}
+                      {(r.flags & 1) !== 0 && (
+                        <Tooltip title={t("list.flag_anomaly")}>
+                          <WarningOutlined className="flag warn" />
+                        </Tooltip>
+                      )}
+                      {(r.flags & 2) !== 0 && (
+                        <Tooltip title={t("list.flag_conflict")}>
+                          <ExclamationCircleOutlined className="flag err" />
+                        </Tooltip>
+                      )}
+                    </div>
+                    <div role="cell">
+                      <StatusTag status={r.status} />
+                    </div>
+                    <div role="cell" className="muted">
+                      {fmtDateTime(r.received_at)}
+                    </div>
+                    <div role="cell" className="ellipsis" title={r.complainant}>
+                      {r.complainant || <span className="muted">{t("list.anonymous")}</span>}
+                      {r.collective && <Tag className="mini-tag">{t("list.collective_tag", { count: r.households ?? 0 })}</Tag>}
+                    </div>
+                    <div role="cell" className="ellipsis" title={r.respondent}>
+                      {r.respondent || "—"}
+                    </div>
+                    <div role="cell" className="ellipsis muted" title={categoryLabel(ref.data, r.category, en)}>
+                      {categoryLabel(ref.data, r.category, en) || "—"}
+                    </div>
+                    <div role="cell">
+                      <DeadlineText d={r.deadline} />
+                    </div>
+                  </div>
+                );
+              })}
+            </div>
+          )}
+        </div>
+        <div className="vtable-foot">
+          <Typography.Text type="secondary">
+            {isFetchingNextPage ? t("list.loading_more") : rows.length > 0 && !hasNextPage ? t("list.end") : rows.length > 0 ? t("list.loaded", { count: rows.length }) : ""}
+          </Typography.Text>
+        </div>
+      </div>
+    </div>
+  );
+}

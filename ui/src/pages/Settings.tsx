@@ -1,0 +1,250 @@
+import { useEffect, useState } from "react";
+import { Alert, App as AntApp, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNumber, Modal, Radio, Row, Space, Switch, Table, Tag, Typography } from "antd";
+import { CheckCircleTwoTone, PlusOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
+import { api, IpcError } from "../ipc/api";
+import type { Language, OwnRules, Staff, StaffRole, UiLang } from "../ipc/types";
+import { LANGS } from "../i18n";
+import { qk, useSettings, useStaff, useStation, useSync } from "../lib/queries";
+import { codeOptions, errorText, issueMessage, useLabels } from "../lib/labels";
+import { useOpId } from "../lib/useOpId";
+import PageTitle from "../components/PageTitle";
+import { SyncDetails } from "../components/SyncBadge";
+import { setLanguage } from "../components/LanguageSwitch";
+import { phoneRule } from "./Intake";
+
+function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useLabels();
+  const [form] = Form.useForm<{ name: string; roles: StaffRole[]; phone?: string; languages: Language[] }>();
+  const qc = useQueryClient();
+  const op = useOpId();
+  const { message } = AntApp.useApp();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (open) {
+      form.resetFields();
+      op.reset();
+    }
+  }, [open, form, op]);
+  const save = async () => {
+    let v;
+    try {
+      v = await form.validateFields();
+    } catch {
+      return;
+    }
+    const req = { name: v.name.trim(), roles: v.roles, phone: (v.phone ?? "").trim(), languages: v.languages };
+    setBusy(true);
+    try {
+      const s = await api.staffAdd({ ...req, op_id: op.get(req) });
+      void message.success(t("settings.staff_added", { name: s.name }));
+      await qc.invalidateQueries({ queryKey: qk.staff });
+      await qc.invalidateQueries({ queryKey: qk.station });
+      onClose();
+    } catch (e) {
+      if (e instanceof IpcError) form.setFields(e.issues.map((i) => ({ name: i.path as never, errors: [issueMessage(i)] })));
+      else void message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open={open} title={t("settings.staff_add")} onCancel={onClose} onOk={() => void save()} confirmLoading={busy} okText={t("common.save")} cancelText={t("common.cancel")} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ roles: ["mediator"], languages: ["zh"] }} name="staff">
+        <Form.Item name="name" label={t("settings.staff_name")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+          <Input autoFocus maxLength={40} />
+        </Form.Item>
+        <Form.Item name="roles" label={t("settings.staff_roles")} rules={[{ required: true, type: "array", min: 1, message: t("msg.required") }]}>
+          <Checkbox.Group options={codeOptions("staff_role")} />
+        </Form.Item>
+        <Form.Item name="phone" label={t("settings.staff_phone")} rules={[phoneRule(t)]}>
+          <Input maxLength={20} />
+        </Form.Item>
+        <Form.Item name="languages" label={t("settings.staff_languages")}>
+          <Checkbox.Group options={codeOptions("language")} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function Enrollment() {
+  const { t } = useLabels();
+  const sync = useSync();
+  const settings = useSettings();
+  const qc = useQueryClient();
+  const { message } = AntApp.useApp();
+  const [code, setCode] = useState("");
+  const [hub, setHub] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    if (settings.data?.hub_url) setHub(settings.data.hub_url);
+  }, [settings.data?.hub_url]);
+  const enroll = async () => {
+    setBusy(true);
+    setResult(null);
+    try {
+      const st = await api.syncEnroll({ code: code.trim(), ...(hub.trim() ? { hub_url: hub.trim() } : {}) });
+      qc.setQueryData(qk.sync, st);
+      void qc.invalidateQueries({ queryKey: qk.settings });
+      setResult({ ok: true, text: st.plain_error ? `${t("settings.enroll_ok")}. ${st.plain_error}` : t("settings.enroll_ok") });
+      void message.success(t("settings.enroll_ok"));
+      setCode("");
+    } catch (e) {
+      setResult({ ok: false, text: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const s = sync.data;
+  return (
+    <Card title={t("settings.sync")} id="sync" className="block-gap">
+      <Typography.Paragraph type="secondary">{t("settings.sync_help")}</Typography.Paragraph>
+      <Row gutter={32}>
+        <Col span={12}>
+          <Space style={{ marginBottom: 12 }}>
+            {s?.enrolled ? <Tag icon={<CheckCircleTwoTone twoToneColor="#52c41a" />} color="success">{t("settings.enrolled")}</Tag> : <Tag>{t("settings.not_enrolled")}</Tag>}
+          </Space>
+          <SyncDetails s={s} inSettings />
+        </Col>
+        <Col span={12}>
+          <Form layout="vertical" name="enroll">
+            <Form.Item label={t("settings.enroll_code")}>
+              <Input value={code} onChange={(e) => setCode(e.target.value)} placeholder={t("settings.enroll_code_ph")} data-testid="enroll-code" />
+            </Form.Item>
+            <Form.Item label={t("settings.hub_url")}>
+              <Input value={hub} onChange={(e) => setHub(e.target.value)} placeholder={t("settings.hub_url_ph")} />
+            </Form.Item>
+            <Button type="primary" loading={busy} disabled={!code.trim()} onClick={() => void enroll()} data-testid="enroll-submit">
+              {t("settings.enroll")}
+            </Button>
+          </Form>
+          {result && (
+            <Alert style={{ marginTop: 12 }} type={result.ok ? "success" : "error"} showIcon message={result.ok ? result.text : t("settings.enroll_failed")} description={result.ok ? undefined : result.text} data-testid="enroll-result" />
+          )}
+        </Col>
+      </Row>
+    </Card>
+  );
+}
+
+function Rules() {
+  const { t } = useLabels();
+  const settings = useSettings();
+  const qc = useQueryClient();
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<OwnRules>();
+  useEffect(() => {
+    if (settings.data) form.setFieldsValue(settings.data.own_rules);
+  }, [settings.data, form]);
+  const save = async () => {
+    const v = await form.validateFields().catch(() => null);
+    if (!v || !settings.data) return;
+    try {
+      const s = await api.settingsSet({ ...settings.data, own_rules: v });
+      qc.setQueryData(qk.settings, s);
+      void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "reference" && q.queryKey[0] !== "settings" });
+      void message.success(t("settings.rules_saved"));
+    } catch (e) {
+      void message.error(errorText(e));
+    }
+  };
+  return (
+    <Card title={t("settings.rules")} className="block-gap">
+      <Typography.Paragraph type="secondary">{t("settings.rules_help")}</Typography.Paragraph>
+      <Form form={form} layout="inline" name="rules" className="rules-form">
+        <Form.Item name="accept_working_days" label={t("settings.accept_days")} rules={[{ required: true, message: t("msg.required") }]}>
+          <InputNumber min={1} max={60} addonAfter={t("settings.accept_days_suffix")} style={{ width: 190 }} />
+        </Form.Item>
+        <Form.Item name="mediation_days" label={t("settings.mediation_days")} rules={[{ required: true, message: t("msg.required") }]}>
+          <InputNumber min={1} max={365} addonAfter={t("settings.mediation_days_suffix")} style={{ width: 160 }} />
+        </Form.Item>
+        <Form.Item name="mediation_in_working_days" valuePropName="checked" label={t("settings.mediation_working")}>
+          <Switch />
+        </Form.Item>
+        <Form.Item>
+          <Button type="primary" onClick={() => void save()}>
+            {t("common.save")}
+          </Button>
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
+
+export default function SettingsPage() {
+  const { t, code, lang } = useLabels();
+  const station = useStation();
+  const staff = useStaff();
+  const settings = useSettings();
+  const qc = useQueryClient();
+  const [adding, setAdding] = useState(false);
+  const st = station.data;
+
+  useEffect(() => {
+    if (window.location.hash.endsWith("#sync")) document.getElementById("sync")?.scrollIntoView();
+  }, []);
+
+  return (
+    <div className="page settings" data-testid="settings">
+      <PageTitle title={t("settings.title")} />
+      <Row gutter={16}>
+        <Col span={14}>
+          <Card title={t("settings.station")}>
+            {st && (
+              <Descriptions column={1} size="small" labelStyle={{ width: 120 }}>
+                <Descriptions.Item label={t("settings.unit_name")}>{st.unit_name}</Descriptions.Item>
+                <Descriptions.Item label={t("settings.unit")}>{st.unit}</Descriptions.Item>
+                <Descriptions.Item label={t("settings.unit_kind")}>{code("unit_kind", st.unit_kind)}</Descriptions.Item>
+                <Descriptions.Item label={t("settings.device")}>{st.device_code}</Descriptions.Item>
+              </Descriptions>
+            )}
+          </Card>
+        </Col>
+        <Col span={10}>
+          <Card title={t("settings.language")}>
+            <Typography.Paragraph type="secondary">{t("settings.language_help")}</Typography.Paragraph>
+            <Radio.Group
+              value={lang}
+              onChange={(e) => void setLanguage(e.target.value as UiLang, settings.data, (s) => qc.setQueryData(qk.settings, s))}
+              optionType="button"
+              buttonStyle="solid"
+              options={LANGS.map((l) => ({ value: l, label: t(`lang.${l}`) }))}
+              data-testid="settings-lang"
+            />
+          </Card>
+        </Col>
+      </Row>
+      <Card
+        title={t("settings.staff")}
+        className="block-gap"
+        extra={
+          <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="staff-add">
+            {t("settings.staff_add")}
+          </Button>
+        }
+      >
+        <Table<Staff>
+          rowKey="id"
+          size="middle"
+          pagination={false}
+          loading={staff.isPending}
+          dataSource={staff.data ?? []}
+          locale={{ emptyText: t("settings.staff_empty") }}
+          columns={[
+            { title: t("settings.staff_name"), dataIndex: "name", width: 140 },
+            { title: t("settings.staff_roles"), dataIndex: "roles", render: (v: StaffRole[]) => <Space size={4} wrap>{v.map((r) => <Tag key={r}>{code("staff_role", r)}</Tag>)}</Space> },
+            { title: t("settings.staff_phone"), dataIndex: "phone", width: 150, render: (v: string) => v || "—" },
+            { title: t("settings.staff_languages"), dataIndex: "languages", width: 200, render: (v: Language[]) => v.map((l) => code("language", l)).join(", ") },
+            { title: t("settings.staff_active"), dataIndex: "active", width: 90, render: (v: boolean) => (v ? t("common.yes") : t("common.no")) },
+          ]}
+        />
+      </Card>
+      <Enrollment />
+      <Rules />
+      <AddStaff open={adding} onClose={() => setAdding(false)} />
+    </div>
+  );
+}
+

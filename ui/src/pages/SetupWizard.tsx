@@ -1,0 +1,229 @@
+import { useState } from "react";
+import { Alert, App as AntApp, Button, Card, Checkbox, Col, Form, Input, Radio, Row, Select, Typography } from "antd";
+import { ShopOutlined, LinkOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, IpcError } from "../ipc/api";
+import type { SetupStation, UnitKind } from "../ipc/types";
+import { qk, useReference } from "../lib/queries";
+import { codeOptions, errorText, issueMessage } from "../lib/labels";
+import { issuePathToNamePath } from "../lib/paths";
+import { useOpId } from "../lib/useOpId";
+import LanguageSwitch from "../components/LanguageSwitch";
+
+const ADMIN_CODES = ["632802", "632801", "632803", "632821", "632822", "632823"];
+
+interface Values {
+  unit: string;
+  unit_name: string;
+  unit_kind: UnitKind;
+  parent?: string;
+  admin_code: string;
+  device_code: string;
+  device_name: string;
+  staff_name: string;
+  load_demo: boolean;
+  enroll_code?: string;
+  hub_url?: string;
+}
+
+export default function SetupWizard() {
+  const { t } = useTranslation();
+  const [mode, setMode] = useState<"create" | "join">("create");
+  const [form] = Form.useForm<Values>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ref = useReference();
+  const qc = useQueryClient();
+  const op = useOpId();
+  const { message, modal } = AntApp.useApp();
+
+  const submit = async (v: Values) => {
+    setBusy(true);
+    setError(null);
+    const base: Omit<SetupStation, "op_id"> = {
+      unit: v.unit.trim().toUpperCase(),
+      unit_name: v.unit_name.trim(),
+      unit_kind: v.unit_kind,
+      parent: v.parent ?? null,
+      admin_code: v.admin_code,
+      device_code: v.device_code.trim().toUpperCase(),
+      device_name: v.device_name.trim(),
+      staff_name: v.staff_name.trim(),
+      load_demo: mode === "create" && v.load_demo,
+    };
+    try {
+      await api.setupStation({ ...base, op_id: op.get(base) });
+      if (mode === "join" && v.enroll_code) {
+        try {
+          const st = await api.syncEnroll({ code: v.enroll_code.trim(), ...(v.hub_url?.trim() ? { hub_url: v.hub_url.trim() } : {}) });
+          qc.setQueryData(qk.sync, st);
+          void message.success(t("setup.joined"));
+        } catch (e) {
+          modal.warning({ title: t("setup.done"), content: t("setup.join_failed", { reason: errorText(e) }) });
+        }
+      } else {
+        void message.success(t("setup.done"));
+      }
+      await qc.invalidateQueries();
+    } catch (e) {
+      if (e instanceof IpcError && e.issues.length) {
+        form.setFields(e.issues.map((i) => ({ name: issuePathToNamePath(i.path) as never, errors: [issueMessage(i)] })));
+      }
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const parents = (ref.data?.units ?? []).filter((u) => u.kind === "association" || u.kind === "branch");
+
+  return (
+    <div className="setup-screen">
+      <div className="setup-lang">
+        <LanguageSwitch />
+      </div>
+      <div className="setup-inner">
+        <Typography.Title level={2} style={{ marginBottom: 8 }}>
+          {t("setup.title")}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 15, marginBottom: 24 }}>
+          {t("setup.subtitle")}
+        </Typography.Paragraph>
+
+        <Radio.Group value={mode} onChange={(e) => setMode(e.target.value as "create" | "join")} className="setup-choice">
+          <Row gutter={16}>
+            <Col span={12}>
+              <Radio.Button value="create" className="choice-card" data-testid="setup-create">
+                <ShopOutlined className="choice-icon" />
+                <div>
+                  <div className="choice-title">{t("setup.create")}</div>
+                  <div className="choice-desc">{t("setup.create_desc")}</div>
+                </div>
+              </Radio.Button>
+            </Col>
+            <Col span={12}>
+              <Radio.Button value="join" className="choice-card" data-testid="setup-join">
+                <LinkOutlined className="choice-icon" />
+                <div>
+                  <div className="choice-title">{t("setup.join")}</div>
+                  <div className="choice-desc">{t("setup.join_desc")}</div>
+                </div>
+              </Radio.Button>
+            </Col>
+          </Row>
+        </Radio.Group>
+
+        <Card style={{ marginTop: 20 }}>
+          <Form<Values>
+            form={form}
+            layout="vertical"
+            requiredMark
+            onFinish={(v) => void submit(v)}
+            initialValues={{
+              unit_kind: "liaison_station",
+              admin_code: "632802",
+              device_code: "A1",
+              device_name: t("setup.device_name_default"),
+              load_demo: true,
+              parent: "HX02",
+            }}
+          >
+            <Row gutter={24}>
+              <Col span={12}>
+                <Form.Item
+                  name="unit"
+                  label={t("setup.unit")}
+                  extra={t("setup.unit_help")}
+                  rules={[
+                    { required: true, message: t("msg.required") },
+                    { pattern: /^[A-Za-z0-9]{2,12}$/, message: t("setup.unit_pattern") },
+                  ]}
+                >
+                  <Input autoFocus placeholder={t("setup.unit_ph")} maxLength={12} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="unit_name" label={t("setup.unit_name")} rules={[{ required: true, message: t("msg.required") }]}>
+                  <Input placeholder={t("setup.unit_name_ph")} maxLength={60} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="unit_kind" label={t("setup.unit_kind")} rules={[{ required: true, message: t("msg.required") }]}>
+                  <Select options={codeOptions("unit_kind")} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="parent" label={t("setup.parent")} extra={t("setup.parent_help")}>
+                  <Select allowClear options={parents.map((u) => ({ value: u.code, label: t("common.name_code", { name: u.name, code: u.code }) }))} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="admin_code" label={t("setup.admin_code")} rules={[{ required: true, message: t("msg.required") }]}>
+                  <Select options={ADMIN_CODES.map((c) => ({ value: c, label: t("common.name_code", { name: t(`place.${c}`), code: c }) }))} />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item
+                  name="device_code"
+                  label={t("setup.device_code")}
+                  tooltip={t("setup.device_code_help")}
+                  rules={[
+                    { required: true, message: t("msg.required") },
+                    { pattern: /^[A-Za-z0-9]{1,4}$/, message: t("setup.device_pattern") },
+                  ]}
+                >
+                  <Input maxLength={4} />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item name="device_name" label={t("setup.device_name")}>
+                  <Input maxLength={30} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item
+                  name="staff_name"
+                  label={t("setup.staff_name")}
+                  extra={t("setup.staff_name_help")}
+                  rules={[{ required: true, message: t("msg.required") }]}
+                >
+                  <Input maxLength={40} />
+                </Form.Item>
+              </Col>
+              {mode === "create" ? (
+                <Col span={12}>
+                  <Form.Item name="load_demo" valuePropName="checked" label=" " extra={t("setup.load_demo_help")}>
+                    <Checkbox data-testid="load-demo">{t("setup.load_demo")}</Checkbox>
+                  </Form.Item>
+                </Col>
+              ) : (
+                <>
+                  <Col span={12}>
+                    <Form.Item
+                      name="enroll_code"
+                      label={t("setup.enroll_code")}
+                      extra={t("setup.enroll_code_help")}
+                      rules={[{ required: true, message: t("msg.required") }]}
+                    >
+                      <Input placeholder={t("setup.enroll_code_ph")} />
+                    </Form.Item>
+                  </Col>
+                  <Col span={12}>
+                    <Form.Item name="hub_url" label={t("setup.hub_url")} extra={t("setup.hub_url_help")}>
+                      <Input />
+                    </Form.Item>
+                  </Col>
+                </>
+              )}
+            </Row>
+            {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+            <Button type="primary" size="large" htmlType="submit" loading={busy} data-testid="setup-submit">
+              {mode === "create" ? t("setup.submit_create") : t("setup.submit_join")}
+            </Button>
+          </Form>
+        </Card>
+      </div>
+    </div>
+  );
+}

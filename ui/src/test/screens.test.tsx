@@ -1,0 +1,178 @@
+import { describe, expect, it, onTestFinished } from "vitest";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import App from "../App";
+import Intake from "../pages/Intake";
+import CaseList, { PAGE_SIZE } from "../pages/CaseList";
+import CaseDetailPage from "../pages/CaseDetail";
+import Dashboard from "../pages/Dashboard";
+import type { CaseRow, ListQuery } from "../ipc/types";
+import { installBackend, renderRoute } from "./render";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe("setup wizard", () => {
+  it("appears when station_info returns null", async () => {
+    installBackend({ seed: "none" });
+    render(<App />);
+    expect(await screen.findByText("欢迎使用投诉调解工作台")).toBeInTheDocument();
+    expect(screen.getByText("载入演示数据")).toBeInTheDocument();
+  });
+
+  it("does not appear when the station exists", async () => {
+    installBackend({ seed: "demo" });
+    render(<App />);
+    expect(await screen.findByTestId("dashboard", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(screen.queryByText("欢迎使用投诉调解工作台")).toBeNull();
+  });
+});
+
+describe("dashboard", () => {
+  it("renders this month's counts from the backend", async () => {
+    const { backend } = installBackend({ seed: "demo" });
+    const m = backend.dashboard().month;
+    renderRoute("/", "/", <Dashboard />);
+    const received = await screen.findByTestId("stat-received");
+    expect(received).toHaveTextContent(String(m.received));
+    expect(screen.getByTestId("stat-accepted")).toHaveTextContent(String(m.accepted));
+    expect(screen.getByTestId("stat-closed")).toHaveTextContent(String(m.closed));
+    const rate = m.accepted ? `${((m.resolved / m.accepted) * 100).toFixed(1)}%` : "—";
+    expect(screen.getByTestId("stat-rate")).toHaveTextContent(rate);
+    expect(within(screen.getByTestId("todo-overdue")).getAllByTestId("todo-item").length).toBeGreaterThan(0);
+  });
+});
+
+describe("intake form", () => {
+  it("shows a backend issue beside complainants[0].phones[0]", async () => {
+    const { calls } = installBackend({ seed: "demo" }, (cmd) => {
+      if (cmd === "register_case")
+        throw {
+          code: "validation.failed",
+          message: "输入有 1 处问题",
+          issues: [{ path: "complainants[0].phones[0]", code: "phone.format", arg: "", message: "电话号码格式不正确" }],
+        };
+      return undefined;
+    });
+    const { container } = renderRoute("/intake", "/intake", <Intake />);
+    const phone = await waitFor(() => {
+      const el = container.querySelector<HTMLInputElement>("#intake_complainants_0_phones_0");
+      if (!el) throw new Error("no phone field yet");
+      return el;
+    });
+    fireEvent.change(phone, { target: { value: "13912345678" } });
+    fireEvent.click(screen.getByTestId("intake-submit"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "register_case")).toBe(true));
+    const item = phone.closest(".ant-form-item") as HTMLElement;
+    await waitFor(() => expect(within(item).getByText("电话号码格式不正确（手机 11 位，或区号-号码）")).toBeInTheDocument());
+    // The register call carried an op_id and the fen amounts.
+    const req = calls.find((c) => c.cmd === "register_case")!.args.req as { op_id: string };
+    expect(req.op_id).toMatch(UUID);
+  });
+
+  it("warns about open cases of the same complainant while typing", async () => {
+    const { backend } = installBackend({ seed: "demo" });
+    const open = backend.db.cases.find((c) => c.status === "registered" && c.reg.complainants.length)!;
+    const { container } = renderRoute("/intake", "/intake", <Intake />);
+    const name = await waitFor(() => {
+      const el = container.querySelector<HTMLInputElement>("#intake_complainants_0_name");
+      if (!el) throw new Error("no name field yet");
+      return el;
+    });
+    fireEvent.change(name, { target: { value: open.reg.complainants[0]!.name } });
+    const alert = await screen.findByTestId("duplicate-warning", {}, { timeout: 4000 });
+    expect(alert).toHaveTextContent(open.reg.case_no);
+  });
+});
+
+describe("case detail", () => {
+  it("offers only the allowed actions and accepts with case.accepted and an op_id", async () => {
+    const { backend, calls } = installBackend({ seed: "demo" });
+    const c = backend.db.cases.find((x) => x.status === "registered" && x.reg.case_type === "complaint")!;
+    renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
+    const bar = await screen.findByTestId("action-bar");
+    await within(bar).findByTestId("act-case.accepted");
+    const shown = within(bar)
+      .getAllByRole("button")
+      .map((b) => b.getAttribute("data-testid"))
+      .filter(Boolean)
+      .map((x) => x!.replace(/^act-/, ""));
+    expect(shown).toContain("case.not_accepted");
+    for (const k of shown) expect(["case.accepted", "case.not_accepted", "case.transferred", "case.note_added", "case.voided"]).toContain(k);
+    expect(within(bar).queryByTestId("act-case.closed")).toBeNull();
+    expect(within(bar).queryByTestId("act-case.session_recorded")).toBeNull();
+
+    await userEvent.click(within(bar).getByTestId("act-case.accepted"));
+    await userEvent.click(await screen.findByTestId("action-ok"));
+    await waitFor(() => expect(calls.some((x) => x.cmd === "case_action")).toBe(true));
+    const req = calls.find((x) => x.cmd === "case_action")!.args.req as { op_id: string; case_id: string; event: { kind: string; payload: { at: string } } };
+    expect(req.event.kind).toBe("case.accepted");
+    expect(req.case_id).toBe(c.id);
+    expect(req.op_id).toMatch(UUID);
+    expect(req.event.payload.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    await waitFor(() => expect(screen.getByTestId("detail-status")).toHaveTextContent("已受理"));
+    // After acceptance the state machine offers mediation and no longer acceptance.
+    await within(screen.getByTestId("action-bar")).findByTestId("act-case.session_scheduled");
+    expect(within(screen.getByTestId("action-bar")).queryByTestId("act-case.accepted")).toBeNull();
+  });
+});
+
+describe("case list", () => {
+  it("requests the next page with the cursor when scrolled near the bottom", async () => {
+    const row = (i: number): CaseRow => ({
+      id: `id-${i}`,
+      no: `HX0201-2026-A1-${String(i).padStart(5, "0")}`,
+      case_type: "complaint",
+      mode: "own",
+      status: "registered",
+      channel: "visit",
+      received_at: "2026-11-20T02:00:00Z",
+      unit: "HX0201",
+      category: null,
+      nature: null,
+      collective: false,
+      households: null,
+      complainant: `投诉人${i}`,
+      respondent: `经营者${i}`,
+      claim_fen: null,
+      recovered_fen: 0,
+      outcome: null,
+      deadline: null,
+      flags: 0,
+    });
+    const queries: ListQuery[] = [];
+    installBackend({ seed: "demo" }, (cmd, args) => {
+      if (cmd === "list_cases") {
+        const q = args.q as ListQuery;
+        queries.push(q);
+        if (!q.after) return { rows: Array.from({ length: PAGE_SIZE }, (_, i) => row(i)), next: "cursor-1" };
+        return { rows: Array.from({ length: 10 }, (_, i) => row(PAGE_SIZE + i)), next: null };
+      }
+      if (cmd === "count_cases") return 110;
+      return undefined;
+    });
+    // jsdom has no layout: give elements a size so the virtualizer renders a window of rows.
+    const proto = HTMLElement.prototype;
+    const saved = [Object.getOwnPropertyDescriptor(proto, "clientHeight"), Object.getOwnPropertyDescriptor(proto, "clientWidth")] as const;
+    Object.defineProperty(proto, "clientHeight", { configurable: true, get: () => 600 });
+    Object.defineProperty(proto, "clientWidth", { configurable: true, get: () => 1000 });
+    onTestFinished(() => {
+      if (saved[0]) Object.defineProperty(proto, "clientHeight", saved[0]);
+      if (saved[1]) Object.defineProperty(proto, "clientWidth", saved[1]);
+    });
+    renderRoute("/cases", "/cases", <CaseList />);
+    await screen.findAllByTestId("case-row", {}, { timeout: 5000 });
+    expect(queries).toHaveLength(1);
+    expect(queries[0]!.limit).toBe(PAGE_SIZE);
+    expect(queries[0]!.after ?? null).toBeNull();
+    // Only a window of rows is in the DOM.
+    expect(screen.getAllByTestId("case-row").length).toBeLessThan(60);
+
+    const scroller = screen.getByTestId("list-scroll");
+    Object.defineProperty(scroller, "scrollHeight", { configurable: true, value: PAGE_SIZE * 52 });
+    Object.defineProperty(scroller, "clientHeight", { configurable: true, value: 600 });
+    scroller.scrollTop = PAGE_SIZE * 52 - 700;
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(queries.some((q) => q.after === "cursor-1")).toBe(true));
+    await waitFor(() => expect(screen.getByTestId("list-total")).toHaveTextContent("110"));
+  });
+});

@@ -31,7 +31,8 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 /// the workspace root holds this text for a freshly migrated database.
 pub fn dump_schema(conn: &Connection) -> Result<String> {
     let mut stmt = conn.prepare(
-        "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY tbl_name, type DESC, name",
+        "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+         ORDER BY tbl_name, type DESC, name",
     )?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let mut out = String::from(

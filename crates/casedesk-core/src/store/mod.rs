@@ -54,6 +54,7 @@ pub struct StationInit {
 
 /// A registered case's identity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseRef {
     pub id: Uuid,
     pub no: String,
@@ -94,6 +95,17 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
         migrate::migrate(&mut conn)?;
+        // Keep the query planner's statistics current (sampled, so it stays fast on large
+        // files): without them SQLite cannot tell that, say, collective cases are rare.
+        conn.pragma_update(None, "analysis_limit", 1000)?;
+        let analyzed: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1')",
+            [],
+            |r| r.get(0),
+        )?;
+        // `optimize` re-analyzes tables whose size changed a lot, but never a database that
+        // was not analyzed at all.
+        conn.execute_batch(if analyzed { "PRAGMA optimize = 0x10002;" } else { "ANALYZE;" })?;
         let mut store = Store {
             conn,
             station: None,

@@ -1,5 +1,28 @@
-//! Harness for the workspace's end-to-end tests: finds (building if needed) the `casedesk`
-//! binary, makes temporary station databases, runs commands and reads their output.
+//! Harness for the workspace's end-to-end tests: finds (building if needed) the `casedesk` and
+//! `casedesk-hub` binaries, makes temporary station databases, runs commands and reads their
+//! output.
+//!
+//! The sync tests use the modules below, each a small piece with an RAII guard:
+//! - `process`: a child process whose output is read on threads, killed on drop.
+//! - `hub`: `Hub::start(...)`, a `casedesk-hub serve` on a temporary database, ready once it
+//!   printed `listening on`; restart, failpoints, and direct reads of its SQLite file.
+//! - `station`: `Station::new(...)`, a `casedesk` station database and the commands run on it.
+//! - `proxy`: a TCP proxy on threads that adds latency and jitter, cuts connections after so
+//!   many bytes, captures plain-HTTP traffic and duplicates pushes; `cdk-netproxy` wraps it in a
+//!   process for network namespaces.
+//! - `http1`: just enough HTTP/1.1 to split captured traffic and replay a request.
+//! - `netns`: two network namespaces joined by a veth pair, link profiles (tbf rate, iptables
+//!   loss) and partitions, deleted on drop.
+//! - `replicas`: the convergence oracle (nothing lost, nothing doubled, each station holds
+//!   exactly what it may see, replicas equal).
+
+pub mod http1;
+pub mod hub;
+pub mod netns;
+pub mod process;
+pub mod proxy;
+pub mod replicas;
+pub mod station;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,23 +33,28 @@ pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Path of a workspace binary, built once per test run with the same profile as the tests.
+/// Path of a workspace binary (`casedesk`, `casedesk-hub`, `cdk-netproxy`), built once per run
+/// with the same profile as the running test or example.
 pub fn binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+    // target/<profile>/deps/it-xxxx or target/<profile>/examples/x → target/<profile>/<name>
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().and_then(Path::parent).expect("target profile folder").to_path_buf();
     let built = BUILT.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--bins", "-p", "casedesk-cli"])
-            .current_dir(workspace())
-            .status()
-            .map_err(|e| e.to_string())?;
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.args(["build", "--quiet", "--bins"]);
+        for package in ["casedesk-cli", "casedesk-hub", "casedesk-tests"] {
+            cargo.args(["-p", package]);
+        }
+        if dir.file_name().is_some_and(|d| d == "release") {
+            cargo.arg("--release");
+        }
+        let status = cargo.current_dir(workspace()).status().map_err(|e| e.to_string())?;
         if status.success() { Ok(()) } else { Err(format!("cargo build failed: {status}")) }
     });
     if let Err(e) = built {
         panic!("cannot build the binaries: {e}");
     }
-    // target/<profile>/deps/it-xxxx → target/<profile>/<name>
-    let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(Path::parent).expect("target profile folder");
     dir.join(name)
 }
 

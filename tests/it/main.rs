@@ -2,3 +2,6 @@
 
 mod cli;
 mod crash;
+mod sync_e2e;
+mod sync_faults;
+mod sync_netns;

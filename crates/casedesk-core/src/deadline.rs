@@ -40,6 +40,7 @@ pub fn from_day_number(n: i64) -> NaiveDate {
 
 /// The association's own deadlines, kept in the station's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OwnRules {
     pub accept_working_days: u32,
     pub mediation_days: u32,
@@ -55,6 +56,7 @@ impl Default for OwnRules {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum DeadlineKind {
     /// Decide on acceptance and tell the complainant.
     Acceptance,
@@ -90,6 +92,7 @@ impl DeadlineKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseDeadline {
     pub kind: DeadlineKind,
     pub date: NaiveDate,

@@ -87,6 +87,7 @@ impl Category {
 
 /// The set of procedure rules a case runs under, chosen by its mode and received date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RuleSet {
     /// 市场监督管理投诉举报处理暂行办法 (总局令第20号), entrusted cases received before 2026-04-15.
     #[serde(rename = "order20")]

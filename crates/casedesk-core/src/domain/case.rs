@@ -21,6 +21,7 @@ use crate::error::{CoreError, Issue, Result};
 use crate::reference::RuleSet;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionView {
     pub id: Uuid,
     pub scheduled: Option<SessionScheduled>,
@@ -28,6 +29,7 @@ pub struct SessionView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TransferView {
     pub at: DateTime<Utc>,
     pub from_unit: String,
@@ -37,6 +39,7 @@ pub struct TransferView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Decision {
     pub at: DateTime<Utc>,
     pub reason: String,
@@ -44,6 +47,7 @@ pub struct Decision {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FollowUp {
     pub at: DateTime<Utc>,
     pub method: ContactMethod,
@@ -53,19 +57,23 @@ pub struct FollowUp {
 
 /// Two or more edits of one field made without seeing each other.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Conflict {
     pub field: String,
     /// The competing edits: (event id, value).
+    #[cfg_attr(feature = "ts", ts(type = "Array<[string, unknown]>"))]
     pub candidates: Vec<(Uuid, Value)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineEntry {
     pub id: Uuid,
     pub at: DateTime<Utc>,
     pub unit: String,
     pub actor: Option<Uuid>,
     pub kind: String,
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub payload: Value,
     /// The event did not fit the case's state where it landed (see the module doc).
     pub anomaly: bool,
@@ -73,6 +81,7 @@ pub struct TimelineEntry {
 
 /// Everything known about one case: the fold of its events.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseState {
     pub id: Uuid,
     pub reg: CaseRegistered,
@@ -97,6 +106,7 @@ pub struct CaseState {
     /// Last event that set each edited field (for conflict detection).
     #[serde(skip)]
     pub field_heads: BTreeMap<String, Uuid>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub last_hlc: Hlc,
 }
 

@@ -17,6 +17,7 @@ use crate::error::{CoreError, Result};
 pub const PAYLOAD_VERSION: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Consents {
     /// 同意登记和处理个人信息 (PIPL Art.13/29).
     #[serde(default)]
@@ -33,6 +34,7 @@ pub struct Consents {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Complainant {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +65,7 @@ fn default_language() -> Language {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Respondent {
     pub name: String,
     pub kind: RespondentKind,
@@ -79,6 +82,7 @@ pub struct Respondent {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Facts {
     /// When the goods were bought or the service used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,12 +98,14 @@ pub struct Facts {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Collective {
     pub households: u32,
 }
 
 /// `case.registered`: a complaint, report, consultation or suggestion is registered (登记).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseRegistered {
     /// Station unit code + year + device code + sequence, assigned offline.
     pub case_no: String,
@@ -140,15 +146,18 @@ pub struct CaseRegistered {
 /// this field as the writer saw it (None: the registration); two edits with the same base and
 /// different values are concurrent, and become a conflict for a person to resolve.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldEdit {
     /// A path into the registration, such as `respondents[0].phone` or `category`.
     pub field: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub value: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<Uuid>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionScheduled {
     pub session: Uuid,
     pub at: DateTime<Utc>,
@@ -162,6 +171,7 @@ pub struct SessionScheduled {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionRecorded {
     /// The scheduled session this records, or a new id for an unscheduled one.
     pub session: Uuid,
@@ -185,6 +195,7 @@ pub struct SessionRecorded {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgreementRecorded {
     pub signed_at: DateTime<Utc>,
     pub terms: String,
@@ -196,6 +207,7 @@ pub struct AgreementRecorded {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Transferred {
     pub transfer: Uuid,
     pub kind: TransferKind,
@@ -213,6 +225,7 @@ pub struct Transferred {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Closed {
     pub at: DateTime<Utc>,
     pub outcome: Outcome,
@@ -229,6 +242,7 @@ pub struct Closed {
 /// Every event of a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CaseEvent {
     #[serde(rename = "case.registered")]
     Registered(Box<CaseRegistered>),

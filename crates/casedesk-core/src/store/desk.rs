@@ -14,16 +14,19 @@ use crate::error::{CoreError, Result};
 use crate::reference::{self, RuleSet};
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionItem {
     pub case_id: Uuid,
     pub no: String,
     pub at: DateTime<Utc>,
     pub place: String,
     pub mediator: String,
+    #[cfg_attr(feature = "ts", ts(as = "SessionMode"))]
     pub mode: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MonthCounts {
     pub received: u64,
     pub accepted: u64,
@@ -34,6 +37,7 @@ pub struct MonthCounts {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DayCount {
     pub date: NaiveDate,
     pub received: u64,
@@ -41,6 +45,7 @@ pub struct DayCount {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NatureCount {
     pub code: String,
     pub count: u64,
@@ -60,6 +65,7 @@ pub struct Dashboard {
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DuplicateQuery {
     pub complainant_names: Vec<String>,
     pub id_numbers: Vec<String>,
@@ -69,17 +75,22 @@ pub struct DuplicateQuery {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DuplicateHint {
     pub case_id: Uuid,
     pub no: String,
+    #[cfg_attr(feature = "ts", ts(as = "Status"))]
     pub status: String,
     pub received_at: DateTime<Utc>,
+    #[cfg_attr(feature = "ts", ts(type = "\"complainant\" | \"respondent\""))]
     pub role: &'static str,
     pub matched: String,
+    #[cfg_attr(feature = "ts", ts(type = "\"name\" | \"id_number\" | \"phone\" | \"uscc\""))]
     pub by: &'static str,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RespondentHint {
     pub name: String,
     pub kind: RespondentKind,
@@ -91,6 +102,7 @@ pub struct RespondentHint {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RovingSummary {
     pub id: Uuid,
     pub unit: String,
@@ -104,17 +116,22 @@ pub struct RovingSummary {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Staff"))]
 pub struct StaffRow {
     pub id: Uuid,
     pub unit: String,
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(as = "Vec<StaffRole>"))]
     pub roles: Vec<String>,
     pub phone: String,
+    #[cfg_attr(feature = "ts", ts(as = "Vec<Language>"))]
     pub languages: Vec<String>,
     pub active: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryItem {
     pub code: String,
     pub parent: Option<String>,
@@ -124,6 +141,7 @@ pub struct CategoryItem {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReasonItem {
     pub code: &'static str,
     pub zh: &'static str,
@@ -131,18 +149,23 @@ pub struct ReasonItem {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnitItem {
     pub code: String,
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(as = "UnitKind"))]
     pub kind: String,
     pub parent: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Reference {
     pub categories: Vec<CategoryItem>,
     pub natures: Vec<CategoryItem>,
+    #[cfg_attr(feature = "ts", ts(as = "std::collections::BTreeMap<RuleSet, Vec<ReasonItem>>"))]
     pub not_accept_reasons: std::collections::BTreeMap<&'static str, Vec<ReasonItem>>,
+    #[cfg_attr(feature = "ts", ts(as = "std::collections::BTreeMap<RuleSet, Vec<ReasonItem>>"))]
     pub termination_reasons: std::collections::BTreeMap<&'static str, Vec<ReasonItem>>,
     pub units: Vec<UnitItem>,
 }

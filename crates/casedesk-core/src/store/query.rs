@@ -19,6 +19,7 @@ use crate::error::{CoreError, Issue, Result};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Sort {
     #[default]
     Received,
@@ -27,8 +28,11 @@ pub enum Sort {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ListQuery {
     pub text: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub status: Vec<Status>,
     pub case_type: Option<CaseType>,
     /// A category code; also matches its sub-categories.
@@ -39,15 +43,19 @@ pub struct ListQuery {
     pub channel: Option<Channel>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub overdue: bool,
     pub collective: Option<bool>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub sort: Sort,
     pub after: Option<String>,
     pub limit: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeadlineView {
+    #[cfg_attr(feature = "ts", ts(as = "crate::deadline::DeadlineKind"))]
     pub kind: String,
     pub date: NaiveDate,
     pub provisional: bool,
@@ -57,12 +65,17 @@ pub struct DeadlineView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseRow {
     pub id: Uuid,
     pub no: String,
+    #[cfg_attr(feature = "ts", ts(as = "CaseType"))]
     pub case_type: String,
+    #[cfg_attr(feature = "ts", ts(as = "crate::domain::types::Mode"))]
     pub mode: String,
+    #[cfg_attr(feature = "ts", ts(as = "Status"))]
     pub status: String,
+    #[cfg_attr(feature = "ts", ts(as = "Channel"))]
     pub channel: String,
     pub received_at: DateTime<Utc>,
     pub unit: String,
@@ -74,6 +87,7 @@ pub struct CaseRow {
     pub respondent: String,
     pub claim_fen: Option<i64>,
     pub recovered_fen: i64,
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::domain::types::Outcome>"))]
     pub outcome: Option<String>,
     pub deadline: Option<DeadlineView>,
     /// 1: an event arrived that did not fit the case's state; 2: unresolved edit conflict.
@@ -81,6 +95,7 @@ pub struct CaseRow {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Page {
     pub rows: Vec<CaseRow>,
     /// Pass as `after` to get the next page; None on the last page.

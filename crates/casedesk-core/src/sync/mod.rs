@@ -212,10 +212,16 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
             },
         });
     }
-    store.sync_set(&[
+    let mut pairs = vec![
         (keys::CLOCK_OFFSET, Some(offset.to_string())),
         (keys::ACKED, Some(status.acked_seq.to_string())),
-    ])?;
+    ];
+    if report.hub_regressed {
+        // The hub lost events it had acknowledged: it was restored from an older backup, and
+        // its feed positions after that point are being handed out again. Pull from the start.
+        pairs.push((keys::CURSOR, Some("0".into())));
+    }
+    store.sync_set(&pairs)?;
 
     // Push.
     let mut acked = status.acked_seq;
@@ -261,6 +267,14 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
     let mut cursor: u64 = store.sync_get(keys::CURSOR)?.and_then(|v| v.parse().ok()).unwrap_or(0);
     loop {
         let page = t.pull(cursor, MAX_PULL_LIMIT / 4)?;
+        if page.next < cursor {
+            // The hub's feed ends before our cursor: it was restored from an older backup.
+            // Start over from the beginning; events we already hold are skipped.
+            report.hub_regressed = true;
+            store.sync_set(&[(keys::CURSOR, Some("0".into()))])?;
+            cursor = 0;
+            continue;
+        }
         report.pulled += page.events.len() as u64;
         let next = page.next;
         let applied = store.apply_remote_with(&page.events, |tx| {

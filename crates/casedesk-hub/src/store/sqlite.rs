@@ -663,7 +663,11 @@ fn pull(c: &mut Connection, device: Uuid, unit: &str, after: u64, limit: u32) ->
         // Only the device's own events (if any) follow: skip past them.
         let end: Option<i64> =
             tx.query_row("SELECT max(pos) FROM feed WHERE unit = ?1", [unit], |r| r.get(0))?;
-        next = next.max(end.map_or(0, to_u64));
+        let end = end.map_or(0, to_u64);
+        // A feed that ends before the client's cursor was restored from an older backup: say
+        // so by answering with its real end, so the client starts over (applying is
+        // idempotent) instead of waiting forever for positions that were handed out again.
+        next = if events.is_empty() && end < after { end } else { next.max(end) };
     }
     tx.finish()?;
     Ok(PullPage { events, next, more })

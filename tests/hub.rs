@@ -1,0 +1,265 @@
+//! A real `casedesk-hub serve` on a temporary database, and reads of that database.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
+
+use casedesk_proto::Event;
+
+use crate::process::Process;
+use crate::station::Station;
+use crate::{binary, ok};
+
+/// How long a hub may take to print `listening on`.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How to start a hub.
+#[derive(Clone, Debug)]
+pub struct HubOptions {
+    /// `--listen`; port 0 picks a free port.
+    pub listen: String,
+    pub plain_http: bool,
+    /// `--tls-names` for the generated certificate (the default names when empty).
+    pub tls_names: Vec<String>,
+    /// `CASEDESK_HUB_FAILPOINT`, e.g. `after_commit`.
+    pub failpoint: Option<String>,
+    /// Run inside this network namespace (`ip netns exec`).
+    pub netns: Option<String>,
+}
+
+impl Default for HubOptions {
+    fn default() -> HubOptions {
+        HubOptions {
+            listen: "127.0.0.1:0".into(),
+            plain_http: false,
+            tls_names: Vec::new(),
+            failpoint: None,
+            netns: None,
+        }
+    }
+}
+
+impl HubOptions {
+    pub fn plain_http() -> HubOptions {
+        HubOptions { plain_http: true, ..HubOptions::default() }
+    }
+
+    pub fn with_failpoint(mut self, name: &str) -> HubOptions {
+        self.failpoint = Some(name.into());
+        self
+    }
+}
+
+/// A running hub. Killed on drop.
+pub struct Hub {
+    db: PathBuf,
+    opts: HubOptions,
+    process: Option<Process>,
+    addr: SocketAddr,
+    fingerprint: Option<String>,
+}
+
+/// One event as the hub stores it.
+#[derive(Clone, Debug)]
+pub struct HubEvent {
+    pub event: Event,
+    pub quarantined: bool,
+}
+
+impl Hub {
+    /// Starts a hub on `dir/hub.db` (created if needed) and waits until it listens.
+    pub fn start(dir: &Path, opts: HubOptions) -> Hub {
+        let db = dir.join("hub.db");
+        let mut hub =
+            Hub { db, opts, process: None, addr: ([0, 0, 0, 0], 0).into(), fingerprint: None };
+        hub.spawn();
+        hub
+    }
+
+    fn spawn(&mut self) {
+        let mut cmd = match &self.opts.netns {
+            Some(ns) => {
+                let mut c = Command::new("ip");
+                c.args(["netns", "exec", ns]).arg(binary("casedesk-hub"));
+                c
+            }
+            None => Command::new(binary("casedesk-hub")),
+        };
+        cmd.arg("serve").arg("--db").arg(&self.db).args(["--listen", &self.opts.listen]);
+        if self.opts.plain_http {
+            cmd.arg("--plain-http");
+        } else if !self.opts.tls_names.is_empty() {
+            cmd.arg("--tls-names").arg(self.opts.tls_names.join(","));
+        }
+        cmd.env_remove("CASEDESK_HUB_FAILPOINT").env("RUST_LOG", "info");
+        if let Some(fp) = &self.opts.failpoint {
+            cmd.env("CASEDESK_HUB_FAILPOINT", fp);
+        }
+        let process = Process::spawn("casedesk-hub", cmd);
+        let listening = process.wait_line("listening on ", START_TIMEOUT);
+        self.addr = listening.parse().unwrap_or_else(|e| panic!("listening on {listening:?}: {e}"));
+        self.fingerprint = (!self.opts.plain_http).then(|| {
+            let fp = process.wait_line("fingerprint (SHA-256) ", START_TIMEOUT);
+            assert_eq!(fp.len(), 64, "fingerprint {fp:?}");
+            fp
+        });
+        self.process = Some(process);
+    }
+
+    /// Kills the hub (SIGKILL), if it runs.
+    pub fn stop(&mut self) {
+        if let Some(mut p) = self.process.take() {
+            p.kill();
+        }
+    }
+
+    /// Stops the hub if it runs (SIGKILL) and starts it again on the same database and address,
+    /// with `failpoint` (or none).
+    pub fn restart(&mut self, failpoint: Option<&str>) {
+        self.stop();
+        self.opts.listen = self.addr.to_string();
+        self.opts.failpoint = failpoint.map(str::to_owned);
+        self.spawn();
+    }
+
+    /// Waits for the hub to exit by itself (a failpoint), and forgets the process.
+    #[track_caller]
+    pub fn wait_for_death(&mut self, timeout: Duration) -> ExitStatus {
+        let p = self.process.as_mut().expect("the hub is running");
+        match p.wait_exit(timeout) {
+            Some(status) => {
+                self.process = None;
+                status
+            }
+            None => panic!("the hub is still running after {timeout:?}"),
+        }
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.process.as_mut().is_some_and(|p| p.wait_exit(Duration::ZERO).is_none())
+    }
+
+    /// The hub process's id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.process.as_ref().map(Process::pid)
+    }
+
+    pub fn db(&self) -> &Path {
+        &self.db
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        let scheme = if self.opts.plain_http { "http" } else { "https" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.fingerprint.as_deref()
+    }
+
+    /// The hub's request log so far (standard error), for failure messages.
+    pub fn log(&self) -> String {
+        self.process.as_ref().map(Process::stderr_tail).unwrap_or_default()
+    }
+
+    /// `casedesk-hub units import` of a CSV text.
+    pub fn import_units(&self, csv: &str) {
+        let file = self.db.with_extension("units.csv");
+        std::fs::write(&file, csv).expect("write units");
+        let out = Command::new(binary("casedesk-hub"))
+            .args(["units", "import", "--db"])
+            .arg(&self.db)
+            .arg(&file)
+            .output()
+            .expect("run casedesk-hub units import");
+        ok(out);
+    }
+
+    /// A one-time enrollment code for `unit`, naming the hub as `hub_url` (the hub's own URL
+    /// when `None`).
+    pub fn enroll_code(&self, unit: &str, hub_url: Option<&str>) -> String {
+        let url = hub_url.map_or_else(|| self.url(), str::to_owned);
+        let out = Command::new(binary("casedesk-hub"))
+            .args(["enroll-code", "--db"])
+            .arg(&self.db)
+            .args(["--unit", unit, "--hub-url", &url])
+            .output()
+            .expect("run casedesk-hub enroll-code");
+        let code = ok(out).trim().to_owned();
+        assert!(code.starts_with("CDE1-"), "{code}");
+        code
+    }
+
+    /// Enrolls `station` with a fresh code; `via` overrides the hub's address (a proxy's).
+    pub fn enroll(&self, station: &Station, via: Option<&str>) {
+        let code = self.enroll_code(&station.unit, None);
+        station.enroll(&code, via);
+    }
+
+    fn open(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open(&self.db).expect("open the hub database");
+        conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+        conn
+    }
+
+    /// Every event the hub holds, in its order.
+    pub fn events(&self) -> Vec<HubEvent> {
+        let conn = self.open();
+        let mut stmt =
+            conn.prepare("SELECT json, quarantined FROM events ORDER BY pos").expect("prepare");
+        stmt.query_map([], |r| {
+            let json: String = r.get(0)?;
+            let quarantined: bool = r.get(1)?;
+            Ok((json, quarantined))
+        })
+        .expect("query")
+        .map(|row| {
+            let (json, quarantined) = row.expect("row");
+            let event = serde_json::from_str(&json).expect("stored event JSON");
+            HubEvent { event, quarantined }
+        })
+        .collect()
+    }
+
+    /// `acked_seq` of every enrolled device, by device id.
+    pub fn acked(&self) -> BTreeMap<String, u64> {
+        let conn = self.open();
+        let mut stmt = conn.prepare("SELECT id, acked_seq FROM devices").expect("prepare");
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .expect("query")
+            .map(|row| {
+                let (id, n) = row.expect("row");
+                (id, u64::try_from(n).unwrap_or(0))
+            })
+            .collect()
+    }
+
+    /// `acked_seq` of one device (0 if unknown).
+    pub fn acked_seq(&self, device: &str) -> u64 {
+        self.acked().get(device).copied().unwrap_or(0)
+    }
+
+    /// Stored receipts (batch id → receipt JSON) of one device.
+    pub fn receipts(&self, device: &str) -> BTreeMap<String, String> {
+        let conn = self.open();
+        let mut stmt =
+            conn.prepare("SELECT batch_id, json FROM receipts WHERE device = ?1").expect("prepare");
+        stmt.query_map([device], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .map(|row| row.expect("row"))
+            .collect()
+    }
+
+    /// How many events the hub holds.
+    pub fn event_count(&self) -> u64 {
+        let n: i64 =
+            self.open().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).expect("count");
+        u64::try_from(n).unwrap_or(0)
+    }
+}

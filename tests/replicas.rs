@@ -1,0 +1,222 @@
+//! The convergence oracle: after every station has synced (twice), compare every replica with
+//! the hub's database.
+//!
+//! What a station may see is computed here from the hub's events and the unit hierarchy, by the
+//! rules of the sync design (not by asking the hub which units it fed): a unit sees a stream
+//! when the stream addresses it or a unit below it. A case registration addresses the receiving
+//! unit and the writer's; a transfer down, up or to co-handling addresses its target unit; an
+//! organisation event (unit, staff, device, roving, consultation) addresses its writer's unit.
+//! Quarantined events are seen by no one but their writer.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use casedesk_proto::Event;
+use serde_json::Value;
+
+use crate::hub::Hub;
+use crate::station::{Station, UnitSpec};
+
+/// Unit → parent.
+pub struct Hierarchy(BTreeMap<String, Option<String>>);
+
+impl Hierarchy {
+    pub fn of(units: &[UnitSpec]) -> Hierarchy {
+        Hierarchy(units.iter().map(|u| (u.code.to_owned(), u.parent.map(str::to_owned))).collect())
+    }
+
+    /// Whether `viewer` is `unit` or one of its ancestors.
+    pub fn covers(&self, viewer: &str, unit: &str) -> bool {
+        let mut at = Some(unit.to_owned());
+        let mut steps = 0;
+        while let Some(u) = at {
+            if u == viewer {
+                return true;
+            }
+            steps += 1;
+            assert!(steps < 64, "unit hierarchy loop at {u}");
+            at = self.0.get(&u).cloned().flatten();
+        }
+        false
+    }
+}
+
+/// The units an event addresses (see the module documentation).
+pub fn addressed(e: &Event) -> Vec<String> {
+    let text = |key: &str| match e.payload.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    };
+    let org = ["unit.", "staff.", "device.", "roving.", "consultation."];
+    match e.kind.as_str() {
+        "case.registered" => text("unit").into_iter().chain([e.unit.clone()]).collect(),
+        "case.transferred" => match text("kind").as_deref() {
+            Some("down" | "up" | "co_handle") => text("to_unit").into_iter().collect(),
+            _ => Vec::new(),
+        },
+        k if org.iter().any(|p| k.starts_with(p)) => vec![e.unit.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Counts, for the test's own messages.
+#[derive(Debug, Default)]
+pub struct Converged {
+    pub hub_events: usize,
+    /// Station unit → events held.
+    pub held: BTreeMap<String, usize>,
+}
+
+/// Checks, and panics with the first difference found:
+/// - no duplicates: event ids, and (device, seq) pairs, are unique at the hub and at every
+///   station;
+/// - nothing lost: every station's own events are at the hub with the same hash, and the hub
+///   acknowledges each device up to its last event; the hub holds nothing no station wrote;
+/// - each station holds exactly its own events plus the events of the streams its unit may
+///   see, with the hub's hashes (all replicas equal where they overlap);
+/// - `casedesk verify` passes on every station.
+#[track_caller]
+pub fn assert_converged(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> Converged {
+    let hub_events = hub.events();
+    let mut by_id: BTreeMap<String, (&Event, bool)> = BTreeMap::new();
+    let mut pairs = BTreeSet::new();
+    for h in &hub_events {
+        let id = h.event.id.to_string();
+        assert!(
+            by_id.insert(id.clone(), (&h.event, h.quarantined)).is_none(),
+            "hub: event {id} twice"
+        );
+        assert!(
+            pairs.insert((h.event.device.to_string(), h.event.seq)),
+            "hub: device {} seq {} twice",
+            h.event.device,
+            h.event.seq
+        );
+    }
+
+    // Which units each stream addresses (accepted events only).
+    let mut audience: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for h in hub_events.iter().filter(|h| !h.quarantined) {
+        audience.entry(h.event.stream.to_string()).or_default().extend(addressed(&h.event));
+    }
+
+    let acked = hub.acked();
+    let devices: BTreeSet<&str> = stations.iter().map(|s| s.device.as_str()).collect();
+    for h in &hub_events {
+        let d = h.event.device.to_string();
+        assert!(
+            devices.contains(d.as_str()),
+            "hub holds event {} of unknown device {d}",
+            h.event.id
+        );
+    }
+    let mut out = Converged { hub_events: hub_events.len(), ..Converged::default() };
+    let mut own_total = 0;
+    for st in stations {
+        let held = st.events();
+        let mut ids = BTreeSet::new();
+        let mut seqs = BTreeSet::new();
+        for e in &held {
+            assert!(ids.insert(e.id.clone()), "{}: event {} twice", st.unit, e.id);
+            assert!(
+                seqs.insert((e.device.clone(), e.seq)),
+                "{}: {} seq {} twice",
+                st.unit,
+                e.device,
+                e.seq
+            );
+        }
+        // Nothing lost.
+        let own: Vec<_> = held.iter().filter(|e| e.device == st.device).collect();
+        own_total += own.len();
+        for e in &own {
+            let Some((at_hub, _)) = by_id.get(&e.id) else {
+                panic!(
+                    "{}: own event {} (seq {}, {}) never reached the hub",
+                    st.unit, e.id, e.seq, e.kind
+                )
+            };
+            assert_eq!(
+                at_hub.hash.to_hex(),
+                e.hash,
+                "{}: event {} differs at the hub",
+                st.unit,
+                e.id
+            );
+        }
+        let head = own.iter().map(|e| e.seq).max().unwrap_or(0);
+        assert_eq!(own.len() as u64, head, "{}: own sequence has gaps", st.unit);
+        assert_eq!(acked.get(&st.device).copied(), Some(head), "{}: hub acknowledged seq", st.unit);
+
+        // Exactly what the unit may see.
+        let expected: BTreeSet<String> = hub_events
+            .iter()
+            .filter(|h| {
+                let e = &h.event;
+                e.device.to_string() == st.device
+                    || (!h.quarantined
+                        && audience
+                            .get(&e.stream.to_string())
+                            .is_some_and(|to| to.iter().any(|u| units.covers(&st.unit, u))))
+            })
+            .map(|h| h.event.id.to_string())
+            .collect();
+        let missing: Vec<String> =
+            expected.difference(&ids).map(|id| describe(id, &by_id)).take(5).collect();
+        let extra: Vec<String> =
+            ids.difference(&expected).map(|id| describe(id, &by_id)).take(5).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{} holds {} events, expected {}: missing {missing:?}, unexpected {extra:?}",
+            st.unit,
+            ids.len(),
+            expected.len()
+        );
+        for e in &held {
+            let (at_hub, _) = by_id[&e.id];
+            assert_eq!(
+                at_hub.hash.to_hex(),
+                e.hash,
+                "{}: event {} differs from the hub's",
+                st.unit,
+                e.id
+            );
+        }
+        st.verify_ok();
+        out.held.insert(st.unit.clone(), held.len());
+    }
+    assert_eq!(own_total, hub_events.len(), "the hub holds events no station wrote");
+    out
+}
+
+fn describe(id: &str, by_id: &BTreeMap<String, (&Event, bool)>) -> String {
+    match by_id.get(id) {
+        Some((e, q)) => format!(
+            "{id} ({} of {} seq {}{})",
+            e.kind,
+            e.unit,
+            e.seq,
+            if *q { ", quarantined" } else { "" }
+        ),
+        None => format!("{id} (not at the hub)"),
+    }
+}
+
+/// Every case held by two or more stations has the same row (`case list --json`) everywhere.
+/// Returns how many (case, station pair) comparisons were made.
+#[track_caller]
+pub fn assert_projections_equal(stations: &[&Station]) -> usize {
+    let rows: Vec<(String, BTreeMap<String, Value>)> =
+        stations.iter().map(|s| (s.unit.clone(), s.case_rows())).collect();
+    let mut compared = 0;
+    for (i, (unit_a, a)) in rows.iter().enumerate() {
+        for (unit_b, b) in &rows[i + 1..] {
+            for (id, row) in a {
+                if let Some(other) = b.get(id) {
+                    assert_eq!(row, other, "case {id} differs between {unit_a} and {unit_b}");
+                    compared += 1;
+                }
+            }
+        }
+    }
+    compared
+}

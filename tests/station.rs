@@ -1,0 +1,359 @@
+//! A station: a `casedesk` database of one unit, and the commands the tests run on it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use casedesk_proto::Event;
+use serde_json::{Value, json};
+
+use crate::{binary, stderr, stdout};
+
+/// A unit of the hierarchy the sync tests use (一会两站: an association, a branch under it,
+/// stations under those).
+#[derive(Clone, Copy, Debug)]
+pub struct UnitSpec {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub parent: Option<&'static str>,
+    /// This station's device code (in case numbers).
+    pub device_code: &'static str,
+}
+
+pub const HX: UnitSpec = UnitSpec {
+    code: "HX",
+    name: "海西州消费者协会",
+    kind: "association",
+    parent: None,
+    device_code: "Z1",
+};
+pub const HX02: UnitSpec = UnitSpec {
+    code: "HX02",
+    name: "格尔木市消费者协会分会",
+    kind: "branch",
+    parent: Some("HX"),
+    device_code: "F1",
+};
+pub const HX0201: UnitSpec = UnitSpec {
+    code: "HX0201",
+    name: "格尔木市河西投诉联络站",
+    kind: "liaison_station",
+    parent: Some("HX02"),
+    device_code: "A1",
+};
+pub const HX0202: UnitSpec = UnitSpec {
+    code: "HX0202",
+    name: "格尔木市昆仑路投诉联络站",
+    kind: "liaison_station",
+    parent: Some("HX02"),
+    device_code: "B1",
+};
+pub const HX0301: UnitSpec = UnitSpec {
+    code: "HX0301",
+    name: "乌兰县维权服务站",
+    kind: "service_station",
+    parent: Some("HX"),
+    device_code: "C1",
+};
+
+/// The hierarchy of the sync tests.
+pub const UNITS: &[UnitSpec] = &[HX, HX02, HX0201, HX0202, HX0301];
+
+/// `units` as the hub's CSV import (`code,name,kind,parent`).
+pub fn units_csv(units: &[UnitSpec]) -> String {
+    let mut csv = String::from("code,name,kind,parent\n");
+    for u in units {
+        csv.push_str(&format!("{},{},{},{}\n", u.code, u.name, u.kind, u.parent.unwrap_or("")));
+    }
+    csv
+}
+
+/// A complaint for `case add --json`.
+pub const COMPLAINT: &str = r#"{
+  "case_type": "complaint", "mode": "own", "channel": "visit",
+  "complainants": [{"name": "才让卓玛", "phones": ["13897712345"], "village": "天峻县织合玛乡夏季牧场",
+                    "language": "bo", "consents": {"personal_info": true}}],
+  "respondents": [{"name": "天峻县丰源饲料店", "kind": "individual"}],
+  "category": "CCA-G10", "nature": "CCA-N02",
+  "facts": {"content": "购买的育肥饲料喂食后羊只腹泻，三只死亡。", "amount_fen": 680000},
+  "requests": ["compensation"], "claim_fen": 450000
+}"#;
+
+/// A station database. Nothing runs in the background: each method runs one `casedesk`
+/// command to its end.
+#[derive(Clone, Debug)]
+pub struct Station {
+    pub db: PathBuf,
+    pub unit: String,
+    /// This station's device id.
+    pub device: String,
+    /// Commands run inside this network namespace.
+    netns: Option<String>,
+}
+
+/// One event as a station holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StationEvent {
+    pub id: String,
+    pub device: String,
+    pub seq: u64,
+    pub hash: String,
+    pub kind: String,
+}
+
+impl Station {
+    /// `casedesk init` of a station of `unit` in `dir/<code>.db`.
+    pub fn new(dir: &Path, unit: &UnitSpec) -> Station {
+        let db = dir.join(format!("{}.db", unit.code));
+        let mut st = Station { db, unit: unit.code.into(), device: String::new(), netns: None };
+        let mut args = vec![
+            "init",
+            "--unit",
+            unit.code,
+            "--unit-name",
+            unit.name,
+            "--unit-kind",
+            unit.kind,
+            "--device-code",
+            unit.device_code,
+        ];
+        if let Some(parent) = unit.parent {
+            args.extend(["--parent", parent]);
+        }
+        st.ok(&args);
+        let conn = rusqlite::Connection::open(&st.db).expect("open station");
+        st.device = conn
+            .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0))
+            .expect("device id");
+        st
+    }
+
+    /// The same station, with its commands run inside network namespace `ns`.
+    pub fn in_netns(&self, ns: &str) -> Station {
+        Station { netns: Some(ns.into()), ..self.clone() }
+    }
+
+    /// A `casedesk --db <db> --lang en` command, to add arguments and environment to.
+    pub fn command(&self) -> Command {
+        let mut cmd = match &self.netns {
+            Some(ns) => {
+                let mut c = Command::new("ip");
+                c.args(["netns", "exec", ns]).arg(binary("casedesk"));
+                c
+            }
+            None => Command::new(binary("casedesk")),
+        };
+        cmd.arg("--db").arg(&self.db).args(["--lang", "en"]).env_remove("CASEDESK_FAILPOINT");
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("run casedesk")
+    }
+
+    /// Runs and expects success; returns standard output.
+    #[track_caller]
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{} `casedesk {}` failed ({}):\n{}\n{}",
+            self.unit,
+            args.join(" "),
+            out.status,
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    }
+
+    /// `casedesk demo`: `cases` realistic cases (with their consultations, roving sessions...).
+    pub fn demo(&self, cases: u64, seed: u64) {
+        self.ok(&["demo", "--cases", &cases.to_string(), "--seed", &seed.to_string()]);
+    }
+
+    /// `casedesk enroll CODE [--hub URL]`.
+    pub fn enroll(&self, code: &str, hub_url: Option<&str>) {
+        let mut args = vec!["enroll", code];
+        if let Some(url) = hub_url {
+            args.extend(["--hub", url]);
+        }
+        self.ok(&args);
+    }
+
+    /// `casedesk sync --json`, whatever its outcome.
+    pub fn sync(&self) -> Output {
+        self.run(&["sync", "--json"])
+    }
+
+    /// `casedesk sync` with the client failpoint `CASEDESK_FAILPOINT=name`, expected to abort
+    /// the process there (as `kill -9` would).
+    #[track_caller]
+    pub fn sync_aborted_at(&self, failpoint: &str) {
+        use std::os::unix::process::ExitStatusExt;
+        let out = self.command().env("CASEDESK_FAILPOINT", failpoint).arg("sync").output();
+        let out = out.expect("run casedesk sync");
+        assert_eq!(
+            out.status.signal(),
+            Some(6), // SIGABRT
+            "{}: sync did not abort at {failpoint} ({}):\n{}{}",
+            self.unit,
+            out.status,
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+
+    /// `casedesk sync --json`, expected to succeed; returns its report.
+    #[track_caller]
+    pub fn sync_ok(&self) -> Value {
+        let out = self.ok(&["sync", "--json"]);
+        let v: Value = serde_json::from_str(&out).expect("sync --json output");
+        assert_eq!(
+            v["status"]["waiting"], 0,
+            "{}: events still waiting after sync: {v}",
+            self.unit
+        );
+        v["report"].clone()
+    }
+
+    /// `casedesk sync` expected to fail for want of a network: exit code 4, in plain words.
+    #[track_caller]
+    pub fn sync_fails_on_network(&self) -> String {
+        let out = self.sync();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(4), "{}: {}\n{err}", self.unit, stdout(&out));
+        assert!(
+            err.contains("sync failed [network]: Cannot reach the hub"),
+            "{}: not a plain network error: {err}",
+            self.unit
+        );
+        err
+    }
+
+    /// `casedesk verify` must pass.
+    #[track_caller]
+    pub fn verify_ok(&self) {
+        let report = self.ok(&["verify"]);
+        assert!(report.trim_end().ends_with("OK"), "{}: {report}", self.unit);
+    }
+
+    /// `case add --json` of `registration`; returns the case's id and number.
+    pub fn add_case(&self, registration: &str) -> (String, String) {
+        let file = self.db.with_extension(format!("{}.case.json", uuid::Uuid::now_v7()));
+        std::fs::write(&file, registration).expect("write case");
+        let out = self.ok(&["case", "add", "--json", file.to_str().expect("path"), "--json-out"]);
+        let v: Value = serde_json::from_str(out.trim()).expect("case add output");
+        (v["id"].as_str().expect("id").to_owned(), v["no"].as_str().expect("no").to_owned())
+    }
+
+    /// Registers and accepts `n` complaints (two events each).
+    pub fn add_accepted_cases(&self, n: usize) {
+        for _ in 0..n {
+            let (_, no) = self.add_case(COMPLAINT);
+            self.ok(&["case", "accept", &no]);
+        }
+    }
+
+    /// `case act NO --json` with an event of `kind` and `payload`.
+    pub fn act(&self, no: &str, kind: &str, payload: Value) -> String {
+        let file = self.db.with_extension(format!("{}.act.json", uuid::Uuid::now_v7()));
+        let body = json!({ "kind": kind, "payload": payload });
+        std::fs::write(&file, body.to_string()).expect("write act");
+        self.ok(&["case", "act", no, "--json", file.to_str().expect("path")])
+    }
+
+    /// `case show NO --json`.
+    pub fn show(&self, no: &str) -> Value {
+        serde_json::from_str(&self.ok(&["case", "show", no, "--json"])).expect("case show output")
+    }
+
+    /// Every case row (`case list --json`, all pages), by case id.
+    pub fn case_rows(&self) -> BTreeMap<String, Value> {
+        let mut rows = BTreeMap::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut args = vec!["case", "list", "--json", "--limit", "500"];
+            if let Some(a) = &after {
+                args.extend(["--after", a.as_str()]);
+            }
+            let page: Value = serde_json::from_str(&self.ok(&args)).expect("case list output");
+            for row in page["rows"].as_array().expect("rows") {
+                rows.insert(row["id"].as_str().expect("id").to_owned(), row.clone());
+            }
+            match page["next"].as_str() {
+                Some(next) => after = Some(next.to_owned()),
+                None => return rows,
+            }
+        }
+    }
+
+    fn open(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open(&self.db).expect("open station");
+        conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+        conn
+    }
+
+    /// Every event the station holds, in its log order.
+    pub fn events(&self) -> Vec<StationEvent> {
+        let conn = self.open();
+        let mut stmt = conn
+            .prepare("SELECT id, device, seq, hash, kind FROM events ORDER BY rowid")
+            .expect("prepare");
+        stmt.query_map([], |r| {
+            Ok(StationEvent {
+                id: uuid_of(&r.get::<_, Vec<u8>>(0)?),
+                device: uuid_of(&r.get::<_, Vec<u8>>(1)?),
+                seq: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                hash: hex(&r.get::<_, Vec<u8>>(3)?),
+                kind: r.get(4)?,
+            })
+        })
+        .expect("query")
+        .map(|row| row.expect("row"))
+        .collect()
+    }
+
+    /// This device's own events.
+    pub fn own_events(&self) -> Vec<StationEvent> {
+        self.events().into_iter().filter(|e| e.device == self.device).collect()
+    }
+
+    /// This device's last sequence number.
+    pub fn head(&self) -> u64 {
+        self.own_events().iter().map(|e| e.seq).max().unwrap_or(0)
+    }
+
+    /// A value of the sync state (`token`, `fingerprint`, `hub`, `acked_seq`, `cursor`...).
+    pub fn sync_state(&self, key: &str) -> Option<String> {
+        self.open()
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0))
+            .ok()
+    }
+
+    /// This device's events with sequence numbers in `from..=to`, as sent (via `export`).
+    pub fn own_chain(&self, from: u64, to: u64) -> Vec<Event> {
+        let file = self.db.with_extension(format!("{}.export.jsonl", uuid::Uuid::now_v7()));
+        self.ok(&["export", file.to_str().expect("path")]);
+        let text = std::fs::read_to_string(&file).expect("read export");
+        let _ = std::fs::remove_file(&file);
+        let mut events: Vec<Event> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str::<Event>(l).expect("exported event"))
+            .filter(|e| e.device.to_string() == self.device && (from..=to).contains(&e.seq))
+            .collect();
+        events.sort_by_key(|e| e.seq);
+        events
+    }
+}
+
+fn uuid_of(bytes: &[u8]) -> String {
+    uuid::Uuid::from_slice(bytes).map(|u| u.to_string()).unwrap_or_else(|_| hex(bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

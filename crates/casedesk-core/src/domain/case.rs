@@ -115,6 +115,22 @@ pub fn hlc_time(hlc: Hlc) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(hlc.ms() as i64).unwrap_or_default()
 }
 
+/// When what an event records happened: the time the person entered with it (received,
+/// accepted, held, signed, closed ...), which may be earlier than the moment it was written
+/// (a clerk back at the desk after a roving day); otherwise the time it was written. A
+/// scheduled session's `at` is its planned time, not an event time.
+pub fn event_time(e: &Event) -> DateTime<Utc> {
+    if e.kind != "case.session_scheduled" {
+        for key in ["received_at", "held_at", "signed_at", "at"] {
+            if let Some(t) = e.payload.get(key).and_then(Value::as_str).and_then(|s| s.parse().ok())
+            {
+                return t;
+            }
+        }
+    }
+    hlc_time(e.hlc)
+}
+
 /// The order in which a case's events are folded.
 fn fold_key(e: &Event) -> (bool, Hlc, Uuid, u64) {
     (e.kind != "case.registered", e.hlc, e.device, e.seq)
@@ -176,7 +192,7 @@ impl CaseState {
     fn push_timeline(&mut self, e: &Event, anomaly: bool) {
         self.timeline.push(TimelineEntry {
             id: e.id,
-            at: hlc_time(e.hlc),
+            at: event_time(e),
             unit: e.unit.clone(),
             actor: e.actor,
             kind: e.kind.clone(),

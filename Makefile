@@ -1,39 +1,44 @@
 # CaseDesk: the two commands a fresh Debian/Ubuntu machine needs.
-#   make run   installs what is missing, builds, and starts CaseDesk
-#   make test  installs what is missing and runs every test
+#   make run   installs what is missing, builds the UI and the desktop app, and starts it
+#   make test  installs what is missing and runs every test (what CI runs)
 SHELL := /bin/bash
 CARGO ?= cargo
-DB ?= $(HOME)/.local/share/casedesk/station.db
 
-.PHONY: run test deps test-rust fmt-check bench help
+.PHONY: run test deb bench help ui
 
 help:
-	@echo "make run    - install what is missing, build and start CaseDesk"
+	@echo "make run    - install what is missing, build and start the CaseDesk desktop app"
 	@echo "make test   - install what is missing and run all tests"
-	@echo "make bench  - run the benchmarks (prints figures beside baselines)"
+	@echo "make deb    - build the .deb package (target/release/bundle/deb/)"
+	@echo "make bench  - run the store benchmarks (prints figures beside baselines)"
 
-# System packages: only what the Rust build needs today (C compiler, pkg-config, sqlite3 for
-# inspecting databases). Installs with apt-get when something is missing and we are root or
-# have sudo.
-deps:
-	@bash scripts/deps.sh
+ui:
+	cd ui && npm ci --no-audit --no-fund && npm run build
 
-run: deps
-	$(CARGO) build --release -p casedesk-cli
-	@mkdir -p "$(dir $(DB))"
-	@if [ ! -f "$(DB)" ]; then \
-		./target/release/casedesk --db "$(DB)" init --unit HX0201 --unit-name 德令哈市消费者投诉联络站 --admin-code 632802 && \
-		./target/release/casedesk --db "$(DB)" demo --cases 2000; \
-	fi
-	./target/release/casedesk --db "$(DB)" case list --sort deadline --limit 20
-	@echo
-	@echo "Station database: $(DB)   (try: ./target/release/casedesk --db $(DB) search 手机)"
+run:
+	bash scripts/deps.sh app
+	$(MAKE) ui
+	$(CARGO) build --release -p casedesk-desktop --features tauri/custom-protocol
+	./target/release/casedesk-desktop
 
-test: deps
+test:
+	bash scripts/deps.sh test
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test --workspace
+	# Default members: everything but the desktop shell, which needs ui/dist.
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) test
+	$(MAKE) ui
+	cd ui && npm test && npm run test:e2e
+	$(CARGO) clippy -p casedesk-desktop --all-targets -- -D warnings
+	$(CARGO) test -p casedesk-desktop
+	@echo "(desktop WebDriver test: scripts/desktop-e2e.sh)"
 
-bench: deps
+deb:
+	bash scripts/deps.sh app
+	$(MAKE) ui
+	npx --yes @tauri-apps/cli@2 build --bundles deb
+
+bench:
+	bash scripts/deps.sh app
 	$(CARGO) build --release -p casedesk-cli
 	./target/release/casedesk bench --cases 100000

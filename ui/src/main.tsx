@@ -1,3 +1,4 @@
+import { invoke } from "@tauri-apps/api/core";
 import { createRoot } from "react-dom/client";
 import "./i18n";
 import "./styles.css";
@@ -28,3 +29,12 @@ if (!window.__TAURI_INTERNALS__) {
 }
 
 createRoot(document.getElementById("root")!).render(<App />);
+
+// The desktop window starts hidden (no white flash); show it once the first frame is painted.
+if (window.__TAURI_INTERNALS__) {
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      invoke("app_ready").catch(() => undefined);
+    }),
+  );
+}

@@ -284,7 +284,7 @@ const enUS: Resource = {
     staff_name: "Your name",
     staff_name_help: "You become the station's first staff member",
     load_demo: "Load demo data",
-    load_demo_help: "Adds 30-odd sample cases so you can get to know the program. They can be cleared in Settings.",
+    load_demo_help: "Adds about 3,000 simulated cases from the last year and a half, to get to know the program. Use a demonstration station for practice only; set up a new station for real work.",
     enroll_code: "Enrolment code",
     enroll_code_help: "The code the association gave this station, e.g. HX02-7K3M-Q9PA",
     hub_url: "Association server address",

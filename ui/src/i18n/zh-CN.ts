@@ -275,7 +275,7 @@ const zhCN = {
     staff_name: "您的姓名",
     staff_name_help: "将作为本站第一位工作人员",
     load_demo: "载入演示数据",
-    load_demo_help: "放入 30 多件示例案件，方便熟悉软件。正式使用前可在设置中清除。",
+    load_demo_help: "放入约 3000 件模拟的近一年半案件，方便熟悉软件。演示站点只用于练习，正式使用请另建站点。",
     enroll_code: "注册码",
     enroll_code_help: "协会发给本站的注册码，如 HX02-7K3M-Q9PA",
     hub_url: "协会服务器地址",

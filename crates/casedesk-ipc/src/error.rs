@@ -1,0 +1,253 @@
+//! `IpcError`: how every failure crosses IPC. A message code, the message already in the UI
+//! language, and every problem of a form with its field path, so the UI can show each one
+//! beside its field (and translate it itself from `code` if it prefers).
+
+use casedesk_core::sync::SyncError;
+use casedesk_core::{CoreError, Issue, Lang};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One problem with an input (see `casedesk_core::Issue`), with its message in the UI language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IpcIssue {
+    /// A field path such as `complainants[0].phones[0]`, `respondents[1].uscc`, `facts.content`.
+    pub path: String,
+    /// A message code (`crates/casedesk-core/src/messages.rs`, or `IPC_MESSAGES` here).
+    pub code: String,
+    /// The argument of the message (a length limit, a code), or "".
+    pub arg: String,
+    pub message: String,
+}
+
+/// The rejection value of every command (the promise of `invoke` rejects with this object).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IpcError {
+    pub code: String,
+    pub message: String,
+    pub issues: Vec<IpcIssue>,
+}
+
+/// Message codes of the desktop shell that the core does not have: (code, Chinese, English).
+pub const IPC_MESSAGES: &[(&str, &str, &str)] = &[
+    ("range", "应在 {0} 之间", "must be between {0}"),
+    ("op_id.invalid", "操作编号不是有效的 UUID", "the operation id is not a valid UUID"),
+    ("url.invalid", "地址应以 http:// 或 https:// 开头", "must start with http:// or https://"),
+    ("draft.key", "草稿名称无效", "invalid draft name"),
+    ("draft.too_large", "草稿过大（最多 {0} 字节）", "the draft is too large (at most {0} bytes)"),
+    ("db.open_failed", "无法打开数据库：{0}", "cannot open the database: {0}"),
+    ("internal", "程序内部错误：{0}", "internal error: {0}"),
+    (
+        "sync.enroll_code_invalid",
+        "注册码无法识别，请检查是否完整粘贴",
+        "the enrollment code cannot be read; check that it was pasted whole",
+    ),
+    (
+        "sync.enroll_unit_mismatch",
+        "该注册码属于其他单位：{0}",
+        "the enrollment code is for another unit: {0}",
+    ),
+];
+
+/// The text of a message code in `lang`: the shell's own codes first, then the core's.
+pub fn text(code: &str, lang: Lang, arg: &str) -> String {
+    match IPC_MESSAGES.iter().find(|(c, _, _)| *c == code) {
+        Some((_, zh, en)) => (if lang == Lang::Zh { zh } else { en }).replace("{0}", arg),
+        None => casedesk_core::messages::text(code, lang, arg),
+    }
+}
+
+impl IpcIssue {
+    pub fn from_issue(issue: &Issue, lang: Lang) -> IpcIssue {
+        IpcIssue {
+            path: issue.path.clone(),
+            code: issue.code.clone(),
+            arg: issue.arg.clone(),
+            message: text(&issue.code, lang, &issue.arg),
+        }
+    }
+}
+
+impl IpcError {
+    /// An error with a message code of its own (no field problems).
+    pub fn new(code: &str, arg: &str, lang: Lang) -> IpcError {
+        IpcError { code: code.to_owned(), message: text(code, lang, arg), issues: Vec::new() }
+    }
+
+    /// A validation error with one problem at `path` (`code` is the problem's message code).
+    pub fn invalid(path: &str, code: &str, arg: &str, lang: Lang) -> IpcError {
+        IpcError::invalid_all(&[Issue::with_arg(path, code, arg)], lang)
+    }
+
+    /// A validation error listing every problem.
+    pub fn invalid_all(issues: &[Issue], lang: Lang) -> IpcError {
+        IpcError::from_core(&CoreError::Invalid(issues.to_vec()), lang)
+    }
+
+    /// A program fault (a panic in a command, a lost worker): code `internal`.
+    pub fn internal(detail: impl std::fmt::Display, lang: Lang) -> IpcError {
+        IpcError::new("internal", &detail.to_string(), lang)
+    }
+
+    /// A core error, with its message and every issue's message in `lang`.
+    pub fn from_core(e: &CoreError, lang: Lang) -> IpcError {
+        let issues: Vec<IpcIssue> =
+            e.issues().iter().map(|i| IpcIssue::from_issue(i, lang)).collect();
+        // `CoreError::message` appends one line per issue; the issues travel separately here,
+        // so the message is its first line ("the input has 3 problems").
+        let full = e.message(lang);
+        let message = if issues.is_empty() {
+            full
+        } else {
+            full.lines().next().unwrap_or_default().to_owned()
+        };
+        IpcError { code: e.code().to_owned(), message, issues }
+    }
+
+    /// A sync error: the hub's or the transport's code, explained in plain words.
+    pub fn from_sync(e: &SyncError, lang: Lang) -> IpcError {
+        match e {
+            SyncError::Store(core) => IpcError::from_core(core, lang),
+            _ => {
+                IpcError { code: e.code(), message: plain_sync_error(e, lang), issues: Vec::new() }
+            }
+        }
+    }
+}
+
+/// A sync error in plain words for the clerk.
+pub fn plain_sync_error(e: &SyncError, lang: Lang) -> String {
+    if let SyncError::Hub { body, .. } = e {
+        match body.code.as_str() {
+            "enroll_code_invalid" => return text("sync.enroll_code_invalid", lang, ""),
+            "enroll_unit_mismatch" => {
+                return text("sync.enroll_unit_mismatch", lang, &body.message);
+            }
+            _ => {}
+        }
+    }
+    e.plain(lang)
+}
+
+/// Chinese, the UI's first language: `?` on a core result inside a command that has no
+/// language at hand. Commands that know the UI language use `IpcError::from_core`.
+impl From<CoreError> for IpcError {
+    fn from(e: CoreError) -> IpcError {
+        IpcError::from_core(&e, Lang::Zh)
+    }
+}
+
+/// A core error in a given language: `IpcError::from((err, lang))`.
+impl From<(CoreError, Lang)> for IpcError {
+    fn from((e, lang): (CoreError, Lang)) -> IpcError {
+        IpcError::from_core(&e, lang)
+    }
+}
+
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)?;
+        for i in &self.issues {
+            write!(f, "; {}: {}", i.path, i.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for IpcError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid() -> CoreError {
+        CoreError::Invalid(vec![
+            Issue::new("complainants[0].phones[0]", "phone.mobile"),
+            Issue::with_arg("facts.content", "too_long", 2000),
+            Issue::new("respondents[1].uscc", "uscc.checksum"),
+        ])
+    }
+
+    #[test]
+    fn validation_keeps_every_path_in_chinese() {
+        let e = IpcError::from_core(&invalid(), Lang::Zh);
+        assert_eq!(e.code, "validation.failed");
+        assert_eq!(e.message, "输入有 3 处问题");
+        let paths: Vec<&str> = e.issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["complainants[0].phones[0]", "facts.content", "respondents[1].uscc"]);
+        assert_eq!(e.issues[0].code, "phone.mobile");
+        assert_eq!(e.issues[0].message, "手机号码格式不正确");
+        assert_eq!(e.issues[1].arg, "2000");
+        assert_eq!(e.issues[1].message, "内容过长（最多 2000 个字符）");
+        assert_eq!(e.issues[2].message, "统一社会信用代码校验位错误");
+    }
+
+    #[test]
+    fn validation_in_english() {
+        let e: IpcError = (invalid(), Lang::En).into();
+        assert_eq!(e.message, "the input has 3 problems");
+        assert_eq!(e.issues[0].message, "is not a valid mobile number");
+        assert_eq!(e.issues[1].message, "is too long (at most 2000 characters)");
+    }
+
+    #[test]
+    fn other_errors_have_no_issues_and_default_to_chinese() {
+        let e: IpcError = CoreError::NotFound("HX0201-2026-A-00001".into()).into();
+        assert_eq!(e.code, "not_found");
+        assert_eq!(e.message, "找不到：HX0201-2026-A-00001");
+        assert!(e.issues.is_empty());
+        let e = IpcError::from_core(
+            &CoreError::IllegalTransition { status: "closed", action: "accept" },
+            Lang::En,
+        );
+        assert_eq!(e.code, "case.illegal_transition");
+        assert_eq!(e.message, "the case is Closed; this action is not allowed");
+        let e = IpcError::from_core(&CoreError::NotInitialized, Lang::Zh);
+        assert_eq!(e.code, "station.not_initialized");
+    }
+
+    #[test]
+    fn serializes_as_the_contract_says() {
+        let e = IpcError::invalid("hub_url", "url.invalid", "", Lang::En);
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "code": "validation.failed",
+                "message": "the input has 1 problems",
+                "issues": [{ "path": "hub_url", "code": "url.invalid", "arg": "",
+                             "message": "must start with http:// or https://" }]
+            })
+        );
+    }
+
+    #[test]
+    fn shell_codes_are_translated() {
+        for (code, zh, en) in IPC_MESSAGES {
+            assert!(
+                casedesk_core::messages::MESSAGES.iter().all(|(c, _, _)| c != code),
+                "{code} is also a core code"
+            );
+            assert_eq!(zh.contains("{0}"), en.contains("{0}"), "{code}");
+        }
+        assert_eq!(text("range", Lang::Zh, "1–60"), "应在 1–60 之间");
+    }
+
+    #[test]
+    fn sync_errors_in_plain_words() {
+        let e = SyncError::Network("connection refused".into());
+        let ipc = IpcError::from_sync(&e, Lang::Zh);
+        assert_eq!(ipc.code, "network");
+        assert!(ipc.message.contains("连不上中心服务器"), "{}", ipc.message);
+        let e = SyncError::Hub {
+            status: 400,
+            body: casedesk_proto::sync::ErrorBody {
+                code: "enroll_code_invalid".into(),
+                message: "x".into(),
+            },
+        };
+        assert_eq!(
+            IpcError::from_sync(&e, Lang::En).message,
+            "the enrollment code cannot be read; check that it was pasted whole"
+        );
+    }
+}

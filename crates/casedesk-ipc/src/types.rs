@@ -1,0 +1,316 @@
+//! The request and response types of `ui/IPC.md` that are not core types. Core types that
+//! cross IPC as they are (`CaseRegistered`, `CaseEvent`, `ListQuery`, `Page`, `Reference`, ...)
+//! derive `TS` in casedesk-core behind its `ts` feature.
+
+use casedesk_core::Lang;
+use casedesk_core::deadline::{CaseDeadline, OwnRules};
+use casedesk_core::domain::case::CaseState;
+use casedesk_core::domain::event::{CaseEvent, CaseRegistered};
+use casedesk_core::domain::types::{Channel, Language, StaffRole, UnitKind};
+use casedesk_core::store::desk::{self, DayCount, MonthCounts, NatureCount, SessionItem, StaffRow};
+use casedesk_core::store::query::CaseRow;
+use casedesk_core::sync::SyncError;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{IpcError, plain_sync_error};
+
+/// The UI language (and the language of every `IpcError` message).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum UiLang {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en-US")]
+    EnUs,
+}
+
+impl UiLang {
+    /// The language of core messages.
+    pub fn lang(self) -> Lang {
+        match self {
+            UiLang::ZhCn => Lang::Zh,
+            UiLang::EnUs => Lang::En,
+        }
+    }
+}
+
+/// Who this station is; `station_info` returns null before `setup_station`.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct StationInfo {
+    pub unit: String,
+    pub unit_name: String,
+    pub unit_kind: UnitKind,
+    pub device: Uuid,
+    pub device_code: String,
+    pub staff: Vec<StaffRow>,
+}
+
+/// The first-start wizard's answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SetupStation {
+    pub op_id: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub unit_kind: UnitKind,
+    pub parent: Option<String>,
+    pub admin_code: String,
+    pub device_code: String,
+    pub device_name: String,
+    /// The first staff member (head, mediator and clerk of the station).
+    pub staff_name: String,
+    /// Fill the station with demonstration cases (written in the background; `db-changed`
+    /// events follow as they land).
+    pub load_demo: bool,
+}
+
+/// Everything the case page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct CaseDetail {
+    pub case: CaseState,
+    pub next_deadline: Option<CaseDeadline>,
+    pub deadlines: Vec<CaseDeadline>,
+    /// Actions the state machine allows now, by event kind (`case.accepted`, ...).
+    pub allowed: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RegisterCase {
+    pub op_id: String,
+    /// `case_no` and `unit` are filled in by Rust (send "").
+    pub reg: CaseRegistered,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseAction {
+    pub op_id: String,
+    pub case_id: Uuid,
+    pub event: CaseEvent,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RovingStart {
+    pub op_id: String,
+    pub date: NaiveDate,
+    pub place: String,
+    pub team: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RovingEnd {
+    pub op_id: String,
+    pub id: Uuid,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecordConsultation {
+    pub op_id: String,
+    pub topic: String,
+    /// 人次.
+    pub people: u32,
+    pub channel: Channel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roving_session: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StaffAdd {
+    pub op_id: String,
+    pub name: String,
+    pub roles: Vec<StaffRole>,
+    pub phone: String,
+    pub languages: Vec<Language>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncEnroll {
+    /// The one-time enrollment code made at the hub.
+    pub code: String,
+    /// The hub's address as this station reaches it, if not the one in the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_url: Option<String>,
+}
+
+/// The station's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Settings {
+    pub lang: UiLang,
+    /// The hub's address (the enrolled hub's; before enrollment, the address to enroll with).
+    pub hub_url: Option<String>,
+    /// The association's own deadlines (cases it handles itself).
+    pub own_rules: OwnRules,
+}
+
+/// What the UI shows about sync (`casedesk_core::sync::SyncStatus`), plus the last error in
+/// plain words.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub hub: Option<String>,
+    /// Events of this device the hub has not acknowledged yet.
+    pub waiting: u64,
+    pub last_attempt_ms: Option<i64>,
+    pub last_success_ms: Option<i64>,
+    pub last_error_code: Option<String>,
+    pub last_error: Option<String>,
+    /// Events the hub quarantined (stored but not applied).
+    pub hub_quarantined: u64,
+    /// Hub clock minus this device's clock, from the last contact.
+    pub clock_offset_ms: Option<i64>,
+    /// The last error in plain words, in the UI language.
+    pub plain_error: Option<String>,
+}
+
+impl SyncStatus {
+    pub fn from_core(s: casedesk_core::sync::SyncStatus, lang: Lang) -> SyncStatus {
+        let plain_error = s
+            .last_error_code
+            .as_deref()
+            .map(|code| plain_sync_error(&sync_error_of(code, s.last_error.as_deref()), lang));
+        let casedesk_core::sync::SyncStatus {
+            enrolled,
+            hub,
+            waiting,
+            last_attempt_ms,
+            last_success_ms,
+            last_error_code,
+            last_error,
+            hub_quarantined,
+            clock_offset_ms,
+        } = s;
+        SyncStatus {
+            enrolled,
+            hub,
+            waiting,
+            last_attempt_ms,
+            last_success_ms,
+            last_error_code,
+            last_error,
+            hub_quarantined,
+            clock_offset_ms,
+            plain_error,
+        }
+    }
+}
+
+/// Rebuilds a `SyncError` from the code and text the sync state keeps, to explain it.
+fn sync_error_of(code: &str, text: Option<&str>) -> SyncError {
+    let text = text.unwrap_or_default().to_owned();
+    match code {
+        "network" => SyncError::Network(text),
+        "protocol" => SyncError::Protocol(text),
+        "not_enrolled" => SyncError::NotEnrolled,
+        _ => SyncError::Hub {
+            status: 0,
+            body: casedesk_proto::sync::ErrorBody { code: code.to_owned(), message: text },
+        },
+    }
+}
+
+/// The home screen (`casedesk_core::store::desk::Dashboard`) with the sync status.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct Dashboard {
+    pub today: NaiveDate,
+    /// Up to 20, earliest deadline first.
+    pub overdue: Vec<CaseRow>,
+    /// Deadline within 3 days.
+    pub due_soon: Vec<CaseRow>,
+    /// Status registered.
+    pub awaiting_acceptance: Vec<CaseRow>,
+    /// Scheduled, not yet held, next 14 days.
+    pub sessions: Vec<SessionItem>,
+    pub month: MonthCounts,
+    /// The last 30 days.
+    pub by_day: Vec<DayCount>,
+    /// This year.
+    pub by_nature: Vec<NatureCount>,
+    pub sync: SyncStatus,
+}
+
+impl Dashboard {
+    pub fn new(d: desk::Dashboard, sync: SyncStatus) -> Dashboard {
+        let desk::Dashboard {
+            today,
+            overdue,
+            due_soon,
+            awaiting_acceptance,
+            sessions,
+            month,
+            by_day,
+            by_nature,
+        } = d;
+        Dashboard {
+            today,
+            overdue,
+            due_soon,
+            awaiting_acceptance,
+            sessions,
+            month,
+            by_day,
+            by_nature,
+            sync,
+        }
+    }
+}
+
+/// Payload of the `db-changed` event.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DbChanged {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<Uuid>,
+}
+
+/// An operation id as the UI sends it: a UUID (v7 or v4), made once per user action.
+/// Returns it in canonical form, or a validation error at `path`.
+pub fn check_op_id(op_id: &str, lang: Lang) -> Result<String, IpcError> {
+    Uuid::parse_str(op_id.trim())
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| IpcError::invalid("op_id", "op_id.invalid", "", lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_error_follows_the_code() {
+        let core = casedesk_core::sync::SyncStatus {
+            enrolled: true,
+            hub: Some("https://hub.example:8443".into()),
+            last_error_code: Some("token_revoked".into()),
+            last_error: Some("hub answered 401".into()),
+            ..Default::default()
+        };
+        let s = SyncStatus::from_core(core.clone(), Lang::Zh);
+        assert!(s.plain_error.as_deref().unwrap().contains("注册码"), "{:?}", s.plain_error);
+        let s = SyncStatus::from_core(
+            casedesk_core::sync::SyncStatus { last_error_code: Some("network".into()), ..core },
+            Lang::En,
+        );
+        assert!(s.plain_error.as_deref().unwrap().starts_with("Cannot reach the hub"));
+        let s = SyncStatus::from_core(Default::default(), Lang::En);
+        assert_eq!(s.plain_error, None);
+    }
+
+    #[test]
+    fn op_ids_are_uuids() {
+        let id = "0190F5A1-7B2C-7D3E-8F40-123456789ABC";
+        assert_eq!(check_op_id(id, Lang::Zh).unwrap(), id.to_lowercase());
+        let e = check_op_id("retry-1", Lang::En).unwrap_err();
+        assert_eq!(e.issues[0].path, "op_id");
+    }
+
+    #[test]
+    fn ui_lang_codes() {
+        assert_eq!(serde_json::to_string(&UiLang::EnUs).unwrap(), "\"en-US\"");
+        let s: Settings = serde_json::from_str(
+            r#"{"lang":"zh-CN","hub_url":null,"own_rules":{"accept_working_days":7,"mediation_days":60,"mediation_in_working_days":false}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.lang.lang(), Lang::Zh);
+    }
+}

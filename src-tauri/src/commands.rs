@@ -1,0 +1,698 @@
+//! One adapter per command of `ui/IPC.md`: arguments in, core work on a blocking thread
+//! (`spawn_blocking`, never the main thread), result or `IpcError` out. Mutating commands take
+//! the UI's `op_id` and go through the core's `*_op` functions, so a re-sent call returns the
+//! first call's result and writes nothing.
+//!
+//! The business rules live in casedesk-core; what is here is argument checking the core does
+//! not do (op ids, setting ranges, draft keys) and the shape of the answers.
+
+use std::sync::Arc;
+
+use casedesk_core::deadline::{self, OwnRules};
+use casedesk_core::domain::case::allowed_actions;
+use casedesk_core::domain::event::OrgEvent;
+use casedesk_core::domain::types::{Language, StaffRole, UnitKind};
+use casedesk_core::store::desk::{
+    DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
+};
+use casedesk_core::store::query::{ListQuery, Page};
+use casedesk_core::sync::{self, SyncError, keys};
+use casedesk_core::{CaseRef, CoreError, Issue, Lang, StationInit, Store, demo};
+use casedesk_ipc::{
+    CaseAction, CaseDetail, Dashboard, IpcError, RecordConsultation, RegisterCase, RovingEnd,
+    RovingStart, Settings, SetupStation, StaffAdd, StationInfo, SyncEnroll, SyncStatus,
+    check_op_id,
+};
+use chrono::Utc;
+use rusqlite::OptionalExtension;
+use tauri::State;
+use uuid::Uuid;
+
+use crate::files::{FileSettings, MAX_DRAFT_BYTES, MAX_KEY_CHARS};
+use crate::state::{AppState, lock};
+
+type St<'a> = State<'a, Arc<AppState>>;
+type Res<T> = Result<T, IpcError>;
+
+/// How many demonstration cases `setup_station` writes when asked to.
+pub const DEMO_CASES: u64 = 3000;
+
+/// Why a command failed, before it is put into the UI language.
+pub enum Fail {
+    Core(CoreError),
+    Sync(SyncError),
+    Ipc(IpcError),
+}
+
+impl From<CoreError> for Fail {
+    fn from(e: CoreError) -> Fail {
+        Fail::Core(e)
+    }
+}
+impl From<SyncError> for Fail {
+    fn from(e: SyncError) -> Fail {
+        Fail::Sync(e)
+    }
+}
+impl From<IpcError> for Fail {
+    fn from(e: IpcError) -> Fail {
+        Fail::Ipc(e)
+    }
+}
+impl From<std::io::Error> for Fail {
+    fn from(e: std::io::Error) -> Fail {
+        Fail::Core(CoreError::Io(e))
+    }
+}
+
+impl Fail {
+    fn into_ipc(self, lang: Lang) -> IpcError {
+        match self {
+            Fail::Core(e) => IpcError::from_core(&e, lang),
+            Fail::Sync(e) => IpcError::from_sync(&e, lang),
+            Fail::Ipc(e) => e,
+        }
+    }
+}
+
+/// Runs `f` on a blocking thread (no store).
+async fn blocking<T: Send + 'static>(
+    state: &St<'_>,
+    f: impl FnOnce(&Arc<AppState>) -> Result<T, Fail> + Send + 'static,
+) -> Res<T> {
+    let st: Arc<AppState> = Arc::clone(state);
+    let lang = st.lang();
+    match tauri::async_runtime::spawn_blocking(move || {
+        let lang = st.lang();
+        f(&st).map_err(|e| e.into_ipc(lang))
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("command panicked: {e}");
+            Err(IpcError::internal(e, lang))
+        }
+    }
+}
+
+/// Runs `f` on a blocking thread with the store locked.
+async fn with_store<T: Send + 'static>(
+    state: &St<'_>,
+    f: impl FnOnce(&Arc<AppState>, &mut Store) -> Result<T, Fail> + Send + 'static,
+) -> Res<T> {
+    blocking(state, move |st| {
+        let store = st.store()?;
+        let mut guard = lock(&store);
+        f(st, &mut guard)
+    })
+    .await
+}
+
+/// Whether the core has recorded operation `op` (read-only look-up of `applied_ops`).
+fn op_done(store: &Store, op: &str) -> Result<bool, CoreError> {
+    Ok(store
+        .connection()
+        .query_row("SELECT 1 FROM applied_ops WHERE op_id = ?1", [op], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn station_info_of(store: &Store) -> Result<Option<StationInfo>, CoreError> {
+    let Some(s) = store.station() else { return Ok(None) };
+    let kind: Option<String> = store
+        .connection()
+        .query_row("SELECT kind FROM units WHERE code = ?1", [&s.unit], |r| r.get(0))
+        .optional()?;
+    let unit_kind = kind
+        .as_deref()
+        .and_then(UnitKind::from_code)
+        .ok_or_else(|| CoreError::Integrity(format!("unit {} has no kind", s.unit)))?;
+    let staff = store.staff()?.into_iter().filter(|p| p.unit == s.unit).collect();
+    Ok(Some(StationInfo {
+        unit: s.unit.clone(),
+        unit_name: s.unit_name.clone(),
+        unit_kind,
+        device: s.device,
+        device_code: s.device_code.clone(),
+        staff,
+    }))
+}
+
+fn detail_of(store: &Store, id: Uuid) -> Result<CaseDetail, CoreError> {
+    let case = store.case_state(id)?;
+    let deadlines = deadline::deadlines(&case, store.calendar(), store.own_rules());
+    Ok(CaseDetail {
+        next_deadline: deadlines.first().copied(),
+        deadlines,
+        allowed: allowed_actions(&case).into_iter().map(str::to_owned).collect(),
+        case,
+    })
+}
+
+fn sync_view(st: &AppState, store: &Store) -> Result<SyncStatus, CoreError> {
+    Ok(SyncStatus::from_core(store.sync_status()?, st.lang()))
+}
+
+fn require(issues: &mut Vec<Issue>, path: &str, value: &str) {
+    if value.trim().is_empty() {
+        issues.push(Issue::new(path, "required"));
+    }
+}
+
+fn check_range(issues: &mut Vec<Issue>, path: &str, v: u32, lo: u32, hi: u32) {
+    if !(lo..=hi).contains(&v) {
+        issues.push(Issue::with_arg(path, "range", format!("{lo}–{hi}")));
+    }
+}
+
+fn invalid(issues: Vec<Issue>, lang: Lang) -> Fail {
+    Fail::Ipc(IpcError::invalid_all(&issues, lang))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Station
+
+#[tauri::command]
+pub async fn station_info(state: St<'_>) -> Res<Option<StationInfo>> {
+    with_store(&state, |_, store| Ok(station_info_of(store)?)).await
+}
+
+#[tauri::command]
+pub async fn setup_station(state: St<'_>, req: SetupStation) -> Res<StationInfo> {
+    let (info, demo) = with_store(&state, move |st, store| setup(st, store, req)).await?;
+    let st: Arc<AppState> = Arc::clone(&state);
+    st.start_sync();
+    st.changed(None);
+    if demo {
+        spawn_demo(st);
+    }
+    Ok(info)
+}
+
+fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(StationInfo, bool), Fail> {
+    let lang = st.lang();
+    let op = check_op_id(&req.op_id, lang)?;
+    let staff_event = |unit: &str| OrgEvent::StaffRegistered {
+        unit: unit.to_owned(),
+        name: req.staff_name.trim().to_owned(),
+        roles: vec![StaffRole::Head, StaffRole::Mediator, StaffRole::Clerk],
+        phone: String::new(),
+        languages: vec![Language::Zh],
+        active: true,
+    };
+    if let Some(station) = store.station().cloned() {
+        // A re-sent setup returns the station; a setup cut off before its staff member was
+        // written finishes here. Anything else is a second setup of a set-up station.
+        if op_done(store, &op)? {
+            let info = station_info_of(store)?.ok_or(CoreError::NotInitialized)?;
+            return Ok((info, false));
+        }
+        if store.staff()?.iter().all(|p| p.unit != station.unit) {
+            store.record_org_op(Some(&op), Uuid::now_v7(), None, staff_event(&station.unit))?;
+            let info = station_info_of(store)?.ok_or(CoreError::NotInitialized)?;
+            return Ok((info, false));
+        }
+        return Err(CoreError::AlreadyInitialized(station.unit).into());
+    }
+    let init = StationInit {
+        unit: req.unit.clone(),
+        unit_name: req.unit_name.clone(),
+        unit_kind: req.unit_kind,
+        parent: req.parent.clone().filter(|p| !p.trim().is_empty()),
+        admin_code: req.admin_code.trim().to_owned(),
+        device_code: req.device_code.clone(),
+        device_name: req.device_name.trim().to_owned(),
+    };
+    if req.staff_name.trim().is_empty() {
+        // Report every problem at once: the core's checks (tried on a throw-away database)
+        // and ours.
+        let mut issues = match Store::open_in_memory()?.init_station(init) {
+            Err(CoreError::Invalid(issues)) => issues,
+            _ => Vec::new(),
+        };
+        require(&mut issues, "staff_name", &req.staff_name);
+        return Err(invalid(issues, lang));
+    }
+    let now = store.now();
+    let demo_start = demo::DemoOptions { cases: 0, seed: 0, end: now, batch: 1 }.start();
+    if req.load_demo {
+        // Demo events carry their simulated times as HLCs only if everything before them is
+        // older (see casedesk_core::demo): set the station up at the start of the demo world.
+        let at = demo_start - chrono::Duration::days(1);
+        store.set_clock(move || at);
+    }
+    let result = (|| -> Result<StationInfo, Fail> {
+        let station = store.init_station(init)?;
+        if req.load_demo {
+            // The demo's staff (head, mediators, interpreters...) first, then ours joins them.
+            let opts = demo::DemoOptions { cases: 0, seed: 1, end: now, batch: 500 };
+            demo::generate(store, &opts, &mut |_| {})?;
+        }
+        store.record_org_op(Some(&op), Uuid::now_v7(), None, staff_event(&station.unit))?;
+        Ok(station_info_of(store)?.ok_or(CoreError::NotInitialized)?)
+    })();
+    store.set_clock(Utc::now);
+    let info = result?;
+    tracing::info!(unit = %info.unit, device = %info.device, demo = req.load_demo, "station set up");
+    Ok((info, req.load_demo))
+}
+
+/// Writes the demonstration cases on a connection of its own, in transactions of 250 cases,
+/// telling the UI after each so the lists fill while it runs.
+fn spawn_demo(st: Arc<AppState>) {
+    if st.demo_running.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let spawned = std::thread::Builder::new().name("casedesk-demo".into()).spawn(move || {
+        let t = std::time::Instant::now();
+        let result = (|| -> Result<demo::DemoSummary, CoreError> {
+            let mut store = Store::open(&st.paths.db)?;
+            let opts =
+                demo::DemoOptions { cases: DEMO_CASES, seed: 42, end: store.now(), batch: 250 };
+            demo::generate(&mut store, &opts, &mut |_| st.changed(None))
+        })();
+        st.demo_running.store(false, std::sync::atomic::Ordering::SeqCst);
+        match result {
+            Ok(s) => tracing::info!(
+                cases = s.cases,
+                events = s.events,
+                secs = t.elapsed().as_secs_f64(),
+                "demo data written"
+            ),
+            Err(e) => tracing::error!("demo data failed: {e}"),
+        }
+        st.changed(None);
+    });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the demo writer: {e}");
+    }
+}
+
+#[tauri::command]
+pub async fn reference(state: St<'_>) -> Res<Reference> {
+    with_store(&state, |_, store| Ok(store.reference()?)).await
+}
+
+#[tauri::command]
+pub async fn dashboard(state: St<'_>) -> Res<Dashboard> {
+    with_store(&state, |st, store| {
+        let d = store.dashboard()?;
+        Ok(Dashboard::new(d, sync_view(st, store)?))
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+
+#[tauri::command]
+pub async fn list_cases(state: St<'_>, q: ListQuery) -> Res<Page> {
+    with_store(&state, move |_, store| Ok(store.list(&q)?)).await
+}
+
+#[tauri::command]
+pub async fn count_cases(state: St<'_>, q: ListQuery) -> Res<u64> {
+    with_store(&state, move |_, store| Ok(store.count(&q)?)).await
+}
+
+#[tauri::command]
+pub async fn get_case(state: St<'_>, id: String) -> Res<CaseDetail> {
+    with_store(&state, move |_, store| {
+        let id = store.find_case(&id)?;
+        Ok(detail_of(store, id)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn register_case(state: St<'_>, req: RegisterCase) -> Res<CaseRef> {
+    let r = with_store(&state, move |st, store| {
+        let op = check_op_id(&req.op_id, st.lang())?;
+        Ok(store.register_case_op(Some(&op), None, req.reg)?)
+    })
+    .await?;
+    state.changed(Some(r.id));
+    Ok(r)
+}
+
+#[tauri::command]
+pub async fn case_action(state: St<'_>, req: CaseAction) -> Res<CaseDetail> {
+    let case_id = req.case_id;
+    let d = with_store(&state, move |st, store| {
+        let op = check_op_id(&req.op_id, st.lang())?;
+        store.act_op(Some(&op), req.case_id, None, req.event)?;
+        Ok(detail_of(store, req.case_id)?)
+    })
+    .await?;
+    state.changed(Some(case_id));
+    Ok(d)
+}
+
+#[tauri::command]
+pub async fn find_duplicates(state: St<'_>, req: DuplicateQuery) -> Res<Vec<DuplicateHint>> {
+    with_store(&state, move |_, store| Ok(store.find_duplicates(&req)?)).await
+}
+
+#[tauri::command]
+pub async fn lookup_respondents(state: St<'_>, prefix: String) -> Res<Vec<RespondentHint>> {
+    with_store(&state, move |_, store| Ok(store.lookup_respondents(&prefix)?)).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roving intake, consultations, staff
+
+fn roving_summary(store: &Store, id: Uuid) -> Result<RovingSummary, CoreError> {
+    store
+        .roving_sessions(Some(id))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| CoreError::NotFound(id.to_string()))
+}
+
+#[tauri::command]
+pub async fn roving_start(state: St<'_>, req: RovingStart) -> Res<RovingSummary> {
+    let r = with_store(&state, move |st, store| {
+        let lang = st.lang();
+        let op = check_op_id(&req.op_id, lang)?;
+        let mut issues = Vec::new();
+        require(&mut issues, "place", &req.place);
+        if !issues.is_empty() {
+            return Err(invalid(issues, lang));
+        }
+        let unit = store.require_station()?.unit.clone();
+        let team = req.team.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        let ev = store.record_org_op(
+            Some(&op),
+            Uuid::now_v7(),
+            None,
+            OrgEvent::RovingStarted {
+                unit,
+                date: req.date,
+                place: req.place.trim().to_owned(),
+                team: team.collect(),
+                note: String::new(),
+            },
+        )?;
+        Ok(roving_summary(store, ev.stream)?)
+    })
+    .await?;
+    state.changed(None);
+    Ok(r)
+}
+
+#[tauri::command]
+pub async fn roving_end(state: St<'_>, req: RovingEnd) -> Res<RovingSummary> {
+    let r = with_store(&state, move |st, store| {
+        let op = check_op_id(&req.op_id, st.lang())?;
+        let current = roving_summary(store, req.id)?;
+        // Ending an ended session changes nothing (and a re-sent call finds it ended).
+        if current.ended_at.is_some() {
+            return Ok(current);
+        }
+        let at = store.now();
+        store.record_org_op(
+            Some(&op),
+            req.id,
+            None,
+            OrgEvent::RovingEnded { at, note: String::new() },
+        )?;
+        Ok(roving_summary(store, req.id)?)
+    })
+    .await?;
+    state.changed(None);
+    Ok(r)
+}
+
+#[tauri::command]
+pub async fn roving_list(state: St<'_>) -> Res<Vec<RovingSummary>> {
+    with_store(&state, |_, store| Ok(store.roving_sessions(None)?)).await
+}
+
+#[tauri::command]
+pub async fn record_consultation(state: St<'_>, req: RecordConsultation) -> Res<()> {
+    with_store(&state, move |st, store| {
+        let lang = st.lang();
+        let op = check_op_id(&req.op_id, lang)?;
+        let mut issues = Vec::new();
+        require(&mut issues, "topic", &req.topic);
+        check_range(&mut issues, "people", req.people, 1, 1000);
+        let category = req.category.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        if let Some(c) = &category
+            && casedesk_core::reference::category(c).is_none()
+        {
+            issues.push(Issue::with_arg("category", "unknown_code", c));
+        }
+        if let Some(r) = req.roving_session
+            && store.roving_sessions(Some(r))?.is_empty()
+        {
+            issues.push(Issue::with_arg("roving_session", "not_found", r));
+        }
+        if !issues.is_empty() {
+            return Err(invalid(issues, lang));
+        }
+        let unit = store.require_station()?.unit.clone();
+        let at = store.now();
+        store.record_org_op(
+            Some(&op),
+            Uuid::now_v7(),
+            None,
+            OrgEvent::ConsultationRecorded {
+                unit,
+                at,
+                channel: req.channel,
+                topic: req.topic.trim().to_owned(),
+                people: req.people,
+                roving_session: req.roving_session,
+                category,
+            },
+        )?;
+        Ok(())
+    })
+    .await?;
+    state.changed(None);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn staff_list(state: St<'_>) -> Res<Vec<StaffRow>> {
+    with_store(&state, |_, store| Ok(store.staff()?)).await
+}
+
+#[tauri::command]
+pub async fn staff_add(state: St<'_>, req: StaffAdd) -> Res<StaffRow> {
+    let r = with_store(&state, move |st, store| {
+        let lang = st.lang();
+        let op = check_op_id(&req.op_id, lang)?;
+        let mut issues = Vec::new();
+        require(&mut issues, "name", &req.name);
+        if req.roles.is_empty() {
+            issues.push(Issue::with_arg("roles", "count.min", 1));
+        }
+        let phone = req.phone.trim();
+        let phone = if phone.is_empty() {
+            String::new()
+        } else {
+            match casedesk_core::validate::ids::check_phone(phone) {
+                Ok(p) => p,
+                Err(code) => {
+                    issues.push(Issue::new("phone", code));
+                    String::new()
+                }
+            }
+        };
+        if !issues.is_empty() {
+            return Err(invalid(issues, lang));
+        }
+        let unit = store.require_station()?.unit.clone();
+        let ev = store.record_org_op(
+            Some(&op),
+            Uuid::now_v7(),
+            None,
+            OrgEvent::StaffRegistered {
+                unit,
+                name: req.name.trim().to_owned(),
+                roles: req.roles,
+                phone,
+                languages: req.languages,
+                active: true,
+            },
+        )?;
+        let staff = store.staff()?.into_iter().find(|p| p.id == ev.stream);
+        Ok(staff.ok_or_else(|| CoreError::NotFound(ev.stream.to_string()))?)
+    })
+    .await?;
+    state.changed(None);
+    Ok(r)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+fn settings_of(st: &AppState, store: &Store) -> Result<Settings, CoreError> {
+    let file = st.file_settings();
+    let enrolled_hub = store.sync_get(keys::HUB)?;
+    Ok(Settings {
+        lang: file.lang,
+        hub_url: enrolled_hub.or(file.hub_url),
+        own_rules: store.own_rules().clone(),
+    })
+}
+
+#[tauri::command]
+pub async fn settings_get(state: St<'_>) -> Res<Settings> {
+    with_store(&state, |st, store| Ok(settings_of(st, store)?)).await
+}
+
+#[tauri::command]
+pub async fn settings_set(state: St<'_>, req: Settings) -> Res<Settings> {
+    let (settings, changed) = with_store(&state, move |st, store| {
+        // Messages of this answer already in the new language.
+        let lang = req.lang.lang();
+        let mut issues = Vec::new();
+        let r: &OwnRules = &req.own_rules;
+        check_range(&mut issues, "own_rules.accept_working_days", r.accept_working_days, 1, 60);
+        check_range(&mut issues, "own_rules.mediation_days", r.mediation_days, 1, 365);
+        let hub_url = req.hub_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+        if let Some(u) = hub_url
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            issues.push(Issue::new("hub_url", "url.invalid"));
+        }
+        if !issues.is_empty() {
+            return Err(invalid(issues, lang));
+        }
+        let hub_url = hub_url.map(|u| u.trim_end_matches('/').to_owned());
+        st.save_file_settings(FileSettings { lang: req.lang, hub_url: hub_url.clone() })?;
+        let mut changed = false;
+        if store.own_rules() != &req.own_rules {
+            // Recomputes the deadlines of open cases.
+            store.set_own_rules(req.own_rules.clone())?;
+            changed = true;
+        }
+        // Enrolled: a new address of the same hub (the cursor and acknowledgements stay).
+        let enrolled = store.sync_get(keys::HUB)?;
+        if let (Some(old), Some(new)) = (&enrolled, &hub_url)
+            && old != new
+        {
+            store.sync_set(&[(keys::HUB, Some(new.clone()))])?;
+            changed = true;
+        }
+        Ok((settings_of(st, store)?, changed))
+    })
+    .await?;
+    if changed {
+        state.changed(None);
+    }
+    Ok(settings)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync
+
+#[tauri::command]
+pub async fn sync_status(state: St<'_>) -> Res<SyncStatus> {
+    with_store(&state, |st, store| Ok(sync_view(st, store)?)).await
+}
+
+/// Asks the sync worker for a round now (ignoring its backoff) and returns the status as it
+/// is; the round's outcome arrives as a `sync-status` event.
+#[tauri::command]
+pub async fn sync_now(state: St<'_>) -> Res<SyncStatus> {
+    let status = with_store(&state, |st, store| Ok(sync_view(st, store)?)).await?;
+    if status.enrolled {
+        state.sync_now();
+    }
+    Ok(status)
+}
+
+/// Enrolls this station with the hub of an enrollment code (network: on a connection of its
+/// own, so other commands need not wait), then starts a round.
+#[tauri::command]
+pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<SyncStatus> {
+    let code = req.code.trim().to_owned();
+    let st: Arc<AppState> = Arc::clone(&state);
+    let already = lock(&st.enrolled_codes).contains(&code);
+    if !already {
+        let SyncEnroll { hub_url, .. } = req;
+        let code2 = code.clone();
+        blocking(&state, move |st| {
+            let lang = st.lang();
+            if code2.is_empty() {
+                return Err(invalid(vec![Issue::new("code", "required")], lang));
+            }
+            let hub_url = hub_url
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .filter(|u| !u.is_empty())
+                .or(st.file_settings().hub_url);
+            st.store()?; // the database is open and migrated
+            let mut store = Store::open(&st.paths.db)?;
+            let name = store.require_station()?.device_code.clone();
+            let resp = sync::enroll(&mut store, &code2, hub_url.as_deref(), &name)?;
+            tracing::info!(hub_unit = %resp.unit_name, "enrolled with the hub");
+            Ok(())
+        })
+        .await?;
+        lock(&st.enrolled_codes).insert(code);
+    }
+    st.sync_now();
+    with_store(&state, |st, store| Ok(sync_view(st, store)?)).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts
+
+fn check_key(key: &str, lang: Lang) -> Result<(), Fail> {
+    if key.trim().is_empty() || key.chars().count() > MAX_KEY_CHARS {
+        return Err(invalid(vec![Issue::new("key", "draft.key")], lang));
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn draft_save(state: St<'_>, key: String, json: String) -> Res<()> {
+    blocking(&state, move |st| {
+        let lang = st.lang();
+        check_key(&key, lang)?;
+        if json.len() > MAX_DRAFT_BYTES {
+            return Err(invalid(
+                vec![Issue::with_arg("json", "draft.too_large", MAX_DRAFT_BYTES)],
+                lang,
+            ));
+        }
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&json) {
+            return Err(invalid(vec![Issue::with_arg("json", "json.invalid", e)], lang));
+        }
+        st.drafts.save(&key, &json)?;
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn draft_load(state: St<'_>, key: String) -> Res<Option<String>> {
+    blocking(&state, move |st| {
+        check_key(&key, st.lang())?;
+        Ok(st.drafts.load(&key)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn draft_clear(state: St<'_>, key: String) -> Res<()> {
+    blocking(&state, move |st| {
+        check_key(&key, st.lang())?;
+        Ok(st.drafts.clear(&key)?)
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Window
+
+/// The UI has painted: show the window (it starts hidden to avoid a white flash).
+#[tauri::command]
+pub async fn app_ready(state: St<'_>) -> Res<()> {
+    state.show_window("app_ready");
+    Ok(())
+}

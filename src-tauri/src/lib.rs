@@ -1,0 +1,159 @@
+//! CaseDesk desktop shell: Tauri v2 around casedesk-core. The only crate that knows Tauri.
+//!
+//! - `commands`: one async adapter per command of `ui/IPC.md` (core work on blocking threads).
+//! - `state`: `AppState` (database path, the store behind a mutex, the sync worker, settings).
+//! - `files`: drafts and `settings.json`, written atomically.
+//! - `platform`: WebKitGTK environment set before GTK starts.
+//! - `logging`: a daily rolling log file in the app log folder.
+//!
+//! Start-up: the window is created hidden (tauri.conf.json); `setup` opens the database on a
+//! worker thread and starts the sync worker if the station exists; the UI calls `app_ready`
+//! after its first render and the window is shown then (or after `SHOW_FALLBACK` anyway).
+
+pub mod commands;
+pub mod files;
+pub mod logging;
+pub mod platform;
+pub mod state;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use casedesk_ipc::events;
+use tauri::{Emitter, Manager, Runtime};
+
+use crate::state::{AppState, Paths, UiEvent};
+
+/// The window is shown after this long even if the UI never calls `app_ready`.
+pub const SHOW_FALLBACK: Duration = Duration::from_secs(5);
+
+/// The label of the main window (tauri.conf.json).
+pub const MAIN_WINDOW: &str = "main";
+
+/// How the app is put together; `run` uses the defaults, tests pass their own paths.
+pub struct Options {
+    /// None: from `CASEDESK_DB` or the app data folder.
+    pub paths: Option<Paths>,
+    /// Log to a rolling file in the app log folder.
+    pub log_to_file: bool,
+}
+
+/// Registers the commands, the state and the start-up work on `builder`.
+pub fn configure<R: Runtime>(builder: tauri::Builder<R>, opts: Options) -> tauri::Builder<R> {
+    // With known paths the state exists before the app does (tests drive commands without
+    // running the event loop, so without `setup`); otherwise `setup` makes it.
+    let early = opts.paths.map(|p| {
+        let st = AppState::new(p);
+        st.open_store();
+        st
+    });
+    let builder = match &early {
+        Some(st) => builder.manage(st.clone()),
+        None => builder,
+    };
+    let log_to_file = opts.log_to_file;
+    builder
+        .invoke_handler(tauri::generate_handler![
+            commands::station_info,
+            commands::setup_station,
+            commands::reference,
+            commands::dashboard,
+            commands::list_cases,
+            commands::count_cases,
+            commands::get_case,
+            commands::register_case,
+            commands::case_action,
+            commands::find_duplicates,
+            commands::lookup_respondents,
+            commands::roving_start,
+            commands::roving_end,
+            commands::roving_list,
+            commands::record_consultation,
+            commands::staff_list,
+            commands::staff_add,
+            commands::settings_get,
+            commands::settings_set,
+            commands::sync_status,
+            commands::sync_now,
+            commands::sync_enroll,
+            commands::draft_save,
+            commands::draft_load,
+            commands::draft_clear,
+            commands::app_ready,
+        ])
+        .setup(move |app| {
+            if log_to_file && let Ok(dir) = app.path().app_log_dir() {
+                logging::init(&dir);
+            }
+            let state = match early {
+                Some(st) => st,
+                None => {
+                    let paths = Paths::resolve(|| app.path().app_data_dir().ok())?;
+                    let st = AppState::new(paths);
+                    app.manage(st.clone());
+                    st.open_store();
+                    st
+                }
+            };
+            tracing::info!(
+                version = env!("CARGO_PKG_VERSION"),
+                db = %state.paths.db.display(),
+                "CaseDesk starting"
+            );
+            let handle = app.handle().clone();
+            state.set_notify(move |ev| {
+                let sent = match ev {
+                    UiEvent::DbChanged(p) => handle.emit(events::DB_CHANGED, p),
+                    UiEvent::Sync(s) => handle.emit(events::SYNC_STATUS, s),
+                };
+                if let Err(e) = sent {
+                    tracing::warn!("cannot emit an event: {e}");
+                }
+            });
+            let handle = app.handle().clone();
+            state.set_show(move |_why| {
+                if let Some(w) = handle.get_webview_window(MAIN_WINDOW) {
+                    let _ = w.show();
+                    let _ = w.set_focus();
+                }
+            });
+            let weak = Arc::downgrade(&state);
+            std::thread::Builder::new().name("casedesk-show".into()).spawn(move || {
+                std::thread::sleep(SHOW_FALLBACK);
+                if let Some(st) = weak.upgrade() {
+                    st.show_window("fallback timer");
+                }
+            })?;
+            Ok(())
+        })
+}
+
+/// Focuses the running window when a second copy is started.
+fn focus_main<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(w) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// The desktop app.
+pub fn run() {
+    let builder = tauri::Builder::default()
+        // First, so a second copy hands over before doing anything else.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| focus_main(app)));
+    let app = configure(builder, Options { paths: None, log_to_file: true })
+        .build(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("casedesk: cannot start: {e}");
+            std::process::exit(1);
+        });
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(st) = handle.try_state::<Arc<AppState>>()
+        {
+            st.stop_sync();
+            tracing::info!("CaseDesk stopped");
+        }
+    });
+}

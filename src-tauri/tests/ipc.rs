@@ -1,0 +1,301 @@
+//! The commands through Tauri's IPC layer (mock runtime: no window, no WebKit), on a temporary
+//! database: first start, setup, registration with op-id idempotence, structured errors.
+//! Runs with `cargo test -p casedesk-desktop` (needs ui/dist, like every build of this crate).
+
+use casedesk_desktop::state::Paths;
+use casedesk_desktop::{Options, configure};
+use serde_json::{Value, json};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+struct Desk {
+    _app: App<MockRuntime>,
+    win: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths { db: dir.path().join("station.db"), data_dir: dir.path().to_path_buf() };
+    let app = configure(mock_builder(), Options { paths: Some(paths), log_to_file: false })
+        .build(mock_context(noop_assets()))
+        .expect("app");
+    let win = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    Desk { _app: app, win, _dir: dir }
+}
+
+impl Desk {
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let req = InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.win, req).map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn setup(&self) -> Value {
+        self.ok("setup_station", json!({ "req": setup_req(OP_SETUP) }))
+    }
+}
+
+const OP_SETUP: &str = "0190f5a1-7b2c-7d3e-8f40-000000000001";
+const OP_REG: &str = "0190f5a1-7b2c-7d3e-8f40-000000000002";
+const OP_ACCEPT: &str = "0190f5a1-7b2c-7d3e-8f40-000000000003";
+
+fn setup_req(op: &str) -> Value {
+    json!({
+        "op_id": op, "unit": "HX0201", "unit_name": "德令哈市消费者投诉联络站",
+        "unit_kind": "liaison_station", "parent": "HX02", "admin_code": "632802",
+        "device_code": "A1", "device_name": "前台电脑", "staff_name": "卓玛", "load_demo": false
+    })
+}
+
+/// A valid registration (the UI's fixture, received an hour ago).
+fn registration() -> Value {
+    let received = chrono::Utc::now() - chrono::Duration::hours(1);
+    json!({
+        "case_no": "", "unit": "", "case_type": "complaint", "mode": "own", "channel": "visit",
+        "received_at": received.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "category": "CCA-S01-01", "nature": "CCA-N02", "claim_fen": 28800,
+        "complainants": [{
+            "name": "措毛", "phones": ["13315716344"], "address": "德令哈市昆仑路114号",
+            "language": "zh",
+            "consents": { "personal_info": true, "publish": false, "entrust_mediation": false,
+                          "share_with_parties": true }
+        }],
+        "respondents": [{
+            "name": "德令哈市兴旺餐饮管理有限公司", "kind": "enterprise",
+            "uscc": "91632802MAQWYM868K", "address": "德令哈市柴达木东路3号",
+            "contact": "胡经理", "phone": "0977-8346794"
+        }],
+        "facts": { "content": "菜品中吃出异物，店方只同意免除该道菜的费用。", "amount_fen": 10900,
+                   "place": "德令哈市柴达木东路3号" },
+        "requests": ["compensation"], "request_text": "要求退还餐费并赔偿。"
+    })
+}
+
+#[test]
+fn first_start_setup_and_idempotent_registration() {
+    let d = desk();
+    assert_eq!(d.ok("station_info", json!({})), Value::Null, "first start: no station");
+
+    let info = d.setup();
+    assert_eq!(info["unit"], "HX0201");
+    assert_eq!(info["unit_kind"], "liaison_station");
+    assert_eq!(info["staff"][0]["name"], "卓玛");
+    assert_eq!(info["staff"][0]["roles"], json!(["head", "mediator", "clerk"]));
+    assert_eq!(d.ok("station_info", json!({})), info);
+    // The webview may re-send a call: the same op id gives the same answer.
+    assert_eq!(d.setup(), info);
+    // A second setup (another op id) is refused with a code.
+    let e = d.call("setup_station", json!({ "req": setup_req(&uuid::Uuid::new_v4().to_string()) }));
+    assert_eq!(e.unwrap_err()["code"], "station.already_initialized");
+
+    let page = d.ok("list_cases", json!({ "q": { "limit": 50 } }));
+    assert_eq!(page, json!({ "rows": [], "next": null }));
+
+    let req = json!({ "req": { "op_id": OP_REG, "reg": registration() } });
+    let first = d.ok("register_case", req.clone());
+    let again = d.ok("register_case", req);
+    assert_eq!(first, again, "same op id, same case");
+    assert!(first["no"].as_str().unwrap().starts_with("HX0201-"), "{first}");
+    assert_eq!(d.ok("count_cases", json!({ "q": { "limit": 50 } })), json!(1));
+    let page = d.ok("list_cases", json!({ "q": { "limit": 50, "status": ["registered"] } }));
+    assert_eq!(page["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(page["rows"][0]["id"], first["id"]);
+    assert_eq!(page["rows"][0]["deadline"]["kind"], "acceptance");
+
+    // An action, sent twice, is recorded once.
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let act = json!({ "req": { "op_id": OP_ACCEPT, "case_id": first["id"],
+        "event": { "kind": "case.accepted", "payload": { "at": at } } } });
+    let detail = d.ok("case_action", act.clone());
+    assert_eq!(detail["case"]["status"], "accepted");
+    assert_eq!(detail["next_deadline"]["kind"], "mediation");
+    assert!(detail["allowed"].as_array().unwrap().contains(&json!("case.session_scheduled")));
+    let detail2 = d.ok("case_action", act);
+    assert_eq!(detail2["case"]["timeline"].as_array().unwrap().len(), 2);
+    // By number as well as by id.
+    let by_no = d.ok("get_case", json!({ "id": first["no"] }));
+    assert_eq!(by_no["case"]["id"], first["id"]);
+
+    // A case in the wrong state: the state machine's code and the status in the message.
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let e = d
+        .call(
+            "case_action",
+            json!({ "req": { "op_id": uuid::Uuid::new_v4(), "case_id": first["id"],
+            "event": { "kind": "case.accepted", "payload": { "at": at } } } }),
+        )
+        .unwrap_err();
+    assert_eq!(e["code"], "case.illegal_transition");
+    assert!(e["message"].as_str().unwrap().contains("已受理"), "{e}");
+}
+
+#[test]
+fn invalid_input_comes_back_with_field_paths() {
+    let d = desk();
+    d.setup();
+    let mut reg = registration();
+    reg["complainants"][0]["phones"] = json!(["1331571634"]);
+    reg["respondents"][0]["uscc"] = json!("91632802MAQWYM868X");
+    reg["facts"]["content"] = json!("");
+    let e = d
+        .call("register_case", json!({ "req": { "op_id": uuid::Uuid::new_v4(), "reg": reg } }))
+        .unwrap_err();
+    assert_eq!(e["code"], "validation.failed", "{e}");
+    let paths: Vec<&str> =
+        e["issues"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    for p in ["complainants[0].phones[0]", "respondents[0].uscc", "facts.content"] {
+        assert!(paths.contains(&p), "{p} missing in {paths:?}");
+    }
+    for i in e["issues"].as_array().unwrap() {
+        assert!(!i["message"].as_str().unwrap().is_empty() && i["code"].is_string(), "{i}");
+    }
+    assert!(e["message"].as_str().unwrap().starts_with("输入有"), "Chinese by default: {e}");
+    assert_eq!(d.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(0), "nothing written");
+
+    // In English once the UI language is English.
+    let mut settings = d.ok("settings_get", json!({}));
+    assert_eq!(settings["lang"], "zh-CN");
+    settings["lang"] = json!("en-US");
+    d.ok("settings_set", json!({ "req": settings }));
+    let e = d.call("get_case", json!({ "id": "HX0201-2099-A1-99999" })).unwrap_err();
+    assert_eq!(e["code"], "not_found");
+    assert_eq!(e["message"], "not found: HX0201-2099-A1-99999");
+
+    // Settings are checked field by field.
+    let e = d
+        .call(
+            "settings_set",
+            json!({ "req": { "lang": "en-US", "hub_url": "hub.example",
+            "own_rules": { "accept_working_days": 0, "mediation_days": 60,
+                           "mediation_in_working_days": false } } }),
+        )
+        .unwrap_err();
+    let paths: Vec<&str> =
+        e["issues"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["own_rules.accept_working_days", "hub_url"]);
+
+    // A bad op id is a field problem too.
+    let e = d
+        .call("register_case", json!({ "req": { "op_id": "again", "reg": registration() } }))
+        .unwrap_err();
+    assert_eq!(e["issues"][0]["path"], "op_id");
+}
+
+#[test]
+fn setup_reports_every_problem() {
+    let d = desk();
+    let mut req = setup_req(OP_SETUP);
+    req["unit"] = json!("");
+    req["staff_name"] = json!(" ");
+    let e = d.call("setup_station", json!({ "req": req })).unwrap_err();
+    let paths: Vec<&str> =
+        e["issues"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["unit", "staff_name"]);
+    assert_eq!(d.ok("station_info", json!({})), Value::Null, "nothing set up");
+}
+
+#[test]
+fn drafts_staff_roving_and_consultations() {
+    let d = desk();
+    d.setup();
+    assert_eq!(d.ok("draft_load", json!({ "key": "intake" })), Value::Null);
+    d.ok("draft_save", json!({ "key": "intake", "json": "{\"name\":\"措毛\"}" }));
+    assert_eq!(d.ok("draft_load", json!({ "key": "intake" })), json!("{\"name\":\"措毛\"}"));
+    let e = d.call("draft_save", json!({ "key": "intake", "json": "{half" })).unwrap_err();
+    assert_eq!(e["issues"][0]["path"], "json");
+    d.ok("draft_clear", json!({ "key": "intake" }));
+    assert_eq!(d.ok("draft_load", json!({ "key": "intake" })), Value::Null);
+
+    let op = uuid::Uuid::new_v4();
+    let add = json!({ "req": { "op_id": op, "name": "巴特尔", "roles": ["interpreter"],
+        "phone": "13897712345", "languages": ["mn", "zh"] } });
+    let s1 = d.ok("staff_add", add.clone());
+    assert_eq!(d.ok("staff_add", add), s1);
+    assert_eq!(d.ok("staff_list", json!({})).as_array().unwrap().len(), 2);
+
+    let op = uuid::Uuid::new_v4();
+    let start = json!({ "req": { "op_id": op, "date": "2026-11-20", "place": "可鲁克湖牧委会",
+        "team": ["卓玛", "巴特尔"] } });
+    let r = d.ok("roving_start", start.clone());
+    assert_eq!(d.ok("roving_start", start), r);
+    d.ok(
+        "record_consultation",
+        json!({ "req": { "op_id": uuid::Uuid::new_v4(),
+        "topic": "牧业机械三包", "people": 3, "channel": "roving", "roving_session": r["id"] } }),
+    );
+    let end = json!({ "req": { "op_id": uuid::Uuid::new_v4(), "id": r["id"] } });
+    let ended = d.ok("roving_end", end.clone());
+    assert!(ended["ended_at"].is_string());
+    assert_eq!(ended["consultations"], 1);
+    assert_eq!(ended["people"], 3);
+    assert_eq!(d.ok("roving_end", end), ended);
+    assert_eq!(d.ok("roving_list", json!({})).as_array().unwrap().len(), 1);
+
+    let dash = d.ok("dashboard", json!({}));
+    assert_eq!(dash["month"]["consultations_people"], 3);
+    assert_eq!(dash["sync"]["enrolled"], false);
+    assert!(dash["sync"].as_object().unwrap().contains_key("plain_error"));
+    assert!(d.ok("reference", json!({}))["categories"].as_array().unwrap().len() > 10);
+}
+
+#[test]
+fn every_contract_command_is_registered() {
+    let d = desk();
+    let e = d.call("no_such_command", json!({})).unwrap_err();
+    assert!(e.to_string().contains("not found"), "{e}");
+    for cmd in casedesk_ipc::COMMANDS {
+        // Missing arguments are an argument error, never "command not found".
+        if let Err(e) = d.call(cmd, json!({})) {
+            let text = e.to_string();
+            assert!(!text.contains("not found"), "{cmd}: {text}");
+        }
+    }
+}
+
+#[test]
+fn setup_with_demo_data_fills_the_station_in_the_background() {
+    let d = desk();
+    let mut req = setup_req(OP_SETUP);
+    req["load_demo"] = json!(true);
+    let info = d.ok("setup_station", json!({ "req": req }));
+    // The demo's staff and ours.
+    let staff = info["staff"].as_array().unwrap();
+    assert!(staff.len() >= 4, "{staff:?}");
+    assert!(staff.iter().any(|s| s["name"] == "卓玛"));
+    let want = casedesk_desktop::commands::DEMO_CASES;
+    let t = std::time::Instant::now();
+    loop {
+        let n = d.ok("count_cases", json!({ "q": { "limit": 500 } })).as_u64().unwrap();
+        if n == want {
+            break;
+        }
+        assert!(t.elapsed().as_secs() < 300, "only {n} demo cases after 5 minutes");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    // Events carry their simulated times: the most overdue case was received months ago and
+    // its timeline starts then, not today.
+    let dash = d.ok("dashboard", json!({}));
+    assert!(dash["by_nature"].as_array().unwrap().len() > 3);
+    let old = &dash["overdue"][0];
+    let detail = d.ok("get_case", json!({ "id": old["id"] }));
+    let at = detail["case"]["timeline"][0]["at"].as_str().unwrap();
+    let received = old["received_at"].as_str().unwrap();
+    assert_eq!(&at[..10], &received[..10], "registered at {at}, received {received}");
+    let today = chrono::Utc::now().to_rfc3339();
+    assert_ne!(&at[..10], &today[..10]);
+}

@@ -302,18 +302,7 @@ impl Store {
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let clock_now = now;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let year = crate::deadline::local_date(reg.received_at).format("%Y").to_string();
-        let counter = format!("case_no.{year}");
-        let n: i64 = tx
-            .query_row("SELECT value FROM counters WHERE name = ?1", [&counter], |r| r.get(0))
-            .optional()?
-            .unwrap_or(0)
-            + 1;
-        tx.execute(
-            "INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            params![counter, n],
-        )?;
-        reg.case_no = format!("{}-{year}-{}-{n:05}", station.unit, station.device_code);
+        reg.case_no = next_case_no(&tx, &station, reg.received_at)?;
         let no = reg.case_no.clone();
         let event = append(
             &tx,
@@ -653,19 +642,7 @@ impl Batch<'_> {
             return Err(CoreError::Invalid(issues));
         }
         reg.unit = self.station.unit.clone();
-        let year = crate::deadline::local_date(reg.received_at).format("%Y").to_string();
-        let counter = format!("case_no.{year}");
-        let n: i64 = self
-            .tx
-            .query_row("SELECT value FROM counters WHERE name = ?1", [&counter], |r| r.get(0))
-            .optional()?
-            .unwrap_or(0)
-            + 1;
-        self.tx.execute(
-            "INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            params![counter, n],
-        )?;
-        reg.case_no = format!("{}-{year}-{}-{n:05}", self.station.unit, self.station.device_code);
+        reg.case_no = next_case_no(&self.tx, &self.station, reg.received_at)?;
         let id = Uuid::now_v7();
         let ev = DomainEvent::Case(CaseEvent::Registered(Box::new(reg)));
         let event = append(&self.tx, &self.station, self.now, id, actor, &ev)?;
@@ -706,6 +683,28 @@ impl Batch<'_> {
         project::refresh_org(&self.tx, stream)?;
         Ok(event)
     }
+}
+
+/// The next case number of this device: unit code, year (station time), device code and a
+/// per-device counter for the year. Unique without coordination, since no two devices share a
+/// device code within a unit.
+fn next_case_no(
+    conn: &Connection,
+    station: &Station,
+    received_at: DateTime<Utc>,
+) -> Result<String> {
+    let year = crate::deadline::local_date(received_at).format("%Y").to_string();
+    let counter = format!("case_no.{year}");
+    let n: i64 = conn
+        .query_row("SELECT value FROM counters WHERE name = ?1", [&counter], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0)
+        + 1;
+    conn.execute(
+        "INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![counter, n],
+    )?;
+    Ok(format!("{}-{year}-{}-{n:05}", station.unit, station.device_code))
 }
 
 /// The recorded result of an operation already applied.

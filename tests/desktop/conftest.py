@@ -19,6 +19,7 @@ import desk  # noqa: E402
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "incremental: later steps are skipped once one fails")
+    config.addinivalue_line("markers", "not_a_step: a check whose failure does not stop the later steps")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -26,7 +27,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     if rep.when == "call" and rep.failed:
-        if "incremental" in item.keywords and item.parent is not None:
+        if "incremental" in item.keywords and "not_a_step" not in item.keywords and item.parent is not None:
             item.parent._previousfailed = item  # type: ignore[attr-defined]
         drv = getattr(item.instance, "drv", None) if item.instance is not None else None
         drv = drv or getattr(item.cls, "drv", None) if item.cls is not None else drv

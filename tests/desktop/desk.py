@@ -25,9 +25,13 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.support.ui import WebDriverWait
 
 REPO = Path(__file__).resolve().parents[2]
+# A WebDriver command that takes longer than this fails (rather than hanging the run).
+COMMAND_TIMEOUT_S = 90
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -178,7 +182,8 @@ def new_session(db: Path, binary: str | None = None, extra_env: dict[str, str] |
     opts = ArgOptions()
     opts.set_capability("browserName", "wry")
     opts.set_capability("tauri:options", {"application": str(launcher(db, binary, extra_env))})
-    drv = webdriver.Remote(command_executor=env_or_fail("TAURI_DRIVER_URL"), options=opts)
+    conn = RemoteConnection(client_config=ClientConfig(remote_server_addr=env_or_fail("TAURI_DRIVER_URL"), timeout=COMMAND_TIMEOUT_S))
+    drv = webdriver.Remote(command_executor=conn, options=opts)
     drv.set_script_timeout(60)
     return drv
 
@@ -241,10 +246,31 @@ def wait_visible_window(drv, timeout: float = 10.0) -> float:
     return time.monotonic() - t0
 
 
+# WebKitWebDriver's Take Screenshot waits for the web process's next presentation update: on a
+# page where nothing changes any more (seen on the intake success page) it waited forever. A
+# 1-pixel, nearly transparent element repainted on every frame while the screenshot is taken
+# keeps updates coming; it is removed right after.
+TICK_START = """
+const d = document.createElement('div');
+d.id = '__desk_tick';
+d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647;background:rgba(0,0,0,0.004)';
+document.documentElement.appendChild(d);
+let k = 0;
+const step = () => { if (!d.isConnected) return; k ^= 1; d.style.background = k ? 'rgba(0,0,0,0.008)' : 'rgba(0,0,0,0.004)'; requestAnimationFrame(step); };
+requestAnimationFrame(step);
+"""
+TICK_STOP = "const d = document.getElementById('__desk_tick'); if (d) d.remove();"
+
+
 def shot(drv, name: str) -> Path:
-    framed = two_frames(drv)
+    """Screenshot of the window after two animation frames (so it shows the current DOM)."""
     path = artifacts_dir() / f"{name}.png"
-    drv.save_screenshot(str(path))
+    drv.execute_script(TICK_START)
+    try:
+        framed = two_frames(drv)
+        drv.save_screenshot(str(path))
+    finally:
+        drv.execute_script(TICK_STOP)
     if not framed:
         print(f"warning: no animation frame before screenshot {name}")
     return path
@@ -267,7 +293,8 @@ def find(drv, test_id: str, timeout: float = 10.0):
 
 def text_of(drv, test_id: str) -> str:
     els = drv.find_elements(*tid(test_id))
-    return els[0].text if els else ""
+    # innerText, not WebDriver's visible text: that one leaves out text cut with an ellipsis.
+    return (els[0].get_attribute("innerText") or "") if els else ""
 
 
 def wait_text(drv, test_id: str, needle: str, timeout: float = 10.0) -> str:

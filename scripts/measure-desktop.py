@@ -247,15 +247,19 @@ OPEN_CASES = """
 const done = arguments[arguments.length - 1];
 const [nos, start] = [arguments[0], arguments[1]];
 const ROW = 52;
+const MIN_CYCLE_MS = 450;
 const sleep = (ms) => new Promise(r => setTimeout(r, ms));
 async function until(f, what, ms = 20000) {
   const t0 = performance.now();
   for (;;) { const v = f(); if (v) return v; if (performance.now() - t0 > ms) throw new Error('timeout: ' + what); await sleep(2); }
 }
 const times = [];
+// Back to the list through the side menu (案件列表).
+const toList = () => [...document.querySelectorAll('li[role="menuitem"]')].find(e => e.textContent.trim() === '案件列表').click();
 (async () => {
+  if (!document.querySelector('[data-testid="list-scroll"]')) toList();
   for (let i = 0; i < nos.length; i++) {
-    const no = nos[i], idx = start + i;
+    const no = nos[i], idx = start + i, cycle = performance.now();
     const scroller = await until(() => document.querySelector('[data-testid="list-scroll"]'), 'list');
     const row = await until(() => {
       if (Math.abs(scroller.scrollTop - idx * ROW) > 2) { scroller.scrollTop = idx * ROW; scroller.dispatchEvent(new Event('scroll')); }
@@ -265,11 +269,16 @@ const times = [];
     row.click();
     await until(() => document.querySelector('[data-testid="detail-no"]')?.textContent === no && document.querySelector('[data-testid="timeline"]'), 'detail ' + no);
     times.push(performance.now() - t0);
-    history.back();
+    toList();
+    // WebKit throws SecurityError after 100 history.pushState/replaceState calls in 10 s, and
+    // each open makes three (row click, menu, the list writing its filters to the URL): keep
+    // under it, or the UI's error boundary replaces the page.
+    const spent = performance.now() - cycle;
+    if (spent < MIN_CYCLE_MS) await sleep(MIN_CYCLE_MS - spent);
   }
   await until(() => document.querySelector('[data-testid="list-scroll"]'), 'list');
   done({ times });
-})().catch(e => done({ error: String(e), times }));
+})().catch(e => done({ error: String(e), times, where: location.hash, page: document.body.innerText.slice(0, 300) }));
 """
 
 
@@ -326,7 +335,8 @@ def memory(db: Path, per_round: int) -> dict:
                 res = drv.execute_async_script(OPEN_CASES, sel[k : k + 50], offset + k)
                 times += res["times"]
                 if "error" in res:
-                    raise RuntimeError(res["error"])
+                    desk.shot(drv, "measure-FAILED")
+                    raise RuntimeError(f"{res['error']} at {res.get('where')}: {res.get('page')!r}")
             return show_pss(label, pid), times
 
         m1, t1 = open_round(f"after cases 1-{per_round}", nos[:per_round], 0)
@@ -398,8 +408,9 @@ def main() -> int:
             f"   list first page: click -> rows in DOM median {fmt_ms(median([l['dom'] for l in lists]))}, "
             f"-> painted (2 frames) {fmt_ms(median([l['frame'] for l in lists]))}"
         )
-        for s in searches:
-            print(f"     search {s['term']!r}: {fmt_ms(s['dom'])} in DOM ({s['hits_first_page']} rows on the first page)")
+        for term in SEARCHES:
+            ts = [x["dom"] for x in searches if x["term"] == term]
+            print(f"     search {term!r}: {', '.join(fmt_ms(t) for t in ts)} in DOM (median {fmt_ms(median(ts))})")
         sd = median([s["dom"] for s in searches])
         sf = median([s["frame"] for s in searches])
         print(

@@ -29,8 +29,7 @@ def pytest_runtest_makereport(item, call):
     if rep.when == "call" and rep.failed:
         if "incremental" in item.keywords and "not_a_step" not in item.keywords and item.parent is not None:
             item.parent._previousfailed = item  # type: ignore[attr-defined]
-        drv = getattr(item.instance, "drv", None) if item.instance is not None else None
-        drv = drv or getattr(item.cls, "drv", None) if item.cls is not None else drv
+        drv = getattr(item.cls, "drv", None) if item.cls is not None else None
         if drv is not None:
             try:
                 drv.save_screenshot(str(desk.artifacts_dir() / f"FAILED-{item.name}.png"))

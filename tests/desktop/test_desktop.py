@@ -10,6 +10,7 @@ screenshot in test-artifacts/desktop/ (taken after two animation frames).
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -134,14 +135,13 @@ def app(request):
     tmp = Path(tempfile.mkdtemp(prefix="casedesk-e2e-"))
     cls = request.cls
     cls.db = tmp / "station.db"
-    known = set()
-    t_req = time.time()
     cls.drv = desk.new_session(cls.db)
-    cls.t_session = time.time() - t_req
-    cls.app_pid = desk.find_app_pid(desk.env_or_fail("CASEDESK_DESKTOP_BIN"), known)
+    cls.app_pid = desk.find_app_pid(desk.env_or_fail("CASEDESK_DESKTOP_BIN"))
     cls.started = desk.start_epoch(cls.app_pid)
     yield cls
-    desk.end_session(cls.drv, cls.app_pid)
+    if cls.drv is not None:
+        desk.end_session(cls.drv, cls.app_pid)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.mark.incremental

@@ -30,11 +30,10 @@ if (!window.__TAURI_INTERNALS__) {
 
 createRoot(document.getElementById("root")!).render(<App />);
 
-// The desktop window starts hidden (no white flash); show it once the first frame is painted.
+// The desktop window starts hidden (no white flash); ask Rust to show it once React has
+// rendered. Not through requestAnimationFrame: a hidden WebKitGTK window gets no frames.
 if (window.__TAURI_INTERNALS__) {
-  requestAnimationFrame(() =>
-    requestAnimationFrame(() => {
-      invoke("app_ready").catch(() => undefined);
-    }),
-  );
+  setTimeout(() => {
+    invoke("app_ready").catch(() => undefined);
+  }, 0);
 }

@@ -96,15 +96,29 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// Runs `f` on a blocking thread with the store locked.
+/// Runs `f` on a blocking thread with the writer locked (writes, and reads that answer a write).
 async fn with_store<T: Send + 'static>(
     state: &St<'_>,
     f: impl FnOnce(&Arc<AppState>, &mut Store) -> Result<T, Fail> + Send + 'static,
 ) -> Res<T> {
     blocking(state, move |st| {
-        let store = st.store()?;
-        let mut guard = lock(&store);
+        let db = st.store()?;
+        let mut guard = db.writer();
         f(st, &mut guard)
+    })
+    .await
+}
+
+/// Runs query `f` on a blocking thread with a read-only connection: it waits neither for
+/// writes nor for other queries.
+async fn with_reader<T: Send + 'static>(
+    state: &St<'_>,
+    f: impl FnOnce(&Arc<AppState>, &Store) -> Result<T, Fail> + Send + 'static,
+) -> Res<T> {
+    blocking(state, move |st| {
+        let db = st.store()?;
+        let guard = db.reader()?;
+        f(st, &guard)
     })
     .await
 }
@@ -175,7 +189,7 @@ fn invalid(issues: Vec<Issue>, lang: Lang) -> Fail {
 
 #[tauri::command]
 pub async fn station_info(state: St<'_>) -> Res<Option<StationInfo>> {
-    with_store(&state, |_, store| Ok(station_info_of(store)?)).await
+    with_reader(&state, |_, store| Ok(station_info_of(store)?)).await
 }
 
 #[tauri::command]
@@ -291,12 +305,12 @@ fn spawn_demo(st: Arc<AppState>) {
 
 #[tauri::command]
 pub async fn reference(state: St<'_>) -> Res<Reference> {
-    with_store(&state, |_, store| Ok(store.reference()?)).await
+    with_reader(&state, |_, store| Ok(store.reference()?)).await
 }
 
 #[tauri::command]
 pub async fn dashboard(state: St<'_>) -> Res<Dashboard> {
-    with_store(&state, |st, store| {
+    with_reader(&state, |st, store| {
         let d = store.dashboard()?;
         Ok(Dashboard::new(d, sync_view(st, store)?))
     })
@@ -308,17 +322,17 @@ pub async fn dashboard(state: St<'_>) -> Res<Dashboard> {
 
 #[tauri::command]
 pub async fn list_cases(state: St<'_>, q: ListQuery) -> Res<Page> {
-    with_store(&state, move |_, store| Ok(store.list(&q)?)).await
+    with_reader(&state, move |_, store| Ok(store.list(&q)?)).await
 }
 
 #[tauri::command]
 pub async fn count_cases(state: St<'_>, q: ListQuery) -> Res<u64> {
-    with_store(&state, move |_, store| Ok(store.count(&q)?)).await
+    with_reader(&state, move |_, store| Ok(store.count(&q)?)).await
 }
 
 #[tauri::command]
 pub async fn get_case(state: St<'_>, id: String) -> Res<CaseDetail> {
-    with_store(&state, move |_, store| {
+    with_reader(&state, move |_, store| {
         let id = store.find_case(&id)?;
         Ok(detail_of(store, id)?)
     })
@@ -351,12 +365,12 @@ pub async fn case_action(state: St<'_>, req: CaseAction) -> Res<CaseDetail> {
 
 #[tauri::command]
 pub async fn find_duplicates(state: St<'_>, req: DuplicateQuery) -> Res<Vec<DuplicateHint>> {
-    with_store(&state, move |_, store| Ok(store.find_duplicates(&req)?)).await
+    with_reader(&state, move |_, store| Ok(store.find_duplicates(&req)?)).await
 }
 
 #[tauri::command]
 pub async fn lookup_respondents(state: St<'_>, prefix: String) -> Res<Vec<RespondentHint>> {
-    with_store(&state, move |_, store| Ok(store.lookup_respondents(&prefix)?)).await
+    with_reader(&state, move |_, store| Ok(store.lookup_respondents(&prefix)?)).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,7 +440,7 @@ pub async fn roving_end(state: St<'_>, req: RovingEnd) -> Res<RovingSummary> {
 
 #[tauri::command]
 pub async fn roving_list(state: St<'_>) -> Res<Vec<RovingSummary>> {
-    with_store(&state, |_, store| Ok(store.roving_sessions(None)?)).await
+    with_reader(&state, |_, store| Ok(store.roving_sessions(None)?)).await
 }
 
 #[tauri::command]
@@ -476,7 +490,7 @@ pub async fn record_consultation(state: St<'_>, req: RecordConsultation) -> Res<
 
 #[tauri::command]
 pub async fn staff_list(state: St<'_>) -> Res<Vec<StaffRow>> {
-    with_store(&state, |_, store| Ok(store.staff()?)).await
+    with_reader(&state, |_, store| Ok(store.staff()?)).await
 }
 
 #[tauri::command]
@@ -541,7 +555,7 @@ fn settings_of(st: &AppState, store: &Store) -> Result<Settings, CoreError> {
 
 #[tauri::command]
 pub async fn settings_get(state: St<'_>) -> Res<Settings> {
-    with_store(&state, |st, store| Ok(settings_of(st, store)?)).await
+    with_reader(&state, |st, store| Ok(settings_of(st, store)?)).await
 }
 
 #[tauri::command]
@@ -592,7 +606,7 @@ pub async fn settings_set(state: St<'_>, req: Settings) -> Res<Settings> {
 
 #[tauri::command]
 pub async fn sync_status(state: St<'_>) -> Res<SyncStatus> {
-    with_store(&state, |st, store| Ok(sync_view(st, store)?)).await
+    with_reader(&state, |st, store| Ok(sync_view(st, store)?)).await
 }
 
 /// Asks the sync worker for a round now (ignoring its backoff) and returns the status as it

@@ -1,11 +1,13 @@
 //! `AppState`: what every command works on. The database is opened on a worker thread at
 //! start (migrations can take a moment on an old file); commands that arrive earlier wait for
-//! it. The store sits behind one mutex: SQLite allows one writer anyway, and reads are
-//! milliseconds. The sync worker and the demo-data writer use connections of their own.
+//! it. Writes go through one `Store` behind a mutex (SQLite allows one writer anyway); queries
+//! go through a small pool of read-only connections, so that a slow count or dashboard never
+//! holds up the list the clerk is waiting for, nor a write (WAL: readers and the writer do not
+//! block each other). The sync worker and the demo-data writer use connections of their own.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
@@ -21,6 +23,43 @@ pub const DB_ENV: &str = "CASEDESK_DB";
 
 /// How long a command waits for the database to open before giving up.
 const OPEN_WAIT: Duration = Duration::from_secs(60);
+
+/// Read-only connections for queries: two, so the case list and its count (or the dashboard)
+/// run side by side on a 2-core machine.
+const READERS: usize = 2;
+
+/// The open database: the writer and the read-only connections.
+pub struct Db {
+    writer: Mutex<Store>,
+    readers: Vec<Mutex<Store>>,
+    next: AtomicUsize,
+}
+
+impl Db {
+    /// The store for writes (and for reads that must see the caller's own write).
+    pub fn writer(&self) -> MutexGuard<'_, Store> {
+        lock(&self.writer)
+    }
+
+    /// A read-only store with its cached settings up to date: an idle reader if there is one,
+    /// else the next in turn (or the writer if no reader could be opened).
+    pub fn reader(&self) -> Result<MutexGuard<'_, Store>, casedesk_core::CoreError> {
+        if self.readers.is_empty() {
+            return Ok(self.writer());
+        }
+        let idle = self.readers.iter().find_map(|m| match m.try_lock() {
+            Ok(g) => Some(g),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        });
+        let mut guard = match idle {
+            Some(g) => g,
+            None => lock(&self.readers[self.next.fetch_add(1, Ordering::Relaxed) % self.readers.len()]),
+        };
+        guard.refresh()?;
+        Ok(guard)
+    }
+}
 
 /// Where the station's files are.
 #[derive(Clone, Debug)]
@@ -91,7 +130,7 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct AppState {
     pub paths: Paths,
     pub drafts: Drafts,
-    store: Slot<Mutex<Store>>,
+    store: Slot<Db>,
     settings: Mutex<FileSettings>,
     sync: Mutex<Option<SyncWorker>>,
     /// Enrollment codes used successfully in this run: a re-sent `sync_enroll` returns the
@@ -191,7 +230,21 @@ impl AppState {
                         has_station,
                         "database open"
                     );
-                    me.store.set(Ok(Mutex::new(store)));
+                    // Opened after the writer, which has migrated the file.
+                    let readers = (0..READERS)
+                        .map_while(|_| match Store::open_reader(&me.paths.db) {
+                            Ok(r) => Some(Mutex::new(r)),
+                            Err(e) => {
+                                tracing::warn!("no read-only connection, queries use the writer: {e}");
+                                None
+                            }
+                        })
+                        .collect();
+                    me.store.set(Ok(Db {
+                        writer: Mutex::new(store),
+                        readers,
+                        next: AtomicUsize::new(0),
+                    }));
                     if has_station {
                         me.start_sync();
                     }
@@ -207,8 +260,8 @@ impl AppState {
         }
     }
 
-    /// The store, once open (waits for the opener thread).
-    pub fn store(&self) -> Result<Arc<Mutex<Store>>, IpcError> {
+    /// The database, once open (waits for the opener thread).
+    pub fn store(&self) -> Result<Arc<Db>, IpcError> {
         match self.store.wait(OPEN_WAIT) {
             Some(Ok(s)) => Ok(s),
             Some(Err(e)) => Err(IpcError::new("db.open_failed", &e, self.lang())),

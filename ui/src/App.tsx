@@ -26,7 +26,7 @@ export const FONT_STACK =
 export function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 },
+      queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000, gcTime: 60_000 },
       mutations: { retry: 0 },
     },
   });

@@ -23,7 +23,7 @@ export default function DeadlineText({ d, showKind = false }: { d: DeadlineView 
         <Tooltip title={t("deadline.provisional_help")}>
           <Typography.Text type="secondary" className="provisional">
             {" "}
-            ({t("deadline.provisional")})
+            {t("deadline.provisional_tag")}
           </Typography.Text>
         </Tooltip>
       )}

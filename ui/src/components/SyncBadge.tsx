@@ -63,12 +63,18 @@ export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus |
         )}
       </Descriptions>
       {!s.enrolled && !inSettings && <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 8 }}>{t("sync.enroll_hint")}</Typography.Paragraph>}
-      <Space style={{ marginTop: 8 }}>
-        <Button type="primary" icon={<SyncOutlined spin={now.isPending} />} loading={now.isPending} onClick={() => now.mutate()}>
-          {now.isPending ? t("sync.syncing") : t("sync.sync_now")}
-        </Button>
-        {!s.enrolled && !inSettings && <Button onClick={() => { onDone?.(); void navigate("/settings#sync"); }}>{t("sync.go_settings")}</Button>}
-      </Space>
+      {/* Not enrolled: there is no hub to sync with, only the way to enroll. */}
+      {(s.enrolled || !inSettings) && (
+        <Space style={{ marginTop: 8 }}>
+          {s.enrolled ? (
+            <Button type="primary" icon={<SyncOutlined spin={now.isPending} />} loading={now.isPending} onClick={() => now.mutate()}>
+              {now.isPending ? t("sync.syncing") : t("sync.sync_now")}
+            </Button>
+          ) : (
+            <Button type="primary" onClick={() => { onDone?.(); void navigate("/settings#sync"); }}>{t("sync.go_settings")}</Button>
+          )}
+        </Space>
+      )}
     </div>
   );
 }

@@ -13,6 +13,8 @@ const enUS: Resource = {
     crashed: "Something went wrong in this screen",
     crashed_hint: "Anything typed into the intake form is kept as a draft. Click the button below to reload.",
     reload: "Reload",
+    labeled: "{{label}}: {{value}}",
+    list_sep: ", ",
     browser_mode: "Demo mode: data is kept in this browser only",
     reset_demo: "Reset demo data",
     reset_demo_confirm: "Delete all demo data in this browser and start again?",
@@ -345,6 +347,7 @@ const enUS: Resource = {
     overdue: "Overdue",
     overdue_days: "{{count}} days overdue",
     provisional: "Provisional",
+    provisional_tag: "(Provisional)",
     provisional_help:
       "The holiday schedule for this year is not published yet; the date counts ordinary weekends and is corrected once it is.",
     none: "No deadline",

@@ -22,4 +22,6 @@ export const useSync = () => useQuery({ queryKey: qk.sync, queryFn: api.syncStat
 export const useDashboard = () => useQuery({ queryKey: qk.dashboard, queryFn: api.dashboard });
 export const useStaff = () => useQuery({ queryKey: qk.staff, queryFn: api.staffList });
 export const useRoving = () => useQuery({ queryKey: qk.roving, queryFn: api.rovingList });
-export const useCase = (id: string) => useQuery({ queryKey: qk.case(id), queryFn: () => api.getCase(id) });
+// A case is read from the local database in milliseconds: keeping every opened case in memory
+// would only make the window grow while a clerk works through a list.
+export const useCase = (id: string) => useQuery({ queryKey: qk.case(id), queryFn: () => api.getCase(id), gcTime: 10_000 });

@@ -126,19 +126,19 @@ export default function CaseDetailPage() {
                 <StatusTag status={c.status} />
               </span>
               <Tag>{code("case_type", reg.case_type)}</Tag>
-              <Tag color="geekblue">{t("detail.rule_set")}: {code("rule_set", c.rule_set)}</Tag>
+              <Tag color="geekblue">{t("app.labeled", { label: t("detail.rule_set"), value: code("rule_set", c.rule_set) })}</Tag>
               {reg.collective && <Tag color="volcano">{t("detail.collective", { count: reg.collective.households })}</Tag>}
             </Space>
             <div className="head-meta">
               <span>
-                {t("detail.received")}: {fmtDateTime(reg.received_at)} · {code("channel", reg.channel)}
+                {t("app.labeled", { label: t("detail.received"), value: fmtDateTime(reg.received_at) })} · {code("channel", reg.channel)}
               </span>
               <span>
-                {t("detail.unit")}: {unitLabel(ref.data, c.home_unit)}
+                {t("app.labeled", { label: t("detail.unit"), value: unitLabel(ref.data, c.home_unit) })}
               </span>
               {c.co_handlers.length > 0 && (
                 <span>
-                  {t("detail.co_handlers")}: {c.co_handlers.map((u) => unitLabel(ref.data, u)).join(", ")}
+                  {t("app.labeled", { label: t("detail.co_handlers"), value: c.co_handlers.map((u) => unitLabel(ref.data, u)).join(t("app.list_sep")) })}
                 </span>
               )}
             </div>
@@ -215,7 +215,7 @@ export default function CaseDetailPage() {
                       {p.representative && <Tag color="volcano">{t("detail.representative")}</Tag>}
                     </Space>
                   }>
-                    <Descriptions.Item label={t("detail.phones")}><Field>{p.phones.join(", ")}</Field></Descriptions.Item>
+                    <Descriptions.Item label={t("detail.phones")}><Field>{p.phones.join(t("app.list_sep"))}</Field></Descriptions.Item>
                     <Descriptions.Item label={t("detail.id")}><Field>{p.id_number ? `${code("id_type", p.id_type)} ${p.id_number}` : ""}</Field></Descriptions.Item>
                     <Descriptions.Item label={t("detail.address")}><Field>{[p.address, p.village].filter(Boolean).join(" / ")}</Field></Descriptions.Item>
                     <Descriptions.Item label={t("detail.language")}>{code("language", p.language)}</Descriptions.Item>
@@ -256,7 +256,7 @@ export default function CaseDetailPage() {
                   <Typography.Paragraph style={{ margin: 0, whiteSpace: "pre-wrap" }}>{reg.facts.content}</Typography.Paragraph>
                 </Descriptions.Item>
                 <Descriptions.Item label={t("detail.requests")} span={2}>
-                  <Field>{reg.requests.map((r) => code("request_kind", r)).join(", ")}</Field>
+                  <Field>{reg.requests.map((r) => code("request_kind", r)).join(t("app.list_sep"))}</Field>
                 </Descriptions.Item>
                 {reg.request_text && <Descriptions.Item label={t("detail.request_text")} span={2}>{reg.request_text}</Descriptions.Item>}
               </Descriptions>
@@ -286,7 +286,7 @@ export default function CaseDetailPage() {
                       <>
                         <Descriptions.Item label={t("detail.recorder")}><Field>{s.recorded.recorder}</Field></Descriptions.Item>
                         <Descriptions.Item label={t("detail.interpreter")}><Field>{s.recorded.interpreter ? t("common.name_code", { name: s.recorded.interpreter, code: code("language", s.recorded.language) }) : ""}</Field></Descriptions.Item>
-                        <Descriptions.Item label={t("detail.attendees")}><Field>{s.recorded.attendees.join(", ")}</Field></Descriptions.Item>
+                        <Descriptions.Item label={t("detail.attendees")}><Field>{s.recorded.attendees.join(t("app.list_sep"))}</Field></Descriptions.Item>
                         <Descriptions.Item label={t("detail.result")}>{code("session_result", s.recorded.result)}</Descriptions.Item>
                         <Descriptions.Item label={t("detail.record")} span={2}><Field>{s.recorded.record}</Field></Descriptions.Item>
                       </>

@@ -18,6 +18,8 @@ import { CategorySelect, NatureSelect } from "../components/Pickers";
 
 export const PAGE_SIZE = 100;
 export const ROW_HEIGHT = 52;
+/** Typing pause before a search runs; the search itself takes a few milliseconds. */
+export const SEARCH_DEBOUNCE_MS = 150;
 /** Fetch the next page when fewer than this many pixels are left below the view. */
 const PREFETCH_PX = ROW_HEIGHT * 20;
 
@@ -79,7 +81,7 @@ export function toQuery(f: Filters, text: string): Omit<ListQuery, "after" | "li
   };
 }
 
-const COLS = "178px 104px 128px minmax(80px,1fr) minmax(120px,1.5fr) minmax(90px,1fr) 186px";
+const COLS = "170px 92px 128px minmax(80px,0.8fr) minmax(160px,2fr) minmax(120px,1.2fr) 150px";
 
 export default function CaseList() {
   const { t, en } = useLabels();
@@ -87,11 +89,15 @@ export default function CaseList() {
   const [params, setParams] = useSearchParams();
   const [f, setF] = useState<Filters>(() => filtersFromUrl(params));
   const ref = useReference();
-  const text = useDebounced(f.text, 300);
+  const text = useDebounced(f.text, SEARCH_DEBOUNCE_MS);
 
+  // The URL keeps the filters (back from a case returns to the same list). It is written only
+  // when it really changes and with the debounced text: WebKit throws SecurityError after 100
+  // history.replaceState calls in 10 s, which opening cases quickly would otherwise reach.
+  const url = useMemo(() => filtersToUrl({ ...f, text }).toString(), [f, text]);
   useEffect(() => {
-    setParams(filtersToUrl(f), { replace: true });
-  }, [f, setParams]);
+    if (url !== params.toString()) setParams(new URLSearchParams(url), { replace: true });
+  }, [url, params, setParams]);
 
   const base = useMemo(() => toQuery(f, text), [f, text]);
   const list = useInfiniteQuery({
@@ -104,6 +110,8 @@ export default function CaseList() {
     queryKey: ["count", base],
     queryFn: () => api.countCases({ ...base, limit: PAGE_SIZE }),
     staleTime: 30_000,
+    // Counting can take a while on a large station: the rows come first.
+    enabled: list.data !== undefined,
   });
 
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);

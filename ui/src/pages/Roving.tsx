@@ -334,7 +334,7 @@ export default function Roving() {
                     </Typography.Title>
                   </Space>
                   <Typography.Text type="secondary">
-                    {current.date} · {t("roving.team")}: {current.team.join(", ") || "—"}
+                    {current.date} · {t("app.labeled", { label: t("roving.team"), value: current.team.join(t("app.list_sep")) || "—" })}
                   </Typography.Text>
                 </Space>
               </Col>
@@ -410,7 +410,7 @@ export default function Roving() {
             columns={[
               { title: t("roving.col_date"), dataIndex: "date", width: 130 },
               { title: t("roving.col_place"), dataIndex: "place" },
-              { title: t("roving.col_team"), dataIndex: "team", render: (v: string[]) => v.join(", ") },
+              { title: t("roving.col_team"), dataIndex: "team", render: (v: string[]) => v.join(t("app.list_sep")) },
               { title: t("roving.col_counts"), key: "n", width: 240, render: (_: unknown, r: RovingSummary) => `${r.complaints} / ${r.consultations} / ${r.people}` },
               { title: t("roving.col_state"), key: "s", width: 110, render: () => <Tag>{t("roving.ended")}</Tag> },
             ]}

@@ -236,7 +236,7 @@ export default function SettingsPage() {
             { title: t("settings.staff_name"), dataIndex: "name", width: 140 },
             { title: t("settings.staff_roles"), dataIndex: "roles", render: (v: StaffRole[]) => <Space size={4} wrap>{v.map((r) => <Tag key={r}>{code("staff_role", r)}</Tag>)}</Space> },
             { title: t("settings.staff_phone"), dataIndex: "phone", width: 150, render: (v: string) => v || "—" },
-            { title: t("settings.staff_languages"), dataIndex: "languages", width: 200, render: (v: Language[]) => v.map((l) => code("language", l)).join(", ") },
+            { title: t("settings.staff_languages"), dataIndex: "languages", width: 200, render: (v: Language[]) => v.map((l) => code("language", l)).join(t("app.list_sep")) },
             { title: t("settings.staff_active"), dataIndex: "active", width: 90, render: (v: boolean) => (v ? t("common.yes") : t("common.no")) },
           ]}
         />

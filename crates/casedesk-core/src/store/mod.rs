@@ -79,6 +79,8 @@ pub struct Store {
     calendar: WorkCalendar,
     own_rules: OwnRules,
     clock: Clock,
+    /// For read-only handles: SQLite's `data_version` when the cached settings were loaded.
+    seen_version: Option<i64>,
 }
 
 impl Store {
@@ -112,6 +114,7 @@ impl Store {
             calendar: WorkCalendar::builtin(),
             own_rules: OwnRules::default(),
             clock: Box::new(Utc::now),
+            seen_version: None,
         };
         store.reload_settings()?;
         let pending: Option<String> = store
@@ -124,6 +127,38 @@ impl Store {
             store.conn.execute("DELETE FROM meta WHERE key = 'rebuild_projections'", [])?;
         }
         Ok(store)
+    }
+
+    /// A read-only handle on a database that a `Store` opened with [`Store::open`] (and so
+    /// migrated) is also using, for queries that should not wait behind writes: in WAL mode
+    /// readers and the writer do not block each other. Writes through it fail
+    /// (`PRAGMA query_only`). Call [`Store::refresh`] before each use so that the station,
+    /// calendar and rules it caches follow what the writer committed.
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "busy_timeout", 5000)?;
+        conn.pragma_update(None, "query_only", true)?;
+        let mut store = Store {
+            conn,
+            station: None,
+            calendar: WorkCalendar::builtin(),
+            own_rules: OwnRules::default(),
+            clock: Box::new(Utc::now),
+            seen_version: None,
+        };
+        store.refresh()?;
+        Ok(store)
+    }
+
+    /// Reloads the cached station, calendar and rules when another connection has committed
+    /// since they were loaded (SQLite's `data_version`; one cheap pragma otherwise).
+    pub fn refresh(&mut self) -> Result<()> {
+        let v: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.seen_version != Some(v) {
+            self.reload_settings()?;
+            self.seen_version = Some(v);
+        }
+        Ok(())
     }
 
     /// Replaces the clock (tests and demo data use a fixed or simulated time).

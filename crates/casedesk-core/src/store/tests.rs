@@ -566,3 +566,28 @@ fn roving_sessions_count_what_they_took_in() {
     assert_eq!(r.team, vec!["巴特尔", "扎西"]);
     assert!(s.verify().unwrap().is_ok());
 }
+
+#[test]
+fn reader_sees_the_writers_commits_and_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.db");
+    let mut w = Store::open(&path).unwrap();
+    let mut r = Store::open_reader(&path).unwrap();
+    assert!(r.station().is_none());
+
+    w.set_clock(|| at(2026, 3, 1, 2));
+    w.init_station(crate::testutil::station_init()).unwrap();
+    let a = w.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    // Cached settings follow the writer once refreshed.
+    r.refresh().unwrap();
+    assert_eq!(r.station().map(|s| s.unit.as_str()), Some("HX0201"));
+    let page = r.list(&ListQuery { limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(page.rows.len(), 1);
+    assert_eq!(r.case_state(a.id).unwrap().id, a.id);
+
+    // A reader mid-query does not stop the writer (WAL), and it cannot write.
+    let err = r.connection().execute("DELETE FROM meta", []).unwrap_err();
+    assert!(err.to_string().contains("readonly"), "{err}");
+    w.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    assert_eq!(r.count(&ListQuery::default()).unwrap(), 2);
+}

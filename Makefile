@@ -29,9 +29,11 @@ test:
 	$(CARGO) test
 	$(MAKE) ui
 	cd ui && npm test && npm run test:e2e
-	$(CARGO) clippy -p casedesk-desktop --all-targets -- -D warnings
-	$(CARGO) test -p casedesk-desktop
-	@echo "(desktop WebDriver test: scripts/desktop-e2e.sh)"
+	# The desktop shell with the UI embedded (same features as the WebDriver test's build, so
+	# the build is shared), then the real window under Xvfb driven by WebDriver.
+	$(CARGO) clippy -p casedesk-desktop --features tauri/custom-protocol --all-targets -- -D warnings
+	$(CARGO) test -p casedesk-desktop --features tauri/custom-protocol
+	bash scripts/desktop-e2e.sh
 
 deb:
 	bash scripts/deps.sh app

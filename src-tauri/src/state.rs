@@ -54,7 +54,9 @@ impl Db {
         });
         let mut guard = match idle {
             Some(g) => g,
-            None => lock(&self.readers[self.next.fetch_add(1, Ordering::Relaxed) % self.readers.len()]),
+            None => {
+                lock(&self.readers[self.next.fetch_add(1, Ordering::Relaxed) % self.readers.len()])
+            }
         };
         guard.refresh()?;
         Ok(guard)
@@ -235,7 +237,9 @@ impl AppState {
                         .map_while(|_| match Store::open_reader(&me.paths.db) {
                             Ok(r) => Some(Mutex::new(r)),
                             Err(e) => {
-                                tracing::warn!("no read-only connection, queries use the writer: {e}");
+                                tracing::warn!(
+                                    "no read-only connection, queries use the writer: {e}"
+                                );
                                 None
                             }
                         })

@@ -101,6 +101,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("transfer.unknown", "没有这条转办记录", "no such transfer"),
     ("transfer.to_self", "不能转给本单位", "cannot transfer to the handling unit itself"),
     ("field.not_editable", "该字段不可修改", "this field cannot be edited"),
+    ("field.unknown", "登记信息中没有这一项：{0}", "the registration has no such field: {0}"),
+    ("value.invalid", "更正后的内容格式不对：{0}", "the corrected value has the wrong form: {0}"),
     ("json.invalid", "数据格式错误：{0}", "malformed data: {0}"),
     // Errors of operations.
     (

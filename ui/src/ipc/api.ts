@@ -10,7 +10,6 @@ import type {
   DuplicateQuery,
   IpcErrorShape,
   IpcIssue,
-  Language,
   ListQuery,
   Page,
   Reference,
@@ -19,10 +18,10 @@ import type {
   Settings,
   SetupStation,
   Staff,
-  StaffRole,
   StationInfo,
   SyncStatus,
 } from "./types";
+import type { RecordConsultation, RovingEnd, RovingStart, StaffAdd, SyncEnroll } from "../bindings";
 
 export class IpcError extends Error implements IpcErrorShape {
   code: string;
@@ -90,26 +89,17 @@ export const api = {
     call<CaseDetail>("case_action", { req: { op_id, case_id, event } }),
   findDuplicates: (req: DuplicateQuery) => call<DuplicateHint[]>("find_duplicates", { req }),
   lookupRespondents: (prefix: string) => call<RespondentHint[]>("lookup_respondents", { prefix }),
-  rovingStart: (req: { op_id: string; date: string; place: string; team: string[] }) =>
-    call<RovingSummary>("roving_start", { req }),
-  rovingEnd: (req: { op_id: string; id: string }) => call<RovingSummary>("roving_end", { req }),
+  rovingStart: (req: RovingStart) => call<RovingSummary>("roving_start", { req }),
+  rovingEnd: (req: RovingEnd) => call<RovingSummary>("roving_end", { req }),
   rovingList: () => call<RovingSummary[]>("roving_list"),
-  recordConsultation: (req: {
-    op_id: string;
-    topic: string;
-    people: number;
-    channel: string;
-    roving_session?: string;
-    category?: string;
-  }) => call<null>("record_consultation", { req }),
+  recordConsultation: (req: RecordConsultation) => call<null>("record_consultation", { req }),
   staffList: () => call<Staff[]>("staff_list"),
-  staffAdd: (req: { op_id: string; name: string; roles: StaffRole[]; phone: string; languages: Language[] }) =>
-    call<Staff>("staff_add", { req }),
+  staffAdd: (req: StaffAdd) => call<Staff>("staff_add", { req }),
   settingsGet: () => call<Settings>("settings_get"),
   settingsSet: (req: Settings) => call<Settings>("settings_set", { req }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   syncNow: () => call<SyncStatus>("sync_now"),
-  syncEnroll: (req: { code: string; hub_url?: string }) => call<SyncStatus>("sync_enroll", { req }),
+  syncEnroll: (req: SyncEnroll) => call<SyncStatus>("sync_enroll", { req }),
   draftSave: (key: string, json: string) => call<null>("draft_save", { key, json }),
   draftLoad: (key: string) => call<string | null>("draft_load", { key }),
   draftClear: (key: string) => call<null>("draft_clear", { key }),

@@ -148,6 +148,7 @@ export function newCaseState(
     notes: [],
     void_reason: null,
     conflicts: [],
+    field_heads: {},
     timeline: [
       {
         id: meta.eventId,
@@ -161,6 +162,23 @@ export function newCaseState(
     ],
     last_hlc: String(Date.parse(meta.at) * 65536),
   };
+}
+
+/** Sets `path` ("respondents[0].phone") in `doc`; false when the path does not exist. */
+export function setPath(doc: Record<string, unknown>, path: string, value: unknown): boolean {
+  const segs = path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
+  let cur: unknown = doc;
+  for (let i = 0; i < segs.length - 1; i++) {
+    const k = /^\d+$/.test(segs[i]!) ? Number(segs[i]) : segs[i]!;
+    cur = (cur as Record<string | number, unknown> | null)?.[k];
+    if (typeof cur !== "object" || cur === null) return false;
+  }
+  const last = segs[segs.length - 1]!;
+  if (/^\d+$/.test(last)) {
+    if (!Array.isArray(cur) || Number(last) >= cur.length) return false;
+    cur[Number(last)] = value;
+  } else (cur as Record<string, unknown>)[last] = value;
+  return true;
 }
 
 /** Applies one event like CaseState::apply (events that do not fit are kept as anomalies). */
@@ -182,8 +200,15 @@ export function applyEvent(
   s.last_hlc = String(Date.parse(meta.at) * 65536);
   if (!legal) return;
   switch (ev.kind) {
-    case "case.edited":
+    case "case.edited": {
+      // Like CaseState::apply_edits, without conflicts (the browser backend has one writer).
+      const doc = structuredClone(s.reg) as unknown as Record<string, unknown>;
+      for (const e of ev.payload.edits) {
+        if (setPath(doc, e.field, e.value)) s.field_heads[e.field] = meta.eventId;
+      }
+      s.reg = doc as unknown as CaseRegistered;
       break;
+    }
     case "case.accepted":
       s.status = "accepted";
       s.accepted_at = ev.payload.at;
@@ -462,8 +487,8 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Omit<I
     ["facts.amount_fen", reg.facts.amount_fen],
     ["claim_fen", reg.claim_fen],
   ] as const) {
-    if (v !== undefined && v < 0) out.push(issue(path, "amount.negative"));
-    if (v !== undefined && v > 10_000_000_000) out.push(issue(path, "amount.too_large"));
+    if (v != null && v < 0) out.push(issue(path, "amount.negative"));
+    if (v != null && v > 10_000_000_000) out.push(issue(path, "amount.too_large"));
   }
   return out;
 }

@@ -34,6 +34,7 @@ import {
   isOpen,
   localDate,
   newCaseState,
+  setPath,
   toRow,
   validateRegistration,
 } from "./domain";
@@ -374,11 +375,11 @@ export class MockBackend {
     };
     switch (ev.kind) {
       case "case.not_accepted":
-        if (!REFERENCE.not_accept_reasons[s.rule_set].some((r) => r.code === ev.payload.reason))
+        if (!(REFERENCE.not_accept_reasons[s.rule_set] ?? []).some((r) => r.code === ev.payload.reason))
           out.push({ path: "reason", code: ev.payload.reason ? "reason.unknown" : "required", arg: ev.payload.reason ?? "" });
         break;
       case "case.mediation_terminated":
-        if (!REFERENCE.termination_reasons[s.rule_set].some((r) => r.code === ev.payload.reason))
+        if (!(REFERENCE.termination_reasons[s.rule_set] ?? []).some((r) => r.code === ev.payload.reason))
           out.push({ path: "reason", code: ev.payload.reason ? "reason.unknown" : "required", arg: ev.payload.reason ?? "" });
         break;
       case "case.transferred":
@@ -407,6 +408,18 @@ export class MockBackend {
       case "case.note_added":
         req("text", ev.payload.text);
         break;
+      case "case.edited": {
+        // Like case::check_edits: registration checks under the corrected fields.
+        if (ev.payload.edits.length === 0) out.push({ path: "edits", code: "required", arg: "" });
+        const doc = structuredClone(s.reg) as unknown as Record<string, unknown>;
+        ev.payload.edits.forEach((e, i) => {
+          if (!setPath(doc, e.field, e.value)) out.push({ path: `edits[${i}].field`, code: "field.unknown", arg: e.field });
+        });
+        if (out.length) break;
+        const under = (p: string) => ev.payload.edits.some((e) => p === e.field || p.startsWith(`${e.field}.`) || p.startsWith(`${e.field}[`));
+        out.push(...validateRegistration(doc as unknown as CaseRegistered, Date.now()).filter((i) => under(i.path)));
+        break;
+      }
       default:
         break;
     }

@@ -379,53 +379,73 @@ export const REFERENCE: Reference = {
  "natures": [
   {
    "code": "CCA-N01",
+   "parent": null,
    "name_zh": "售后服务",
-   "name_en": "After-sales service"
+   "name_en": "After-sales service",
+   "kind": "nature"
   },
   {
    "code": "CCA-N02",
+   "parent": null,
    "name_zh": "质量",
-   "name_en": "Quality"
+   "name_en": "Quality",
+   "kind": "nature"
   },
   {
    "code": "CCA-N03",
+   "parent": null,
    "name_zh": "合同",
-   "name_en": "Contract"
+   "name_en": "Contract",
+   "kind": "nature"
   },
   {
    "code": "CCA-N04",
+   "parent": null,
    "name_zh": "虚假宣传",
-   "name_en": "False or misleading advertising/publicity"
+   "name_en": "False or misleading advertising/publicity",
+   "kind": "nature"
   },
   {
    "code": "CCA-N05",
+   "parent": null,
    "name_zh": "价格",
-   "name_en": "Price"
+   "name_en": "Price",
+   "kind": "nature"
   },
   {
    "code": "CCA-N06",
+   "parent": null,
    "name_zh": "安全",
-   "name_en": "Safety"
+   "name_en": "Safety",
+   "kind": "nature"
   },
   {
    "code": "CCA-N07",
+   "parent": null,
    "name_zh": "假冒",
-   "name_en": "Counterfeit"
+   "name_en": "Counterfeit",
+   "kind": "nature"
   },
   {
    "code": "CCA-N08",
+   "parent": null,
    "name_zh": "人格尊严",
-   "name_en": "Personal dignity"
+   "name_en": "Personal dignity",
+   "kind": "nature"
   },
   {
    "code": "CCA-N09",
+   "parent": null,
    "name_zh": "计量",
-   "name_en": "Measurement (weights and measures)"
+   "name_en": "Measurement (weights and measures)",
+   "kind": "nature"
   },
   {
    "code": "CCA-N10",
+   "parent": null,
    "name_zh": "其他",
-   "name_en": "Other"
+   "name_en": "Other",
+   "kind": "nature"
   }
  ],
  "not_accept_reasons": {

@@ -5,7 +5,7 @@ import { Alert, App as AntApp, AutoComplete, DatePicker, Form, Input, Modal, Sel
 import type { Dayjs } from "dayjs";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, IpcError, newOpId } from "../ipc/api";
-import type { CaseDetail, CaseEvent, CaseEventKind } from "../ipc/types";
+import type { ActionKind, CaseDetail, CaseEvent } from "../ipc/types";
 import { codeOptions, errorText, issueMessage, reasonLabel, unitLabel, useLabels } from "../lib/labels";
 import { useReference, useStaff, qk } from "../lib/queries";
 import { parseYuan, fenToInput } from "../lib/money";
@@ -37,7 +37,7 @@ const str = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 const opt = <K extends string>(k: K, v: unknown): Partial<Record<K, string>> => (str(v) ? ({ [k]: str(v) } as Record<K, string>) : {});
 
 /** The event to send for the form's values. */
-export function buildEvent(kind: CaseEventKind, v: Values, now: () => string, ids: { session: string; transfer: string }): CaseEvent {
+export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: { session: string; transfer: string }): CaseEvent {
   const at = pickerToIso(v.at) ?? now();
   switch (kind) {
     case "case.accepted":
@@ -105,7 +105,7 @@ export function buildEvent(kind: CaseEventKind, v: Values, now: () => string, id
 }
 
 export interface ActionModalProps {
-  kind: CaseEventKind | null;
+  kind: ActionKind | null;
   detail: CaseDetail;
   onClose: () => void;
 }
@@ -388,7 +388,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
   );
 }
 
-function defaults(kind: CaseEventKind, d: CaseDetail): Values {
+function defaults(kind: ActionKind, d: CaseDetail): Values {
   const now = dayjs().second(0).millisecond(0);
   const c = d.case;
   const firstOpen = c.sessions.find((s) => s.scheduled && !s.recorded);

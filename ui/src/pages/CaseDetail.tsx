@@ -1,9 +1,9 @@
 import { useState, type ReactNode } from "react";
-import { Alert, Button, Card, Col, Descriptions, Divider, Empty, Result, Row, Skeleton, Space, Tag, Timeline, Tooltip, Typography } from "antd";
+import { Button, Card, Col, Descriptions, Divider, Empty, Result, Row, Skeleton, Space, Tag, Timeline, Tooltip, Typography } from "antd";
 import { ArrowLeftOutlined, WarningOutlined } from "@ant-design/icons";
 import { useNavigate, useParams } from "react-router";
 import type { TFunction } from "i18next";
-import type { CaseDetail as Detail, CaseEventKind, Reference, TimelineEntry } from "../ipc/types";
+import type { ActionKind, CaseDetail as Detail, Reference, TimelineEntry } from "../ipc/types";
 import { ACTION_KINDS } from "../ipc/types";
 import { useCase, useReference } from "../lib/queries";
 import { categoryLabel, codeLabel, errorText, natureLabel, reasonLabel, unitLabel, useLabels } from "../lib/labels";
@@ -12,8 +12,10 @@ import { dayjs, fmtDate, fmtDateTime, stationToday } from "../lib/time";
 import StatusTag from "../components/StatusTag";
 import DeadlineText from "../components/DeadlineText";
 import ActionModal from "./CaseActions";
+import EditCaseModal from "./EditCase";
+import ConflictList from "./ConflictList";
 
-const PRIMARY: CaseEventKind[] = [
+const PRIMARY: ActionKind[] = [
   "case.accepted",
   "case.session_scheduled",
   "case.session_recorded",
@@ -85,7 +87,8 @@ export default function CaseDetailPage() {
   const navigate = useNavigate();
   const q = useCase(id);
   const ref = useReference();
-  const [action, setAction] = useState<CaseEventKind | null>(null);
+  const [action, setAction] = useState<ActionKind | null>(null);
+  const [editing, setEditing] = useState(false);
 
   if (q.isPending) return <Skeleton active paragraph={{ rows: 14 }} />;
   if (q.isError || !q.data)
@@ -107,6 +110,7 @@ export default function CaseDetailPage() {
   const actions = ACTION_KINDS.filter((k) => d.allowed.includes(k));
   const primary = actions.filter((k) => PRIMARY.includes(k));
   const secondary = actions.filter((k) => !PRIMARY.includes(k) && k !== "case.voided");
+  const canEdit = d.allowed.includes("case.edited");
   const money = (fen: number | null | undefined) => (fen === null || fen === undefined ? "" : t("common.yuan_value", { value: formatYuan(fen) }));
 
   return (
@@ -158,7 +162,7 @@ export default function CaseDetailPage() {
         </Row>
         <Divider style={{ margin: "16px 0" }} />
         <div className="action-bar" data-testid="action-bar">
-          {actions.length === 0 ? (
+          {actions.length === 0 && !canEdit ? (
             <Typography.Text type="secondary">{t("detail.no_actions")}</Typography.Text>
           ) : (
             <Space wrap size={[8, 8]}>
@@ -172,6 +176,11 @@ export default function CaseDetailPage() {
                   {t(`action.${k}.button`)}
                 </Button>
               ))}
+              {canEdit && (
+                <Button onClick={() => setEditing(true)} data-testid="act-case.edited">
+                  {t("action.case.edited.button")}
+                </Button>
+              )}
               {actions.includes("case.voided") && (
                 <Button danger type="text" onClick={() => setAction("case.voided")} data-testid="act-case.voided">
                   {t("action.case.voided.button")}
@@ -182,24 +191,7 @@ export default function CaseDetailPage() {
         </div>
       </Card>
 
-      {c.conflicts.length > 0 && (
-        <Alert
-          type="error"
-          showIcon
-          className="block-gap"
-          data-testid="conflict-banner"
-          message={t("detail.conflict_title")}
-          description={
-            <ul className="dup-list">
-              {c.conflicts.map((x) => (
-                <li key={x.field}>
-                  {t("detail.conflict_item", { field: x.field, count: x.candidates.length, values: x.candidates.map(([, v]) => JSON.stringify(v)).join(" / ") })}
-                </li>
-              ))}
-            </ul>
-          }
-        />
-      )}
+      {c.conflicts.length > 0 && <ConflictList detail={d} />}
 
       <Row gutter={16} className="block-gap">
         <Col span={15}>
@@ -394,6 +386,7 @@ export default function CaseDetailPage() {
         </Col>
       </Row>
       <ActionModal kind={action} detail={d} onClose={() => setAction(null)} />
+      <EditCaseModal open={editing} detail={d} onClose={() => setEditing(false)} />
     </div>
   );
 }

@@ -209,7 +209,7 @@ function Consultations({ session }: { session: RovingSummary }) {
   const topics = ["topic_feed", "topic_return", "topic_phone", "topic_price", "topic_food"].map((k) => t(`roving.${k}`));
   const add = async () => {
     setBusy(true);
-    const req = { topic: topic.trim(), people, channel: "roving", roving_session: session.id };
+    const req = { topic: topic.trim(), people, channel: "roving" as const, roving_session: session.id };
     try {
       await api.recordConsultation({ ...req, op_id: op.get(req) });
       op.reset();

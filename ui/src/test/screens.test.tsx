@@ -97,7 +97,7 @@ describe("case detail", () => {
       .filter(Boolean)
       .map((x) => x!.replace(/^act-/, ""));
     expect(shown).toContain("case.not_accepted");
-    for (const k of shown) expect(["case.accepted", "case.not_accepted", "case.transferred", "case.note_added", "case.voided"]).toContain(k);
+    for (const k of shown) expect(["case.accepted", "case.not_accepted", "case.transferred", "case.note_added", "case.edited", "case.voided"]).toContain(k);
     expect(within(bar).queryByTestId("act-case.closed")).toBeNull();
     expect(within(bar).queryByTestId("act-case.session_recorded")).toBeNull();
 
@@ -113,6 +113,59 @@ describe("case detail", () => {
     // After acceptance the state machine offers mediation and no longer acceptance.
     await within(screen.getByTestId("action-bar")).findByTestId("act-case.session_scheduled");
     expect(within(screen.getByTestId("action-bar")).queryByTestId("act-case.accepted")).toBeNull();
+  });
+});
+
+describe("correction (更正)", () => {
+  it("sends only the changed fields, shows Rust's problems beside them, then saves", async () => {
+    let reject = true;
+    const { backend, calls } = installBackend({ seed: "demo" }, (cmd) => {
+      if (cmd === "case_action" && reject) {
+        reject = false;
+        throw {
+          code: "validation.failed",
+          message: "输入有 1 处问题",
+          issues: [{ path: "respondents[0].phone", code: "phone.format", arg: "", message: "电话号码格式不正确" }],
+        };
+      }
+      return undefined;
+    });
+    const c = backend.db.cases.find((x) => x.status === "registered" && x.reg.respondents.length > 0)!;
+    const { container } = renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
+    await userEvent.click(await within(await screen.findByTestId("action-bar")).findByTestId("act-case.edited"));
+    const phone = await waitFor(() => {
+      const el = container.ownerDocument.querySelector<HTMLInputElement>("#edit_respondents_0_phone");
+      if (!el) throw new Error("no respondent phone field yet");
+      return el;
+    });
+    expect(phone.value).toBe(c.reg.respondents[0]!.phone ?? "");
+    await userEvent.clear(phone);
+    await userEvent.type(phone, "0977-8221234");
+    await userEvent.click(screen.getByTestId("edit-ok"));
+    // The problem Rust reports appears beside the field, in the form still open.
+    const problem = await screen.findByText(/^电话号码格式不正确/);
+    expect(problem.closest(".ant-form-item")?.contains(phone)).toBe(true);
+    const sent = calls.filter((x) => x.cmd === "case_action");
+    const req = sent[0]!.args.req as { op_id: string; event: { kind: string; payload: { edits: { field: string; value: unknown; base: unknown }[] } } };
+    expect(req.event.kind).toBe("case.edited");
+    expect(req.event.payload.edits).toEqual([{ field: "respondents[0].phone", value: "0977-8221234", base: null }]);
+    // Retried as the same operation, now accepted.
+    await userEvent.click(screen.getByTestId("edit-ok"));
+    await waitFor(() => expect(calls.filter((x) => x.cmd === "case_action").length).toBe(2));
+    const again = calls.filter((x) => x.cmd === "case_action")[1]!.args.req as { op_id: string };
+    expect(again.op_id).toBe(req.op_id);
+    await waitFor(() => expect(screen.queryByTestId("edit-form")).toBeNull());
+    expect(backend.db.cases.find((x) => x.id === c.id)!.reg.respondents[0]!.phone).toBe("0977-8221234");
+  });
+
+  it("says so when nothing was changed", async () => {
+    const { backend, calls } = installBackend({ seed: "demo" });
+    const c = backend.db.cases.find((x) => x.status === "registered")!;
+    renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
+    await userEvent.click(await within(await screen.findByTestId("action-bar")).findByTestId("act-case.edited"));
+    await userEvent.click(await screen.findByTestId("edit-ok"));
+    expect(await screen.findByTestId("edit-error")).toHaveTextContent("没有改动任何内容");
+    expect(calls.some((x) => x.cmd === "case_action")).toBe(false);
   });
 });
 

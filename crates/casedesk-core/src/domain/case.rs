@@ -103,8 +103,9 @@ pub struct CaseState {
     pub void_reason: Option<String>,
     pub conflicts: Vec<Conflict>,
     pub timeline: Vec<TimelineEntry>,
-    /// Last event that set each edited field (for conflict detection).
-    #[serde(skip)]
+    /// Last event that set each edited field: a correction names the one it was made on top
+    /// of (`FieldEdit::base`), which is how concurrent corrections are told apart.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub field_heads: BTreeMap<String, Uuid>,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub last_hlc: Hlc,
@@ -321,6 +322,41 @@ impl CaseState {
     }
 }
 
+/// Problems of a correction: no edits, fields that may not be corrected or do not exist,
+/// values of the wrong shape, and whatever registration validation finds wrong in or under the
+/// corrected fields (a wrong check digit, a bad phone number…), under the registration's paths
+/// (`complainants[0].phones[0]`) so that a form can show them beside the field.
+fn check_edits(reg: &CaseRegistered, edits: &[FieldEdit], now: DateTime<Utc>) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    if edits.is_empty() {
+        issues.push(Issue::new("edits", "required"));
+    }
+    let Ok(mut doc) = serde_json::to_value(reg) else {
+        return vec![Issue::new("edits", "value.invalid")];
+    };
+    for (i, e) in edits.iter().enumerate() {
+        if !is_editable(&e.field) {
+            issues.push(Issue::new(format!("edits[{i}].field"), "field.not_editable"));
+        } else if set_path(&mut doc, &e.field, e.value.clone()).is_none() {
+            issues.push(Issue::with_arg(format!("edits[{i}].field"), "field.unknown", &e.field));
+        }
+    }
+    if !issues.is_empty() {
+        return issues;
+    }
+    let after: CaseRegistered = match serde_json::from_value(doc) {
+        Ok(r) => r,
+        Err(e) => return vec![Issue::with_arg("edits", "value.invalid", e)],
+    };
+    let under = |path: &str, field: &str| {
+        path.strip_prefix(field).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    crate::validate::validate_registration(&after, now)
+        .into_iter()
+        .filter(|i| edits.iter().any(|e| under(&i.path, &e.field)))
+        .collect()
+}
+
 /// Fields of the registration that a person may correct.
 pub fn is_editable(field: &str) -> bool {
     let top = field.split(['.', '[']).next().unwrap_or("");
@@ -480,8 +516,9 @@ pub fn transition(s: &CaseState, ce: &CaseEvent) -> Result<()> {
 
 /// Checks a command a person gives on this station: the transition, plus the details the state
 /// machine alone does not cover (reason codes of the case's rule set, known sessions and
-/// transfers, editable fields). Returns every problem found.
-pub fn check(s: &CaseState, ce: &CaseEvent) -> Result<()> {
+/// transfers, editable fields, corrected values). `now` is the current time, for the date
+/// checks of corrected values. Returns every problem found.
+pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
     transition(s, ce)?;
     let mut issues = Vec::new();
     let reason_ok =
@@ -516,13 +553,7 @@ pub fn check(s: &CaseState, ce: &CaseEvent) -> Result<()> {
                 issues.push(Issue::new("to_unit", "transfer.to_self"));
             }
         }
-        CaseEvent::Edited { edits } => {
-            for (i, e) in edits.iter().enumerate() {
-                if !is_editable(&e.field) {
-                    issues.push(Issue::new(format!("edits[{i}].field"), "field.not_editable"));
-                }
-            }
-        }
+        CaseEvent::Edited { edits } => issues.extend(check_edits(&s.reg, edits, now)),
         CaseEvent::Closed(c) => {
             for (path, v) in [("recovered_fen", c.recovered_fen), ("doubled_fen", c.doubled_fen)] {
                 if v < 0 {

@@ -267,3 +267,51 @@ fn golden_event_json() {
         std::fs::read_to_string(&path).expect("golden file; run with UPDATE_GOLDEN=1 once");
     assert_eq!(text, golden, "event JSON changed; see the comment above");
 }
+
+#[test]
+fn a_correction_is_checked_like_a_registration_under_the_fields_it_touches() {
+    use super::case::check;
+    let stream = Uuid::from_u128(0xCA5E);
+    let reg = DomainEvent::Case(CaseEvent::Registered(Box::new(registration(at(2026, 3, 1, 1)))));
+    let s = fold(&[envelope(stream, 0, 1, 1000, &reg)]).unwrap().unwrap();
+    let now = at(2026, 3, 2, 1);
+    let issues = |edits: Vec<FieldEdit>| -> Vec<(String, String)> {
+        match check(&s, &CaseEvent::Edited { edits }, now) {
+            Ok(()) => vec![],
+            Err(e) => e.issues().iter().map(|i| (i.path.clone(), i.code.clone())).collect(),
+        }
+    };
+    let edit = |field: &str, value: serde_json::Value| FieldEdit {
+        field: field.into(),
+        value,
+        base: None,
+    };
+    let pair = |p: &str, c: &str| (p.to_owned(), c.to_owned());
+
+    assert_eq!(issues(vec![]), vec![pair("edits", "required")]);
+    assert_eq!(issues(vec![edit("respondents[0].phone", json!("0977-8221234"))]), vec![]);
+    assert_eq!(
+        issues(vec![edit("respondents[0].phone", json!("12"))]),
+        vec![pair("respondents[0].phone", "phone.format")]
+    );
+    assert_eq!(
+        issues(vec![edit("complainants[0].id_number", json!("632802198506123018"))]),
+        vec![pair("complainants[0].id_number", "id.checksum")]
+    );
+    assert_eq!(
+        issues(vec![edit("complainants[0].phones", json!(["13897712345", "1"]))]),
+        vec![pair("complainants[0].phones[1]", "phone.format")]
+    );
+    assert_eq!(
+        issues(vec![edit("received_at", json!("2026-03-01T00:00:00Z"))]),
+        vec![pair("edits[0].field", "field.not_editable")]
+    );
+    assert_eq!(
+        issues(vec![edit("respondents[3].phone", json!("13900000000"))]),
+        vec![pair("edits[0].field", "field.unknown")]
+    );
+    assert_eq!(
+        issues(vec![edit("claim_fen", json!("lots"))]),
+        vec![pair("edits", "value.invalid")]
+    );
+}

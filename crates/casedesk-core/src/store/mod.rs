@@ -378,7 +378,7 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut events = project::load_stream(&tx, case_id)?;
         let state = case::fold(&events)?.ok_or_else(|| CoreError::NotFound(case_id.to_string()))?;
-        case::check(&state, &ev)?;
+        case::check(&state, &ev, now)?;
         let event = append(&tx, &station, now, case_id, actor, &DomainEvent::Case(ev))?;
         events.push(event.clone());
         let state = case::fold(&events)?
@@ -695,7 +695,7 @@ impl Batch<'_> {
         ev: CaseEvent,
     ) -> Result<CaseState> {
         let state = case::fold(events)?.ok_or_else(|| CoreError::NotFound("case".into()))?;
-        case::check(&state, &ev)?;
+        case::check(&state, &ev, self.now)?;
         let event =
             append(&self.tx, &self.station, self.now, state.id, actor, &DomainEvent::Case(ev))?;
         events.push(event);

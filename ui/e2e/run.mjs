@@ -177,12 +177,36 @@ try {
     await expectText(page.getByTestId("timeline"), "巴特尔");
   });
 
+  await step(page, "correction", async () => {
+    await page.getByTestId("act-case.edited").click();
+    await page.getByTestId("edit-form").waitFor();
+    await page.fill("#edit_respondents_0_phone", "12");
+    await page.getByTestId("edit-ok").click();
+    // The problem is shown beside the field, and nothing is saved.
+    await page.locator(".ant-form-item-explain-error").filter({ hasText: "电话号码格式不正确" }).first().waitFor();
+    await page.fill("#edit_respondents_0_phone", "0977-8221234");
+    await page.getByTestId("edit-ok").click();
+    await page.getByTestId("edit-form").waitFor({ state: "detached" });
+    await expectText(page.getByTestId("case-detail"), "0977-8221234");
+    await expectText(page.getByTestId("timeline"), "更正：被投诉人 1 · 联系电话");
+  });
+
   await step(page, "closed", async () => {
     await page.getByTestId("act-case.closed").click();
     await page.fill("#action_recovered", "1,000.50");
     await page.getByTestId("action-ok").click();
     await expectText(page.getByTestId("detail-status"), "已办结");
     await expectText(page.getByTestId("detail-recovered"), "1,000.50");
+  });
+
+  await step(page, "back-to-search", async () => {
+    // Back from the case: the list comes back with the search that found it.
+    await page.locator(".back-link").click();
+    await page.getByTestId("case-list").waitFor();
+    const q = await page.getByTestId("list-search").inputValue();
+    if (q !== "高原牧业") throw new Error(`search box after going back: ${JSON.stringify(q)}`);
+    await waitCount(page.getByTestId("case-row"), 1);
+    await expectText(page.getByTestId("case-row"), caseNo);
   });
 
   await step(page, "dashboard-after", async () => {

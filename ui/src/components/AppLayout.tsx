@@ -11,7 +11,10 @@ import { Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import SyncBadge from "./SyncBadge";
 import LanguageSwitch from "./LanguageSwitch";
+import { useEffect } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useStation } from "../lib/queries";
+import { prefetchCaseList } from "../pages/CaseList";
 import { BROWSER_MODE_KEY } from "../ipc/mock";
 
 const { Header, Sider, Content } = Layout;
@@ -21,6 +24,13 @@ export default function AppLayout() {
   const navigate = useNavigate();
   const loc = useLocation();
   const station = useStation();
+  const qc = useQueryClient();
+  const hasStation = !!station.data;
+  // The case list is the most used screen: its first page (one small query, on a read
+  // connection of its own) is loaded as soon as the station is known.
+  useEffect(() => {
+    if (hasStation) void prefetchCaseList(qc);
+  }, [hasStation, qc]);
   const path = loc.pathname;
   const selected = path.startsWith("/cases") ? "/cases" : path === "/" ? "/" : `/${path.split("/")[1] ?? ""}`;
   const items = [

@@ -14,6 +14,7 @@ import DeadlineText from "../components/DeadlineText";
 import ActionModal from "./CaseActions";
 import EditCaseModal from "./EditCase";
 import ConflictList from "./ConflictList";
+import { fieldLabel } from "../lib/fields";
 
 const PRIMARY: ActionKind[] = [
   "case.accepted",
@@ -70,8 +71,12 @@ export function timelineSummary(e: TimelineEntry, t: TFunction, ref: Reference |
       return t("timeline.case.note_added", { text: s("text") });
     case "case.voided":
       return t("timeline.case.voided", { reason: s("reason") });
-    case "case.edited":
-      return t("timeline.case.edited", { count: Array.isArray(p.edits) ? p.edits.length : 0 });
+    case "case.edited": {
+      const fields = Array.isArray(p.edits) ? p.edits.map((x) => String((x as { field?: unknown }).field ?? "")) : [];
+      return fields.length > 0 && fields.length <= 3
+        ? t("timeline.case.edited_fields", { fields: fields.map((f) => fieldLabel(f, t)).join(t("app.list_sep")) })
+        : t("timeline.case.edited", { count: fields.length });
+    }
     default:
       return t("timeline.unknown", { kind: e.kind });
   }

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin, Tag, Tooltip, Typography } from "antd";
 import { ExclamationCircleOutlined, SearchOutlined, WarningOutlined } from "@ant-design/icons";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useNavigate, useSearchParams } from "react-router";
+import { useLocation, useNavigate, useSearchParams } from "react-router";
 import type { Dayjs } from "dayjs";
 import { api } from "../ipc/api";
 import type { CaseRow, Channel, ListQuery, Status } from "../ipc/types";
@@ -81,37 +81,54 @@ export function toQuery(f: Filters, text: string): Omit<ListQuery, "after" | "li
   };
 }
 
+/** The list query and its cache settings, shared by the page and the prefetch. */
+function listQuery(base: Omit<ListQuery, "after" | "limit">) {
+  return {
+    queryKey: ["cases", base] as const,
+    queryFn: ({ pageParam }: { pageParam: string | null }) => api.listCases({ ...base, after: pageParam, limit: PAGE_SIZE }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last: { next: string | null }) => last.next,
+    // The unfiltered first page is kept (it is small) so that opening the list shows rows at once.
+    gcTime: 10 * 60_000,
+  };
+}
+
+/** Loads the unfiltered first page ahead of time (the list then opens with its rows). */
+export function prefetchCaseList(qc: QueryClient): Promise<void> {
+  return qc.prefetchInfiniteQuery(listQuery(toQuery(filtersFromUrl(new URLSearchParams()), "")));
+}
+
 const COLS = "170px 92px 128px minmax(80px,0.8fr) minmax(160px,2fr) minmax(120px,1.2fr) 150px";
 
 export default function CaseList() {
   const { t, en } = useLabels();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const { pathname } = useLocation();
   const [f, setF] = useState<Filters>(() => filtersFromUrl(params));
   const ref = useReference();
   const text = useDebounced(f.text, SEARCH_DEBOUNCE_MS);
 
-  // The URL keeps the filters (back from a case returns to the same list). It is written only
-  // when it really changes and with the debounced text: WebKit throws SecurityError after 100
+  // The URL keeps the filters, so that going back from a case returns to the same list (the
+  // router reads them on that navigation). It is written straight into the history entry,
+  // not through the router, which would re-render the whole app on every search; and only
+  // when it changes, with the debounced text: WebKit throws SecurityError after 100
   // history.replaceState calls in 10 s, which opening cases quickly would otherwise reach.
   const url = useMemo(() => filtersToUrl({ ...f, text }).toString(), [f, text]);
   useEffect(() => {
-    if (url !== params.toString()) setParams(new URLSearchParams(url), { replace: true });
-  }, [url, params, setParams]);
+    const hash = `#${pathname}${url ? `?${url}` : ""}`;
+    if (window.location.hash !== hash) window.history.replaceState(window.history.state, "", hash);
+  }, [url, pathname]);
 
   const base = useMemo(() => toQuery(f, text), [f, text]);
-  const list = useInfiniteQuery({
-    queryKey: ["cases", base],
-    queryFn: ({ pageParam }) => api.listCases({ ...base, after: pageParam, limit: PAGE_SIZE }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next,
-  });
+  // While a new search runs, the previous rows stay (no blank list between two results).
+  const list = useInfiniteQuery({ ...listQuery(base), placeholderData: keepPreviousData });
   const count = useQuery({
     queryKey: ["count", base],
     queryFn: () => api.countCases({ ...base, limit: PAGE_SIZE }),
     staleTime: 30_000,
     // Counting can take a while on a large station: the rows come first.
-    enabled: list.data !== undefined,
+    enabled: list.data !== undefined && !list.isPlaceholderData,
   });
 
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
@@ -236,7 +253,7 @@ export default function CaseList() {
           <div role="columnheader">{t("list.col_category")}</div>
           <div role="columnheader">{t("list.col_deadline")}</div>
         </div>
-        <div className="vtable-body" ref={scrollRef} onScroll={maybeFetch} data-testid="list-scroll">
+        <div className={`vtable-body${list.isPlaceholderData ? " stale" : ""}`} aria-busy={list.isFetching} ref={scrollRef} onScroll={maybeFetch} data-testid="list-scroll">
           {list.isPending ? (
             <div className="vtable-empty">
               <Spin />

@@ -149,7 +149,8 @@ def cold_starts(db: Path, runs: int, ready_js: str, label: str, after=None):
 LIST_FIRST_PAGE = """
 const done = arguments[arguments.length - 1];
 const item = [...document.querySelectorAll('li[role="menuitem"]')].find(e => e.textContent.trim() === '案件列表');
-const rowsNow = () => document.querySelectorAll('[data-testid="case-row"]').length;
+// Visible rows: the list stays mounted, hidden, behind other screens.
+const rowsNow = () => [...document.querySelectorAll('[data-testid="case-row"]')].filter(r => r.offsetParent !== null).length;
 const t0 = performance.now();
 item.click();
 const tick = () => {
@@ -160,7 +161,7 @@ const tick = () => {
   else setTimeout(tick, 1);
 };
 const obs = new MutationObserver(() => { if (rowsNow() > 0) { obs.disconnect(); tick(); } });
-obs.observe(document.body, { childList: true, subtree: true });
+obs.observe(document.body, { childList: true, subtree: true, attributes: true });
 """
 
 IPC_COUNT = """
@@ -258,10 +259,10 @@ const times = [];
 // Back to the list through the side menu (案件列表).
 const toList = () => [...document.querySelectorAll('li[role="menuitem"]')].find(e => e.textContent.trim() === '案件列表').click();
 (async () => {
-  if (!document.querySelector('[data-testid="list-scroll"]')) toList();
+  if (!document.querySelector('[data-testid="list-scroll"]')?.offsetParent) toList();
   for (let i = 0; i < nos.length; i++) {
     const no = nos[i], idx = start + i, cycle = performance.now();
-    const scroller = await until(() => document.querySelector('[data-testid="list-scroll"]'), 'list');
+    const scroller = await until(() => { const s = document.querySelector('[data-testid="list-scroll"]'); return s && s.offsetParent !== null ? s : null; }, 'list');
     const row = await until(() => {
       if (Math.abs(scroller.scrollTop - idx * ROW) > 2) { scroller.scrollTop = idx * ROW; scroller.dispatchEvent(new Event('scroll')); }
       return [...document.querySelectorAll('[data-testid="case-row"]')].find(r => r.querySelector('.case-no')?.textContent.startsWith(no));
@@ -277,7 +278,7 @@ const toList = () => [...document.querySelectorAll('li[role="menuitem"]')].find(
     const spent = performance.now() - cycle;
     if (spent < MIN_CYCLE_MS) await sleep(MIN_CYCLE_MS - spent);
   }
-  await until(() => document.querySelector('[data-testid="list-scroll"]'), 'list');
+  await until(() => { const s = document.querySelector('[data-testid="list-scroll"]'); return s && s.offsetParent !== null ? s : null; }, 'list');
   done({ times });
 })().catch(e => done({ error: String(e), times, where: location.hash, page: document.body.innerText.slice(0, 300) }));
 """

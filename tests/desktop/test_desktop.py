@@ -120,7 +120,10 @@ def stat(drv, test_id: str) -> str:
 
 
 def rows(drv) -> list:
-    return drv.find_elements(*tid("case-row"))
+    """The case list's visible rows (the list stays mounted, hidden, behind other screens)."""
+    return drv.execute_script(
+        "return [...document.querySelectorAll('[data-testid=\"case-row\"]')].filter(r => r.offsetParent !== null);"
+    )
 
 
 def press_ctrl_enter(el) -> None:

@@ -15,7 +15,6 @@ import ErrorBoundary from "./components/ErrorBoundary";
 import SetupWizard from "./pages/SetupWizard";
 import Dashboard from "./pages/Dashboard";
 import Intake from "./pages/Intake";
-import CaseList from "./pages/CaseList";
 import CaseDetailPage from "./pages/CaseDetail";
 import Roving from "./pages/Roving";
 import SettingsPage from "./pages/Settings";
@@ -91,7 +90,8 @@ export function AppRoutes() {
       <Route element={<AppLayout />}>
         <Route index element={<Dashboard />} />
         <Route path="intake" element={<Intake />} />
-        <Route path="cases" element={<CaseList />} />
+        {/* Rendered by AppLayout, which keeps it alive between visits. */}
+        <Route path="cases" element={null} />
         <Route path="cases/:id" element={<CaseDetailPage />} />
         <Route path="roving" element={<Roving />} />
         <Route path="settings" element={<SettingsPage />} />

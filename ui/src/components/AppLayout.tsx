@@ -11,10 +11,10 @@ import { Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import SyncBadge from "./SyncBadge";
 import LanguageSwitch from "./LanguageSwitch";
-import { useEffect } from "react";
+import { Activity, useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useStation } from "../lib/queries";
-import { prefetchCaseList } from "../pages/CaseList";
+import CaseList, { prefetchCaseList } from "../pages/CaseList";
 import { BROWSER_MODE_KEY } from "../ipc/mock";
 
 const { Header, Sider, Content } = Layout;
@@ -84,6 +84,11 @@ export default function AppLayout() {
           </Space>
         </Header>
         <Content className="app-content">
+          {/* The case list stays mounted (hidden) while a case or another screen is open: going
+              back shows it at once, with its search, filters and loaded rows as they were. */}
+          <Activity mode={path === "/cases" ? "visible" : "hidden"}>
+            <CaseList />
+          </Activity>
           <Outlet />
         </Content>
       </Layout>

@@ -104,7 +104,7 @@ export default function CaseList() {
   const { t, en } = useLabels();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   const [f, setF] = useState<Filters>(() => filtersFromUrl(params));
   const ref = useReference();
   const text = useDebounced(f.text, SEARCH_DEBOUNCE_MS);
@@ -115,10 +115,20 @@ export default function CaseList() {
   // when it changes, with the debounced text: WebKit throws SecurityError after 100
   // history.replaceState calls in 10 s, which opening cases quickly would otherwise reach.
   const url = useMemo(() => filtersToUrl({ ...f, text }).toString(), [f, text]);
+  const urlRef = useRef(url);
+  urlRef.current = url;
   useEffect(() => {
+    if (pathname !== "/cases") return; // hidden behind another screen
     const hash = `#${pathname}${url ? `?${url}` : ""}`;
     if (window.location.hash !== hash) window.history.replaceState(window.history.state, "", hash);
   }, [url, pathname]);
+  // The page stays mounted between visits (AppLayout). A link that carries filters (the
+  // dashboard's "see all overdue") replaces the current ones; the plain menu entry keeps them.
+  useEffect(() => {
+    if (pathname !== "/cases" || !search) return;
+    const incoming = new URLSearchParams(search);
+    if (incoming.toString() !== urlRef.current) setF(filtersFromUrl(incoming));
+  }, [pathname, search]);
 
   const base = useMemo(() => toQuery(f, text), [f, text]);
   // While a new search runs, the previous rows stay (no blank list between two results).

@@ -169,6 +169,30 @@ describe("correction (更正)", () => {
   });
 });
 
+describe("case list kept between visits", () => {
+  it("keeps its search across screens; a link with filters replaces them", async () => {
+    installBackend({ seed: "demo" });
+    window.location.hash = "#/";
+    render(<App />);
+    await screen.findByTestId("dashboard", {}, { timeout: 8000 });
+    const menu = (name: string) => within(document.querySelector<HTMLElement>(".app-menu")!).getByText(name);
+    await userEvent.click(menu("案件列表"));
+    const box = await screen.findByTestId("list-search");
+    await userEvent.type(box, "饲料");
+    await waitFor(() => expect(window.location.hash).toBe(`#/cases?q=${encodeURIComponent("饲料")}`));
+    // Away and back through the menu: the search is still there.
+    await userEvent.click(menu("工作台"));
+    await screen.findByTestId("dashboard");
+    await userEvent.click(menu("案件列表"));
+    await waitFor(() => expect(screen.getByTestId("list-search")).toHaveValue("饲料"));
+    // A link that carries filters (the dashboard's "show all overdue") replaces them.
+    window.location.hash = "#/cases?overdue=1&sort=deadline";
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    await waitFor(() => expect(screen.getByTestId("list-search")).toHaveValue(""));
+    expect(screen.getByRole("checkbox", { name: "只看超期" })).toBeChecked();
+  });
+});
+
 describe("case list", () => {
   it("requests the next page with the cursor when scrolled near the bottom", async () => {
     const row = (i: number): CaseRow => ({

@@ -239,6 +239,14 @@ def list_and_search(drv) -> dict:
         for term in SEARCHES:
             out["ipc_search"].append(ipc_list(drv, term)["ms"])
             out["ipc_count_search"].append(drv.execute_async_script(IPC_COUNT, term)["ms"])
+    # The list again, as a clerk going back and forth meets it: from the dashboard, a second
+    # after it showed (the first measurement above clicks the moment the desk is up).
+    out["list_again"] = []
+    for _ in range(3):
+        desk.by_text(drv, "li[@role='menuitem']", "工作台").click()
+        desk.find(drv, "dashboard")
+        time.sleep(1.0)
+        out["list_again"].append(drv.execute_async_script(LIST_FIRST_PAGE))
     return out
 
 
@@ -413,6 +421,11 @@ def main() -> int:
             f"   list first page: click -> rows in DOM median {fmt_ms(median([l['dom'] for l in lists]))}, "
             f"-> painted (2 frames) {fmt_ms(median([l['frame'] for l in lists]))}"
         )
+        again = [l for _, x in res for l in x["list_again"]]
+        print(
+            f"   list again (from the dashboard, 1 s after it showed): rows in DOM median "
+            f"{fmt_ms(median([l['dom'] for l in again]))}, painted {fmt_ms(median([l['frame'] for l in again]))} ({len(again)} opens)"
+        )
         for term in SEARCHES:
             ts = [x["dom"] for x in searches if x["term"] == term]
             print(f"     search {term!r}: {', '.join(fmt_ms(t) for t in ts)} in DOM (median {fmt_ms(median(ts))})")
@@ -433,12 +446,13 @@ def main() -> int:
         mem = None if a.no_memory else memory(big, a.open)
 
         ld = median([l["dom"] for l in lists])
+        la = median([l["dom"] for l in again])
         print("\n== summary against the targets")
         print(f"   start to interactive (100k):  {fmt_ms(inter)}   ({target(inter <= 2000)}: <= 2 s); content ready {fmt_ms(content)}")
         if mem:
             print(f"   first {a.open} cases add:          {(mem['r1'] - mem['start']) / 1024:+.1f} MB ({target(mem['r1'] - mem['start'] <= 60 * 1024)}: <= 60 MB)")
             print(f"   second {a.open} cases add:         {(mem['r2'] - mem['r1']) / 1024:+.1f} MB ({target(mem['r2'] - mem['r1'] <= 10 * 1024)}: <= 10 MB)")
-        print(f"   list first page:              {fmt_ms(ld)}   ({target(ld <= 100)}: <= 100 ms)")
+        print(f"   list first page:              {fmt_ms(ld)}   ({target(ld <= 100)}: <= 100 ms) right after start; {fmt_ms(la)} ({target(la <= 100)}) in use")
         print(
             f"   search:                       {fmt_ms(sd)} incl. the {DEBOUNCE_MS} ms debounce, {fmt_ms(sd - DEBOUNCE_MS)} after it "
             f"({target(sd - DEBOUNCE_MS <= 100)} after the debounce; {target(sd <= 100)} counting it)"

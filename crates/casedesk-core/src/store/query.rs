@@ -133,11 +133,80 @@ fn fts_phrase(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
+/// The parts of a list query: tables, conditions with their arguments, order.
+pub(crate) struct Plan {
+    pub(crate) from: &'static str,
+    conds: Vec<String>,
+    args: Vec<Box<dyn ToSql>>,
+    pub(crate) order: &'static str,
+    /// Search text present: the cursor is the rowid alone.
+    text: bool,
+}
+
+impl Plan {
+    pub(crate) fn where_(&self) -> String {
+        if self.conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conds.join(" AND "))
+        }
+    }
+    pub(crate) fn params(&self) -> Vec<&dyn ToSql> {
+        self.args.iter().map(|b| b.as_ref()).collect()
+    }
+}
+
 impl Store {
     /// One page of cases matching `q`.
     pub fn list(&self, q: &ListQuery) -> Result<Page> {
         let today = deadline::local_date(self.now());
         let limit = q.limit.clamp(1, MAX_LIMIT);
+        let plan = self.plan(q, today)?;
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM {} {} ORDER BY {} LIMIT {}",
+            plan.from,
+            plan.where_(),
+            plan.order,
+            limit + 1
+        );
+        let mut stmt = self.connection().prepare_cached(&sql)?;
+        let mut rows = stmt.query(plan.params().as_slice())?;
+        let mut out = Vec::new();
+        let mut keys = Vec::new();
+        while let Some(r) = rows.next()? {
+            let rowid: i64 = r.get(0)?;
+            let (row, received_ms, deadline_day) = case_row(r, today)?;
+            let key = match q.sort {
+                Sort::Received => received_ms,
+                Sort::Deadline => deadline_day.unwrap_or(i64::MAX),
+            };
+            keys.push((key, rowid));
+            out.push(row);
+        }
+        let next = if out.len() > limit as usize {
+            out.truncate(limit as usize);
+            let (key, rowid) = keys[limit as usize - 1];
+            Some(if plan.text { rowid.to_string() } else { format!("{key}:{rowid}") })
+        } else {
+            None
+        };
+        Ok(Page { rows: out, next })
+    }
+
+    /// How many cases match `q` (its cursor and limit aside): one `count(*)` over the same
+    /// tables and conditions as the pages.
+    pub fn count(&self, q: &ListQuery) -> Result<u64> {
+        let today = deadline::local_date(self.now());
+        let q = ListQuery { after: None, ..q.clone() };
+        let plan = self.plan(&q, today)?;
+        let sql = format!("SELECT count(*) FROM {} {}", plan.from, plan.where_());
+        let mut stmt = self.connection().prepare_cached(&sql)?;
+        let n: i64 = stmt.query_row(plan.params().as_slice(), |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// The SQL plan of a list query (shared by `list` and `count`; tests read its query plan).
+    pub(crate) fn plan(&self, q: &ListQuery, today: NaiveDate) -> Result<Plan> {
         let mut conds: Vec<String> = Vec::new();
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         let arg = |args: &mut Vec<Box<dyn ToSql>>, v: Box<dyn ToSql>| {
@@ -190,7 +259,9 @@ impl Store {
         let (from, order) = match text {
             Some(t) => {
                 let long = t.chars().count() >= 3;
-                // The search table drives the query; its rowid is the case's rowid.
+                // The search table drives the query; its rowid is the case's rowid. CROSS JOIN
+                // keeps it outermost: SQLite 3.54's planner otherwise scans `cases` and sorts
+                // everything (48 ms instead of 1.5 ms for a two-character term at 100,000 cases).
                 let key = if long { "f.rowid" } else { "t.rowid" };
                 if let Some(after) = &q.after {
                     let rowid: i64 = after.parse().map_err(|_| cursor_err())?;
@@ -201,11 +272,11 @@ impl Store {
                     conds.push(format!("f.case_fts MATCH {m}"));
                     // Ordering by the FTS table's own rowid lets FTS5 hand matches over newest
                     // first and stop at the page size, however common the phrase.
-                    ("case_fts f JOIN cases c ON c.rowid = f.rowid", "f.rowid DESC")
+                    ("case_fts f CROSS JOIN cases c ON c.rowid = f.rowid", "f.rowid DESC")
                 } else {
                     let m = arg(&mut args, Box::new(escape_like(t)));
                     conds.push(format!("t.text LIKE {m} ESCAPE '\\'"));
-                    ("case_text t JOIN cases c ON c.rowid = t.rowid", "t.rowid DESC")
+                    ("case_text t CROSS JOIN cases c ON c.rowid = t.rowid", "t.rowid DESC")
                 }
             }
             None => match q.sort {
@@ -228,52 +299,7 @@ impl Store {
                 }
             },
         };
-        let where_ =
-            if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM {from} {where_} ORDER BY {order} LIMIT {}",
-            limit + 1
-        );
-        let mut stmt = self.connection().prepare_cached(&sql)?;
-        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        let mut rows = stmt.query(params.as_slice())?;
-        let mut out = Vec::new();
-        let mut keys = Vec::new();
-        while let Some(r) = rows.next()? {
-            let rowid: i64 = r.get(0)?;
-            let (row, received_ms, deadline_day) = case_row(r, today)?;
-            let key = match q.sort {
-                Sort::Received => received_ms,
-                Sort::Deadline => deadline_day.unwrap_or(i64::MAX),
-            };
-            keys.push((key, rowid));
-            out.push(row);
-        }
-        let next = if out.len() > limit as usize {
-            out.truncate(limit as usize);
-            let (key, rowid) = keys[limit as usize - 1];
-            Some(if text.is_some() { rowid.to_string() } else { format!("{key}:{rowid}") })
-        } else {
-            None
-        };
-        Ok(Page { rows: out, next })
-    }
-
-    /// How many cases match `q` (ignores `after` and `limit`).
-    pub fn count(&self, q: &ListQuery) -> Result<u64> {
-        // Walk the pages' SQL without a limit: simple and correct; used for totals on screen.
-        let mut q = q.clone();
-        q.after = None;
-        q.limit = MAX_LIMIT;
-        let mut total = 0;
-        loop {
-            let page = self.list(&q)?;
-            total += page.rows.len() as u64;
-            match page.next {
-                Some(n) => q.after = Some(n),
-                None => return Ok(total),
-            }
-        }
+        Ok(Plan { from, conds, args, order, text: text.is_some() })
     }
 }
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin, Tag, Tooltip, Typography } from "antd";
 import { ExclamationCircleOutlined, SearchOutlined, WarningOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
@@ -18,8 +18,8 @@ import { CategorySelect, NatureSelect } from "../components/Pickers";
 
 export const PAGE_SIZE = 100;
 export const ROW_HEIGHT = 52;
-/** Typing pause before a search runs; the search itself takes a few milliseconds. */
-export const SEARCH_DEBOUNCE_MS = 150;
+/** Pause before the search text is written to the URL (WebKit limits history writes). */
+const URL_DEBOUNCE_MS = 400;
 /** Fetch the next page when fewer than this many pixels are left below the view. */
 const PREFETCH_PX = ROW_HEIGHT * 20;
 
@@ -107,14 +107,23 @@ export default function CaseList() {
   const { pathname, search } = useLocation();
   const [f, setF] = useState<Filters>(() => filtersFromUrl(params));
   const ref = useReference();
-  const text = useDebounced(f.text, SEARCH_DEBOUNCE_MS);
+  // The search follows the typing, without a pause: a search takes a few milliseconds. Text
+  // still being composed in an input method (pinyin before it becomes 汉字) is not searched;
+  // the rows render at low priority (useDeferredValue), so typing never waits for them.
+  const composing = useRef(false);
+  const [settled, setSettled] = useState(f.text);
+  useEffect(() => {
+    if (!composing.current) setSettled(f.text);
+  }, [f.text]);
+  const text = useDeferredValue(settled);
+  const urlText = useDebounced(text, URL_DEBOUNCE_MS);
 
   // The URL keeps the filters, so that going back from a case returns to the same list (the
   // router reads them on that navigation). It is written straight into the history entry,
   // not through the router, which would re-render the whole app on every search; and only
   // when it changes, with the debounced text: WebKit throws SecurityError after 100
   // history.replaceState calls in 10 s, which opening cases quickly would otherwise reach.
-  const url = useMemo(() => filtersToUrl({ ...f, text }).toString(), [f, text]);
+  const url = useMemo(() => filtersToUrl({ ...f, text: urlText }).toString(), [f, urlText]);
   const urlRef = useRef(url);
   urlRef.current = url;
   useEffect(() => {
@@ -194,6 +203,13 @@ export default function CaseList() {
           placeholder={t("list.search_ph")}
           value={f.text}
           onChange={(e) => set("text", e.target.value)}
+          onCompositionStart={() => {
+            composing.current = true;
+          }}
+          onCompositionEnd={(e) => {
+            composing.current = false;
+            setSettled(e.currentTarget.value);
+          }}
           data-testid="list-search"
           className="search-box"
           autoFocus

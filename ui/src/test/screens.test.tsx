@@ -169,6 +169,29 @@ describe("correction (更正)", () => {
   });
 });
 
+describe("case list search", () => {
+  it("searches as you type, but not pinyin still being composed in an input method", async () => {
+    const texts: (string | null)[] = [];
+    installBackend({ seed: "demo" }, (cmd, args) => {
+      if (cmd === "list_cases") texts.push((args.q as ListQuery).text);
+      return undefined;
+    });
+    renderRoute("/cases", "/cases", <CaseList />);
+    const box = await screen.findByTestId("list-search");
+    await waitFor(() => expect(texts).toContain(null));
+    fireEvent.compositionStart(box);
+    fireEvent.change(box, { target: { value: "si" } });
+    fireEvent.change(box, { target: { value: "siliao" } });
+    fireEvent.change(box, { target: { value: "饲料" } });
+    fireEvent.compositionEnd(box);
+    await waitFor(() => expect(texts).toContain("饲料"));
+    expect(texts.filter((x) => x !== null && x !== "饲料")).toEqual([]);
+    // Plain typing (digits of a case number) searches at once.
+    fireEvent.change(box, { target: { value: "HX02" } });
+    await waitFor(() => expect(texts).toContain("HX02"));
+  });
+});
+
 describe("case list kept between visits", () => {
   it("keeps its search across screens; a link with filters replaces them", async () => {
     installBackend({ seed: "demo" });

@@ -173,7 +173,7 @@ describe("case list search", () => {
   it("searches as you type, but not pinyin still being composed in an input method", async () => {
     const texts: (string | null)[] = [];
     installBackend({ seed: "demo" }, (cmd, args) => {
-      if (cmd === "list_cases") texts.push((args.q as ListQuery).text);
+      if (cmd === "list_cases") texts.push((args.q as ListQuery).text ?? null);
       return undefined;
     });
     renderRoute("/cases", "/cases", <CaseList />);

@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin, Tag, Tooltip, Typography } from "antd";
 import { ExclamationCircleOutlined, SearchOutlined, WarningOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
@@ -108,14 +108,13 @@ export default function CaseList() {
   const [f, setF] = useState<Filters>(() => filtersFromUrl(params));
   const ref = useReference();
   // The search follows the typing, without a pause: a search takes a few milliseconds. Text
-  // still being composed in an input method (pinyin before it becomes 汉字) is not searched;
-  // the rows render at low priority (useDeferredValue), so typing never waits for them.
+  // still being composed in an input method (pinyin before it becomes 汉字) is not searched.
   const composing = useRef(false);
-  const [settled, setSettled] = useState(f.text);
+  const [text, setText] = useState(f.text);
   useEffect(() => {
-    if (!composing.current) setSettled(f.text);
+    // Filters replaced from outside the box (a link, "clear filters").
+    if (!composing.current) setText(f.text);
   }, [f.text]);
-  const text = useDeferredValue(settled);
   const urlText = useDebounced(text, URL_DEBOUNCE_MS);
 
   // The URL keeps the filters, so that going back from a case returns to the same list (the
@@ -202,13 +201,16 @@ export default function CaseList() {
           prefix={<SearchOutlined />}
           placeholder={t("list.search_ph")}
           value={f.text}
-          onChange={(e) => set("text", e.target.value)}
+          onChange={(e) => {
+            set("text", e.target.value);
+            if (!composing.current) setText(e.target.value);
+          }}
           onCompositionStart={() => {
             composing.current = true;
           }}
           onCompositionEnd={(e) => {
             composing.current = false;
-            setSettled(e.currentTarget.value);
+            setText(e.currentTarget.value);
           }}
           data-testid="list-search"
           className="search-box"

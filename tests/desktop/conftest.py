@@ -32,7 +32,8 @@ def pytest_runtest_makereport(item, call):
         drv = getattr(item.cls, "drv", None) if item.cls is not None else None
         if drv is not None:
             try:
-                drv.save_screenshot(str(desk.artifacts_dir() / f"FAILED-{item.name}.png"))
+                # Through desk.shot: a bare screenshot can wait forever for a repaint.
+                desk.shot(drv, f"FAILED-{item.name}")
             except Exception:  # noqa: BLE001 - best effort
                 pass
 

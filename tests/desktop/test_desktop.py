@@ -48,6 +48,17 @@ def fill(drv, css_id: str, text: str) -> None:
     el.send_keys(text)
 
 
+def replace_text(drv, css_id: str, text: str) -> None:
+    """Replaces what a filled-in field holds. Element Clear changes the DOM value without an
+    input event, so React would keep the old text; select-all and typing over it are seen."""
+    el = wait(drv, lambda d: d.find_element(By.ID, css_id), 10, f"#{css_id}")
+    el.parent.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", el)
+    el.send_keys(Keys.CONTROL, "a")
+    el.send_keys(Keys.BACKSPACE)
+    el.send_keys(text)
+    wait(drv, lambda d: el.get_attribute("value") == text, 5, f"#{css_id} holding {text!r}")
+
+
 OPEN_DROPDOWN = ".ant-select-dropdown:not(.ant-select-dropdown-hidden)"
 
 
@@ -74,7 +85,6 @@ def open_select(drv, css_id: str) -> None:
 
 
 def pick_option(drv, css_id: str, title: str) -> None:
-    open_select(drv, css_id)
     # The option in this select's own dropdown (the one holding its listbox `<id>_list`).
     find_opt = """
       const list = document.getElementById(arguments[0] + '_list');
@@ -82,9 +92,23 @@ def pick_option(drv, css_id: str, title: str) -> None:
       return [...(dd || document).querySelectorAll('.ant-select-item-option')]
         .find(o => o.getAttribute('title') === arguments[1] && o.offsetParent !== null) || null;
     """
-    opt = wait(drv, lambda d: d.execute_script(find_opt, css_id, title), 5, f"option {title!r} of #{css_id}")
-    click(opt)
-    wait(drv, lambda d: title in d.find_element(By.ID, css_id).find_element(By.XPATH, "./ancestor::div[contains(@class,'ant-select')][1]").get_attribute("innerText"), 5, f"{title!r} selected")
+
+    def selected(d) -> bool:
+        box = d.find_element(By.ID, css_id).find_element(By.XPATH, "./ancestor::div[contains(@class,'ant-select')][1]")
+        return title in box.get_attribute("innerText")
+
+    # Up to three tries: once in a few runs the click landed while the dropdown was still being
+    # laid out, and nothing was selected.
+    for attempt in range(3):
+        open_select(drv, css_id)
+        opt = wait(drv, lambda d: d.execute_script(find_opt, css_id, title), 5, f"option {title!r} of #{css_id}")
+        click(opt)
+        try:
+            wait(drv, selected, 3, f"{title!r} selected")
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 def check_label(drv, label: str) -> None:
@@ -280,6 +304,32 @@ class TestCaseLifecycle:
         wait_text(drv, "timeline", "巴特尔")
         to_top(drv)
         shot(drv, "09-session-recorded")
+
+    def test_09b_correct_the_registration(self):
+        """更正: a wrong credit code is refused by Rust beside its field; the right one is saved."""
+        drv = self.drv
+        click(find(drv, "act-case.edited"))
+        find(drv, "edit-form")
+        replace_text(drv, "edit_respondents_0_uscc", "91350100M000100Y44")
+        click(find(drv, "edit-ok"))
+        wait(
+            drv,
+            lambda d: "校验位错误" in d.execute_script(
+                "const i = document.getElementById('edit_respondents_0_uscc');"
+                "const item = i && i.closest('.ant-form-item');"
+                "return item ? item.innerText : '';"
+            ),
+            10,
+            "the check-digit problem beside the credit code",
+        )
+        shot(drv, "09b-correction-refused")
+        replace_text(drv, "edit_respondents_0_uscc", "91350100M000100Y43")
+        click(find(drv, "edit-ok"))
+        wait(drv, lambda d: not d.find_elements(*tid("edit-form")), 10, "the correction dialog closed")
+        wait_text(drv, "timeline", "更正：被投诉人 1 · 统一社会信用代码")
+        assert "91350100M000100Y43" in body_text(drv)
+        to_top(drv)
+        shot(drv, "09c-corrected")
 
     def test_10_close_with_recovered_amount(self):
         drv = self.drv

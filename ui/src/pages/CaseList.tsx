@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin, Tag, Tooltip, Typography } from "antd";
+import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin, Tag, Tooltip, Typography, type InputRef } from "antd";
 import { ExclamationCircleOutlined, SearchOutlined, WarningOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -110,6 +110,13 @@ export default function CaseList() {
   // The search follows the typing, without a pause: a search takes a few milliseconds. Text
   // still being composed in an input method (pinyin before it becomes 汉字) is not searched.
   const composing = useRef(false);
+  // The search box takes the keyboard when the list is shown. Not with `autoFocus`: the list
+  // is also rendered hidden behind other screens, and would take the focus from the form the
+  // clerk is typing in (effects run only while the list is shown).
+  const searchRef = useRef<InputRef>(null);
+  useEffect(() => {
+    if (pathname === "/cases") searchRef.current?.focus({ preventScroll: true });
+  }, [pathname]);
   const [text, setText] = useState(f.text);
   useEffect(() => {
     // Filters replaced from outside the box (a link, "clear filters").
@@ -214,7 +221,7 @@ export default function CaseList() {
           }}
           data-testid="list-search"
           className="search-box"
-          autoFocus
+          ref={searchRef}
         />
         <Space wrap size={[12, 12]} className="filter-row">
           <Select

@@ -125,8 +125,16 @@ export default function Intake() {
     };
   }, [form]);
 
+  // The keyboard starts in the first field once the draft check is done, unless the clerk has
+  // already started typing in another field of the form (the check can take a moment).
   useEffect(() => {
-    if (ready && !done) setTimeout(() => firstField.current?.focus(), 0);
+    if (!ready || done) return;
+    const timer = setTimeout(() => {
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && active.id.startsWith("intake_")) return;
+      firstField.current?.focus();
+    }, 0);
+    return () => clearTimeout(timer);
   }, [ready, done]);
 
   const scheduleSave = useCallback(() => {

@@ -43,6 +43,24 @@ describe("dashboard", () => {
 });
 
 describe("intake form", () => {
+  it("leaves the keyboard where the clerk started typing when the draft check ends", async () => {
+    let answer: (v: null) => void = () => undefined;
+    installBackend({ seed: "demo" }, (cmd) => (cmd === "draft_load" ? new Promise<null>((r) => (answer = r)) : undefined));
+    const { container } = renderRoute("/intake", "/intake", <Intake />);
+    const name = await waitFor(() => {
+      const el = container.querySelector<HTMLInputElement>("#intake_complainants_0_name");
+      if (!el) throw new Error("no name field yet");
+      return el;
+    });
+    await userEvent.click(name);
+    await userEvent.keyboard("索南");
+    answer(null); // the draft check ends while the clerk is typing
+    await new Promise((r) => setTimeout(r, 50));
+    await userEvent.keyboard("才让");
+    expect(document.activeElement).toBe(name);
+    expect(name).toHaveValue("索南才让");
+  });
+
   it("shows a backend issue beside complainants[0].phones[0]", async () => {
     const { calls } = installBackend({ seed: "demo" }, (cmd) => {
       if (cmd === "register_case")

@@ -3,7 +3,7 @@ import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin,
 import { ExclamationCircleOutlined, SearchOutlined, WarningOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useLocation, useNavigate, useSearchParams } from "react-router";
+import { useLocation, useNavigate, useNavigationType, useSearchParams } from "react-router";
 import type { Dayjs } from "dayjs";
 import { api } from "../ipc/api";
 import type { CaseRow, Channel, ListQuery, Status } from "../ipc/types";
@@ -107,9 +107,7 @@ export default function CaseList() {
   const { pathname, search } = useLocation();
   const [f, setF] = useState<Filters>(() => filtersFromUrl(params));
   const ref = useReference();
-  // The search follows the typing, without a pause: a search takes a few milliseconds. Text
-  // still being composed in an input method (pinyin before it becomes 汉字) is not searched.
-  const composing = useRef(false);
+  const navType = useNavigationType();
   // The search box takes the keyboard when the list is shown. Not with `autoFocus`: the list
   // is also rendered hidden behind other screens, and would take the focus from the form the
   // clerk is typing in (effects run only while the list is shown).
@@ -117,6 +115,9 @@ export default function CaseList() {
   useEffect(() => {
     if (pathname === "/cases") searchRef.current?.focus({ preventScroll: true });
   }, [pathname]);
+  // The search follows the typing, without a pause: a search takes a few milliseconds. Text
+  // still being composed in an input method (pinyin before it becomes 汉字) is not searched.
+  const composing = useRef(false);
   const [text, setText] = useState(f.text);
   useEffect(() => {
     // Filters replaced from outside the box (a link, "clear filters").
@@ -138,12 +139,14 @@ export default function CaseList() {
     if (window.location.hash !== hash) window.history.replaceState(window.history.state, "", hash);
   }, [url, pathname]);
   // The page stays mounted between visits (AppLayout). A link that carries filters (the
-  // dashboard's "see all overdue") replaces the current ones; the plain menu entry keeps them.
+  // dashboard's "see all overdue") replaces the current ones; the plain menu entry keeps them,
+  // and so does going back (the list as it was is newer than its history entry, which is
+  // written after a pause).
   useEffect(() => {
-    if (pathname !== "/cases" || !search) return;
+    if (pathname !== "/cases" || !search || navType === "POP") return;
     const incoming = new URLSearchParams(search);
     if (incoming.toString() !== urlRef.current) setF(filtersFromUrl(incoming));
-  }, [pathname, search]);
+  }, [pathname, search, navType]);
 
   const base = useMemo(() => toQuery(f, text), [f, text]);
   // While a new search runs, the previous rows stay (no blank list between two results).

@@ -212,7 +212,13 @@ describe("case list search", () => {
 
 describe("case list kept between visits", () => {
   it("keeps its search across screens; a link with filters replaces them", async () => {
-    installBackend({ seed: "demo" });
+    // Enough overdue cases for the dashboard to offer "查看全部".
+    const { backend } = installBackend({ seed: "demo" }, (cmd) => {
+      if (cmd !== "dashboard") return undefined;
+      const d = backend.dashboard();
+      const row = d.overdue[0] ?? d.awaiting_acceptance[0]!;
+      return { ...d, overdue: Array.from({ length: 8 }, (_, i) => ({ ...row, id: `${row.id}-${i}` })) };
+    });
     window.location.hash = "#/";
     render(<App />);
     await screen.findByTestId("dashboard", {}, { timeout: 8000 });
@@ -226,9 +232,11 @@ describe("case list kept between visits", () => {
     await screen.findByTestId("dashboard");
     await userEvent.click(menu("案件列表"));
     await waitFor(() => expect(screen.getByTestId("list-search")).toHaveValue("饲料"));
+    // (Going back from a case to the same search: the Chromium test's back-to-search step.)
     // A link that carries filters (the dashboard's "show all overdue") replaces them.
-    window.location.hash = "#/cases?overdue=1&sort=deadline";
-    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    await userEvent.click(menu("工作台"));
+    const overdue = await screen.findByTestId("todo-overdue");
+    await userEvent.click(within(overdue).getByText("查看全部"));
     await waitFor(() => expect(screen.getByTestId("list-search")).toHaveValue(""));
     expect(screen.getByRole("checkbox", { name: "只看超期" })).toBeChecked();
   });

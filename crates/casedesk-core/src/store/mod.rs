@@ -92,6 +92,18 @@ impl Store {
         Store::from_conn(Connection::open_in_memory()?)
     }
 
+    /// A store on `conn` with nothing loaded yet (the callers load the cached settings).
+    fn bare(conn: Connection) -> Store {
+        Store {
+            conn,
+            station: None,
+            calendar: WorkCalendar::builtin(),
+            own_rules: OwnRules::default(),
+            clock: Box::new(Utc::now),
+            seen_version: None,
+        }
+    }
+
     fn from_conn(mut conn: Connection) -> Result<Store> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -108,14 +120,7 @@ impl Store {
         // `optimize` re-analyzes tables whose size changed a lot, but never a database that
         // was not analyzed at all.
         conn.execute_batch(if analyzed { "PRAGMA optimize = 0x10002;" } else { "ANALYZE;" })?;
-        let mut store = Store {
-            conn,
-            station: None,
-            calendar: WorkCalendar::builtin(),
-            own_rules: OwnRules::default(),
-            clock: Box::new(Utc::now),
-            seen_version: None,
-        };
+        let mut store = Store::bare(conn);
         store.reload_settings()?;
         let pending: Option<String> = store
             .conn
@@ -138,14 +143,7 @@ impl Store {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
         conn.pragma_update(None, "query_only", true)?;
-        let mut store = Store {
-            conn,
-            station: None,
-            calendar: WorkCalendar::builtin(),
-            own_rules: OwnRules::default(),
-            clock: Box::new(Utc::now),
-            seen_version: None,
-        };
+        let mut store = Store::bare(conn);
         store.refresh()?;
         Ok(store)
     }

@@ -125,8 +125,9 @@ export type CodeListsMatchRust = [
 ];
 
 export type CaseEventKind = G.CaseEvent["kind"];
-/** What a clerk can do to a case (`case.registered` only starts one). */
-export type ActionKind = Exclude<CaseEventKind, "case.registered">;
+/** The actions on a case that have an action form (`case.registered` starts a case; the
+ *  correction `case.edited` has its own form, pages/EditCase.tsx). */
+export type ActionKind = Exclude<CaseEventKind, "case.registered" | "case.edited">;
 
 export const ACTION_KINDS: ActionKind[] = [
   "case.accepted",

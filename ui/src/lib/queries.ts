@@ -1,6 +1,8 @@
 // react-query hooks over the IPC api. Views refresh when Rust emits `db-changed`.
-import { useQuery } from "@tanstack/react-query";
+import { useCallback } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../ipc/api";
+import type { CaseDetail, CaseEvent } from "../ipc/types";
 
 export const qk = {
   station: ["station"] as const,
@@ -25,3 +27,20 @@ export const useRoving = () => useQuery({ queryKey: qk.roving, queryFn: api.rovi
 // A case is read from the local database in milliseconds: keeping every opened case in memory
 // would only make the window grow while a clerk works through a list.
 export const useCase = (id: string) => useQuery({ queryKey: qk.case(id), queryFn: () => api.getCase(id), gcTime: 10_000 });
+
+/** Sends one action on a case (`case_action`): the answer becomes the case's cached detail, and
+ *  the other views (list, count, dashboard) refresh. */
+export function useCaseAction() {
+  const qc = useQueryClient();
+  return useCallback(
+    async (opId: string, caseId: string, event: CaseEvent): Promise<CaseDetail> => {
+      const d = await api.caseAction(opId, caseId, event);
+      qc.setQueryData(qk.case(caseId), d);
+      void qc.invalidateQueries({
+        predicate: (q) => q.queryKey[0] !== "reference" && !(q.queryKey[0] === "case" && q.queryKey[1] === caseId),
+      });
+      return d;
+    },
+    [qc],
+  );
+}

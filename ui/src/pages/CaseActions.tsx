@@ -3,11 +3,10 @@
 import { useEffect, useMemo, useState } from "react";
 import { Alert, App as AntApp, AutoComplete, DatePicker, Form, Input, Modal, Select } from "antd";
 import type { Dayjs } from "dayjs";
-import { useQueryClient } from "@tanstack/react-query";
-import { api, IpcError, newOpId } from "../ipc/api";
+import { IpcError, newOpId } from "../ipc/api";
 import type { ActionKind, CaseDetail, CaseEvent } from "../ipc/types";
 import { codeOptions, errorText, issueMessage, reasonLabel, unitLabel, useLabels } from "../lib/labels";
-import { useReference, useStaff, qk } from "../lib/queries";
+import { useCaseAction, useReference, useStaff } from "../lib/queries";
 import { parseYuan, fenToInput } from "../lib/money";
 import { dayjs, pickerToDate, pickerToIso, fmtDateTime } from "../lib/time";
 import { useOpId } from "../lib/useOpId";
@@ -99,8 +98,6 @@ export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: 
       return { kind, payload: { text: str(v.text) } };
     case "case.voided":
       return { kind, payload: { reason: str(v.reason) } };
-    case "case.edited":
-      return { kind, payload: { edits: [] } };
   }
 }
 
@@ -115,7 +112,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
   const [form] = Form.useForm<Values>();
   const ref = useReference();
   const staff = useStaff();
-  const qc = useQueryClient();
+  const act = useCaseAction();
   const { message, modal } = AntApp.useApp();
   const op = useOpId();
   const [busy, setBusy] = useState(false);
@@ -155,9 +152,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
       setBusy(true);
       setError(null);
       try {
-        const d = await api.caseAction(opId, c.id, ev);
-        qc.setQueryData(qk.case(c.id), d);
-        void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "reference" && !(q.queryKey[0] === "case" && q.queryKey[1] === c.id) });
+        await act(opId, c.id, ev);
         void message.success(t("action.done", { action: t(`action.${kind}.button`) }));
         onClose();
       } catch (e) {

@@ -3,17 +3,16 @@
 // value is a correction made on top of the latest one, which resolves the conflict everywhere.
 import { useState } from "react";
 import { Alert, App as AntApp, Button, Space, Typography } from "antd";
-import { useQueryClient } from "@tanstack/react-query";
-import { api, newOpId } from "../ipc/api";
+import { newOpId } from "../ipc/api";
 import type { CaseDetail } from "../ipc/types";
 import { categoryLabel, errorText, natureLabel, useLabels } from "../lib/labels";
-import { useReference, qk } from "../lib/queries";
+import { useCaseAction, useReference } from "../lib/queries";
 import { fieldLabel, fieldValueText } from "../lib/fields";
 
 export default function ConflictList({ detail }: { detail: CaseDetail }) {
   const { t, en } = useLabels();
   const ref = useReference();
-  const qc = useQueryClient();
+  const act = useCaseAction();
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState<string | null>(null);
   const c = detail.case;
@@ -29,9 +28,7 @@ export default function ConflictList({ detail }: { detail: CaseDetail }) {
     setBusy(key);
     try {
       const event = { kind: "case.edited" as const, payload: { edits: [{ field, value, base: c.field_heads[field] ?? null }] } };
-      const d = await api.caseAction(newOpId(), c.id, event);
-      qc.setQueryData(qk.case(c.id), d);
-      void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === "cases" || q.queryKey[0] === "dashboard" });
+      await act(newOpId(), c.id, event);
       void message.success(t("edit.conflict_resolved", { field: fieldLabel(field, t) }));
     } catch (e) {
       void message.error(errorText(e));

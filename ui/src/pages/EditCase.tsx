@@ -5,12 +5,11 @@
 // Problems found by Rust come back under the registration's paths and are shown beside fields.
 import { useEffect, useMemo, useState } from "react";
 import { Alert, App as AntApp, Col, Divider, Form, Input, Modal, Row, Select, Typography } from "antd";
-import { useQueryClient } from "@tanstack/react-query";
-import { api, IpcError } from "../ipc/api";
+import { IpcError } from "../ipc/api";
 import type { CaseDetail, CaseRegistered } from "../ipc/types";
 import type { FieldEdit } from "../bindings";
 import { errorText, issueMessage, useLabels } from "../lib/labels";
-import { qk } from "../lib/queries";
+import { useCaseAction } from "../lib/queries";
 import { fenToInput, parseYuan } from "../lib/money";
 import { useOpId } from "../lib/useOpId";
 import { issuePathToNamePath, type NamePath } from "../lib/paths";
@@ -127,7 +126,7 @@ export function editIssueNamePath(path: string): NamePath {
 export default function EditCaseModal({ open, detail, onClose }: { open: boolean; detail: CaseDetail; onClose: () => void }) {
   const { t } = useLabels();
   const [form] = Form.useForm<EditValues>();
-  const qc = useQueryClient();
+  const act = useCaseAction();
   const { message } = AntApp.useApp();
   const op = useOpId();
   const [busy, setBusy] = useState(false);
@@ -162,9 +161,7 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
     setBusy(true);
     setError(null);
     try {
-      const d = await api.caseAction(opId, c.id, event);
-      qc.setQueryData(qk.case(c.id), d);
-      void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "reference" && !(q.queryKey[0] === "case" && q.queryKey[1] === c.id) });
+      await act(opId, c.id, event);
       void message.success(t("edit.saved", { count: edits.length }));
       onClose();
     } catch (e) {
@@ -257,7 +254,7 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
                 <Input suffix={t("common.yuan")} inputMode="decimal" />
               </Form.Item>
             </Col>
-            <Col span={12}>{item("request_text".split("."), t("intake.request_text"))}</Col>
+            <Col span={12}>{item(["request_text"], t("intake.request_text"))}</Col>
             <Col span={12}>
               <Form.Item name="claim" label={t("intake.claim")} rules={[amountRule(t)]}>
                 <Input suffix={t("common.yuan")} inputMode="decimal" />

@@ -28,7 +28,7 @@ CLI="$DESK_TARGET/release/casedesk"
 mkdir -p "$BENCH_DB_DIR"
 DB="$BENCH_DB_DIR/cases-$CASES.db"
 STAMP="$DB.schema"
-want=$(cat "$DESK_ROOT/schema.sql" "$DESK_ROOT"/crates/casedesk-core/migrations/* 2>/dev/null | sha256sum | cut -d' ' -f1)
+want=$(cat "$DESK_ROOT/schema.sql" "$DESK_ROOT"/crates/casedesk-store/migrations/* 2>/dev/null | sha256sum | cut -d' ' -f1)
 if [ ! -f "$DB" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   desk_log "making $DB ($CASES cases; a few minutes)"
   rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"

@@ -3,28 +3,29 @@
 //! the UI's `op_id` and go through the core's `*_op` functions, so a re-sent call returns the
 //! first call's result and writes nothing.
 //!
-//! The business rules live in casedesk-core; what is here is argument checking the core does
+//! The business rules live in casedesk-domain and casedesk-store; what is here is argument checking the core does
 //! not do (op ids, setting ranges, draft keys) and the shape of the answers.
 
 use std::sync::Arc;
 
-use casedesk_core::deadline::{self, OwnRules};
-use casedesk_core::domain::case::allowed_actions;
-use casedesk_core::domain::event::OrgEvent;
-use casedesk_core::domain::types::{Language, StaffRole, UnitKind};
-use casedesk_core::store::desk::{
-    DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
-};
-use casedesk_core::store::query::{ListQuery, Page};
-use casedesk_core::sync::{self, SyncError, keys};
-use casedesk_core::{CaseRef, CoreError, Issue, Lang, StationInit, Store, demo};
+use casedesk_demo as demo;
+use casedesk_domain::case::allowed_actions;
+use casedesk_domain::deadline::{self, OwnRules};
+use casedesk_domain::event::OrgEvent;
+use casedesk_domain::types::{Language, StaffRole};
+use casedesk_domain::{Issue, Lang};
 use casedesk_ipc::{
     CaseAction, CaseDetail, Dashboard, IpcError, RecordConsultation, RegisterCase, RovingEnd,
     RovingStart, Settings, SetupStation, StaffAdd, StationInfo, SyncEnroll, SyncStatus,
     check_op_id,
 };
+use casedesk_store::desk::{
+    DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
+};
+use casedesk_store::query::{ListQuery, Page};
+use casedesk_store::{CaseRef, StationInit, Store, StoreError};
+use casedesk_sync::{self, SyncError, keys};
 use chrono::Utc;
-use rusqlite::OptionalExtension;
 use tauri::State;
 use uuid::Uuid;
 
@@ -39,13 +40,13 @@ pub const DEMO_CASES: u64 = 3000;
 
 /// Why a command failed, before it is put into the UI language.
 pub enum Fail {
-    Core(CoreError),
+    Core(StoreError),
     Sync(SyncError),
     Ipc(IpcError),
 }
 
-impl From<CoreError> for Fail {
-    fn from(e: CoreError) -> Fail {
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Fail {
         Fail::Core(e)
     }
 }
@@ -61,7 +62,7 @@ impl From<IpcError> for Fail {
 }
 impl From<std::io::Error> for Fail {
     fn from(e: std::io::Error) -> Fail {
-        Fail::Core(CoreError::Io(e))
+        Fail::Core(StoreError::Io(e))
     }
 }
 
@@ -123,37 +124,23 @@ async fn with_reader<T: Send + 'static>(
     .await
 }
 
-/// Whether the core has recorded operation `op` (read-only look-up of `applied_ops`).
-fn op_done(store: &Store, op: &str) -> Result<bool, CoreError> {
-    Ok(store
-        .connection()
-        .query_row("SELECT 1 FROM applied_ops WHERE op_id = ?1", [op], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-fn station_info_of(store: &Store) -> Result<Option<StationInfo>, CoreError> {
+fn station_info_of(store: &Store) -> Result<Option<StationInfo>, StoreError> {
     let Some(s) = store.station() else { return Ok(None) };
-    let kind: Option<String> = store
-        .connection()
-        .query_row("SELECT kind FROM units WHERE code = ?1", [&s.unit], |r| r.get(0))
-        .optional()?;
-    let unit_kind = kind
-        .as_deref()
-        .and_then(UnitKind::from_code)
-        .ok_or_else(|| CoreError::Integrity(format!("unit {} has no kind", s.unit)))?;
+    let unit = store
+        .unit(&s.unit)?
+        .ok_or_else(|| StoreError::integrity(format!("unit {} is not registered", s.unit)))?;
     let staff = store.staff()?.into_iter().filter(|p| p.unit == s.unit).collect();
     Ok(Some(StationInfo {
         unit: s.unit.clone(),
         unit_name: s.unit_name.clone(),
-        unit_kind,
+        unit_kind: unit.kind,
         device: s.device,
         device_code: s.device_code.clone(),
         staff,
     }))
 }
 
-fn detail_of(store: &Store, id: Uuid) -> Result<CaseDetail, CoreError> {
+fn detail_of(store: &Store, id: Uuid) -> Result<CaseDetail, StoreError> {
     let case = store.case_state(id)?;
     let deadlines = deadline::deadlines(&case, store.calendar(), store.own_rules());
     Ok(CaseDetail {
@@ -164,8 +151,8 @@ fn detail_of(store: &Store, id: Uuid) -> Result<CaseDetail, CoreError> {
     })
 }
 
-fn sync_view(st: &AppState, store: &Store) -> Result<SyncStatus, CoreError> {
-    Ok(SyncStatus::from_core(store.sync_status()?, st.lang()))
+fn sync_view(st: &AppState, store: &Store) -> Result<SyncStatus, StoreError> {
+    Ok(SyncStatus::from_core(casedesk_sync::sync_status(store)?, st.lang()))
 }
 
 fn require(issues: &mut Vec<Issue>, path: &str, value: &str) {
@@ -218,16 +205,16 @@ fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(Station
     if let Some(station) = store.station().cloned() {
         // A re-sent setup returns the station; a setup cut off before its staff member was
         // written finishes here. Anything else is a second setup of a set-up station.
-        if op_done(store, &op)? {
-            let info = station_info_of(store)?.ok_or(CoreError::NotInitialized)?;
+        if store.op_done(&op)? {
+            let info = station_info_of(store)?.ok_or(StoreError::NotInitialized)?;
             return Ok((info, false));
         }
         if store.staff()?.iter().all(|p| p.unit != station.unit) {
             store.record_org_op(Some(&op), Uuid::now_v7(), None, staff_event(&station.unit))?;
-            let info = station_info_of(store)?.ok_or(CoreError::NotInitialized)?;
+            let info = station_info_of(store)?.ok_or(StoreError::NotInitialized)?;
             return Ok((info, false));
         }
-        return Err(CoreError::AlreadyInitialized(station.unit).into());
+        return Err(StoreError::AlreadyInitialized(station.unit).into());
     }
     let init = StationInit {
         unit: req.unit.clone(),
@@ -242,8 +229,8 @@ fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(Station
         // Report every problem at once: the core's checks (tried on a throw-away database)
         // and ours.
         let mut issues = match Store::open_in_memory()?.init_station(init) {
-            Err(CoreError::Invalid(issues)) => issues,
-            _ => Vec::new(),
+            Err(e) => e.issues().to_vec(),
+            Ok(_) => Vec::new(),
         };
         require(&mut issues, "staff_name", &req.staff_name);
         return Err(invalid(issues, lang));
@@ -252,7 +239,7 @@ fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(Station
     let demo_start = demo::DemoOptions { cases: 0, seed: 0, end: now, batch: 1 }.start();
     if req.load_demo {
         // Demo events carry their simulated times as HLCs only if everything before them is
-        // older (see casedesk_core::demo): set the station up at the start of the demo world.
+        // older (see casedesk_demo): set the station up at the start of the demo world.
         let at = demo_start - chrono::Duration::days(1);
         store.set_clock(move || at);
     }
@@ -264,7 +251,7 @@ fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(Station
             demo::generate(store, &opts, &mut |_| {})?;
         }
         store.record_org_op(Some(&op), Uuid::now_v7(), None, staff_event(&station.unit))?;
-        Ok(station_info_of(store)?.ok_or(CoreError::NotInitialized)?)
+        Ok(station_info_of(store)?.ok_or(StoreError::NotInitialized)?)
     })();
     store.set_clock(Utc::now);
     let info = result?;
@@ -280,7 +267,7 @@ fn spawn_demo(st: Arc<AppState>) {
     }
     let spawned = std::thread::Builder::new().name("casedesk-demo".into()).spawn(move || {
         let t = std::time::Instant::now();
-        let result = (|| -> Result<demo::DemoSummary, CoreError> {
+        let result = (|| -> Result<demo::DemoSummary, StoreError> {
             let mut store = Store::open(&st.paths.db)?;
             let opts =
                 demo::DemoOptions { cases: DEMO_CASES, seed: 42, end: store.now(), batch: 250 };
@@ -376,12 +363,12 @@ pub async fn lookup_respondents(state: St<'_>, prefix: String) -> Res<Vec<Respon
 // ---------------------------------------------------------------------------------------------
 // Roving intake, consultations, staff
 
-fn roving_summary(store: &Store, id: Uuid) -> Result<RovingSummary, CoreError> {
+fn roving_summary(store: &Store, id: Uuid) -> Result<RovingSummary, StoreError> {
     store
         .roving_sessions(Some(id))?
         .into_iter()
         .next()
-        .ok_or_else(|| CoreError::NotFound(id.to_string()))
+        .ok_or_else(|| StoreError::not_found(id.to_string()))
 }
 
 #[tauri::command]
@@ -389,13 +376,7 @@ pub async fn roving_start(state: St<'_>, req: RovingStart) -> Res<RovingSummary>
     let r = with_store(&state, move |st, store| {
         let lang = st.lang();
         let op = check_op_id(&req.op_id, lang)?;
-        let mut issues = Vec::new();
-        require(&mut issues, "place", &req.place);
-        if !issues.is_empty() {
-            return Err(invalid(issues, lang));
-        }
         let unit = store.require_station()?.unit.clone();
-        let team = req.team.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         let ev = store.record_org_op(
             Some(&op),
             Uuid::now_v7(),
@@ -403,8 +384,8 @@ pub async fn roving_start(state: St<'_>, req: RovingStart) -> Res<RovingSummary>
             OrgEvent::RovingStarted {
                 unit,
                 date: req.date,
-                place: req.place.trim().to_owned(),
-                team: team.collect(),
+                place: req.place,
+                team: req.team,
                 note: String::new(),
             },
         )?;
@@ -448,23 +429,6 @@ pub async fn record_consultation(state: St<'_>, req: RecordConsultation) -> Res<
     with_store(&state, move |st, store| {
         let lang = st.lang();
         let op = check_op_id(&req.op_id, lang)?;
-        let mut issues = Vec::new();
-        require(&mut issues, "topic", &req.topic);
-        check_range(&mut issues, "people", req.people, 1, 1000);
-        let category = req.category.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-        if let Some(c) = &category
-            && casedesk_core::reference::category(c).is_none()
-        {
-            issues.push(Issue::with_arg("category", "unknown_code", c));
-        }
-        if let Some(r) = req.roving_session
-            && store.roving_sessions(Some(r))?.is_empty()
-        {
-            issues.push(Issue::with_arg("roving_session", "not_found", r));
-        }
-        if !issues.is_empty() {
-            return Err(invalid(issues, lang));
-        }
         let unit = store.require_station()?.unit.clone();
         let at = store.now();
         store.record_org_op(
@@ -475,10 +439,10 @@ pub async fn record_consultation(state: St<'_>, req: RecordConsultation) -> Res<
                 unit,
                 at,
                 channel: req.channel,
-                topic: req.topic.trim().to_owned(),
+                topic: req.topic,
                 people: req.people,
                 roving_session: req.roving_session,
-                category,
+                category: req.category,
             },
         )?;
         Ok(())
@@ -498,26 +462,6 @@ pub async fn staff_add(state: St<'_>, req: StaffAdd) -> Res<StaffRow> {
     let r = with_store(&state, move |st, store| {
         let lang = st.lang();
         let op = check_op_id(&req.op_id, lang)?;
-        let mut issues = Vec::new();
-        require(&mut issues, "name", &req.name);
-        if req.roles.is_empty() {
-            issues.push(Issue::with_arg("roles", "count.min", 1));
-        }
-        let phone = req.phone.trim();
-        let phone = if phone.is_empty() {
-            String::new()
-        } else {
-            match casedesk_core::validate::ids::check_phone(phone) {
-                Ok(p) => p,
-                Err(code) => {
-                    issues.push(Issue::new("phone", code));
-                    String::new()
-                }
-            }
-        };
-        if !issues.is_empty() {
-            return Err(invalid(issues, lang));
-        }
         let unit = store.require_station()?.unit.clone();
         let ev = store.record_org_op(
             Some(&op),
@@ -525,15 +469,15 @@ pub async fn staff_add(state: St<'_>, req: StaffAdd) -> Res<StaffRow> {
             None,
             OrgEvent::StaffRegistered {
                 unit,
-                name: req.name.trim().to_owned(),
+                name: req.name,
                 roles: req.roles,
-                phone,
+                phone: req.phone,
                 languages: req.languages,
                 active: true,
             },
         )?;
         let staff = store.staff()?.into_iter().find(|p| p.id == ev.stream);
-        Ok(staff.ok_or_else(|| CoreError::NotFound(ev.stream.to_string()))?)
+        Ok(staff.ok_or_else(|| StoreError::not_found(ev.stream.to_string()))?)
     })
     .await?;
     state.changed(None);
@@ -543,7 +487,7 @@ pub async fn staff_add(state: St<'_>, req: StaffAdd) -> Res<StaffRow> {
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-fn settings_of(st: &AppState, store: &Store) -> Result<Settings, CoreError> {
+fn settings_of(st: &AppState, store: &Store) -> Result<Settings, StoreError> {
     let file = st.file_settings();
     let enrolled_hub = store.sync_get(keys::HUB)?;
     Ok(Settings {
@@ -642,7 +586,7 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
             st.store()?; // the database is open and migrated
             let mut store = Store::open(&st.paths.db)?;
             let name = store.require_station()?.device_code.clone();
-            let resp = sync::enroll(&mut store, &code2, hub_url.as_deref(), &name)?;
+            let resp = casedesk_sync::enroll(&mut store, &code2, hub_url.as_deref(), &name)?;
             tracing::info!(hub_unit = %resp.unit_name, "enrolled with the hub");
             Ok(())
         })

@@ -1,4 +1,4 @@
-//! CaseDesk desktop shell: Tauri v2 around casedesk-core. The only crate that knows Tauri.
+//! CaseDesk desktop shell: Tauri v2 around casedesk-domain, -store and -sync. The only crate that knows Tauri.
 //!
 //! - `commands`: one async adapter per command of `ui/IPC.md` (core work on blocking threads).
 //! - `state`: `AppState` (database path, the store behind a mutex, the sync worker, settings).

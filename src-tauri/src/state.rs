@@ -11,9 +11,10 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
-use casedesk_core::sync::worker::SyncWorker;
-use casedesk_core::{Lang, Store};
+use casedesk_domain::Lang;
 use casedesk_ipc::{DbChanged, IpcError, SyncStatus, UiLang};
+use casedesk_store::Store;
+use casedesk_sync::worker::SyncWorker;
 use uuid::Uuid;
 
 use crate::files::{Drafts, FileSettings};
@@ -43,7 +44,7 @@ impl Db {
 
     /// A read-only store with its cached settings up to date: an idle reader if there is one,
     /// else the next in turn (or the writer if no reader could be opened).
-    pub fn reader(&self) -> Result<MutexGuard<'_, Store>, casedesk_core::CoreError> {
+    pub fn reader(&self) -> Result<MutexGuard<'_, Store>, casedesk_store::StoreError> {
         if self.readers.is_empty() {
             return Ok(self.writer());
         }
@@ -280,7 +281,8 @@ impl AppState {
             return;
         }
         let weak: Weak<AppState> = Arc::downgrade(self);
-        let worker = SyncWorker::spawn(self.paths.db.clone(), move |st| {
+        let connect: casedesk_sync::worker::Connector = Box::new(casedesk_sync::http::connect);
+        let worker = SyncWorker::spawn(self.paths.db.clone(), connect, move |st| {
             let Some(me) = weak.upgrade() else { return };
             let view = SyncStatus::from_core(st.clone(), me.lang());
             let success = st.last_success_ms.unwrap_or(i64::MIN);

@@ -9,7 +9,7 @@
 //! (a) Hub ingest: `--devices` client threads, each with its own enrolled device, push
 //!     `--events` realistic events each (from `casedesk demo`, re-chained per device) in batches
 //!     of `--batch`, at once, over loopback HTTPS with the station's own client
-//!     (`casedesk_core::sync::http`); beside a bare INSERT of the same rows into a one-table
+//!     (`casedesk_sync::http`); beside a bare INSERT of the same rows into a one-table
 //!     SQLite database with the same durability (WAL, synchronous=FULL), same batches.
 //! (b) Bytes on the wire per event: `casedesk sync` of a station holding about 1,000 demo
 //!     events, counted at a TCP proxy (TLS, HTTP, status, pushes, receipts and pull included);
@@ -26,10 +26,11 @@ use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use casedesk_core::sync::Transport;
-use casedesk_core::sync::http::{self, HttpTransport, HubEndpoint};
 use casedesk_proto::sync::{EnrollCode, EnrollRequest, PushBatch};
 use casedesk_proto::{Event, ZERO_HASH, canonical_json};
+use casedesk_sync::HubEndpoint;
+use casedesk_sync::Transport;
+use casedesk_sync::http::{self, HttpTransport};
 use casedesk_tests::hub::{Hub, HubOptions};
 use casedesk_tests::netns::{self, HUB_IP, NetPair, NetProxy, TWO_G};
 use casedesk_tests::proxy::Proxy;

@@ -16,10 +16,10 @@ fn kill_dash_nine_loses_nothing_committed() {
     let mut rng = rand::rng();
     let mut committed: Vec<String> = Vec::new();
     for round in 0..12 {
-        let mut child = Command::new(binary("casedesk"))
+        let mut child = Command::new(binary("cdk-stress"))
             .arg("--db")
             .arg(&db)
-            .args(["stress", "--cases", "100000"])
+            .args(["--cases", "100000"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -12,9 +12,10 @@
 use std::os::unix::process::ExitStatusExt;
 use std::time::Duration;
 
-use casedesk_core::sync::Transport;
-use casedesk_core::sync::http::{HttpTransport, HubEndpoint};
 use casedesk_proto::sync::{PushBatch, PushReceipt};
+use casedesk_sync::HubEndpoint;
+use casedesk_sync::Transport;
+use casedesk_sync::http::HttpTransport;
 use casedesk_tests::http1;
 use casedesk_tests::hub::{Hub, HubOptions};
 use casedesk_tests::proxy::{Fault, Latency, Proxy};

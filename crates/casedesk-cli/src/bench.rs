@@ -5,14 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use casedesk_core::domain::event::{CaseRegistered, Complainant, Consents, Facts, Respondent};
-use casedesk_core::domain::types::{
+use casedesk_domain::event::{CaseRegistered, Complainant, Consents, Facts, Respondent};
+use casedesk_domain::types::{
     CaseType, Channel, Language, Mode, RequestKind, RespondentKind, Status, UnitKind,
 };
-use casedesk_core::store::query::{ListQuery, Sort};
-use casedesk_core::{CoreError, StationInit, Store};
+use casedesk_store::bench::BareTable;
+use casedesk_store::query::{ListQuery, Sort};
+use casedesk_store::{StationInit, Store, StoreError};
 use clap::Args;
-use rusqlite::params;
 
 use crate::{CmdResult, Ctx, Failure};
 
@@ -149,26 +149,16 @@ fn register_bench(dir: &Path, n: usize, synchronous: &str) -> Result<(), Failure
     }
     let mut store = Store::open(&store_path)?;
     store.init_station(station())?;
-    store.connection().pragma_update(None, "synchronous", synchronous).map_err(CoreError::from)?;
+    store.set_synchronous(synchronous)?;
     let now = store.now();
     let regs = (0..n).map(|i| registration(i, now)).collect::<Vec<_>>();
-    let bare = rusqlite::Connection::open(&bare_path).map_err(CoreError::from)?;
-    bare.pragma_update(None, "journal_mode", "WAL").map_err(CoreError::from)?;
-    bare.pragma_update(None, "synchronous", synchronous).map_err(CoreError::from)?;
-    bare.execute_batch("CREATE TABLE bare (id BLOB PRIMARY KEY, payload TEXT NOT NULL)")
-        .map_err(CoreError::from)?;
+    let bare = BareTable::create(&bare_path, synchronous)?;
     let mut t_store = Vec::with_capacity(n);
     let mut t_bare = Vec::with_capacity(n);
     for reg in regs {
-        let json = serde_json::to_string(&reg).map_err(CoreError::from)?;
+        let json = serde_json::to_string(&reg).map_err(StoreError::from)?;
         let t = Instant::now();
-        let tx = bare.unchecked_transaction().map_err(CoreError::from)?;
-        tx.execute(
-            "INSERT INTO bare (id, payload) VALUES (?1, ?2)",
-            params![uuid::Uuid::now_v7().as_bytes(), json],
-        )
-        .map_err(CoreError::from)?;
-        tx.commit().map_err(CoreError::from)?;
+        bare.insert(&json)?;
         t_bare.push(ms(t.elapsed()));
         let t = Instant::now();
         store.register_case(None, reg)?;
@@ -203,14 +193,16 @@ fn time_query(store: &Store, q: &ListQuery, reps: usize) -> Result<(f64, usize),
     Ok((percentile(&mut times, 0.5), rows))
 }
 
-fn time_sql(store: &Store, sql: &str, arg: &str, reps: usize) -> Result<f64, Failure> {
+/// Median time of `f` over `reps` runs, after three warm-up runs.
+fn time_baseline(
+    reps: usize,
+    mut f: impl FnMut() -> Result<usize, StoreError>,
+) -> Result<f64, Failure> {
     let mut times = Vec::with_capacity(reps);
-    let mut stmt = store.connection().prepare(sql).map_err(CoreError::from)?;
     for i in 0..reps + 3 {
         let t = Instant::now();
-        let n = stmt.query_map([arg], |r| r.get::<_, i64>(0)).map_err(CoreError::from)?.count();
+        std::hint::black_box(f()?);
         let el = ms(t.elapsed());
-        std::hint::black_box(n);
         if i >= 3 {
             times.push(el);
         }
@@ -227,41 +219,33 @@ fn query_bench(dir: &Path, n: u64, reps: usize) -> Result<(), Failure> {
     let have = store.count(&ListQuery { limit: 500, ..Default::default() }).unwrap_or(0);
     if have < n {
         let t = Instant::now();
-        let opts = casedesk_core::demo::DemoOptions {
+        let opts = casedesk_demo::DemoOptions {
             cases: n - have,
             seed: 42 + have,
             end: store.now(),
             batch: 2000,
         };
-        casedesk_core::demo::generate(&mut store, &opts, &mut |_| {})?;
+        casedesk_demo::generate(&mut store, &opts, &mut |_| {})?;
         println!("\n(generated {} demo cases in {:.1} s)", n - have, t.elapsed().as_secs_f64());
     }
-    store
-        .connection()
-        .pragma_update(None, "wal_checkpoint", "TRUNCATE")
-        .map_err(CoreError::from)?;
-    let conn = store.connection();
-    let cases: i64 =
-        conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).map_err(CoreError::from)?;
-    let events: i64 =
-        conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).map_err(CoreError::from)?;
-    let pages: i64 =
-        conn.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(CoreError::from)?;
-    let page_size: i64 =
-        conn.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(CoreError::from)?;
-    let bytes = pages * page_size;
+    store.checkpoint()?;
+    let stats = store.size_stats()?;
+    let (cases, events, bytes) = (stats.cases as f64, stats.events as f64, stats.bytes as f64);
     println!(
-        "\nat {cases} cases ({events} events, {:.1} events per case)",
-        events as f64 / cases as f64
+        "\nat {} cases ({} events, {:.1} events per case)",
+        stats.cases,
+        stats.events,
+        events / cases
     );
     println!(
         "  database size            {:.1} MB, {:.0} bytes per case",
-        bytes as f64 / 1e6,
-        bytes as f64 / cases as f64
+        bytes / 1e6,
+        bytes / cases
     );
-    let sizes = table_sizes(&store).unwrap_or_default();
-    if !sizes.is_empty() {
-        println!("  bytes per case by table  {sizes}");
+    if !stats.largest.is_empty() {
+        let parts: Vec<String> =
+            stats.largest.iter().map(|(n, b)| format!("{n} {:.0}", *b as f64 / cases)).collect();
+        println!("  bytes per case by table  {}", parts.join(", "));
     }
 
     let page = |text: Option<&str>| ListQuery {
@@ -270,19 +254,13 @@ fn query_bench(dir: &Path, n: u64, reps: usize) -> Result<(), Failure> {
         ..Default::default()
     };
     let searches = ["三包有效期", "饲料", "手机", "德令哈市", "不存在的词语组合"];
-    let baseline_pk =
-        time_sql(&store, "SELECT rowid FROM cases WHERE no = ?1", "HX0201-2026-B1-00001", reps)?;
+    let baseline_pk = time_baseline(reps, || store.baseline_case_by_no("HX0201-2026-B1-00001"))?;
     println!("  baseline: one case by number (primary-key lookup)   {baseline_pk:.3} ms");
     for s in searches {
         let (t, rows) = time_query(&store, &page(Some(s)), reps)?;
         println!("  search {:<10} first page {t:>8.3} ms  ({rows} rows)", format!("\"{s}\""));
     }
-    let scan = time_sql(
-        &store,
-        "SELECT count(*) FROM case_text WHERE text LIKE ?1",
-        "%屏幕黑屏%",
-        reps.min(5),
-    )?;
+    let scan = time_baseline(reps.min(5), || store.baseline_text_scan("屏幕黑屏"))?;
     println!("  baseline: full LIKE scan of all case text            {scan:.3} ms");
     let lists: [(&str, ListQuery); 4] = [
         ("newest first, no filter", ListQuery { limit: 50, ..Default::default() }),
@@ -304,31 +282,11 @@ fn query_bench(dir: &Path, n: u64, reps: usize) -> Result<(), Failure> {
             },
         ),
     ];
-    let baseline_page = time_sql(
-        &store,
-        "SELECT rowid FROM cases WHERE ?1 = ?1 ORDER BY rowid DESC LIMIT 50",
-        "x",
-        reps,
-    )?;
+    let baseline_page = time_baseline(reps, || store.baseline_rowid_page())?;
     println!("  baseline: 50 rowids in table order                   {baseline_page:.3} ms");
     for (name, q) in lists {
         let (t, rows) = time_query(&store, &q, reps)?;
         println!("  list {name:<30} {t:>8.3} ms  ({rows} rows)");
     }
     Ok(())
-}
-
-/// Bytes per case of the biggest tables and indexes, from the dbstat virtual table when the
-/// SQLite build has it.
-fn table_sizes(store: &Store) -> Option<String> {
-    let conn = store.connection();
-    let cases: f64 =
-        conn.query_row("SELECT count(*) FROM cases", [], |r| r.get::<_, i64>(0)).ok()? as f64;
-    let mut stmt = conn
-        .prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8")
-        .ok()?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).ok()?;
-    let parts: Vec<String> =
-        rows.filter_map(Result::ok).map(|(n, b)| format!("{n} {:.0}", b as f64 / cases)).collect();
-    Some(parts.join(", "))
 }

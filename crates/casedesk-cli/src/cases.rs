@@ -1,13 +1,13 @@
 //! `casedesk case ...`, `search`, `calendar` and the crash-test writer.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use casedesk_core::domain::event::*;
-use casedesk_core::domain::types::*;
-use casedesk_core::store::query::{ListQuery, Sort};
-use casedesk_core::validate::parse_yuan;
-use casedesk_core::{CoreError, Issue, Store};
+use casedesk_domain::Issue;
+use casedesk_domain::event::*;
+use casedesk_domain::types::*;
+use casedesk_domain::validate::parse_yuan;
+use casedesk_store::query::{ListQuery, Sort};
+use casedesk_store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
@@ -189,7 +189,7 @@ pub enum CalendarCmd {
 }
 
 fn bad(path: &str, code: &str, arg: &str) -> Failure {
-    Failure::Core(CoreError::Invalid(vec![Issue::with_arg(path, code, arg)]))
+    Failure::Core(StoreError::invalid(vec![Issue::with_arg(path, code, arg)]))
 }
 
 fn code<T>(path: &str, v: &str, f: fn(&str) -> Option<T>) -> Result<T, Failure> {
@@ -211,7 +211,7 @@ fn parse_time(path: &str, s: &str) -> Result<DateTime<Utc>, Failure> {
         })
         .map_err(|_| bad(path, "json.invalid", s))?;
     local
-        .and_local_timezone(casedesk_core::deadline::station_offset())
+        .and_local_timezone(casedesk_domain::deadline::station_offset())
         .single()
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| bad(path, "json.invalid", s))
@@ -281,7 +281,7 @@ fn add(ctx: &Ctx, a: AddArgs) -> CmdResult {
                 o.entry("case_no").or_insert("".into());
                 o.entry("unit").or_insert("".into());
                 o.entry("received_at")
-                    .or_insert(serde_json::to_value(store.now()).map_err(CoreError::from)?);
+                    .or_insert(serde_json::to_value(store.now()).map_err(StoreError::from)?);
             }
             serde_json::from_value(v).map_err(|e| bad("json", "json.invalid", &e.to_string()))?
         }
@@ -407,7 +407,7 @@ pub fn list(ctx: &Ctx, text: Option<String>, f: Filters, json: bool) -> CmdResul
     let q = to_query(text, f)?;
     let page = store.list(&q)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&page).map_err(CoreError::from)?);
+        println!("{}", serde_json::to_string_pretty(&page).map_err(StoreError::from)?);
         return Ok(());
     }
     let lang = ctx.lang;
@@ -463,10 +463,10 @@ fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
     let store = ctx.open()?;
     let id = store.find_case(no)?;
     let s = store.case_state(id)?;
-    let next = casedesk_core::deadline::next_deadline(&s, store.calendar(), store.own_rules());
+    let next = casedesk_domain::deadline::next_deadline(&s, store.calendar(), store.own_rules());
     if json {
         let v = serde_json::json!({ "case": s, "next_deadline": next });
-        println!("{}", serde_json::to_string_pretty(&v).map_err(CoreError::from)?);
+        println!("{}", serde_json::to_string_pretty(&v).map_err(StoreError::from)?);
         return Ok(());
     }
     let lang = ctx.lang;
@@ -488,7 +488,7 @@ fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
     );
     println!("  {} {}", ctx.t("承办单位", "Handling unit"), s.home_unit);
     if let Some(d) = next {
-        let today = casedesk_core::deadline::local_date(store.now());
+        let today = casedesk_domain::deadline::local_date(store.now());
         let overdue = if d.is_overdue(today) { ctx.t("（已超期）", " (overdue)") } else { "" };
         let prov = if d.provisional { ctx.t("（暂定）", " (provisional)") } else { "" };
         println!(
@@ -509,8 +509,8 @@ fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
         println!("  {} {} ({})", ctx.t("被投诉人", "Respondent"), p.name, p.kind.label(lang));
     }
     let cat = |c: &Option<String>| {
-        c.as_deref().and_then(casedesk_core::reference::category).map_or(String::new(), |c| {
-            c.label(lang, Some(casedesk_core::deadline::local_date(r.received_at))).to_owned()
+        c.as_deref().and_then(casedesk_domain::reference::category).map_or(String::new(), |c| {
+            c.label(lang, Some(casedesk_domain::deadline::local_date(r.received_at))).to_owned()
         })
     };
     println!("  {} {} / {}", ctx.t("分类", "Category"), cat(&r.category), cat(&r.nature));
@@ -552,17 +552,13 @@ pub fn calendar(ctx: &Ctx, cmd: CalendarCmd) -> CmdResult {
     match cmd {
         CalendarCmd::List { year } => {
             let store = ctx.open_station()?;
-            let mut stmt = store
-                .connection()
-                .prepare("SELECT date, kind, name, source FROM calendar_days WHERE date LIKE ?1 ORDER BY date")
-                .map_err(CoreError::from)?;
-            let rows = stmt
-                .query_map([format!("{year}-%")], |r| {
-                    Ok(vec![r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+            let rows: Vec<Vec<String>> = store
+                .calendar_days(year)?
+                .into_iter()
+                .map(|(e, source)| {
+                    vec![e.date.to_string(), e.kind.code().to_owned(), e.name, source]
                 })
-                .map_err(CoreError::from)?
-                .collect::<rusqlite::Result<Vec<Vec<String>>>>()
-                .map_err(CoreError::from)?;
+                .collect();
             if !store.calendar().has_year(year) {
                 println!(
                     "{}",
@@ -579,7 +575,7 @@ pub fn calendar(ctx: &Ctx, cmd: CalendarCmd) -> CmdResult {
             let mut store = ctx.open_station()?;
             let k = match kind.as_str() {
                 "clear" => None,
-                other => Some(code("kind", other, casedesk_core::calendar::DayKind::from_code)?),
+                other => Some(code("kind", other, casedesk_domain::calendar::DayKind::from_code)?),
             };
             store.set_calendar_day(date, k, &name)?;
             println!(
@@ -589,41 +585,4 @@ pub fn calendar(ctx: &Ctx, cmd: CalendarCmd) -> CmdResult {
             Ok(())
         }
     }
-}
-
-/// Registers and accepts cases, one transaction each, printing each case number after its
-/// transaction committed. The crash test kills this process at random moments and then checks
-/// that every printed number is in the database and that `verify` passes.
-pub fn stress(ctx: &Ctx, cases: u64) -> CmdResult {
-    let mut store = ctx.open_station()?;
-    let mut out = std::io::stdout().lock();
-    let now = store.now();
-    for i in 0..cases {
-        let reg = CaseRegistered {
-            case_no: String::new(),
-            case_type: CaseType::Consultation,
-            mode: Mode::Own,
-            received_at: now,
-            channel: Channel::Phone,
-            unit: String::new(),
-            staff: None,
-            roving_session: None,
-            complainants: vec![],
-            collective: None,
-            respondents: vec![],
-            category: None,
-            nature: None,
-            facts: Facts { content: format!("压力测试咨询 {i}"), ..Default::default() },
-            requests: vec![],
-            request_text: String::new(),
-            claim_fen: None,
-        };
-        let r = store.register_case(None, reg)?;
-        if i % 2 == 0 {
-            store.act(r.id, None, CaseEvent::NoteAdded { text: "已电话答复".into() })?;
-        }
-        writeln!(out, "{}", r.no)?;
-        out.flush()?;
-    }
-    Ok(())
 }

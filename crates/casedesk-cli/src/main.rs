@@ -13,8 +13,9 @@ mod output;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use casedesk_core::domain::types::UnitKind;
-use casedesk_core::{CoreError, Lang, StationInit, Store};
+use casedesk_domain::Lang;
+use casedesk_domain::types::UnitKind;
+use casedesk_store::{StationInit, Store, StoreError};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -111,13 +112,6 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Write cases one transaction at a time and print each case number once committed
-    /// (used by the crash test).
-    #[command(hide = true)]
-    Stress {
-        #[arg(long, default_value_t = 1_000_000)]
-        cases: u64,
-    },
 }
 
 fn lang_from(flag: Option<&str>) -> Lang {
@@ -136,22 +130,22 @@ fn lang_from(flag: Option<&str>) -> Lang {
 
 /// Errors of the command itself (not of the core library).
 pub enum Failure {
-    Core(CoreError),
+    Core(StoreError),
     /// A message code and its argument.
     Usage(&'static str, String),
     VerifyFailed,
-    Sync(casedesk_core::sync::SyncError),
+    Sync(casedesk_sync::SyncError),
 }
 
-impl From<CoreError> for Failure {
-    fn from(e: CoreError) -> Failure {
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
         Failure::Core(e)
     }
 }
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
-        Failure::Core(CoreError::Io(e))
+        Failure::Core(StoreError::Io(e))
     }
 }
 
@@ -193,7 +187,7 @@ fn main() -> ExitCode {
         Err(Failure::Sync(e)) => {
             let label = ctx.t("同步失败", "sync failed");
             eprintln!("{label} [{}]: {}", e.code(), e.plain(ctx.lang));
-            if !matches!(e, casedesk_core::sync::SyncError::Network(_)) {
+            if !matches!(e, casedesk_sync::SyncError::Network(_)) {
                 eprintln!("  {e}");
             }
             ExitCode::from(4)
@@ -211,7 +205,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::Init { unit, unit_name, unit_kind, parent, admin_code, device_code, device_name } => {
             let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
             let unit_kind = UnitKind::from_code(&unit_kind).ok_or_else(|| {
-                Failure::Core(CoreError::Invalid(vec![casedesk_core::Issue::with_arg(
+                Failure::Core(StoreError::invalid(vec![casedesk_domain::Issue::with_arg(
                     "unit_kind",
                     "unknown_code",
                     &unit_kind,
@@ -280,7 +274,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let store = ctx.open()?;
             let r = store.verify()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&r).map_err(CoreError::from)?);
+                println!("{}", serde_json::to_string_pretty(&r).map_err(StoreError::from)?);
             } else {
                 println!(
                     "{}: {}  {}: {}  {}: {}  {}: {}",
@@ -321,10 +315,9 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::Demo { cases, seed } => {
             let mut store = ctx.open_station()?;
-            let opts =
-                casedesk_core::demo::DemoOptions { cases, seed, end: store.now(), batch: 2000 };
+            let opts = casedesk_demo::DemoOptions { cases, seed, end: store.now(), batch: 2000 };
             let started = std::time::Instant::now();
-            let s = casedesk_core::demo::generate(&mut store, &opts, &mut |done| {
+            let s = casedesk_demo::generate(&mut store, &opts, &mut |done| {
                 if done % 50_000 == 0 || done == cases {
                     eprintln!("  {done}/{cases}");
                 }
@@ -346,7 +339,6 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::Bench(args) => bench::run(ctx, args),
         Cmd::Calendar { cmd } => cases::calendar(ctx, cmd),
-        Cmd::Stress { cases } => cases::stress(ctx, cases),
         Cmd::Enroll { code, hub, device_name } => {
             let mut store = ctx.open_station()?;
             let name = if device_name.is_empty() {
@@ -354,7 +346,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             } else {
                 device_name
             };
-            let r = casedesk_core::sync::enroll(&mut store, &code, hub.as_deref(), &name)
+            let r = casedesk_sync::enroll(&mut store, &code, hub.as_deref(), &name)
                 .map_err(Failure::Sync)?;
             println!(
                 "{} {} ({})",
@@ -369,12 +361,12 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let report = if status {
                 None
             } else {
-                Some(casedesk_core::sync::sync_with_hub(&mut store).map_err(Failure::Sync)?)
+                Some(casedesk_sync::sync_with_hub(&mut store).map_err(Failure::Sync)?)
             };
-            let st = store.sync_status()?;
+            let st = casedesk_sync::sync_status(&store)?;
             if json {
                 let v = serde_json::json!({ "report": report, "status": st });
-                println!("{}", serde_json::to_string_pretty(&v).map_err(CoreError::from)?);
+                println!("{}", serde_json::to_string_pretty(&v).map_err(StoreError::from)?);
                 return Ok(());
             }
             if let Some(r) = report {

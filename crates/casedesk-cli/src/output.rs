@@ -1,12 +1,12 @@
 //! Plain-text output: aligned tables (Chinese characters are two columns wide), dates in the
 //! station's time zone, money in yuan, and the command's own messages.
 
-use casedesk_core::Lang;
-use casedesk_core::deadline::station_offset;
+use casedesk_domain::Lang;
+use casedesk_domain::deadline::station_offset;
 use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthStr;
 
-/// Messages of the command line itself, beside the core's (`casedesk_core::messages`).
+/// Messages of the command line itself, beside the core's (`casedesk_domain::messages`).
 const CLI_MESSAGES: &[(&str, &str, &str)] = &[
     ("cli.no_db", "请用 --db PATH 指定站点数据库", "give the station database with --db PATH"),
     (
@@ -21,7 +21,7 @@ const CLI_MESSAGES: &[(&str, &str, &str)] = &[
 pub fn cli_text(code: &str, lang: Lang, arg: &str) -> String {
     match CLI_MESSAGES.iter().find(|(c, _, _)| *c == code) {
         Some((_, zh, en)) => (if lang == Lang::Zh { zh } else { en }).replace("{0}", arg),
-        None => casedesk_core::messages::text(code, lang, arg),
+        None => casedesk_domain::messages::text(code, lang, arg),
     }
 }
 
@@ -30,7 +30,7 @@ pub fn local_time(t: DateTime<Utc>) -> String {
 }
 
 pub fn yuan(fen: i64) -> String {
-    casedesk_core::validate::format_yuan(fen)
+    casedesk_domain::validate::format_yuan(fen)
 }
 
 /// Prints rows as an aligned table; the first row is the header.

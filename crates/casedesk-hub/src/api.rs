@@ -60,10 +60,12 @@ impl Default for HubConfig {
 }
 
 impl HubConfig {
-    /// The configuration with the failpoint read from `CASEDESK_HUB_FAILPOINT`.
+    /// The configuration; with the `failpoints` feature (only the workspace's end-to-end tests
+    /// turn it on), the failpoint read from `CASEDESK_HUB_FAILPOINT`.
     pub fn from_env(request_timeout: Duration) -> HubConfig {
-        let failpoint = std::env::var(FAILPOINT_ENV).unwrap_or_default();
-        HubConfig { request_timeout, abort_after_commit: failpoint == "after_commit" }
+        let abort_after_commit = cfg!(feature = "failpoints")
+            && std::env::var(FAILPOINT_ENV).is_ok_and(|v| v == "after_commit");
+        HubConfig { request_timeout, abort_after_commit }
     }
 }
 

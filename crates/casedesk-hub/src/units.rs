@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{HubError, Result};
 
-/// Unit kinds, as `casedesk-core` codes them (`UnitKind`).
+/// Unit kinds, as `casedesk-domain` codes them (`UnitKind`).
 pub const UNIT_KINDS: &[&str] = &["association", "branch", "liaison_station", "service_station"];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -55,12 +55,12 @@ macro_rules! ipc_types {
     ($v:expr) => {{
         use crate::error::*;
         use crate::types::*;
-        use casedesk_core::CaseRef;
-        use casedesk_core::domain::event::{CaseEvent, CaseRegistered};
-        use casedesk_core::store::desk::{
+        use casedesk_domain::event::{CaseEvent, CaseRegistered};
+        use casedesk_store::CaseRef;
+        use casedesk_store::desk::{
             DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
         };
-        use casedesk_core::store::query::{ListQuery, Page};
+        use casedesk_store::query::{ListQuery, Page};
         let v = $v;
         // Commands' arguments and results, in the order of ui/IPC.md.
         v.visit::<StationInfo>();

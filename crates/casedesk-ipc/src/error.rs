@@ -2,17 +2,18 @@
 //! language, and every problem of a form with its field path, so the UI can show each one
 //! beside its field (and translate it itself from `code` if it prefers).
 
-use casedesk_core::sync::SyncError;
-use casedesk_core::{CoreError, Issue, Lang};
+use casedesk_domain::{Issue, Lang};
+use casedesk_store::StoreError;
+use casedesk_sync::SyncError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// One problem with an input (see `casedesk_core::Issue`), with its message in the UI language.
+/// One problem with an input (see `casedesk_domain::Issue`), with its message in the UI language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct IpcIssue {
     /// A field path such as `complainants[0].phones[0]`, `respondents[1].uscc`, `facts.content`.
     pub path: String,
-    /// A message code (`crates/casedesk-core/src/messages.rs`, or `IPC_MESSAGES` here).
+    /// A message code (`crates/casedesk-domain/src/messages.rs`, or `IPC_MESSAGES` here).
     pub code: String,
     /// The argument of the message (a length limit, a code), or "".
     pub arg: String,
@@ -52,7 +53,7 @@ pub const IPC_MESSAGES: &[(&str, &str, &str)] = &[
 pub fn text(code: &str, lang: Lang, arg: &str) -> String {
     match IPC_MESSAGES.iter().find(|(c, _, _)| *c == code) {
         Some((_, zh, en)) => (if lang == Lang::Zh { zh } else { en }).replace("{0}", arg),
-        None => casedesk_core::messages::text(code, lang, arg),
+        None => casedesk_domain::messages::text(code, lang, arg),
     }
 }
 
@@ -80,7 +81,7 @@ impl IpcError {
 
     /// A validation error listing every problem.
     pub fn invalid_all(issues: &[Issue], lang: Lang) -> IpcError {
-        IpcError::from_core(&CoreError::Invalid(issues.to_vec()), lang)
+        IpcError::from_core(&StoreError::invalid(issues.to_vec()), lang)
     }
 
     /// A program fault (a panic in a command, a lost worker): code `internal`.
@@ -89,10 +90,10 @@ impl IpcError {
     }
 
     /// A core error, with its message and every issue's message in `lang`.
-    pub fn from_core(e: &CoreError, lang: Lang) -> IpcError {
+    pub fn from_core(e: &StoreError, lang: Lang) -> IpcError {
         let issues: Vec<IpcIssue> =
             e.issues().iter().map(|i| IpcIssue::from_issue(i, lang)).collect();
-        // `CoreError::message` appends one line per issue; the issues travel separately here,
+        // `StoreError::message` appends one line per issue; the issues travel separately here,
         // so the message is its first line ("the input has 3 problems").
         let full = e.message(lang);
         let message = if issues.is_empty() {
@@ -130,15 +131,15 @@ pub fn plain_sync_error(e: &SyncError, lang: Lang) -> String {
 
 /// Chinese, the UI's first language: `?` on a core result inside a command that has no
 /// language at hand. Commands that know the UI language use `IpcError::from_core`.
-impl From<CoreError> for IpcError {
-    fn from(e: CoreError) -> IpcError {
+impl From<StoreError> for IpcError {
+    fn from(e: StoreError) -> IpcError {
         IpcError::from_core(&e, Lang::Zh)
     }
 }
 
 /// A core error in a given language: `IpcError::from((err, lang))`.
-impl From<(CoreError, Lang)> for IpcError {
-    fn from((e, lang): (CoreError, Lang)) -> IpcError {
+impl From<(StoreError, Lang)> for IpcError {
+    fn from((e, lang): (StoreError, Lang)) -> IpcError {
         IpcError::from_core(&e, lang)
     }
 }
@@ -159,8 +160,8 @@ impl std::error::Error for IpcError {}
 mod tests {
     use super::*;
 
-    fn invalid() -> CoreError {
-        CoreError::Invalid(vec![
+    fn invalid() -> StoreError {
+        StoreError::invalid(vec![
             Issue::new("complainants[0].phones[0]", "phone.mobile"),
             Issue::with_arg("facts.content", "too_long", 2000),
             Issue::new("respondents[1].uscc", "uscc.checksum"),
@@ -191,17 +192,20 @@ mod tests {
 
     #[test]
     fn other_errors_have_no_issues_and_default_to_chinese() {
-        let e: IpcError = CoreError::NotFound("HX0201-2026-A-00001".into()).into();
+        let e: IpcError = StoreError::not_found("HX0201-2026-A-00001").into();
         assert_eq!(e.code, "not_found");
         assert_eq!(e.message, "找不到：HX0201-2026-A-00001");
         assert!(e.issues.is_empty());
         let e = IpcError::from_core(
-            &CoreError::IllegalTransition { status: "closed", action: "accept" },
+            &StoreError::Domain(casedesk_domain::DomainError::IllegalTransition {
+                status: "closed",
+                action: "accept",
+            }),
             Lang::En,
         );
         assert_eq!(e.code, "case.illegal_transition");
         assert_eq!(e.message, "the case is Closed; this action is not allowed");
-        let e = IpcError::from_core(&CoreError::NotInitialized, Lang::Zh);
+        let e = IpcError::from_core(&StoreError::NotInitialized, Lang::Zh);
         assert_eq!(e.code, "station.not_initialized");
     }
 
@@ -224,7 +228,7 @@ mod tests {
     fn shell_codes_are_translated() {
         for (code, zh, en) in IPC_MESSAGES {
             assert!(
-                casedesk_core::messages::MESSAGES.iter().all(|(c, _, _)| c != code),
+                casedesk_domain::messages::MESSAGES.iter().all(|(c, _, _)| c != code),
                 "{code} is also a core code"
             );
             assert_eq!(zh.contains("{0}"), en.contains("{0}"), "{code}");

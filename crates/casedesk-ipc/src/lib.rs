@@ -4,7 +4,7 @@
 //! written to `ui/src/bindings/`).
 //!
 //! This crate knows nothing of Tauri: `src-tauri` (package casedesk-desktop) implements the
-//! commands. Only this crate (and casedesk-core behind its `ts` feature) knows TypeScript.
+//! commands. Only this crate (and casedesk-domain and casedesk-store behind their `ts` features) knows TypeScript.
 
 pub mod bindings;
 pub mod error;
@@ -53,7 +53,7 @@ pub mod events {
 }
 
 /// The most rows a list page may ask for (`ListQuery.limit`).
-pub const MAX_PAGE: u32 = casedesk_core::store::query::MAX_LIMIT;
+pub const MAX_PAGE: u32 = casedesk_store::query::MAX_LIMIT;
 
 #[cfg(test)]
 mod tests {

@@ -1,15 +1,15 @@
 //! The request and response types of `ui/IPC.md` that are not core types. Core types that
 //! cross IPC as they are (`CaseRegistered`, `CaseEvent`, `ListQuery`, `Page`, `Reference`, ...)
-//! derive `TS` in casedesk-core behind its `ts` feature.
+//! derive `TS` in casedesk-domain and casedesk-store behind their `ts` features.
 
-use casedesk_core::Lang;
-use casedesk_core::deadline::{CaseDeadline, OwnRules};
-use casedesk_core::domain::case::CaseState;
-use casedesk_core::domain::event::{CaseEvent, CaseRegistered};
-use casedesk_core::domain::types::{Channel, Language, StaffRole, UnitKind};
-use casedesk_core::store::desk::{self, DayCount, MonthCounts, NatureCount, SessionItem, StaffRow};
-use casedesk_core::store::query::CaseRow;
-use casedesk_core::sync::SyncError;
+use casedesk_domain::Lang;
+use casedesk_domain::case::CaseState;
+use casedesk_domain::deadline::{CaseDeadline, OwnRules};
+use casedesk_domain::event::{CaseEvent, CaseRegistered};
+use casedesk_domain::types::{Channel, Language, StaffRole, UnitKind};
+use casedesk_store::desk::{self, DayCount, MonthCounts, NatureCount, SessionItem, StaffRow};
+use casedesk_store::query::CaseRow;
+use casedesk_sync::SyncError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -145,7 +145,7 @@ pub struct Settings {
     pub own_rules: OwnRules,
 }
 
-/// What the UI shows about sync (`casedesk_core::sync::SyncStatus`), plus the last error in
+/// What the UI shows about sync (`casedesk_sync::SyncStatus`), plus the last error in
 /// plain words.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SyncStatus {
@@ -166,12 +166,12 @@ pub struct SyncStatus {
 }
 
 impl SyncStatus {
-    pub fn from_core(s: casedesk_core::sync::SyncStatus, lang: Lang) -> SyncStatus {
+    pub fn from_core(s: casedesk_sync::SyncStatus, lang: Lang) -> SyncStatus {
         let plain_error = s
             .last_error_code
             .as_deref()
             .map(|code| plain_sync_error(&sync_error_of(code, s.last_error.as_deref()), lang));
-        let casedesk_core::sync::SyncStatus {
+        let casedesk_sync::SyncStatus {
             enrolled,
             hub,
             waiting,
@@ -211,7 +211,7 @@ fn sync_error_of(code: &str, text: Option<&str>) -> SyncError {
     }
 }
 
-/// The home screen (`casedesk_core::store::desk::Dashboard`) with the sync status.
+/// The home screen (`casedesk_store::desk::Dashboard`) with the sync status.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct Dashboard {
     pub today: NaiveDate,
@@ -278,7 +278,7 @@ mod tests {
 
     #[test]
     fn plain_error_follows_the_code() {
-        let core = casedesk_core::sync::SyncStatus {
+        let core = casedesk_sync::SyncStatus {
             enrolled: true,
             hub: Some("https://hub.example:8443".into()),
             last_error_code: Some("token_revoked".into()),
@@ -288,7 +288,7 @@ mod tests {
         let s = SyncStatus::from_core(core.clone(), Lang::Zh);
         assert!(s.plain_error.as_deref().unwrap().contains("注册码"), "{:?}", s.plain_error);
         let s = SyncStatus::from_core(
-            casedesk_core::sync::SyncStatus { last_error_code: Some("network".into()), ..core },
+            casedesk_sync::SyncStatus { last_error_code: Some("network".into()), ..core },
             Lang::En,
         );
         assert!(s.plain_error.as_deref().unwrap().starts_with("Cannot reach the hub"));

@@ -6,6 +6,7 @@
 
 mod canonical;
 mod event;
+pub mod limits;
 pub mod sync;
 
 pub use canonical::canonical_json;

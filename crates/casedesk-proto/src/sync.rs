@@ -24,12 +24,7 @@ use crate::{Event, EventHash};
 
 pub const PROTOCOL_VERSION: u32 = 1;
 pub const PROTOCOL_HEADER: &str = "x-casedesk-protocol";
-/// Largest push body the hub accepts, compressed.
-pub const MAX_PUSH_BYTES: usize = 4 * 1024 * 1024;
-/// Largest single event (canonical JSON) the hub stores; larger ones are quarantined.
-pub const MAX_EVENT_BYTES: usize = 256 * 1024;
-/// Most events in one pull page.
-pub const MAX_PULL_LIMIT: u32 = 2000;
+pub use crate::limits::{MAX_EVENT_BYTES, MAX_PULL_LIMIT, MAX_PUSH_BYTES};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {

@@ -7,7 +7,7 @@ import type { SessionItem } from "./SessionItem";
 import type { SyncStatus } from "./SyncStatus";
 
 /**
- * The home screen (`casedesk_core::store::desk::Dashboard`) with the sync status.
+ * The home screen (`casedesk_store::desk::Dashboard`) with the sync status.
  */
 export type Dashboard = { today: string, 
 /**

@@ -1,5 +1,5 @@
 // A TypeScript port of the parts of casedesk-core the mock backend needs: the case state machine
-// (crates/casedesk-core/src/domain/case.rs `transition` and `apply`), deadlines (deadline.rs,
+// (crates/casedesk-domain/src/case.rs `transition` and `apply`), deadlines (deadline.rs,
 // without the holiday table: weekends only, so dates after 2026 are provisional), and the checks
 // of validate/mod.rs and validate/ids.rs that a clerk meets on the intake form.
 import type {
@@ -32,7 +32,7 @@ export function fromDayNum(n: number): string {
   return new Date(n * DAY).toISOString().slice(0, 10);
 }
 
-/** The last year with holiday data in casedesk-core/data/holidays.csv. */
+/** The last year with holiday data in casedesk-domain/data/holidays.csv. */
 const LAST_CALENDAR_YEAR = 2026;
 
 function isWeekend(n: number): boolean {

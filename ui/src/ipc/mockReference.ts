@@ -1,4 +1,4 @@
-// Reference data for the mock backend, taken from crates/casedesk-core (data/categories.csv, reference.rs).
+// Reference data for the mock backend, taken from crates/casedesk-domain (data/categories.csv, reference.rs).
 // Generated once by hand; the real app gets it from the `reference` command.
 import type { Reference } from "./types";
 

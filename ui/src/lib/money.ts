@@ -1,5 +1,5 @@
 // Money is integer fen across IPC. Conversion from what a clerk types is done on the decimal
-// string, never through floating point (the same rules as casedesk-core's parse_yuan).
+// string, never through floating point (the same rules as casedesk-domain's parse_yuan).
 
 export type YuanError = "amount.format" | "amount.negative" | "amount.too_large";
 

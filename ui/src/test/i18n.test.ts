@@ -57,8 +57,8 @@ describe("i18n resources", () => {
     expect(missing).toEqual([]);
   });
 
-  it("translates every message code of casedesk-core", () => {
-    const rs = readFileSync(resolve(SRC, "../../crates/casedesk-core/src/messages.rs"), "utf8");
+  it("translates every message code of casedesk-domain", () => {
+    const rs = readFileSync(resolve(SRC, "../../crates/casedesk-domain/src/messages.rs"), "utf8");
     const codes = [...rs.matchAll(/^\s*\(\s*"([a-z0-9_.]+)",/gm)].map((m) => m[1]!);
     expect(codes.length).toBeGreaterThan(30);
     const missing = codes.filter((c) => !["import.line"].includes(c) && !zh.has(`msg.${c}`));

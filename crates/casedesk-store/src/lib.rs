@@ -1,0 +1,996 @@
+//! The station store: one SQLite file holding the event log and its projections.
+//!
+//! Every write is one IMMEDIATE transaction that appends the event (next gapless `seq` of this
+//! device, HLC, hash chain) and updates the projections it touches, so a crash leaves either both
+//! or neither. Events received from elsewhere (`apply_remote`) are inserted if absent and their
+//! streams re-projected in the same transaction.
+
+pub mod bench;
+pub mod desk;
+pub mod error;
+mod exchange;
+pub mod migrate;
+mod payload;
+mod project;
+pub mod query;
+mod verify;
+
+use std::path::Path;
+
+use casedesk_proto::{Event, EventHash, Hlc, ZERO_HASH};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use error::{Result, StoreError};
+pub use exchange::{ExportSummary, ImportSummary};
+pub use verify::VerifyReport;
+
+use casedesk_domain::calendar::{self, WorkCalendar};
+use casedesk_domain::case::{self, CaseState};
+use casedesk_domain::deadline::OwnRules;
+use casedesk_domain::event::{CaseEvent, CaseRegistered, DomainEvent, OrgEvent, PAYLOAD_VERSION};
+use casedesk_domain::types::UnitKind;
+
+/// Who this database belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Station {
+    pub unit: String,
+    pub unit_name: String,
+    pub device: Uuid,
+    pub device_code: String,
+}
+
+/// What `init_station` needs.
+#[derive(Clone, Debug)]
+pub struct StationInit {
+    pub unit: String,
+    pub unit_name: String,
+    pub unit_kind: UnitKind,
+    pub parent: Option<String>,
+    pub admin_code: String,
+    pub device_code: String,
+    pub device_name: String,
+}
+
+/// A registered case's identity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CaseRef {
+    pub id: Uuid,
+    pub no: String,
+}
+
+/// What `apply_remote` did with a batch of events.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ApplyReport {
+    pub inserted: usize,
+    pub duplicates: usize,
+    pub quarantined: usize,
+    /// Events refused outright: a broken hash, or a fork (same device and sequence number as
+    /// an event we hold, different content).
+    pub rejected: Vec<(Uuid, String)>,
+}
+
+type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
+
+pub struct Store {
+    conn: Connection,
+    station: Option<Station>,
+    calendar: WorkCalendar,
+    own_rules: OwnRules,
+    clock: Clock,
+    /// For read-only handles: SQLite's `data_version` when the cached settings were loaded.
+    seen_version: Option<i64>,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::from_conn(Connection::open(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Store::from_conn(Connection::open_in_memory()?)
+    }
+
+    /// A store on `conn` with nothing loaded yet (the callers load the cached settings).
+    fn bare(conn: Connection) -> Store {
+        Store {
+            conn,
+            station: None,
+            calendar: WorkCalendar::builtin(),
+            own_rules: OwnRules::default(),
+            clock: Box::new(Utc::now),
+            seen_version: None,
+        }
+    }
+
+    fn from_conn(mut conn: Connection) -> Result<Store> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "busy_timeout", 5000)?;
+        migrate::migrate(&mut conn)?;
+        // Keep the query planner's statistics current (sampled, so it stays fast on large
+        // files): without them SQLite cannot tell that, say, collective cases are rare.
+        conn.pragma_update(None, "analysis_limit", 1000)?;
+        let analyzed: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1')",
+            [],
+            |r| r.get(0),
+        )?;
+        // `optimize` re-analyzes tables whose size changed a lot, but never a database that
+        // was not analyzed at all.
+        conn.execute_batch(if analyzed { "PRAGMA optimize = 0x10002;" } else { "ANALYZE;" })?;
+        let mut store = Store::bare(conn);
+        store.reload_settings()?;
+        let pending: Option<String> = store
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'rebuild_projections'", [], |r| r.get(0))
+            .optional()?;
+        if pending.is_some() {
+            // A migration changed the projections' shape: rebuild them from the log once.
+            store.rebuild()?;
+            store.conn.execute("DELETE FROM meta WHERE key = 'rebuild_projections'", [])?;
+        }
+        Ok(store)
+    }
+
+    /// A read-only handle on a database that a `Store` opened with [`Store::open`] (and so
+    /// migrated) is also using, for queries that should not wait behind writes: in WAL mode
+    /// readers and the writer do not block each other. Writes through it fail
+    /// (`PRAGMA query_only`). Call [`Store::refresh`] before each use so that the station,
+    /// calendar and rules it caches follow what the writer committed.
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "busy_timeout", 5000)?;
+        conn.pragma_update(None, "query_only", true)?;
+        let mut store = Store::bare(conn);
+        store.refresh()?;
+        Ok(store)
+    }
+
+    /// Reloads the cached station, calendar and rules when another connection has committed
+    /// since they were loaded (SQLite's `data_version`; one cheap pragma otherwise).
+    pub fn refresh(&mut self) -> Result<()> {
+        let v: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.seen_version != Some(v) {
+            self.reload_settings()?;
+            self.seen_version = Some(v);
+        }
+        Ok(())
+    }
+
+    /// Replaces the clock (tests and demo data use a fixed or simulated time).
+    pub fn set_clock(&mut self, clock: impl Fn() -> DateTime<Utc> + Send + 'static) {
+        self.clock = Box::new(clock);
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Whether operation `op` was applied already (see `register_case_op`).
+    pub fn op_done(&self, op: &str) -> Result<bool> {
+        Ok(op_result(&self.conn, Some(op))?.is_some())
+    }
+
+    pub fn station(&self) -> Option<&Station> {
+        self.station.as_ref()
+    }
+
+    pub fn require_station(&self) -> Result<&Station> {
+        self.station.as_ref().ok_or(StoreError::NotInitialized)
+    }
+
+    pub fn calendar(&self) -> &WorkCalendar {
+        &self.calendar
+    }
+
+    pub fn own_rules(&self) -> &OwnRules {
+        &self.own_rules
+    }
+
+    fn reload_settings(&mut self) -> Result<()> {
+        let meta = |k: &str| -> Result<Option<String>> {
+            Ok(self
+                .conn
+                .query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
+                .optional()?)
+        };
+        self.station =
+            match (meta("unit")?, meta("unit_name")?, meta("device")?, meta("device_code")?) {
+                (Some(unit), Some(unit_name), Some(device), Some(device_code)) => Some(Station {
+                    unit,
+                    unit_name,
+                    device: Uuid::parse_str(&device)
+                        .map_err(|e| StoreError::integrity(format!("meta.device: {e}")))?,
+                    device_code,
+                }),
+                _ => None,
+            };
+        let entries = {
+            let mut stmt = self.conn.prepare("SELECT date, kind, name FROM calendar_days")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (date, kind, name) = row?;
+                if let (Ok(date), Some(kind)) = (date.parse(), calendar::DayKind::from_code(&kind))
+                {
+                    out.push(calendar::CalendarEntry { date, kind, name });
+                }
+            }
+            out
+        };
+        if self.station.is_some() {
+            self.calendar = WorkCalendar::new(&entries);
+        }
+        let own: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = 'own_rules'", [], |r| r.get(0))
+            .optional()?;
+        self.own_rules = match own {
+            Some(json) => serde_json::from_str(&json)?,
+            None => OwnRules::default(),
+        };
+        Ok(())
+    }
+
+    /// Makes this database a station's: records the unit and this device, seeds the editable
+    /// calendar with the shipped holiday data, and writes the unit and device events.
+    pub fn init_station(&mut self, init: StationInit) -> Result<Station> {
+        if let Some(s) = &self.station {
+            return Err(StoreError::AlreadyInitialized(s.unit.clone()));
+        }
+        let mut issues = Vec::new();
+        if init.unit.trim().is_empty() {
+            issues.push(casedesk_domain::Issue::new("unit", "required"));
+        }
+        if init.unit_name.trim().is_empty() {
+            issues.push(casedesk_domain::Issue::new("unit_name", "required"));
+        }
+        if init.device_code.trim().is_empty() || init.device_code.contains('-') {
+            issues.push(casedesk_domain::Issue::new("device_code", "required"));
+        }
+        if !issues.is_empty() {
+            return Err(StoreError::invalid(issues));
+        }
+        let station = Station {
+            unit: init.unit.trim().to_owned(),
+            unit_name: init.unit_name.trim().to_owned(),
+            device: Uuid::now_v7(),
+            device_code: init.device_code.trim().to_owned(),
+        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (k, v) in [
+            ("unit", station.unit.as_str()),
+            ("unit_name", station.unit_name.as_str()),
+            ("device", &station.device.to_string()),
+            ("device_code", station.device_code.as_str()),
+        ] {
+            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+        }
+        for e in calendar::builtin_entries() {
+            tx.execute(
+                "INSERT OR REPLACE INTO calendar_days (date, kind, name, source) VALUES (?1, ?2, ?3, 'builtin')",
+                params![e.date.to_string(), e.kind.code(), e.name],
+            )?;
+        }
+        tx.commit()?;
+        self.reload_settings()?;
+        let unit_stream = Uuid::now_v7();
+        self.record_org(
+            unit_stream,
+            None,
+            OrgEvent::UnitRegistered {
+                code: station.unit.clone(),
+                name: station.unit_name.clone(),
+                unit_kind: init.unit_kind,
+                parent: init.parent,
+                admin_code: init.admin_code,
+                demonstration: false,
+            },
+        )?;
+        self.record_org(
+            station.device,
+            None,
+            OrgEvent::DeviceRegistered {
+                unit: station.unit.clone(),
+                code: station.device_code.clone(),
+                name: init.device_name,
+            },
+        )?;
+        Ok(station)
+    }
+
+    /// Registers a new case. The store fills in the case number and the receiving unit; the
+    /// registration is validated first and refused with every problem listed.
+    pub fn register_case(&mut self, actor: Option<Uuid>, reg: CaseRegistered) -> Result<CaseRef> {
+        self.register_case_op(None, actor, reg)
+    }
+
+    /// `register_case`, at most once per operation id: a repeated call with the same `op`
+    /// returns the first call's case and writes nothing.
+    pub fn register_case_op(
+        &mut self,
+        op: Option<&str>,
+        actor: Option<Uuid>,
+        mut reg: CaseRegistered,
+    ) -> Result<CaseRef> {
+        if let Some(done) = op_result(&self.conn, op)? {
+            return Ok(serde_json::from_str(&done)?);
+        }
+        let station = self.require_station()?.clone();
+        let now = self.now();
+        let issues = casedesk_domain::validate::validate_registration(&reg, now);
+        if !issues.is_empty() {
+            return Err(StoreError::invalid(issues));
+        }
+        casedesk_domain::validate::normalize_registration(
+            &mut reg,
+            casedesk_domain::deadline::local_date(now),
+        );
+        reg.unit = station.unit.clone();
+        let id = Uuid::now_v7();
+        let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        let clock_now = now;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        reg.case_no = next_case_no(&tx, &station, reg.received_at)?;
+        let no = reg.case_no.clone();
+        let event = append(
+            &tx,
+            &station,
+            clock_now,
+            id,
+            actor,
+            &DomainEvent::Case(CaseEvent::Registered(Box::new(reg))),
+        )?;
+        let state = case::fold(std::slice::from_ref(&event))?
+            .ok_or_else(|| StoreError::integrity("registration did not fold"))?;
+        project::write_case(&tx, &state, &cal, &own)?;
+        let r = CaseRef { id, no };
+        op_record(&tx, op, &serde_json::to_string(&r)?, clock_now)?;
+        tx.commit()?;
+        Ok(r)
+    }
+
+    /// Records an action on a case after checking it against the state machine.
+    pub fn act(&mut self, case_id: Uuid, actor: Option<Uuid>, ev: CaseEvent) -> Result<Event> {
+        self.act_op(None, case_id, actor, ev)
+    }
+
+    /// `act`, at most once per operation id (see `register_case_op`).
+    pub fn act_op(
+        &mut self,
+        op: Option<&str>,
+        case_id: Uuid,
+        actor: Option<Uuid>,
+        ev: CaseEvent,
+    ) -> Result<Event> {
+        if let Some(done) = op_result(&self.conn, op)? {
+            return self.event_by_id(&done);
+        }
+        let station = self.require_station()?.clone();
+        let now = self.now();
+        let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut events = project::load_stream(&tx, case_id)?;
+        let state =
+            case::fold(&events)?.ok_or_else(|| StoreError::not_found(case_id.to_string()))?;
+        case::check(&state, &ev, now)?;
+        let event = append(&tx, &station, now, case_id, actor, &DomainEvent::Case(ev))?;
+        events.push(event.clone());
+        let state = case::fold(&events)?
+            .ok_or_else(|| StoreError::integrity("case vanished while writing"))?;
+        project::write_case(&tx, &state, &cal, &own)?;
+        op_record(&tx, op, &event.id.to_string(), now)?;
+        tx.commit()?;
+        Ok(event)
+    }
+
+    /// Records an organisation or intake event (unit, staff, device, roving session,
+    /// consultation) on `stream`.
+    pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
+        self.record_org_op(None, stream, actor, ev)
+    }
+
+    /// `record_org`, at most once per operation id (see `register_case_op`).
+    pub fn record_org_op(
+        &mut self,
+        op: Option<&str>,
+        stream: Uuid,
+        actor: Option<Uuid>,
+        ev: OrgEvent,
+    ) -> Result<Event> {
+        if let Some(done) = op_result(&self.conn, op)? {
+            return self.event_by_id(&done);
+        }
+        let station = self.require_station()?.clone();
+        let now = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ev = checked_org(&tx, &station, stream, now, ev)?;
+        let event = append(&tx, &station, now, stream, actor, &DomainEvent::Org(ev))?;
+        project::refresh_org(&tx, stream)?;
+        op_record(&tx, op, &event.id.to_string(), now)?;
+        tx.commit()?;
+        Ok(event)
+    }
+
+    fn event_by_id(&self, id: &str) -> Result<Event> {
+        let id =
+            Uuid::parse_str(id).map_err(|e| StoreError::integrity(format!("applied_ops: {e}")))?;
+        Ok(self.conn.query_row(
+            &format!("SELECT {} FROM events WHERE id = ?1", project::EVENT_COLUMNS),
+            [id.as_bytes()],
+            project::event_from_row,
+        )?)
+    }
+
+    /// Inserts events written elsewhere (pulled from the hub or imported from a file), each at
+    /// most once, and re-projects the streams they touch, all in one transaction.
+    pub fn apply_remote(&mut self, events: &[Event]) -> Result<ApplyReport> {
+        self.apply_remote_with(events, |_| Ok(()))
+    }
+
+    /// `apply_remote`, and the sync state values `pairs` set in the same transaction (the sync
+    /// engine advances its pull cursor so, and events and cursor commit together).
+    pub fn apply_remote_and_set(
+        &mut self,
+        events: &[Event],
+        pairs: &[(&str, Option<String>)],
+    ) -> Result<ApplyReport> {
+        self.apply_remote_with(events, |tx| {
+            for (k, v) in pairs {
+                sync_set_tx(tx, k, v.as_deref())?;
+            }
+            Ok(())
+        })
+    }
+
+    fn apply_remote_with(
+        &mut self,
+        events: &[Event],
+        also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    ) -> Result<ApplyReport> {
+        let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        let received = self.now().timestamp_millis();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut report = ApplyReport::default();
+        let mut touched = std::collections::BTreeSet::new();
+        let mut max_hlc = Hlc(0);
+        for e in events {
+            if !e.hash_is_valid() {
+                report.rejected.push((e.id, "hash".into()));
+                continue;
+            }
+            let existing: Option<(Vec<u8>, Vec<u8>)> = tx
+                .query_row(
+                    "SELECT id, hash FROM events WHERE id = ?1 OR (device = ?2 AND seq = ?3) LIMIT 1",
+                    params![e.id.as_bytes(), e.device.as_bytes(), e.seq as i64],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((id, hash)) = existing {
+                if id == e.id.as_bytes() && hash == e.hash.0 {
+                    report.duplicates += 1;
+                } else {
+                    report.rejected.push((e.id, "fork".into()));
+                }
+                continue;
+            }
+            if let Err(err) = DomainEvent::decode(&e.kind, e.v, &e.payload) {
+                let fresh = tx.execute(
+                    "INSERT OR IGNORE INTO quarantine (id, event, reason, received) VALUES (?1, ?2, ?3, ?4)",
+                    params![e.id.as_bytes(), serde_json::to_string(e)?, err.to_string(), received],
+                )?;
+                if fresh > 0 {
+                    report.quarantined += 1;
+                } else {
+                    report.duplicates += 1;
+                }
+                continue;
+            }
+            insert_event(&tx, e, 1)?;
+            max_hlc = max_hlc.max(e.hlc);
+            touched.insert((e.kind.starts_with("case."), e.stream));
+            report.inserted += 1;
+        }
+        if max_hlc > Hlc(0) {
+            observe_hlc(&tx, max_hlc)?;
+        }
+        for (is_case, stream) in touched {
+            if is_case {
+                project::refresh_case(&tx, stream, &cal, &own)?;
+            } else {
+                project::refresh_org(&tx, stream)?;
+            }
+        }
+        also(&tx)?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// This device's events after sequence `after`, in order: at least one (if any), then as many
+    /// as fit in `max_bytes` of JSON and `max_count`.
+    pub fn own_events_after(
+        &self,
+        after: u64,
+        max_bytes: usize,
+        max_count: usize,
+    ) -> Result<Vec<Event>> {
+        let station = self.require_station()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            project::EVENT_COLUMNS
+        ))?;
+        let mut rows =
+            stmt.query(params![station.device.as_bytes(), after as i64, max_count as i64])?;
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next()? {
+            let e = project::event_from_row(row)?;
+            let size = serde_json::to_vec(&e)?.len();
+            if !out.is_empty() && bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// A value of the sync state (hub address, token, cursor, last contact, ...).
+    pub fn sync_get(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM sync_state WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets (or with None, removes) values of the sync state, in one transaction.
+    pub fn sync_set(&mut self, pairs: &[(&str, Option<String>)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (k, v) in pairs {
+            sync_set_tx(&tx, k, v.as_deref())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records what a push receipt said: the sync state values `pairs`, and the events the hub
+    /// quarantined, in one transaction.
+    pub fn record_hub_receipt(
+        &mut self,
+        pairs: &[(&str, Option<String>)],
+        quarantined: &[HubQuarantined],
+    ) -> Result<()> {
+        let now = self.now().timestamp_millis();
+        let tx = self.conn.transaction()?;
+        for (k, v) in pairs {
+            sync_set_tx(&tx, k, v.as_deref())?;
+        }
+        for q in quarantined {
+            tx.execute(
+                "INSERT OR REPLACE INTO hub_quarantine (event_id, seq, reason, at) VALUES (?1, ?2, ?3, ?4)",
+                params![q.id.as_bytes(), q.seq as i64, q.reason, now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many of this station's events the hub quarantined.
+    pub fn hub_quarantine_count(&self) -> Result<u64> {
+        let n: i64 =
+            self.conn.query_row("SELECT count(*) FROM hub_quarantine", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// How many events the log holds (this device's and everyone else's).
+    pub fn event_count(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// All events of one stream, in log order.
+    pub fn stream_events(&self, stream: Uuid) -> Result<Vec<Event>> {
+        project::load_stream(&self.conn, stream)
+    }
+
+    /// The full state of a case, folded from its events.
+    pub fn case_state(&self, id: Uuid) -> Result<CaseState> {
+        let events = self.stream_events(id)?;
+        case::fold(&events)?.ok_or_else(|| StoreError::not_found(id.to_string()))
+    }
+
+    /// Finds a case by its number or id.
+    pub fn find_case(&self, key: &str) -> Result<Uuid> {
+        let key = key.trim();
+        if let Ok(id) = Uuid::parse_str(key) {
+            return Ok(id);
+        }
+        let id: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT id FROM cases WHERE no = ?1", [key], |r| r.get(0))
+            .optional()?;
+        id.and_then(|b| Uuid::from_slice(&b).ok())
+            .ok_or_else(|| StoreError::not_found(key.to_owned()))
+    }
+
+    /// Saves the association's own deadline rules and recomputes the deadlines of open cases.
+    pub fn set_own_rules(&mut self, rules: OwnRules) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('own_rules', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [serde_json::to_string(&rules)?],
+        )?;
+        self.reload_settings()?;
+        self.refresh_open_cases()
+    }
+
+    /// Adds or replaces a calendar day (a local day off, a new year's 调休) and recomputes the
+    /// deadlines of open cases. `kind` None removes the day.
+    pub fn set_calendar_day(
+        &mut self,
+        date: chrono::NaiveDate,
+        kind: Option<calendar::DayKind>,
+        name: &str,
+    ) -> Result<()> {
+        match kind {
+            Some(k) => self.conn.execute(
+                "INSERT OR REPLACE INTO calendar_days (date, kind, name, source) VALUES (?1, ?2, ?3, 'local')",
+                params![date.to_string(), k.code(), name],
+            )?,
+            None => self.conn.execute("DELETE FROM calendar_days WHERE date = ?1", [date.to_string()])?,
+        };
+        self.reload_settings()?;
+        self.refresh_open_cases()
+    }
+
+    /// The calendar days of `year` (statutory days off, make-up days, local days off), by
+    /// date, with where each came from (`builtin` or `local`).
+    pub fn calendar_days(&self, year: i32) -> Result<Vec<(calendar::CalendarEntry, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT date, kind, name, source FROM calendar_days WHERE date LIKE ?1 ORDER BY date",
+        )?;
+        let rows = stmt.query_map([format!("{year}-%")], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (date, kind, name, source) = row?;
+            if let (Ok(date), Some(kind)) = (date.parse(), calendar::DayKind::from_code(&kind)) {
+                out.push((calendar::CalendarEntry { date, kind, name }, source));
+            }
+        }
+        Ok(out)
+    }
+
+    fn refresh_open_cases(&mut self) -> Result<()> {
+        let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ids: Vec<Vec<u8>> = {
+            let mut stmt = tx.prepare(
+                "SELECT id FROM cases WHERE status IN ('registered','accepted','mediating','agreed','transferred')",
+            )?;
+            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        for id in ids {
+            if let Ok(id) = Uuid::from_slice(&id) {
+                project::refresh_case(&tx, id, &cal, &own)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Drops every projection and rebuilds it from the event log.
+    pub fn rebuild(&mut self) -> Result<()> {
+        let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        project::rebuild_all(&tx, &cal, &own)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Checks hash chains and compares every projection with a rebuild from the log.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        verify::verify(self)
+    }
+
+    /// This device's last (seq, hash), or (0, zero) before its first event.
+    pub fn device_head(&self) -> Result<(u64, EventHash)> {
+        let station = self.require_station()?;
+        device_head(&self.conn, station.device)
+    }
+
+    /// Direct access for bulk writers (demo data): runs `f` in one transaction with helpers to
+    /// append. Far faster than one transaction per event when loading many cases.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
+        let station = self.require_station()?.clone();
+        let now = self.now();
+        let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut b = Batch { tx, station, now, cal, own };
+        let out = f(&mut b)?;
+        b.tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// A write transaction for bulk loading (see `Store::batch`). Case commands are checked exactly
+/// as in `Store::act`.
+pub struct Batch<'a> {
+    tx: Transaction<'a>,
+    station: Station,
+    now: DateTime<Utc>,
+    cal: WorkCalendar,
+    own: OwnRules,
+}
+
+impl Batch<'_> {
+    /// Sets the time the next events are written at.
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+    }
+
+    pub fn register_case(
+        &mut self,
+        actor: Option<Uuid>,
+        mut reg: CaseRegistered,
+    ) -> Result<CaseState> {
+        let issues = casedesk_domain::validate::validate_registration(&reg, self.now);
+        if !issues.is_empty() {
+            return Err(StoreError::invalid(issues));
+        }
+        reg.unit = self.station.unit.clone();
+        reg.case_no = next_case_no(&self.tx, &self.station, reg.received_at)?;
+        let id = Uuid::now_v7();
+        let ev = DomainEvent::Case(CaseEvent::Registered(Box::new(reg)));
+        let event = append(&self.tx, &self.station, self.now, id, actor, &ev)?;
+        let state = case::fold(&[event])?
+            .ok_or_else(|| StoreError::integrity("registration did not fold"))?;
+        Ok(state)
+    }
+
+    /// Applies `ev` to `events` (the case's events so far) after checking it; returns the new
+    /// state. The caller keeps `events` to avoid re-reading them.
+    pub fn act(
+        &mut self,
+        events: &mut Vec<Event>,
+        actor: Option<Uuid>,
+        ev: CaseEvent,
+    ) -> Result<CaseState> {
+        let state = case::fold(events)?.ok_or_else(|| StoreError::not_found("case"))?;
+        case::check(&state, &ev, self.now)?;
+        let event =
+            append(&self.tx, &self.station, self.now, state.id, actor, &DomainEvent::Case(ev))?;
+        events.push(event);
+        case::fold(events)?.ok_or_else(|| StoreError::integrity("case vanished"))
+    }
+
+    /// Loads a case's events (for `act`).
+    pub fn stream_events(&self, id: Uuid) -> Result<Vec<Event>> {
+        project::load_stream(&self.tx, id)
+    }
+
+    /// Writes the projection of a case state produced by `register_case` or `act`.
+    pub fn project_case(&mut self, state: &CaseState) -> Result<()> {
+        project::write_case(&self.tx, state, &self.cal, &self.own)
+    }
+
+    pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
+        let ev = checked_org(&self.tx, &self.station, stream, self.now, ev)?;
+        let event =
+            append(&self.tx, &self.station, self.now, stream, actor, &DomainEvent::Org(ev))?;
+        project::refresh_org(&self.tx, stream)?;
+        Ok(event)
+    }
+}
+
+/// An event of this device that the hub stored but quarantined, with the hub's reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubQuarantined {
+    pub id: Uuid,
+    pub seq: u64,
+    pub reason: String,
+}
+
+/// What the domain checks an organisation event against, read from this database.
+struct OrgFactsOf<'a> {
+    conn: &'a Connection,
+    station: &'a Station,
+}
+
+impl casedesk_domain::org::OrgFacts for OrgFactsOf<'_> {
+    fn own_unit(&self) -> &str {
+        &self.station.unit
+    }
+    fn roving_session(
+        &self,
+        id: Uuid,
+    ) -> casedesk_domain::Result<Option<casedesk_domain::org::RovingFacts>> {
+        let ended: Option<bool> = self
+            .conn
+            .prepare_cached("SELECT ended_at IS NOT NULL FROM roving_sessions WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id.as_bytes()], |r| r.get(0)).optional())
+            .map_err(|e| casedesk_domain::DomainError::Integrity(e.to_string()))?;
+        Ok(ended.map(|ended| casedesk_domain::org::RovingFacts { ended }))
+    }
+}
+
+/// `ev`, normalised, if the domain accepts it on this station.
+fn checked_org(
+    conn: &Connection,
+    station: &Station,
+    stream: Uuid,
+    now: DateTime<Utc>,
+    mut ev: OrgEvent,
+) -> Result<OrgEvent> {
+    casedesk_domain::org::normalize_org(&mut ev);
+    casedesk_domain::org::check_org(&ev, stream, now, &OrgFactsOf { conn, station })?;
+    Ok(ev)
+}
+
+/// The next case number of this device: unit code, year (station time), device code and a
+/// per-device counter for the year. Unique without coordination, since no two devices share a
+/// device code within a unit.
+fn next_case_no(
+    conn: &Connection,
+    station: &Station,
+    received_at: DateTime<Utc>,
+) -> Result<String> {
+    let year = casedesk_domain::deadline::local_date(received_at).format("%Y").to_string();
+    let counter = format!("case_no.{year}");
+    let n: i64 = conn
+        .query_row("SELECT value FROM counters WHERE name = ?1", [&counter], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0)
+        + 1;
+    conn.execute(
+        "INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![counter, n],
+    )?;
+    Ok(format!("{}-{year}-{}-{n:05}", station.unit, station.device_code))
+}
+
+/// The recorded result of an operation already applied.
+fn op_result(conn: &Connection, op: Option<&str>) -> Result<Option<String>> {
+    let Some(op) = op else { return Ok(None) };
+    Ok(conn
+        .prepare_cached("SELECT result FROM applied_ops WHERE op_id = ?1")?
+        .query_row([op], |r| r.get(0))
+        .optional()?)
+}
+
+fn op_record(conn: &Connection, op: Option<&str>, result: &str, now: DateTime<Utc>) -> Result<()> {
+    if let Some(op) = op {
+        conn.prepare_cached("INSERT INTO applied_ops (op_id, result, at) VALUES (?1, ?2, ?3)")?
+            .execute(params![op, result, now.timestamp_millis()])?;
+    }
+    Ok(())
+}
+
+fn sync_set_tx(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, v],
+        )?,
+        None => conn.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+fn device_head(conn: &Connection, device: Uuid) -> Result<(u64, EventHash)> {
+    let head: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT seq, hash FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
+            [device.as_bytes()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match head {
+        Some((seq, hash)) => (seq as u64, blob_hash(&hash)?),
+        None => (0, ZERO_HASH),
+    })
+}
+
+fn blob_hash(b: &[u8]) -> Result<EventHash> {
+    <[u8; 32]>::try_from(b)
+        .map(EventHash)
+        .map_err(|_| StoreError::integrity("stored hash is not 32 bytes"))
+}
+
+/// The HLC of the next local event: after everything this device wrote and everything it has
+/// received.
+fn next_hlc(conn: &Connection, device: Uuid, now: DateTime<Utc>) -> Result<Hlc> {
+    let own: Option<i64> = conn
+        .query_row(
+            "SELECT hlc FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
+            [device.as_bytes()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let seen: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'hlc_seen'", [], |r| r.get(0))
+        .optional()?;
+    let seen = seen.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    let last = Hlc((own.unwrap_or(0) as u64).max(seen));
+    Ok(last.tick(now.timestamp_millis().max(0) as u64))
+}
+
+fn observe_hlc(conn: &Connection, hlc: Hlc) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('hlc_seen', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+        [hlc.0.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Appends one local event: next sequence number, HLC and chain link of this device.
+fn append(
+    conn: &Connection,
+    station: &Station,
+    now: DateTime<Utc>,
+    stream: Uuid,
+    actor: Option<Uuid>,
+    ev: &DomainEvent,
+) -> Result<Event> {
+    let (kind, payload) = ev.encode()?;
+    let (seq, prev) = device_head(conn, station.device)?;
+    let hlc = next_hlc(conn, station.device, now)?;
+    let event = Event {
+        id: Uuid::now_v7(),
+        stream,
+        device: station.device,
+        seq: seq + 1,
+        hlc,
+        actor,
+        unit: station.unit.clone(),
+        kind,
+        v: PAYLOAD_VERSION,
+        payload,
+        prev,
+        hash: ZERO_HASH,
+    }
+    .seal();
+    insert_event(conn, &event, 0)?;
+    Ok(event)
+}
+
+fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO events (id, stream, device, seq, hlc, actor, unit, kind, v, payload, prev, hash, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    stmt.execute(params![
+        e.id.as_bytes(),
+        e.stream.as_bytes(),
+        e.device.as_bytes(),
+        e.seq as i64,
+        e.hlc.0 as i64,
+        e.actor.as_ref().map(|a| a.as_bytes().to_vec()),
+        e.unit,
+        e.kind,
+        e.v,
+        payload::encode(&e.payload)?,
+        e.prev.0.as_slice(),
+        e.hash.0.as_slice(),
+        origin,
+    ])?;
+    Ok(())
+}
+
+#[cfg(any(test, feature = "testutil"))]
+pub mod testutil;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,383 @@
+//! Projections: the tables the UI reads, written from folded state. Pure functions of the log
+//! (plus the station's calendar and deadline settings), so `rebuild_all` gives the same rows.
+
+use casedesk_proto::{Event, EventHash, Hlc};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::error::{Result, StoreError};
+use casedesk_domain::calendar::WorkCalendar;
+use casedesk_domain::case::{self, CaseState};
+use casedesk_domain::deadline::{self, OwnRules};
+use casedesk_domain::event::{DomainEvent, OrgEvent};
+
+pub(crate) const EVENT_COLUMNS: &str =
+    "id, stream, device, seq, hlc, actor, unit, kind, v, payload, prev, hash";
+
+/// Reads an event row selected with `EVENT_COLUMNS`.
+pub(crate) fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    let uuid = |i: usize| -> rusqlite::Result<Uuid> {
+        let b: Vec<u8> = r.get(i)?;
+        Uuid::from_slice(&b).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, Box::new(e))
+        })
+    };
+    let hash = |i: usize| -> rusqlite::Result<EventHash> {
+        let b: Vec<u8> = r.get(i)?;
+        <[u8; 32]>::try_from(b.as_slice()).map(EventHash).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, Box::new(e))
+        })
+    };
+    let actor: Option<Vec<u8>> = r.get(5)?;
+    let payload = super::payload::decode(r.get_ref(9)?).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Blob, Box::new(e))
+    })?;
+    Ok(Event {
+        id: uuid(0)?,
+        stream: uuid(1)?,
+        device: uuid(2)?,
+        seq: r.get::<_, i64>(3)? as u64,
+        hlc: Hlc(r.get::<_, i64>(4)? as u64),
+        actor: actor.and_then(|b| Uuid::from_slice(&b).ok()),
+        unit: r.get(6)?,
+        kind: r.get(7)?,
+        v: r.get(8)?,
+        payload,
+        prev: hash(10)?,
+        hash: hash(11)?,
+    })
+}
+
+pub(crate) fn load_stream(conn: &Connection, stream: Uuid) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE stream = ?1 ORDER BY rowid"
+    ))?;
+    let rows = stmt.query_map([stream.as_bytes()], event_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn refresh_case(
+    conn: &Connection,
+    stream: Uuid,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+) -> Result<()> {
+    let events = load_stream(conn, stream)?;
+    match case::fold(&events)? {
+        Some(state) => write_case(conn, &state, cal, own),
+        // Events of a case whose registration has not arrived yet: nothing to show until it does.
+        None => Ok(()),
+    }
+}
+
+const FLAG_ANOMALY: i64 = 1;
+const FLAG_CONFLICT: i64 = 2;
+
+/// The text a case is found by.
+pub(crate) fn search_text(s: &CaseState) -> String {
+    let r = &s.reg;
+    let mut parts: Vec<&str> = vec![&r.case_no];
+    for c in &r.complainants {
+        parts.push(&c.name);
+        parts.extend(c.phones.iter().map(String::as_str));
+        parts.push(&c.contact_person);
+        parts.push(&c.village);
+        parts.push(&c.address);
+    }
+    for p in &r.respondents {
+        parts.push(&p.name);
+        if let Some(u) = &p.uscc {
+            parts.push(u);
+        }
+        parts.push(&p.address);
+        parts.push(&p.phone);
+    }
+    parts.push(&r.facts.place);
+    parts.push(&r.facts.content);
+    parts.push(&r.request_text);
+    parts.retain(|p| !p.is_empty());
+    parts.join(" ")
+}
+
+pub(crate) fn write_case(
+    conn: &Connection,
+    s: &CaseState,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+) -> Result<()> {
+    let r = &s.reg;
+    let next = deadline::next_deadline(s, cal, own);
+    let complainant = match (r.complainants.first(), &r.collective) {
+        (Some(c), Some(col)) => format!("{} 等{}户", c.name, col.households),
+        (Some(c), None) if r.complainants.len() > 1 => {
+            format!("{} 等{}人", c.name, r.complainants.len())
+        }
+        (Some(c), None) => c.name.clone(),
+        (None, _) => String::new(),
+    };
+    let respondent = r.respondents.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、");
+    let mut flags = 0;
+    if s.timeline.iter().any(|t| t.anomaly) {
+        flags |= FLAG_ANOMALY;
+    }
+    if !s.conflicts.is_empty() {
+        flags |= FLAG_CONFLICT;
+    }
+    let closure = s.closure.as_ref();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO cases (id, no, case_type, mode, status, channel, received_at, receiving_unit, unit,
+            category, nature, collective, households, complainant, respondent, claim_fen, recovered_fen,
+            doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional, roving,
+            flags, updated_hlc, accepted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
+         ON CONFLICT (id) DO UPDATE SET no = excluded.no, case_type = excluded.case_type,
+            mode = excluded.mode, status = excluded.status, channel = excluded.channel,
+            received_at = excluded.received_at, receiving_unit = excluded.receiving_unit,
+            unit = excluded.unit, category = excluded.category, nature = excluded.nature,
+            collective = excluded.collective, households = excluded.households,
+            complainant = excluded.complainant, respondent = excluded.respondent,
+            claim_fen = excluded.claim_fen, recovered_fen = excluded.recovered_fen,
+            doubled_fen = excluded.doubled_fen, outcome = excluded.outcome,
+            closed_at = excluded.closed_at, deadline_kind = excluded.deadline_kind,
+            deadline_day = excluded.deadline_day, deadline_provisional = excluded.deadline_provisional,
+            roving = excluded.roving, flags = excluded.flags, updated_hlc = excluded.updated_hlc,
+            accepted_at = excluded.accepted_at
+         RETURNING rowid",
+    )?;
+    let rowid: i64 = stmt.query_row(
+        params![
+            s.id.as_bytes(),
+            r.case_no,
+            r.case_type.code(),
+            r.mode.code(),
+            s.status.code(),
+            r.channel.code(),
+            r.received_at.timestamp_millis(),
+            r.unit,
+            s.home_unit,
+            r.category,
+            r.nature,
+            r.collective.is_some(),
+            r.collective.as_ref().map(|c| c.households),
+            complainant,
+            respondent,
+            r.claim_fen,
+            closure.map_or(0, |c| c.recovered_fen),
+            closure.map_or(0, |c| c.doubled_fen),
+            closure.map(|c| c.outcome.code()),
+            closure.map(|c| c.at.timestamp_millis()),
+            next.map(|d| d.kind.code()),
+            next.map(|d| deadline::day_number(d.date)),
+            next.is_some_and(|d| d.provisional),
+            r.roving_session.map(|u| u.as_bytes().to_vec()),
+            flags,
+            s.last_hlc.0 as i64,
+            s.accepted_at.map(|t| t.timestamp_millis()),
+        ],
+        |row| row.get(0),
+    )?;
+
+    conn.prepare_cached("DELETE FROM parties WHERE case_rowid = ?1")?.execute([rowid])?;
+    let mut party = conn.prepare_cached(
+        "INSERT INTO parties (case_rowid, role, idx, name, key, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, c) in r.complainants.iter().enumerate() {
+        party.execute(params![rowid, "c", i as i64, c.name, c.id_number, c.phones.first()])?;
+    }
+    for (i, p) in r.respondents.iter().enumerate() {
+        let key = p.uscc.as_ref().or(p.legacy_reg_no.as_ref());
+        let phone = (!p.phone.is_empty()).then_some(&p.phone);
+        party.execute(params![rowid, "r", i as i64, p.name, key, phone])?;
+    }
+
+    if !s.sessions.is_empty() || has_rows(conn, "sessions", rowid)? {
+        conn.prepare_cached("DELETE FROM sessions WHERE case_rowid = ?1")?.execute([rowid])?;
+        let mut ins = conn.prepare_cached(
+            "INSERT INTO sessions (id, case_rowid, scheduled_at, held_at, mode, place, mediator, result)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for v in &s.sessions {
+            let (mode, place, mediator) = match (&v.recorded, &v.scheduled) {
+                (Some(r), _) => (r.mode, r.place.as_str(), r.mediator.as_str()),
+                (None, Some(sc)) => (sc.mode, sc.place.as_str(), sc.mediator.as_str()),
+                (None, None) => continue,
+            };
+            ins.execute(params![
+                v.id.as_bytes(),
+                rowid,
+                v.scheduled.as_ref().map(|x| x.at.timestamp_millis()),
+                v.recorded.as_ref().map(|x| x.held_at.timestamp_millis()),
+                mode.code(),
+                place,
+                mediator,
+                v.recorded.as_ref().map(|x| x.result.code()),
+            ])?;
+        }
+    }
+
+    if !s.transfers.is_empty() || has_rows(conn, "transfers", rowid)? {
+        conn.prepare_cached("DELETE FROM transfers WHERE case_rowid = ?1")?.execute([rowid])?;
+        let mut ins = conn.prepare_cached(
+            "INSERT INTO transfers (id, case_rowid, kind, from_unit, to_unit, due_day, feedback_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for t in &s.transfers {
+            let to = if t.transfer.to_unit.is_empty() {
+                &t.transfer.to_department
+            } else {
+                &t.transfer.to_unit
+            };
+            ins.execute(params![
+                t.transfer.transfer.as_bytes(),
+                rowid,
+                t.transfer.kind.code(),
+                t.from_unit,
+                to,
+                t.transfer.due.map(deadline::day_number),
+                t.feedback.as_ref().map(|f| f.0.timestamp_millis()),
+            ])?;
+        }
+    }
+
+    let text = search_text(s);
+    let old: Option<String> = conn
+        .prepare_cached("SELECT text FROM case_text WHERE rowid = ?1")?
+        .query_row([rowid], |r| r.get(0))
+        .optional()?;
+    if old.as_deref() != Some(text.as_str()) {
+        if old.is_some() {
+            conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?.execute([rowid])?;
+        }
+        conn.prepare_cached("INSERT OR REPLACE INTO case_text (rowid, text) VALUES (?1, ?2)")?
+            .execute(params![rowid, text])?;
+        conn.prepare_cached("INSERT INTO case_fts (rowid, text) VALUES (?1, ?2)")?
+            .execute(params![rowid, text])?;
+    }
+    Ok(())
+}
+
+fn has_rows(conn: &Connection, table: &str, rowid: i64) -> Result<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE case_rowid = ?1)");
+    Ok(conn.prepare_cached(&sql)?.query_row([rowid], |r| r.get(0))?)
+}
+
+/// Re-projects an organisation stream: its events in HLC order, each an upsert.
+pub(crate) fn refresh_org(conn: &Connection, stream: Uuid) -> Result<()> {
+    let mut events = load_stream(conn, stream)?;
+    events.sort_by_key(|e| (e.hlc, e.device, e.seq));
+    for e in &events {
+        let DomainEvent::Org(ev) = DomainEvent::decode(&e.kind, e.v, &e.payload)? else {
+            return Err(StoreError::integrity(format!(
+                "event {} is not an organisation event",
+                e.id
+            )));
+        };
+        write_org(conn, stream, &ev)?;
+    }
+    Ok(())
+}
+
+fn write_org(conn: &Connection, stream: Uuid, ev: &OrgEvent) -> Result<()> {
+    let codes = |v: &[String]| v.join(",");
+    match ev {
+        OrgEvent::UnitRegistered { code, name, unit_kind, parent, admin_code, demonstration } => {
+            conn.execute(
+                "INSERT OR REPLACE INTO units (code, stream, name, kind, parent, admin_code, demonstration)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![code, stream.as_bytes(), name, unit_kind.code(), parent, admin_code, demonstration],
+            )?;
+        }
+        OrgEvent::StaffRegistered { unit, name, roles, phone, languages, active } => {
+            let roles: Vec<String> = roles.iter().map(|r| r.code().to_owned()).collect();
+            let langs: Vec<String> = languages.iter().map(|l| l.code().to_owned()).collect();
+            conn.execute(
+                "INSERT OR REPLACE INTO staff (id, unit, name, roles, phone, languages, active)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![stream.as_bytes(), unit, name, codes(&roles), phone, codes(&langs), active],
+            )?;
+        }
+        OrgEvent::DeviceRegistered { unit, code, name } => {
+            conn.execute(
+                "INSERT OR REPLACE INTO devices (id, unit, code, name) VALUES (?1, ?2, ?3, ?4)",
+                params![stream.as_bytes(), unit, code, name],
+            )?;
+        }
+        OrgEvent::RovingStarted { unit, date, place, team, .. } => {
+            conn.execute(
+                "INSERT INTO roving_sessions (id, unit, date, place, team, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL)
+                 ON CONFLICT (id) DO UPDATE SET unit = excluded.unit, date = excluded.date,
+                   place = excluded.place, team = excluded.team",
+                params![stream.as_bytes(), unit, date.to_string(), place, codes(team)],
+            )?;
+        }
+        OrgEvent::RovingEnded { at, .. } => {
+            conn.execute(
+                "UPDATE roving_sessions SET ended_at = ?2 WHERE id = ?1",
+                params![stream.as_bytes(), at.timestamp_millis()],
+            )?;
+        }
+        OrgEvent::ConsultationRecorded {
+            unit,
+            at,
+            channel,
+            topic,
+            people,
+            roving_session,
+            category,
+        } => {
+            conn.execute(
+                "INSERT OR REPLACE INTO consultations (id, unit, at, channel, topic, people, roving, category)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    stream.as_bytes(),
+                    unit,
+                    at.timestamp_millis(),
+                    channel.code(),
+                    topic,
+                    people,
+                    roving_session.map(|u| u.as_bytes().to_vec()),
+                    category
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Projection tables, in the order they are cleared and compared.
+pub(crate) const PROJECTION_TABLES: &[&str] = &[
+    "units",
+    "staff",
+    "devices",
+    "roving_sessions",
+    "consultations",
+    "cases",
+    "parties",
+    "sessions",
+    "transfers",
+    "case_text",
+];
+
+/// Clears every projection and replays the whole log, stream by stream in log order.
+pub(crate) fn rebuild_all(conn: &Connection, cal: &WorkCalendar, own: &OwnRules) -> Result<()> {
+    for t in PROJECTION_TABLES {
+        conn.execute(&format!("DELETE FROM {t}"), [])?;
+    }
+    conn.execute("DELETE FROM case_fts", [])?;
+    let streams: Vec<(Vec<u8>, bool)> = {
+        let mut stmt = conn.prepare(
+            "SELECT stream, kind LIKE 'case.%' FROM events GROUP BY stream ORDER BY min(rowid)",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+    };
+    for (stream, is_case) in streams {
+        let Ok(stream) = Uuid::from_slice(&stream) else { continue };
+        if is_case {
+            refresh_case(conn, stream, cal, own)?;
+        } else {
+            refresh_org(conn, stream)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! `cdk-stress --db FILE [--cases N]`: registers cases one transaction each, printing each case
+//! number after its transaction committed. The crash test kills this process at random moments
+//! and then checks that every printed number is in the database and that `verify` passes. A
+//! test tool only: it is not part of the `casedesk` command.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use casedesk_domain::event::{CaseEvent, CaseRegistered, Facts};
+use casedesk_domain::types::{CaseType, Channel, Mode};
+use casedesk_store::{Store, StoreError};
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let mut db: Option<PathBuf> = None;
+    let mut cases: u64 = 1_000_000;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--db" => db = args.next().map(PathBuf::from),
+            "--cases" => cases = args.next().and_then(|n| n.parse().ok()).unwrap_or(cases),
+            other => {
+                eprintln!("cdk-stress: unknown argument {other}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(db) = db else {
+        eprintln!("usage: cdk-stress --db FILE [--cases N]");
+        return ExitCode::from(2);
+    };
+    match run(&db, cases) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cdk-stress: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(db: &std::path::Path, cases: u64) -> Result<(), StoreError> {
+    let mut store = Store::open(db)?;
+    store.require_station()?;
+    let mut out = std::io::stdout().lock();
+    let now = store.now();
+    for i in 0..cases {
+        let reg = CaseRegistered {
+            case_no: String::new(),
+            case_type: CaseType::Consultation,
+            mode: Mode::Own,
+            received_at: now,
+            channel: Channel::Phone,
+            unit: String::new(),
+            staff: None,
+            roving_session: None,
+            complainants: vec![],
+            collective: None,
+            respondents: vec![],
+            category: None,
+            nature: None,
+            facts: Facts { content: format!("压力测试咨询 {i}"), ..Default::default() },
+            requests: vec![],
+            request_text: String::new(),
+            claim_fen: None,
+        };
+        let r = store.register_case(None, reg)?;
+        if i % 2 == 0 {
+            store.act(r.id, None, CaseEvent::NoteAdded { text: "已电话答复".into() })?;
+        }
+        writeln!(out, "{}", r.no)?;
+        out.flush()?;
+    }
+    Ok(())
+}

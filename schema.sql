@@ -50,7 +50,7 @@ CREATE TABLE cases (
     collective     INTEGER NOT NULL,
     households     INTEGER,
     complainant    TEXT NOT NULL,
-    respondent     TEXT NOT NULL,
+    respondents     TEXT NOT NULL,
     claim_fen      INTEGER,
     recovered_fen  INTEGER NOT NULL,
     doubled_fen    INTEGER NOT NULL,
@@ -62,7 +62,7 @@ CREATE TABLE cases (
     roving         BLOB,
     flags          INTEGER NOT NULL,
     updated_hlc    INTEGER NOT NULL
-, accepted_at INTEGER);
+, accepted_at INTEGER, complainants INTEGER NOT NULL DEFAULT 0);
 
 CREATE INDEX cases_accepted ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
 

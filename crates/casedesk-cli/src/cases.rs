@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use casedesk_domain::Issue;
 use casedesk_domain::event::*;
 use casedesk_domain::types::*;
 use casedesk_domain::validate::parse_yuan;
+use casedesk_domain::{Issue, Lang};
 use casedesk_store::query::{ListQuery, Sort};
 use casedesk_store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -444,8 +444,8 @@ pub fn list(ctx: &Ctx, text: Option<String>, f: Filters, json: bool) -> CmdResul
             r.no.clone(),
             status,
             local_time(r.received_at),
-            clip(&r.complainant, 18),
-            clip(&r.respondent, 24),
+            clip(&complainant_text(ctx, r), 18),
+            clip(&r.respondents.join(ctx.t("、", ", ")), 24),
             deadline,
         ]);
     }
@@ -584,5 +584,27 @@ pub fn calendar(ctx: &Ctx, cmd: CalendarCmd) -> CmdResult {
             );
             Ok(())
         }
+    }
+}
+
+/// Who a case is listed under, in the CLI's language: "才让卓玛 等12户", "Wang and 2 more".
+fn complainant_text(ctx: &Ctx, r: &casedesk_store::query::CaseRow) -> String {
+    match (r.collective, r.households, r.complainants) {
+        _ if r.complainant.is_empty() => String::new(),
+        (true, Some(h), _) => {
+            if ctx.lang == Lang::Zh {
+                format!("{} 等{h}户", r.complainant)
+            } else {
+                format!("{} and others ({h} households)", r.complainant)
+            }
+        }
+        (_, _, n) if n > 1 => {
+            if ctx.lang == Lang::Zh {
+                format!("{} 等{n}人", r.complainant)
+            } else {
+                format!("{} and others ({n} people)", r.complainant)
+            }
+        }
+        _ => r.complainant.clone(),
     }
 }

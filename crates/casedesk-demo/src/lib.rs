@@ -3834,11 +3834,11 @@ mod tests {
 
     #[test]
     fn same_seed_same_world() -> Result<()> {
-        type Key = (String, String, String, String, i64);
+        type Key = (String, String, String, Vec<String>, i64);
         let key = |store: &Store| -> Result<Vec<Key>> {
             Ok(all_rows(store)?
                 .into_iter()
-                .map(|r| (r.no, r.status, r.complainant, r.respondent, r.recovered_fen))
+                .map(|r| (r.no, r.status, r.complainant, r.respondents, r.recovered_fen))
                 .collect())
         };
         let (a, sa, _) = world(42, 2000)?;

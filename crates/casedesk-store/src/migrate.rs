@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_sync.sql"),
     include_str!("../migrations/0003_desk.sql"),
+    include_str!("../migrations/0004_row_data.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

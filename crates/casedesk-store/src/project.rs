@@ -107,15 +107,16 @@ pub(crate) fn write_case(
 ) -> Result<()> {
     let r = &s.reg;
     let next = deadline::next_deadline(s, cal, own);
-    let complainant = match (r.complainants.first(), &r.collective) {
-        (Some(c), Some(col)) => format!("{} 等{}户", c.name, col.households),
-        (Some(c), None) if r.complainants.len() > 1 => {
-            format!("{} 等{}人", c.name, r.complainants.len())
-        }
-        (Some(c), None) => c.name.clone(),
-        (None, _) => String::new(),
-    };
-    let respondent = r.respondents.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、");
+    // The person a case is listed under: the first representative of a collective complaint,
+    // otherwise the first complainant. The UI adds "等N户" / "and N others" in its language.
+    let listed = r
+        .complainants
+        .iter()
+        .find(|c| r.collective.is_some() && c.representative)
+        .or(r.complainants.first());
+    let complainant = listed.map(|c| c.name.clone()).unwrap_or_default();
+    let respondents =
+        serde_json::to_string(&r.respondents.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())?;
     let mut flags = 0;
     if s.timeline.iter().any(|t| t.anomaly) {
         flags |= FLAG_ANOMALY;
@@ -126,17 +127,18 @@ pub(crate) fn write_case(
     let closure = s.closure.as_ref();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO cases (id, no, case_type, mode, status, channel, received_at, receiving_unit, unit,
-            category, nature, collective, households, complainant, respondent, claim_fen, recovered_fen,
+            category, nature, collective, households, complainant, respondents, claim_fen, recovered_fen,
             doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional, roving,
-            flags, updated_hlc, accepted_at)
+            flags, updated_hlc, accepted_at, complainants)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)
          ON CONFLICT (id) DO UPDATE SET no = excluded.no, case_type = excluded.case_type,
             mode = excluded.mode, status = excluded.status, channel = excluded.channel,
             received_at = excluded.received_at, receiving_unit = excluded.receiving_unit,
             unit = excluded.unit, category = excluded.category, nature = excluded.nature,
             collective = excluded.collective, households = excluded.households,
-            complainant = excluded.complainant, respondent = excluded.respondent,
+            complainant = excluded.complainant, respondents = excluded.respondents,
+            complainants = excluded.complainants,
             claim_fen = excluded.claim_fen, recovered_fen = excluded.recovered_fen,
             doubled_fen = excluded.doubled_fen, outcome = excluded.outcome,
             closed_at = excluded.closed_at, deadline_kind = excluded.deadline_kind,
@@ -161,7 +163,7 @@ pub(crate) fn write_case(
             r.collective.is_some(),
             r.collective.as_ref().map(|c| c.households),
             complainant,
-            respondent,
+            respondents,
             r.claim_fen,
             closure.map_or(0, |c| c.recovered_fen),
             closure.map_or(0, |c| c.doubled_fen),
@@ -174,6 +176,7 @@ pub(crate) fn write_case(
             flags,
             s.last_hlc.0 as i64,
             s.accepted_at.map(|t| t.timestamp_millis()),
+            r.complainants.len() as i64,
         ],
         |row| row.get(0),
     )?;

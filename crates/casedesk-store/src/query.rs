@@ -85,8 +85,13 @@ pub struct CaseRow {
     pub nature: Option<String>,
     pub collective: bool,
     pub households: Option<u32>,
+    /// The person the case is listed under: the first representative of a collective
+    /// complaint, otherwise the first complainant ("" when there is none).
     pub complainant: String,
-    pub respondent: String,
+    /// How many complainants the case has.
+    pub complainants: u32,
+    /// The respondents' names.
+    pub respondents: Vec<String>,
     pub claim_fen: Option<i64>,
     pub recovered_fen: i64,
     #[cfg_attr(feature = "ts", ts(as = "Option<casedesk_domain::types::Outcome>"))]
@@ -106,9 +111,9 @@ pub struct Page {
 
 const ROW_COLUMNS: &str =
     "c.rowid, c.id, c.no, c.case_type, c.mode, c.status, c.channel, c.received_at,
-    c.unit, c.category, c.nature, c.collective, c.households, c.complainant, c.respondent,
+    c.unit, c.category, c.nature, c.collective, c.households, c.complainant, c.respondents,
     c.claim_fen, c.recovered_fen, c.outcome, c.deadline_kind, c.deadline_day,
-    c.deadline_provisional, c.flags";
+    c.deadline_provisional, c.flags, c.complainants";
 
 pub const MAX_LIMIT: u32 = 500;
 
@@ -344,7 +349,8 @@ fn case_row(r: &rusqlite::Row<'_>, today: NaiveDate) -> Result<(CaseRow, i64, Op
         collective: r.get(11)?,
         households: r.get(12)?,
         complainant: r.get(13)?,
-        respondent: r.get(14)?,
+        complainants: r.get(22)?,
+        respondents: serde_json::from_str(&r.get::<_, String>(14)?).unwrap_or_default(),
         claim_fen: r.get(15)?,
         recovered_fen: r.get(16)?,
         outcome: r.get(17)?,

@@ -160,9 +160,9 @@ const COMPARISONS: &[(&str, &str)] = &[
     (
         "cases",
         "SELECT id, no, case_type, mode, status, channel, received_at, receiving_unit, unit, category,
-            nature, collective, households, complainant, respondent, claim_fen, recovered_fen,
-            doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional,
-            roving, flags, updated_hlc, accepted_at FROM cases ORDER BY id",
+            nature, collective, households, complainant, complainants, respondents, claim_fen,
+            recovered_fen, doubled_fen, outcome, closed_at, deadline_kind, deadline_day,
+            deadline_provisional, roving, flags, updated_hlc, accepted_at FROM cases ORDER BY id",
     ),
     (
         "parties",

@@ -6,7 +6,20 @@ import type { Mode } from "./Mode";
 import type { Outcome } from "./Outcome";
 import type { Status } from "./Status";
 
-export type CaseRow = { id: string, no: string, case_type: CaseType, mode: Mode, status: Status, channel: Channel, received_at: string, unit: string, category: string | null, nature: string | null, collective: boolean, households: number | null, complainant: string, respondent: string, claim_fen: number | null, recovered_fen: number, outcome: Outcome | null, deadline: DeadlineView | null, 
+export type CaseRow = { id: string, no: string, case_type: CaseType, mode: Mode, status: Status, channel: Channel, received_at: string, unit: string, category: string | null, nature: string | null, collective: boolean, households: number | null, 
+/**
+ * The person the case is listed under: the first representative of a collective
+ * complaint, otherwise the first complainant ("" when there is none).
+ */
+complainant: string, 
+/**
+ * How many complainants the case has.
+ */
+complainants: number, 
+/**
+ * The respondents' names.
+ */
+respondents: Array<string>, claim_fen: number | null, recovered_fen: number, outcome: Outcome | null, deadline: DeadlineView | null, 
 /**
  * 1: an event arrived that did not fit the case's state; 2: unresolved edit conflict.
  */

@@ -442,6 +442,9 @@ const enUS: Resource = {
     form_problems: "{{count}} fields need correcting; they are marked",
   },
   list: {
+    party_households: "{{name}} and others ({{count}} households)",
+    party_others: "{{name}} and others ({{count}} people)",
+    name_separator: ", ",
     title: "Cases",
     search_ph: "Search case number, name, phone, business, facts",
     status: "Status",

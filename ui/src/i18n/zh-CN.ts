@@ -430,6 +430,9 @@ const zhCN = {
     form_problems: "有 {{count}} 处需要修改，已标在相应位置",
   },
   list: {
+    party_households: "{{name}} 等{{count}}户",
+    party_others: "{{name}} 等{{count}}人",
+    name_separator: "、",
     title: "案件列表",
     search_ph: "搜索案件编号、姓名、电话、经营者、事情经过",
     status: "状态",

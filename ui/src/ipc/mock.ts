@@ -455,7 +455,8 @@ export class MockBackend {
         collective: false,
         households: null,
         complainant: `${r.pick(names)}${i % 97}`,
-        respondent: `${r.pick(towns)}${r.pick(["兴", "盛", "达", "源", "隆"])}${r.pick(resp)}`,
+        complainants: 1,
+        respondents: [`${r.pick(towns)}${r.pick(["兴", "盛", "达", "源", "隆"])}${r.pick(resp)}`],
         claim_fen: r.int(1000, 900000),
         recovered_fen: status === "closed" ? r.int(1000, 500000) : 0,
         outcome: status === "closed" ? "mediated" : null,
@@ -501,7 +502,7 @@ export class MockBackend {
       if (q.collective === true && !row.collective) return false;
       if (q.collective === false && row.collective) return false;
       if (text) {
-        const hay = [row.no, row.complainant, row.respondent];
+        const hay = [row.no, row.complainant, ...row.respondents];
         const c = byId.get(row.id);
         if (c) {
           hay.push(c.reg.facts.content, c.reg.request_text ?? "");

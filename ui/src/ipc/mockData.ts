@@ -505,10 +505,10 @@ export function caseFromRow(row: CaseRow, r: Rng): CaseState {
           },
         ]
       : [],
-    respondents: row.respondent ? [{ name: row.respondent, kind: "enterprise", address: "", contact: "", phone: "" }] : [],
+    respondents: row.respondents.map((name) => ({ name, kind: "enterprise" as const, address: "", contact: "", phone: "" })),
     ...(row.category ? { category: row.category } : {}),
     ...(row.nature ? { nature: row.nature } : {}),
-    facts: { content: `${row.respondent}：消费者反映商品或服务存在问题，要求经营者依法处理。` },
+    facts: { content: `${row.respondents.join("、")}：消费者反映商品或服务存在问题，要求经营者依法处理。` },
     requests: row.case_type === "complaint" ? ["refund"] : [],
     ...(row.claim_fen !== null ? { claim_fen: row.claim_fen } : {}),
   };

@@ -2,7 +2,7 @@
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 import i18n from "../i18n";
-import { CODES, type CodeTable, type IpcIssue, type Reference, type RuleSet } from "../ipc/types";
+import { CODES, type CaseRow, type CodeTable, type IpcIssue, type Reference, type RuleSet } from "../ipc/types";
 
 export function codeLabel(table: CodeTable, code: string | null | undefined): string {
   if (!code) return "";
@@ -21,6 +21,19 @@ export function useLabels() {
   const code = useCallback((table: CodeTable, c: string | null | undefined) => codeLabel(table, c), []);
   const options = useCallback((table: CodeTable) => codeOptions(table), []);
   return { t, en, code, options, lang: inst.language };
+}
+
+/** Who a case is listed under, in words: "才让卓玛 等12户", "王秀兰 等3人", or the name alone. */
+export function complainantText(row: CaseRow): string {
+  if (!row.complainant) return "";
+  if (row.collective && row.households) return i18n.t("list.party_households", { name: row.complainant, count: row.households });
+  if (row.complainants > 1) return i18n.t("list.party_others", { name: row.complainant, count: row.complainants });
+  return row.complainant;
+}
+
+/** The respondents' names, joined in the UI language. */
+export function respondentsText(row: CaseRow): string {
+  return row.respondents.join(i18n.t("list.name_separator"));
 }
 
 export function categoryLabel(ref: Reference | undefined, code: string | null | undefined, en: boolean): string {

@@ -7,7 +7,7 @@ import { useLocation, useNavigate, useNavigationType, useSearchParams } from "re
 import type { Dayjs } from "dayjs";
 import { api } from "../ipc/api";
 import type { CaseRow, Channel, ListQuery, Status } from "../ipc/types";
-import { categoryLabel, codeOptions, errorText, useLabels } from "../lib/labels";
+import { categoryLabel, codeOptions, complainantText, errorText, respondentsText, useLabels } from "../lib/labels";
 import { useReference } from "../lib/queries";
 import { useDebounced } from "../lib/useDebounced";
 import { dayjs, fmtDateTime } from "../lib/time";
@@ -334,12 +334,12 @@ export default function CaseList() {
                     <div role="cell" className="muted">
                       {fmtDateTime(r.received_at)}
                     </div>
-                    <div role="cell" className="ellipsis" title={r.complainant}>
-                      {r.complainant || <span className="muted">{t("list.anonymous")}</span>}
+                    <div role="cell" className="ellipsis" title={complainantText(r)}>
+                      {complainantText(r) || <span className="muted">{t("list.anonymous")}</span>}
                       {r.collective && <Tag className="mini-tag">{t("list.collective_tag", { count: r.households ?? 0 })}</Tag>}
                     </div>
-                    <div role="cell" className="ellipsis" title={r.respondent}>
-                      {r.respondent || "—"}
+                    <div role="cell" className="ellipsis" title={respondentsText(r)}>
+                      {respondentsText(r) || "—"}
                     </div>
                     <div role="cell" className="ellipsis muted" title={categoryLabel(ref.data, r.category, en)}>
                       {categoryLabel(ref.data, r.category, en) || "—"}

@@ -5,7 +5,7 @@ import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import type { CaseRow, Dashboard as DashboardData } from "../ipc/types";
 import { useDashboard, useReference } from "../lib/queries";
-import { errorText, natureLabel, useLabels } from "../lib/labels";
+import { complainantText, errorText, natureLabel, respondentsText, useLabels } from "../lib/labels";
 import { formatYuan } from "../lib/money";
 import { dayjs, fmtDateTime } from "../lib/time";
 import PageTitle from "../components/PageTitle";
@@ -40,7 +40,7 @@ function CaseItems({ rows, empty, onOpen }: { rows: CaseRow[]; empty: string; on
               <StatusTag status={r.status} />
             </Space>
             <Typography.Text type="secondary" ellipsis className="todo-parties">
-              {(r.complainant || t("list.anonymous")) + " → " + (r.respondent || "—")}
+              {(complainantText(r) || t("list.anonymous")) + " → " + (respondentsText(r) || "—")}
             </Typography.Text>
           </div>
           <div className="todo-deadline">

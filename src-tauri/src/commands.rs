@@ -146,7 +146,7 @@ fn detail_of(store: &Store, id: Uuid) -> Result<CaseDetail, StoreError> {
     Ok(CaseDetail {
         next_deadline: deadlines.first().copied(),
         deadlines,
-        allowed: allowed_actions(&case).into_iter().map(str::to_owned).collect(),
+        allowed: allowed_actions(&case).into_iter().map(|k| k.code().to_owned()).collect(),
         case,
     })
 }

@@ -435,82 +435,85 @@ fn set_path(doc: &mut Value, path: &str, value: Value) -> Option<()> {
 }
 
 /// The name of an action, for error messages.
-pub fn action_name(ce: &CaseEvent) -> &'static str {
-    match ce {
-        CaseEvent::Registered(_) => "register",
-        CaseEvent::Edited { .. } => "edit",
-        CaseEvent::Accepted { .. } => "accept",
-        CaseEvent::NotAccepted { .. } => "not_accept",
-        CaseEvent::SessionScheduled(_) => "schedule_session",
-        CaseEvent::SessionRecorded(_) => "record_session",
-        CaseEvent::AgreementRecorded(_) => "record_agreement",
-        CaseEvent::PerformanceConfirmed { .. } => "confirm_performance",
-        CaseEvent::MediationTerminated { .. } => "terminate",
-        CaseEvent::Transferred(_) => "transfer",
-        CaseEvent::TransferFeedback { .. } => "transfer_feedback",
-        CaseEvent::Closed(_) => "close",
-        CaseEvent::FollowedUp { .. } => "follow_up",
-        CaseEvent::NoteAdded { .. } => "note",
-        CaseEvent::Voided { .. } => "void",
+pub fn action_name(kind: CaseEventKind) -> &'static str {
+    match kind {
+        CaseEventKind::Registered => "register",
+        CaseEventKind::Edited => "edit",
+        CaseEventKind::Accepted => "accept",
+        CaseEventKind::NotAccepted => "not_accept",
+        CaseEventKind::SessionScheduled => "schedule_session",
+        CaseEventKind::SessionRecorded => "record_session",
+        CaseEventKind::AgreementRecorded => "record_agreement",
+        CaseEventKind::PerformanceConfirmed => "confirm_performance",
+        CaseEventKind::MediationTerminated => "terminate",
+        CaseEventKind::Transferred => "transfer",
+        CaseEventKind::TransferFeedback => "transfer_feedback",
+        CaseEventKind::Closed => "close",
+        CaseEventKind::FollowedUp => "follow_up",
+        CaseEventKind::NoteAdded => "note",
+        CaseEventKind::Voided => "void",
     }
 }
 
 /// Every kind of case event a person can record after registration, in the order the UI
 /// offers them.
-pub const ACTION_KINDS: &[&str] = &[
-    "case.accepted",
-    "case.not_accepted",
-    "case.session_scheduled",
-    "case.session_recorded",
-    "case.agreement_recorded",
-    "case.performance_confirmed",
-    "case.mediation_terminated",
-    "case.transferred",
-    "case.transfer_feedback",
-    "case.closed",
-    "case.followed_up",
-    "case.note_added",
-    "case.edited",
-    "case.voided",
+pub const ACTION_KINDS: &[CaseEventKind] = &[
+    CaseEventKind::Accepted,
+    CaseEventKind::NotAccepted,
+    CaseEventKind::SessionScheduled,
+    CaseEventKind::SessionRecorded,
+    CaseEventKind::AgreementRecorded,
+    CaseEventKind::PerformanceConfirmed,
+    CaseEventKind::MediationTerminated,
+    CaseEventKind::Transferred,
+    CaseEventKind::TransferFeedback,
+    CaseEventKind::Closed,
+    CaseEventKind::FollowedUp,
+    CaseEventKind::NoteAdded,
+    CaseEventKind::Edited,
+    CaseEventKind::Voided,
 ];
 
 /// The state machine: whether an event of `kind` may happen to a case in `s`'s state.
-pub fn allows(s: &CaseState, kind: &str) -> bool {
+pub fn allows(s: &CaseState, kind: CaseEventKind) -> bool {
+    use CaseEventKind as K;
     use Status::*;
     let st = s.status;
     match kind {
-        "case.edited" | "case.note_added" | "case.voided" => st != Voided,
-        "case.accepted" | "case.not_accepted" => st == Registered,
-        "case.session_scheduled"
-        | "case.session_recorded"
-        | "case.agreement_recorded"
-        | "case.mediation_terminated" => matches!(st, Accepted | Mediating),
-        "case.performance_confirmed" => st == Agreed && s.performance_confirmed_at.is_none(),
-        "case.transferred" => matches!(st, Registered | Accepted | Mediating),
-        "case.transfer_feedback" => {
-            st != Voided && s.transfers.iter().any(|t| t.feedback.is_none())
+        // A case has one registration: it starts the stream.
+        K::Registered => false,
+        K::Edited | K::NoteAdded | K::Voided => st != Voided,
+        K::Accepted | K::NotAccepted => st == Registered,
+        K::SessionScheduled
+        | K::SessionRecorded
+        | K::AgreementRecorded
+        | K::MediationTerminated => {
+            matches!(st, Accepted | Mediating)
         }
-        "case.closed" => match st {
+        K::PerformanceConfirmed => st == Agreed && s.performance_confirmed_at.is_none(),
+        K::Transferred => matches!(st, Registered | Accepted | Mediating),
+        K::TransferFeedback => st != Voided && s.transfers.iter().any(|t| t.feedback.is_none()),
+        K::Closed => match st {
             Accepted | Mediating | Agreed | Terminated | Transferred => true,
             Registered => matches!(s.reg.case_type, CaseType::Consultation | CaseType::Suggestion),
-            _ => false,
+            NotAccepted | Closed | Voided => false,
         },
-        "case.followed_up" => matches!(st, Closed | Terminated | NotAccepted | Agreed),
-        _ => false,
+        K::FollowedUp => matches!(st, Closed | Terminated | NotAccepted | Agreed),
     }
 }
 
 /// The actions a person may take on the case now.
-pub fn allowed_actions(s: &CaseState) -> Vec<&'static str> {
-    ACTION_KINDS.iter().copied().filter(|k| allows(s, k)).collect()
+pub fn allowed_actions(s: &CaseState) -> Vec<CaseEventKind> {
+    ACTION_KINDS.iter().copied().filter(|k| allows(s, *k)).collect()
 }
 
 /// Whether `ce` may happen to a case in `s`'s state; an error names the state and the action.
 pub fn transition(s: &CaseState, ce: &CaseEvent) -> Result<()> {
-    if allows(s, ce.kind()) {
+    let kind = ce.event_kind();
+    if allows(s, kind) {
         Ok(())
     } else {
-        Err(DomainError::IllegalTransition { status: s.status.code(), action: action_name(ce) })
+        Err(DomainError::IllegalTransition { status: s.status.code(), action: action_name(kind) })
     }
 }
 

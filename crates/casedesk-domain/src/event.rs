@@ -300,26 +300,112 @@ pub enum CaseEvent {
     Voided { reason: String },
 }
 
+/// The kinds of case event, as a type: what the state machine decides on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum CaseEventKind {
+    #[serde(rename = "case.registered")]
+    Registered,
+    #[serde(rename = "case.edited")]
+    Edited,
+    #[serde(rename = "case.accepted")]
+    Accepted,
+    #[serde(rename = "case.not_accepted")]
+    NotAccepted,
+    #[serde(rename = "case.session_scheduled")]
+    SessionScheduled,
+    #[serde(rename = "case.session_recorded")]
+    SessionRecorded,
+    #[serde(rename = "case.agreement_recorded")]
+    AgreementRecorded,
+    #[serde(rename = "case.performance_confirmed")]
+    PerformanceConfirmed,
+    #[serde(rename = "case.mediation_terminated")]
+    MediationTerminated,
+    #[serde(rename = "case.transferred")]
+    Transferred,
+    #[serde(rename = "case.transfer_feedback")]
+    TransferFeedback,
+    #[serde(rename = "case.closed")]
+    Closed,
+    #[serde(rename = "case.followed_up")]
+    FollowedUp,
+    #[serde(rename = "case.note_added")]
+    NoteAdded,
+    #[serde(rename = "case.voided")]
+    Voided,
+}
+
+impl CaseEventKind {
+    pub const ALL: &'static [CaseEventKind] = &[
+        CaseEventKind::Registered,
+        CaseEventKind::Edited,
+        CaseEventKind::Accepted,
+        CaseEventKind::NotAccepted,
+        CaseEventKind::SessionScheduled,
+        CaseEventKind::SessionRecorded,
+        CaseEventKind::AgreementRecorded,
+        CaseEventKind::PerformanceConfirmed,
+        CaseEventKind::MediationTerminated,
+        CaseEventKind::Transferred,
+        CaseEventKind::TransferFeedback,
+        CaseEventKind::Closed,
+        CaseEventKind::FollowedUp,
+        CaseEventKind::NoteAdded,
+        CaseEventKind::Voided,
+    ];
+
+    /// The envelope `kind` string.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseEventKind::Registered => "case.registered",
+            CaseEventKind::Edited => "case.edited",
+            CaseEventKind::Accepted => "case.accepted",
+            CaseEventKind::NotAccepted => "case.not_accepted",
+            CaseEventKind::SessionScheduled => "case.session_scheduled",
+            CaseEventKind::SessionRecorded => "case.session_recorded",
+            CaseEventKind::AgreementRecorded => "case.agreement_recorded",
+            CaseEventKind::PerformanceConfirmed => "case.performance_confirmed",
+            CaseEventKind::MediationTerminated => "case.mediation_terminated",
+            CaseEventKind::Transferred => "case.transferred",
+            CaseEventKind::TransferFeedback => "case.transfer_feedback",
+            CaseEventKind::Closed => "case.closed",
+            CaseEventKind::FollowedUp => "case.followed_up",
+            CaseEventKind::NoteAdded => "case.note_added",
+            CaseEventKind::Voided => "case.voided",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CaseEventKind> {
+        CaseEventKind::ALL.iter().copied().find(|k| k.code() == code)
+    }
+}
+
 impl CaseEvent {
+    /// The kind of this event.
+    pub fn event_kind(&self) -> CaseEventKind {
+        match self {
+            CaseEvent::Registered(_) => CaseEventKind::Registered,
+            CaseEvent::Edited { .. } => CaseEventKind::Edited,
+            CaseEvent::Accepted { .. } => CaseEventKind::Accepted,
+            CaseEvent::NotAccepted { .. } => CaseEventKind::NotAccepted,
+            CaseEvent::SessionScheduled(_) => CaseEventKind::SessionScheduled,
+            CaseEvent::SessionRecorded(_) => CaseEventKind::SessionRecorded,
+            CaseEvent::AgreementRecorded(_) => CaseEventKind::AgreementRecorded,
+            CaseEvent::PerformanceConfirmed { .. } => CaseEventKind::PerformanceConfirmed,
+            CaseEvent::MediationTerminated { .. } => CaseEventKind::MediationTerminated,
+            CaseEvent::Transferred(_) => CaseEventKind::Transferred,
+            CaseEvent::TransferFeedback { .. } => CaseEventKind::TransferFeedback,
+            CaseEvent::Closed(_) => CaseEventKind::Closed,
+            CaseEvent::FollowedUp { .. } => CaseEventKind::FollowedUp,
+            CaseEvent::NoteAdded { .. } => CaseEventKind::NoteAdded,
+            CaseEvent::Voided { .. } => CaseEventKind::Voided,
+        }
+    }
+
     /// The envelope `kind` of this event.
     pub fn kind(&self) -> &'static str {
-        match self {
-            CaseEvent::Registered(_) => "case.registered",
-            CaseEvent::Edited { .. } => "case.edited",
-            CaseEvent::Accepted { .. } => "case.accepted",
-            CaseEvent::NotAccepted { .. } => "case.not_accepted",
-            CaseEvent::SessionScheduled(_) => "case.session_scheduled",
-            CaseEvent::SessionRecorded(_) => "case.session_recorded",
-            CaseEvent::AgreementRecorded(_) => "case.agreement_recorded",
-            CaseEvent::PerformanceConfirmed { .. } => "case.performance_confirmed",
-            CaseEvent::MediationTerminated { .. } => "case.mediation_terminated",
-            CaseEvent::Transferred(_) => "case.transferred",
-            CaseEvent::TransferFeedback { .. } => "case.transfer_feedback",
-            CaseEvent::Closed(_) => "case.closed",
-            CaseEvent::FollowedUp { .. } => "case.followed_up",
-            CaseEvent::NoteAdded { .. } => "case.note_added",
-            CaseEvent::Voided { .. } => "case.voided",
-        }
+        self.event_kind().code()
     }
 }
 

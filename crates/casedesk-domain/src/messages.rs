@@ -133,6 +133,68 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("import.line", "第 {0} 行：", "line {0}: "),
     ("validation.failed", "输入有 {0} 处问题", "the input has {0} problems"),
     ("event.unknown_kind", "未知的事件类型：{0}", "unknown event type: {0}"),
+    // Sync with the association's hub, in words for a clerk.
+    (
+        "sync.network",
+        "连不上中心服务器（网络不通或服务器未开），稍后会自动重试",
+        "Cannot reach the hub (no network, or the hub is down); will retry automatically",
+    ),
+    (
+        "sync.unauthorized",
+        "本机的同步授权已失效，请向协会索取新的注册码重新注册",
+        "This device's sync authorisation is no longer valid; ask the association for a new enrollment code",
+    ),
+    (
+        "sync.device_forked",
+        "服务器发现本机数据库是复制或恢复的副本，已暂停同步，请联系协会信息管理员",
+        "The hub found this database is a copy or a restored backup and paused sync; contact the association's IT admin",
+    ),
+    (
+        "sync.protocol_version",
+        "程序版本与中心服务器不匹配，请升级 CaseDesk",
+        "This version of CaseDesk does not match the hub; please upgrade",
+    ),
+    (
+        "sync.not_enrolled",
+        "尚未注册到中心服务器：请在设置中粘贴注册码",
+        "Not enrolled with a hub: paste an enrollment code in Settings",
+    ),
+    (
+        "sync.too_large",
+        "一批数据过大，将自动分成更小的批次",
+        "A batch was too large; smaller batches will be used",
+    ),
+    (
+        "sync.enroll_code_invalid",
+        "注册码无法识别，请检查是否完整粘贴",
+        "the enrollment code cannot be read; check that it was pasted whole",
+    ),
+    (
+        "sync.enroll_unit_mismatch",
+        "该注册码属于其他单位：{0}",
+        "the enrollment code is for another unit: {0}",
+    ),
+    ("sync.failed", "同步出错：{0}", "Sync error: {0}"),
+    // Organisation events.
+    ("unit.not_own", "只能为本单位登记：{0}", "only for this station's own unit: {0}"),
+    ("unit.parent_self", "上级单位不能是本单位", "a unit cannot be its own parent"),
+    (
+        "unit.code_format",
+        "单位代码只能包含字母、数字和下划线（最多 32 个）",
+        "a unit code has only letters, digits and _ (at most 32)",
+    ),
+    (
+        "device.code_format",
+        "设备代码只能包含字母和数字（最多 8 个）",
+        "a device code has only letters and digits (at most 8)",
+    ),
+    (
+        "admin_code.format",
+        "行政区划代码应为 6 位数字",
+        "an administrative division code has 6 digits",
+    ),
+    ("roving.ended", "该流动受理点已经结束", "this roving intake session has ended already"),
+    ("range", "应在 {0} 之间", "must be between {0}"),
 ];
 
 /// The text of `code` in `lang`, with `{0}` replaced by `arg`. Unknown codes come back as

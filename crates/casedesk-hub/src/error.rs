@@ -53,26 +53,27 @@ pub enum HubError {
 impl HubError {
     /// The stable machine code of `ErrorBody`.
     pub fn code(&self) -> &'static str {
+        use casedesk_proto::sync::codes;
         match self {
-            HubError::ProtocolVersion => "protocol_version",
-            HubError::Unauthorized => "unauthorized",
-            HubError::TokenRevoked => "token_revoked",
-            HubError::Forbidden(_) => "forbidden",
+            HubError::ProtocolVersion => codes::PROTOCOL_VERSION,
+            HubError::Unauthorized => codes::UNAUTHORIZED,
+            HubError::TokenRevoked => codes::TOKEN_REVOKED,
+            HubError::Forbidden(_) => codes::FORBIDDEN,
             HubError::BadRequest(_) | HubError::UnsupportedEncoding(_) | HubError::Invalid(_) => {
-                "bad_request"
+                codes::BAD_REQUEST
             }
-            HubError::TooLarge => "too_large",
-            HubError::Tampered(_) => "tampered",
-            HubError::Gap { .. } => "gap",
-            HubError::DeviceForked(_) => "device_forked",
-            HubError::DeviceFrozen(_) => "device_frozen",
-            HubError::EnrollCodeInvalid(_) => "enroll_code_invalid",
-            HubError::NotFound(_) => "not_found",
+            HubError::TooLarge => codes::TOO_LARGE,
+            HubError::Tampered(_) => codes::TAMPERED,
+            HubError::Gap { .. } => codes::GAP,
+            HubError::DeviceForked(_) => codes::DEVICE_FORKED,
+            HubError::DeviceFrozen(_) => codes::DEVICE_FROZEN,
+            HubError::EnrollCodeInvalid(_) => codes::ENROLL_CODE_INVALID,
+            HubError::NotFound(_) => codes::NOT_FOUND,
             HubError::Sqlite(_)
             | HubError::Json(_)
             | HubError::Io(_)
             | HubError::Tls(_)
-            | HubError::Internal(_) => "internal",
+            | HubError::Internal(_) => codes::INTERNAL,
         }
     }
 

@@ -21,9 +21,10 @@ const ORG_KIND_PREFIXES: &[&str] = &["unit.", "staff.", "device.", "roving.", "c
 const VISIBLE_TRANSFER_KINDS: &[&str] = &["down", "up", "co_handle"];
 
 /// Quarantine reasons (stable codes, stored and sent in receipts).
-pub const REASON_UNKNOWN_KIND: &str = "unknown_kind";
-pub const REASON_TOO_LARGE: &str = "too_large";
-pub const REASON_PAYLOAD_NOT_OBJECT: &str = "payload_not_object";
+pub use casedesk_proto::sync::reasons::{
+    PAYLOAD_NOT_OBJECT as REASON_PAYLOAD_NOT_OBJECT, TOO_LARGE as REASON_TOO_LARGE,
+    UNKNOWN_KIND as REASON_UNKNOWN_KIND,
+};
 
 /// A push batch that passed every check that needs no storage: it is not empty, it belongs to
 /// the pushing device and its unit, every hash is valid, and its events, sorted by `seq`, form

@@ -30,23 +30,12 @@ pub struct IpcError {
 
 /// Message codes of the desktop shell that the core does not have: (code, Chinese, English).
 pub const IPC_MESSAGES: &[(&str, &str, &str)] = &[
-    ("range", "应在 {0} 之间", "must be between {0}"),
     ("op_id.invalid", "操作编号不是有效的 UUID", "the operation id is not a valid UUID"),
     ("url.invalid", "地址应以 http:// 或 https:// 开头", "must start with http:// or https://"),
     ("draft.key", "草稿名称无效", "invalid draft name"),
     ("draft.too_large", "草稿过大（最多 {0} 字节）", "the draft is too large (at most {0} bytes)"),
     ("db.open_failed", "无法打开数据库：{0}", "cannot open the database: {0}"),
     ("internal", "程序内部错误：{0}", "internal error: {0}"),
-    (
-        "sync.enroll_code_invalid",
-        "注册码无法识别，请检查是否完整粘贴",
-        "the enrollment code cannot be read; check that it was pasted whole",
-    ),
-    (
-        "sync.enroll_unit_mismatch",
-        "该注册码属于其他单位：{0}",
-        "the enrollment code is for another unit: {0}",
-    ),
 ];
 
 /// The text of a message code in `lang`: the shell's own codes first, then the core's.
@@ -117,15 +106,6 @@ impl IpcError {
 
 /// A sync error in plain words for the clerk.
 pub fn plain_sync_error(e: &SyncError, lang: Lang) -> String {
-    if let SyncError::Hub { body, .. } = e {
-        match body.code.as_str() {
-            "enroll_code_invalid" => return text("sync.enroll_code_invalid", lang, ""),
-            "enroll_unit_mismatch" => {
-                return text("sync.enroll_unit_mismatch", lang, &body.message);
-            }
-            _ => {}
-        }
-    }
     e.plain(lang)
 }
 

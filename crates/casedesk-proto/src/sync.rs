@@ -26,6 +26,33 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub const PROTOCOL_HEADER: &str = "x-casedesk-protocol";
 pub use crate::limits::{MAX_EVENT_BYTES, MAX_PULL_LIMIT, MAX_PUSH_BYTES};
 
+/// The `code` of an `ErrorBody`: what the hub answers when it refuses a request. Stable; the
+/// client decides on them (retry, shrink the batch, ask a person) and shows them in words.
+/// A client must treat a code it does not know as an error a person has to look at.
+pub mod codes {
+    pub const PROTOCOL_VERSION: &str = "protocol_version";
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const TOKEN_REVOKED: &str = "token_revoked";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const BAD_REQUEST: &str = "bad_request";
+    pub const TOO_LARGE: &str = "too_large";
+    pub const TAMPERED: &str = "tampered";
+    pub const GAP: &str = "gap";
+    pub const DEVICE_FORKED: &str = "device_forked";
+    pub const DEVICE_FROZEN: &str = "device_frozen";
+    pub const ENROLL_CODE_INVALID: &str = "enroll_code_invalid";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const INTERNAL: &str = "internal";
+}
+
+/// Why the hub quarantined an event (stored, acknowledged, never in a feed): the `reason` of a
+/// `Quarantined` entry. Stable codes, stored at both ends.
+pub mod reasons {
+    pub const UNKNOWN_KIND: &str = "unknown_kind";
+    pub const TOO_LARGE: &str = "too_large";
+    pub const PAYLOAD_NOT_OBJECT: &str = "payload_not_object";
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub ok: bool,

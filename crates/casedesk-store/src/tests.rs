@@ -527,7 +527,8 @@ fn the_desk_home_screen_and_intake_helpers() {
     assert_eq!((hints[0].name.as_str(), hints[0].cases), ("德令哈市鑫达手机店", 2));
     assert_eq!(hints[0].uscc.as_deref(), Some("91350100M000100Y43"));
     let detail = casedesk_domain::case::allowed_actions(&s.case_state(b.id).unwrap());
-    assert!(detail.contains(&"case.session_recorded") && !detail.contains(&"case.accepted"));
+    use casedesk_domain::event::CaseEventKind as K;
+    assert!(detail.contains(&K::SessionRecorded) && !detail.contains(&K::Accepted));
     let r = s.reference().unwrap();
     assert_eq!(r.not_accept_reasons["order121"].len(), 7);
     assert_eq!(r.units.len(), 1);

@@ -16,7 +16,7 @@ pub mod schedule;
 pub mod worker;
 
 use casedesk_proto::sync::{
-    DeviceStatus, ErrorBody, MAX_PULL_LIMIT, PullPage, PushBatch, PushReceipt,
+    DeviceStatus, ErrorBody, MAX_PULL_LIMIT, PullPage, PushBatch, PushReceipt, codes,
 };
 use serde::Serialize;
 
@@ -59,13 +59,14 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    /// A stable code for the UI and the log.
+    /// A stable code for the UI and the log: the hub's `ErrorBody` code, or one of the
+    /// client's own (`network`, `protocol`, `not_enrolled`), or the store's message code.
     pub fn code(&self) -> String {
         match self {
-            SyncError::Network(_) => "network".into(),
+            SyncError::Network(_) => client::NETWORK.into(),
             SyncError::Hub { body, .. } => body.code.clone(),
-            SyncError::Protocol(_) => "protocol".into(),
-            SyncError::NotEnrolled => "not_enrolled".into(),
+            SyncError::Protocol(_) => client::PROTOCOL.into(),
+            SyncError::NotEnrolled => client::NOT_ENROLLED.into(),
             SyncError::Store(e) => e.code().into(),
         }
     }
@@ -75,68 +76,58 @@ impl SyncError {
         match self {
             SyncError::Hub { body, .. } => matches!(
                 body.code.as_str(),
-                "unauthorized"
-                    | "token_revoked"
-                    | "device_forked"
-                    | "device_frozen"
-                    | "protocol_version"
-                    | "forbidden"
+                codes::UNAUTHORIZED
+                    | codes::TOKEN_REVOKED
+                    | codes::DEVICE_FORKED
+                    | codes::DEVICE_FROZEN
+                    | codes::PROTOCOL_VERSION
+                    | codes::FORBIDDEN
             ),
             SyncError::NotEnrolled => true,
             _ => false,
         }
     }
 
-    /// A plain-words explanation for the clerk.
-    pub fn plain(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
-        let s = match self.code().as_str() {
-            "network" => {
-                if zh {
-                    "连不上中心服务器（网络不通或服务器未开），稍后会自动重试"
-                } else {
-                    "Cannot reach the hub (no network, or the hub is down); will retry automatically"
-                }
+    /// The message code that explains this error to a clerk (`casedesk_domain::messages`),
+    /// and its argument.
+    pub fn message_code(&self) -> (&'static str, String) {
+        let code = self.code();
+        let known = match code.as_str() {
+            client::NETWORK => "sync.network",
+            codes::UNAUTHORIZED | codes::TOKEN_REVOKED => "sync.unauthorized",
+            codes::DEVICE_FORKED | codes::DEVICE_FROZEN => "sync.device_forked",
+            codes::PROTOCOL_VERSION => "sync.protocol_version",
+            client::NOT_ENROLLED => "sync.not_enrolled",
+            codes::TOO_LARGE => "sync.too_large",
+            codes::ENROLL_CODE_INVALID => "sync.enroll_code_invalid",
+            client::ENROLL_UNIT_MISMATCH => {
+                let arg = match self {
+                    SyncError::Hub { body, .. } => body.message.clone(),
+                    _ => String::new(),
+                };
+                return ("sync.enroll_unit_mismatch", arg);
             }
-            "unauthorized" | "token_revoked" => {
-                if zh {
-                    "本机的同步授权已失效，请向协会索取新的注册码重新注册"
-                } else {
-                    "This device's sync authorisation is no longer valid; ask the association for a new enrollment code"
-                }
-            }
-            "device_forked" | "device_frozen" => {
-                if zh {
-                    "服务器发现本机数据库是复制或恢复的副本，已暂停同步，请联系协会信息管理员"
-                } else {
-                    "The hub found this database is a copy or a restored backup and paused sync; contact the association's IT admin"
-                }
-            }
-            "protocol_version" => {
-                if zh {
-                    "程序版本与中心服务器不匹配，请升级 CaseDesk"
-                } else {
-                    "This version of CaseDesk does not match the hub; please upgrade"
-                }
-            }
-            "not_enrolled" => {
-                if zh {
-                    "尚未注册到中心服务器：请在设置中粘贴注册码"
-                } else {
-                    "Not enrolled with a hub: paste an enrollment code in Settings"
-                }
-            }
-            "too_large" => {
-                if zh {
-                    "一批数据过大，将自动分成更小的批次"
-                } else {
-                    "A batch was too large; smaller batches will be used"
-                }
-            }
-            _ => return format!("{}: {self}", if zh { "同步出错" } else { "Sync error" }),
+            _ => return ("sync.failed", self.to_string()),
         };
-        s.to_owned()
+        (known, String::new())
     }
+
+    /// A plain-words explanation for the clerk, in `lang`.
+    pub fn plain(&self, lang: Lang) -> String {
+        let (code, arg) = self.message_code();
+        casedesk_domain::messages::text(code, lang, &arg)
+    }
+}
+
+/// Codes of the client's own sync errors (the hub's are `casedesk_proto::sync::codes`).
+pub mod client {
+    /// No answer from the hub.
+    pub const NETWORK: &str = "network";
+    /// The hub's answer made no sense.
+    pub const PROTOCOL: &str = "protocol";
+    pub const NOT_ENROLLED: &str = "not_enrolled";
+    /// The enrollment code is for another unit.
+    pub const ENROLL_UNIT_MISMATCH: &str = "enroll_unit_mismatch";
 }
 
 /// Where the hub is and how to trust it.
@@ -216,7 +207,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         return Err(SyncError::Hub {
             status: 409,
             body: ErrorBody {
-                code: "device_forked".into(),
+                code: codes::DEVICE_FORKED.into(),
                 message: format!(
                     "hub has seq {} but this database ends at {head}",
                     status.acked_seq
@@ -262,7 +253,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
                 batch_bytes = (batch_bytes * 2).min(MAX_BATCH_BYTES);
                 record_receipt(store, &receipt, batch_bytes)?;
             }
-            Err(SyncError::Hub { body, .. }) if body.code == "gap" => {
+            Err(SyncError::Hub { body, .. }) if body.code == codes::GAP => {
                 acked = t.status()?.acked_seq;
             }
             Err(e @ (SyncError::Network(_) | SyncError::Hub { .. })) if shrinkable(&e) => {
@@ -304,7 +295,7 @@ fn shrinkable(e: &SyncError) -> bool {
     match e {
         SyncError::Network(_) => true,
         SyncError::Hub { status, body } => {
-            *status == 413 || *status == 408 || body.code == "too_large"
+            *status == 413 || *status == 408 || body.code == codes::TOO_LARGE
         }
         _ => false,
     }
@@ -410,7 +401,7 @@ pub fn enroll(
         casedesk_proto::sync::EnrollCode::decode(code_text).ok_or_else(|| SyncError::Hub {
             status: 400,
             body: ErrorBody {
-                code: "enroll_code_invalid".into(),
+                code: codes::ENROLL_CODE_INVALID.into(),
                 message: "the enrollment code cannot be read".into(),
             },
         })?;
@@ -418,7 +409,7 @@ pub fn enroll(
         return Err(SyncError::Hub {
             status: 400,
             body: ErrorBody {
-                code: "enroll_unit_mismatch".into(),
+                code: client::ENROLL_UNIT_MISMATCH.into(),
                 message: format!(
                     "the code is for unit {}, this station is {}",
                     code.unit, station.unit

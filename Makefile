@@ -4,11 +4,12 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test deb bench help ui
+.PHONY: run test test-slow deb bench help ui
 
 help:
 	@echo "make run    - install what is missing, build and start the CaseDesk desktop app"
 	@echo "make test   - install what is missing and run all tests"
+	@echo "make test-slow - the long versions of the crash, fault and chaos tests (CDK_SLOW=1)"
 	@echo "make deb    - build the .deb package (target/release/bundle/deb/)"
 	@echo "make bench  - run the store benchmarks (prints figures beside baselines)"
 
@@ -34,6 +35,11 @@ test:
 	$(CARGO) clippy -p casedesk-desktop --features tauri/custom-protocol --all-targets -- -D warnings
 	$(CARGO) test -p casedesk-desktop --features tauri/custom-protocol
 	bash scripts/desktop-e2e.sh
+
+# The slow tests at full length: more kill -9 rounds, more random cuts (not part of CI).
+test-slow:
+	bash scripts/deps.sh test
+	CDK_SLOW=1 $(CARGO) test -p casedesk-tests -- --nocapture
 
 deb:
 	bash scripts/deps.sh app

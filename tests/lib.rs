@@ -58,6 +58,35 @@ pub fn binary(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// Whether the long versions of the slow tests run (`CDK_SLOW=1`, as `make test-slow` sets).
+/// Without it each slow test runs its short version and says so on standard error.
+pub fn slow_tests() -> bool {
+    std::env::var("CDK_SLOW").is_ok_and(|v| v == "1")
+}
+
+/// `long` with `CDK_SLOW=1`, else `short`, printing which past the test harness's capture.
+pub fn scale(test: &str, short: usize, long: usize) -> usize {
+    use std::io::Write;
+    let n = if slow_tests() { long } else { short };
+    if n < long {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SHORTENED {test}: {n} of {long} rounds (CDK_SLOW=1 runs them all)"
+        );
+    }
+    n
+}
+
+/// The seed of a randomised test: `CDK_SEED` when set (to replay a failure), else a fresh
+/// one; printed either way, past the capture, so that a failing run can be repeated.
+pub fn seed(test: &str) -> u64 {
+    use std::io::Write;
+    let seed =
+        std::env::var("CDK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
+    let _ = writeln!(std::io::stderr(), "SEED {test}: {seed} (replay with CDK_SEED={seed})");
+    seed
+}
+
 /// Runs `casedesk` with English messages unless `lang` says otherwise.
 pub fn casedesk(db: &Path, args: &[&str]) -> Output {
     casedesk_lang(db, "en", args)

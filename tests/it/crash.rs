@@ -7,15 +7,17 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use casedesk_tests::*;
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 #[test]
 fn kill_dash_nine_loses_nothing_committed() {
     let dir = tempfile::tempdir().unwrap();
     let db = station(dir.path());
-    let mut rng = rand::rng();
+    let seed = seed("crash::kill_dash_nine_loses_nothing_committed");
+    let mut rng = StdRng::seed_from_u64(seed);
     let mut committed: Vec<String> = Vec::new();
-    for round in 0..12 {
+    for round in 0..scale("crash::kill_dash_nine_loses_nothing_committed", 12, 200) {
         let mut child = Command::new(binary("cdk-stress"))
             .arg("--db")
             .arg(&db)
@@ -43,7 +45,7 @@ fn kill_dash_nine_loses_nothing_committed() {
         committed.extend(reported);
 
         let report = ok(casedesk(&db, &["verify"]));
-        assert!(report.contains("OK"), "round {round}: {report}");
+        assert!(report.contains("OK"), "seed {seed} round {round}: {report}");
     }
     assert!(committed.len() > 10, "the writer committed too little to test: {}", committed.len());
     // Every reported case is there, exactly once.

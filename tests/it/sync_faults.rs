@@ -152,18 +152,21 @@ fn connections_cut_in_the_middle_of_requests_and_replies() {
 
     // Then a series of random cuts, either way, at any point (handshakes, status, pushes,
     // pulls), over a link with latency and jitter.
-    let seed: u64 =
-        std::env::var("CDK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
-    eprintln!("nemesis seed {seed} (rerun with CDK_SEED={seed})");
+    let seed =
+        casedesk_tests::seed("sync_faults::connections_cut_in_the_middle_of_requests_and_replies");
     let mut rng = StdRng::seed_from_u64(seed);
     proxy.set_latency(Latency {
         delay: Duration::from_millis(15),
         jitter: Duration::from_millis(10),
     });
     let (mut failed, mut cuts) = (0, 0);
-    for round in 0..8 {
+    for round in 0..casedesk_tests::scale(
+        "sync_faults::connections_cut_in_the_middle_of_requests_and_replies",
+        8,
+        60,
+    ) {
         let s = if rng.random_bool(0.6) { &st } else { &hx };
-        s.demo(2, 510 + round);
+        s.demo(2, 510 + round as u64);
         proxy.arm(if rng.random_bool(0.5) {
             Fault::CutUp { after: rng.random_range(100..20_000) }
         } else {

@@ -162,6 +162,9 @@ pub struct Filters {
     to: Option<NaiveDate>,
     #[arg(long)]
     overdue: bool,
+    /// Only cases whose next deadline is within this many days (not overdue).
+    #[arg(long, value_name = "DAYS")]
+    due_within: Option<u32>,
     #[arg(long)]
     collective: bool,
     /// received | deadline
@@ -391,6 +394,7 @@ fn to_query(text: Option<String>, f: Filters) -> Result<ListQuery, Failure> {
         received_from: f.from,
         received_to: f.to,
         overdue: f.overdue,
+        due_within_days: f.due_within,
         collective: f.collective.then_some(true),
         sort: match f.sort.as_str() {
             "received" => Sort::Received,

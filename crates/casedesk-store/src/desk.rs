@@ -205,10 +205,12 @@ impl Store {
             limit: 20,
             ..Default::default()
         })?;
-        let mut due_soon =
-            page(ListQuery { sort: Sort::Deadline, limit: 60, ..Default::default() })?;
-        due_soon.retain(|r| r.deadline.as_ref().is_some_and(|d| !d.overdue && d.days_left <= 3));
-        due_soon.truncate(20);
+        let due_soon = page(ListQuery {
+            due_within_days: Some(3),
+            sort: Sort::Deadline,
+            limit: 20,
+            ..Default::default()
+        })?;
         let awaiting_acceptance = page(ListQuery {
             status: vec![Status::Registered],
             sort: Sort::Deadline,
@@ -262,19 +264,20 @@ impl Store {
             .collect();
         let month = MonthCounts {
             received: count(
-                "SELECT count(*) FROM cases WHERE received_at >= ?1 AND received_at < ?2",
+                "SELECT count(*) FROM cases WHERE received_at >= ?1 AND received_at < ?2 AND status != 'voided'",
             )? as u64,
             accepted: count(
-                "SELECT count(*) FROM cases WHERE accepted_at >= ?1 AND accepted_at < ?2",
+                "SELECT count(*) FROM cases WHERE accepted_at >= ?1 AND accepted_at < ?2 AND status != 'voided'",
             )? as u64,
-            closed: count("SELECT count(*) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2")?
-                as u64,
+            closed: count(
+                "SELECT count(*) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2 AND status != 'voided'",
+            )? as u64,
             resolved: count(&format!(
-                "SELECT count(*) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2 AND outcome IN ({})",
+                "SELECT count(*) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2 AND status != 'voided' AND outcome IN ({})",
                 resolved_codes.join(",")
             ))? as u64,
             recovered_fen: count(
-                "SELECT coalesce(sum(recovered_fen), 0) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2",
+                "SELECT coalesce(sum(recovered_fen), 0) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2 AND status != 'voided'",
             )?,
             consultations_people: count(
                 "SELECT coalesce(sum(people), 0) FROM consultations WHERE at >= ?1 AND at < ?2",
@@ -287,7 +290,7 @@ impl Store {
         let (d0, d1) = (ms_of(start), ms_of(today) + Duration::days(1).num_milliseconds());
         for (col, is_received) in [("received_at", true), ("closed_at", false)] {
             let sql = format!(
-                "SELECT ({col} + 28800000) / 86400000 AS day, count(*) FROM cases WHERE {col} >= ?1 AND {col} < ?2 GROUP BY day"
+                "SELECT ({col} + 28800000) / 86400000 AS day, count(*) FROM cases WHERE {col} >= ?1 AND {col} < ?2 AND status != 'voided' GROUP BY day"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt
@@ -308,6 +311,7 @@ impl Store {
         let by_nature = {
             let mut stmt = conn.prepare_cached(
                 "SELECT nature, count(*) FROM cases WHERE received_at >= ?1 AND nature IS NOT NULL
+                   AND status != 'voided'
                  GROUP BY nature ORDER BY 2 DESC",
             )?;
             let rows = stmt.query_map([year_start], |r| {

@@ -47,6 +47,8 @@ pub struct ListQuery {
     pub received_to: Option<NaiveDate>,
     #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub overdue: bool,
+    /// Only cases whose next deadline is today or within this many days (not overdue).
+    pub due_within_days: Option<u32>,
     pub collective: Option<bool>,
     #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub sort: Sort,
@@ -255,6 +257,11 @@ impl Store {
         if q.overdue {
             let t = deadline::day_number(today);
             conds.push(format!("c.deadline_day < {}", arg(&mut args, Box::new(t))));
+        }
+        if let Some(n) = q.due_within_days {
+            let t = deadline::day_number(today);
+            conds.push(format!("c.deadline_day >= {}", arg(&mut args, Box::new(t))));
+            conds.push(format!("c.deadline_day <= {}", arg(&mut args, Box::new(t + i64::from(n)))));
         }
         if let Some(col) = q.collective {
             // A literal, so that the partial index on collective cases can serve the query.

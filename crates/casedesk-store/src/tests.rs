@@ -658,3 +658,28 @@ fn count_agrees_with_the_pages() {
         assert_eq!(s.count(&q).unwrap(), seen, "{:?}", q.text);
     }
 }
+
+#[test]
+fn dashboard_lists_cases_due_soon_behind_many_overdue_ones_and_leaves_voided_cases_out() {
+    // Monday 2 March 2026, 10:00 station time; two working days to decide on acceptance.
+    let now = at(2026, 3, 2, 2);
+    let mut s = store_at(now);
+    s.set_own_rules(casedesk_domain::deadline::OwnRules {
+        accept_working_days: 2,
+        ..Default::default()
+    })
+    .unwrap();
+    for _ in 0..65 {
+        s.register_case(None, registration(now - chrono::Duration::days(30))).unwrap();
+    }
+    let soon = s.register_case(None, registration(now)).unwrap();
+    let d = s.dashboard().unwrap();
+    assert_eq!(d.overdue.len(), 20);
+    assert_eq!(d.due_soon.iter().map(|r| r.id).collect::<Vec<_>>(), vec![soon.id]);
+    assert_eq!(d.month.received, 1);
+    s.act(soon.id, None, CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
+    let d = s.dashboard().unwrap();
+    assert!(d.due_soon.is_empty());
+    assert_eq!(d.month.received, 0, "a voided case counts nowhere");
+    assert_eq!(d.by_day.iter().map(|x| x.received).sum::<u64>(), 0);
+}

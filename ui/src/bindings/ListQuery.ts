@@ -12,4 +12,8 @@ category?: string | null, nature?: string | null,
 /**
  * Handling unit code.
  */
-unit?: string | null, channel?: Channel | null, received_from?: string | null, received_to?: string | null, overdue?: boolean, collective?: boolean | null, sort?: Sort, after?: string | null, limit: number, };
+unit?: string | null, channel?: Channel | null, received_from?: string | null, received_to?: string | null, overdue?: boolean, 
+/**
+ * Only cases whose next deadline is today or within this many days (not overdue).
+ */
+due_within_days?: number | null, collective?: boolean | null, sort?: Sort, after?: string | null, limit: number, };

@@ -1,5 +1,5 @@
 -- The current schema of a CaseDesk station database, as SQLite reports it after all
--- migrations. Generated: `cargo test -p casedesk-store schema` rewrites it with UPDATE_SCHEMA=1.
+-- migrations. Generated: `cargo test -p casedesk-store schema` rewrites it with UPDATE_GOLDEN=1.
 
 CREATE TABLE applied_ops (
     op_id  TEXT PRIMARY KEY,

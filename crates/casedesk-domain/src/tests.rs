@@ -259,13 +259,11 @@ fn golden_event_json() {
     }
     let text = lines.join("\n") + "\n";
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/events.txt");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &text).unwrap();
-    }
-    let golden =
-        std::fs::read_to_string(&path).expect("golden file; run with UPDATE_GOLDEN=1 once");
-    assert_eq!(text, golden, "event JSON changed; see the comment above");
+    casedesk_golden::check_file(
+        &path,
+        &text,
+        "the JSON of every event kind (see the comment above)",
+    );
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub fn dump_schema(conn: &Connection) -> Result<String> {
     )?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let mut out = String::from(
-        "-- The current schema of a CaseDesk station database, as SQLite reports it after all\n-- migrations. Generated: `cargo test -p casedesk-store schema` rewrites it with UPDATE_SCHEMA=1.\n\n",
+        "-- The current schema of a CaseDesk station database, as SQLite reports it after all\n-- migrations. Generated: `cargo test -p casedesk-store schema` rewrites it with UPDATE_GOLDEN=1.\n\n",
     );
     for sql in rows {
         out.push_str(&sql?);

@@ -446,13 +446,10 @@ fn schema_sql_matches_a_freshly_migrated_database() {
     let s = Store::open_in_memory().unwrap();
     let dumped = migrate::dump_schema(s.connection()).unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema.sql");
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &dumped).unwrap();
-    }
-    let file = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        file == dumped,
-        "schema.sql is not the schema of a freshly migrated database; if the migration is right, run UPDATE_SCHEMA=1 cargo test -p casedesk-store schema"
+    casedesk_golden::check_file(
+        &path,
+        &dumped,
+        "schema.sql, the schema of a freshly migrated database",
     );
 }
 

@@ -188,6 +188,7 @@ fn ingest(dir: &Path, demo: &[Event], args: &Args) {
                 unit: code.clone(),
                 device_name: format!("bench {code}"),
                 app_version: "bench".into(),
+                device_code: String::new(),
             },
         )
         .expect("enroll");

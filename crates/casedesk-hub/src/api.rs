@@ -208,6 +208,7 @@ async fn enroll<S: HubStore>(
         return Err(HubError::BadRequest("device name or app version too long".into()));
     }
     let token = random_secret();
+    let device_code = req.device_code.clone();
     let unit = state
         .store
         .enroll(Enrollment {
@@ -225,6 +226,7 @@ async fn enroll<S: HubStore>(
         unit: unit.code,
         unit_name: unit.name,
         hub_id: state.store.hub_id(),
+        device_code,
     }))
 }
 

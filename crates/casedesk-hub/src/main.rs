@@ -266,7 +266,10 @@ async fn enroll_code(
             expires_ms: created_ms + i64::from(valid_hours) * 3_600_000,
         })
         .await?;
-    println!("{}", EnrollCode { hub, unit: unit.clone(), secret, fingerprint }.encode());
+    println!(
+        "{}",
+        EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device: None }.encode()
+    );
     eprintln!("one-time enrollment code for unit {unit}, valid for {valid_hours} hours");
     Ok(())
 }

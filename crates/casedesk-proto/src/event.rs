@@ -53,8 +53,12 @@ impl<'de> Deserialize<'de> for EventHash {
 pub struct Hlc(pub u64);
 
 impl Hlc {
+    /// The largest millisecond value an HLC can hold (48 bits: the year 10889).
+    pub const MAX_MS: u64 = (1 << 48) - 1;
+
+    /// A reading of `ms` (clamped to `MAX_MS`) and `counter`.
     pub fn new(ms: u64, counter: u16) -> Hlc {
-        Hlc((ms << 16) | u64::from(counter))
+        Hlc((ms.min(Hlc::MAX_MS) << 16) | u64::from(counter))
     }
     pub fn ms(self) -> u64 {
         self.0 >> 16
@@ -63,19 +67,27 @@ impl Hlc {
         (self.0 & 0xffff) as u16
     }
     /// The next reading after `self` given the local wall clock `now_ms`: never goes backwards,
-    /// even when the wall clock does.
+    /// even when the wall clock does. At the very end of its range (`MAX_MS` with the counter
+    /// full) it stays there instead of wrapping to zero.
     pub fn tick(self, now_ms: u64) -> Hlc {
-        if now_ms > self.ms() {
+        if now_ms > self.ms() && now_ms <= Hlc::MAX_MS {
             Hlc::new(now_ms, 0)
         } else if self.counter() < u16::MAX {
             Hlc(self.0 + 1)
-        } else {
+        } else if self.ms() < Hlc::MAX_MS {
             Hlc::new(self.ms() + 1, 0)
+        } else {
+            self
         }
     }
     /// The reading after receiving `remote`: later than both.
     pub fn observe(self, remote: Hlc, now_ms: u64) -> Hlc {
         self.max(remote).tick(now_ms)
+    }
+    /// Whether this reading is more than `MAX_CLOCK_AHEAD_MS` ahead of the wall clock `now_ms`:
+    /// such an event is quarantined, never adopted.
+    pub fn is_ahead_of(self, now_ms: u64) -> bool {
+        self.ms() > now_ms.saturating_add(crate::limits::MAX_CLOCK_AHEAD_MS)
     }
 }
 

@@ -10,7 +10,7 @@
 //! | POST   | /v1/enroll    | `EnrollRequest` → `EnrollResponse`              |
 //! | GET    | /v1/status    | → `DeviceStatus`                                |
 //! | POST   | /v1/push      | `PushBatch` (zstd, `content-encoding: zstd`) → `PushReceipt` |
-//! | GET    | /v1/pull?after=POS&limit=N | → `PullPage` (zstd when `accept-encoding: zstd`) |
+//! | GET    | /v1/pull?after=POS&limit=N&checkpoint=ID | → `PullPage` (zstd when `accept-encoding: zstd`) |
 //!
 //! Push is idempotent: the hub stores each event once, and resending a batch returns the same
 //! receipt. A batch must start at the hub's `acked_seq + 1` for the device (or earlier: events
@@ -43,14 +43,47 @@ pub mod codes {
     pub const ENROLL_CODE_INVALID: &str = "enroll_code_invalid";
     pub const NOT_FOUND: &str = "not_found";
     pub const INTERNAL: &str = "internal";
+    /// The device is enrolled already and the code was not made for it: ask for a code for
+    /// this device (`casedesk-hub enroll-code --device ID`).
+    pub const DEVICE_ENROLLED: &str = "device_enrolled";
+    /// The pull cursor does not name what the hub holds at that position (the hub was restored
+    /// from an older backup, or is another hub): pull again from the start.
+    pub const CURSOR_UNKNOWN: &str = "cursor_unknown";
+    /// Too many requests of this kind from this address or device: wait and retry.
+    pub const RATE_LIMITED: &str = "rate_limited";
+    /// The hub is handling as many pushes as it takes at once: retry soon.
+    pub const BUSY: &str = "busy";
+    /// The request took too long.
+    pub const TIMEOUT: &str = "timeout";
 }
 
 /// Why the hub quarantined an event (stored, acknowledged, never in a feed): the `reason` of a
 /// `Quarantined` entry. Stable codes, stored at both ends.
 pub mod reasons {
     pub const UNKNOWN_KIND: &str = "unknown_kind";
+    /// Larger than `limits::MAX_EVENT_BYTES`.
     pub const TOO_LARGE: &str = "too_large";
+    /// A payload string longer than `limits::MAX_TEXT_CHARS`.
+    pub const TEXT_TOO_LONG: &str = "text_too_long";
+    /// A payload array longer than `limits::MAX_ARRAY_LEN`.
+    pub const ARRAY_TOO_LONG: &str = "array_too_long";
+    /// A payload nested deeper than `limits::MAX_DEPTH`.
+    pub const TOO_DEEP: &str = "too_deep";
     pub const PAYLOAD_NOT_OBJECT: &str = "payload_not_object";
+    /// The event's HLC is more than `limits::MAX_CLOCK_AHEAD_MS` ahead of the hub's clock.
+    pub const CLOCK_AHEAD: &str = "clock_ahead";
+    /// `case.registered` on a stream that exists already (a case starts its stream).
+    pub const STREAM_EXISTS: &str = "stream_exists";
+    /// An event of a case or organisation stream the hub has not seen start.
+    pub const STREAM_UNKNOWN: &str = "stream_unknown";
+    /// A case event on an organisation stream, or the other way round.
+    pub const STREAM_KIND_MISMATCH: &str = "stream_kind_mismatch";
+    /// The writing unit may not write this stream: it did not register the case, and no
+    /// transfer or open co-handling names it (organisation streams: it did not start them).
+    pub const STREAM_NOT_OWNED: &str = "stream_not_owned";
+    /// The payload names another unit than the one whose device wrote the event (a
+    /// registration's receiving unit, a unit record, staff, a roving session, a consultation).
+    pub const UNIT_MISMATCH: &str = "unit_mismatch";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +104,10 @@ pub struct EnrollCode {
     /// SHA-256 of the hub's TLS certificate (DER), hex; the client accepts no other certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
+    /// Made for one device that is enrolled already (a re-enrollment): only that device may use
+    /// it, and using it lifts that device's revocation. Without it a code enrolls a new device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<Uuid>,
 }
 
 const CODE_PREFIX: &str = "CDE1-";
@@ -99,6 +136,9 @@ pub struct EnrollRequest {
     pub unit: String,
     pub device_name: String,
     pub app_version: String,
+    /// The device code the station would like for its case numbers (`HX0201-2026-<code>-00001`).
+    #[serde(default)]
+    pub device_code: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +148,10 @@ pub struct EnrollResponse {
     pub unit: String,
     pub unit_name: String,
     pub hub_id: Uuid,
+    /// The device code the hub assigned: unique among the unit's devices (the one asked for
+    /// when it was free). The station numbers its cases with it from then on.
+    #[serde(default)]
+    pub device_code: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +162,12 @@ pub struct DeviceStatus {
     pub acked_seq: u64,
     pub head_hash: EventHash,
     pub hub_time_ms: i64,
+    /// The hub's id: a station that finds another id than at enrollment talks to another hub.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_id: Option<Uuid>,
+    /// The device code the hub assigned at enrollment.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub device_code: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +205,12 @@ pub struct PullPage {
     /// The cursor to pass as `after` next time.
     pub next: u64,
     pub more: bool,
+    /// The id of the event at feed position `next` (None at position 0). Passed back as
+    /// `checkpoint` with the next pull, it lets the hub tell that the cursor still names what
+    /// it holds; a hub restored from an older backup answers `cursor_unknown` instead of
+    /// handing out positions the station has already passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Uuid>,
 }
 
 /// Every error answer of the hub.

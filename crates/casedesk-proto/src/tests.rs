@@ -82,6 +82,7 @@ fn enroll_code_round_trips_and_tolerates_line_breaks() {
         unit: "HX0201".into(),
         secret: "s3cr3t".into(),
         fingerprint: Some("ab".repeat(32)),
+        device: None,
     };
     let text = code.encode();
     assert!(text.starts_with("CDE1-"));
@@ -117,6 +118,8 @@ fn golden_sync_messages() {
         acked_seq: 0,
         head_hash: ZERO_HASH,
         hub_time_ms: 5,
+        hub_id: None,
+        device_code: String::new(),
     };
     assert_eq!(
         serde_json::to_string(&status).unwrap(),
@@ -124,4 +127,38 @@ fn golden_sync_messages() {
     );
     let err = ErrorBody { code: "gap".into(), message: "m".into() };
     assert_eq!(serde_json::to_string(&err).unwrap(), r#"{"code":"gap","message":"m"}"#);
+}
+
+#[test]
+fn hlc_never_wraps_at_the_end_of_its_range() {
+    let end = Hlc::new(Hlc::MAX_MS, u16::MAX);
+    assert_eq!(end.tick(0), end);
+    assert_eq!(end.tick(u64::MAX), end);
+    let near = Hlc::new(Hlc::MAX_MS - 1, u16::MAX);
+    assert_eq!(near.tick(0), Hlc::new(Hlc::MAX_MS, 0));
+    assert_eq!(Hlc::new(u64::MAX, 0).ms(), Hlc::MAX_MS, "new clamps instead of shifting bits out");
+    assert!(Hlc::new(10 + crate::limits::MAX_CLOCK_AHEAD_MS + 1, 0).is_ahead_of(10));
+    assert!(!Hlc::new(10 + crate::limits::MAX_CLOCK_AHEAD_MS, 0).is_ahead_of(10));
+}
+
+#[test]
+fn limits_name_the_field_that_breaks_them() {
+    use crate::limits::*;
+    let mut e = sample();
+    assert_eq!(check_event(&e), Ok(()));
+    e.payload = json!({"record": "字".repeat(MAX_TEXT_CHARS)});
+    assert_eq!(check_event(&e), Ok(()), "the limit counts characters, not bytes");
+    e.payload = json!({"complainants": [{"name": "x"}, {"name": "字".repeat(MAX_TEXT_CHARS + 1)}]});
+    assert_eq!(check_event(&e), Err(LimitViolation::TextTooLong("complainants[1].name".into())));
+    e.payload = json!({"attendees": vec!["a"; MAX_ARRAY_LEN + 1]});
+    assert_eq!(check_event(&e), Err(LimitViolation::ArrayTooLong("attendees".into())));
+    let mut deep = json!(1);
+    for _ in 0..MAX_DEPTH + 1 {
+        deep = json!([deep]);
+    }
+    e.payload = json!({ "x": deep });
+    assert_eq!(check_event(&e), Err(LimitViolation::TooDeep));
+    // Many strings each under the limit can still make the event too large.
+    e.payload = json!({ "a": "x".repeat(MAX_TEXT_CHARS), "b": vec!["y".repeat(1000); 300] });
+    assert!(matches!(check_event(&e), Err(LimitViolation::EventTooLarge(_))));
 }

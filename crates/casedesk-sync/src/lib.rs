@@ -427,6 +427,7 @@ pub fn enroll(
             unit: station.unit,
             device_name: device_name.to_owned(),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            device_code: station.device_code.clone(),
         },
     )?;
     let same_hub = store.sync_get(keys::HUB)?.as_deref() == Some(url.as_str());

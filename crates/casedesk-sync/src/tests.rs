@@ -60,6 +60,8 @@ impl Transport for Link {
             acked_seq,
             head_hash,
             hub_time_ms: 0,
+            hub_id: None,
+            device_code: String::new(),
         })
     }
 
@@ -106,13 +108,18 @@ impl Transport for Link {
         let h = self.hub.borrow();
         if after as usize > h.log.len() {
             // A restored hub answers with its real end (see the hub's pull).
-            return Ok(PullPage { events: vec![], next: h.log.len() as u64, more: false });
+            return Ok(PullPage {
+                events: vec![],
+                next: h.log.len() as u64,
+                more: false,
+                checkpoint: None,
+            });
         }
         let start = after as usize;
         let end = (start + limit as usize).min(h.log.len());
         let events: Vec<Event> =
             h.log[start..end].iter().filter(|e| e.device != self.device).cloned().collect();
-        Ok(PullPage { events, next: end as u64, more: end < h.log.len() })
+        Ok(PullPage { events, next: end as u64, more: end < h.log.len(), checkpoint: None })
     }
 }
 

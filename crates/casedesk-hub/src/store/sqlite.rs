@@ -261,6 +261,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
+        let hub_id = self.inner.hub_id;
         self.run(Conn::Reader, move |c| {
             let d = device_by_id(c, device)?.ok_or(HubError::Unauthorized)?;
             Ok(DeviceStatus {
@@ -269,6 +270,8 @@ impl HubStore for SqliteStore {
                 acked_seq: d.acked_seq,
                 head_hash: d.head_hash,
                 hub_time_ms: now_ms,
+                hub_id: Some(hub_id),
+                device_code: String::new(),
             })
         })
         .await
@@ -670,7 +673,7 @@ fn pull(c: &mut Connection, device: Uuid, unit: &str, after: u64, limit: u32) ->
         next = if events.is_empty() && end < after { end } else { next.max(end) };
     }
     tx.finish()?;
-    Ok(PullPage { events, next, more })
+    Ok(PullPage { events, next, more, checkpoint: None })
 }
 
 fn uuid_at(r: &Row<'_>, idx: usize) -> rusqlite::Result<Uuid> {

@@ -234,6 +234,7 @@ fn enroll_request(code: &EnrollCode, device: Uuid) -> Vec<u8> {
         unit: code.unit.clone(),
         device_name: "测试机".into(),
         app_version: "0.1.0".into(),
+        device_code: String::new(),
     })
     .expect("json")
 }

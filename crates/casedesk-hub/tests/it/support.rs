@@ -188,6 +188,7 @@ impl Hub {
             unit: unit.into(),
             device_name: "前台电脑".into(),
             app_version: "0.1.0".into(),
+            device_code: String::new(),
         };
         let body = serde_json::to_vec(&req).expect("json");
         self.send(

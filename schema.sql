@@ -37,7 +37,9 @@ CREATE TABLE case_text (
 CREATE TABLE cases (
     rowid          INTEGER PRIMARY KEY,
     id             BLOB NOT NULL UNIQUE,
-    no             TEXT NOT NULL UNIQUE,
+    -- The number shown: `reg_no`, or `reg_no` with a suffix when another case has it too.
+    no             TEXT NOT NULL,
+    reg_no         TEXT NOT NULL,
     case_type      TEXT NOT NULL,
     mode           TEXT NOT NULL,
     status         TEXT NOT NULL,
@@ -50,19 +52,21 @@ CREATE TABLE cases (
     collective     INTEGER NOT NULL,
     households     INTEGER,
     complainant    TEXT NOT NULL,
-    respondents     TEXT NOT NULL,
+    complainants   INTEGER NOT NULL,
+    respondents    TEXT NOT NULL,
     claim_fen      INTEGER,
     recovered_fen  INTEGER NOT NULL,
     doubled_fen    INTEGER NOT NULL,
     outcome        TEXT,
     closed_at      INTEGER,
+    accepted_at    INTEGER,
     deadline_kind  TEXT,
     deadline_day   INTEGER,
     deadline_provisional INTEGER NOT NULL,
     roving         BLOB,
     flags          INTEGER NOT NULL,
     updated_hlc    INTEGER NOT NULL
-, accepted_at INTEGER, complainants INTEGER NOT NULL DEFAULT 0);
+);
 
 CREATE INDEX cases_accepted ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
 
@@ -74,7 +78,11 @@ CREATE INDEX cases_collective ON cases (received_at) WHERE collective = 1;
 
 CREATE INDEX cases_deadline ON cases (deadline_day) WHERE deadline_day IS NOT NULL;
 
+CREATE INDEX cases_no ON cases (no);
+
 CREATE INDEX cases_received ON cases (received_at);
+
+CREATE INDEX cases_reg_no ON cases (reg_no);
 
 CREATE INDEX cases_roving ON cases (roving) WHERE roving IS NOT NULL;
 
@@ -127,6 +135,8 @@ CREATE TABLE events (
     UNIQUE (device, seq)
 );
 
+CREATE INDEX events_kind ON events (kind);
+
 CREATE INDEX events_stream ON events (stream);
 
 CREATE TABLE hub_quarantine (
@@ -162,7 +172,7 @@ CREATE TABLE quarantine (
     event    TEXT NOT NULL,
     reason   TEXT NOT NULL,
     received INTEGER NOT NULL
-) WITHOUT ROWID;
+, source TEXT NOT NULL DEFAULT 'legacy') WITHOUT ROWID;
 
 CREATE TABLE roving_sessions (
     id       BLOB PRIMARY KEY,
@@ -174,17 +184,16 @@ CREATE TABLE roving_sessions (
 ) WITHOUT ROWID;
 
 CREATE TABLE sessions (
-    id           BLOB PRIMARY KEY,
     case_rowid   INTEGER NOT NULL,
+    id           BLOB NOT NULL,
     scheduled_at INTEGER,
     held_at      INTEGER,
     mode         TEXT NOT NULL,
     place        TEXT NOT NULL,
     mediator     TEXT NOT NULL,
-    result       TEXT
+    result       TEXT,
+    PRIMARY KEY (case_rowid, id)
 ) WITHOUT ROWID;
-
-CREATE INDEX sessions_case ON sessions (case_rowid);
 
 CREATE INDEX sessions_scheduled ON sessions (scheduled_at) WHERE held_at IS NULL;
 
@@ -209,16 +218,15 @@ CREATE TABLE sync_state (
 ) WITHOUT ROWID;
 
 CREATE TABLE transfers (
-    id          BLOB PRIMARY KEY,
     case_rowid  INTEGER NOT NULL,
+    id          BLOB NOT NULL,
     kind        TEXT NOT NULL,
     from_unit   TEXT NOT NULL,
     to_unit     TEXT NOT NULL,
     due_day     INTEGER,
-    feedback_at INTEGER
+    feedback_at INTEGER,
+    PRIMARY KEY (case_rowid, id)
 ) WITHOUT ROWID;
-
-CREATE INDEX transfers_case ON transfers (case_rowid);
 
 CREATE INDEX transfers_to ON transfers (to_unit);
 

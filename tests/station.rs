@@ -174,11 +174,18 @@ impl Station {
         self.ok(&["demo", "--cases", &cases.to_string(), "--seed", &seed.to_string()]);
     }
 
-    /// `casedesk enroll CODE [--hub URL]`.
+    /// `casedesk enroll CODE [--hub URL]`; `--allow-plain-http` when the hub (or the address
+    /// it is reached by) is a plain-HTTP one, as the tests' capturing hubs are.
     pub fn enroll(&self, code: &str, hub_url: Option<&str>) {
         let mut args = vec!["enroll", code];
         if let Some(url) = hub_url {
             args.extend(["--hub", url]);
+        }
+        let plain = hub_url.is_some_and(|u| u.starts_with("http://"))
+            || casedesk_proto::sync::EnrollCode::decode(code)
+                .is_some_and(|c| c.hub.starts_with("http://"));
+        if plain {
+            args.push("--allow-plain-http");
         }
         self.ok(&args);
     }

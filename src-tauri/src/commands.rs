@@ -528,12 +528,16 @@ pub async fn settings_set(state: St<'_>, req: Settings) -> Res<Settings> {
             store.set_own_rules(req.own_rules.clone())?;
             changed = true;
         }
-        // Enrolled: a new address of the same hub (the cursor and acknowledgements stay).
+        // Enrolled: a new address of the same hub (the cursor and acknowledgements stay); never
+        // one that drops the pinned certificate.
         let enrolled = store.sync_get(keys::HUB)?;
         if let (Some(old), Some(new)) = (&enrolled, &hub_url)
             && old != new
         {
-            store.sync_set(&[(keys::HUB, Some(new.clone()))])?;
+            if let Err(e) = casedesk_sync::set_hub_address(store, new) {
+                let (code, arg) = e.message_code();
+                return Err(invalid(vec![Issue::with_arg("hub_url", code, arg)], lang));
+            }
             changed = true;
         }
         Ok((settings_of(st, store)?, changed))
@@ -586,7 +590,15 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
             st.store()?; // the database is open and migrated
             let mut store = Store::open(&st.paths.db)?;
             let name = store.require_station()?.device_code.clone();
-            let resp = casedesk_sync::enroll(&mut store, &code2, hub_url.as_deref(), &name)?;
+            // Plain http only for development, by an explicit switch.
+            let allow_plain_http =
+                std::env::var("CASEDESK_ALLOW_PLAIN_HTTP").is_ok_and(|v| v == "1");
+            let opts = casedesk_sync::EnrollOptions {
+                hub_url: hub_url.as_deref(),
+                device_name: &name,
+                allow_plain_http,
+            };
+            let resp = casedesk_sync::enroll(&mut store, &code2, &opts)?;
             tracing::info!(hub_unit = %resp.unit_name, "enrolled with the hub");
             Ok(())
         })

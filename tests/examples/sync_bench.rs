@@ -178,7 +178,11 @@ fn ingest(dir: &Path, demo: &[Event], args: &Args) {
     for code in &codes {
         let text = hub.enroll_code(code, None);
         let enroll = EnrollCode::decode(&text).expect("enrollment code");
-        let endpoint = HubEndpoint { url: hub.url(), fingerprint: enroll.fingerprint.clone() };
+        let endpoint = HubEndpoint {
+            url: hub.url(),
+            fingerprint: enroll.fingerprint.clone(),
+            allow_plain_http: false,
+        };
         let device = Uuid::now_v7();
         let resp = http::enroll(
             &endpoint,

@@ -47,6 +47,7 @@ fn resend(st: &Station, from: u64, to: u64) -> PushReceipt {
     let endpoint = HubEndpoint {
         url: st.sync_state("hub").expect("hub"),
         fingerprint: st.sync_state("fingerprint"),
+        allow_plain_http: st.sync_state("allow_plain_http").is_some(),
     };
     let token = st.sync_state("token").expect("token");
     let mut t = HttpTransport::new(&endpoint, &token).expect("transport");

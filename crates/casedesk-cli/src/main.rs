@@ -4,18 +4,21 @@
 //! default and JSON with `--json`. Errors are printed in Chinese or English (by `--lang`,
 //! `CASEDESK_LANG` or the locale) with their message code, and the exit code is non-zero:
 //! 1 for a refused operation or bad input, 2 for bad command-line usage, 3 when `verify` finds a
-//! problem.
+//! problem, 4 when the hub cannot be reached (retry later), 5 when the hub refused and a person
+//! must act (revoked, copied database, changed certificate, wrong code), 6 when sync is stuck on
+//! this station's own data.
 
 mod bench;
 mod cases;
+mod intake;
 mod output;
+mod station;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_domain::Lang;
-use casedesk_domain::types::UnitKind;
-use casedesk_store::{StationInit, Store, StoreError};
+use casedesk_store::{Store, StoreError};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -50,9 +53,10 @@ enum Cmd {
         /// 6-digit administrative division code, e.g. 632802.
         #[arg(long, default_value = "")]
         admin_code: String,
-        /// This device's short code in case numbers (letters and digits, no dash).
-        #[arg(long, default_value = "A1")]
-        device_code: String,
+        /// This device's short code in case numbers (letters and digits, at most 8). Made from
+        /// the device id when not given; the hub assigns one unique in the unit at enrollment.
+        #[arg(long)]
+        device_code: Option<String>,
         #[arg(long, default_value = "")]
         device_name: String,
     },
@@ -103,7 +107,18 @@ enum Cmd {
         hub: Option<String>,
         #[arg(long, default_value = "")]
         device_name: String,
+        /// Accept a plain http:// hub (development and tests only; never once a certificate is
+        /// pinned).
+        #[arg(long)]
+        allow_plain_http: bool,
     },
+    /// Roving intake points (流动受理点): start, end, list.
+    Roving {
+        #[command(subcommand)]
+        cmd: intake::RovingCmd,
+    },
+    /// Record a consultation (咨询), counted in 人次 without a case number.
+    Consult(intake::ConsultArgs),
     /// Sync with the hub now: push this station's events, then pull the unit's feed.
     Sync {
         /// Only show the sync state (events waiting, last contact, last error).
@@ -153,7 +168,7 @@ pub type CmdResult = Result<(), Failure>;
 
 pub struct Ctx {
     pub lang: Lang,
-    db: Option<PathBuf>,
+    pub db: Option<PathBuf>,
 }
 
 impl Ctx {
@@ -187,10 +202,10 @@ fn main() -> ExitCode {
         Err(Failure::Sync(e)) => {
             let label = ctx.t("同步失败", "sync failed");
             eprintln!("{label} [{}]: {}", e.code(), e.plain(ctx.lang));
-            if !matches!(e, casedesk_sync::SyncError::Network(_)) {
+            if !e.is_network() {
                 eprintln!("  {e}");
             }
-            ExitCode::from(4)
+            ExitCode::from(sync_exit_code(&e))
         }
         Err(Failure::Core(e)) => {
             let label = ctx.t("错误", "error");
@@ -200,208 +215,48 @@ fn main() -> ExitCode {
     }
 }
 
+/// 4: the hub cannot be reached (or is busy): retry later. 5: the hub refused and a person
+/// must act. 6: stuck on this station's own data. 1: the station's database refused.
+fn sync_exit_code(e: &casedesk_sync::SyncError) -> u8 {
+    use casedesk_sync::SyncError;
+    match e {
+        _ if e.is_stuck() => 6,
+        _ if e.is_permanent() => 5,
+        SyncError::Store(_) => 1,
+        _ => 4,
+    }
+}
+
 fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     match cmd {
         Cmd::Init { unit, unit_name, unit_kind, parent, admin_code, device_code, device_name } => {
-            let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
-            let unit_kind = UnitKind::from_code(&unit_kind).ok_or_else(|| {
-                Failure::Core(StoreError::invalid(vec![casedesk_domain::Issue::with_arg(
-                    "unit_kind",
-                    "unknown_code",
-                    &unit_kind,
-                )]))
-            })?;
-            let mut store = Store::open(path)?;
-            let device_name =
-                if device_name.is_empty() { device_code.clone() } else { device_name };
-            let st = store.init_station(StationInit {
-                unit,
-                unit_name,
-                unit_kind,
-                parent,
-                admin_code,
-                device_code,
-                device_name,
-            })?;
-            println!(
-                "{} {} ({}) — {} {} {}",
-                ctx.t("已创建站点", "Station created:"),
-                st.unit_name,
-                st.unit,
-                ctx.t("设备", "device"),
-                st.device_code,
-                st.device
-            );
-            Ok(())
+            station::init(
+                ctx,
+                station::InitArgs {
+                    unit,
+                    unit_name,
+                    unit_kind,
+                    parent,
+                    admin_code,
+                    device_code,
+                    device_name,
+                },
+            )
         }
         Cmd::Case { cmd } => cases::run(ctx, cmd),
         Cmd::Search { text, filters, json } => cases::list(ctx, Some(text), filters, json),
-        Cmd::Export { file } => {
-            let store = ctx.open()?;
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
-            let s = store.export_jsonl(&mut out)?;
-            println!(
-                "{} {} → {}",
-                ctx.t("已导出事件", "Exported events:"),
-                s.events,
-                file.display()
-            );
-            Ok(())
-        }
-        Cmd::Import { file } => {
-            let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
-            let mut store = Store::open(path)?;
-            let mut input = std::io::BufReader::new(std::fs::File::open(&file)?);
-            let s = store.import_jsonl(&mut input)?;
-            println!(
-                "{}: {} {}, {} {}, {} {}, {} {}",
-                ctx.t("导入完成", "Imported"),
-                s.inserted,
-                ctx.t("条新事件", "new events"),
-                s.duplicates,
-                ctx.t("条已存在", "already present"),
-                s.quarantined,
-                ctx.t("条隔离待查", "quarantined"),
-                s.rejected.len(),
-                ctx.t("条被拒绝", "rejected"),
-            );
-            for (id, why) in &s.rejected {
-                println!("  {id}: {why}");
-            }
-            Ok(())
-        }
-        Cmd::Verify { json } => {
-            let store = ctx.open()?;
-            let r = store.verify()?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&r).map_err(StoreError::from)?);
-            } else {
-                println!(
-                    "{}: {}  {}: {}  {}: {}  {}: {}",
-                    ctx.t("事件", "events"),
-                    r.events,
-                    ctx.t("设备", "devices"),
-                    r.devices,
-                    ctx.t("案件", "cases"),
-                    r.cases,
-                    ctx.t("隔离", "quarantined"),
-                    r.quarantined
-                );
-                for e in &r.chain_errors {
-                    println!("{} {e}", ctx.t("哈希链错误:", "chain error:"));
-                }
-                for e in &r.projection_errors {
-                    println!("{} {e}", ctx.t("投影不一致:", "projection mismatch:"));
-                }
-                println!(
-                    "{}",
-                    if r.is_ok() {
-                        ctx.t("校验通过", "OK")
-                    } else {
-                        ctx.t("校验失败", "FAILED")
-                    }
-                );
-            }
-            if r.is_ok() { Ok(()) } else { Err(Failure::VerifyFailed) }
-        }
-        Cmd::Rebuild => {
-            let mut store = ctx.open()?;
-            store.rebuild()?;
-            println!(
-                "{}",
-                ctx.t("已从事件日志重建全部投影", "All projections rebuilt from the event log")
-            );
-            Ok(())
-        }
-        Cmd::Demo { cases, seed } => {
-            let mut store = ctx.open_station()?;
-            let opts = casedesk_demo::DemoOptions { cases, seed, end: store.now(), batch: 2000 };
-            let started = std::time::Instant::now();
-            let s = casedesk_demo::generate(&mut store, &opts, &mut |done| {
-                if done % 50_000 == 0 || done == cases {
-                    eprintln!("  {done}/{cases}");
-                }
-            })?;
-            println!(
-                "{}: {} {}, {} {}, {} {}, {} {} ({:.1} s)",
-                ctx.t("演示数据", "Demo data"),
-                s.cases,
-                ctx.t("件案件", "cases"),
-                s.events,
-                ctx.t("条事件", "events"),
-                s.consultations,
-                ctx.t("次咨询", "consultations"),
-                s.roving_sessions,
-                ctx.t("次流动受理", "roving sessions"),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
+        Cmd::Export { file } => station::export(ctx, file),
+        Cmd::Import { file } => station::import(ctx, file),
+        Cmd::Verify { json } => station::verify(ctx, json),
+        Cmd::Rebuild => station::rebuild(ctx),
+        Cmd::Demo { cases, seed } => station::demo(ctx, cases, seed),
         Cmd::Bench(args) => bench::run(ctx, args),
         Cmd::Calendar { cmd } => cases::calendar(ctx, cmd),
-        Cmd::Enroll { code, hub, device_name } => {
-            let mut store = ctx.open_station()?;
-            let name = if device_name.is_empty() {
-                store.require_station()?.device_code.clone()
-            } else {
-                device_name
-            };
-            let r = casedesk_sync::enroll(&mut store, &code, hub.as_deref(), &name)
-                .map_err(Failure::Sync)?;
-            println!(
-                "{} {} ({})",
-                ctx.t("已注册到中心服务器：", "Enrolled with the hub for"),
-                r.unit_name,
-                r.unit
-            );
-            Ok(())
+        Cmd::Enroll { code, hub, device_name, allow_plain_http } => {
+            station::enroll(ctx, &code, hub.as_deref(), &device_name, allow_plain_http)
         }
-        Cmd::Sync { status, json } => {
-            let mut store = ctx.open_station()?;
-            let report = if status {
-                None
-            } else {
-                Some(casedesk_sync::sync_with_hub(&mut store).map_err(Failure::Sync)?)
-            };
-            let st = casedesk_sync::sync_status(&store)?;
-            if json {
-                let v = serde_json::json!({ "report": report, "status": st });
-                println!("{}", serde_json::to_string_pretty(&v).map_err(StoreError::from)?);
-                return Ok(());
-            }
-            if let Some(r) = report {
-                println!(
-                    "{}: {} {} ({} {}), {} {}, {} {}",
-                    ctx.t("同步完成", "Synced"),
-                    r.pushed,
-                    ctx.t("条已上传", "events pushed"),
-                    r.batches,
-                    ctx.t("批", "batches"),
-                    r.applied,
-                    ctx.t("条新下载", "new events pulled"),
-                    r.quarantined,
-                    ctx.t("条被中心隔离", "quarantined by the hub"),
-                );
-            }
-            let when = |ms: Option<i64>| {
-                ms.and_then(chrono::DateTime::from_timestamp_millis)
-                    .map_or("—".to_owned(), output::local_time)
-            };
-            println!("{} {}", ctx.t("中心服务器", "Hub"), st.hub.as_deref().unwrap_or("—"));
-            println!("{} {}", ctx.t("待上传事件", "Events waiting"), st.waiting);
-            println!(
-                "{} {}",
-                ctx.t("最近成功联系", "Last successful contact"),
-                when(st.last_success_ms)
-            );
-            if let Some(code) = &st.last_error_code {
-                println!(
-                    "{} [{code}] {}",
-                    ctx.t("最近错误", "Last error"),
-                    st.last_error.as_deref().unwrap_or("")
-                );
-            }
-            Ok(())
-        }
+        Cmd::Sync { status, json } => station::sync(ctx, status, json),
+        Cmd::Roving { cmd } => intake::roving(ctx, cmd),
+        Cmd::Consult(args) => intake::consult(ctx, args),
     }
 }

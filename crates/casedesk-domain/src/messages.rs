@@ -133,6 +133,33 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("import.line", "第 {0} 行：", "line {0}: "),
     ("validation.failed", "输入有 {0} 处问题", "the input has {0} problems"),
     ("event.unknown_kind", "未知的事件类型：{0}", "unknown event type: {0}"),
+    // Limits and imports.
+    (
+        "event.too_large",
+        "内容过多，超过单条记录 {0} KB 的上限，请分成几条记录",
+        "too much for one record (at most {0} KB); split it into several",
+    ),
+    ("event.too_deep", "数据层次过深", "the data is nested too deeply"),
+    (
+        "import.file_too_large",
+        "导入文件过大（最多 {0} 字节），请分成几个文件",
+        "the import file is too large (at most {0} bytes); split it",
+    ),
+    (
+        "import.line_too_long",
+        "这一行过长（最多 {0} 字节），不是一条有效的记录",
+        "this line is too long (at most {0} bytes) to be one event",
+    ),
+    (
+        "import.own_device",
+        "文件中有本机自己的第 {0} 条记录，但内容与本机保存的不同：不能导入（可能是其他设备的副本）",
+        "the file holds this device's own event {0} with other content than stored here: not imported (a copy of another database?)",
+    ),
+    (
+        "case.number_ambiguous",
+        "有几件案件使用这个编号，请用带后缀的编号：{0}",
+        "several cases have this number; use one with its suffix: {0}",
+    ),
     // Sync with the association's hub, in words for a clerk.
     (
         "sync.network",
@@ -173,6 +200,32 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "sync.enroll_unit_mismatch",
         "该注册码属于其他单位：{0}",
         "the enrollment code is for another unit: {0}",
+    ),
+    (
+        "sync.device_enrolled",
+        "本机已在中心服务器注册过：请向协会管理员索取为本机生成的重新注册码",
+        "This device is enrolled already: ask the association's administrator for a re-enrollment code made for this device",
+    ),
+    ("sync.busy", "中心服务器正忙，稍后会自动重试", "The hub is busy; will retry automatically"),
+    (
+        "sync.timeout",
+        "与中心服务器的连接太慢，超时；将用更小的批次自动重试",
+        "The link to the hub is too slow and timed out; will retry with smaller batches",
+    ),
+    (
+        "sync.pin_mismatch",
+        "中心服务器的证书与注册时的不一致：已停止同步，请联系协会管理员（可能是服务器更换了证书，也可能有人冒充服务器）",
+        "The hub's certificate changed since enrollment: sync stopped. Ask the association's administrator (the hub may have a new certificate, or someone may be posing as the hub)",
+    ),
+    (
+        "sync.plain_http_refused",
+        "拒绝使用不加密的服务器地址：{0}",
+        "Refusing an unencrypted hub address: {0}",
+    ),
+    (
+        "sync.event_too_large",
+        "本机第 {0} 条记录过大，中心服务器无法接收，同步在此停止：请联系协会信息管理员",
+        "This device's event {0} is too large for the hub and sync stops there: contact the association's IT administrator",
     ),
     ("sync.failed", "同步出错：{0}", "Sync error: {0}"),
     // Organisation events.

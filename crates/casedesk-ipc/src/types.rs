@@ -159,6 +159,10 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Events the hub quarantined (stored but not applied).
     pub hub_quarantined: u64,
+    /// Events from elsewhere this station set aside (`sync_quarantine` lists them).
+    pub quarantined_here: u64,
+    /// Case numbers more than one case holds (shown with a suffix).
+    pub duplicate_numbers: u64,
     /// Hub clock minus this device's clock, from the last contact.
     pub clock_offset_ms: Option<i64>,
     /// The last error in plain words, in the UI language.
@@ -180,6 +184,8 @@ impl SyncStatus {
             last_error_code,
             last_error,
             hub_quarantined,
+            quarantined_here,
+            duplicate_numbers,
             clock_offset_ms,
         } = s;
         SyncStatus {
@@ -191,6 +197,8 @@ impl SyncStatus {
             last_error_code,
             last_error,
             hub_quarantined,
+            quarantined_here,
+            duplicate_numbers,
             clock_offset_ms,
             plain_error,
         }
@@ -204,6 +212,11 @@ fn sync_error_of(code: &str, text: Option<&str>) -> SyncError {
         "network" => SyncError::Network(text),
         "protocol" => SyncError::Protocol(text),
         "not_enrolled" => SyncError::NotEnrolled,
+        "pin_mismatch" => SyncError::PinMismatch,
+        "plain_http_refused" => SyncError::PlainHttpRefused(text),
+        "event_too_large" => SyncError::EventTooLarge {
+            seq: text.split_whitespace().find_map(|w| w.parse().ok()).unwrap_or(0),
+        },
         _ => SyncError::Hub {
             status: 0,
             body: casedesk_proto::sync::ErrorBody { code: code.to_owned(), message: text },

@@ -5,6 +5,7 @@
 //! or neither. Events received from elsewhere (`apply_remote`) are inserted if absent and their
 //! streams re-projected in the same transaction.
 
+mod apply;
 pub mod bench;
 pub mod desk;
 pub mod error;
@@ -67,10 +68,42 @@ pub struct CaseRef {
 pub struct ApplyReport {
     pub inserted: usize,
     pub duplicates: usize,
-    pub quarantined: usize,
-    /// Events refused outright: a broken hash, or a fork (same device and sequence number as
-    /// an event we hold, different content).
-    pub rejected: Vec<(Uuid, String)>,
+    /// Events kept aside in the station's quarantine with their reason (never applied, never
+    /// dropped): a broken hash, a fork, a broken limit, a clock far ahead, an unknown kind, a
+    /// case event on an organisation stream, a projection that could not be written.
+    pub quarantined: Vec<(Uuid, String)>,
+}
+
+/// Where events that a station did not write come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Pulled from the hub.
+    Pull,
+    /// Read from a file (`casedesk import`).
+    Import,
+}
+
+impl Source {
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Pull => "pull",
+            Source::Import => "import",
+        }
+    }
+}
+
+/// An event kept in the station's quarantine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuarantineEntry {
+    pub id: Uuid,
+    pub stream: Uuid,
+    pub device: Uuid,
+    pub seq: u64,
+    pub unit: String,
+    pub kind: String,
+    pub reason: String,
+    pub source: String,
+    pub received_ms: i64,
 }
 
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
@@ -248,24 +281,25 @@ impl Store {
         if let Some(s) = &self.station {
             return Err(StoreError::AlreadyInitialized(s.unit.clone()));
         }
+        let device = Uuid::now_v7();
+        let device_code = match init.device_code.trim() {
+            "" => default_device_code(device),
+            code => code.to_ascii_uppercase(),
+        };
         let mut issues = Vec::new();
-        if init.unit.trim().is_empty() {
-            issues.push(casedesk_domain::Issue::new("unit", "required"));
-        }
+        casedesk_domain::org::unit_code(&mut issues, "unit", init.unit.trim());
         if init.unit_name.trim().is_empty() {
             issues.push(casedesk_domain::Issue::new("unit_name", "required"));
         }
-        if init.device_code.trim().is_empty() || init.device_code.contains('-') {
-            issues.push(casedesk_domain::Issue::new("device_code", "required"));
-        }
+        casedesk_domain::org::device_code(&mut issues, "device_code", &device_code);
         if !issues.is_empty() {
             return Err(StoreError::invalid(issues));
         }
         let station = Station {
             unit: init.unit.trim().to_owned(),
             unit_name: init.unit_name.trim().to_owned(),
-            device: Uuid::now_v7(),
-            device_code: init.device_code.trim().to_owned(),
+            device,
+            device_code,
         };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (k, v) in [
@@ -303,10 +337,49 @@ impl Store {
             OrgEvent::DeviceRegistered {
                 unit: station.unit.clone(),
                 code: station.device_code.clone(),
-                name: init.device_name,
+                name: match init.device_name.trim() {
+                    "" => station.device_code.clone(),
+                    name => name.to_owned(),
+                },
             },
         )?;
         Ok(station)
+    }
+
+    /// Takes the device code the hub assigned at enrollment (unique among the unit's devices)
+    /// for the case numbers of this device from now on, and records it in a
+    /// `device.registered` event. Cases numbered before keep their numbers. Nothing happens
+    /// when the code is the one the station has.
+    pub fn adopt_device_code(&mut self, code: &str) -> Result<()> {
+        let station = self.require_station()?.clone();
+        if station.device_code == code {
+            return Ok(());
+        }
+        let mut issues = Vec::new();
+        casedesk_domain::org::device_code(&mut issues, "device_code", code);
+        if !issues.is_empty() {
+            return Err(StoreError::invalid(issues));
+        }
+        let name: Option<String> = self
+            .conn
+            .query_row("SELECT name FROM devices WHERE id = ?1", [station.device.as_bytes()], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let now = self.now();
+        let ev = OrgEvent::DeviceRegistered {
+            unit: station.unit.clone(),
+            code: code.to_owned(),
+            name: name.unwrap_or_else(|| code.to_owned()),
+        };
+        // The code and the event that records it commit together.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'device_code'", [code])?;
+        let ev = checked_org(&tx, &station, station.device, now, ev)?;
+        append(&tx, &station, now, station.device, None, &DomainEvent::Org(ev))?;
+        project::refresh_org(&tx, station.device)?;
+        tx.commit()?;
+        self.reload_settings()
     }
 
     /// Registers a new case. The store fills in the case number and the receiving unit; the
@@ -433,9 +506,11 @@ impl Store {
     }
 
     /// Inserts events written elsewhere (pulled from the hub or imported from a file), each at
-    /// most once, and re-projects the streams they touch, all in one transaction.
-    pub fn apply_remote(&mut self, events: &[Event]) -> Result<ApplyReport> {
-        self.apply_remote_with(events, |_| Ok(()))
+    /// most once, and re-projects the streams they touch, all in one transaction. One event
+    /// never fails the others: an event that cannot be applied goes to the quarantine with its
+    /// reason (see `ApplyReport::quarantined`).
+    pub fn apply_remote(&mut self, events: &[Event], source: Source) -> Result<ApplyReport> {
+        self.apply_remote_and_set(events, &[], source)
     }
 
     /// `apply_remote`, and the sync state values `pairs` set in the same transaction (the sync
@@ -444,76 +519,57 @@ impl Store {
         &mut self,
         events: &[Event],
         pairs: &[(&str, Option<String>)],
-    ) -> Result<ApplyReport> {
-        self.apply_remote_with(events, |tx| {
-            for (k, v) in pairs {
-                sync_set_tx(tx, k, v.as_deref())?;
-            }
-            Ok(())
-        })
-    }
-
-    fn apply_remote_with(
-        &mut self,
-        events: &[Event],
-        also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+        source: Source,
     ) -> Result<ApplyReport> {
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
-        let received = self.now().timestamp_millis();
+        let now = self.now();
+        let own_device = self.station.as_ref().map(|s| s.device);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut report = ApplyReport::default();
-        let mut touched = std::collections::BTreeSet::new();
-        let mut max_hlc = Hlc(0);
+        let mut apply = apply::Apply::new(&tx, &cal, &own, now, source, own_device);
         for e in events {
-            if !e.hash_is_valid() {
-                report.rejected.push((e.id, "hash".into()));
-                continue;
-            }
-            let existing: Option<(Vec<u8>, Vec<u8>)> = tx
-                .query_row(
-                    "SELECT id, hash FROM events WHERE id = ?1 OR (device = ?2 AND seq = ?3) LIMIT 1",
-                    params![e.id.as_bytes(), e.device.as_bytes(), e.seq as i64],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((id, hash)) = existing {
-                if id == e.id.as_bytes() && hash == e.hash.0 {
-                    report.duplicates += 1;
-                } else {
-                    report.rejected.push((e.id, "fork".into()));
-                }
-                continue;
-            }
-            if let Err(err) = DomainEvent::decode(&e.kind, e.v, &e.payload) {
-                let fresh = tx.execute(
-                    "INSERT OR IGNORE INTO quarantine (id, event, reason, received) VALUES (?1, ?2, ?3, ?4)",
-                    params![e.id.as_bytes(), serde_json::to_string(e)?, err.to_string(), received],
-                )?;
-                if fresh > 0 {
-                    report.quarantined += 1;
-                } else {
-                    report.duplicates += 1;
-                }
-                continue;
-            }
-            insert_event(&tx, e, 1)?;
-            max_hlc = max_hlc.max(e.hlc);
-            touched.insert((e.kind.starts_with("case."), e.stream));
-            report.inserted += 1;
+            apply.admit(e)?;
         }
-        if max_hlc > Hlc(0) {
-            observe_hlc(&tx, max_hlc)?;
+        let report = apply.finish()?;
+        for (k, v) in pairs {
+            sync_set_tx(&tx, k, v.as_deref())?;
         }
-        for (is_case, stream) in touched {
-            if is_case {
-                project::refresh_case(&tx, stream, &cal, &own)?;
-            } else {
-                project::refresh_org(&tx, stream)?;
-            }
-        }
-        also(&tx)?;
         tx.commit()?;
         Ok(report)
+    }
+
+    /// The events kept in the station's quarantine, newest first.
+    pub fn quarantine(&self) -> Result<Vec<QuarantineEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event, reason, source, received FROM quarantine ORDER BY received DESC, id",
+        )?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (json, reason, source, received_ms) = row?;
+            // The event as received; what cannot even be read is shown with its reason only.
+            let e: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+            let text = |k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let id = |k: &str| Uuid::parse_str(&text(k)).unwrap_or_default();
+            out.push(QuarantineEntry {
+                id: id("id"),
+                stream: id("stream"),
+                device: id("device"),
+                seq: e.get("seq").and_then(|v| v.as_u64()).unwrap_or(0),
+                unit: text("unit"),
+                kind: text("kind"),
+                reason,
+                source,
+                received_ms,
+            });
+        }
+        Ok(out)
+    }
+
+    /// How many events the station's quarantine holds.
+    pub fn quarantine_count(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM quarantine", [], |r| r.get(0))?;
+        Ok(n as u64)
     }
 
     /// This device's events after sequence `after`, in order: at least one (if any), then as many
@@ -610,18 +666,43 @@ impl Store {
         case::fold(&events)?.ok_or_else(|| StoreError::not_found(id.to_string()))
     }
 
-    /// Finds a case by its number or id.
+    /// Finds a case by its number (as shown, or as registered when only one case has it) or id.
     pub fn find_case(&self, key: &str) -> Result<Uuid> {
         let key = key.trim();
         if let Ok(id) = Uuid::parse_str(key) {
             return Ok(id);
         }
-        let id: Option<Vec<u8>> = self
-            .conn
-            .query_row("SELECT id FROM cases WHERE no = ?1", [key], |r| r.get(0))
-            .optional()?;
-        id.and_then(|b| Uuid::from_slice(&b).ok())
-            .ok_or_else(|| StoreError::not_found(key.to_owned()))
+        let by = |col: &str| -> Result<Vec<(Vec<u8>, String)>> {
+            let sql = format!("SELECT id, no FROM cases WHERE {col} = ?1 ORDER BY no");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let mut found = by("no")?;
+        if found.is_empty() {
+            found = by("reg_no")?;
+        }
+        match found.as_slice() {
+            [] => Err(StoreError::not_found(key)),
+            [(id, _)] => Uuid::from_slice(id).map_err(|e| StoreError::integrity(e.to_string())),
+            many => {
+                let numbers: Vec<&str> = many.iter().map(|(_, no)| no.as_str()).collect();
+                Err(StoreError::invalid(vec![casedesk_domain::Issue::with_arg(
+                    "no",
+                    "case.number_ambiguous",
+                    numbers.join(", "),
+                )]))
+            }
+        }
+    }
+
+    /// Case numbers that more than one case holds (shown with suffixes), with how many.
+    pub fn duplicate_case_numbers(&self) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT reg_no, count(*) FROM cases GROUP BY reg_no HAVING count(*) > 1 ORDER BY reg_no",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Saves the association's own deadline rules and recomputes the deadlines of open cases.
@@ -794,6 +875,21 @@ impl Batch<'_> {
     }
 }
 
+/// A device code made from the device's id: four characters of Crockford's base32 (no I, L,
+/// O, U) from the random part of the UUIDv7, so that two devices set up with no code given are
+/// unlikely to share one before the hub assigns unique codes at enrollment.
+pub fn default_device_code(device: Uuid) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bits = device.as_u128();
+    let mut code = String::with_capacity(4);
+    // A letter first, so the code never reads as part of the counter.
+    code.push(ALPHABET[10 + (bits % 22) as usize] as char);
+    for i in 1..4 {
+        code.push(ALPHABET[((bits >> (5 * i + 8)) % 32) as usize] as char);
+    }
+    code
+}
+
 /// An event of this device that the hub stored but quarantined, with the hub's reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HubQuarantined {
@@ -926,7 +1022,7 @@ fn next_hlc(conn: &Connection, device: Uuid, now: DateTime<Utc>) -> Result<Hlc> 
     Ok(last.tick(now.timestamp_millis().max(0) as u64))
 }
 
-fn observe_hlc(conn: &Connection, hlc: Hlc) -> Result<()> {
+pub(crate) fn observe_hlc(conn: &Connection, hlc: Hlc) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('hlc_seen', ?1)
          ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
@@ -962,11 +1058,34 @@ fn append(
         hash: ZERO_HASH,
     }
     .seal();
+    check_limits(&event)?;
     insert_event(conn, &event, 0)?;
     Ok(event)
 }
 
-fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<()> {
+/// The limits of `casedesk_proto::limits`, as a field-level refusal of what a person entered:
+/// an event that breaks one is never written (the hub would not take it either).
+fn check_limits(e: &Event) -> Result<()> {
+    use casedesk_proto::limits::{self, LimitViolation};
+    let issue = match limits::check_event(e) {
+        Ok(()) => return Ok(()),
+        Err(LimitViolation::TextTooLong(path)) => {
+            casedesk_domain::Issue::with_arg(path, "too_long", limits::MAX_TEXT_CHARS)
+        }
+        Err(LimitViolation::ArrayTooLong(path)) => {
+            casedesk_domain::Issue::with_arg(path, "count.max", limits::MAX_ARRAY_LEN)
+        }
+        Err(LimitViolation::TooDeep) => casedesk_domain::Issue::new("event", "event.too_deep"),
+        Err(LimitViolation::EventTooLarge(_)) => casedesk_domain::Issue::with_arg(
+            "event",
+            "event.too_large",
+            limits::MAX_EVENT_BYTES / 1024,
+        ),
+    };
+    Err(StoreError::invalid(vec![issue]))
+}
+
+pub(crate) fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO events (id, stream, device, seq, hlc, actor, unit, kind, v, payload, prev, hash, origin)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",

@@ -5,7 +5,7 @@ use casedesk_proto::{Event, EventHash, Hlc};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use casedesk_domain::calendar::WorkCalendar;
 use casedesk_domain::case::{self, CaseState};
 use casedesk_domain::deadline::{self, OwnRules};
@@ -62,7 +62,10 @@ pub(crate) fn refresh_case(
     cal: &WorkCalendar,
     own: &OwnRules,
 ) -> Result<()> {
-    let events = load_stream(conn, stream)?;
+    let mut events = load_stream(conn, stream)?;
+    // A stream is a case's or an organisation record's; what a database of an older version
+    // may hold of the other kind is not folded into it.
+    events.retain(|e| e.kind.starts_with("case."));
     match case::fold(&events)? {
         Some(state) => write_case(conn, &state, cal, own),
         // Events of a case whose registration has not arrived yet: nothing to show until it does.
@@ -125,14 +128,16 @@ pub(crate) fn write_case(
         flags |= FLAG_CONFLICT;
     }
     let closure = s.closure.as_ref();
+    let shown_no = number_shown(conn, s)?;
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO cases (id, no, case_type, mode, status, channel, received_at, receiving_unit, unit,
+        "INSERT INTO cases (id, no, reg_no, case_type, mode, status, channel, received_at, receiving_unit, unit,
             category, nature, collective, households, complainant, respondents, claim_fen, recovered_fen,
             doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional, roving,
             flags, updated_hlc, accepted_at, complainants)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)
-         ON CONFLICT (id) DO UPDATE SET no = excluded.no, case_type = excluded.case_type,
+         VALUES (?1, ?2, ?29, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)
+         ON CONFLICT (id) DO UPDATE SET no = excluded.no, reg_no = excluded.reg_no,
+            case_type = excluded.case_type,
             mode = excluded.mode, status = excluded.status, channel = excluded.channel,
             received_at = excluded.received_at, receiving_unit = excluded.receiving_unit,
             unit = excluded.unit, category = excluded.category, nature = excluded.nature,
@@ -150,7 +155,7 @@ pub(crate) fn write_case(
     let rowid: i64 = stmt.query_row(
         params![
             s.id.as_bytes(),
-            r.case_no,
+            shown_no,
             r.case_type.code(),
             r.mode.code(),
             s.status.code(),
@@ -177,6 +182,7 @@ pub(crate) fn write_case(
             s.last_hlc.0 as i64,
             s.accepted_at.map(|t| t.timestamp_millis()),
             r.complainants.len() as i64,
+            r.case_no,
         ],
         |row| row.get(0),
     )?;
@@ -196,8 +202,9 @@ pub(crate) fn write_case(
 
     if !s.sessions.is_empty() || has_rows(conn, "sessions", rowid)? {
         conn.prepare_cached("DELETE FROM sessions WHERE case_rowid = ?1")?.execute([rowid])?;
+        // Session ids are the case's own: another case (of another device) may reuse one.
         let mut ins = conn.prepare_cached(
-            "INSERT INTO sessions (id, case_rowid, scheduled_at, held_at, mode, place, mediator, result)
+            "INSERT OR IGNORE INTO sessions (id, case_rowid, scheduled_at, held_at, mode, place, mediator, result)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for v in &s.sessions {
@@ -221,8 +228,10 @@ pub(crate) fn write_case(
 
     if !s.transfers.is_empty() || has_rows(conn, "transfers", rowid)? {
         conn.prepare_cached("DELETE FROM transfers WHERE case_rowid = ?1")?.execute([rowid])?;
+        // Transfer ids are the case's own; a transfer id repeated within one case keeps the
+        // first in fold order.
         let mut ins = conn.prepare_cached(
-            "INSERT INTO transfers (id, case_rowid, kind, from_unit, to_unit, due_day, feedback_at)
+            "INSERT OR IGNORE INTO transfers (id, case_rowid, kind, from_unit, to_unit, due_day, feedback_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for t in &s.transfers {
@@ -260,25 +269,95 @@ pub(crate) fn write_case(
     Ok(())
 }
 
+/// The number a case is shown with: its registered number, or, when another case was given
+/// the same number (two devices that shared a device code before enrollment), the number with
+/// a suffix from the case's id. Every case of such a group is suffixed, so the result does not
+/// depend on the order the cases arrived in; the others are rewritten here.
+fn number_shown(conn: &Connection, s: &CaseState) -> Result<String> {
+    let no = &s.reg.case_no;
+    let others: Vec<Vec<u8>> = conn
+        .prepare_cached("SELECT id FROM cases WHERE reg_no = ?1 AND id != ?2")?
+        .query_map(params![no, s.id.as_bytes()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if others.is_empty() {
+        return Ok(no.clone());
+    }
+    for other in others {
+        if let Ok(id) = Uuid::from_slice(&other) {
+            conn.prepare_cached("UPDATE cases SET no = ?1 WHERE id = ?2")?
+                .execute(params![suffixed(no, id), id.as_bytes()])?;
+        }
+    }
+    Ok(suffixed(no, s.id))
+}
+
+/// A case number with the last six hex digits of the case's id (the random part of a UUIDv7).
+pub(crate) fn suffixed(no: &str, id: Uuid) -> String {
+    let hex = id.simple().to_string();
+    format!("{no}~{}", &hex[hex.len() - 6..])
+}
+
 fn has_rows(conn: &Connection, table: &str, rowid: i64) -> Result<bool> {
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE case_rowid = ?1)");
     Ok(conn.prepare_cached(&sql)?.query_row([rowid], |r| r.get(0))?)
 }
 
-/// Re-projects an organisation stream: its events in HLC order, each an upsert.
+/// Re-projects an organisation stream: its events in HLC order (a roving session's start
+/// before its end whatever the clocks said), each an upsert. A unit's record is not the
+/// stream's: every device of a unit registers it on a stream of its own, so the record is
+/// folded from all of them (`write_unit`).
 pub(crate) fn refresh_org(conn: &Connection, stream: Uuid) -> Result<()> {
     let mut events = load_stream(conn, stream)?;
-    events.sort_by_key(|e| (e.hlc, e.device, e.seq));
+    events.retain(|e| !e.kind.starts_with("case."));
+    events.sort_by_key(|e| (e.kind == "roving.ended", e.hlc, e.device, e.seq));
+    let mut units = std::collections::BTreeSet::new();
     for e in &events {
-        let DomainEvent::Org(ev) = DomainEvent::decode(&e.kind, e.v, &e.payload)? else {
-            return Err(StoreError::integrity(format!(
-                "event {} is not an organisation event",
-                e.id
-            )));
-        };
-        write_org(conn, stream, &ev)?;
+        match DomainEvent::decode(&e.kind, e.v, &e.payload)? {
+            DomainEvent::Org(OrgEvent::UnitRegistered { code, .. }) => {
+                units.insert(code);
+            }
+            DomainEvent::Org(ev) => write_org(conn, stream, &ev)?,
+            DomainEvent::Case(_) => {}
+        }
+    }
+    for code in units {
+        write_unit(conn, &code)?;
     }
     Ok(())
+}
+
+/// The record of unit `code`: the latest `unit.registered` for it (by HLC, then device,
+/// sequence and id), whichever stream and device wrote it. The same set of events gives the
+/// same record in any order.
+fn write_unit(conn: &Connection, code: &str) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE kind = 'unit.registered'"
+    ))?;
+    let rows = stmt.query_map([], event_from_row)?;
+    let mut best: Option<(Event, OrgEvent)> = None;
+    for row in rows {
+        let e = row?;
+        let Ok(DomainEvent::Org(ev @ OrgEvent::UnitRegistered { .. })) =
+            DomainEvent::decode(&e.kind, e.v, &e.payload)
+        else {
+            continue;
+        };
+        let OrgEvent::UnitRegistered { code: c, .. } = &ev else { continue };
+        if c != code {
+            continue;
+        }
+        let key = |x: &Event| (x.hlc, x.device, x.seq, x.id);
+        if best.as_ref().is_none_or(|(b, _)| key(&e) > key(b)) {
+            best = Some((e, ev));
+        }
+    }
+    match best {
+        Some((e, ev)) => write_org(conn, e.stream, &ev),
+        None => {
+            conn.execute("DELETE FROM units WHERE code = ?1", [code])?;
+            Ok(())
+        }
+    }
 }
 
 fn write_org(conn: &Connection, stream: Uuid, ev: &OrgEvent) -> Result<()> {

@@ -364,14 +364,14 @@ fn tampering_and_forks_are_caught() {
     let mut forged = events[0].clone();
     forged.payload["claim_fen"] = serde_json::json!(1);
     let mut b = Store::open_in_memory().unwrap();
-    let r = b.apply_remote(std::slice::from_ref(&forged)).unwrap();
-    assert_eq!(r.rejected, vec![(forged.id, "hash".to_string())]);
+    let r = b.apply_remote(std::slice::from_ref(&forged), Source::Pull).unwrap();
+    assert_eq!(r.quarantined, vec![(forged.id, "hash".to_string())]);
     // Same device and sequence, different content and a valid hash: a fork.
     let mut fork = events[0].clone();
     fork.id = Uuid::now_v7();
     let fork = fork.seal();
-    let r = a.apply_remote(std::slice::from_ref(&fork)).unwrap();
-    assert_eq!(r.rejected, vec![(fork.id, "fork".to_string())]);
+    let r = a.apply_remote(std::slice::from_ref(&fork), Source::Pull).unwrap();
+    assert_eq!(r.quarantined, vec![(fork.id, "fork".to_string())]);
 
     // Editing the stored projection is found by verify; rebuild repairs it.
     a.connection().execute("UPDATE cases SET status = 'closed'", []).unwrap();
@@ -398,8 +398,8 @@ fn unknown_event_kinds_are_quarantined_not_dropped() {
     e.kind = "case.from_the_future".into();
     let e = e.seal();
     let mut b = Store::open_in_memory().unwrap();
-    let r = b.apply_remote(&[e]).unwrap();
-    assert_eq!(r.quarantined, 1);
+    let r = b.apply_remote(&[e], Source::Pull).unwrap();
+    assert_eq!(r.quarantined.len(), 1);
     assert!(b.verify().unwrap().is_ok());
     assert_eq!(b.verify().unwrap().quarantined, 1);
 }

@@ -4,8 +4,10 @@
 
 use std::io::{Read, Write};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use casedesk_proto::limits;
 use casedesk_proto::sync::{
     DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health, PROTOCOL_HEADER,
     PROTOCOL_VERSION, PullPage, PushBatch, PushReceipt,
@@ -26,34 +28,35 @@ pub struct HttpTransport {
     agent: ureq::Agent,
     base: String,
     token: String,
+    /// Raised by the certificate check when the hub shows another certificate than the pin.
+    pin_mismatch: Arc<AtomicBool>,
 }
 
 /// Generous: a 2G link moves 8 KB/s at best.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(180);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
-fn agent(endpoint: &HubEndpoint) -> Result<ureq::Agent, SyncError> {
+/// An agent for `endpoint`, and the flag its certificate check raises on a pin mismatch.
+fn agent(endpoint: &HubEndpoint) -> Result<(ureq::Agent, Arc<AtomicBool>), SyncError> {
+    endpoint.check()?;
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(CONNECT_TIMEOUT))
         .timeout_global(Some(REQUEST_TIMEOUT))
         .user_agent(concat!("casedesk/", env!("CARGO_PKG_VERSION")))
         .build();
-    if endpoint.url.starts_with("http://") {
-        return Ok(ureq::Agent::with_parts(
-            config,
-            TcpConnector::default(),
-            DefaultResolver::default(),
-        ));
-    }
-    let fingerprint = endpoint
-        .fingerprint
-        .as_deref()
-        .map(|f| f.trim().to_ascii_lowercase())
+    let mismatch = Arc::new(AtomicBool::new(false));
+    let Some(fingerprint) = endpoint.fingerprint.as_deref() else {
+        // `check` let a plain http address through: the development flag is set.
+        let agent =
+            ureq::Agent::with_parts(config, TcpConnector::default(), DefaultResolver::default());
+        return Ok((agent, mismatch));
+    };
+    let fingerprint = Some(fingerprint.trim().to_ascii_lowercase())
         .filter(|f| f.len() == 64 && f.chars().all(|c| c.is_ascii_hexdigit()))
         .ok_or_else(|| {
             SyncError::Protocol(
-                "an https hub needs the certificate fingerprint from the enrollment code".into(),
+                "the certificate fingerprint from the enrollment code is not 64 hex digits".into(),
             )
         })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -61,19 +64,30 @@ fn agent(endpoint: &HubEndpoint) -> Result<ureq::Agent, SyncError> {
         .with_safe_default_protocol_versions()
         .map_err(|e| SyncError::Protocol(e.to_string()))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Pinned { fingerprint, provider }))
+        .with_custom_certificate_verifier(Arc::new(Pinned {
+            fingerprint,
+            provider,
+            mismatch: Arc::clone(&mismatch),
+        }))
         .with_no_client_auth();
     let connector = ().chain(TcpConnector::default()).chain(PinnedTls { config: Arc::new(tls) });
-    Ok(ureq::Agent::with_parts(config, connector, DefaultResolver::default()))
+    Ok((ureq::Agent::with_parts(config, connector, DefaultResolver::default()), mismatch))
 }
 
 impl HttpTransport {
     pub fn new(endpoint: &HubEndpoint, token: &str) -> Result<HttpTransport, SyncError> {
+        let (agent, pin_mismatch) = agent(endpoint)?;
         Ok(HttpTransport {
-            agent: agent(endpoint)?,
+            agent,
             base: endpoint.url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
+            pin_mismatch,
         })
+    }
+
+    /// A failed request: a pin mismatch if the certificate check said so, else the network.
+    fn failed(&self, e: ureq::Error) -> SyncError {
+        failure(&self.pin_mismatch, e)
     }
 
     /// `GET /v1/health`: does the hub answer at all?
@@ -83,40 +97,66 @@ impl HttpTransport {
             .get(format!("{}/v1/health", self.base))
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
             .call()
-            .map_err(net)?;
+            .map_err(|e| self.failed(e))?;
         read_json(resp)
     }
 }
 
 /// Enrolls this device with the code's secret; the answer carries the device token.
 pub fn enroll(endpoint: &HubEndpoint, req: &EnrollRequest) -> Result<EnrollResponse, SyncError> {
-    let agent = agent(endpoint)?;
+    let (agent, mismatch) = agent(endpoint)?;
     let body = serde_json::to_vec(req).map_err(|e| SyncError::Protocol(e.to_string()))?;
     let resp = agent
         .post(format!("{}/v1/enroll", endpoint.url.trim_end_matches('/')))
         .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
         .header("content-type", "application/json")
         .send(&body[..])
-        .map_err(net)?;
+        .map_err(|e| failure(&mismatch, e))?;
     read_json(resp)
 }
 
-fn net(e: ureq::Error) -> SyncError {
-    SyncError::Network(e.to_string())
+fn failure(pin_mismatch: &AtomicBool, e: ureq::Error) -> SyncError {
+    if pin_mismatch.load(Ordering::Relaxed) {
+        SyncError::PinMismatch
+    } else {
+        SyncError::Network(e.to_string())
+    }
 }
 
+/// Reads an answer of at most `limits::MAX_RESPONSE_BYTES` (and as much once decompressed):
+/// a hub, or something posing as one, cannot make the station read without end.
 fn read_json<T: serde::de::DeserializeOwned>(
     resp: ureq::http::Response<ureq::Body>,
 ) -> Result<T, SyncError> {
     let status = resp.status().as_u16();
     let zstd = resp.headers().get("content-encoding").is_some_and(|v| v.as_bytes() == b"zstd");
+    let cap = limits::MAX_RESPONSE_BYTES as u64;
     let mut raw = Vec::new();
     resp.into_body()
         .into_reader()
+        .take(cap + 1)
         .read_to_end(&mut raw)
         .map_err(|e| SyncError::Network(e.to_string()))?;
+    if raw.len() as u64 > cap {
+        return Err(SyncError::Protocol(format!("the hub's answer is larger than {cap} bytes")));
+    }
     let bytes = if zstd {
-        zstd::decode_all(&raw[..]).map_err(|e| SyncError::Network(format!("zstd: {e}")))?
+        let mut decoder = zstd::stream::read::Decoder::new(&raw[..])
+            .map_err(|e| SyncError::Protocol(format!("zstd: {e}")))?;
+        decoder
+            .window_log_max(limits::ZSTD_WINDOW_LOG_MAX)
+            .map_err(|e| SyncError::Protocol(format!("zstd: {e}")))?;
+        let mut out = Vec::new();
+        decoder
+            .take(cap + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| SyncError::Protocol(format!("zstd: {e}")))?;
+        if out.len() as u64 > cap {
+            return Err(SyncError::Protocol(format!(
+                "the hub's answer expands to more than {cap} bytes"
+            )));
+        }
+        out
     } else {
         raw
     };
@@ -147,7 +187,7 @@ impl Transport for HttpTransport {
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
             .header("authorization", format!("Bearer {}", self.token))
             .call()
-            .map_err(net)?;
+            .map_err(|e| self.failed(e))?;
         read_json(resp)
     }
 
@@ -164,20 +204,26 @@ impl Transport for HttpTransport {
             .header("content-type", "application/json")
             .header("content-encoding", "zstd")
             .send(&body[..])
-            .map_err(net)?;
+            .map_err(|e| self.failed(e))?;
         crate::failpoint("push_after_send");
         read_json(resp)
     }
 
-    fn pull(&mut self, after: u64, limit: u32) -> Result<PullPage, SyncError> {
+    fn pull(
+        &mut self,
+        after: u64,
+        checkpoint: Option<uuid::Uuid>,
+        limit: u32,
+    ) -> Result<PullPage, SyncError> {
+        let at = checkpoint.map(|c| format!("&checkpoint={c}")).unwrap_or_default();
         let resp = self
             .agent
-            .get(format!("{}/v1/pull?after={after}&limit={limit}", self.base))
+            .get(format!("{}/v1/pull?after={after}&limit={limit}{at}", self.base))
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
             .header("authorization", format!("Bearer {}", self.token))
             .header("accept-encoding", "zstd")
             .call()
-            .map_err(net)?;
+            .map_err(|e| self.failed(e))?;
         read_json(resp)
     }
 }
@@ -188,6 +234,7 @@ impl Transport for HttpTransport {
 struct Pinned {
     fingerprint: String,
     provider: Arc<rustls::crypto::CryptoProvider>,
+    mismatch: Arc<AtomicBool>,
 }
 
 impl ServerCertVerifier for Pinned {
@@ -203,6 +250,7 @@ impl ServerCertVerifier for Pinned {
         if got == self.fingerprint {
             Ok(ServerCertVerified::assertion())
         } else {
+            self.mismatch.store(true, Ordering::Relaxed);
             Err(rustls::Error::General(format!(
                 "hub certificate fingerprint {got} is not the pinned one"
             )))

@@ -21,7 +21,7 @@ use casedesk_proto::sync::{
 use serde::Serialize;
 
 use casedesk_domain::Lang;
-use casedesk_store::{HubQuarantined, Store, StoreError};
+use casedesk_store::{HubQuarantined, Source, Store, StoreError};
 
 /// Keys of the `sync_state` table.
 pub mod keys {
@@ -38,6 +38,12 @@ pub mod keys {
     pub const FAILURES: &str = "failures";
     pub const CLOCK_OFFSET: &str = "clock_offset_ms";
     pub const BATCH_BYTES: &str = "batch_bytes";
+    /// The id of the event at the pull cursor's position (`PullPage::checkpoint`).
+    pub const CHECKPOINT: &str = "checkpoint";
+    /// The hub's id, from enrollment and every status.
+    pub const HUB_ID: &str = "hub_id";
+    /// "1" when the station was enrolled with `--allow-plain-http` (development only).
+    pub const ALLOW_PLAIN_HTTP: &str = "allow_plain_http";
 }
 
 /// Why a sync attempt failed.
@@ -54,6 +60,17 @@ pub enum SyncError {
     Protocol(String),
     #[error("this station is not enrolled with a hub")]
     NotEnrolled,
+    /// The hub presented another certificate than the one pinned at enrollment.
+    #[error("the hub's certificate is not the one pinned at enrollment")]
+    PinMismatch,
+    /// A plain `http://` hub address without the development flag, or after a certificate was
+    /// pinned.
+    #[error("plain http is refused: {0}")]
+    PlainHttpRefused(String),
+    /// One of this station's events is larger than the hub takes (written by an older version,
+    /// before the limits were checked on writing): no retry can send it.
+    #[error("event seq {seq} is too large for the hub")]
+    EventTooLarge { seq: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -67,8 +84,22 @@ impl SyncError {
             SyncError::Hub { body, .. } => body.code.clone(),
             SyncError::Protocol(_) => client::PROTOCOL.into(),
             SyncError::NotEnrolled => client::NOT_ENROLLED.into(),
+            SyncError::PinMismatch => client::PIN_MISMATCH.into(),
+            SyncError::PlainHttpRefused(_) => client::PLAIN_HTTP_REFUSED.into(),
+            SyncError::EventTooLarge { .. } => client::EVENT_TOO_LARGE.into(),
             SyncError::Store(e) => e.code().into(),
         }
+    }
+
+    /// Whether the hub could not be reached at all (the only case `casedesk sync` exits 4).
+    pub fn is_network(&self) -> bool {
+        matches!(self, SyncError::Network(_))
+    }
+
+    /// Whether sync is stuck on something in this station's own data that no retry and no
+    /// administrator at the hub can fix (exit 6).
+    pub fn is_stuck(&self) -> bool {
+        matches!(self, SyncError::EventTooLarge { .. })
     }
 
     /// Errors that retrying cannot fix: a person must act (re-enroll, upgrade, unfreeze).
@@ -82,8 +113,14 @@ impl SyncError {
                     | codes::DEVICE_FROZEN
                     | codes::PROTOCOL_VERSION
                     | codes::FORBIDDEN
+                    | codes::DEVICE_ENROLLED
+                    | codes::ENROLL_CODE_INVALID
+                    | client::ENROLL_UNIT_MISMATCH
             ),
-            SyncError::NotEnrolled => true,
+            SyncError::NotEnrolled
+            | SyncError::PinMismatch
+            | SyncError::PlainHttpRefused(_)
+            | SyncError::EventTooLarge { .. } => true,
             _ => false,
         }
     }
@@ -100,6 +137,18 @@ impl SyncError {
             client::NOT_ENROLLED => "sync.not_enrolled",
             codes::TOO_LARGE => "sync.too_large",
             codes::ENROLL_CODE_INVALID => "sync.enroll_code_invalid",
+            codes::DEVICE_ENROLLED => "sync.device_enrolled",
+            codes::RATE_LIMITED | codes::BUSY => "sync.busy",
+            codes::TIMEOUT => "sync.timeout",
+            client::PIN_MISMATCH => "sync.pin_mismatch",
+            client::PLAIN_HTTP_REFUSED => "sync.plain_http_refused",
+            client::EVENT_TOO_LARGE => {
+                let seq = match self {
+                    SyncError::EventTooLarge { seq } => seq.to_string(),
+                    _ => String::new(),
+                };
+                return ("sync.event_too_large", seq);
+            }
             client::ENROLL_UNIT_MISMATCH => {
                 let arg = match self {
                     SyncError::Hub { body, .. } => body.message.clone(),
@@ -128,6 +177,9 @@ pub mod client {
     pub const NOT_ENROLLED: &str = "not_enrolled";
     /// The enrollment code is for another unit.
     pub const ENROLL_UNIT_MISMATCH: &str = "enroll_unit_mismatch";
+    pub const PIN_MISMATCH: &str = "pin_mismatch";
+    pub const PLAIN_HTTP_REFUSED: &str = "plain_http_refused";
+    pub const EVENT_TOO_LARGE: &str = "event_too_large";
 }
 
 /// Where the hub is and how to trust it.
@@ -137,6 +189,40 @@ pub struct HubEndpoint {
     pub url: String,
     /// SHA-256 of the hub certificate (hex). Required for https.
     pub fingerprint: Option<String>,
+    /// Plain `http://` is accepted only with this development flag, and never once a
+    /// certificate is pinned.
+    pub allow_plain_http: bool,
+}
+
+impl HubEndpoint {
+    /// Refuses an address this station must not use: plain http without the development flag
+    /// or after a certificate was pinned, https without a pin, anything else.
+    pub fn check(&self) -> Result<(), SyncError> {
+        let url = self.url.trim();
+        if url.starts_with("http://") {
+            if self.fingerprint.is_some() {
+                return Err(SyncError::PlainHttpRefused(
+                    "a certificate is pinned for this hub; use its https:// address".into(),
+                ));
+            }
+            if !self.allow_plain_http {
+                return Err(SyncError::PlainHttpRefused(
+                    "enroll with --allow-plain-http (development only) to use an http:// hub"
+                        .into(),
+                ));
+            }
+            return Ok(());
+        }
+        if !url.starts_with("https://") {
+            return Err(SyncError::Protocol(format!("not a hub address: {url}")));
+        }
+        if self.fingerprint.is_none() {
+            return Err(SyncError::Protocol(
+                "an https hub needs the certificate fingerprint from the enrollment code".into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The hub, as the engine sees it.
@@ -145,7 +231,14 @@ pub trait Transport {
     fn health(&mut self) -> Result<(), SyncError>;
     fn status(&mut self) -> Result<DeviceStatus, SyncError>;
     fn push(&mut self, batch: &PushBatch) -> Result<PushReceipt, SyncError>;
-    fn pull(&mut self, after: u64, limit: u32) -> Result<PullPage, SyncError>;
+    /// The unit's feed after position `after`; `checkpoint` is the event id the station holds
+    /// for that position (`PullPage::checkpoint` of the page that ended there).
+    fn pull(
+        &mut self,
+        after: u64,
+        checkpoint: Option<uuid::Uuid>,
+        limit: u32,
+    ) -> Result<PullPage, SyncError>;
 }
 
 /// What one round did.
@@ -157,15 +250,14 @@ pub struct SyncReport {
     pub batches: u64,
     pub pulled: u64,
     pub applied: u64,
+    /// Pulled events this station kept aside in its quarantine (see `casedesk sync --status`).
+    pub quarantined_here: u64,
     /// The hub held fewer of our events than it once acknowledged (it was restored from an
     /// older backup); we sent them again.
     pub hub_regressed: bool,
 }
 
-/// Smallest and largest push batch, in bytes of JSON before compression.
-pub const MIN_BATCH_BYTES: usize = 8 * 1024;
-pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
-const MAX_BATCH_EVENTS: usize = 2000;
+pub use casedesk_proto::limits::{MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MIN_BATCH_BYTES};
 
 /// One full round: push everything, then pull everything. Records the outcome (last contact,
 /// last error, clock offset, adaptive batch size) in the sync state either way.
@@ -219,12 +311,26 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         (keys::CLOCK_OFFSET, Some(offset.to_string())),
         (keys::ACKED, Some(status.acked_seq.to_string())),
     ];
+    if let Some(hub_id) = status.hub_id {
+        let known = store.sync_get(keys::HUB_ID)?;
+        if known.as_deref().is_some_and(|k| k != hub_id.to_string()) {
+            // Another hub than the one this station pulled from: its feed positions mean
+            // something else.
+            report.hub_regressed = true;
+        }
+        pairs.push((keys::HUB_ID, Some(hub_id.to_string())));
+    }
     if report.hub_regressed {
-        // The hub lost events it had acknowledged: it was restored from an older backup, and
-        // its feed positions after that point are being handed out again. Pull from the start.
+        // The hub lost events it had acknowledged (restored from an older backup), or is
+        // another hub: its feed positions after that point are being handed out again. Pull
+        // from the start; applying what we hold already changes nothing.
         pairs.push((keys::CURSOR, Some("0".into())));
+        pairs.push((keys::CHECKPOINT, None));
     }
     store.sync_set(&pairs)?;
+    if !status.device_code.is_empty() {
+        store.adopt_device_code(&status.device_code)?;
+    }
 
     // Push.
     let mut acked = status.acked_seq;
@@ -238,6 +344,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         if events.is_empty() {
             break;
         }
+        let only = (events.len() == 1).then(|| events[0].seq);
         match t.push(&PushBatch { device, events }) {
             Ok(receipt) => {
                 if receipt.acked_seq <= acked {
@@ -256,7 +363,16 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
             Err(SyncError::Hub { body, .. }) if body.code == codes::GAP => {
                 acked = t.status()?.acked_seq;
             }
-            Err(e @ (SyncError::Network(_) | SyncError::Hub { .. })) if shrinkable(&e) => {
+            Err(e) if too_large(&e) => {
+                // The batch is more than the hub takes in one request: send less at a time.
+                // One event alone that is too large can never be sent.
+                if let Some(seq) = only {
+                    return Err(SyncError::EventTooLarge { seq });
+                }
+                batch_bytes = (batch_bytes / 4).max(MIN_BATCH_BYTES);
+                store.sync_set(&[(keys::BATCH_BYTES, Some(batch_bytes.to_string()))])?;
+            }
+            Err(e @ (SyncError::Network(_) | SyncError::Hub { .. })) if slow_link(&e) => {
                 // A slow or lossy link: send less at a time from now on.
                 let smaller = (batch_bytes / 4).max(MIN_BATCH_BYTES);
                 store.sync_set(&[(keys::BATCH_BYTES, Some(smaller.to_string()))])?;
@@ -267,23 +383,48 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
     }
 
     // Pull.
-    let mut cursor: u64 = store.sync_get(keys::CURSOR)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let number = |v: Option<String>| v.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mut cursor: u64 = number(store.sync_get(keys::CURSOR)?);
+    let mut checkpoint =
+        store.sync_get(keys::CHECKPOINT)?.and_then(|c| uuid::Uuid::parse_str(&c).ok());
+    let mut restarted = false;
     loop {
-        let page = t.pull(cursor, MAX_PULL_LIMIT / 4)?;
-        if page.next < cursor {
-            // The hub's feed ends before our cursor: it was restored from an older backup.
-            // Start over from the beginning; events we already hold are skipped.
+        let page = match t.pull(cursor, checkpoint, MAX_PULL_LIMIT / 4) {
+            Err(SyncError::Hub { body, .. })
+                if body.code == codes::CURSOR_UNKNOWN && !restarted =>
+            {
+                // The hub does not hold at our cursor what we pulled there: it was restored
+                // from an older backup. Start over; events we already hold are skipped.
+                restarted = true;
+                report.hub_regressed = true;
+                store.sync_set(&[(keys::CURSOR, Some("0".into())), (keys::CHECKPOINT, None)])?;
+                (cursor, checkpoint) = (0, None);
+                continue;
+            }
+            other => other?,
+        };
+        if page.next < cursor && !restarted {
+            // The hub's feed ends before our cursor (a hub without checkpoints, restored from
+            // an older backup): start over.
+            restarted = true;
             report.hub_regressed = true;
-            store.sync_set(&[(keys::CURSOR, Some("0".into()))])?;
-            cursor = 0;
+            store.sync_set(&[(keys::CURSOR, Some("0".into())), (keys::CHECKPOINT, None)])?;
+            (cursor, checkpoint) = (0, None);
             continue;
         }
         report.pulled += page.events.len() as u64;
         let next = page.next;
-        let applied =
-            store.apply_remote_and_set(&page.events, &[(keys::CURSOR, Some(next.to_string()))])?;
+        let applied = store.apply_remote_and_set(
+            &page.events,
+            &[
+                (keys::CURSOR, Some(next.to_string())),
+                (keys::CHECKPOINT, page.checkpoint.map(|c| c.to_string())),
+            ],
+            Source::Pull,
+        )?;
         report.applied += applied.inserted as u64;
-        cursor = next;
+        report.quarantined_here += applied.quarantined.len() as u64;
+        (cursor, checkpoint) = (next, page.checkpoint);
         if !page.more || page.events.is_empty() {
             break;
         }
@@ -291,12 +432,15 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
     Ok(report)
 }
 
-fn shrinkable(e: &SyncError) -> bool {
+/// The hub refused the batch as too large for one request.
+fn too_large(e: &SyncError) -> bool {
+    matches!(e, SyncError::Hub { status, body } if *status == 413 || body.code == codes::TOO_LARGE)
+}
+
+fn slow_link(e: &SyncError) -> bool {
     match e {
         SyncError::Network(_) => true,
-        SyncError::Hub { status, body } => {
-            *status == 413 || *status == 408 || body.code == codes::TOO_LARGE
-        }
+        SyncError::Hub { status, body } => *status == 408 || body.code == codes::TIMEOUT,
         _ => false,
     }
 }
@@ -333,6 +477,11 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Events the hub quarantined (stored but not applied).
     pub hub_quarantined: u64,
+    /// Events from elsewhere this station kept aside (`casedesk sync --status` lists them).
+    pub quarantined_here: u64,
+    /// Case numbers more than one case holds (two devices numbered cases with the same device
+    /// code before enrollment): shown with a suffix.
+    pub duplicate_numbers: u64,
     /// Hub clock minus this device's clock, from the last contact.
     pub clock_offset_ms: Option<i64>,
 }
@@ -354,6 +503,8 @@ pub fn sync_status(store: &Store) -> Result<SyncStatus, StoreError> {
         last_error_code: store.sync_get(keys::LAST_ERROR_CODE)?,
         last_error: store.sync_get(keys::LAST_ERROR)?,
         hub_quarantined: store.hub_quarantine_count()?,
+        quarantined_here: store.quarantine_count()?,
+        duplicate_numbers: store.duplicate_case_numbers()?.len() as u64,
         clock_offset_ms: num(keys::CLOCK_OFFSET)?,
     })
 }
@@ -365,7 +516,8 @@ pub fn enrolled_endpoint(store: &Store) -> Result<Option<(HubEndpoint, String)>,
         return Ok(None);
     };
     let fingerprint = store.sync_get(keys::FINGERPRINT)?;
-    Ok(Some((HubEndpoint { url, fingerprint }, token)))
+    let allow_plain_http = store.sync_get(keys::ALLOW_PLAIN_HTTP)?.as_deref() == Some("1");
+    Ok(Some((HubEndpoint { url, fingerprint, allow_plain_http }, token)))
 }
 
 /// Test hook for fault injection: when the environment variable `CASEDESK_FAILPOINT` names
@@ -386,15 +538,25 @@ pub(crate) fn failpoint(_name: &str) {}
 #[cfg(test)]
 mod tests;
 
+/// How to enroll: the code pasted by the clerk, and what may override it.
+#[derive(Clone, Debug, Default)]
+pub struct EnrollOptions<'a> {
+    /// The hub's address as this station reaches it, when it differs from the code's (same
+    /// scheme: an https code cannot be turned into http).
+    pub hub_url: Option<&'a str>,
+    pub device_name: &'a str,
+    /// Accept a plain `http://` hub (development and tests only).
+    pub allow_plain_http: bool,
+}
+
 #[cfg(feature = "http")]
-/// Enrolls this station's device with the hub named in an enrollment code, and keeps the
-/// hub address, pinned certificate fingerprint and device token in the sync state. `hub_url`
-/// overrides the address in the code (when the station reaches the hub by another address).
+/// Enrolls this station's device with the hub named in an enrollment code, and keeps the hub
+/// address, the pinned certificate fingerprint and the device token in the sync state; adopts
+/// the device code the hub assigned.
 pub fn enroll(
     store: &mut Store,
     code_text: &str,
-    hub_url: Option<&str>,
-    device_name: &str,
+    opts: &EnrollOptions<'_>,
 ) -> Result<casedesk_proto::sync::EnrollResponse, SyncError> {
     let station = store.require_station()?.clone();
     let code =
@@ -417,35 +579,65 @@ pub fn enroll(
             },
         });
     }
-    let url = hub_url.map_or(code.hub.clone(), str::to_owned);
-    let endpoint = HubEndpoint { url: url.clone(), fingerprint: code.fingerprint.clone() };
+    if code.device.is_some_and(|d| d != station.device) {
+        return Err(SyncError::Hub {
+            status: 400,
+            body: ErrorBody {
+                code: codes::ENROLL_CODE_INVALID.into(),
+                message: "the code was made for another device".into(),
+            },
+        });
+    }
+    let url = opts.hub_url.map_or(code.hub.clone(), |u| u.trim().trim_end_matches('/').to_owned());
+    let endpoint = HubEndpoint {
+        url: url.clone(),
+        fingerprint: code.fingerprint.clone(),
+        allow_plain_http: opts.allow_plain_http,
+    };
+    endpoint.check()?;
     let resp = http::enroll(
         &endpoint,
         &casedesk_proto::sync::EnrollRequest {
             secret: code.secret,
             device: station.device,
             unit: station.unit,
-            device_name: device_name.to_owned(),
+            device_name: opts.device_name.to_owned(),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             device_code: station.device_code.clone(),
         },
     )?;
-    let same_hub = store.sync_get(keys::HUB)?.as_deref() == Some(url.as_str());
+    let same_hub = store.sync_get(keys::HUB_ID)?.as_deref() == Some(&resp.hub_id.to_string());
     let mut pairs = vec![
         (keys::HUB, Some(url)),
         (keys::TOKEN, Some(resp.token.clone())),
         (keys::FINGERPRINT, code.fingerprint),
         (keys::HUB_UNIT_NAME, Some(resp.unit_name.clone())),
+        (keys::HUB_ID, Some(resp.hub_id.to_string())),
+        (keys::ALLOW_PLAIN_HTTP, opts.allow_plain_http.then(|| "1".to_owned())),
         (keys::LAST_ERROR_CODE, None),
         (keys::LAST_ERROR, None),
         (keys::FAILURES, Some("0".into())),
     ];
     if !same_hub {
         pairs.push((keys::CURSOR, None));
+        pairs.push((keys::CHECKPOINT, None));
         pairs.push((keys::ACKED, None));
     }
     store.sync_set(&pairs)?;
+    if !resp.device_code.is_empty() {
+        store.adopt_device_code(&resp.device_code)?;
+    }
     Ok(resp)
+}
+
+/// A new address for the hub this station is enrolled with (the same hub reached another way):
+/// refused when it would drop the pinned certificate or turn https into plain http.
+pub fn set_hub_address(store: &mut Store, url: &str) -> Result<(), SyncError> {
+    let (mut endpoint, _) = enrolled_endpoint(store)?.ok_or(SyncError::NotEnrolled)?;
+    endpoint.url = url.trim().trim_end_matches('/').to_owned();
+    endpoint.check()?;
+    store.sync_set(&[(keys::HUB, Some(endpoint.url))])?;
+    Ok(())
 }
 
 /// One round with the hub this station is enrolled with.

@@ -103,7 +103,12 @@ impl Transport for Link {
         Ok(receipt)
     }
 
-    fn pull(&mut self, after: u64, limit: u32) -> Result<PullPage, SyncError> {
+    fn pull(
+        &mut self,
+        after: u64,
+        _checkpoint: Option<Uuid>,
+        limit: u32,
+    ) -> Result<PullPage, SyncError> {
         self.fault()?;
         let h = self.hub.borrow();
         if after as usize > h.log.len() {

@@ -14,6 +14,14 @@ waiting: number, last_attempt_ms: number | null, last_success_ms: number | null,
  */
 hub_quarantined: number, 
 /**
+ * Events from elsewhere this station set aside (`sync_quarantine` lists them).
+ */
+quarantined_here: number, 
+/**
+ * Case numbers more than one case holds (shown with a suffix).
+ */
+duplicate_numbers: number, 
+/**
  * Hub clock minus this device's clock, from the last contact.
  */
 clock_offset_ms: number | null, 

@@ -61,6 +61,16 @@ export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus |
             <Typography.Text type="warning">{t("sync.quarantined", { count: s.hub_quarantined })}</Typography.Text>
           </Descriptions.Item>
         )}
+        {s.quarantined_here > 0 && (
+          <Descriptions.Item label={t("sync.set_aside_label")}>
+            <Typography.Text type="warning" data-testid="sync-set-aside">{t("sync.set_aside", { count: s.quarantined_here })}</Typography.Text>
+          </Descriptions.Item>
+        )}
+        {s.duplicate_numbers > 0 && (
+          <Descriptions.Item label={t("sync.duplicate_numbers_label")}>
+            <Typography.Text type="warning">{t("sync.duplicate_numbers", { count: s.duplicate_numbers })}</Typography.Text>
+          </Descriptions.Item>
+        )}
       </Descriptions>
       {!s.enrolled && !inSettings && <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 8 }}>{t("sync.enroll_hint")}</Typography.Paragraph>}
       {/* Not enrolled: there is no hub to sync with, only the way to enroll. */}

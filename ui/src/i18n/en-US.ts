@@ -168,6 +168,7 @@ const enUS: Resource = {
     },
   },
   msg: {
+    import: { file_too_large: "the import file is too large (at most {{arg}} bytes); split it", line_too_long: "this line is too long (at most {{arg}} bytes) to be one event", own_device: "the file holds this device's own event {{arg}} with other content than stored here: not imported (a copy of another database?)" },
     unit: { not_own: "only for this station's own unit: {{arg}}", parent_self: "a unit cannot be its own parent", code_format: "a unit code has only letters, digits and _ (at most 32)" },
     device: { code_format: "a device code has only letters and digits (at most 8)" },
     admin_code: { format: "an administrative division code has 6 digits" },
@@ -220,6 +221,7 @@ const enUS: Resource = {
     value: { invalid: "The corrected value has the wrong form: {{arg}}" },
     json: { invalid: "Malformed data: {{arg}}" },
     case: {
+      number_ambiguous: "several cases have this number; use one with its suffix: {{arg}}",
       illegal_transition: "The case is now “{{arg}}”; this action is not allowed",
       not_found: "Case not found: {{arg}}",
     },
@@ -231,9 +233,15 @@ const enUS: Resource = {
     db: { error: "Database error: {{arg}}", newer_schema: "The database version {{arg}} is newer than this program; please update CaseDesk" },
     io: { error: "File error: {{arg}}" },
     integrity: { error: "Data integrity error: {{arg}}" },
-    event: { unknown_kind: "Unknown event type: {{arg}}" },
+    event: { unknown_kind: "Unknown event type: {{arg}}", too_large: "too much for one record (at most {{arg}} KB); split it into several", too_deep: "the data is nested too deeply" },
     validation: { failed: "The input has {{arg}} problems; please correct them as shown" },
     sync: {
+      event_too_large: "This device's event {{arg}} is too large for the hub and sync stops there: contact the association's IT administrator",
+      plain_http_refused: "Refusing an unencrypted hub address: {{arg}}",
+      pin_mismatch: "The hub's certificate changed since enrollment: sync stopped. Ask the association's administrator (the hub may have a new certificate, or someone may be posing as the hub)",
+      timeout: "The link to the hub is too slow and timed out; will retry with smaller batches",
+      busy: "The hub is busy; will retry automatically",
+      device_enrolled: "This device is enrolled already: ask the association's administrator for a re-enrollment code made for this device",
       network: "Cannot reach the hub (no network, or the hub is down); will retry automatically",
       unauthorized: "This device's sync authorisation is no longer valid; ask the association for a new enrollment code",
       device_forked: "The hub found this database is a copy or a restored backup and paused sync; contact the association's IT admin",
@@ -269,6 +277,10 @@ const enUS: Resource = {
     enroll_hint:
       "This station's data is kept on this computer only. Enter the association's enrolment code under Settings → Data sync to start syncing.",
     go_settings: "Open settings",
+    set_aside_label: "Set aside here",
+    set_aside: "{{count}} received records could not be used and were set aside; contact the association's IT administrator",
+    duplicate_numbers_label: "Duplicate numbers",
+    duplicate_numbers: "{{count}} case numbers were given out by two devices; those cases are shown with a suffix",
     quarantined: "{{count}} records are held back by the server; please contact the association",
     ago_minutes: "{{count}} min ago",
     ago_hours: "{{count}} h ago",

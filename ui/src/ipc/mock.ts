@@ -83,6 +83,8 @@ function emptySync(): SyncStatus {
     last_error_code: null,
     last_error: null,
     hub_quarantined: 0,
+    quarantined_here: 0,
+    duplicate_numbers: 0,
     clock_offset_ms: null,
     plain_error: null,
   };

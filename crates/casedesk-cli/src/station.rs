@@ -1,0 +1,266 @@
+//! `casedesk init`, `export`, `import`, `verify`, `rebuild`, `demo`, `enroll` and `sync`: the
+//! station database as a whole, and its link to the association's hub.
+
+use std::path::PathBuf;
+
+use casedesk_domain::Issue;
+use casedesk_domain::types::UnitKind;
+use casedesk_store::{StationInit, Store, StoreError};
+use casedesk_sync::EnrollOptions;
+
+use crate::output::{self, local_time, table};
+use crate::{CmdResult, Ctx, Failure};
+
+pub struct InitArgs {
+    pub unit: String,
+    pub unit_name: String,
+    pub unit_kind: String,
+    pub parent: Option<String>,
+    pub admin_code: String,
+    pub device_code: Option<String>,
+    pub device_name: String,
+}
+
+pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
+    let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
+    let unit_kind = UnitKind::from_code(&a.unit_kind).ok_or_else(|| {
+        Failure::Core(StoreError::invalid(vec![Issue::with_arg(
+            "unit_kind",
+            "unknown_code",
+            &a.unit_kind,
+        )]))
+    })?;
+    let mut store = Store::open(path)?;
+    let st = store.init_station(StationInit {
+        unit: a.unit,
+        unit_name: a.unit_name,
+        unit_kind,
+        parent: a.parent,
+        admin_code: a.admin_code,
+        device_code: a.device_code.unwrap_or_default(),
+        device_name: a.device_name,
+    })?;
+    println!(
+        "{} {} ({}) — {} {} {}",
+        ctx.t("已创建站点", "Station created:"),
+        st.unit_name,
+        st.unit,
+        ctx.t("设备", "device"),
+        st.device_code,
+        st.device
+    );
+    Ok(())
+}
+
+pub fn export(ctx: &Ctx, file: PathBuf) -> CmdResult {
+    let store = ctx.open()?;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
+    let s = store.export_jsonl(&mut out)?;
+    println!("{} {} → {}", ctx.t("已导出事件", "Exported events:"), s.events, file.display());
+    Ok(())
+}
+
+pub fn import(ctx: &Ctx, file: PathBuf) -> CmdResult {
+    let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
+    let mut store = Store::open(path)?;
+    let mut input = std::io::BufReader::new(std::fs::File::open(&file)?);
+    let s = store.import_jsonl(&mut input)?;
+    println!(
+        "{}: {} {}, {} {}, {} {}",
+        ctx.t("导入完成", "Imported"),
+        s.inserted,
+        ctx.t("条新事件", "new events"),
+        s.duplicates,
+        ctx.t("条已存在", "already present"),
+        s.quarantined.len(),
+        ctx.t("条隔离待查（见 sync --status）", "quarantined (see sync --status)"),
+    );
+    for (id, why) in &s.quarantined {
+        println!("  {id}: {why}");
+    }
+    Ok(())
+}
+
+pub fn verify(ctx: &Ctx, json: bool) -> CmdResult {
+    let store = ctx.open()?;
+    let r = store.verify()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r).map_err(StoreError::from)?);
+    } else {
+        println!(
+            "{}: {}  {}: {}  {}: {}  {}: {}",
+            ctx.t("事件", "events"),
+            r.events,
+            ctx.t("设备", "devices"),
+            r.devices,
+            ctx.t("案件", "cases"),
+            r.cases,
+            ctx.t("隔离", "quarantined"),
+            r.quarantined
+        );
+        for e in &r.chain_errors {
+            println!("{} {e}", ctx.t("哈希链错误:", "chain error:"));
+        }
+        for e in &r.projection_errors {
+            println!("{} {e}", ctx.t("投影不一致:", "projection mismatch:"));
+        }
+        println!(
+            "{}",
+            if r.is_ok() { ctx.t("校验通过", "OK") } else { ctx.t("校验失败", "FAILED") }
+        );
+    }
+    if r.is_ok() { Ok(()) } else { Err(Failure::VerifyFailed) }
+}
+
+pub fn rebuild(ctx: &Ctx) -> CmdResult {
+    let mut store = ctx.open()?;
+    store.rebuild()?;
+    println!("{}", ctx.t("已从事件日志重建全部投影", "All projections rebuilt from the event log"));
+    Ok(())
+}
+
+pub fn demo(ctx: &Ctx, cases: u64, seed: u64) -> CmdResult {
+    let mut store = ctx.open_station()?;
+    let opts = casedesk_demo::DemoOptions { cases, seed, end: store.now(), batch: 2000 };
+    let started = std::time::Instant::now();
+    let s = casedesk_demo::generate(&mut store, &opts, &mut |done| {
+        if done % 50_000 == 0 || done == cases {
+            eprintln!("  {done}/{cases}");
+        }
+    })?;
+    println!(
+        "{}: {} {}, {} {}, {} {}, {} {} ({:.1} s)",
+        ctx.t("演示数据", "Demo data"),
+        s.cases,
+        ctx.t("件案件", "cases"),
+        s.events,
+        ctx.t("条事件", "events"),
+        s.consultations,
+        ctx.t("次咨询", "consultations"),
+        s.roving_sessions,
+        ctx.t("次流动受理", "roving sessions"),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+pub fn enroll(
+    ctx: &Ctx,
+    code: &str,
+    hub: Option<&str>,
+    device_name: &str,
+    allow_plain_http: bool,
+) -> CmdResult {
+    let mut store = ctx.open_station()?;
+    let name = if device_name.is_empty() {
+        store.require_station()?.device_code.clone()
+    } else {
+        device_name.to_owned()
+    };
+    let opts = EnrollOptions { hub_url: hub, device_name: &name, allow_plain_http };
+    let r = casedesk_sync::enroll(&mut store, code, &opts).map_err(Failure::Sync)?;
+    println!(
+        "{} {} ({}), {} {}",
+        ctx.t("已注册到中心服务器：", "Enrolled with the hub for"),
+        r.unit_name,
+        r.unit,
+        ctx.t("本机设备代码", "this device's code"),
+        store.require_station()?.device_code
+    );
+    Ok(())
+}
+
+pub fn sync(ctx: &Ctx, status_only: bool, json: bool) -> CmdResult {
+    let mut store = ctx.open_station()?;
+    let report = if status_only {
+        None
+    } else {
+        Some(casedesk_sync::sync_with_hub(&mut store).map_err(Failure::Sync)?)
+    };
+    let st = casedesk_sync::sync_status(&store)?;
+    let quarantine = store.quarantine()?;
+    let duplicates = store.duplicate_case_numbers()?;
+    if json {
+        let v = serde_json::json!({
+            "report": report,
+            "status": st,
+            "quarantine": quarantine,
+            "duplicate_numbers": duplicates,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).map_err(StoreError::from)?);
+        return Ok(());
+    }
+    if let Some(r) = report {
+        println!(
+            "{}: {} {} ({} {}), {} {}, {} {}",
+            ctx.t("同步完成", "Synced"),
+            r.pushed,
+            ctx.t("条已上传", "events pushed"),
+            r.batches,
+            ctx.t("批", "batches"),
+            r.applied,
+            ctx.t("条新下载", "new events pulled"),
+            r.quarantined,
+            ctx.t("条被中心隔离", "quarantined by the hub"),
+        );
+        if r.quarantined_here > 0 {
+            println!(
+                "{} {}",
+                r.quarantined_here,
+                ctx.t(
+                    "条下载的事件无法使用，已隔离待查（见下）",
+                    "pulled events could not be used and were set aside (below)"
+                )
+            );
+        }
+    }
+    let when = |ms: Option<i64>| {
+        ms.and_then(chrono::DateTime::from_timestamp_millis).map_or("—".to_owned(), local_time)
+    };
+    println!("{} {}", ctx.t("中心服务器", "Hub"), st.hub.as_deref().unwrap_or("—"));
+    println!("{} {}", ctx.t("待上传事件", "Events waiting"), st.waiting);
+    println!("{} {}", ctx.t("最近成功联系", "Last successful contact"), when(st.last_success_ms));
+    if let Some(code) = &st.last_error_code {
+        println!(
+            "{} [{code}] {}",
+            ctx.t("最近错误", "Last error"),
+            st.last_error.as_deref().unwrap_or("")
+        );
+    }
+    if st.hub_quarantined > 0 {
+        println!(
+            "{} {}",
+            ctx.t("被中心服务器隔离的本机事件", "Events of this device the hub quarantined"),
+            st.hub_quarantined
+        );
+    }
+    if !quarantine.is_empty() {
+        println!("{} {}", ctx.t("本机隔离待查的事件", "Events set aside here"), quarantine.len());
+        let mut rows = vec![vec![
+            ctx.t("收到", "received").to_owned(),
+            ctx.t("来源", "from").to_owned(),
+            ctx.t("单位", "unit").to_owned(),
+            ctx.t("类型", "kind").to_owned(),
+            ctx.t("原因", "reason").to_owned(),
+        ]];
+        for q in quarantine.iter().take(50) {
+            rows.push(vec![
+                chrono::DateTime::from_timestamp_millis(q.received_ms)
+                    .map_or("—".to_owned(), local_time),
+                q.source.clone(),
+                q.unit.clone(),
+                q.kind.clone(),
+                output::clip(&q.reason, 60),
+            ]);
+        }
+        table(&rows);
+    }
+    for (no, n) in &duplicates {
+        println!(
+            "{} {no} ({n}): {}",
+            ctx.t("重复的案件编号", "Duplicate case number"),
+            ctx.t("各案件以带后缀的编号显示", "each case is shown with a suffix")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,295 @@
+//! Applying events that another device wrote (pulled from the hub, imported from a file).
+//!
+//! Nothing from elsewhere can fail a whole page: each event is first checked on its own
+//! (hash, fork, limits, clock, kind, the kind of its stream) and kept aside in the `quarantine`
+//! table with the reason when it does not pass. The events that pass are inserted stream by
+//! stream, each stream on a savepoint of its own with its projection rewritten; when a stream's
+//! projection cannot be written, its events are tried one at a time, and the ones that fail are
+//! quarantined with the error. Only failures of the file itself (disk full, I/O) abort the
+//! whole page, since retrying later can succeed.
+
+use casedesk_domain::calendar::WorkCalendar;
+use casedesk_domain::deadline::OwnRules;
+use casedesk_domain::event::DomainEvent;
+use casedesk_proto::{Event, Hlc, limits};
+use chrono::{DateTime, Utc};
+use rusqlite::{ErrorCode, OptionalExtension, Transaction, params};
+use uuid::Uuid;
+
+use crate::error::{Result, StoreError};
+use crate::{ApplyReport, Source, insert_event, observe_hlc, project};
+
+/// Quarantine reasons of the station (the hub's are in `casedesk_proto::sync::reasons`; the
+/// limit and clock reasons are the same codes).
+pub mod reasons {
+    /// The event's hash does not match its content.
+    pub const HASH: &str = "hash";
+    /// Another event holds the same id, or the same device and sequence number.
+    pub const FORK: &str = "fork";
+    /// A case event on an organisation stream, or the other way round.
+    pub const STREAM_KIND_MISMATCH: &str = "stream_kind_mismatch";
+    /// A second `case.registered` on a stream.
+    pub const STREAM_EXISTS: &str = "stream_exists";
+    /// This station's own event, arriving from elsewhere with content it never wrote.
+    pub const OWN_DEVICE: &str = "own_device";
+    pub const CLOCK_AHEAD: &str = "clock_ahead";
+}
+
+pub(crate) struct Apply<'a, 't> {
+    tx: &'a Transaction<'t>,
+    cal: &'a WorkCalendar,
+    own: &'a OwnRules,
+    now: DateTime<Utc>,
+    source: Source,
+    own_device: Option<Uuid>,
+    /// Admitted events, grouped by stream in the order the streams first appear.
+    streams: Vec<(Uuid, bool, Vec<&'a Event>)>,
+    report: ApplyReport,
+}
+
+impl<'a, 't> Apply<'a, 't> {
+    pub(crate) fn new(
+        tx: &'a Transaction<'t>,
+        cal: &'a WorkCalendar,
+        own: &'a OwnRules,
+        now: DateTime<Utc>,
+        source: Source,
+        own_device: Option<Uuid>,
+    ) -> Apply<'a, 't> {
+        Apply {
+            tx,
+            cal,
+            own,
+            now,
+            source,
+            own_device,
+            streams: Vec::new(),
+            report: ApplyReport::default(),
+        }
+    }
+
+    /// Checks one event on its own; keeps it for `finish` or quarantines it.
+    pub(crate) fn admit(&mut self, e: &'a Event) -> Result<()> {
+        let held: Option<(Vec<u8>, Vec<u8>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, hash FROM events WHERE id = ?1 OR (device = ?2 AND seq = ?3) LIMIT 1",
+            )?
+            .query_row(params![e.id.as_bytes(), e.device.as_bytes(), e.seq as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((id, hash)) = held {
+            if id == e.id.as_bytes() && hash == e.hash.0 {
+                self.report.duplicates += 1;
+                return Ok(());
+            }
+            return self.quarantine(e, reasons::FORK.to_owned());
+        }
+        if self.already_pending(e) {
+            self.report.duplicates += 1;
+            return Ok(());
+        }
+        if let Some(reason) = self.reason(e)? {
+            return self.quarantine(e, reason);
+        }
+        let is_case = e.kind.starts_with("case.");
+        match self.streams.iter_mut().find(|(s, _, _)| *s == e.stream) {
+            Some((_, case_stream, list)) if *case_stream == is_case => list.push(e),
+            Some(_) => return self.quarantine(e, reasons::STREAM_KIND_MISMATCH.to_owned()),
+            None => self.streams.push((e.stream, is_case, vec![e])),
+        }
+        Ok(())
+    }
+
+    /// Why `e` cannot be applied, judged on the event itself and on what the stream holds.
+    fn reason(&self, e: &Event) -> Result<Option<String>> {
+        if !e.hash_is_valid() {
+            return Ok(Some(reasons::HASH.to_owned()));
+        }
+        if self.own_device == Some(e.device) {
+            // Our own chain is only ever written here; a copy of it from elsewhere that we do
+            // not hold is not ours (duplicates were counted above).
+            return Ok(Some(reasons::OWN_DEVICE.to_owned()));
+        }
+        if let Err(v) = limits::check_event(e) {
+            let at = v.path();
+            return Ok(Some(if at.is_empty() {
+                v.code().to_owned()
+            } else {
+                format!("{}: {at}", v.code())
+            }));
+        }
+        if e.hlc.is_ahead_of(self.now.timestamp_millis().max(0) as u64) {
+            return Ok(Some(reasons::CLOCK_AHEAD.to_owned()));
+        }
+        if let Err(err) = DomainEvent::decode(&e.kind, e.v, &e.payload) {
+            return Ok(Some(format!("{}: {err}", err_code(&err))));
+        }
+        let is_case = e.kind.starts_with("case.");
+        let stream_kind: Option<String> = self
+            .tx
+            .prepare_cached("SELECT kind FROM events WHERE stream = ?1 LIMIT 1")?
+            .query_row([e.stream.as_bytes()], |r| r.get(0))
+            .optional()?;
+        if let Some(k) = stream_kind {
+            if k.starts_with("case.") != is_case {
+                return Ok(Some(reasons::STREAM_KIND_MISMATCH.to_owned()));
+            }
+            if e.kind == "case.registered" && self.stream_has_registration(e.stream)? {
+                return Ok(Some(reasons::STREAM_EXISTS.to_owned()));
+            }
+        }
+        if e.kind == "case.registered"
+            && self
+                .streams
+                .iter()
+                .any(|(s, _, l)| *s == e.stream && l.iter().any(|x| x.kind == "case.registered"))
+        {
+            return Ok(Some(reasons::STREAM_EXISTS.to_owned()));
+        }
+        Ok(None)
+    }
+
+    fn stream_has_registration(&self, stream: Uuid) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE stream = ?1 AND kind = 'case.registered')",
+            )?
+            .query_row([stream.as_bytes()], |r| r.get(0))?)
+    }
+
+    /// The same event (or another with its id or device and sequence) admitted earlier in
+    /// this page.
+    fn already_pending(&self, e: &Event) -> bool {
+        self.streams
+            .iter()
+            .flat_map(|(_, _, l)| l.iter())
+            .any(|x| x.id == e.id || (x.device == e.device && x.seq == e.seq))
+    }
+
+    fn quarantine(&mut self, e: &Event, reason: String) -> Result<()> {
+        let fresh = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO quarantine (id, event, reason, received, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                e.id.as_bytes(),
+                serde_json::to_string(e)?,
+                reason,
+                self.now.timestamp_millis(),
+                self.source.code()
+            ])?;
+        if fresh > 0 {
+            self.report.quarantined.push((e.id, reason));
+        } else {
+            self.report.duplicates += 1;
+        }
+        Ok(())
+    }
+
+    /// Inserts the admitted events and rewrites the projections of their streams.
+    pub(crate) fn finish(mut self) -> Result<ApplyReport> {
+        let streams = std::mem::take(&mut self.streams);
+        let mut max_hlc = Hlc(0);
+        for (stream, is_case, events) in streams {
+            match self.stream_at_once(stream, is_case, &events) {
+                Ok(()) => {
+                    self.report.inserted += events.len();
+                    max_hlc = max_hlc.max(events.iter().map(|e| e.hlc).max().unwrap_or_default());
+                }
+                Err(err) if is_fatal(&err) => return Err(err),
+                Err(_) => {
+                    // Find the events that break the projection: one at a time.
+                    for e in events {
+                        match self.one_event(stream, is_case, e) {
+                            Ok(()) => {
+                                self.report.inserted += 1;
+                                max_hlc = max_hlc.max(e.hlc);
+                            }
+                            Err(err) if is_fatal(&err) => return Err(err),
+                            Err(err) => {
+                                self.quarantine(e, format!("projection: {}", err_text(&err)))?
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if max_hlc > Hlc(0) {
+            observe_hlc(self.tx, max_hlc)?;
+        }
+        Ok(self.report)
+    }
+
+    fn stream_at_once(&self, stream: Uuid, is_case: bool, events: &[&Event]) -> Result<()> {
+        self.savepoint(|tx| {
+            for e in events {
+                insert_event(tx, e, 1)?;
+            }
+            self.project(tx, stream, is_case)
+        })
+    }
+
+    fn one_event(&self, stream: Uuid, is_case: bool, e: &Event) -> Result<()> {
+        self.savepoint(|tx| {
+            insert_event(tx, e, 1)?;
+            self.project(tx, stream, is_case)
+        })
+    }
+
+    fn project(&self, tx: &Transaction<'_>, stream: Uuid, is_case: bool) -> Result<()> {
+        if is_case {
+            project::refresh_case(tx, stream, self.cal, self.own)
+        } else {
+            project::refresh_org(tx, stream)
+        }
+    }
+
+    /// Runs `f` on a savepoint: kept when it succeeds, rolled back when it fails.
+    fn savepoint(&self, f: impl FnOnce(&Transaction<'_>) -> Result<()>) -> Result<()> {
+        self.tx.execute_batch("SAVEPOINT apply_one")?;
+        match f(self.tx) {
+            Ok(()) => {
+                self.tx.execute_batch("RELEASE apply_one")?;
+                Ok(())
+            }
+            Err(e) => {
+                self.tx.execute_batch("ROLLBACK TO apply_one; RELEASE apply_one")?;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Errors of the file itself: retrying later may succeed, so the page is not applied at all.
+fn is_fatal(e: &StoreError) -> bool {
+    match e {
+        StoreError::Io(_) => true,
+        StoreError::Db(rusqlite::Error::SqliteFailure(f, _)) => matches!(
+            f.code,
+            ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::CannotOpen
+                | ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::OutOfMemory
+                | ErrorCode::ReadOnly
+                | ErrorCode::DatabaseCorrupt
+                | ErrorCode::NotADatabase
+        ),
+        _ => false,
+    }
+}
+
+fn err_code(e: &casedesk_domain::DomainError) -> &'static str {
+    e.code()
+}
+
+fn err_text(e: &StoreError) -> String {
+    let s = e.to_string();
+    s.chars().take(300).collect()
+}

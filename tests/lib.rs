@@ -87,6 +87,13 @@ pub fn seed(test: &str) -> u64 {
     seed
 }
 
+/// The time now, `minutes` ago, as RFC 3339 (for the times entered with actions, which may
+/// not lie in the future nor before the case was received).
+pub fn minutes_ago(minutes: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::minutes(minutes))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// Runs `casedesk` with English messages unless `lang` says otherwise.
 pub fn casedesk(db: &Path, args: &[&str]) -> Output {
     casedesk_lang(db, "en", args)

@@ -46,7 +46,7 @@ fn run(db: &std::path::Path, cases: u64) -> Result<(), StoreError> {
     for i in 0..cases {
         let reg = CaseRegistered {
             case_no: String::new(),
-            case_type: CaseType::Consultation,
+            case_type: CaseType::Suggestion,
             mode: Mode::Own,
             received_at: now,
             channel: Channel::Phone,
@@ -58,7 +58,7 @@ fn run(db: &std::path::Path, cases: u64) -> Result<(), StoreError> {
             respondents: vec![],
             category: None,
             nature: None,
-            facts: Facts { content: format!("压力测试咨询 {i}"), ..Default::default() },
+            facts: Facts { content: format!("压力测试建议 {i}"), ..Default::default() },
             requests: vec![],
             request_text: String::new(),
             claim_fen: None,

@@ -37,12 +37,32 @@ fn a_case_from_registration_to_closure() {
     let session = dir.path().join("session.json");
     std::fs::write(
         &session,
-        r#"{"kind": "case.session_recorded", "payload": {"session": "019ac8a0-0000-7000-8000-000000000051",
-            "held_at": "2026-01-05T03:00:00Z", "mode": "on_site", "mediator": "巴特尔",
-            "interpreter": "扎西", "language": "bo", "record": "双方同意赔偿。", "result": "agreement"}}"#,
+        serde_json::json!({"kind": "case.session_recorded", "payload": {
+            "session": "019ac8a0-0000-7000-8000-000000000051", "held_at": minutes_ago(0),
+            "mode": "on_site", "mediator": "巴特尔", "interpreter": "扎西", "language": "bo",
+            "record": "双方同意赔偿。", "result": "agreement"}})
+        .to_string(),
     )
     .unwrap();
     ok(casedesk(&db, &["case", "act", &no, "--json", session.to_str().unwrap()]));
+    // Closing as resolved by mediation needs the agreement on record.
+    let refused = casedesk(&db, &["case", "close", &no, "--outcome", "mediated"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("outcome.needs_agreement")
+            || stderr(&refused).contains("no agreement"),
+        "{}",
+        stderr(&refused)
+    );
+    let agreement = dir.path().join("agreement.json");
+    std::fs::write(
+        &agreement,
+        serde_json::json!({"kind": "case.agreement_recorded", "payload": {
+            "signed_at": minutes_ago(0), "terms": "经营者赔偿 3600.50 元", "amount_fen": 360_050}})
+        .to_string(),
+    )
+    .unwrap();
+    ok(casedesk(&db, &["case", "act", &no, "--json", agreement.to_str().unwrap()]));
     let closed = ok(casedesk(
         &db,
         &["case", "close", &no, "--outcome", "mediated", "--recovered", "3,600.50"],
@@ -52,7 +72,7 @@ fn a_case_from_registration_to_closure() {
         serde_json::from_str(&ok(casedesk(&db, &["case", "show", &no, "--json"]))).unwrap();
     assert_eq!(shown["case"]["status"], "closed");
     assert_eq!(shown["case"]["closure"]["recovered_fen"], 360_050);
-    assert_eq!(shown["case"]["timeline"].as_array().unwrap().len(), 4);
+    assert_eq!(shown["case"]["timeline"].as_array().unwrap().len(), 5);
     let text = ok(casedesk_lang(&db, "zh", &["case", "show", &no]));
     assert!(text.contains("已办结") && text.contains("调解成功"), "{text}");
     ok(casedesk(&db, &["verify"]));

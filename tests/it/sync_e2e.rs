@@ -69,7 +69,7 @@ fn stations_and_the_association_converge_through_the_hub() {
     s2.act(
         &down_no,
         "case.transfer_feedback",
-        json!({"transfer": down, "at": "2026-11-20T02:00:00Z", "text": feedback}),
+        json!({"transfer": down, "at": casedesk_tests::minutes_ago(0), "text": feedback}),
     );
     s2.ok(&["case", "accept", &down_no]);
     s2.act(&co_no, "case.note_added", json!({"text": "协办：已电话联系被投诉人"}));

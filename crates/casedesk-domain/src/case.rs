@@ -584,5 +584,60 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
         }
         _ => {}
     }
+    check_times(s, ce, now, &mut issues);
+    if let CaseEvent::Closed(c) = ce {
+        check_outcome(s, c.outcome, &mut issues);
+    }
     if issues.is_empty() { Ok(()) } else { Err(DomainError::Invalid(issues)) }
+}
+
+/// The times a person enters with an action must fit the case: not before it was received
+/// (nor, for what follows acceptance, before it was accepted), and not in the future (beyond
+/// the clock-skew allowance). A planned session may lie ahead.
+fn check_times(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>, issues: &mut Vec<Issue>) {
+    let skew = crate::validate::CLOCK_SKEW;
+    let (field, at, after_acceptance, may_be_future) = match ce {
+        CaseEvent::Accepted { at, .. } => ("at", *at, false, false),
+        CaseEvent::NotAccepted { at, .. } => ("at", *at, false, false),
+        CaseEvent::SessionScheduled(x) => ("at", x.at, true, true),
+        CaseEvent::SessionRecorded(x) => ("held_at", x.held_at, true, false),
+        CaseEvent::AgreementRecorded(x) => ("signed_at", x.signed_at, true, false),
+        CaseEvent::PerformanceConfirmed { at, .. } => ("at", *at, true, false),
+        CaseEvent::MediationTerminated { at, .. } => ("at", *at, true, false),
+        CaseEvent::TransferFeedback { at, .. } => ("at", *at, false, false),
+        CaseEvent::Closed(x) => ("at", x.at, true, false),
+        CaseEvent::FollowedUp { at, .. } => ("at", *at, false, false),
+        CaseEvent::Registered(_)
+        | CaseEvent::Edited { .. }
+        | CaseEvent::Transferred(_)
+        | CaseEvent::NoteAdded { .. }
+        | CaseEvent::Voided { .. } => return,
+    };
+    if at + skew < s.reg.received_at {
+        issues.push(Issue::new(field, "date.before_received"));
+    } else if after_acceptance && s.accepted_at.is_some_and(|a| at + skew < a) {
+        issues.push(Issue::new(field, "date.before_accepted"));
+    }
+    if !may_be_future && at > now + skew {
+        issues.push(Issue::new(field, "date.future"));
+    }
+}
+
+/// An outcome must agree with what happened: "resolved by mediation" needs a recorded
+/// agreement, a terminated mediation closes as not resolved, withdrawn or settled, and
+/// "handled by the department" needs a transfer to one.
+fn check_outcome(s: &CaseState, outcome: Outcome, issues: &mut Vec<Issue>) {
+    if outcome == Outcome::Mediated && s.agreement.is_none() {
+        issues.push(Issue::new("outcome", "outcome.needs_agreement"));
+    }
+    if s.status == Status::Terminated
+        && !matches!(outcome, Outcome::Unresolved | Outcome::Withdrawn | Outcome::Settled)
+    {
+        issues.push(Issue::new("outcome", "outcome.after_termination"));
+    }
+    if outcome == Outcome::DepartmentHandled
+        && !s.transfers.iter().any(|t| t.transfer.kind == TransferKind::ToDepartment)
+    {
+        issues.push(Issue::new("outcome", "outcome.needs_department"));
+    }
 }

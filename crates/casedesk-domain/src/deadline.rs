@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::WorkCalendar;
 use crate::case::CaseState;
 use crate::reference::RuleSet;
-use crate::types::{Status, TransferKind};
+use crate::types::{CaseType, Status, TransferKind};
 
 /// The station's time zone: China Standard Time.
 pub fn station_offset() -> FixedOffset {
@@ -35,7 +35,9 @@ pub fn day_number(d: NaiveDate) -> i64 {
 }
 
 pub fn from_day_number(n: i64) -> NaiveDate {
-    NaiveDate::default() + chrono::Duration::days(n)
+    chrono::TimeDelta::try_days(n)
+        .and_then(|d| NaiveDate::default().checked_add_signed(d))
+        .unwrap_or(if n < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
 }
 
 /// The association's own deadlines, kept in the station's settings.
@@ -116,6 +118,10 @@ pub fn deadlines(s: &CaseState, cal: &WorkCalendar, own: &OwnRules) -> Vec<CaseD
         out.push(CaseDeadline { kind, date: d.date, provisional: d.provisional })
     };
     match s.status {
+        // A suggestion (and a consultation registered by an older version) waits for no
+        // acceptance decision.
+        Status::Registered
+            if matches!(s.reg.case_type, CaseType::Consultation | CaseType::Suggestion) => {}
         Status::Registered => {
             // A case transferred down or up starts its acceptance clock at the new unit.
             let since = s

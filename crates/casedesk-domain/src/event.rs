@@ -510,8 +510,14 @@ impl DomainEvent {
         }
         let tagged = serde_json::json!({ "kind": kind, "payload": payload });
         if kind.starts_with("case.") {
+            if CaseEventKind::from_code(kind).is_none() {
+                return Err(DomainError::UnknownEventKind(kind.to_owned()));
+            }
             Ok(DomainEvent::Case(serde_json::from_value(tagged)?))
         } else if is_org_kind(kind) {
+            if !ORG_KINDS.contains(&kind) {
+                return Err(DomainError::UnknownEventKind(kind.to_owned()));
+            }
             Ok(DomainEvent::Org(serde_json::from_value(tagged)?))
         } else {
             Err(DomainError::UnknownEventKind(kind.to_owned()))
@@ -522,3 +528,13 @@ impl DomainEvent {
 fn is_org_kind(kind: &str) -> bool {
     ["unit.", "staff.", "device.", "roving.", "consultation."].iter().any(|p| kind.starts_with(p))
 }
+
+/// Every organisation event kind this version knows.
+pub const ORG_KINDS: &[&str] = &[
+    "unit.registered",
+    "staff.registered",
+    "device.registered",
+    "roving.started",
+    "roving.ended",
+    "consultation.recorded",
+];

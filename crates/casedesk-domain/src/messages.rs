@@ -133,6 +133,28 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("import.line", "第 {0} 行：", "line {0}: "),
     ("validation.failed", "输入有 {0} 处问题", "the input has {0} problems"),
     ("event.unknown_kind", "未知的事件类型：{0}", "unknown event type: {0}"),
+    (
+        "case_type.consultation",
+        "咨询不登记为案件，按人次记录：请用“记一次咨询”（命令行 casedesk consult）",
+        "consultations are counted in people, not registered as cases: use \"record a consultation\" (casedesk consult)",
+    ),
+    ("date.before_accepted", "不能早于受理时间", "must not be before the case was accepted"),
+    (
+        "outcome.needs_agreement",
+        "没有记录调解协议，不能以“调解成功”办结",
+        "no agreement was recorded, so the case cannot close as resolved by mediation",
+    ),
+    (
+        "outcome.after_termination",
+        "调解已终止，只能以“调解不成”“撤回投诉”或“自行和解”办结",
+        "mediation was terminated: close as not resolved, withdrawn or settled",
+    ),
+    (
+        "outcome.needs_department",
+        "没有转行政部门，不能以“行政部门处理”办结",
+        "the case was not sent to a department, so it cannot close as handled by one",
+    ),
+    ("roving.unknown", "没有这个流动受理点：{0}", "no such roving intake session: {0}"),
     // Limits and imports.
     (
         "event.too_large",

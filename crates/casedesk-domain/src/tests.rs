@@ -313,3 +313,98 @@ fn a_correction_is_checked_like_a_registration_under_the_fields_it_touches() {
         vec![pair("edits", "value.invalid")]
     );
 }
+
+#[test]
+fn the_log_only_takes_what_could_have_happened() {
+    use super::case::check;
+    let stream = Uuid::from_u128(0xCA5F);
+    let received = at(2026, 3, 2, 1);
+    let now = at(2026, 3, 10, 1);
+    let reg = DomainEvent::Case(CaseEvent::Registered(Box::new(registration(received))));
+    let codes = |events: &[Event], ce: CaseEvent| -> Vec<(String, String)> {
+        let s = fold(events).unwrap().unwrap();
+        match check(&s, &ce, now) {
+            Ok(()) => vec![],
+            Err(e) => e.issues().iter().map(|i| (i.path.clone(), i.code.clone())).collect(),
+        }
+    };
+    let pair = |p: &str, c: &str| vec![(p.to_owned(), c.to_owned())];
+    let registered = vec![envelope(stream, 0, 1, 1000, &reg)];
+    let accept = |t| CaseEvent::Accepted { at: t, note: String::new() };
+    assert_eq!(codes(&registered, accept(at(2026, 3, 3, 1))), vec![]);
+    assert_eq!(codes(&registered, accept(at(2026, 3, 1, 1))), pair("at", "date.before_received"));
+    assert_eq!(codes(&registered, accept(at(2026, 3, 11, 1))), pair("at", "date.future"));
+
+    let accepted = {
+        let mut e = registered.clone();
+        e.push(envelope(stream, 0, 2, 2000, &DomainEvent::Case(accept(at(2026, 3, 4, 1)))));
+        e
+    };
+    let close = |outcome, t| {
+        CaseEvent::Closed(Closed {
+            at: t,
+            outcome,
+            recovered_fen: 0,
+            doubled_fen: 0,
+            note: String::new(),
+        })
+    };
+    assert_eq!(
+        codes(&accepted, close(Outcome::Settled, at(2020, 1, 1, 1))),
+        pair("at", "date.before_received")
+    );
+    assert_eq!(
+        codes(&accepted, close(Outcome::Settled, at(2026, 3, 3, 1))),
+        pair("at", "date.before_accepted")
+    );
+    assert_eq!(
+        codes(&accepted, close(Outcome::Mediated, at(2026, 3, 5, 1))),
+        pair("outcome", "outcome.needs_agreement")
+    );
+    assert_eq!(
+        codes(&accepted, close(Outcome::DepartmentHandled, at(2026, 3, 5, 1))),
+        pair("outcome", "outcome.needs_department")
+    );
+    let terminated = {
+        let mut e = accepted.clone();
+        let t = CaseEvent::MediationTerminated {
+            at: at(2026, 3, 5, 1),
+            reason: "O121T-3".into(),
+            note: String::new(),
+        };
+        e.push(envelope(stream, 0, 3, 3000, &DomainEvent::Case(t)));
+        e
+    };
+    assert_eq!(fold(&terminated).unwrap().unwrap().status, Status::Terminated);
+    {
+        assert_eq!(
+            codes(&terminated, close(Outcome::Mediated, at(2026, 3, 6, 1))),
+            vec![
+                ("outcome".to_owned(), "outcome.needs_agreement".to_owned()),
+                ("outcome".to_owned(), "outcome.after_termination".to_owned())
+            ]
+        );
+        assert_eq!(codes(&terminated, close(Outcome::Unresolved, at(2026, 3, 6, 1))), vec![]);
+    }
+    // A session may be planned ahead, but not before the case was accepted.
+    let schedule = |t| {
+        CaseEvent::SessionScheduled(SessionScheduled {
+            session: Uuid::from_u128(7),
+            at: t,
+            mode: SessionMode::OnSite,
+            place: String::new(),
+            mediator: String::new(),
+            note: String::new(),
+        })
+    };
+    assert_eq!(codes(&accepted, schedule(at(2026, 4, 1, 1))), vec![]);
+    assert_eq!(codes(&accepted, schedule(at(2026, 3, 3, 1))), pair("at", "date.before_accepted"));
+}
+
+#[test]
+fn an_event_kind_this_version_does_not_know_is_unknown_not_malformed() {
+    for kind in ["case.from_the_future", "unit.merged", "roving.paused"] {
+        let err = DomainEvent::decode(kind, PAYLOAD_VERSION, &json!({})).unwrap_err();
+        assert_eq!(err.code(), "event.unknown_kind", "{kind}");
+    }
+}

@@ -70,6 +70,9 @@ impl<'a, 't> Apply<'a, 't> {
 
     /// Checks one event on its own; keeps it for `finish` or quarantines it.
     pub(crate) fn admit(&mut self, e: &'a Event) -> Result<()> {
+        if !e.hash_is_valid() {
+            return self.quarantine(e, reasons::HASH.to_owned());
+        }
         let held: Option<(Vec<u8>, Vec<u8>)> = self
             .tx
             .prepare_cached(
@@ -86,9 +89,13 @@ impl<'a, 't> Apply<'a, 't> {
             }
             return self.quarantine(e, reasons::FORK.to_owned());
         }
-        if self.already_pending(e) {
-            self.report.duplicates += 1;
-            return Ok(());
+        match self.pending(e) {
+            Some(true) => {
+                self.report.duplicates += 1;
+                return Ok(());
+            }
+            Some(false) => return self.quarantine(e, reasons::FORK.to_owned()),
+            None => {}
         }
         if let Some(reason) = self.reason(e)? {
             return self.quarantine(e, reason);
@@ -104,9 +111,6 @@ impl<'a, 't> Apply<'a, 't> {
 
     /// Why `e` cannot be applied, judged on the event itself and on what the stream holds.
     fn reason(&self, e: &Event) -> Result<Option<String>> {
-        if !e.hash_is_valid() {
-            return Ok(Some(reasons::HASH.to_owned()));
-        }
         if self.own_device == Some(e.device) {
             // Our own chain is only ever written here; a copy of it from elsewhere that we do
             // not hold is not ours (duplicates were counted above).
@@ -160,13 +164,14 @@ impl<'a, 't> Apply<'a, 't> {
             .query_row([stream.as_bytes()], |r| r.get(0))?)
     }
 
-    /// The same event (or another with its id or device and sequence) admitted earlier in
-    /// this page.
-    fn already_pending(&self, e: &Event) -> bool {
+    /// Whether an event admitted earlier in this page has `e`'s id or device and sequence:
+    /// `Some(true)` when it is the very same event, `Some(false)` when it is another (a fork).
+    fn pending(&self, e: &Event) -> Option<bool> {
         self.streams
             .iter()
             .flat_map(|(_, _, l)| l.iter())
-            .any(|x| x.id == e.id || (x.device == e.device && x.seq == e.seq))
+            .find(|x| x.id == e.id || (x.device == e.device && x.seq == e.seq))
+            .map(|x| x.id == e.id && x.hash == e.hash)
     }
 
     fn quarantine(&mut self, e: &Event, reason: String) -> Result<()> {

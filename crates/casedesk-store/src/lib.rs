@@ -401,7 +401,7 @@ impl Store {
         }
         let station = self.require_station()?.clone();
         let now = self.now();
-        let issues = casedesk_domain::validate::validate_registration(&reg, now);
+        let issues = registration_issues(&self.conn, &reg, now)?;
         if !issues.is_empty() {
             return Err(StoreError::invalid(issues));
         }
@@ -826,7 +826,7 @@ impl Batch<'_> {
         actor: Option<Uuid>,
         mut reg: CaseRegistered,
     ) -> Result<CaseState> {
-        let issues = casedesk_domain::validate::validate_registration(&reg, self.now);
+        let issues = registration_issues(&self.tx, &reg, self.now)?;
         if !issues.is_empty() {
             return Err(StoreError::invalid(issues));
         }
@@ -919,6 +919,25 @@ impl casedesk_domain::org::OrgFacts for OrgFactsOf<'_> {
             .map_err(|e| casedesk_domain::DomainError::Integrity(e.to_string()))?;
         Ok(ended.map(|ended| casedesk_domain::org::RovingFacts { ended }))
     }
+}
+
+/// Every problem of a registration: the domain's validation, and a roving intake session it
+/// names that this station does not know.
+fn registration_issues(
+    conn: &Connection,
+    reg: &CaseRegistered,
+    now: DateTime<Utc>,
+) -> Result<Vec<casedesk_domain::Issue>> {
+    let mut issues = casedesk_domain::validate::validate_registration(reg, now);
+    if let Some(r) = reg.roving_session {
+        let known: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM roving_sessions WHERE id = ?1)")?
+            .query_row([r.as_bytes()], |row| row.get(0))?;
+        if !known {
+            issues.push(casedesk_domain::Issue::with_arg("roving_session", "roving.unknown", r));
+        }
+    }
+    Ok(issues)
 }
 
 /// `ev`, normalised, if the domain accepts it on this station.
@@ -1111,5 +1130,7 @@ pub(crate) fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<
 #[cfg(any(test, feature = "testutil"))]
 pub mod testutil;
 
+#[cfg(test)]
+mod apply_tests;
 #[cfg(test)]
 mod tests;

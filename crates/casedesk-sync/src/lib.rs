@@ -339,12 +339,14 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         .and_then(|v| v.parse().ok())
         .unwrap_or(64 * 1024)
         .clamp(MIN_BATCH_BYTES, MAX_BATCH_BYTES);
+    let mut max_events = MAX_BATCH_EVENTS;
     loop {
-        let events = store.own_events_after(acked, batch_bytes, MAX_BATCH_EVENTS)?;
+        let events = store.own_events_after(acked, batch_bytes, max_events)?;
         if events.is_empty() {
             break;
         }
-        let only = (events.len() == 1).then(|| events[0].seq);
+        let sent = events.len();
+        let only = (sent == 1).then(|| events[0].seq);
         match t.push(&PushBatch { device, events }) {
             Ok(receipt) => {
                 if receipt.acked_seq <= acked {
@@ -358,6 +360,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
                 report.push_duplicates += u64::from(receipt.duplicates);
                 report.quarantined += receipt.quarantined.len() as u64;
                 batch_bytes = (batch_bytes * 2).min(MAX_BATCH_BYTES);
+                max_events = (max_events * 2).min(MAX_BATCH_EVENTS);
                 record_receipt(store, &receipt, batch_bytes)?;
             }
             Err(SyncError::Hub { body, .. }) if body.code == codes::GAP => {
@@ -369,6 +372,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
                 if let Some(seq) = only {
                     return Err(SyncError::EventTooLarge { seq });
                 }
+                max_events = (sent / 2).max(1);
                 batch_bytes = (batch_bytes / 4).max(MIN_BATCH_BYTES);
                 store.sync_set(&[(keys::BATCH_BYTES, Some(batch_bytes.to_string()))])?;
             }

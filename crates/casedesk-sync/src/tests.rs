@@ -25,6 +25,10 @@ struct FakeHub {
     fail_next: u32,
     /// Do the next push, then lose the reply.
     lose_next_reply: bool,
+    /// Refuse with 413 a push of more events than this.
+    max_push_events: Option<usize>,
+    /// Refuse with 413 a push that holds this device sequence number.
+    too_large_seq: Option<u64>,
     stored_twice: u32,
 }
 
@@ -68,6 +72,14 @@ impl Transport for Link {
     fn push(&mut self, batch: &PushBatch) -> Result<PushReceipt, SyncError> {
         self.fault()?;
         let mut h = self.hub.borrow_mut();
+        let too_many = h.max_push_events.is_some_and(|n| batch.events.len() > n);
+        let too_big = h.too_large_seq.is_some_and(|seq| batch.events.iter().any(|e| e.seq == seq));
+        if too_many || too_big {
+            return Err(SyncError::Hub {
+                status: 413,
+                body: ErrorBody { code: codes::TOO_LARGE.into(), message: "too large".into() },
+            });
+        }
         let (mut acked, mut head) = h.heads.get(&self.device).copied().unwrap_or((0, ZERO_HASH));
         let (mut stored, mut dups) = (0, 0);
         for e in &batch.events {
@@ -314,4 +326,51 @@ proptest! {
             prop_assert_eq!(sync_status(s).unwrap().waiting, 0);
         }
     }
+}
+
+#[test]
+fn batches_the_hub_finds_too_large_shrink_and_one_event_too_large_stops_in_words() {
+    let hub = Rc::new(RefCell::new(FakeHub { max_push_events: Some(3), ..Default::default() }));
+    let mut a = station("HX0201", "A1");
+    for _ in 0..12 {
+        a.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
+    }
+    let mut l = link(&hub, &a);
+    let r = sync_once(&mut a, &mut l).unwrap();
+    assert_eq!(sync_status(&a).unwrap().waiting, 0, "{r:?}");
+    assert!(r.batches >= 5, "at most three events a batch: {r:?}");
+
+    hub.borrow_mut().max_push_events = None;
+    let stuck = a.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
+    let seq = a.stream_events(stuck.id).unwrap()[0].seq;
+    hub.borrow_mut().too_large_seq = Some(seq);
+    let err = sync_once(&mut a, &mut l).unwrap_err();
+    assert!(matches!(err, SyncError::EventTooLarge { seq: s } if s == seq), "{err:?}");
+    assert!(err.is_stuck() && err.is_permanent() && !err.is_network());
+    assert_eq!(err.code(), "event_too_large");
+    assert!(err.plain(Lang::En).contains(&seq.to_string()), "{}", err.plain(Lang::En));
+}
+
+#[test]
+fn hub_addresses_that_would_drop_the_pin_or_go_plain_are_refused() {
+    let pin = Some("ab".repeat(32));
+    let e = |url: &str, fingerprint: Option<String>, allow: bool| HubEndpoint {
+        url: url.into(),
+        fingerprint,
+        allow_plain_http: allow,
+    };
+    assert!(e("https://10.0.0.1:8443", pin.clone(), false).check().is_ok());
+    assert!(matches!(
+        e("http://10.0.0.1:8080", pin.clone(), true).check(),
+        Err(SyncError::PlainHttpRefused(_))
+    ));
+    assert!(matches!(
+        e("http://10.0.0.1:8080", None, false).check(),
+        Err(SyncError::PlainHttpRefused(_))
+    ));
+    assert!(e("http://127.0.0.1:8080", None, true).check().is_ok());
+    assert!(e("https://10.0.0.1:8443", None, false).check().is_err());
+    assert!(e("ftp://10.0.0.1", pin, false).check().is_err());
+    assert!(SyncError::PinMismatch.is_permanent());
+    assert!(SyncError::PinMismatch.plain(Lang::Zh).contains("证书"));
 }

@@ -168,11 +168,13 @@ const enUS: Resource = {
     },
   },
   msg: {
+    outcome: { needs_agreement: "no agreement was recorded, so the case cannot close as resolved by mediation", after_termination: "mediation was terminated: close as not resolved, withdrawn or settled", needs_department: "the case was not sent to a department, so it cannot close as handled by one" },
+    case_type: { consultation: "consultations are counted in people, not registered as cases: use \\\"record a consultation\\\" (casedesk consult)" },
     import: { file_too_large: "the import file is too large (at most {{arg}} bytes); split it", line_too_long: "this line is too long (at most {{arg}} bytes) to be one event", own_device: "the file holds this device's own event {{arg}} with other content than stored here: not imported (a copy of another database?)" },
     unit: { not_own: "only for this station's own unit: {{arg}}", parent_self: "a unit cannot be its own parent", code_format: "a unit code has only letters, digits and _ (at most 32)" },
     device: { code_format: "a device code has only letters and digits (at most 8)" },
     admin_code: { format: "an administrative division code has 6 digits" },
-    roving: { ended: "this roving intake session has ended already" },
+    roving: { ended: "this roving intake session has ended already", unknown: "no such roving intake session: {{arg}}" },
     range: "must be between {{arg}}",
     required: "This is required",
     too_long: "Too long (at most {{arg}} characters)",
@@ -180,6 +182,7 @@ const enUS: Resource = {
     not_a_subject_category: "Choose a CCA goods or service category",
     not_a_nature: "Choose a CCA complaint nature",
     date: {
+      before_accepted: "must not be before the case was accepted",
       future: "Must not be in the future",
       before_occurrence: "Must not be before the date of the dispute",
       before_received: "Must not be before the case was received",

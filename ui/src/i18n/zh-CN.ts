@@ -161,11 +161,13 @@ const zhCN = {
     },
   },
   msg: {
+    outcome: { needs_agreement: "没有记录调解协议，不能以“调解成功”办结", after_termination: "调解已终止，只能以“调解不成”“撤回投诉”或“自行和解”办结", needs_department: "没有转行政部门，不能以“行政部门处理”办结" },
+    case_type: { consultation: "咨询不登记为案件，按人次记录：请用“记一次咨询”（命令行 casedesk consult）" },
     import: { file_too_large: "导入文件过大（最多 {{arg}} 字节），请分成几个文件", line_too_long: "这一行过长（最多 {{arg}} 字节），不是一条有效的记录", own_device: "文件中有本机自己的第 {{arg}} 条记录，但内容与本机保存的不同：不能导入（可能是其他设备的副本）" },
     unit: { not_own: "只能为本单位登记：{{arg}}", parent_self: "上级单位不能是本单位", code_format: "单位代码只能包含字母、数字和下划线（最多 32 个）" },
     device: { code_format: "设备代码只能包含字母和数字（最多 8 个）" },
     admin_code: { format: "行政区划代码应为 6 位数字" },
-    roving: { ended: "该流动受理点已经结束" },
+    roving: { ended: "该流动受理点已经结束", unknown: "没有这个流动受理点：{{arg}}" },
     range: "应在 {{arg}} 之间",
     required: "必填项不能为空",
     too_long: "内容过长（最多 {{arg}} 个字符）",
@@ -173,6 +175,7 @@ const zhCN = {
     not_a_subject_category: "请选择商品或服务类别（CCA 分类）",
     not_a_nature: "请选择投诉性质（CCA 分类）",
     date: {
+      before_accepted: "不能早于受理时间",
       future: "日期不能晚于今天",
       before_occurrence: "受理时间不能早于消费争议发生时间",
       before_received: "不能早于登记时间",

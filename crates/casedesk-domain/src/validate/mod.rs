@@ -28,6 +28,11 @@ pub fn validate_registration(reg: &CaseRegistered, now: DateTime<Utc>) -> Vec<Is
     let complaint = reg.case_type == CaseType::Complaint;
     let entrusted = reg.mode == Mode::Entrusted;
 
+    if reg.case_type == CaseType::Consultation {
+        // Consultations are counted in 人次 (`consultation.recorded`), not registered as cases:
+        // they get no case number and wait for no acceptance decision.
+        out.push(Issue::new("case_type", "case_type.consultation"));
+    }
     if reg.received_at.timestamp() > now.timestamp() + CLOCK_SLACK_SECS {
         out.push(Issue::new("received_at", "date.future"));
     }

@@ -38,15 +38,18 @@ fn a_complaint_needs_its_parts() {
 }
 
 #[test]
-fn a_consultation_needs_only_its_question() {
+fn a_suggestion_needs_only_its_text_and_a_consultation_is_not_a_case() {
     let mut reg = registration(at(2026, 3, 1, 1));
-    reg.case_type = CaseType::Consultation;
+    reg.case_type = CaseType::Suggestion;
     reg.complainants.clear();
     reg.respondents.clear();
     reg.category = None;
     reg.nature = None;
     reg.requests.clear();
     assert_eq!(codes(&reg), vec![]);
+    // Consultations are counted in 人次 (`consultation.recorded`), without a case number.
+    reg.case_type = CaseType::Consultation;
+    assert_eq!(codes(&reg), vec![("case_type".to_owned(), "case_type.consultation".to_owned())]);
 }
 
 #[test]

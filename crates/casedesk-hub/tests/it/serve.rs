@@ -315,6 +315,7 @@ async fn tls_with_a_pinned_fingerprint_end_to_end() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "failpoints"), ignore = "needs the failpoint: --features failpoints")]
 async fn a_hub_killed_between_commit_and_reply_replays_the_receipt() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = hub_db(dir.path());

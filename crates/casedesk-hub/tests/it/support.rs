@@ -175,6 +175,7 @@ impl Hub {
                 secret_sha256: secret::sha256_hex(&secret),
                 created_ms: now_ms(),
                 expires_ms,
+                device: None,
             })
             .await
             .expect("code");

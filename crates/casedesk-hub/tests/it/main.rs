@@ -8,4 +8,5 @@ mod push;
 mod security;
 mod serve;
 mod support;
+mod trust;
 mod units;

@@ -2,6 +2,7 @@
 //! `casedesk-hub` binary over loopback (TLS with a pinned fingerprint, the after-commit
 //! failpoint, graceful shutdown, the administrator's commands).
 
+mod bounds;
 mod enroll;
 mod pull;
 mod push;

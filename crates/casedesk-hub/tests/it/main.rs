@@ -4,6 +4,7 @@
 
 mod bounds;
 mod enroll;
+mod migrate;
 mod pull;
 mod push;
 mod security;

@@ -159,6 +159,13 @@ impl Hub {
         Hub { dir, store, app }
     }
 
+    /// A hub over the database `hub.db` in `dir`, as it is (migrated on open).
+    pub async fn at(dir: TempDir) -> Hub {
+        let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db")).expect("open"));
+        let app = router(Arc::clone(&store), HubConfig::default());
+        Hub { dir, store, app }
+    }
+
     /// A hub whose pushes wait at the store until the test lets them through (`Gate`).
     pub async fn gated(config: HubConfig) -> (Hub, Arc<Gate>) {
         let (dir, store) = Hub::open().await;

@@ -1,7 +1,13 @@
-//! What the hub decides about events without looking at storage, shared by every `HubStore`:
-//! the checks a push batch must pass before anything is stored (`check_batch`), why an event is
-//! quarantined (`quarantine_reason`), and which units an event makes its stream visible to
-//! (`audience`).
+//! What the hub decides without looking at storage, shared by every `HubStore` (a PostgreSQL
+//! store decides alike by calling the same functions):
+//! - `check_batch`: what a push batch must pass before anything is stored (the pushing device's
+//!   own events of its own unit, valid hashes, one unbroken run of its chain);
+//! - `admit`: whether each new event is accepted, against the stream registry entry the store
+//!   holds for its stream (`StreamState`) and the hub's clock, and how it changes that entry
+//!   (`StreamChange`), or why it is quarantined: `content_reason` (kind, payload, limits,
+//!   clock, unit) then `stream_rule` (who may write which stream);
+//! - `audience`: which units an accepted event makes its stream visible to;
+//! - `assign_device_code`: the code a new device gets, unique within its unit.
 
 use std::collections::HashSet;
 

@@ -116,11 +116,9 @@ async fn an_older_database_gets_its_stream_registry_and_device_codes() {
     // The registry works on: HX02 co-handles HX03's case until the feedback; its own case
     // (registered after an early event) is its own.
     let hub = Hub::at(dir).await;
-    let mut first = first;
     first.write(case, "case.note_added", json!({ "text": "co-handling" }));
     first.write(own, "case.note_added", json!({ "text": "ours" }));
     assert!(reasons(&hub.push_ok(&first, first.events(4, 5)).await).is_empty());
-    let mut owner = owner;
     owner.write(case, "case.transfer_feedback", json!({ "transfer": co, "text": "好" }));
     owner.write(own, "case.transferred", transfer("down", "HX03"));
     let receipt = hub.push_ok(&owner, owner.events(3, 4)).await;

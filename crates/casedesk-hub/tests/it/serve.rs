@@ -611,3 +611,27 @@ fn a_code_for_one_device_says_what_it_does() {
     assert!(said.contains("replaces the device's token") && said.contains("revocation"), "{said}");
     assert!(cli(&["devices", "--db", db_arg]).contains("C3"));
 }
+
+#[tokio::test]
+async fn the_served_hub_limits_enrollment_attempts_per_client_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = hub_db(dir.path());
+    let hub = HubProcess::start(&db, &["--plain-http"], &[]);
+    let code = EnrollCode {
+        hub: String::new(),
+        unit: "HX02".into(),
+        secret: "a guess".into(),
+        fingerprint: None,
+        device: None,
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let mut conn = TcpStream::connect(&hub.addr).await.expect("connect");
+        let body = enroll_request(&code, Uuid::now_v7());
+        let (status, body) = http(&mut conn, "POST", "/v1/enroll", &[], &body).await.expect("http");
+        let code = serde_json::from_slice::<ErrorBody>(&body).expect("error body").code;
+        statuses.push((status, code));
+    }
+    assert!(statuses[..10].iter().all(|(s, c)| *s == 403 && c == "enroll_code_invalid"));
+    assert_eq!(statuses[10], (429, "rate_limited".to_owned()));
+}

@@ -50,9 +50,7 @@ pub enum HubError {
     CursorUnknown { after: u64 },
     #[error("too many enrollment attempts from this address: retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
-    #[error(
-        "the hub is handling as many pushes as it takes at once: {reason}; retry in {retry_after_secs} s"
-    )]
+    #[error("busy: {reason}; retry in {retry_after_secs} s")]
     Busy { reason: &'static str, retry_after_secs: u64 },
     /// Bad input to an administrator's command (units file, arguments).
     #[error("{0}")]

@@ -99,7 +99,7 @@ impl PushSlots {
             });
         }
         let permit = Arc::clone(&self.hub).try_acquire_owned().map_err(|_| HubError::Busy {
-            reason: "every push slot is taken",
+            reason: "the hub is working on as many pushes as it takes at once",
             retry_after_secs: BUSY_RETRY_SECS,
         })?;
         devices.insert(device);

@@ -125,12 +125,7 @@ async fn only_a_few_pushes_at_once_and_one_per_device() {
     let fifth = &stations[4];
     let reply = hub.push(fifth, fifth.events(1, 2)).await;
     reply.expect(StatusCode::SERVICE_UNAVAILABLE, "busy");
-    let retry: u64 = reply
-        .headers
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .expect("a Retry-After in seconds");
+    let retry = reply.retry_after();
     assert!((1..=60).contains(&retry));
     let first = &stations[0];
     hub.push(first, first.events(1, 2)).await.expect(StatusCode::SERVICE_UNAVAILABLE, "busy");

@@ -246,12 +246,7 @@ async fn enrollment_attempts_are_limited_per_address() {
     let secret = hub.code("HX02", now_ms() + 60_000).await;
     let refused = hub.post_enroll_as(&secret, Uuid::now_v7(), "HX02", "", Some(a)).await;
     refused.expect(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
-    let retry: u64 = refused
-        .headers
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .expect("Retry-After");
+    let retry = refused.retry_after();
     assert!((1..=60).contains(&retry), "{retry}");
     let other = hub.post_enroll_as(&secret, Uuid::now_v7(), "HX02", "", Some(b)).await;
     assert_eq!(other.status, StatusCode::OK, "the code was not used by the refused attempt");

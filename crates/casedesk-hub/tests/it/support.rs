@@ -63,6 +63,15 @@ impl Reply {
         self.json::<ErrorBody>().code
     }
 
+    /// The `Retry-After` header, in seconds; fails the test without one.
+    pub fn retry_after(&self) -> u64 {
+        self.headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("a Retry-After in seconds")
+    }
+
     #[track_caller]
     pub fn expect(&self, status: StatusCode, code: &str) {
         assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
@@ -205,19 +214,27 @@ impl Hub {
         Reply { status, headers, body }
     }
 
-    /// Stores an enrollment code for `unit` expiring at `expires_ms`; returns its secret.
+    /// Stores an enrollment code for a new device of `unit` expiring at `expires_ms`; returns
+    /// its secret.
     pub async fn code(&self, unit: &str, expires_ms: i64) -> String {
+        self.make_code(unit, expires_ms, None).await
+    }
+
+    /// Stores an enrollment code made for `device` of `unit`; returns its secret.
+    pub async fn device_code_for(&self, unit: &str, device: Uuid) -> String {
+        self.make_code(unit, now_ms() + 3_600_000, Some(device)).await
+    }
+
+    async fn make_code(&self, unit: &str, expires_ms: i64, device: Option<Uuid>) -> String {
         let secret = secret::random_secret();
-        self.store
-            .create_enroll_code(NewEnrollCode {
-                unit: unit.into(),
-                secret_sha256: secret::sha256_hex(&secret),
-                created_ms: now_ms(),
-                expires_ms,
-                device: None,
-            })
-            .await
-            .expect("code");
+        let code = NewEnrollCode {
+            unit: unit.into(),
+            secret_sha256: secret::sha256_hex(&secret),
+            created_ms: now_ms(),
+            expires_ms,
+            device,
+        };
+        self.store.create_enroll_code(code).await.expect("code");
         secret
     }
 
@@ -252,22 +269,6 @@ impl Hub {
             req.extensions_mut().insert(ConnectInfo(from));
         }
         self.send(req).await
-    }
-
-    /// Stores an enrollment code made for `device` of `unit`; returns its secret.
-    pub async fn device_code_for(&self, unit: &str, device: Uuid) -> String {
-        let secret = secret::random_secret();
-        self.store
-            .create_enroll_code(NewEnrollCode {
-                unit: unit.into(),
-                secret_sha256: secret::sha256_hex(&secret),
-                created_ms: now_ms(),
-                expires_ms: now_ms() + 3_600_000,
-                device: Some(device),
-            })
-            .await
-            .expect("code");
-        secret
     }
 
     /// Enrolls a new device of `unit`.

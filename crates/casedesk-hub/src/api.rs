@@ -295,14 +295,15 @@ async fn push<S: HubStore>(
         Some(v) => return Err(HubError::UnsupportedEncoding(v.chars().take(40).collect())),
     };
     // The body has arrived; from here on the push holds one of the few slots until it is
-    // answered (the slot is dropped with this function's locals).
-    let _slot = state.push_slots.try_acquire(device.id)?;
+    // answered. The decoding task holds it too, so a timed-out request frees its slot only
+    // once that work is over.
+    let slot = state.push_slots.try_acquire(device.id)?;
     // Decompressing, parsing and hashing a batch is CPU work: off the async threads.
-    let batch = tokio::task::spawn_blocking(move || -> Result<CheckedBatch> {
+    let (batch, _slot) = tokio::task::spawn_blocking(move || -> Result<(CheckedBatch, _)> {
         let json = decode_push_body(&body, zstd)?;
         let batch: PushBatch = serde_json::from_slice(&json)
             .map_err(|e| HubError::BadRequest(format!("push batch: {e}")))?;
-        rules::check_batch(device.id, &device.unit, batch)
+        Ok((rules::check_batch(device.id, &device.unit, batch)?, slot))
     })
     .await
     .map_err(|e| HubError::Internal(format!("batch check task: {e}")))??;

@@ -5,15 +5,20 @@
 //! any bodiless error into an `ErrorBody`, the request timeout, the body size limit
 //! (`MAX_PUSH_BYTES`), and the protocol header check. Endpoints other than health and enroll
 //! then authenticate the bearer token (`Device` extractor).
+//!
+//! Enrollment attempts are counted per client address (`throttle::EnrollLimiter`, 429
+//! `rate_limited` with `Retry-After`). A push takes a slot (`throttle::PushSlots`: a few at
+//! once, one per device; 503 `busy` with `Retry-After` otherwise) once its body has arrived,
+//! and its body is decoded within bounds (`body`) off the async threads.
 
-use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, Request, State};
-use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Query, Request, State};
+use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -22,7 +27,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use casedesk_proto::sync::{
     DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
-    PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch,
+    PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch, codes,
 };
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
@@ -30,17 +35,16 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
+use crate::body::decode_push_body;
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch};
 use crate::secret::{bearer_token, random_secret, sha256_hex};
 use crate::store::{DeviceRecord, Enrollment, HubStore};
+use crate::throttle::{EnrollLimiter, PushSlots};
 
 /// Environment variable of the test failpoint: `after_commit` makes the hub abort right after a
 /// push commits, before it replies (a stand-in for `kill -9` at the worst moment).
 pub const FAILPOINT_ENV: &str = "CASEDESK_HUB_FAILPOINT";
-
-/// Most bytes a zstd push body may expand to.
-pub const MAX_DECODED_PUSH_BYTES: usize = 16 * MAX_PUSH_BYTES;
 
 /// Longest device name or app version accepted at enrollment.
 const MAX_LABEL_CHARS: usize = 200;
@@ -51,11 +55,22 @@ pub struct HubConfig {
     pub request_timeout: Duration,
     /// Abort the process after a push commits and before the reply (failpoint).
     pub abort_after_commit: bool,
+    /// Enrollment attempts allowed per client address in `enroll_period`.
+    pub enroll_attempts: u32,
+    pub enroll_period: Duration,
+    /// Pushes the hub works on at once (each device one at a time).
+    pub concurrent_pushes: usize,
 }
 
 impl Default for HubConfig {
     fn default() -> HubConfig {
-        HubConfig { request_timeout: Duration::from_secs(120), abort_after_commit: false }
+        HubConfig {
+            request_timeout: Duration::from_secs(120),
+            abort_after_commit: false,
+            enroll_attempts: 10,
+            enroll_period: Duration::from_secs(600),
+            concurrent_pushes: 4,
+        }
     }
 }
 
@@ -65,25 +80,36 @@ impl HubConfig {
     pub fn from_env(request_timeout: Duration) -> HubConfig {
         let abort_after_commit = cfg!(feature = "failpoints")
             && std::env::var(FAILPOINT_ENV).is_ok_and(|v| v == "after_commit");
-        HubConfig { request_timeout, abort_after_commit }
+        HubConfig { request_timeout, abort_after_commit, ..HubConfig::default() }
     }
 }
 
 struct AppState<S> {
     store: Arc<S>,
     config: Arc<HubConfig>,
+    enroll_limiter: Arc<EnrollLimiter>,
+    push_slots: Arc<PushSlots>,
 }
 
 impl<S> Clone for AppState<S> {
     fn clone(&self) -> Self {
-        AppState { store: Arc::clone(&self.store), config: Arc::clone(&self.config) }
+        AppState {
+            store: Arc::clone(&self.store),
+            config: Arc::clone(&self.config),
+            enroll_limiter: Arc::clone(&self.enroll_limiter),
+            push_slots: Arc::clone(&self.push_slots),
+        }
     }
 }
 
-/// The hub's router over `store`.
+/// The hub's router over `store`. Served with `into_make_service_with_connect_info::
+/// <SocketAddr>()`, enrollment attempts are counted per client address; without it (in-process
+/// use), all together.
 pub fn router<S: HubStore>(store: Arc<S>, config: HubConfig) -> Router {
     let timeout = config.request_timeout;
-    let state = AppState { store, config: Arc::new(config) };
+    let enroll_limiter = Arc::new(EnrollLimiter::new(config.enroll_attempts, config.enroll_period));
+    let push_slots = Arc::new(PushSlots::new(config.concurrent_pushes));
+    let state = AppState { store, config: Arc::new(config), enroll_limiter, push_slots };
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/enroll", post(enroll::<S>))
@@ -144,24 +170,40 @@ async fn error_bodies(response: Response) -> Response {
         return response;
     }
     let (code, message) = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "request body too large"),
-        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
-        StatusCode::NOT_FOUND => ("not_found", "no such endpoint"),
+        StatusCode::PAYLOAD_TOO_LARGE => (codes::TOO_LARGE, "request body too large"),
+        StatusCode::REQUEST_TIMEOUT => (codes::TIMEOUT, "the request took too long"),
+        StatusCode::NOT_FOUND => (codes::NOT_FOUND, "no such endpoint"),
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "method not allowed here"),
-        s if s.is_server_error() => ("internal", "internal error"),
-        _ => ("bad_request", "bad request"),
+        StatusCode::TOO_MANY_REQUESTS => (codes::RATE_LIMITED, "too many requests"),
+        StatusCode::SERVICE_UNAVAILABLE => (codes::BUSY, "the hub is busy"),
+        s if s.is_server_error() => (codes::INTERNAL, "internal error"),
+        _ => (codes::BAD_REQUEST, "bad request"),
     };
-    let allow = response.headers().get(ALLOW).cloned();
     let body = ErrorBody { code: code.to_owned(), message: message.to_owned() };
     let mut fixed = (status, Json(body)).into_response();
-    if let Some(allow) = allow {
-        fixed.headers_mut().insert(ALLOW, allow);
+    for name in [ALLOW, RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            fixed.headers_mut().insert(name, value.clone());
+        }
     }
     fixed
 }
 
 async fn not_found() -> Response {
     HubError::NotFound("no such endpoint".into()).into_response()
+}
+
+/// The client's address, when the router is served with connect info; the unspecified address
+/// otherwise (every in-process client is one client).
+struct ClientAddr(IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = HubError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientAddr> {
+        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(addr.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
+    }
 }
 
 /// An authenticated, active device: a known token that is neither revoked nor frozen.
@@ -196,8 +238,10 @@ async fn health() -> Json<Health> {
 
 async fn enroll<S: HubStore>(
     State(state): State<AppState<S>>,
+    ClientAddr(addr): ClientAddr,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<EnrollResponse>> {
+    state.enroll_limiter.check(addr)?;
     let body = read_body(body)?;
     let req: EnrollRequest = serde_json::from_slice(&body)
         .map_err(|e| HubError::BadRequest(format!("enroll request: {e}")))?;
@@ -208,8 +252,7 @@ async fn enroll<S: HubStore>(
         return Err(HubError::BadRequest("device name or app version too long".into()));
     }
     let token = random_secret();
-    let device_code = req.device_code.clone();
-    let unit = state
+    let enrolled = state
         .store
         .enroll(Enrollment {
             secret_sha256: sha256_hex(&req.secret),
@@ -218,15 +261,16 @@ async fn enroll<S: HubStore>(
             device_name: req.device_name,
             app_version: req.app_version,
             token_sha256: sha256_hex(&token),
+            device_code: req.device_code,
             now_ms: crate::now_ms(),
         })
         .await?;
     Ok(Json(EnrollResponse {
         token,
-        unit: unit.code,
-        unit_name: unit.name,
+        unit: enrolled.unit.code,
+        unit_name: enrolled.unit.name,
         hub_id: state.store.hub_id(),
-        device_code,
+        device_code: enrolled.device_code,
     }))
 }
 
@@ -250,12 +294,16 @@ async fn push<S: HubStore>(
         Some(v) if v.eq_ignore_ascii_case("zstd") => true,
         Some(v) => return Err(HubError::UnsupportedEncoding(v.chars().take(40).collect())),
     };
+    // The body has arrived; from here on the push holds one of the few slots until it is
+    // answered. The decoding task holds it too, so a timed-out request frees its slot only
+    // once that work is over.
+    let slot = state.push_slots.try_acquire(device.id)?;
     // Decompressing, parsing and hashing a batch is CPU work: off the async threads.
-    let batch = tokio::task::spawn_blocking(move || -> Result<CheckedBatch> {
-        let json = if zstd { decompress(&body)? } else { body.to_vec() };
+    let (batch, _slot) = tokio::task::spawn_blocking(move || -> Result<(CheckedBatch, _)> {
+        let json = decode_push_body(&body, zstd)?;
         let batch: PushBatch = serde_json::from_slice(&json)
             .map_err(|e| HubError::BadRequest(format!("push batch: {e}")))?;
-        rules::check_batch(device.id, &device.unit, batch)
+        Ok((rules::check_batch(device.id, &device.unit, batch)?, slot))
     })
     .await
     .map_err(|e| HubError::Internal(format!("batch check task: {e}")))??;
@@ -272,6 +320,8 @@ struct PullQuery {
     #[serde(default)]
     after: u64,
     limit: Option<u32>,
+    /// The `checkpoint` of the page that gave `after`.
+    checkpoint: Option<uuid::Uuid>,
 }
 
 async fn pull<S: HubStore>(
@@ -281,7 +331,7 @@ async fn pull<S: HubStore>(
 ) -> Result<Json<PullPage>> {
     let Query(q) = query.map_err(|e| HubError::BadRequest(e.body_text()))?;
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
-    Ok(Json(state.store.pull(device.id, device.unit, q.after, limit).await?))
+    Ok(Json(state.store.pull(device.id, device.unit, q.after, limit, q.checkpoint).await?))
 }
 
 fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
@@ -289,15 +339,4 @@ fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> 
         StatusCode::PAYLOAD_TOO_LARGE => HubError::TooLarge,
         _ => HubError::BadRequest("could not read the request body".into()),
     })
-}
-
-fn decompress(body: &[u8]) -> Result<Vec<u8>> {
-    let not_zstd = |_| HubError::BadRequest("the body is not valid zstd".into());
-    let decoder = zstd::stream::read::Decoder::new(body).map_err(not_zstd)?;
-    let mut out = Vec::new();
-    decoder.take(MAX_DECODED_PUSH_BYTES as u64 + 1).read_to_end(&mut out).map_err(not_zstd)?;
-    if out.len() > MAX_DECODED_PUSH_BYTES {
-        return Err(HubError::TooLarge);
-    }
-    Ok(out)
 }

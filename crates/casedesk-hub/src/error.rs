@@ -1,7 +1,8 @@
 //! `HubError`: every failure of the hub, with the HTTP status and the stable `ErrorBody` code
 //! each one answers with.
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use casedesk_proto::sync::ErrorBody;
 
@@ -35,6 +36,22 @@ pub enum HubError {
     EnrollCodeInvalid(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// A code without a device was used by a device the hub knows already.
+    #[error(
+        "device {0} is enrolled already: ask the hub administrator for a code for this device \
+         (casedesk-hub enroll-code --unit UNIT --device {0})"
+    )]
+    DeviceEnrolled(uuid::Uuid),
+    /// The pull cursor does not name what the hub holds at that position.
+    #[error(
+        "the hub holds another event at position {after} than the station last pulled (it was \
+         restored from an older backup, or is another hub): pull again from position 0"
+    )]
+    CursorUnknown { after: u64 },
+    #[error("too many enrollment attempts from this address: retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("busy: {reason}; retry in {retry_after_secs} s")]
+    Busy { reason: &'static str, retry_after_secs: u64 },
     /// Bad input to an administrator's command (units file, arguments).
     #[error("{0}")]
     Invalid(String),
@@ -69,6 +86,10 @@ impl HubError {
             HubError::DeviceFrozen(_) => codes::DEVICE_FROZEN,
             HubError::EnrollCodeInvalid(_) => codes::ENROLL_CODE_INVALID,
             HubError::NotFound(_) => codes::NOT_FOUND,
+            HubError::DeviceEnrolled(_) => codes::DEVICE_ENROLLED,
+            HubError::CursorUnknown { .. } => codes::CURSOR_UNKNOWN,
+            HubError::RateLimited { .. } => codes::RATE_LIMITED,
+            HubError::Busy { .. } => codes::BUSY,
             HubError::Sqlite(_)
             | HubError::Json(_)
             | HubError::Io(_)
@@ -86,9 +107,13 @@ impl HubError {
             HubError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HubError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             HubError::Tampered(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            HubError::Gap { .. } | HubError::DeviceForked(_) | HubError::DeviceFrozen(_) => {
-                StatusCode::CONFLICT
-            }
+            HubError::Gap { .. }
+            | HubError::DeviceForked(_)
+            | HubError::DeviceFrozen(_)
+            | HubError::DeviceEnrolled(_)
+            | HubError::CursorUnknown { .. } => StatusCode::CONFLICT,
+            HubError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            HubError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             HubError::NotFound(_) => StatusCode::NOT_FOUND,
             HubError::Sqlite(_)
             | HubError::Json(_)
@@ -107,6 +132,16 @@ impl HubError {
         };
         ErrorBody { code: self.code().to_owned(), message }
     }
+
+    /// Seconds after which the request may be tried again (the `Retry-After` header), for the
+    /// refusals that pass.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            HubError::RateLimited { retry_after_secs }
+            | HubError::Busy { retry_after_secs, .. } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
 }
 
 impl IntoResponse for HubError {
@@ -114,6 +149,10 @@ impl IntoResponse for HubError {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        (self.status(), axum::Json(self.body())).into_response()
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after_secs() {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
+        response
     }
 }

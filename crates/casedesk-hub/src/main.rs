@@ -58,13 +58,18 @@ enum Command {
         #[command(subcommand)]
         command: UnitsCommand,
     },
-    /// Print a one-time enrollment code for a station of a unit.
+    /// Print a one-time enrollment code for a new device of a unit, or (--device) for one
+    /// enrolled device: using that code replaces its token and lifts its revocation.
     EnrollCode {
         #[command(flatten)]
         db: Db,
         /// Code of the unit the station belongs to.
         #[arg(long)]
         unit: String,
+        /// An enrolled device of the unit that needs a new token (a reinstalled station, a
+        /// revoked device): only it may use the code.
+        #[arg(long)]
+        device: Option<Uuid>,
         /// The hub's URL as stations reach it, e.g. https://10.20.1.5:8443.
         #[arg(long)]
         hub_url: String,
@@ -169,8 +174,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .collect();
             print_table(&["code", "name", "kind", "parent"], rows);
         }
-        Command::EnrollCode { db, unit, hub_url, valid_hours, cert } => {
-            enroll_code(&db.db, unit, hub_url, valid_hours, cert).await?;
+        Command::EnrollCode { db, unit, device, hub_url, valid_hours, cert } => {
+            enroll_code(&db.db, unit, device, hub_url, valid_hours, cert).await?;
         }
         Command::Revoke { db, device } => {
             open(&db.db)?.revoke_device(device, now_ms()).await?;
@@ -194,6 +199,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     vec![
                         d.id.to_string(),
                         d.unit,
+                        d.device_code,
                         d.name,
                         d.acked_seq.to_string(),
                         state,
@@ -201,7 +207,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     ]
                 })
                 .collect();
-            print_table(&["device", "unit", "name", "acked_seq", "state", "enrolled"], rows);
+            print_table(
+                &["device", "unit", "code", "name", "acked_seq", "state", "enrolled"],
+                rows,
+            );
         }
         Command::Quarantine { db } => {
             let rows = open(&db.db)?
@@ -228,6 +237,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
 async fn enroll_code(
     db: &Path,
     unit: String,
+    device: Option<Uuid>,
     hub_url: String,
     valid_hours: u32,
     cert: Option<PathBuf>,
@@ -264,13 +274,21 @@ async fn enroll_code(
             secret_sha256: secret::sha256_hex(&secret),
             created_ms,
             expires_ms: created_ms + i64::from(valid_hours) * 3_600_000,
+            device,
         })
         .await?;
-    println!(
-        "{}",
-        EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device: None }.encode()
-    );
-    eprintln!("one-time enrollment code for unit {unit}, valid for {valid_hours} hours");
+    println!("{}", EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device }.encode());
+    match device {
+        None => eprintln!(
+            "one-time enrollment code for a new device of unit {unit}, valid for {valid_hours} \
+             hours"
+        ),
+        Some(device) => eprintln!(
+            "one-time enrollment code for device {device} of unit {unit} only, valid for \
+             {valid_hours} hours: using it replaces the device's token and lifts its \
+             revocation (a fork freeze stays until `casedesk-hub unfreeze`)"
+        ),
+    }
     Ok(())
 }
 

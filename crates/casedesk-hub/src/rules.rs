@@ -1,30 +1,29 @@
-//! What the hub decides about events without looking at storage, shared by every `HubStore`:
-//! the checks a push batch must pass before anything is stored (`check_batch`), why an event is
-//! quarantined (`quarantine_reason`), and which units an event makes its stream visible to
-//! (`audience`).
+//! What the hub decides without looking at storage, shared by every `HubStore` (a PostgreSQL
+//! store decides alike by calling the same functions):
+//! - `check_batch`: what a push batch must pass before anything is stored (the pushing device's
+//!   own events of its own unit, valid hashes, one unbroken run of its chain);
+//! - `admit`: whether each new event is accepted, against the stream registry entry the store
+//!   holds for its stream (`StreamState`) and the hub's clock, and how it changes that entry
+//!   (`StreamChange`), or why it is quarantined: `content_reason` (kind, payload, limits,
+//!   clock, unit) then `stream_rule` (who may write which stream);
+//! - `audience`: which units an accepted event makes its stream visible to;
+//! - `assign_device_code`: the code a new device gets, unique within its unit.
 
-use casedesk_proto::sync::{MAX_EVENT_BYTES, PushBatch, batch_id};
-use casedesk_proto::{Event, canonical_json};
+use std::collections::HashSet;
+
+use casedesk_proto::sync::{PushBatch, batch_id, reasons};
+use casedesk_proto::{Event, limits};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::{HubError, Result};
 
-/// Kind prefixes the hub knows; an event of any other kind is quarantined.
-pub const KNOWN_KIND_PREFIXES: &[&str] =
-    &["case.", "unit.", "staff.", "device.", "roving.", "consultation."];
-
-/// Prefixes of organisation events: visible to the unit that wrote them (and its ancestors).
-const ORG_KIND_PREFIXES: &[&str] = &["unit.", "staff.", "device.", "roving.", "consultation."];
+/// Prefixes of organisation events (the hub also knows `case.`; an event of any other kind is
+/// quarantined): visible to the unit that wrote them (and its ancestors).
+pub const ORG_KIND_PREFIXES: &[&str] = &["unit.", "staff.", "device.", "roving.", "consultation."];
 
 /// Transfer kinds that give the target unit sight of the case (not `to_department`).
 const VISIBLE_TRANSFER_KINDS: &[&str] = &["down", "up", "co_handle"];
-
-/// Quarantine reasons (stable codes, stored and sent in receipts).
-pub use casedesk_proto::sync::reasons::{
-    PAYLOAD_NOT_OBJECT as REASON_PAYLOAD_NOT_OBJECT, TOO_LARGE as REASON_TOO_LARGE,
-    UNKNOWN_KIND as REASON_UNKNOWN_KIND,
-};
 
 /// A push batch that passed every check that needs no storage: it is not empty, it belongs to
 /// the pushing device and its unit, every hash is valid, and its events, sorted by `seq`, form
@@ -113,23 +112,248 @@ pub fn check_batch(device: Uuid, unit: &str, batch: PushBatch) -> Result<Checked
     Ok(CheckedBatch { device, batch_id, events })
 }
 
-/// Why the hub stores `event` but does not apply it, if it does not.
-pub fn quarantine_reason(event: &Event) -> Option<&'static str> {
-    if !KNOWN_KIND_PREFIXES.iter().any(|p| event.kind.starts_with(p)) {
-        return Some(REASON_UNKNOWN_KIND);
+/// What a stream is: a case (started by `case.registered`) or an organisation record (a unit,
+/// a staff member, a device, a roving session, a consultation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamKind {
+    Case,
+    Org,
+}
+
+impl StreamKind {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            StreamKind::Case => "case",
+            StreamKind::Org => "org",
+        }
     }
-    if event_size(event) > MAX_EVENT_BYTES {
-        return Some(REASON_TOO_LARGE);
+
+    pub fn from_code(code: &str) -> Option<StreamKind> {
+        match code {
+            "case" => Some(StreamKind::Case),
+            "org" => Some(StreamKind::Org),
+            _ => None,
+        }
+    }
+
+    /// The kind of stream an event of `kind` belongs to (`None` for an unknown kind).
+    pub fn of_event(kind: &str) -> Option<StreamKind> {
+        if kind.starts_with("case.") {
+            Some(StreamKind::Case)
+        } else if ORG_KIND_PREFIXES.iter().any(|p| kind.starts_with(p)) {
+            Some(StreamKind::Org)
+        } else {
+            None
+        }
+    }
+}
+
+/// A unit that may write a case stream besides its owner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Writer {
+    pub unit: String,
+    /// `Some(transfer)` for a co-handling unit: it may write until a `case.transfer_feedback`
+    /// for that transfer is accepted. `None` for a unit named by a transfer down or up: it may
+    /// write for good (a unit that once held the case may still append late events).
+    pub co_handle: Option<Uuid>,
+}
+
+/// What the hub holds about a stream: the registry entry an implementation of `HubStore`
+/// keeps, read before each event and changed by `StreamChange`s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamState {
+    pub kind: StreamKind,
+    /// The unit that started the stream (registered the case, wrote the first organisation
+    /// event).
+    pub owner: String,
+    /// The open grants of a case stream (never of an organisation stream).
+    pub writers: Vec<Writer>,
+}
+
+impl StreamState {
+    /// Whether `unit` may append to this stream.
+    pub fn may_write(&self, unit: &str) -> bool {
+        self.owner == unit || self.writers.iter().any(|w| w.unit == unit)
+    }
+}
+
+/// How an accepted event changes the stream registry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamChange {
+    /// The event starts the stream, owned by the event's unit.
+    Start { kind: StreamKind, owner: String },
+    /// A transfer down, up or to co-handling names a unit that may write from now on.
+    Grant(Writer),
+    /// A transfer feedback ends the co-handling of `transfer`: its unit may no longer write
+    /// (unless another grant names it).
+    EndCoHandling { transfer: Uuid },
+    /// Nothing changes.
+    Keep,
+}
+
+/// Decides one new event of a pushed batch: `Ok` with the change it makes to the stream
+/// registry, or `Err` with the quarantine reason (`casedesk_proto::sync::reasons`). `stream` is
+/// what the registry holds for the event's stream at that moment, after every earlier accepted
+/// event, those of the same batch included. `now_ms` is the hub's clock.
+///
+/// The content is checked first (`content_reason`), then the stream (`stream_rule`).
+pub fn admit(
+    event: &Event,
+    stream: Option<&StreamState>,
+    now_ms: i64,
+) -> std::result::Result<StreamChange, &'static str> {
+    if let Some(reason) = content_reason(event, now_ms) {
+        return Err(reason);
+    }
+    stream_rule(event, stream)
+}
+
+/// Why `event` cannot be accepted whatever the hub holds, if it cannot: an unknown kind, a
+/// payload that is not an object, a broken limit (`limits::check_event`), a clock too far ahead
+/// of the hub's, or a payload that names another unit than the one whose device wrote it.
+pub fn content_reason(event: &Event, now_ms: i64) -> Option<&'static str> {
+    if StreamKind::of_event(&event.kind).is_none() {
+        return Some(reasons::UNKNOWN_KIND);
     }
     if !event.payload.is_object() {
-        return Some(REASON_PAYLOAD_NOT_OBJECT);
+        return Some(reasons::PAYLOAD_NOT_OBJECT);
+    }
+    if let Err(violation) = limits::check_event(event) {
+        return Some(violation.code());
+    }
+    // A clock before 1970 is no clock at all: it is taken as 0 (never as a huge number).
+    if event.hlc.is_ahead_of(u64::try_from(now_ms).unwrap_or(0)) {
+        return Some(reasons::CLOCK_AHEAD);
+    }
+    let field = match event.kind.as_str() {
+        // A unit may only register itself: a child cannot change its parent's record.
+        "unit.registered" => Some("code"),
+        "case.registered"
+        | "staff.registered"
+        | "device.registered"
+        | "roving.started"
+        | "consultation.recorded" => Some("unit"),
+        _ => None,
+    };
+    if let Some(field) = field
+        && event.payload.get(field).and_then(Value::as_str) != Some(event.unit.as_str())
+    {
+        return Some(reasons::UNIT_MISMATCH);
     }
     None
 }
 
-/// Size of the event's canonical JSON, in bytes.
-fn event_size(event: &Event) -> usize {
-    serde_json::to_value(event).map_or(usize::MAX, |v| canonical_json(&v).len())
+/// The stream rules alone (who may write what), for an event whose content is fine:
+/// - `case.registered` starts a case stream owned by the event's unit (`stream_exists` on a
+///   stream the hub holds already);
+/// - any other case event needs a case stream (`stream_unknown`, `stream_kind_mismatch`) that
+///   the event's unit may write (`stream_not_owned`): its owner, a unit named by a transfer
+///   down or up, or a co-handling unit until the feedback for its transfer;
+/// - the first organisation event on a stream starts an organisation stream owned by its unit;
+///   later ones need the same unit (`stream_not_owned`) and an organisation stream
+///   (`stream_kind_mismatch`).
+pub fn stream_rule(
+    event: &Event,
+    stream: Option<&StreamState>,
+) -> std::result::Result<StreamChange, &'static str> {
+    let Some(kind) = StreamKind::of_event(&event.kind) else {
+        return Err(reasons::UNKNOWN_KIND);
+    };
+    if event.kind == "case.registered" {
+        return match stream {
+            Some(_) => Err(reasons::STREAM_EXISTS),
+            None => Ok(StreamChange::Start { kind, owner: event.unit.clone() }),
+        };
+    }
+    let Some(held) = stream else {
+        return match kind {
+            StreamKind::Case => Err(reasons::STREAM_UNKNOWN),
+            StreamKind::Org => Ok(StreamChange::Start { kind, owner: event.unit.clone() }),
+        };
+    };
+    if held.kind != kind {
+        return Err(reasons::STREAM_KIND_MISMATCH);
+    }
+    if !held.may_write(&event.unit) {
+        return Err(reasons::STREAM_NOT_OWNED);
+    }
+    Ok(match event.kind.as_str() {
+        "case.transferred" => {
+            grant_of(&event.payload).map_or(StreamChange::Keep, StreamChange::Grant)
+        }
+        "case.transfer_feedback" => match payload_uuid(&event.payload, "transfer") {
+            Some(transfer) => StreamChange::EndCoHandling { transfer },
+            None => StreamChange::Keep,
+        },
+        _ => StreamChange::Keep,
+    })
+}
+
+/// The writer a `case.transferred` payload names: its `to_unit` for a transfer down or up (for
+/// good) or to co-handling (until the feedback for its `transfer` id; without a readable id it
+/// grants nothing). Transfers to a department name no unit.
+fn grant_of(payload: &Value) -> Option<Writer> {
+    let to_unit = payload_str(payload, "to_unit")?;
+    match payload_str(payload, "kind")?.as_str() {
+        "down" | "up" => Some(Writer { unit: to_unit, co_handle: None }),
+        "co_handle" => {
+            let transfer = payload_uuid(payload, "transfer")?;
+            Some(Writer { unit: to_unit, co_handle: Some(transfer) })
+        }
+        _ => None,
+    }
+}
+
+/// A non-blank string field of a payload, trimmed.
+fn payload_str(payload: &Value, key: &str) -> Option<String> {
+    match payload.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
+fn payload_uuid(payload: &Value, key: &str) -> Option<Uuid> {
+    payload.get(key).and_then(Value::as_str).and_then(|s| Uuid::parse_str(s.trim()).ok())
+}
+
+/// Longest device code (letters and digits; case numbers carry it).
+pub const MAX_DEVICE_CODE_CHARS: usize = 8;
+
+/// What is left of an asked-for device code when only ASCII letters and digits are kept,
+/// upper-cased, at most `MAX_DEVICE_CODE_CHARS` of them.
+pub fn normalize_device_code(asked: &str) -> String {
+    asked
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .take(MAX_DEVICE_CODE_CHARS)
+        .collect()
+}
+
+/// The device code to give a device that asks for `asked`, when the unit's other devices hold
+/// `taken` (normalized codes). The asked code (normalized) when it is free; otherwise the same
+/// letters with the next free number after the asked one (`A1` taken: `A2`, `A3` ...; the
+/// letters are shortened when the number needs the room). An empty ask starts at `D1`.
+/// `None` only if no code is free in a very long search (a unit has far fewer devices).
+pub fn assign_device_code(asked: &str, taken: &HashSet<String>) -> Option<String> {
+    let wanted = normalize_device_code(asked);
+    if !wanted.is_empty() && !taken.contains(&wanted) {
+        return Some(wanted);
+    }
+    let letters =
+        if wanted.is_empty() { "D" } else { wanted.trim_end_matches(|c: char| c.is_ascii_digit()) };
+    let asked_number: u64 = wanted[letters.len().min(wanted.len())..].parse().unwrap_or(0);
+    let largest = 10u64.pow(MAX_DEVICE_CODE_CHARS as u32) - 1;
+    let tries = taken.len() as u64 + 10_000;
+    (0..tries).find_map(|i| {
+        // The numbers after the asked one, then from 1 again.
+        let number = (asked_number + i) % largest + 1;
+        let digits = number.to_string();
+        let room = MAX_DEVICE_CODE_CHARS.saturating_sub(digits.len());
+        let code = format!("{}{digits}", &letters[..letters.len().min(room)]);
+        (!taken.contains(&code)).then_some(code)
+    })
 }
 
 /// The units an accepted event addresses directly: its stream becomes visible to each of them
@@ -160,6 +384,8 @@ pub fn audience(event: &Event) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use casedesk_proto::{Hlc, ZERO_HASH};
     use serde_json::json;
 
@@ -231,29 +457,208 @@ mod tests {
     }
 
     #[test]
-    fn quarantine_reasons() {
+    fn content_reasons() {
         let d = Uuid::now_v7();
-        let big = "x".repeat(MAX_EVENT_BYTES);
+        let long = "x".repeat(limits::MAX_TEXT_CHARS + 1);
+        let wide: Vec<String> = vec!["y".repeat(limits::MAX_TEXT_CHARS - 1); 14];
+        let mut deep = json!("bottom");
+        for _ in 0..=limits::MAX_DEPTH {
+            deep = json!({ "d": deep });
+        }
         let events = chain(
             d,
             "A",
             &[
                 ("case.note_added", json!({"text": "ok"})),
                 ("weather.reported", json!({})),
-                ("case.note_added", json!({ "text": big })),
+                ("case.note_added", json!({ "text": long })),
+                ("case.note_added", json!({ "parts": wide })),
+                ("case.note_added", json!({ "items": vec![1; limits::MAX_ARRAY_LEN + 1] })),
+                ("case.note_added", deep),
                 ("case.note_added", json!(["not", "an", "object"])),
+                ("case.registered", json!({"unit": "B"})),
+                ("case.registered", json!({})),
+                ("unit.registered", json!({"code": "PARENT"})),
+                ("unit.registered", json!({"code": "A"})),
+                ("staff.registered", json!({"unit": "B"})),
+                ("device.registered", json!({"unit": "B"})),
+                ("roving.started", json!({"unit": "B"})),
+                ("consultation.recorded", json!({"unit": "B"})),
+                ("consultation.recorded", json!({"unit": "A"})),
+                ("roving.ended", json!({})),
             ],
         );
-        let reasons: Vec<Option<&str>> = events.iter().map(quarantine_reason).collect();
+        let reasons: Vec<Option<&str>> = events.iter().map(|e| content_reason(e, 0)).collect();
         assert_eq!(
             reasons,
             [
                 None,
-                Some(REASON_UNKNOWN_KIND),
-                Some(REASON_TOO_LARGE),
-                Some(REASON_PAYLOAD_NOT_OBJECT)
+                Some(reasons::UNKNOWN_KIND),
+                Some(reasons::TEXT_TOO_LONG),
+                Some(reasons::TOO_LARGE),
+                Some(reasons::ARRAY_TOO_LONG),
+                Some(reasons::TOO_DEEP),
+                Some(reasons::PAYLOAD_NOT_OBJECT),
+                Some(reasons::UNIT_MISMATCH),
+                Some(reasons::UNIT_MISMATCH),
+                Some(reasons::UNIT_MISMATCH),
+                None,
+                Some(reasons::UNIT_MISMATCH),
+                Some(reasons::UNIT_MISMATCH),
+                Some(reasons::UNIT_MISMATCH),
+                Some(reasons::UNIT_MISMATCH),
+                None,
+                None,
             ]
         );
+    }
+
+    #[test]
+    fn clocks_ahead_of_the_hub_never_overflow() {
+        let d = Uuid::now_v7();
+        let mut events = chain(d, "A", &vec![("case.note_added", json!({})); 4]);
+        let now: i64 = 1_760_000_000_000;
+        let ahead = now as u64 + limits::MAX_CLOCK_AHEAD_MS;
+        events[0].hlc = Hlc::new(ahead, u16::MAX);
+        events[1].hlc = Hlc::new(ahead + 1, 0);
+        events[2].hlc = Hlc(u64::MAX);
+        events[3].hlc = Hlc(0);
+        let at = |e: &Event, now: i64| content_reason(e, now);
+        assert_eq!(at(&events[0], now), None, "at the bound");
+        assert_eq!(at(&events[1], now), Some(reasons::CLOCK_AHEAD));
+        assert_eq!(at(&events[2], now), Some(reasons::CLOCK_AHEAD));
+        assert_eq!(at(&events[2], i64::MAX), None, "a hub clock at the end of time");
+        assert_eq!(at(&events[3], i64::MIN), None, "a hub clock before 1970 is 0");
+        assert_eq!(at(&events[1], i64::MIN), Some(reasons::CLOCK_AHEAD));
+    }
+
+    /// Runs `events` through `admit` against an in-memory registry, as a store does.
+    fn registry(events: &[Event]) -> (Vec<Option<&'static str>>, HashMap<Uuid, StreamState>) {
+        let mut held: HashMap<Uuid, StreamState> = HashMap::new();
+        let mut out = Vec::new();
+        for e in events {
+            match admit(e, held.get(&e.stream), 0) {
+                Err(reason) => out.push(Some(reason)),
+                Ok(change) => {
+                    match change {
+                        StreamChange::Start { kind, owner } => {
+                            held.insert(e.stream, StreamState { kind, owner, writers: vec![] });
+                        }
+                        StreamChange::Grant(w) => {
+                            held.get_mut(&e.stream).expect("held").writers.push(w);
+                        }
+                        StreamChange::EndCoHandling { transfer } => {
+                            let s = held.get_mut(&e.stream).expect("held");
+                            s.writers.retain(|w| w.co_handle != Some(transfer));
+                        }
+                        StreamChange::Keep => {}
+                    }
+                    out.push(None);
+                }
+            }
+        }
+        (out, held)
+    }
+
+    fn on(stream: Uuid, unit: &str, kind: &str, payload: Value) -> Event {
+        let mut e = chain(Uuid::now_v7(), unit, &[(kind, payload)]).remove(0);
+        e.stream = stream;
+        e.seal()
+    }
+
+    #[test]
+    fn who_may_write_a_case() {
+        let (case, org) = (Uuid::now_v7(), Uuid::now_v7());
+        let co = Uuid::now_v7();
+        let note = || json!({"text": "n"});
+        let events = vec![
+            on(case, "A", "case.note_added", note()),
+            on(case, "A", "case.registered", json!({"unit": "A"})),
+            on(case, "B", "case.registered", json!({"unit": "B"})),
+            on(case, "B", "case.note_added", note()),
+            on(case, "B", "case.transferred", json!({"kind": "down", "to_unit": "B"})),
+            on(case, "A", "case.transferred", json!({"kind": "to_department", "to_unit": "B"})),
+            on(case, "B", "case.note_added", note()),
+            on(
+                case,
+                "A",
+                "case.transferred",
+                json!({"kind": "co_handle", "to_unit": "C", "transfer": co}),
+            ),
+            on(case, "C", "case.session_recorded", note()),
+            on(case, "C", "case.transfer_feedback", json!({"transfer": co})),
+            on(case, "C", "case.note_added", note()),
+            on(case, "A", "case.transferred", json!({"kind": "up", "to_unit": "P"})),
+            on(case, "P", "case.note_added", note()),
+            on(case, "A", "unit.registered", json!({"code": "A"})),
+            on(org, "A", "unit.registered", json!({"code": "A"})),
+            on(org, "A", "case.note_added", note()),
+            on(org, "A", "case.registered", json!({"unit": "A"})),
+            on(org, "B", "staff.registered", json!({"unit": "B"})),
+            on(org, "A", "staff.registered", json!({"unit": "A"})),
+        ];
+        let (verdicts, held) = registry(&events);
+        assert_eq!(
+            verdicts,
+            [
+                Some(reasons::STREAM_UNKNOWN),
+                None,
+                Some(reasons::STREAM_EXISTS),
+                Some(reasons::STREAM_NOT_OWNED),
+                Some(reasons::STREAM_NOT_OWNED),
+                None,
+                Some(reasons::STREAM_NOT_OWNED),
+                None,
+                None,
+                None,
+                Some(reasons::STREAM_NOT_OWNED),
+                None,
+                None,
+                Some(reasons::STREAM_KIND_MISMATCH),
+                None,
+                Some(reasons::STREAM_KIND_MISMATCH),
+                Some(reasons::STREAM_EXISTS),
+                Some(reasons::STREAM_NOT_OWNED),
+                None,
+            ]
+        );
+        assert_eq!(held[&case].owner, "A");
+        assert_eq!(held[&case].writers, [Writer { unit: "P".into(), co_handle: None }]);
+        assert_eq!(held[&org].kind, StreamKind::Org);
+    }
+
+    #[test]
+    fn device_codes_are_unique_letters_and_digits() {
+        let taken = |codes: &[&str]| codes.iter().map(|c| (*c).to_owned()).collect::<HashSet<_>>();
+        assert_eq!(assign_device_code("A1", &taken(&[])).as_deref(), Some("A1"));
+        assert_eq!(assign_device_code(" a-1 ", &taken(&[])).as_deref(), Some("A1"));
+        assert_eq!(assign_device_code("A1", &taken(&["A1"])).as_deref(), Some("A2"));
+        assert_eq!(assign_device_code("a1", &taken(&["A1", "A2"])).as_deref(), Some("A3"));
+        assert_eq!(assign_device_code("A7", &taken(&["A7"])).as_deref(), Some("A8"));
+        assert_eq!(assign_device_code("ZB", &taken(&["ZB"])).as_deref(), Some("ZB1"));
+        assert_eq!(assign_device_code("", &taken(&[])).as_deref(), Some("D1"));
+        assert_eq!(assign_device_code("前台", &taken(&["D1"])).as_deref(), Some("D2"));
+        assert_eq!(assign_device_code("12", &taken(&["12"])).as_deref(), Some("13"));
+        assert_eq!(
+            assign_device_code("ABCDEFGHIJ", &taken(&["ABCDEFGH"])).as_deref(),
+            Some("ABCDEFG1")
+        );
+        assert_eq!(
+            assign_device_code("ABCDEFG9", &taken(&["ABCDEFG9"])).as_deref(),
+            Some("ABCDEF10")
+        );
+        assert_eq!(
+            assign_device_code("A9999999", &taken(&["A9999999"])).as_deref(),
+            Some("10000000")
+        );
+        assert_eq!(assign_device_code("99999999", &taken(&["99999999"])).as_deref(), Some("1"));
+        let many: HashSet<String> = (1..=300).map(|n| format!("A{n}")).collect();
+        let code = assign_device_code("A1", &many).expect("a free code");
+        assert_eq!(code, "A301");
+        for code in ["A1", "ZB1", "ABCDEF10", "10000000"] {
+            assert!(code.len() <= MAX_DEVICE_CODE_CHARS);
+            assert!(code.chars().all(|c| c.is_ascii_alphanumeric()));
+        }
     }
 
     #[test]

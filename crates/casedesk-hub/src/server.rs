@@ -45,7 +45,9 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         tracing::warn!("serving plain HTTP: tokens and case data cross the network unencrypted");
         let listener = tokio::net::TcpListener::from_std(listener)?;
         announce(addr);
-        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
         tracing::info!("stopped");
         return Ok(());
     }
@@ -72,7 +74,7 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
     });
     let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(config))?;
     announce(addr);
-    server.handle(handle).serve(app.into_make_service()).await?;
+    server.handle(handle).serve(app.into_make_service_with_connect_info::<SocketAddr>()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,18 +1,34 @@
 //! Hub storage behind one trait, `HubStore`, so that PostgreSQL can follow SQLite.
 //!
-//! An implementation owns these rules (the `rules` module holds the parts that need no storage):
+//! Everything that needs no storage is decided in `rules` (which events are accepted, how they
+//! change the stream registry, whom they address, which device code a device gets), so that
+//! every implementation decides alike. An implementation owns these rules:
 //! - `push` is one transaction. It returns the stored receipt of a batch it has seen before
 //!   (byte for byte), refuses a batch that starts beyond `acked_seq + 1` (`Gap`) or whose first
 //!   new event does not link to the device's head (`Tampered`), freezes the device when it
 //!   holds the same `(device, seq)` with another hash (`DeviceForked`), skips events it already
-//!   holds, stores new events (quarantined ones too, with their reason), advances `acked_seq`
-//!   and the head, extends the unit feeds, and records the receipt under the batch id.
-//! - Feeds: for every stream the hub keeps the units it addresses (`rules::audience`); a unit
-//!   sees a stream when it or one of its descendants is addressed. Each unit has a feed of
-//!   event references with positions that only grow, and a position is visible to readers only
-//!   once every smaller position is (SQLite's single writer gives this for free). When a stream
-//!   becomes visible to a new unit, its earlier events are appended to that unit's feed.
-//!   Quarantined events are in no feed.
+//!   holds, refuses an event id it holds for another event (`Tampered`), stores every new
+//!   event, advances `acked_seq` and the head, and records the receipt under the batch id.
+//! - The stream registry: for each new event, in `seq` order, it reads the registry entry of
+//!   the event's stream (`rules::StreamState`; as changed by every earlier accepted event, those
+//!   of the same batch too), asks `rules::admit`, and either applies the `rules::StreamChange`
+//!   or stores the event as quarantined with the reason (listed in the receipt and by
+//!   `list_quarantine`). A grant that was ended stays ended. Opening a database that holds
+//!   events but no registry fills it from the accepted events in arrival order
+//!   (`rules::stream_rule`; nothing is quarantined after the fact).
+//! - Feeds: for every stream the hub keeps the units its accepted events address
+//!   (`rules::audience`); a unit sees a stream when it or one of its descendants is addressed.
+//!   Each unit has a feed of event references with positions that only grow, and a position is
+//!   visible to readers only once every smaller position is (SQLite's single writer gives this
+//!   for free). When a stream becomes visible to a new unit, its earlier accepted events are
+//!   appended to that unit's feed. Quarantined events are in no feed.
+//! - Pull checkpoints: a page carries the id of the event at the unit's feed position `next`;
+//!   a pull after position `after > 0` with a checkpoint that is not the event the unit's feed
+//!   holds at `after` is refused (`CursorUnknown`).
+//! - Devices: a device's code (`rules::assign_device_code`) is unique among its unit's devices
+//!   and never changes once given. A code made for no device enrolls only a device the hub does
+//!   not know (`DeviceEnrolled`); a code made for a device only that device, replacing its token
+//!   and lifting its revocation (never a fork freeze). Nothing else lifts a revocation.
 
 pub mod sqlite;
 
@@ -42,6 +58,8 @@ pub struct NewEnrollCode {
     pub secret_sha256: String,
     pub created_ms: i64,
     pub expires_ms: i64,
+    /// Made for this enrolled device of `unit` only (a re-enrollment); `None` for a new device.
+    pub device: Option<Uuid>,
 }
 
 /// A device's use of an enrollment code.
@@ -54,7 +72,19 @@ pub struct Enrollment {
     pub app_version: String,
     /// Hash of the fresh token the device will hold.
     pub token_sha256: String,
+    /// The device code the station asked for.
+    pub device_code: String,
     pub now_ms: i64,
+}
+
+/// What an enrollment did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrolled {
+    pub unit: Unit,
+    /// The device's code (given now, or kept from its first enrollment).
+    pub device_code: String,
+    /// The device was enrolled before: its token was replaced (and a revocation lifted).
+    pub re_enrolled: bool,
 }
 
 /// An enrolled device.
@@ -63,6 +93,8 @@ pub struct DeviceRecord {
     pub id: Uuid,
     pub unit: String,
     pub name: String,
+    /// Unique among the unit's devices; case numbers carry it.
+    pub device_code: String,
     pub app_version: String,
     pub enrolled_ms: i64,
     pub acked_seq: u64,
@@ -93,12 +125,16 @@ pub trait HubStore: Send + Sync + 'static {
     fn import_units(&self, units: Vec<Unit>) -> impl Future<Output = Result<UnitImport>> + Send;
     fn list_units(&self) -> impl Future<Output = Result<Vec<Unit>>> + Send;
 
-    /// Stores an enrollment code for a known unit (`NotFound` otherwise).
+    /// Stores an enrollment code for a known unit (`NotFound` otherwise), and, when it is made
+    /// for a device, for a device of that unit (`NotFound` for an unknown device, `Invalid` for
+    /// one of another unit).
     fn create_enroll_code(&self, code: NewEnrollCode) -> impl Future<Output = Result<()>> + Send;
-    /// Uses an enrollment code: checks it exists, is unused, unexpired and for the same unit,
-    /// creates or updates the device with the new token hash and marks the code used. Returns
-    /// the device's unit.
-    fn enroll(&self, enrollment: Enrollment) -> impl Future<Output = Result<Unit>> + Send;
+    /// Uses an enrollment code: checks it exists, is unused, unexpired, for the same unit
+    /// (`EnrollCodeInvalid`) and, when made for a device, for this device (`EnrollCodeInvalid`).
+    /// A code for no device creates the device with a code of its own (`DeviceEnrolled` when
+    /// the hub knows the device already); a code for the device replaces its token and lifts
+    /// its revocation. Marks the code used.
+    fn enroll(&self, enrollment: Enrollment) -> impl Future<Output = Result<Enrolled>> + Send;
 
     fn device_by_token(
         &self,
@@ -119,13 +155,15 @@ pub trait HubStore: Send + Sync + 'static {
     fn push(&self, batch: CheckedBatch, now_ms: i64)
     -> impl Future<Output = Result<String>> + Send;
     /// The feed of `device`'s unit after position `after`, without `device`'s own events, at
-    /// most `limit` events.
+    /// most `limit` events, with the checkpoint of its `next` position. `CursorUnknown` when
+    /// `after > 0` and `checkpoint` is given but is not the event at `after` in the unit's feed.
     fn pull(
         &self,
         device: Uuid,
         unit: String,
         after: u64,
         limit: u32,
+        checkpoint: Option<Uuid>,
     ) -> impl Future<Output = Result<PullPage>> + Send;
     fn list_quarantine(&self) -> impl Future<Output = Result<Vec<QuarantineRecord>>> + Send;
 }

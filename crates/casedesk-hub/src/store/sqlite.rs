@@ -6,7 +6,7 @@
 //! IMMEDIATE transactions, so there is one writer at a time and feed positions become visible
 //! in order. Schema: `migrations/`, applied on open.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
@@ -19,18 +19,35 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{
-    DeviceRecord, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit, UnitImport,
+    DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
-use crate::rules::{self, CheckedBatch};
+use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+/// One schema step: a script, then (in the same transaction) the Rust that fills what it
+/// added from what the database held before.
+struct Migration {
+    script: &'static str,
+    backfill: Option<fn(&Connection) -> Result<()>>,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration { script: include_str!("../../migrations/0001_init.sql"), backfill: None },
+    Migration {
+        script: include_str!("../../migrations/0002_streams.sql"),
+        backfill: Some(backfill_streams),
+    },
+    Migration {
+        script: include_str!("../../migrations/0003_device_codes.sql"),
+        backfill: Some(backfill_device_codes),
+    },
+];
 
 /// Read connections: token checks and status reads need not wait behind a long pull.
 const READERS: usize = 4;
 
 /// A pull page stops growing past this many bytes of event JSON (it always holds one event).
-const PULL_BYTES_BUDGET: usize = 8 * 1024 * 1024;
+const PULL_BYTES_BUDGET: usize = casedesk_proto::limits::PULL_PAGE_BYTES;
 
 /// Row counts, for administrators and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -164,9 +181,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             "the hub database has schema version {current}; this hub knows up to {latest}"
         )));
     }
-    for (i, script) in MIGRATIONS.iter().enumerate().skip(to_usize(current)) {
+    for (i, migration) in MIGRATIONS.iter().enumerate().skip(to_usize(current)) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(script)?;
+        tx.execute_batch(migration.script)?;
+        if let Some(backfill) = migration.backfill {
+            backfill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
@@ -199,10 +219,28 @@ impl HubStore for SqliteStore {
             if unit_by_code(&tx, &code.unit)?.is_none() {
                 return Err(HubError::NotFound(format!("unit {:?}", code.unit)));
             }
+            if let Some(device) = code.device {
+                match device_by_id(&tx, device)? {
+                    None => return Err(HubError::NotFound(format!("device {device}"))),
+                    Some(held) if held.unit != code.unit => {
+                        return Err(HubError::Invalid(format!(
+                            "device {device} is enrolled for unit {:?}, not {:?}",
+                            held.unit, code.unit
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
             tx.execute(
-                "INSERT INTO enroll_codes (secret_sha256, unit, created_ms, expires_ms)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![code.secret_sha256, code.unit, code.created_ms, code.expires_ms],
+                "INSERT INTO enroll_codes (secret_sha256, unit, created_ms, expires_ms, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    code.secret_sha256,
+                    code.unit,
+                    code.created_ms,
+                    code.expires_ms,
+                    code.device.map(|d| d.to_string())
+                ],
             )?;
             tx.commit()?;
             Ok(())
@@ -210,7 +248,7 @@ impl HubStore for SqliteStore {
         .await
     }
 
-    async fn enroll(&self, enrollment: Enrollment) -> Result<Unit> {
+    async fn enroll(&self, enrollment: Enrollment) -> Result<Enrolled> {
         self.run(Conn::Writer, move |c| enroll(c, &enrollment)).await
     }
 
@@ -271,7 +309,7 @@ impl HubStore for SqliteStore {
                 head_hash: d.head_hash,
                 hub_time_ms: now_ms,
                 hub_id: Some(hub_id),
-                device_code: String::new(),
+                device_code: d.device_code,
             })
         })
         .await
@@ -281,8 +319,15 @@ impl HubStore for SqliteStore {
         self.run(Conn::Writer, move |c| push(c, &batch, now_ms)).await
     }
 
-    async fn pull(&self, device: Uuid, unit: String, after: u64, limit: u32) -> Result<PullPage> {
-        self.run(Conn::Reader, move |c| pull(c, device, &unit, after, limit)).await
+    async fn pull(
+        &self,
+        device: Uuid,
+        unit: String,
+        after: u64,
+        limit: u32,
+        checkpoint: Option<Uuid>,
+    ) -> Result<PullPage> {
+        self.run(Conn::Reader, move |c| pull(c, device, &unit, after, limit, checkpoint)).await
     }
 
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
@@ -366,16 +411,16 @@ fn unit_by_code(c: &Connection, code: &str) -> Result<Option<Unit>> {
     .optional()?)
 }
 
-fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Unit> {
+fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Enrolled> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let code: Option<(String, i64, Option<i64>)> = tx
+    let code: Option<(String, i64, Option<i64>, Option<String>)> = tx
         .query_row(
-            "SELECT unit, expires_ms, used_ms FROM enroll_codes WHERE secret_sha256 = ?1",
+            "SELECT unit, expires_ms, used_ms, device FROM enroll_codes WHERE secret_sha256 = ?1",
             [&e.secret_sha256],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let Some((unit, expires_ms, used_ms)) = code else {
+    let Some((unit, expires_ms, used_ms, for_device)) = code else {
         return Err(HubError::EnrollCodeInvalid("unknown code".into()));
     };
     if used_ms.is_some() {
@@ -390,23 +435,34 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Unit> {
         ));
     }
     let device = e.device.to_string();
-    match device_by_id(&tx, e.device)? {
-        Some(held) if held.unit != unit => {
-            return Err(HubError::Forbidden("the device is enrolled for another unit".into()));
-        }
-        // Re-enrollment: a new token replaces the old one and lifts a revocation. A fork
-        // freeze stays until an administrator lifts it.
-        Some(_) => {
+    if for_device.as_deref().is_some_and(|d| d != device) {
+        return Err(HubError::EnrollCodeInvalid("the code was made for another device".into()));
+    }
+    let held = device_by_id(&tx, e.device)?;
+    let (device_code, re_enrolled) = match (for_device, held) {
+        // A code made for this device: a new token replaces the old one and lifts a
+        // revocation. A fork freeze stays until an administrator lifts it; the code stays.
+        (Some(_), Some(held)) if held.unit == unit => {
             tx.execute(
                 "UPDATE devices SET name = ?2, app_version = ?3, token_sha256 = ?4,
                     enrolled_ms = ?5, revoked_ms = NULL WHERE id = ?1",
                 params![device, e.device_name, e.app_version, e.token_sha256, e.now_ms],
             )?;
+            (held.device_code, true)
         }
-        None => {
+        (Some(_), _) => {
+            return Err(HubError::EnrollCodeInvalid(
+                "the code was made for a device this hub no longer holds for the unit".into(),
+            ));
+        }
+        (None, Some(_)) => return Err(HubError::DeviceEnrolled(e.device)),
+        (None, None) => {
+            let code =
+                rules::assign_device_code(&e.device_code, &unit_device_codes(&tx, &unit)?)
+                    .ok_or_else(|| HubError::Internal(format!("no free device code in {unit}")))?;
             tx.execute(
                 "INSERT INTO devices (id, unit, name, app_version, token_sha256, enrolled_ms,
-                    acked_seq, head_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+                    acked_seq, head_hash, device_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
                 params![
                     device,
                     unit,
@@ -414,11 +470,13 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Unit> {
                     e.app_version,
                     e.token_sha256,
                     e.now_ms,
-                    ZERO_HASH.to_hex()
+                    ZERO_HASH.to_hex(),
+                    code
                 ],
             )?;
+            (code, false)
         }
-    }
+    };
     tx.execute(
         "UPDATE enroll_codes SET used_ms = ?2, used_by = ?3 WHERE secret_sha256 = ?1",
         params![e.secret_sha256, e.now_ms, device],
@@ -430,11 +488,57 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Unit> {
         parent: None,
     });
     tx.commit()?;
-    Ok(unit)
+    Ok(Enrolled { unit, device_code, re_enrolled })
+}
+
+/// The codes the devices of `unit` hold.
+fn unit_device_codes(c: &Connection, unit: &str) -> Result<HashSet<String>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT device_code FROM devices WHERE unit = ?1 AND device_code IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([unit], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Migration 0003: a code for every device enrolled before, in enrollment order: the one of
+/// its latest accepted `device.registered` event on its own stream, if free in its unit, else
+/// the next free one (`rules::assign_device_code`).
+fn backfill_device_codes(c: &Connection) -> Result<()> {
+    let devices: Vec<(String, String)> = {
+        let mut stmt = c.prepare("SELECT id, unit FROM devices ORDER BY enrolled_ms, id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut taken: HashMap<String, HashSet<String>> = HashMap::new();
+    for (id, unit) in devices {
+        let json: Option<String> = c
+            .query_row(
+                "SELECT json FROM events WHERE kind = 'device.registered' AND stream = ?1
+                   AND device = ?1 AND quarantined = 0 ORDER BY pos DESC LIMIT 1",
+                [&id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let asked = match json {
+            Some(json) => serde_json::from_str::<Event>(&json)?
+                .payload
+                .get("code")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            None => String::new(),
+        };
+        let codes = taken.entry(unit.clone()).or_default();
+        let code = rules::assign_device_code(&asked, codes)
+            .ok_or_else(|| HubError::Internal(format!("no free device code in {unit}")))?;
+        c.execute("UPDATE devices SET device_code = ?2 WHERE id = ?1", params![id, code])?;
+        codes.insert(code);
+    }
+    Ok(())
 }
 
 const DEVICE_COLUMNS: &str = "id, unit, name, app_version, enrolled_ms, acked_seq, head_hash, \
-                              revoked_ms, frozen_ms, frozen_reason";
+                              revoked_ms, frozen_ms, frozen_reason, coalesce(device_code, '')";
 
 fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
     Ok(DeviceRecord {
@@ -448,6 +552,7 @@ fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
         revoked_ms: r.get(7)?,
         frozen_ms: r.get(8)?,
         frozen_reason: r.get(9)?,
+        device_code: r.get(10)?,
     })
 }
 
@@ -548,8 +653,9 @@ fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String>
     Ok(json)
 }
 
-/// Stores one new event: quarantined with its reason, or added to the feeds of every unit that
-/// may see its stream. Returns the quarantine reason.
+/// Stores one new event: quarantined with its reason, or accepted (`rules::admit` against the
+/// stream registry as it is now), applied to the registry and added to the feeds of every unit
+/// that may see its stream. Returns the quarantine reason.
 fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'static str>> {
     let taken = tx
         .query_row("SELECT 1 FROM events WHERE id = ?1", [e.id.to_string()], |_| Ok(()))
@@ -560,7 +666,7 @@ fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'
             e.id
         )));
     }
-    let reason = rules::quarantine_reason(e);
+    let verdict = rules::admit(e, load_stream(tx, e.stream)?.as_ref(), now_ms);
     tx.prepare_cached(
         "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined, received_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -573,20 +679,106 @@ fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'
         e.hash.to_hex(),
         e.kind,
         serde_json::to_string(e)?,
-        reason.is_some(),
+        verdict.is_err(),
         now_ms
     ])?;
     let pos = tx.last_insert_rowid();
-    match reason {
-        Some(reason) => {
+    match verdict {
+        Err(reason) => {
             tx.execute(
                 "INSERT INTO quarantine (event_pos, reason, at_ms) VALUES (?1, ?2, ?3)",
                 params![pos, reason, now_ms],
             )?;
+            Ok(Some(reason))
         }
-        None => add_to_feeds(tx, e, pos)?,
+        Ok(change) => {
+            apply_change(tx, e, pos, &change)?;
+            add_to_feeds(tx, e, pos)?;
+            Ok(None)
+        }
     }
-    Ok(reason)
+}
+
+/// The registry entry of `stream`, with its open grants.
+fn load_stream(c: &Connection, stream: Uuid) -> Result<Option<StreamState>> {
+    let stream = stream.to_string();
+    let head: Option<(String, String)> = c
+        .prepare_cached("SELECT kind, owner FROM streams WHERE stream = ?1")?
+        .query_row([&stream], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((kind, owner)) = head else {
+        return Ok(None);
+    };
+    let kind = StreamKind::from_code(&kind)
+        .ok_or_else(|| HubError::Internal(format!("stream {stream}: stored kind {kind:?}")))?;
+    let mut stmt = c.prepare_cached(
+        "SELECT unit, co_handle FROM stream_writers WHERE stream = ?1 AND ended_at IS NULL",
+    )?;
+    let writers = stmt
+        .query_map([&stream], |r| {
+            let unit: String = r.get(0)?;
+            let co_handle: String = r.get(1)?;
+            Ok((unit, co_handle))
+        })?
+        .map(|row| {
+            let (unit, co_handle) = row?;
+            let co_handle = match co_handle.as_str() {
+                "" => None,
+                t => Some(Uuid::parse_str(t).map_err(|e| {
+                    HubError::Internal(format!("stream {stream}: stored transfer id: {e}"))
+                })?),
+            };
+            Ok(Writer { unit, co_handle })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some(StreamState { kind, owner, writers }))
+}
+
+/// Applies what the accepted event at `pos` changes in the stream registry.
+fn apply_change(c: &Connection, e: &Event, pos: i64, change: &StreamChange) -> Result<()> {
+    let stream = e.stream.to_string();
+    match change {
+        StreamChange::Start { kind, owner } => {
+            c.prepare_cached(
+                "INSERT INTO streams (stream, kind, owner, started_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![stream, kind.code(), owner, pos])?;
+        }
+        StreamChange::Grant(w) => {
+            let co_handle = w.co_handle.map(|t| t.to_string()).unwrap_or_default();
+            c.prepare_cached(
+                "INSERT OR IGNORE INTO stream_writers (stream, unit, co_handle, granted_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![stream, w.unit, co_handle, pos])?;
+        }
+        StreamChange::EndCoHandling { transfer } => {
+            c.prepare_cached(
+                "UPDATE stream_writers SET ended_at = ?3
+                 WHERE stream = ?1 AND co_handle = ?2 AND ended_at IS NULL",
+            )?
+            .execute(params![stream, transfer.to_string(), pos])?;
+        }
+        StreamChange::Keep => {}
+    }
+    Ok(())
+}
+
+/// Migration 0002: the registry of the accepted events held before it, in arrival order.
+/// Only the stream rules apply (`rules::stream_rule`); an event they would refuse now changes
+/// nothing, and stays where it is (it may have been pulled already).
+fn backfill_streams(c: &Connection) -> Result<()> {
+    let mut stmt = c.prepare("SELECT pos, json FROM events WHERE quarantined = 0 ORDER BY pos")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let pos: i64 = row.get(0)?;
+        let json: String = row.get(1)?;
+        let e: Event = serde_json::from_str(&json)?;
+        if let Ok(change) = rules::stream_rule(&e, load_stream(c, e.stream)?.as_ref()) {
+            apply_change(c, &e, pos, &change)?;
+        }
+    }
+    Ok(())
 }
 
 /// The units that may see `stream`: those it addresses and all their ancestors.
@@ -633,9 +825,22 @@ fn add_to_feeds(tx: &Transaction<'_>, e: &Event, pos: i64) -> Result<()> {
     Ok(())
 }
 
-fn pull(c: &mut Connection, device: Uuid, unit: &str, after: u64, limit: u32) -> Result<PullPage> {
-    // One read transaction: the page and the feed's end come from the same snapshot.
+fn pull(
+    c: &mut Connection,
+    device: Uuid,
+    unit: &str,
+    after: u64,
+    limit: u32,
+    checkpoint: Option<Uuid>,
+) -> Result<PullPage> {
+    // One read transaction: the check, the page and the feed's end come from one snapshot.
     let tx = c.transaction()?;
+    if let Some(checkpoint) = checkpoint
+        && after > 0
+        && feed_event_at(&tx, unit, after)? != Some(checkpoint)
+    {
+        return Err(HubError::CursorUnknown { after });
+    }
     let limit = to_usize(i64::from(limit.clamp(1, MAX_PULL_LIMIT)));
     let mut events = Vec::new();
     let mut next = after;
@@ -672,8 +877,24 @@ fn pull(c: &mut Connection, device: Uuid, unit: &str, after: u64, limit: u32) ->
         // idempotent) instead of waiting forever for positions that were handed out again.
         next = if events.is_empty() && end < after { end } else { next.max(end) };
     }
+    let checkpoint = if next == 0 { None } else { feed_event_at(&tx, unit, next)? };
     tx.finish()?;
-    Ok(PullPage { events, next, more, checkpoint: None })
+    Ok(PullPage { events, next, more, checkpoint })
+}
+
+/// The id of the event at position `pos` of `unit`'s feed.
+fn feed_event_at(c: &Connection, unit: &str, pos: u64) -> Result<Option<Uuid>> {
+    let id: Option<String> = c
+        .prepare_cached(
+            "SELECT e.id FROM feed f JOIN events e ON e.pos = f.event_pos
+             WHERE f.pos = ?1 AND f.unit = ?2",
+        )?
+        .query_row(params![to_i64(pos), unit], |r| r.get(0))
+        .optional()?;
+    id.map(|id| {
+        Uuid::parse_str(&id).map_err(|e| HubError::Internal(format!("stored event id: {e}")))
+    })
+    .transpose()
 }
 
 fn uuid_at(r: &Row<'_>, idx: usize) -> rusqlite::Result<Uuid> {

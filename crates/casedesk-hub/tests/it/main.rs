@@ -2,10 +2,13 @@
 //! `casedesk-hub` binary over loopback (TLS with a pinned fingerprint, the after-commit
 //! failpoint, graceful shutdown, the administrator's commands).
 
+mod bounds;
 mod enroll;
+mod migrate;
 mod pull;
 mod push;
 mod security;
 mod serve;
 mod support;
+mod trust;
 mod units;

@@ -112,25 +112,26 @@ async fn a_co_handling_unit_sees_the_case() {
 }
 
 #[tokio::test]
-async fn events_before_their_registration_are_delivered_once_it_arrives() {
+async fn events_before_their_registration_are_quarantined_and_never_delivered() {
     let hub = Hub::new().await;
     let mut writer = hub.station("HX02").await;
     let mut early = hub.station("HX02").await;
     let reader = hub.station("HX02").await;
     let case = Uuid::now_v7();
-    // A second device of the station got the case offline and wrote on it first.
+    // A second device wrote on a case whose registration the hub has not seen: the hub cannot
+    // tell who may write it, so the event is quarantined (and acknowledged).
     early.write(case, "case.note_added", json!({ "text": "early" }));
-    push_all(&hub, &early).await;
+    let receipt = hub.push_ok(&early, early.events(1, 1)).await;
+    assert_eq!(receipt.acked_seq, 1);
+    assert_eq!(receipt.quarantined[0].reason, "stream_unknown");
     assert!(hub.pull_all(&reader).await.is_empty());
-    assert!(hub.store.counts().await.expect("counts").quarantined == 0, "not quarantined");
 
+    // The registration then starts the stream; the early event stays quarantined.
     writer.write(case, "case.registered", crate::support::registration("HX02"));
+    writer.write(case, "case.note_added", json!({ "text": "after" }));
     push_all(&hub, &writer).await;
-    let mut seen = ids(&hub.pull_all(&reader).await);
-    seen.sort();
-    let mut expected = vec![early.chain[0].id, writer.chain[0].id];
-    expected.sort();
-    assert_eq!(seen, expected);
+    assert_eq!(ids(&hub.pull_all(&reader).await), ids(&writer.chain));
+    assert_eq!(hub.counts().await.quarantined, 1);
 }
 
 #[tokio::test]
@@ -189,4 +190,49 @@ async fn pull_pages_are_zstd_when_asked() {
     let json = zstd::decode_all(&reply.body[..]).expect("zstd");
     let page: PullPage = serde_json::from_slice(&json).expect("page");
     assert_eq!(ids(&page.events), ids(&a1.chain));
+}
+
+#[tokio::test]
+async fn pages_carry_a_checkpoint_that_the_next_pull_must_match() {
+    let hub = Hub::new().await;
+    let mut a1 = hub.station("HX02").await;
+    let a2 = hub.station("HX02").await;
+    let empty = hub.pull(&a2, 0, 10).await;
+    assert_eq!((empty.next, empty.checkpoint), (0, None), "no checkpoint at position 0");
+    a1.new_case(3);
+    push_all(&hub, &a1).await;
+
+    let first = hub.pull(&a2, 0, 2).await;
+    assert_eq!(first.checkpoint, Some(a1.chain[1].id), "the event at position next");
+    let reply = hub.pull_at(&a2, first.next, first.checkpoint).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let second: PullPage = reply.json();
+    assert_eq!(ids(&second.events), ids(&a1.events(3, 4)));
+    assert_eq!(second.checkpoint, Some(a1.chain[3].id));
+
+    // A checkpoint that is not what the feed holds there: pull from the start.
+    let wrong = Some(a1.chain[0].id);
+    hub.pull_at(&a2, second.next, wrong).await.expect(StatusCode::CONFLICT, "cursor_unknown");
+    hub.pull_at(&a2, second.next, Some(Uuid::now_v7()))
+        .await
+        .expect(StatusCode::CONFLICT, "cursor_unknown");
+    // A position of another unit's feed, or past the end, with any checkpoint: the same.
+    hub.pull_at(&a2, second.next + 1000, second.checkpoint)
+        .await
+        .expect(StatusCode::CONFLICT, "cursor_unknown");
+    // From the start, any checkpoint is fine; without one, today's behaviour.
+    assert_eq!(hub.pull_at(&a2, 0, wrong).await.status, StatusCode::OK);
+    let legacy = hub.get(Some(&a2.token), &format!("/v1/pull?after={}", second.next)).await;
+    assert_eq!(legacy.status, StatusCode::OK);
+    let bad = hub.get(Some(&a2.token), "/v1/pull?after=1&checkpoint=nope").await;
+    bad.expect(StatusCode::BAD_REQUEST, "bad_request");
+
+    // A page that skips the device's own events still names the event at `next`.
+    let mut a2 = a2;
+    a2.new_case(0);
+    push_all(&hub, &a2).await;
+    let own = hub.pull(&a2, second.next, 10).await;
+    assert!(own.events.is_empty() && own.next > second.next);
+    assert_eq!(own.checkpoint, Some(a2.chain[0].id));
+    assert_eq!(hub.pull_at(&a2, own.next, own.checkpoint).await.status, StatusCode::OK);
 }

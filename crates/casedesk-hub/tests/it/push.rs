@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use casedesk_hub::store::HubStore;
 use casedesk_proto::ZERO_HASH;
+use casedesk_proto::limits::MAX_TEXT_CHARS;
 use casedesk_proto::sync::{MAX_EVENT_BYTES, PushBatch, PushReceipt, batch_id};
 use serde_json::json;
 use uuid::Uuid;
@@ -156,25 +157,33 @@ async fn problem_events_are_quarantined_acknowledged_and_never_block() {
     let reader = hub.station("HX02").await;
     let case = st.new_case(0);
     st.write(case, "weather.reported", json!({ "sky": "clear" }));
-    st.write(case, "case.note_added", json!({ "text": "x".repeat(MAX_EVENT_BYTES) }));
+    st.write(case, "case.note_added", json!({ "text": "x".repeat(MAX_TEXT_CHARS + 1) }));
     st.write(case, "case.note_added", json!(["not", "an", "object"]));
     st.write(case, "case.note_added", json!({ "text": "fine" }));
-    let receipt = hub.push_ok(&st, st.events(1, 5)).await;
-    assert_eq!((receipt.acked_seq, receipt.stored), (5, 5));
+    // Every string within its limit, but too much of them for one event.
+    let parts = vec!["y".repeat(MAX_TEXT_CHARS); MAX_EVENT_BYTES / MAX_TEXT_CHARS + 1];
+    st.write(case, "case.note_added", json!({ "parts": parts }));
+    let receipt = hub.push_ok(&st, st.events(1, 6)).await;
+    assert_eq!((receipt.acked_seq, receipt.stored), (6, 6));
     let reasons: Vec<(u64, &str)> =
         receipt.quarantined.iter().map(|q| (q.seq, q.reason.as_str())).collect();
-    assert_eq!(reasons, [(2, "unknown_kind"), (3, "too_large"), (4, "payload_not_object")]);
+    assert_eq!(
+        reasons,
+        [(2, "unknown_kind"), (3, "text_too_long"), (4, "payload_not_object"), (6, "too_large")]
+    );
     let held = hub.store.list_quarantine().await.expect("quarantine");
-    assert_eq!(held.iter().map(|q| q.event).collect::<Vec<_>>(), ids(&st.events(2, 4)));
+    let mut expected = ids(&st.events(2, 4));
+    expected.push(st.chain[5].id);
+    assert_eq!(held.iter().map(|q| q.event).collect::<Vec<_>>(), expected);
     assert_eq!(held[0].kind, "weather.reported");
 
     // Later events are accepted; quarantined ones are in no feed.
     st.write(case, "case.note_added", json!({ "text": "later" }));
-    assert_eq!(hub.push_ok(&st, st.events(6, 6)).await.acked_seq, 6);
+    assert_eq!(hub.push_ok(&st, st.events(7, 7)).await.acked_seq, 7);
     let pulled = hub.pull_all(&reader).await;
-    let expected: Vec<Uuid> = [1, 5, 6].iter().map(|&s| st.chain[s - 1].id).collect();
+    let expected: Vec<Uuid> = [1, 5, 7].iter().map(|&s| st.chain[s - 1].id).collect();
     assert_eq!(ids(&pulled), expected);
-    assert_eq!(hub.counts().await.quarantined, 3);
+    assert_eq!(hub.counts().await.quarantined, 4);
 }
 
 #[tokio::test]

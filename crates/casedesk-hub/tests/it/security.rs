@@ -242,7 +242,7 @@ impl axum::body::HttpBody for Stalled {
 async fn a_stalled_upload_times_out_with_an_error_body() {
     let hub = Hub::with_config(casedesk_hub::api::HubConfig {
         request_timeout: std::time::Duration::from_millis(200),
-        abort_after_commit: false,
+        ..casedesk_hub::api::HubConfig::default()
     })
     .await;
     let st = hub.station("HX02").await;

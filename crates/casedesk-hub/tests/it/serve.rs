@@ -9,8 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use casedesk_proto::sync::{
-    DeviceStatus, EnrollCode, EnrollRequest, EnrollResponse, PROTOCOL_HEADER, PushBatch,
-    PushReceipt,
+    DeviceStatus, EnrollCode, EnrollRequest, EnrollResponse, ErrorBody, PROTOCOL_HEADER, PullPage,
+    PushBatch, PushReceipt,
 };
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -315,6 +315,7 @@ async fn tls_with_a_pinned_fingerprint_end_to_end() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "failpoints"), ignore = "needs the failpoint: --features failpoints")]
 async fn a_hub_killed_between_commit_and_reply_replays_the_receipt() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = hub_db(dir.path());
@@ -397,4 +398,240 @@ fn bad_units_files_are_refused() {
         .output()
         .expect("run");
     assert!(!out.status.success(), "no code for an unknown unit");
+}
+
+/// Stops a hub with SIGTERM and waits for it.
+fn stop(mut hub: HubProcess) {
+    let pid = hub.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let status = hub.child.wait().expect("wait");
+    assert!(status.success(), "{status:?}\n{}", hub.log());
+}
+
+/// The database files (`hub.db`, `-wal`, `-shm`) copied from `from` into `to`; a file `from`
+/// lacks is removed from `to`.
+fn copy_db(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for name in ["hub.db", "hub.db-wal", "hub.db-shm"] {
+        let (src, dst) = (from.join(name), to.join(name));
+        if src.exists() {
+            std::fs::copy(&src, &dst).expect("copy");
+        } else if dst.exists() {
+            std::fs::remove_file(&dst).expect("remove");
+        }
+    }
+}
+
+/// A plain-HTTP client of a running hub.
+struct Client {
+    addr: String,
+}
+
+impl Client {
+    async fn call(&self, method: &str, path: &str, token: &str, body: &[u8]) -> (u16, Vec<u8>) {
+        let mut conn = TcpStream::connect(&self.addr).await.expect("connect");
+        let headers = [("authorization", format!("Bearer {token}"))];
+        http(&mut conn, method, path, &headers, body).await.expect("http")
+    }
+
+    async fn enroll(&self, db: &str, unit: &str, asked: &str) -> (Station, String) {
+        let url = format!("http://{}", self.addr);
+        let text = cli(&["enroll-code", "--db", db, "--unit", unit, "--hub-url", &url]);
+        let code = EnrollCode::decode(&text).expect("a code");
+        let device = Uuid::now_v7();
+        let mut req: EnrollRequest =
+            serde_json::from_slice(&enroll_request(&code, device)).expect("request");
+        req.device_code = asked.into();
+        let mut conn = TcpStream::connect(&self.addr).await.expect("connect");
+        let body = serde_json::to_vec(&req).expect("json");
+        let (status, body) =
+            http(&mut conn, "POST", "/v1/enroll", &[], &body).await.expect("enroll");
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        let resp: EnrollResponse = serde_json::from_slice(&body).expect("response");
+        let st = Station { device, unit: unit.into(), token: resp.token, chain: Vec::new() };
+        (st, resp.device_code)
+    }
+
+    /// Pushes what the hub does not hold of `st`'s chain (from its status, as a station does).
+    async fn push_rest(&self, st: &Station) -> PushReceipt {
+        let (status, body) = self.call("GET", "/v1/status", &st.token, b"").await;
+        assert_eq!(status, 200);
+        let acked = serde_json::from_slice::<DeviceStatus>(&body).expect("status").acked_seq;
+        let events = st.events(acked + 1, st.chain.len() as u64);
+        let batch = serde_json::to_vec(&PushBatch { device: st.device, events }).expect("json");
+        let (status, body) = self.call("POST", "/v1/push", &st.token, &batch).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).expect("receipt")
+    }
+
+    async fn pull(&self, st: &Station, after: u64, checkpoint: Option<Uuid>) -> (u16, Vec<u8>) {
+        let mut path = format!("/v1/pull?after={after}&limit=100");
+        if let Some(checkpoint) = checkpoint {
+            path.push_str(&format!("&checkpoint={checkpoint}"));
+        }
+        self.call("GET", &path, &st.token, b"").await
+    }
+
+    /// Pulls page after page from `after` (with checkpoints); the events and the last cursor.
+    async fn pull_all(
+        &self,
+        st: &Station,
+        mut after: u64,
+        mut checkpoint: Option<Uuid>,
+    ) -> (Vec<Uuid>, u64, Option<Uuid>) {
+        let mut ids = Vec::new();
+        loop {
+            let (status, body) = self.pull(st, after, checkpoint).await;
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+            let page: PullPage = serde_json::from_slice(&body).expect("page");
+            ids.extend(page.events.iter().map(|e| e.id));
+            (after, checkpoint) = (page.next, page.checkpoint);
+            if !page.more {
+                return (ids, after, checkpoint);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_hub_restored_from_an_older_copy_sends_stations_back_to_the_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = hub_db(dir.path());
+    let db_arg = db.to_str().expect("utf-8 path");
+    let backup = dir.path().join("backup");
+
+    let hub = HubProcess::start(&db, &["--plain-http"], &[]);
+    let client = Client { addr: hub.addr.clone() };
+    let (mut writer, code) = client.enroll(db_arg, "HX02", "A1").await;
+    assert_eq!(code, "A1");
+    let (reader, code) = client.enroll(db_arg, "HX02", "A1").await;
+    assert_eq!(code, "A2", "the code is taken: the next one");
+    let (mut other, _) = client.enroll(db_arg, "HX02", "B1").await;
+    let case1 = writer.new_case(1);
+    client.push_rest(&writer).await;
+    stop(hub);
+    copy_db(dir.path(), &backup);
+
+    // Work goes on after the backup; the reader pulls it all.
+    let hub = HubProcess::start(&db, &["--plain-http"], &[]);
+    let client = Client { addr: hub.addr.clone() };
+    writer.write(case1, "case.note_added", serde_json::json!({ "text": "after the backup" }));
+    let case2 = writer.new_case(1);
+    client.push_rest(&writer).await;
+    let (seen, cursor, checkpoint) = client.pull_all(&reader, 0, None).await;
+    assert_eq!(seen, writer.chain.iter().map(|e| e.id).collect::<Vec<_>>());
+    assert!(checkpoint.is_some());
+    stop(hub);
+
+    // The hub is restored from the backup, and another station pushes before the reader pulls:
+    // the positions the reader passed are handed out again, to other events.
+    copy_db(&backup, dir.path());
+    let hub = HubProcess::start(&db, &["--plain-http"], &[]);
+    let client = Client { addr: hub.addr.clone() };
+    let case3 = other.new_case(3);
+    let stray = other.write(Uuid::now_v7(), "case.note_added", serde_json::json!({}));
+    assert_eq!(client.push_rest(&other).await.quarantined[0].id, stray.id);
+    let (status, body) = client.pull(&reader, cursor, checkpoint).await;
+    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(serde_json::from_slice::<ErrorBody>(&body).expect("error").code, "cursor_unknown");
+
+    // The reader starts over (applying is idempotent) and misses nothing: what the hub still
+    // holds now, and what the writer pushes again from its own log once it sees the status.
+    let (again, cursor, checkpoint) = client.pull_all(&reader, 0, None).await;
+    let mut expected: Vec<Uuid> = writer.chain[..2].iter().map(|e| e.id).collect();
+    expected.extend(other.chain[..4].iter().map(|e| e.id));
+    assert_eq!(again, expected);
+    let receipt = client.push_rest(&writer).await;
+    assert_eq!((receipt.stored, receipt.acked_seq), (3, 5), "the writer re-pushes what was lost");
+    let (rest, _, _) = client.pull_all(&reader, cursor, checkpoint).await;
+    assert_eq!(rest, writer.chain[2..].iter().map(|e| e.id).collect::<Vec<_>>());
+    assert!(
+        [case1, case2, case3]
+            .iter()
+            .all(|c| { writer.chain.iter().chain(&other.chain).any(|e| e.stream == *c) })
+    );
+
+    // The administrator sees the device codes and the quarantined event.
+    let devices = cli(&["devices", "--db", db_arg]);
+    for (st, code) in [(&writer, "A1"), (&reader, "A2"), (&other, "B1")] {
+        let row = devices.lines().find(|l| l.contains(&st.device.to_string())).expect("row");
+        assert!(row.split_whitespace().any(|c| c == code), "{code}: {row}");
+    }
+    let quarantine = cli(&["quarantine", "--db", db_arg]);
+    assert!(quarantine.contains(&stray.id.to_string()) && quarantine.contains("stream_unknown"));
+    drop(hub);
+}
+
+#[test]
+fn a_code_for_one_device_says_what_it_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = hub_db(dir.path());
+    let db_arg = db.to_str().expect("utf-8 path");
+    let unknown = Uuid::now_v7().to_string();
+    let out = Command::new(BIN)
+        .args(["enroll-code", "--db", db_arg, "--unit", "HX02", "--hub-url", "http://h:1"])
+        .args(["--device", &unknown])
+        .output()
+        .expect("run");
+    assert!(!out.status.success(), "no code for a device the hub does not know");
+    // A device enrolled through a plain code, then a code for it.
+    let text = cli(&["enroll-code", "--db", db_arg, "--unit", "HX02", "--hub-url", "http://h:1"]);
+    let code = EnrollCode::decode(&text).expect("code");
+    assert_eq!(code.device, None);
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let device = rt.block_on(async {
+        let store = casedesk_hub::SqliteStore::open(&db).expect("open");
+        let device = Uuid::now_v7();
+        casedesk_hub::HubStore::enroll(
+            &store,
+            casedesk_hub::store::Enrollment {
+                secret_sha256: casedesk_hub::secret::sha256_hex(&code.secret),
+                device,
+                unit: "HX02".into(),
+                device_name: "前台".into(),
+                app_version: "0.1.0".into(),
+                token_sha256: casedesk_hub::secret::sha256_hex("token"),
+                device_code: "C3".into(),
+                now_ms: casedesk_hub::now_ms(),
+            },
+        )
+        .await
+        .expect("enroll");
+        device
+    });
+    let out = Command::new(BIN)
+        .args(["enroll-code", "--db", db_arg, "--unit", "HX02", "--hub-url", "http://h:1"])
+        .args(["--device", &device.to_string()])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let code = EnrollCode::decode(&String::from_utf8_lossy(&out.stdout)).expect("code");
+    assert_eq!(code.device, Some(device));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("replaces the device's token") && said.contains("revocation"), "{said}");
+    assert!(cli(&["devices", "--db", db_arg]).contains("C3"));
+}
+
+#[tokio::test]
+async fn the_served_hub_limits_enrollment_attempts_per_client_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = hub_db(dir.path());
+    let hub = HubProcess::start(&db, &["--plain-http"], &[]);
+    let code = EnrollCode {
+        hub: String::new(),
+        unit: "HX02".into(),
+        secret: "a guess".into(),
+        fingerprint: None,
+        device: None,
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let mut conn = TcpStream::connect(&hub.addr).await.expect("connect");
+        let body = enroll_request(&code, Uuid::now_v7());
+        let (status, body) = http(&mut conn, "POST", "/v1/enroll", &[], &body).await.expect("http");
+        let code = serde_json::from_slice::<ErrorBody>(&body).expect("error body").code;
+        statuses.push((status, code));
+    }
+    assert!(statuses[..10].iter().all(|(s, c)| *s == 403 && c == "enroll_code_invalid"));
+    assert_eq!(statuses[10], (429, "rate_limited".to_owned()));
 }

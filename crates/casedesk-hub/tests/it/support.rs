@@ -2,17 +2,26 @@
 //! (`tower::ServiceExt::oneshot`), enrolled stations that write sealed, chained events, and
 //! helpers for push and pull.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use casedesk_hub::api::{HubConfig, router};
+use casedesk_hub::rules::CheckedBatch;
 use casedesk_hub::store::sqlite::Counts;
-use casedesk_hub::store::{HubStore, NewEnrollCode};
+use casedesk_hub::store::{
+    DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit, UnitImport,
+};
+use casedesk_hub::{HubError, Result};
 use casedesk_hub::{SqliteStore, now_ms, secret};
 use casedesk_proto::sync::{
-    EnrollRequest, EnrollResponse, ErrorBody, PROTOCOL_HEADER, PullPage, PushBatch, PushReceipt,
+    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PROTOCOL_HEADER, PullPage, PushBatch,
+    PushReceipt,
 };
 use casedesk_proto::{Event, EventHash, Hlc, ZERO_HASH};
 use serde::de::DeserializeOwned;
@@ -52,6 +61,15 @@ impl Reply {
     /// The `ErrorBody` code; fails the test if the body is not an `ErrorBody`.
     pub fn code(&self) -> String {
         self.json::<ErrorBody>().code
+    }
+
+    /// The `Retry-After` header, in seconds; fails the test without one.
+    pub fn retry_after(&self) -> u64 {
+        self.headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("a Retry-After in seconds")
     }
 
     #[track_caller]
@@ -145,12 +163,42 @@ impl Hub {
     }
 
     pub async fn with_config(config: HubConfig) -> Hub {
+        let (dir, store) = Hub::open().await;
+        let app = router(Arc::clone(&store), config);
+        Hub { dir, store, app }
+    }
+
+    /// A hub over the database `hub.db` in `dir`, as it is (migrated on open).
+    pub async fn at(dir: TempDir) -> Hub {
+        let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db")).expect("open"));
+        let app = router(Arc::clone(&store), HubConfig::default());
+        Hub { dir, store, app }
+    }
+
+    /// A hub whose pushes wait at the store until the test lets them through (`Gate`).
+    pub async fn gated(config: HubConfig) -> (Hub, Arc<Gate>) {
+        let (dir, store) = Hub::open().await;
+        let gate = Arc::new(Gate::default());
+        let gated = Gated { inner: Arc::clone(&store), gate: Arc::clone(&gate) };
+        let app = router(Arc::new(gated), config);
+        (Hub { dir, store, app }, gate)
+    }
+
+    async fn open() -> (TempDir, Arc<SqliteStore>) {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db")).expect("open"));
         let units = casedesk_hub::units::parse_units(UNITS_CSV, |_| false).expect("units");
         store.import_units(units).await.expect("import");
-        let app = router(Arc::clone(&store), config);
-        Hub { dir, store, app }
+        (dir, store)
+    }
+
+    /// Adds units to the hierarchy (CSV with a header row).
+    pub async fn add_units(&self, csv: &str) {
+        let held: Vec<String> =
+            self.store.list_units().await.expect("units").into_iter().map(|u| u.code).collect();
+        let units =
+            casedesk_hub::units::parse_units(csv, |c| held.iter().any(|h| h == c)).expect("units");
+        self.store.import_units(units).await.expect("import");
     }
 
     /// A request builder with the protocol header.
@@ -166,38 +214,61 @@ impl Hub {
         Reply { status, headers, body }
     }
 
-    /// Stores an enrollment code for `unit` expiring at `expires_ms`; returns its secret.
+    /// Stores an enrollment code for a new device of `unit` expiring at `expires_ms`; returns
+    /// its secret.
     pub async fn code(&self, unit: &str, expires_ms: i64) -> String {
+        self.make_code(unit, expires_ms, None).await
+    }
+
+    /// Stores an enrollment code made for `device` of `unit`; returns its secret.
+    pub async fn device_code_for(&self, unit: &str, device: Uuid) -> String {
+        self.make_code(unit, now_ms() + 3_600_000, Some(device)).await
+    }
+
+    async fn make_code(&self, unit: &str, expires_ms: i64, device: Option<Uuid>) -> String {
         let secret = secret::random_secret();
-        self.store
-            .create_enroll_code(NewEnrollCode {
-                unit: unit.into(),
-                secret_sha256: secret::sha256_hex(&secret),
-                created_ms: now_ms(),
-                expires_ms,
-            })
-            .await
-            .expect("code");
+        let code = NewEnrollCode {
+            unit: unit.into(),
+            secret_sha256: secret::sha256_hex(&secret),
+            created_ms: now_ms(),
+            expires_ms,
+            device,
+        };
+        self.store.create_enroll_code(code).await.expect("code");
         secret
     }
 
     pub async fn post_enroll(&self, secret: &str, device: Uuid, unit: &str) -> Reply {
+        self.post_enroll_as(secret, device, unit, "", None).await
+    }
+
+    /// An enrollment asking for `device_code`, from `from` (as the connection's peer address)
+    /// or, without it, from the in-process client.
+    pub async fn post_enroll_as(
+        &self,
+        secret: &str,
+        device: Uuid,
+        unit: &str,
+        device_code: &str,
+        from: Option<SocketAddr>,
+    ) -> Reply {
         let req = EnrollRequest {
             secret: secret.into(),
             device,
             unit: unit.into(),
             device_name: "前台电脑".into(),
             app_version: "0.1.0".into(),
-            device_code: String::new(),
+            device_code: device_code.into(),
         };
         let body = serde_json::to_vec(&req).expect("json");
-        self.send(
-            Hub::request(Method::POST, "/v1/enroll")
-                .header("content-type", "application/json")
-                .body(Body::from(body))
-                .expect("request"),
-        )
-        .await
+        let mut req = Hub::request(Method::POST, "/v1/enroll")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .expect("request");
+        if let Some(from) = from {
+            req.extensions_mut().insert(ConnectInfo(from));
+        }
+        self.send(req).await
     }
 
     /// Enrolls a new device of `unit`.
@@ -251,6 +322,15 @@ impl Hub {
         reply.json()
     }
 
+    /// A pull passing `checkpoint`.
+    pub async fn pull_at(&self, st: &Station, after: u64, checkpoint: Option<Uuid>) -> Reply {
+        let mut path = format!("/v1/pull?after={after}");
+        if let Some(checkpoint) = checkpoint {
+            path.push_str(&format!("&checkpoint={checkpoint}"));
+        }
+        self.get(Some(&st.token), &path).await
+    }
+
     pub async fn pull(&self, st: &Station, after: u64, limit: u32) -> PullPage {
         let reply =
             self.get(Some(&st.token), &format!("/v1/pull?after={after}&limit={limit}")).await;
@@ -280,7 +360,7 @@ impl Hub {
     pub async fn acked(&self, st: &Station) -> (u64, EventHash) {
         let reply = self.get(Some(&st.token), "/v1/status").await;
         assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
-        let status: casedesk_proto::sync::DeviceStatus = reply.json();
+        let status: DeviceStatus = reply.json();
         (status.acked_seq, status.head_hash)
     }
 }
@@ -288,4 +368,106 @@ impl Hub {
 /// The ids of `events`, for comparing without caring about anything else.
 pub fn ids(events: &[Event]) -> Vec<Uuid> {
     events.iter().map(|e| e.id).collect()
+}
+
+/// Holds pushes at the store: each waits for a permit the test adds.
+pub struct Gate {
+    permits: tokio::sync::Semaphore,
+    waiting: AtomicUsize,
+}
+
+impl Default for Gate {
+    fn default() -> Gate {
+        Gate { permits: tokio::sync::Semaphore::new(0), waiting: AtomicUsize::new(0) }
+    }
+}
+
+impl Gate {
+    /// Lets `n` held pushes through.
+    pub fn open(&self, n: usize) {
+        self.permits.add_permits(n);
+    }
+
+    /// Waits until `n` pushes are held at the store.
+    pub async fn wait_for(&self, n: usize) {
+        for _ in 0..500 {
+            if self.waiting.load(Ordering::SeqCst) >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{n} pushes never reached the store");
+    }
+}
+
+/// A `HubStore` whose pushes wait at a `Gate`; everything else goes straight to `inner`.
+struct Gated {
+    inner: Arc<SqliteStore>,
+    gate: Arc<Gate>,
+}
+
+impl HubStore for Gated {
+    fn hub_id(&self) -> Uuid {
+        self.inner.hub_id()
+    }
+    async fn import_units(&self, units: Vec<Unit>) -> Result<UnitImport> {
+        self.inner.import_units(units).await
+    }
+    async fn list_units(&self) -> Result<Vec<Unit>> {
+        self.inner.list_units().await
+    }
+    async fn create_enroll_code(&self, code: NewEnrollCode) -> Result<()> {
+        self.inner.create_enroll_code(code).await
+    }
+    async fn enroll(&self, enrollment: Enrollment) -> Result<Enrolled> {
+        self.inner.enroll(enrollment).await
+    }
+    async fn device_by_token(&self, token_sha256: String) -> Result<Option<DeviceRecord>> {
+        self.inner.device_by_token(token_sha256).await
+    }
+    async fn list_devices(&self) -> Result<Vec<DeviceRecord>> {
+        self.inner.list_devices().await
+    }
+    async fn revoke_device(&self, device: Uuid, now_ms: i64) -> Result<()> {
+        self.inner.revoke_device(device, now_ms).await
+    }
+    async fn unfreeze_device(&self, device: Uuid) -> Result<()> {
+        self.inner.unfreeze_device(device).await
+    }
+    async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
+        self.inner.status(device, now_ms).await
+    }
+    async fn push(&self, batch: CheckedBatch, now_ms: i64) -> Result<String> {
+        self.gate.waiting.fetch_add(1, Ordering::SeqCst);
+        let permit = self.gate.permits.acquire().await;
+        self.gate.waiting.fetch_sub(1, Ordering::SeqCst);
+        permit.map_err(|e| HubError::Internal(e.to_string()))?.forget();
+        self.inner.push(batch, now_ms).await
+    }
+    async fn pull(
+        &self,
+        device: Uuid,
+        unit: String,
+        after: u64,
+        limit: u32,
+        checkpoint: Option<Uuid>,
+    ) -> Result<PullPage> {
+        self.inner.pull(device, unit, after, limit, checkpoint).await
+    }
+    async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
+        self.inner.list_quarantine().await
+    }
+}
+
+/// The quarantine reasons of a receipt, by sequence number.
+pub fn reasons(receipt: &PushReceipt) -> Vec<(u64, String)> {
+    receipt.quarantined.iter().map(|q| (q.seq, q.reason.clone())).collect()
+}
+
+/// The streams among `events`.
+pub fn streams(events: &[Event]) -> Vec<Uuid> {
+    let mut streams: Vec<Uuid> = events.iter().map(|e| e.stream).collect();
+    streams.sort();
+    streams.dedup();
+    streams
 }

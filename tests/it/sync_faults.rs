@@ -205,13 +205,19 @@ fn duplicated_and_replayed_requests_change_nothing() {
     st.sync_ok();
     hx.sync_ok();
 
-    // Every push reached the hub twice, concurrently; both copies got the stored receipt.
+    // Every push reached the hub twice, concurrently. A copy that arrived while the other was
+    // being applied is told the hub is busy with this device (one push per device at a time);
+    // the others got the stored receipt. Either way nothing was stored twice.
     let duplicates = proxy.take_duplicates();
     assert!(duplicates.len() >= 3, "only {} pushes", duplicates.len());
     let mut receipts = hub.receipts(&st.device);
     receipts.extend(hub.receipts(&hx.device));
     for d in &duplicates {
         let copy = d.response.as_ref().expect("the duplicate was answered");
+        if copy.status() == 503 {
+            assert!(copy.body_text().contains("\"busy\""), "{}", copy.body_text());
+            continue;
+        }
         assert_eq!(copy.status(), 200, "{}", copy.body_text());
         let r: PushReceipt = serde_json::from_slice(&copy.body).unwrap();
         assert_eq!(copy.body_text(), receipts[&r.batch_id]);

@@ -124,7 +124,7 @@ impl HubError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        let message = if self.status().is_server_error() {
+        let message = if self.status().is_server_error() && !matches!(self, HubError::Busy { .. }) {
             // Internal details stay in the hub's log.
             "internal error".to_owned()
         } else {

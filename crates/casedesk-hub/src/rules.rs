@@ -176,6 +176,13 @@ impl StreamState {
     pub fn may_write(&self, unit: &str) -> bool {
         self.owner == unit || self.writers.iter().any(|w| w.unit == unit)
     }
+
+    /// Whether `unit` holds the case for good (its owner, or a unit a transfer down or up
+    /// named): only such a unit may transfer it on. A co-handling unit helps; it cannot hand
+    /// the case to itself or anyone else.
+    pub fn may_transfer(&self, unit: &str) -> bool {
+        self.owner == unit || self.writers.iter().any(|w| w.unit == unit && w.co_handle.is_none())
+    }
 }
 
 /// How an accepted event changes the stream registry.
@@ -266,6 +273,10 @@ pub fn stream_rule(
             None => Ok(StreamChange::Start { kind, owner: event.unit.clone() }),
         };
     }
+    // A device's record is its own stream: no unit can start another device's first.
+    if event.kind == "device.registered" && event.stream != event.device {
+        return Err(reasons::STREAM_NOT_OWNED);
+    }
     let Some(held) = stream else {
         return match kind {
             StreamKind::Case => Err(reasons::STREAM_UNKNOWN),
@@ -276,6 +287,9 @@ pub fn stream_rule(
         return Err(reasons::STREAM_KIND_MISMATCH);
     }
     if !held.may_write(&event.unit) {
+        return Err(reasons::STREAM_NOT_OWNED);
+    }
+    if event.kind == "case.transferred" && !held.may_transfer(&event.unit) {
         return Err(reasons::STREAM_NOT_OWNED);
     }
     Ok(match event.kind.as_str() {

@@ -323,3 +323,32 @@ async fn every_reason_in_one_batch_and_the_batch_still_goes_through() {
     let again = hub.push_ok(&st, st.events(1, st.chain.len() as u64)).await;
     assert_eq!(again, receipt);
 }
+
+#[tokio::test]
+async fn a_co_handling_unit_cannot_hand_the_case_on_and_no_unit_starts_another_devices_record() {
+    let hub = Hub::new().await;
+    let mut owner = hub.station("HX03").await;
+    let mut helper = hub.station("HX02").await;
+    let case = owner.new_case(1);
+    owner.write(case, "case.transferred", transfer("co_handle", "HX02"));
+    assert!(push_rest(&hub, &owner).await.is_empty());
+    // The helper may append, but not transfer the case to itself (or anyone) for good.
+    let ok = helper.write(case, "case.note_added", note("协办：已联系经营者"));
+    let grab = helper.write(case, "case.transferred", transfer("down", "HX02"));
+    // Nor may it start the record of a device it is not.
+    let other = Uuid::now_v7();
+    let squat = helper.write(
+        other,
+        "device.registered",
+        json!({ "unit": "HX02", "code": "A1", "name": "not mine" }),
+    );
+    let quarantined = push_rest(&hub, &helper).await;
+    assert_eq!(
+        quarantined,
+        expect(&[
+            (seq_of(&helper, &grab), "stream_not_owned"),
+            (seq_of(&helper, &squat), "stream_not_owned"),
+        ])
+    );
+    assert!(hub.pull_all(&owner).await.iter().any(|e| e.id == ok.id));
+}

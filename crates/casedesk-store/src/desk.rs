@@ -194,7 +194,8 @@ fn uuid(b: Vec<u8>) -> Result<Uuid> {
 }
 
 impl Store {
-    /// The home screen: what needs doing today and this month's figures.
+    /// The home screen: what needs doing today and this month's figures. A voided case (a
+    /// registration made by mistake) counts in none of the figures.
     pub fn dashboard(&self) -> Result<Dashboard> {
         let now = self.now();
         let today = local_date(now);
@@ -262,19 +263,20 @@ impl Store {
             .collect();
         let month = MonthCounts {
             received: count(
-                "SELECT count(*) FROM cases WHERE received_at >= ?1 AND received_at < ?2",
+                "SELECT count(*) FROM cases WHERE received_at >= ?1 AND received_at < ?2 AND status != 'voided'",
             )? as u64,
             accepted: count(
-                "SELECT count(*) FROM cases WHERE accepted_at >= ?1 AND accepted_at < ?2",
+                "SELECT count(*) FROM cases WHERE accepted_at >= ?1 AND accepted_at < ?2 AND status != 'voided'",
             )? as u64,
-            closed: count("SELECT count(*) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2")?
-                as u64,
+            closed: count(
+                "SELECT count(*) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2 AND status != 'voided'",
+            )? as u64,
             resolved: count(&format!(
-                "SELECT count(*) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2 AND outcome IN ({})",
+                "SELECT count(*) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2 AND status != 'voided' AND outcome IN ({})",
                 resolved_codes.join(",")
             ))? as u64,
             recovered_fen: count(
-                "SELECT coalesce(sum(recovered_fen), 0) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2",
+                "SELECT coalesce(sum(recovered_fen), 0) FROM cases WHERE closed_at >= ?1 AND closed_at < ?2 AND status != 'voided'",
             )?,
             consultations_people: count(
                 "SELECT coalesce(sum(people), 0) FROM consultations WHERE at >= ?1 AND at < ?2",
@@ -287,7 +289,7 @@ impl Store {
         let (d0, d1) = (ms_of(start), ms_of(today) + Duration::days(1).num_milliseconds());
         for (col, is_received) in [("received_at", true), ("closed_at", false)] {
             let sql = format!(
-                "SELECT ({col} + 28800000) / 86400000 AS day, count(*) FROM cases WHERE {col} >= ?1 AND {col} < ?2 GROUP BY day"
+                "SELECT ({col} + 28800000) / 86400000 AS day, count(*) FROM cases WHERE {col} >= ?1 AND {col} < ?2 AND status != 'voided' GROUP BY day"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt
@@ -308,7 +310,7 @@ impl Store {
         let by_nature = {
             let mut stmt = conn.prepare_cached(
                 "SELECT nature, count(*) FROM cases WHERE received_at >= ?1 AND nature IS NOT NULL
-                 GROUP BY nature ORDER BY 2 DESC",
+                   AND status != 'voided' GROUP BY nature ORDER BY 2 DESC, nature",
             )?;
             let rows = stmt.query_map([year_start], |r| {
                 Ok(NatureCount { code: r.get(0)?, count: r.get::<_, i64>(1)? as u64 })

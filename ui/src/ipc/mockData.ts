@@ -1,9 +1,9 @@
-// Demo data for the mock backend: the three fixture cases plus ~32 generated cases from Haixi,
-// built by applying events so that timelines, statuses and deadlines are consistent.
-// The Chinese here is data (names, places, facts typed by clerks), not UI text.
-import closedFixture from "../../fixtures/case-closed.json";
-import mediatingFixture from "../../fixtures/case-mediating.json";
-import listFixture from "../../fixtures/list-page.json";
+// Demo data for the mock backend: the fixture station's cases (ui/fixtures/desk.json, made by the
+// real domain and store in casedesk-ipc's scenario) plus ~32 cases from Haixi generated here by
+// applying events, so that timelines, statuses and deadlines are consistent, and the units a hub
+// would have sent. The Chinese here is data (names, places, facts typed by clerks), not UI text.
+import deskFixture from "../../fixtures/desk.json";
+import type { DeskFixture, UnitItem } from "../bindings";
 import type {
   CaseEvent,
   CaseRegistered,
@@ -36,6 +36,25 @@ export function rng(seed: number) {
   };
 }
 export type Rng = ReturnType<typeof rng>;
+
+/** The fixture station and its home screen (the JSON's strings stand for the generated unions). */
+export const DESK = deskFixture as unknown as DeskFixture;
+
+/** The units of Haixi a hub sends a station (the station's own unit comes from its setup). */
+export const HUB_UNITS: UnitItem[] = [
+  { code: "HX", name: "海西州消费者协会", kind: "association", parent: null },
+  { code: "HX01", name: "格尔木市消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX0101", name: "格尔木市昆仑路投诉联络站", kind: "liaison_station", parent: "HX01" },
+  { code: "HX02", name: "德令哈市消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX0201", name: "德令哈市消费者投诉联络站", kind: "liaison_station", parent: "HX02" },
+  { code: "HX0202", name: "德令哈市尕海镇维权服务站", kind: "service_station", parent: "HX02" },
+  { code: "HX03", name: "茫崖市消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX21", name: "乌兰县消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX2101", name: "乌兰县茶卡镇维权服务站", kind: "service_station", parent: "HX21" },
+  { code: "HX22", name: "都兰县消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX2201", name: "都兰县香日德镇投诉联络站", kind: "liaison_station", parent: "HX22" },
+  { code: "HX23", name: "天峻县消费者协会", kind: "branch", parent: "HX" },
+];
 
 export function uuidFrom(r: Rng): string {
   const h = Array.from({ length: 32 }, () => Math.floor(r.next() * 16).toString(16)).join("");
@@ -477,11 +496,8 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
     cases.push(s);
   });
 
-  // The fixtures from the Rust core, as they are.
-  cases.push(mediatingFixture.case as unknown as CaseState);
-  cases.push(closedFixture.case as unknown as CaseState);
-  // The list-page fixture rows become full cases.
-  for (const row of listFixture.rows as CaseRow[]) cases.push(caseFromRow(row, r));
+  // The fixture station's cases, as the real store made them.
+  for (const c of DESK.cases) cases.push(structuredClone(c));
   return { cases, nextSeq: seq };
 }
 

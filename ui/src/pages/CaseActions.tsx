@@ -12,6 +12,7 @@ import { dayjs, pickerToDate, pickerToIso, fmtDateTime } from "../lib/time";
 import { useOpId } from "../lib/useOpId";
 import { issuePathToNamePath } from "../lib/paths";
 import { amountRule, submitKeys } from "./Intake";
+import { messageText } from "../lib/messages";
 
 type Values = Record<string, unknown> & {
   at?: Dayjs;
@@ -181,12 +182,12 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
   const openSessions = c.sessions.filter((s) => s.scheduled && !s.recorded);
   const pendingTransfers = c.transfers.filter((x) => x.feedback === null);
   const dateTime = (name: string, label: string) => (
-    <Form.Item name={name} label={label} rules={[{ required: true, message: t("msg.required") }]}>
+    <Form.Item name={name} label={label} rules={[{ required: true, message: messageText("required") }]}>
       <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" style={{ width: "100%" }} allowClear={false} />
     </Form.Item>
   );
   const textArea = (name: string, label: string, required = false, placeholder?: string) => (
-    <Form.Item name={name} label={label} rules={required ? [{ required: true, whitespace: true, message: t("msg.required") }] : []}>
+    <Form.Item name={name} label={label} rules={required ? [{ required: true, whitespace: true, message: messageText("required") }] : []}>
       <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} maxLength={5000} placeholder={placeholder} />
     </Form.Item>
   );
@@ -224,7 +225,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           {(kind === "case.not_accepted" || kind === "case.mediation_terminated") && (
             <>
               {dateTime("at", t("action.at"))}
-              <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={reasonOptions} placeholder={t("common.select")} optionRender={(o) => <div className="wrap-option">{o.label}</div>} />
               </Form.Item>
               {textArea("note", t(`${k}.note`))}
@@ -264,7 +265,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
               <Form.Item name="place" label={t(`${k}.place`)}>
                 <Input />
               </Form.Item>
-              <Form.Item name="mediator" label={t(`${k}.mediator`)} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item name="mediator" label={t(`${k}.mediator`)} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
                 <AutoComplete options={mediators} />
               </Form.Item>
               <Form.Item name="recorder" label={t(`${k}.recorder`)}>
@@ -276,7 +277,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
               <Form.Item name="language" label={t(`${k}.language`)}>
                 <Select options={codeOptions("language")} />
               </Form.Item>
-              <Form.Item name="result" label={t(`${k}.result`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="result" label={t(`${k}.result`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("session_result")} />
               </Form.Item>
               <Form.Item name="attendees" label={t(`${k}.attendees`)} className="span-2">
@@ -303,15 +304,15 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           )}
           {kind === "case.transferred" && (
             <>
-              <Form.Item name="kind" label={t(`${k}.kind`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="kind" label={t(`${k}.kind`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("transfer_kind")} />
               </Form.Item>
               {txKind === "to_department" ? (
-                <Form.Item name="to_department" label={t(`${k}.to_department`)} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+                <Form.Item name="to_department" label={t(`${k}.to_department`)} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
                   <Input placeholder={t(`${k}.to_department_ph`)} />
                 </Form.Item>
               ) : (
-                <Form.Item name="to_unit" label={t(`${k}.to_unit`)} rules={[{ required: true, message: t("msg.required") }]}>
+                <Form.Item name="to_unit" label={t(`${k}.to_unit`)} rules={[{ required: true, message: messageText("required") }]}>
                   <Select
                     showSearch={{ optionFilterProp: "label" }}
                     options={(ref.data?.units ?? [])
@@ -320,7 +321,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
                   />
                 </Form.Item>
               )}
-              <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("transfer_reason")} />
               </Form.Item>
               <Form.Item name="due" label={t(`${k}.due`)}>
@@ -331,7 +332,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           )}
           {kind === "case.transfer_feedback" && (
             <>
-              <Form.Item name="transfer" label={t(`${k}.transfer`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="transfer" label={t(`${k}.transfer`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select
                   options={pendingTransfers.map((x) => ({
                     value: x.transfer,
@@ -346,7 +347,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           {kind === "case.closed" && (
             <>
               {dateTime("at", t("action.at"))}
-              <Form.Item name="outcome" label={t(`${k}.outcome`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="outcome" label={t(`${k}.outcome`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("outcome")} />
               </Form.Item>
               <div className="grid-2">
@@ -372,7 +373,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           )}
           {kind === "case.note_added" && textArea("text", t(`${k}.text`), true)}
           {kind === "case.voided" && (
-            <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+            <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
               <Input placeholder={t(`${k}.reason_ph`)} maxLength={300} />
             </Form.Item>
           )}

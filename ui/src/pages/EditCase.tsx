@@ -15,6 +15,7 @@ import { useOpId } from "../lib/useOpId";
 import { issuePathToNamePath, type NamePath } from "../lib/paths";
 import { CategorySelect, NatureSelect } from "../components/Pickers";
 import { amountRule, phoneRule, submitKeys } from "./Intake";
+import { messageText } from "../lib/messages";
 
 interface PersonValues {
   name: string;
@@ -203,7 +204,7 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
                 {t("intake.complainant_n", { n: i + 1 })}
               </Divider>
               <Row gutter={16}>
-                <Col span={8}>{item(["complainants", i, "name"], t("intake.name"), { rules: [{ required: true, whitespace: true, message: t("msg.required") }] })}</Col>
+                <Col span={8}>{item(["complainants", i, "name"], t("intake.name"), { rules: [{ required: true, whitespace: true, message: messageText("required") }] })}</Col>
                 <Col span={16}>
                   <Form.Item name={["complainants", i, "phones"]} label={t("intake.phones")} extra={t("edit.phones_help")}>
                     <Select mode="tags" tokenSeparators={PHONE_SEPARATORS} open={false} suffixIcon={null} aria-label={t("intake.phones")} />
@@ -221,7 +222,7 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
                 {t("intake.respondent_n", { n: i + 1 })}
               </Divider>
               <Row gutter={16}>
-                <Col span={12}>{item(["respondents", i, "name"], t("intake.resp_name"), { rules: [{ required: true, whitespace: true, message: t("msg.required") }] })}</Col>
+                <Col span={12}>{item(["respondents", i, "name"], t("intake.resp_name"), { rules: [{ required: true, whitespace: true, message: messageText("required") }] })}</Col>
                 <Col span={12}>{item(["respondents", i, "uscc"], t("intake.uscc"))}</Col>
                 <Col span={12}>{item(["respondents", i, "address"], t("intake.resp_address"))}</Col>
                 <Col span={6}>{item(["respondents", i, "contact"], t("intake.resp_contact"))}</Col>
@@ -244,7 +245,7 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
               </Form.Item>
             </Col>
             <Col span={24}>
-              <Form.Item name={["facts", "content"]} label={t("intake.content")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item name={["facts", "content"]} label={t("intake.content")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
                 <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={5000} />
               </Form.Item>
             </Col>

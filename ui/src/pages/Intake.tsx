@@ -44,6 +44,7 @@ import { useOpId } from "../lib/useOpId";
 import { useDebounced } from "../lib/useDebounced";
 import { CategorySelect, NatureSelect, RespondentNameInput } from "../components/Pickers";
 import PageTitle from "../components/PageTitle";
+import { explain } from "../lib/messages";
 
 export const DRAFT_KEY = "intake";
 const DRAFT_DELAY = 1000;
@@ -202,7 +203,7 @@ export default function Intake() {
       reg = toRegistration(values);
     } catch (e) {
       if (e instanceof AmountError) {
-        form.setFields([{ name: e.path as never, errors: [t(`msg.${e.code}`)] }]);
+        form.setFields([{ name: e.path as never, errors: [explain({ code: e.code })] }]);
         form.scrollToField(e.path as never);
       }
       return;

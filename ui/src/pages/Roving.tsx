@@ -35,6 +35,7 @@ import { useOpId } from "../lib/useOpId";
 import { CategorySelect, NatureSelect, RespondentNameInput } from "../components/Pickers";
 import PageTitle from "../components/PageTitle";
 import { amountRule, phoneRule, submitKeys } from "./Intake";
+import { messageText } from "../lib/messages";
 
 interface QuickValues {
   name?: string;
@@ -133,7 +134,7 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
         <Form form={form} layout="vertical" name="roving" initialValues={{ language: "zh", kind: "individual", requests: [] }}>
           <Row gutter={16}>
             <Col span={8}>
-              <Form.Item name="name" label={t("intake.name")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item name="name" label={t("intake.name")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
                 <Input ref={first as never} autoFocus />
               </Form.Item>
             </Col>
@@ -148,12 +149,12 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
               </Form.Item>
             </Col>
             <Col span={24}>
-              <Form.Item name="village" label={t("intake.village")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item name="village" label={t("intake.village")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
                 <Input />
               </Form.Item>
             </Col>
             <Col span={16}>
-              <Form.Item name="respondent" label={t("intake.section_respondents")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item name="respondent" label={t("intake.section_respondents")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
                 <RespondentNameInput placeholder={t("intake.resp_name_ph")} onPick={(h) => form.setFieldsValue({ respondent: h.name, kind: h.kind })} />
               </Form.Item>
             </Col>
@@ -163,22 +164,22 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
               </Form.Item>
             </Col>
             <Col span={12}>
-              <Form.Item name="category" label={t("intake.category")} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="category" label={t("intake.category")} rules={[{ required: true, message: messageText("required") }]}>
                 <CategorySelect />
               </Form.Item>
             </Col>
             <Col span={12}>
-              <Form.Item name="nature" label={t("intake.nature")} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="nature" label={t("intake.nature")} rules={[{ required: true, message: messageText("required") }]}>
                 <NatureSelect />
               </Form.Item>
             </Col>
             <Col span={24}>
-              <Form.Item name="content" label={t("intake.content")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item name="content" label={t("intake.content")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
                 <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} />
               </Form.Item>
             </Col>
             <Col span={16}>
-              <Form.Item name="requests" label={t("intake.requests")} rules={[{ required: true, type: "array", min: 1, message: t("msg.required") }]}>
+              <Form.Item name="requests" label={t("intake.requests")} rules={[{ required: true, type: "array", min: 1, message: messageText("required") }]}>
                 <Checkbox.Group options={QUICK_REQUESTS.map((r) => ({ value: r, label: code("request_kind", r) }))} />
               </Form.Item>
             </Col>
@@ -377,12 +378,12 @@ export default function Roving() {
           <Form form={form} layout="vertical" initialValues={{ date: dayjs(), team: [] }} name="roving_start">
             <Row gutter={16}>
               <Col span={5}>
-                <Form.Item name="date" label={t("roving.date")} rules={[{ required: true, message: t("msg.required") }]}>
+                <Form.Item name="date" label={t("roving.date")} rules={[{ required: true, message: messageText("required") }]}>
                   <DatePicker style={{ width: "100%" }} allowClear={false} />
                 </Form.Item>
               </Col>
               <Col span={9}>
-                <Form.Item name="place" label={t("roving.place")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+                <Form.Item name="place" label={t("roving.place")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
                   <Input placeholder={t("roving.place_ph")} />
                 </Form.Item>
               </Col>

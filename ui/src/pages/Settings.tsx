@@ -12,6 +12,7 @@ import PageTitle from "../components/PageTitle";
 import { SyncDetails } from "../components/SyncBadge";
 import { setLanguage } from "../components/LanguageSwitch";
 import { phoneRule } from "./Intake";
+import { messageText } from "../lib/messages";
 
 function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useLabels();
@@ -51,10 +52,10 @@ function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
     <Modal open={open} title={t("settings.staff_add")} onCancel={onClose} onOk={() => void save()} confirmLoading={busy} okText={t("common.save")} cancelText={t("common.cancel")} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ roles: ["mediator"], languages: ["zh"] }} name="staff">
-        <Form.Item name="name" label={t("settings.staff_name")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+        <Form.Item name="name" label={t("settings.staff_name")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
           <Input autoFocus maxLength={40} />
         </Form.Item>
-        <Form.Item name="roles" label={t("settings.staff_roles")} rules={[{ required: true, type: "array", min: 1, message: t("msg.required") }]}>
+        <Form.Item name="roles" label={t("settings.staff_roles")} rules={[{ required: true, type: "array", min: 1, message: messageText("required") }]}>
           <Checkbox.Group options={codeOptions("staff_role")} />
         </Form.Item>
         <Form.Item name="phone" label={t("settings.staff_phone")} rules={[phoneRule(t)]}>
@@ -154,10 +155,10 @@ function Rules() {
     <Card title={t("settings.rules")} className="block-gap">
       <Typography.Paragraph type="secondary">{t("settings.rules_help")}</Typography.Paragraph>
       <Form form={form} layout="inline" name="rules" className="rules-form">
-        <Form.Item name="accept_working_days" label={t("settings.accept_days")} rules={[{ required: true, message: t("msg.required") }]}>
+        <Form.Item name="accept_working_days" label={t("settings.accept_days")} rules={[{ required: true, message: messageText("required") }]}>
           <InputNumber min={1} max={60} addonAfter={t("settings.accept_days_suffix")} style={{ width: 190 }} />
         </Form.Item>
-        <Form.Item name="mediation_days" label={t("settings.mediation_days")} rules={[{ required: true, message: t("msg.required") }]}>
+        <Form.Item name="mediation_days" label={t("settings.mediation_days")} rules={[{ required: true, message: messageText("required") }]}>
           <InputNumber min={1} max={365} addonAfter={t("settings.mediation_days_suffix")} style={{ width: 160 }} />
         </Form.Item>
         <Form.Item name="mediation_in_working_days" valuePropName="checked" label={t("settings.mediation_working")}>

@@ -66,6 +66,7 @@ describe("intake form", () => {
       if (cmd === "register_case")
         throw {
           code: "validation.failed",
+          arg: "1",
           message: "输入有 1 处问题",
           issues: [{ path: "complainants[0].phones[0]", code: "phone.format", arg: "", message: "电话号码格式不正确" }],
         };
@@ -142,6 +143,7 @@ describe("correction (更正)", () => {
         reject = false;
         throw {
           code: "validation.failed",
+          arg: "1",
           message: "输入有 1 处问题",
           issues: [{ path: "respondents[0].phone", code: "phone.format", arg: "", message: "电话号码格式不正确" }],
         };

@@ -35,20 +35,20 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null;
 }
 
+/** A string or number field of a rejection, as text ("" for anything else). */
+function text(v: unknown): string {
+  return typeof v === "string" || typeof v === "number" ? String(v) : "";
+}
+
 /** Turns whatever a rejected invoke gives (object, string, Error) into an IpcError. */
 export function toIpcError(e: unknown): IpcError {
   if (e instanceof IpcError) return e;
   if (isRecord(e) && typeof e.code === "string") {
     const issues = Array.isArray(e.issues)
-      ? e.issues.filter(isRecord).map((i) => ({
-          path: String(i.path ?? ""),
-          code: String(i.code ?? ""),
-          arg: String(i.arg ?? ""),
-          message: String(i.message ?? ""),
-        }))
+      ? e.issues.filter(isRecord).map((i) => ({ path: text(i.path), code: text(i.code), arg: text(i.arg), message: text(i.message) }))
       : [];
     const message = typeof e.message === "string" ? e.message : e.code;
-    return new IpcError(e.code, message, issues, typeof e.arg === "string" ? e.arg : "");
+    return new IpcError(e.code, message, issues, text(e.arg));
   }
   if (e instanceof Error) return new IpcError(IPC_FAILED, e.message);
   if (typeof e === "string") return new IpcError(IPC_FAILED, e);
@@ -74,8 +74,8 @@ export function newOpId(): string {
   if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") return crypto.randomUUID();
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
   const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -161,7 +161,7 @@ export function newCaseState(
         unit: meta.unit,
         actor: meta.actor,
         kind: "case.registered",
-        payload: reg as unknown as Record<string, unknown>,
+        payload: reg,
         anomaly: false,
       },
     ],
@@ -174,11 +174,11 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
   const segs = path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
   let cur: unknown = doc;
   for (let i = 0; i < segs.length - 1; i++) {
-    const k = /^\d+$/.test(segs[i]!) ? Number(segs[i]) : segs[i]!;
+    const k = /^\d+$/.test(segs[i]) ? Number(segs[i]) : segs[i];
     cur = (cur as Record<string | number, unknown> | null)?.[k];
     if (typeof cur !== "object" || cur === null) return false;
   }
-  const last = segs[segs.length - 1]!;
+  const last = segs[segs.length - 1];
   if (/^\d+$/.test(last)) {
     if (!Array.isArray(cur) || Number(last) >= cur.length) return false;
     cur[Number(last)] = value;
@@ -199,7 +199,7 @@ export function applyEvent(
     unit: meta.unit,
     actor: meta.actor,
     kind: ev.kind,
-    payload: ev.payload as unknown as Record<string, unknown>,
+    payload: ev.payload,
     anomaly: !legal,
   });
   s.last_hlc = String(Date.parse(meta.at) * 65536);
@@ -316,7 +316,7 @@ export function deadlineView(d: CaseDeadline | undefined, today: string): Deadli
   if (!d) return null;
   const left = dayNum(d.date) - dayNum(today);
   return {
-    kind: d.kind as DeadlineView["kind"],
+    kind: d.kind,
     date: d.date,
     provisional: d.provisional,
     overdue: left < 0,
@@ -358,8 +358,8 @@ const ID_CHECK = "10X98765432";
 
 export function residentIdCheck(prefix17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(prefix17[i]) * ID_WEIGHTS[i]!;
-  return ID_CHECK[sum % 11]!;
+  for (let i = 0; i < 17; i++) sum += Number(prefix17[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11];
 }
 
 export function checkResidentId(n: string): MessageCode | null {
@@ -382,9 +382,9 @@ const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30
 
 export function usccCheck(prefix17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(prefix17[i]!) * USCC_WEIGHTS[i]!;
+  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(prefix17[i]) * USCC_WEIGHTS[i];
   const c = (31 - (sum % 31)) % 31;
-  return USCC_ALPHABET[c]!;
+  return USCC_ALPHABET[c];
 }
 
 export function checkUscc(u: string): MessageCode | null {

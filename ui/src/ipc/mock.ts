@@ -386,7 +386,7 @@ export class MockBackend {
     const statuses: Status[] = ["closed", "closed", "closed", "closed", "not_accepted", "terminated", "voided", "registered", "accepted", "mediating"];
     const cats = REFERENCE.categories.filter((c) => c.parent !== null).map((c) => c.code);
     const start = Date.parse("2026-11-20T00:00:00Z");
-    const rows: CaseRow[] = new Array(n);
+    const rows = new Array<CaseRow>(n);
     for (let i = 0; i < n; i++) {
       const received = new Date(start - i * 900_000 - r.int(0, 800_000)).toISOString().replace(/\.\d{3}Z$/, "Z");
       const status = r.pick(statuses);
@@ -475,17 +475,17 @@ export class MockBackend {
     }
     const out: CaseRow[] = [];
     let i = start;
-    for (; i < rows.length && out.length < limit; i++) if (match(rows[i]!)) out.push(rows[i]!);
+    for (; i < rows.length && out.length < limit; i++) if (match(rows[i])) out.push(rows[i]);
     let next: string | null = null;
     if (out.length === limit) {
       // Is there anything left? Look ahead for one more match.
       let more = false;
       for (let j = i; j < rows.length; j++)
-        if (match(rows[j]!)) {
+        if (match(rows[j])) {
           more = true;
           break;
         }
-      if (more) next = `${i - 1}:${out[out.length - 1]!.id}`;
+      if (more) next = `${i - 1}:${out[out.length - 1].id}`;
     }
     return { rows: out, next };
   }
@@ -622,7 +622,7 @@ export class MockBackend {
       unit: st.unit,
       date: String(req.date),
       place: String(req.place),
-      team: (req.team as string[]) ?? [],
+      team: (req.team) ?? [],
       ended_at: null,
       complaints: 0,
       consultations: 0,
@@ -664,7 +664,7 @@ export class MockBackend {
     if (phone && !/^1[3-9]\d{9}$/.test(phone) && !/^0\d{2,3}-?\d{7,8}$/.test(phone)) issues.push({ path: "phone", code: "phone.format", arg: "" });
     if (!Array.isArray(req.roles) || req.roles.length === 0) issues.push({ path: "roles", code: "count.min", arg: "1" });
     if (issues.length) throw invalid(issues);
-    const s: Staff = { id: uuidFrom(this.r), unit: st.unit, name, roles: req.roles as Staff["roles"], phone, languages: (req.languages as Staff["languages"]) ?? ["zh"], active: true };
+    const s: Staff = { id: uuidFrom(this.r), unit: st.unit, name, roles: req.roles, phone, languages: (req.languages) ?? ["zh"], active: true };
     this.db.staff.push(s);
     this.changed();
     return s;

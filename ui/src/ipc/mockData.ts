@@ -31,7 +31,7 @@ export function rng(seed: number) {
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+    pick: <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
     chance: (p: number) => next() < p,
   };
 }
@@ -241,9 +241,9 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
     applyEvent(s, e, { eventId: uuidFrom(r), at, unit: opts.unit, actor });
 
   PLANS.forEach((plan, i) => {
-    const county = COUNTIES[i % 3 === 0 ? 0 : r.int(0, COUNTIES.length - 1)]!;
-    const tpl = TEMPLATES[i % TEMPLATES.length]!;
-    const person = NAMES[(i * 7) % NAMES.length]!;
+    const county = COUNTIES[i % 3 === 0 ? 0 : r.int(0, COUNTIES.length - 1)];
+    const tpl = TEMPLATES[i % TEMPLATES.length];
+    const person = NAMES[(i * 7) % NAMES.length];
     const ageDays =
       plan === "registered"
         ? r.int(0, 4)
@@ -278,7 +278,7 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
     const complainants: Complainant[] = [complainant];
     if (collective) {
       complainant.representative = true;
-      const other = NAMES[(i * 7 + 3) % NAMES.length]!;
+      const other = NAMES[(i * 7 + 3) % NAMES.length];
       const p2 = `${county.admin}${r.int(1960, 1995)}0${r.int(1, 9)}1${r.int(0, 9)}${r.int(100, 999)}`;
       complainants.push({
         name: other.name,
@@ -339,9 +339,9 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
           request_text: tpl.request,
           claim_fen: amount,
         };
-    if (!reg.complainants[0]!.id_number) {
-      delete reg.complainants[0]!.id_type;
-      delete reg.complainants[0]!.id_number;
+    if (!reg.complainants[0].id_number) {
+      delete reg.complainants[0].id_type;
+      delete reg.complainants[0].id_number;
     }
     seq += 1;
     const id = uuidFrom(r);

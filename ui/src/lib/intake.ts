@@ -205,8 +205,8 @@ export function isEmptyQuery(q: DuplicateQuery): boolean {
 export function reviveDraft(values: Record<string, unknown>): Partial<IntakeValues> {
   const v = { ...values } as Record<string, unknown> & { facts?: Record<string, unknown> };
   if (typeof v.received_at === "string") v.received_at = dayjs(v.received_at);
-  if (v.facts && typeof v.facts.occurred_on === "string") v.facts = { ...v.facts, occurred_on: dayjs(v.facts.occurred_on as string) };
-  return v as Partial<IntakeValues>;
+  if (v.facts && typeof v.facts.occurred_on === "string") v.facts = { ...v.facts, occurred_on: dayjs(v.facts.occurred_on) };
+  return v;
 }
 
 /** Whether a draft holds anything a clerk typed (not only the defaults). */

@@ -109,6 +109,12 @@ export interface ActionModalProps {
 }
 
 export default function ActionModal({ kind, detail, onClose }: ActionModalProps) {
+  // Mounted for each action opened: its form, error, operation id and new session or transfer
+  // ids start afresh.
+  return kind ? <ActionForm key={kind} kind={kind} detail={detail} onClose={onClose} /> : null;
+}
+
+function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseDetail; onClose: () => void }) {
   const { t, en } = useLabels();
   const [form] = Form.useForm<Values>();
   const ref = useReference();
@@ -117,15 +123,16 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
   const { message, modal } = AntApp.useApp();
   const op = useOpId();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [ids, setIds] = useState(() => ({ session: newOpId(), transfer: newOpId() }));
+  const [ids] = useState(() => ({ session: newOpId(), transfer: newOpId() }));
   const c = detail.case;
+  // An error is about the case as it was: a case refreshed meanwhile hides it.
+  const [failure, setFailure] = useState<{ text: string; on: CaseDetail } | null>(null);
+  const error = failure?.on === detail ? failure.text : null;
+  const setError = (text: string | null) => setFailure(text === null ? null : { text, on: detail });
 
+  // The case refreshed while the form is open: start again from its defaults.
   useEffect(() => {
-    if (!kind) return;
     form.resetFields();
-    setError(null);
-    setIds({ session: newOpId(), transfer: newOpId() });
     op.reset();
     form.setFieldsValue(defaults(kind, detail));
   }, [kind, detail, form, op]);
@@ -137,7 +144,6 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
   );
   const txKind = Form.useWatch("kind", form) as string | undefined;
 
-  if (!kind) return null;
   const title = t(`action.${kind}.title`);
 
   const send = async () => {
@@ -207,12 +213,12 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
       okText={t("common.confirm")}
       cancelText={t("common.cancel")}
       confirmLoading={busy}
-      okButtonProps={{ danger: kind === "case.voided", "data-testid": "action-ok" } as never}
+      okButtonProps={{ danger: kind === "case.voided", "data-testid": "action-ok" }}
       width={kind === "case.session_recorded" ? 720 : 560}
       destroyOnHidden
       maskClosable={false}
     >
-      <div onKeyDown={submitKeys(() => void send())}>
+      <div onKeyDown={(e) => submitKeys(e, () => void send())}>
         {kind === "case.voided" && <Alert type="warning" showIcon message={t("action.case.voided.warning")} style={{ marginBottom: 16 }} />}
         {kind === "case.accepted" && <Alert type="info" showIcon message={t("action.case.accepted.confirm")} style={{ marginBottom: 16 }} />}
         <Form form={form} layout="vertical" requiredMark name="action" className="action-form">

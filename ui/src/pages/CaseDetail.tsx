@@ -27,9 +27,9 @@ const PRIMARY: ActionKind[] = [
 
 /** A one-line summary of a timeline entry in the UI language. */
 export function timelineSummary(e: TimelineEntry, t: TFunction, ref: Reference | undefined, en: boolean, ruleSet: Detail["case"]["rule_set"]): string {
-  const p = e.payload as Record<string, unknown>;
-  const s = (k: string) => (typeof p[k] === "string" ? (p[k] as string) : "");
-  const n = (k: string) => (typeof p[k] === "number" ? (p[k] as number) : 0);
+  const p = e.payload;
+  const s = (k: string) => (typeof p[k] === "string" ? (p[k]) : "");
+  const n = (k: string) => (typeof p[k] === "number" ? (p[k]) : 0);
   switch (e.kind) {
     case "case.registered":
       return t("timeline.case.registered", { type: codeLabel("case_type", s("case_type")), channel: codeLabel("channel", s("channel")) });
@@ -72,7 +72,7 @@ export function timelineSummary(e: TimelineEntry, t: TFunction, ref: Reference |
     case "case.voided":
       return t("timeline.case.voided", { reason: s("reason") });
     case "case.edited": {
-      const fields = Array.isArray(p.edits) ? p.edits.map((x) => String((x as { field?: unknown }).field ?? "")) : [];
+      const fields = Array.isArray(p.edits) ? p.edits.map((x) => (x as { field?: unknown }).field).map((f) => (typeof f === "string" ? f : "")) : [];
       return fields.length > 0 && fields.length <= 3
         ? t("timeline.case.edited_fields", { fields: fields.map((f) => fieldLabel(f, t)).join(t("app.list_sep")) })
         : t("timeline.case.edited", { count: fields.length });
@@ -380,7 +380,7 @@ export default function CaseDetailPage() {
                         {timelineSummary(e, t, ref.data, en, c.rule_set)}
                       </div>
                       <Typography.Text type="secondary" className="tl-meta">
-                        {fmtDateTime(e.kind === "case.registered" ? reg.received_at : ((e.payload as Record<string, unknown>).at as string | undefined) ?? e.at)} · {unitLabel(ref.data, e.unit)}
+                        {fmtDateTime(e.kind === "case.registered" ? reg.received_at : ((e.payload).at as string | undefined) ?? e.at)} · {unitLabel(ref.data, e.unit)}
                       </Typography.Text>
                     </div>
                   ),

@@ -3,8 +3,7 @@ import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin,
 import { ExclamationCircleOutlined, SearchOutlined, WarningOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useLocation, useNavigate, useNavigationType, useSearchParams } from "react-router";
-import type { Dayjs } from "dayjs";
+import { NavigationType, useLocation, useNavigate, useNavigationType, useSearchParams } from "react-router";
 import { api } from "../ipc/api";
 import type { CaseRow, Channel, ListQuery, Status } from "../ipc/types";
 import { categoryLabel, codeOptions, complainantText, errorText, respondentsText, useLabels } from "../lib/labels";
@@ -143,7 +142,7 @@ export default function CaseList() {
   // and so does going back (the list as it was is newer than its history entry, which is
   // written after a pause).
   useEffect(() => {
-    if (pathname !== "/cases" || !search || navType === "POP") return;
+    if (pathname !== "/cases" || !search || navType === NavigationType.Pop) return;
     const incoming = new URLSearchParams(search);
     if (incoming.toString() !== urlRef.current) setF(filtersFromUrl(incoming));
   }, [pathname, search, navType]);
@@ -161,6 +160,9 @@ export default function CaseList() {
 
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The app is not built with the React Compiler; this rule only says the compiler would skip
+  // this component because useVirtualizer returns functions it cannot memoize.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virt = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -179,7 +181,7 @@ export default function CaseList() {
 
   // Also when the last rendered row comes near the end (fast scrolling, tall windows).
   const items = virt.getVirtualItems();
-  const lastIndex = items.length ? items[items.length - 1]!.index : -1;
+  const lastIndex = items.length ? items[items.length - 1].index : -1;
   useEffect(() => {
     if (lastIndex >= rows.length - 20 && hasNextPage && !isFetchingNextPage && rows.length > 0) void fetchNextPage();
   }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
@@ -251,7 +253,7 @@ export default function CaseList() {
           />
           <DatePicker.RangePicker
             value={f.range ? [dayjs(f.range[0]), dayjs(f.range[1])] : null}
-            onChange={(v) => set("range", v && v[0] && v[1] ? [(v[0] as Dayjs).format("YYYY-MM-DD"), (v[1] as Dayjs).format("YYYY-MM-DD")] : null)}
+            onChange={(v) => set("range", v && v[0] && v[1] ? [(v[0]).format("YYYY-MM-DD"), (v[1]).format("YYYY-MM-DD")] : null)}
             style={{ width: 250 }}
             aria-label={t("list.received")}
           />
@@ -303,7 +305,7 @@ export default function CaseList() {
           ) : (
             <div style={{ height: virt.getTotalSize(), position: "relative" }}>
               {items.map((vi) => {
-                const r = rows[vi.index]!;
+                const r = rows[vi.index];
                 return (
                   <div
                     key={r.id}

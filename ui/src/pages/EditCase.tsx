@@ -125,25 +125,30 @@ export function editIssueNamePath(path: string): NamePath {
 }
 
 export default function EditCaseModal({ open, detail, onClose }: { open: boolean; detail: CaseDetail; onClose: () => void }) {
+  // Mounted for each opening: the form, its error and its operation id start afresh.
+  return open ? <EditCaseForm detail={detail} onClose={onClose} /> : null;
+}
+
+function EditCaseForm({ detail, onClose }: { detail: CaseDetail; onClose: () => void }) {
   const { t } = useLabels();
   const [form] = Form.useForm<EditValues>();
   const act = useCaseAction();
   const { message } = AntApp.useApp();
   const op = useOpId();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const c = detail.case;
   const initial = useMemo(() => editValuesOf(c.reg), [c.reg]);
+  // An error is about the values it was given for: a case refreshed meanwhile hides it.
+  const [failure, setFailure] = useState<{ text: string; on: EditValues } | null>(null);
+  const error = failure?.on === initial ? failure.text : null;
+  const setError = (text: string | null) => setFailure(text === null ? null : { text, on: initial });
 
+  // The case refreshed while the form is open: start again from its values.
   useEffect(() => {
-    if (!open) return;
     form.resetFields();
     form.setFieldsValue(initial);
-    setError(null);
     op.reset();
-  }, [open, initial, form, op]);
-
-  if (!open) return null;
+  }, [initial, form, op]);
 
   const send = async () => {
     let v: EditValues;
@@ -190,12 +195,12 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
       okText={t("edit.submit")}
       cancelText={t("common.cancel")}
       confirmLoading={busy}
-      okButtonProps={{ "data-testid": "edit-ok" } as never}
+      okButtonProps={{ "data-testid": "edit-ok" }}
       width={760}
       destroyOnHidden
       maskClosable={false}
     >
-      <div onKeyDown={submitKeys(() => void send())} data-testid="edit-form">
+      <div onKeyDown={(e) => submitKeys(e, () => void send())} data-testid="edit-form">
         <Typography.Paragraph type="secondary">{t("edit.hint")}</Typography.Paragraph>
         <Form form={form} layout="vertical" name="edit" className="edit-form" initialValues={initial}>
           {initial.complainants.map((_, i) => (

@@ -22,7 +22,7 @@ import { DeleteOutlined, MinusCircleOutlined, PlusOutlined } from "@ant-design/i
 import { useNavigate, Link } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, IpcError } from "../ipc/api";
-import type { CaseRef, DuplicateHint } from "../ipc/types";
+import type { CaseRef } from "../ipc/types";
 import { codeOptions, errorText, issueMessage, useLabels } from "../lib/labels";
 import {
   AmountError,
@@ -42,6 +42,7 @@ import { parseYuan } from "../lib/money";
 import { dayjs, fmtDate } from "../lib/time";
 import { useOpId } from "../lib/useOpId";
 import { useDebounced } from "../lib/useDebounced";
+import { useDuplicates } from "../lib/queries";
 import { CategorySelect, NatureSelect, RespondentNameInput } from "../components/Pickers";
 import PageTitle from "../components/PageTitle";
 import { explain } from "../lib/messages";
@@ -56,35 +57,29 @@ interface Draft {
 
 export function amountRule(t: (k: string) => string) {
   return {
-    validator: async (_: unknown, v: string | undefined) => {
-      if (!v || !v.trim()) return;
-      if (!parseYuan(v).ok) throw new Error(t("intake.amount_invalid"));
-    },
+    validator: (_: unknown, v: string | undefined) =>
+      !v || !v.trim() || parseYuan(v).ok ? Promise.resolve() : Promise.reject(new Error(t("intake.amount_invalid"))),
   };
 }
 
 export function phoneRule(t: (k: string) => string) {
   return {
     validateTrigger: "onBlur",
-    validator: async (_: unknown, v: string | undefined) => {
-      if (!v || !v.trim()) return;
-      if (!isPhone(v)) throw new Error(t("intake.phone_invalid"));
-    },
+    validator: (_: unknown, v: string | undefined) =>
+      !v || !v.trim() || isPhone(v) ? Promise.resolve() : Promise.reject(new Error(t("intake.phone_invalid"))),
   };
 }
 
-/** Blocks accidental submission with Enter; Ctrl+Enter or Ctrl+S submits. */
-export function submitKeys(submit: () => void) {
-  return (e: KeyboardEvent<HTMLElement>) => {
-    const ctrl = e.ctrlKey || e.metaKey;
-    if (ctrl && (e.key === "Enter" || e.key === "s" || e.key === "S")) {
-      e.preventDefault();
-      submit();
-      return;
-    }
-    const el = e.target as HTMLElement;
-    if (e.key === "Enter" && !ctrl && el.tagName === "INPUT") e.preventDefault();
-  };
+/** A form's key handler: blocks accidental submission with Enter; Ctrl+Enter or Ctrl+S submits. */
+export function submitKeys(e: KeyboardEvent<HTMLElement>, submit: () => void) {
+  const ctrl = e.ctrlKey || e.metaKey;
+  if (ctrl && (e.key === "Enter" || e.key === "s" || e.key === "S")) {
+    e.preventDefault();
+    submit();
+    return;
+  }
+  const el = e.target as HTMLElement;
+  if (e.key === "Enter" && !ctrl && el.tagName === "INPUT") e.preventDefault();
 }
 
 export default function Intake() {
@@ -113,7 +108,7 @@ export default function Intake() {
         const d = JSON.parse(json) as Draft;
         const values = reviveDraft(d.values);
         if (!draftHasContent(values)) return;
-        form.setFieldsValue(values as IntakeValues);
+        form.setFieldsValue(values);
         setRestored(d.saved_at);
       })
       .catch(() => undefined)
@@ -155,22 +150,8 @@ export default function Intake() {
   const respondents = Form.useWatch("respondents", form);
   const dupQuery = useMemo(() => duplicateQuery({ complainants, respondents }), [complainants, respondents]);
   const dupKey = useDebounced(JSON.stringify(dupQuery), 500);
-  const [dups, setDups] = useState<DuplicateHint[]>([]);
-  useEffect(() => {
-    const q = JSON.parse(dupKey) as ReturnType<typeof duplicateQuery>;
-    if (isEmptyQuery(q)) {
-      setDups([]);
-      return;
-    }
-    let live = true;
-    api
-      .findDuplicates(q)
-      .then((h) => live && setDups(h))
-      .catch(() => live && setDups([]));
-    return () => {
-      live = false;
-    };
-  }, [dupKey]);
+  // Nothing once the form is emptied (at once, not after the pause).
+  const dups = useDuplicates(dupKey, isEmptyQuery(dupQuery) || isEmptyQuery(JSON.parse(dupKey) as ReturnType<typeof duplicateQuery>));
 
   const mode = Form.useWatch("mode", form);
   const collective = Form.useWatch("is_collective", form);
@@ -183,7 +164,6 @@ export default function Intake() {
     setRestored(null);
     setSavedAt(null);
     setProblems([]);
-    setDups([]);
     op.reset();
     await api.draftClear(DRAFT_KEY).catch(() => undefined);
     firstField.current?.focus();
@@ -204,7 +184,7 @@ export default function Intake() {
     } catch (e) {
       if (e instanceof AmountError) {
         form.setFields([{ name: e.path as never, errors: [explain({ code: e.code })] }]);
-        form.scrollToField(e.path as never);
+        form.scrollToField(e.path);
       }
       return;
     }
@@ -266,7 +246,6 @@ export default function Intake() {
                   form.resetFields();
                   form.setFieldsValue(emptyIntake());
                   setDone(null);
-                  setDups([]);
                 }}
               >
                 {t("intake.continue")}
@@ -278,7 +257,7 @@ export default function Intake() {
     );
 
   return (
-    <div className="page intake" onKeyDown={submitKeys(() => void submit())}>
+    <div className="page intake" onKeyDown={(e) => submitKeys(e, () => void submit())}>
       <PageTitle title={t("intake.title")} sub={t("intake.subtitle")} />
       {restored && (
         <Alert

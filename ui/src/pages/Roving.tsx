@@ -20,6 +20,7 @@ import {
   Table,
   Tag,
   Typography,
+  type InputRef,
 } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
@@ -59,7 +60,7 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
   const op = useOpId();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const first = useRef<{ focus: () => void } | null>(null);
+  const first = useRef<InputRef>(null);
   const { message } = AntApp.useApp();
 
   const save = async () => {
@@ -130,12 +131,12 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
   return (
     <Card title={t("roving.quick_form")} extra={<Typography.Text type="secondary">{t("common.shortcut_submit")}</Typography.Text>}>
       <Typography.Paragraph type="secondary">{t("roving.quick_hint")}</Typography.Paragraph>
-      <div onKeyDown={submitKeys(() => void save())}>
+      <div onKeyDown={(e) => submitKeys(e, () => void save())}>
         <Form form={form} layout="vertical" name="roving" initialValues={{ language: "zh", kind: "individual", requests: [] }}>
           <Row gutter={16}>
             <Col span={8}>
               <Form.Item name="name" label={t("intake.name")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
-                <Input ref={first as never} autoFocus />
+                <Input ref={first} autoFocus />
               </Form.Item>
             </Col>
             <Col span={8}>

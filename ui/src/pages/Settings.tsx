@@ -76,12 +76,11 @@ function Enrollment() {
   const qc = useQueryClient();
   const { message } = AntApp.useApp();
   const [code, setCode] = useState("");
-  const [hub, setHub] = useState("");
+  // What the clerk typed, else the hub of the settings.
+  const [typedHub, setHub] = useState<string | null>(null);
+  const hub = typedHub ?? settings.data?.hub_url ?? "";
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  useEffect(() => {
-    if (settings.data?.hub_url) setHub(settings.data.hub_url);
-  }, [settings.data?.hub_url]);
   const enroll = async () => {
     setBusy(true);
     setResult(null);
@@ -92,6 +91,7 @@ function Enrollment() {
       setResult({ ok: true, text: st.plain_error ? `${t("settings.enroll_ok")}. ${st.plain_error}` : t("settings.enroll_ok") });
       void message.success(t("settings.enroll_ok"));
       setCode("");
+      setHub(null);
     } catch (e) {
       setResult({ ok: false, text: errorText(e) });
     } finally {

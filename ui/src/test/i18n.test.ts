@@ -22,8 +22,8 @@ function leaves(t: Tree, prefix = ""): Map<string, string> {
   return out;
 }
 
-const zh = leaves(zhCN as unknown as Tree);
-const en = leaves(enUS as unknown as Tree);
+const zh = leaves(zhCN);
+const en = leaves(enUS);
 const SRC = resolve(__dirname, "..");
 
 function files(dir: string): string[] {
@@ -72,7 +72,7 @@ describe("i18n resources", () => {
 
   it("has every message of casedesk-domain and of the shell in Rust's table, in both languages", () => {
     const rs = readFileSync(resolve(SRC, "../../crates/casedesk-domain/src/messages.rs"), "utf8");
-    const codes = [...rs.matchAll(/^\s*\(\s*"([a-z0-9_.]+)",/gm)].map((m) => m[1]!);
+    const codes = [...rs.matchAll(/^\s*\(\s*"([a-z0-9_.]+)",/gm)].map((m) => m[1]);
     expect(codes.length).toBeGreaterThan(30);
     expect(codes.filter((c) => !isMessageCode(c))).toEqual([]);
     for (const code of ["op_id.invalid", "draft.too_large", "internal"]) expect(isMessageCode(code)).toBe(true);
@@ -100,8 +100,8 @@ describe("i18n resources", () => {
     for (const f of files(SRC)) {
       if (f.includes(`${join("src", "test")}`) || f.endsWith(".test.ts") || f.endsWith(".test.tsx")) continue;
       const text = readFileSync(f, "utf8");
-      for (const m of text.matchAll(/\bt\(\s*"([a-zA-Z0-9_.\-]+)"/g)) {
-        const key = m[1]!;
+      for (const m of text.matchAll(/\bt\(\s*"([a-zA-Z0-9_.-]+)"/g)) {
+        const key = m[1];
         if (!zh.has(key)) missing.push(`${f.slice(SRC.length + 1)}: ${key}`);
       }
     }

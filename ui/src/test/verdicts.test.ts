@@ -6,7 +6,7 @@ import { VERDICTS } from "../bindings/verdicts.data";
 import { addDays, addWorkingDays, allowedActions, allows, check, deadlines } from "../ipc/domain";
 import type { CaseEventKind } from "../ipc/types";
 
-const KINDS = Object.keys(VERDICTS.states[0]!.allows) as CaseEventKind[];
+const KINDS = Object.keys(VERDICTS.states[0].allows) as CaseEventKind[];
 const NOW = Date.parse(VERDICTS.now);
 const state = (name: string) => {
   const s = VERDICTS.states.find((x) => x.name === name);

@@ -24,7 +24,15 @@ export function categoryTree(ref: Reference | undefined, en: boolean): TreeNode[
   return build(null);
 }
 
-type Common = { value?: string | null; onChange?: (v: string | undefined) => void; id?: string; placeholder?: string; allowClear?: boolean; style?: React.CSSProperties; "aria-label"?: string };
+type Common = {
+  value?: string | null;
+  onChange?: (v: string | undefined) => void;
+  id?: string;
+  placeholder?: string;
+  allowClear?: boolean;
+  style?: React.CSSProperties;
+  "aria-label"?: string;
+};
 
 export function CategorySelect(props: Common) {
   const { en, t } = useLabels();

@@ -224,7 +224,8 @@ const enUS: Resource = {
     staff_name: "Your name",
     staff_name_help: "You become the station's first staff member",
     load_demo: "Load demo data",
-    load_demo_help: "Adds about 3,000 simulated cases from the last year and a half, to get to know the program. Use a demonstration station for practice only; set up a new station for real work.",
+    load_demo_help:
+      "Adds about 3,000 simulated cases from the last year and a half, to get to know the program. Use a demonstration station for practice only; set up a new station for real work.",
     enroll_code: "Enrolment code",
     enroll_code_help: "The code the association gave this station, e.g. HX02-7K3M-Q9PA",
     hub_url: "Association server address",
@@ -233,8 +234,7 @@ const enUS: Resource = {
     submit_join: "Create station and join sync",
     done: "The station was created",
     joined: "The station was created and has joined the association's sync",
-    join_failed:
-      "The station was created, but joining sync did not work: {{reason}}. You can try again later under Settings → Data sync.",
+    join_failed: "The station was created, but joining sync did not work: {{reason}}. You can try again later under Settings → Data sync.",
     step_station: "Station",
     step_staff: "Staff",
     unit_pattern: "Use capital letters and digits only, e.g. HX0201",
@@ -357,8 +357,7 @@ const enUS: Resource = {
     clear_form: "Clear form",
     clear_confirm: "Clear everything typed so far?",
     draft_restored: "Your unfinished registration was restored (saved {{time}})",
-    draft_restored_desc:
-      "What you typed before the computer or program closed was saved automatically. Go on, or clear it to start again.",
+    draft_restored_desc: "What you typed before the computer or program closed was saved automatically. Go on, or clear it to start again.",
     draft_saved: "Draft saved {{time}}",
     duplicate_title: "Possibly a duplicate",
     duplicate_desc: "These open cases involve the same party; please check before submitting (you can still submit):",
@@ -599,7 +598,8 @@ const enUS: Resource = {
     saved: "Corrected {{count}} registration detail(s)",
     phones_help: "Several numbers are allowed: separate them with commas or spaces",
     empty_value: "(empty)",
-    conflict_hint: "Two computers changed the same item while offline. Check the values and keep one; other stations take it after they sync.",
+    conflict_hint:
+      "Two computers changed the same item while offline. Check the values and keep one; other stations take it after they sync.",
     keep_this: "Keep this",
     conflict_resolved: "Kept the chosen value of “{{field}}”",
   },

@@ -3,16 +3,7 @@
 // command or argument is a compile error here. Every rejection becomes an IpcError.
 import { invoke } from "@tauri-apps/api/core";
 import type { Command, Commands } from "../bindings/commands";
-import type {
-  CaseEvent,
-  CaseRegistered,
-  DuplicateQuery,
-  IpcErrorShape,
-  IpcIssue,
-  ListQuery,
-  Settings,
-  SetupStation,
-} from "./types";
+import type { CaseEvent, CaseRegistered, DuplicateQuery, IpcErrorShape, IpcIssue, ListQuery, Settings, SetupStation } from "./types";
 import type { RecordConsultation, RovingEnd, RovingStart, StaffAdd, SyncEnroll } from "../bindings";
 
 /** The code of a failure that never reached Rust (no IpcError came back). */

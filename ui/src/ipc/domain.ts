@@ -75,7 +75,7 @@ function provisional(start: string, date: string): boolean {
 /** "N 个工作日": the N-th working day after `start` (the start day is not counted). */
 export function addWorkingDays(start: string, days: number): { date: string; provisional: boolean } {
   let n = dayNum(start);
-  for (let left = days; left > 0; ) {
+  for (let left = days; left > 0;) {
     n += 1;
     if (isWorkday(fromDayNum(n))) left -= 1;
   }
@@ -187,11 +187,7 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
 }
 
 /** Applies one event like CaseState::apply (events that do not fit are kept as anomalies). */
-export function applyEvent(
-  s: CaseState,
-  ev: CaseEvent,
-  meta: { eventId: string; at: string; unit: string; actor: string | null },
-): void {
+export function applyEvent(s: CaseState, ev: CaseEvent, meta: { eventId: string; at: string; unit: string; actor: string | null }): void {
   const legal = allows(s, ev.kind);
   s.timeline.push({
     id: meta.eventId,
@@ -371,8 +367,7 @@ export function checkResidentId(n: string): MessageCode | null {
   const m = Number(t.slice(10, 12));
   const d = Number(t.slice(12, 14));
   const date = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || date.getTime() > Date.now())
-    return "id.birth_date";
+  if (y < 1900 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || date.getTime() > Date.now()) return "id.birth_date";
   if (residentIdCheck(t.slice(0, 17)) !== t[17]) return "id.checksum";
   return null;
 }
@@ -440,14 +435,12 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Proble
     const p = `complainants[${i}]`;
     if (!c.name.trim()) out.push(issue(`${p}.name`, "required"));
     if (c.name.length > 100) out.push(issue(`${p}.name`, "too_long", 100));
-    if (complaint && c.phones.length === 0 && !(c.contact_person ?? "").trim())
-      out.push(issue(`${p}.phones`, "required"));
+    if (complaint && c.phones.length === 0 && !(c.contact_person ?? "").trim()) out.push(issue(`${p}.phones`, "required"));
     c.phones.forEach((ph, j) => {
       const e = checkPhone(ph);
       if (e) out.push(issue(`${p}.phones[${j}]`, e));
     });
-    if (complaint && !(c.address ?? "").trim() && !(c.village ?? "").trim())
-      out.push(issue(`${p}.address`, "required"));
+    if (complaint && !(c.address ?? "").trim() && !(c.village ?? "").trim()) out.push(issue(`${p}.address`, "required"));
     const num = (c.id_number ?? "").trim();
     if (!num && entrusted && complaint) out.push(issue(`${p}.id_number`, "id.required"));
     else if (num && !c.id_type) out.push(issue(`${p}.id_type`, "required"));
@@ -487,8 +480,7 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Proble
   } else if (!isNature(reg.nature)) out.push(issue("nature", "not_a_nature"));
   if (!reg.facts.content.trim()) out.push(issue("facts.content", "required"));
   if (reg.facts.content.length > 20000) out.push(issue("facts.content", "too_long", 20000));
-  if (complaint && reg.requests.length === 0 && !(reg.request_text ?? "").trim())
-    out.push(issue("requests", "required"));
+  if (complaint && reg.requests.length === 0 && !(reg.request_text ?? "").trim()) out.push(issue("requests", "required"));
   for (const [path, v] of [
     ["facts.amount_fen", reg.facts.amount_fen],
     ["claim_fen", reg.claim_fen],
@@ -517,7 +509,18 @@ function checkId(t: IdType, n: string): MessageCode | null {
 // Checks of a command (case.rs `check` and `check_edits`).
 
 /** The top-level fields of the registration a person may correct (case.rs `is_editable`). */
-const EDITABLE = ["complainants", "respondents", "category", "nature", "facts", "requests", "request_text", "claim_fen", "collective", "channel"];
+const EDITABLE = [
+  "complainants",
+  "respondents",
+  "category",
+  "nature",
+  "facts",
+  "requests",
+  "request_text",
+  "claim_fen",
+  "collective",
+  "channel",
+];
 
 export function isEditable(field: string): boolean {
   return EDITABLE.includes(field.split(/[.[]/)[0] ?? "");
@@ -534,8 +537,7 @@ export function checkEdits(reg: CaseRegistered, edits: { field: string; value: u
     else if (!setPath(doc, e.field, e.value)) out.push(issue(`edits[${i}].field`, "field.unknown", e.field));
   });
   if (out.length) return out;
-  const under = (path: string, field: string) =>
-    path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`);
+  const under = (path: string, field: string) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`);
   return validateRegistration(doc as unknown as CaseRegistered, nowMs).filter((p) => edits.some((e) => under(p.path, e.field)));
 }
 
@@ -557,10 +559,12 @@ export function check(s: CaseState, ev: CaseEvent, nowMs: number): Refused | nul
   const known = (code: string, list: { code: string }[] | undefined) => (list ?? []).some((r) => r.code === code);
   switch (ev.kind) {
     case "case.not_accepted":
-      if (!known(ev.payload.reason, REFERENCE.not_accept_reasons[s.rule_set])) out.push(issue("reason", "reason.unknown", ev.payload.reason));
+      if (!known(ev.payload.reason, REFERENCE.not_accept_reasons[s.rule_set]))
+        out.push(issue("reason", "reason.unknown", ev.payload.reason));
       break;
     case "case.mediation_terminated":
-      if (!known(ev.payload.reason, REFERENCE.termination_reasons[s.rule_set])) out.push(issue("reason", "reason.unknown", ev.payload.reason));
+      if (!known(ev.payload.reason, REFERENCE.termination_reasons[s.rule_set]))
+        out.push(issue("reason", "reason.unknown", ev.payload.reason));
       break;
     case "case.transfer_feedback":
       if (!s.transfers.some((t) => t.transfer === ev.payload.transfer)) out.push(issue("transfer", "transfer.unknown"));

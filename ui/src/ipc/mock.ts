@@ -233,8 +233,7 @@ export class MockBackend {
     lookup_respondents: ({ prefix }) => this.lookup(prefix ?? ""),
     roving_start: ({ req }) => this.once(req.op_id, () => this.rovingStart(req)),
     roving_end: ({ req }) => this.once(req.op_id, () => this.rovingEnd(req.id)),
-    roving_list: () =>
-      [...this.db.roving].sort((x, y) => y.date.localeCompare(x.date) || (y.ended_at ? 0 : 1) - (x.ended_at ? 0 : 1)),
+    roving_list: () => [...this.db.roving].sort((x, y) => y.date.localeCompare(x.date) || (y.ended_at ? 0 : 1) - (x.ended_at ? 0 : 1)),
     record_consultation: ({ req }) => this.once(req.op_id, () => this.consultation(req)),
     staff_list: () => this.db.staff,
     staff_add: ({ req }) => this.once(req.op_id, () => this.staffAdd(req)),
@@ -264,15 +263,24 @@ export class MockBackend {
   private stationInfo(): StationInfo | null {
     const s = this.db.station;
     if (!s) return null;
-    return { unit: s.unit, unit_name: s.unit_name, unit_kind: s.unit_kind, device: s.device, device_code: s.device_code, staff: this.db.staff };
+    return {
+      unit: s.unit,
+      unit_name: s.unit_name,
+      unit_kind: s.unit_kind,
+      device: s.device,
+      device_code: s.device_code,
+      staff: this.db.staff,
+    };
   }
 
   setup(req: SetupStation): StationInfo {
     if (this.db.station) throw ipcError("station.already_initialized", this.db.station.unit);
     const issues: Problem[] = [];
-    if (!/^[A-Z0-9]{2,12}$/.test(req.unit ?? "")) issues.push({ path: "unit", code: req.unit ? "unknown_code" : "required", arg: req.unit ?? "" });
+    if (!/^[A-Z0-9]{2,12}$/.test(req.unit ?? ""))
+      issues.push({ path: "unit", code: req.unit ? "unknown_code" : "required", arg: req.unit ?? "" });
     if (!(req.unit_name ?? "").trim()) issues.push({ path: "unit_name", code: "required", arg: "" });
-    if (!/^[A-Z0-9]{1,4}$/.test(req.device_code ?? "")) issues.push({ path: "device_code", code: req.device_code ? "unknown_code" : "required", arg: req.device_code ?? "" });
+    if (!/^[A-Z0-9]{1,4}$/.test(req.device_code ?? ""))
+      issues.push({ path: "device_code", code: req.device_code ? "unknown_code" : "required", arg: req.device_code ?? "" });
     if (!(req.staff_name ?? "").trim()) issues.push({ path: "staff_name", code: "required", arg: "" });
     if (issues.length) throw invalid(issues);
     this.db.station = {
@@ -284,7 +292,15 @@ export class MockBackend {
       parent: req.parent,
       admin_code: req.admin_code,
     };
-    const first: Staff = { id: uuidFrom(this.r), unit: req.unit, name: req.staff_name.trim(), roles: ["clerk", "mediator"], phone: "", languages: ["zh"], active: true };
+    const first: Staff = {
+      id: uuidFrom(this.r),
+      unit: req.unit,
+      name: req.staff_name.trim(),
+      roles: ["clerk", "mediator"],
+      phone: "",
+      languages: ["zh"],
+      active: true,
+    };
     this.db.staff = [first];
     if (req.load_demo) {
       for (const s of DEMO_STAFF) if (s.name !== first.name) this.db.staff.push({ ...s, id: uuidFrom(this.r), unit: req.unit });
@@ -293,8 +309,28 @@ export class MockBackend {
       this.db.seq = g.nextSeq;
       const today = this.today();
       this.db.roving = [
-        { id: uuidFrom(this.r), unit: req.unit, date: dateMinus(today, 19), place: "宗务隆乡夏季牧场", team: ["巴特尔", "拉毛措"], ended_at: new Date(this.now() - 19 * 86_400_000).toISOString(), complaints: 3, consultations: 11, people: 26 },
-        { id: uuidFrom(this.r), unit: req.unit, date: dateMinus(today, 41), place: "柯鲁柯镇希望村", team: ["才让东智", "马玉梅"], ended_at: new Date(this.now() - 41 * 86_400_000).toISOString(), complaints: 2, consultations: 7, people: 15 },
+        {
+          id: uuidFrom(this.r),
+          unit: req.unit,
+          date: dateMinus(today, 19),
+          place: "宗务隆乡夏季牧场",
+          team: ["巴特尔", "拉毛措"],
+          ended_at: new Date(this.now() - 19 * 86_400_000).toISOString(),
+          complaints: 3,
+          consultations: 11,
+          people: 26,
+        },
+        {
+          id: uuidFrom(this.r),
+          unit: req.unit,
+          date: dateMinus(today, 41),
+          place: "柯鲁柯镇希望村",
+          team: ["才让东智", "马玉梅"],
+          ended_at: new Date(this.now() - 41 * 86_400_000).toISOString(),
+          complaints: 2,
+          consultations: 7,
+          people: 15,
+        },
       ];
       this.db.consultations = [
         { at: new Date(this.now() - 3 * 86_400_000).toISOString(), people: 4, topic: "预付卡退费" },
@@ -383,7 +419,18 @@ export class MockBackend {
     const names = ["张伟", "王芳", "李娜", "刘洋", "才让", "卓玛", "巴图", "其其格", "马俊", "韩梅"];
     const resp = ["商贸有限公司", "超市", "手机店", "餐饮店", "农资店", "汽车服务有限公司", "宾馆", "装饰公司"];
     const towns = ["德令哈市", "格尔木市", "乌兰县", "都兰县", "天峻县"];
-    const statuses: Status[] = ["closed", "closed", "closed", "closed", "not_accepted", "terminated", "voided", "registered", "accepted", "mediating"];
+    const statuses: Status[] = [
+      "closed",
+      "closed",
+      "closed",
+      "closed",
+      "not_accepted",
+      "terminated",
+      "voided",
+      "registered",
+      "accepted",
+      "mediating",
+    ];
     const cats = REFERENCE.categories.filter((c) => c.parent !== null).map((c) => c.code);
     const start = Date.parse("2026-11-20T00:00:00Z");
     const rows = new Array<CaseRow>(n);
@@ -516,7 +563,14 @@ export class MockBackend {
         if (!s.scheduled || s.recorded) continue;
         const d = dayNum(localDate(s.scheduled.at));
         if (d >= from && d < from + 14)
-          sessions.push({ case_id: c.id, no: c.reg.case_no, at: s.scheduled.at, place: s.scheduled.place ?? "", mediator: s.scheduled.mediator ?? "", mode: s.scheduled.mode });
+          sessions.push({
+            case_id: c.id,
+            no: c.reg.case_no,
+            at: s.scheduled.at,
+            place: s.scheduled.place ?? "",
+            mediator: s.scheduled.mediator ?? "",
+            mode: s.scheduled.mode,
+          });
       }
     }
     sessions.sort((a, b) => a.at.localeCompare(b.at));
@@ -537,7 +591,8 @@ export class MockBackend {
     const year = today.slice(0, 4);
     const natureCount = new Map<string, number>();
     for (const c of real)
-      if (c.reg.nature && localDate(c.reg.received_at).startsWith(year)) natureCount.set(c.reg.nature, (natureCount.get(c.reg.nature) ?? 0) + 1);
+      if (c.reg.nature && localDate(c.reg.received_at).startsWith(year))
+        natureCount.set(c.reg.nature, (natureCount.get(c.reg.nature) ?? 0) + 1);
     return {
       today,
       overdue,
@@ -604,7 +659,15 @@ export class MockBackend {
         const h = map.get(r.name);
         if (h) h.cases += 1;
         else
-          map.set(r.name, { name: r.name, kind: r.kind, uscc: r.uscc ?? null, address: r.address ?? "", contact: r.contact ?? "", phone: r.phone ?? "", cases: 1 });
+          map.set(r.name, {
+            name: r.name,
+            kind: r.kind,
+            uscc: r.uscc ?? null,
+            address: r.address ?? "",
+            contact: r.contact ?? "",
+            phone: r.phone ?? "",
+            cases: 1,
+          });
       }
     return [...map.values()].sort((a, b) => b.cases - a.cases || a.name.localeCompare(b.name)).slice(0, 10);
   }
@@ -622,7 +685,7 @@ export class MockBackend {
       unit: st.unit,
       date: String(req.date),
       place: String(req.place),
-      team: (req.team) ?? [],
+      team: req.team ?? [],
       ended_at: null,
       complaints: 0,
       consultations: 0,
@@ -661,10 +724,19 @@ export class MockBackend {
     const name = String(req.name ?? "").trim();
     if (!name) issues.push({ path: "name", code: "required", arg: "" });
     const phone = String(req.phone ?? "").trim();
-    if (phone && !/^1[3-9]\d{9}$/.test(phone) && !/^0\d{2,3}-?\d{7,8}$/.test(phone)) issues.push({ path: "phone", code: "phone.format", arg: "" });
+    if (phone && !/^1[3-9]\d{9}$/.test(phone) && !/^0\d{2,3}-?\d{7,8}$/.test(phone))
+      issues.push({ path: "phone", code: "phone.format", arg: "" });
     if (!Array.isArray(req.roles) || req.roles.length === 0) issues.push({ path: "roles", code: "count.min", arg: "1" });
     if (issues.length) throw invalid(issues);
-    const s: Staff = { id: uuidFrom(this.r), unit: st.unit, name, roles: req.roles, phone, languages: (req.languages) ?? ["zh"], active: true };
+    const s: Staff = {
+      id: uuidFrom(this.r),
+      unit: st.unit,
+      name,
+      roles: req.roles,
+      phone,
+      languages: req.languages ?? ["zh"],
+      active: true,
+    };
     this.db.staff.push(s);
     this.changed();
     return s;

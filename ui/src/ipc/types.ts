@@ -61,7 +61,7 @@ export type {
   TransferView,
   Transferred,
   UiLang,
-  UnitKind
+  UnitKind,
 } from "../bindings";
 
 export type ReferenceCategory = G.CategoryItem;

@@ -34,7 +34,12 @@ const lookup = { placeholderData: keepPreviousData, retry: false } as const;
 
 /** Earlier respondents named like `prefix`; none for fewer than two characters. */
 export function useRespondentHints(prefix: string) {
-  const q = useQuery({ queryKey: ["respondents", prefix], queryFn: () => api.lookupRespondents(prefix), enabled: prefix.length >= 2, ...lookup });
+  const q = useQuery({
+    queryKey: ["respondents", prefix],
+    queryFn: () => api.lookupRespondents(prefix),
+    enabled: prefix.length >= 2,
+    ...lookup,
+  });
   return prefix.length >= 2 && !q.isError ? (q.data ?? []) : [];
 }
 

@@ -47,7 +47,14 @@ export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: 
     case "case.session_scheduled":
       return {
         kind,
-        payload: { session: ids.session, at, mode: (v.mode as never) ?? "on_site", ...opt("place", v.place), ...opt("mediator", v.mediator), ...opt("note", v.note) },
+        payload: {
+          session: ids.session,
+          at,
+          mode: (v.mode as never) ?? "on_site",
+          ...opt("place", v.place),
+          ...opt("mediator", v.mediator),
+          ...opt("note", v.note),
+        },
       };
     case "case.session_recorded":
       return {
@@ -69,7 +76,12 @@ export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: 
     case "case.agreement_recorded":
       return {
         kind,
-        payload: { signed_at: at, terms: str(v.terms), amount_fen: yuan(v.amount), ...(pickerToDate(v.due as Dayjs) ? { performance_due: pickerToDate(v.due as Dayjs) } : {}) },
+        payload: {
+          signed_at: at,
+          terms: str(v.terms),
+          amount_fen: yuan(v.amount),
+          ...(pickerToDate(v.due as Dayjs) ? { performance_due: pickerToDate(v.due as Dayjs) } : {}),
+        },
       };
     case "case.performance_confirmed":
       return { kind, payload: { at, ...opt("note", v.note) } };
@@ -92,9 +104,26 @@ export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: 
     case "case.transfer_feedback":
       return { kind, payload: { transfer: str(v.transfer), at, text: str(v.text) } };
     case "case.closed":
-      return { kind, payload: { at, outcome: (v.outcome as never) ?? "mediated", recovered_fen: yuan(v.recovered), doubled_fen: yuan(v.doubled), ...opt("note", v.note) } };
+      return {
+        kind,
+        payload: {
+          at,
+          outcome: (v.outcome as never) ?? "mediated",
+          recovered_fen: yuan(v.recovered),
+          doubled_fen: yuan(v.doubled),
+          ...opt("note", v.note),
+        },
+      };
     case "case.followed_up":
-      return { kind, payload: { at, method: (v.method as never) ?? "phone", satisfaction: (v.satisfaction as never) ?? "satisfied", ...opt("note", v.note) } };
+      return {
+        kind,
+        payload: {
+          at,
+          method: (v.method as never) ?? "phone",
+          satisfaction: (v.satisfaction as never) ?? "satisfied",
+          ...opt("note", v.note),
+        },
+      };
     case "case.note_added":
       return { kind, payload: { text: str(v.text) } };
     case "case.voided":
@@ -153,7 +182,15 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
     } catch {
       return;
     }
-    const ev = buildEvent(kind, v, () => dayjs().toISOString().replace(/\.\d{3}Z$/, "Z"), ids);
+    const ev = buildEvent(
+      kind,
+      v,
+      () =>
+        dayjs()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, "Z"),
+      ids,
+    );
     const opId = op.get(ev);
     const go = async () => {
       setBusy(true);
@@ -180,11 +217,14 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
 
   const reasons =
     kind === "case.not_accepted"
-      ? ref.data?.not_accept_reasons[c.rule_set] ?? []
+      ? (ref.data?.not_accept_reasons[c.rule_set] ?? [])
       : kind === "case.mediation_terminated"
-        ? ref.data?.termination_reasons[c.rule_set] ?? []
+        ? (ref.data?.termination_reasons[c.rule_set] ?? [])
         : [];
-  const reasonOptions = reasons.map((r) => ({ value: r.code, label: reasonLabel(ref.data, kind === "case.not_accepted" ? "not_accept_reasons" : "termination_reasons", c.rule_set, r.code, en) }));
+  const reasonOptions = reasons.map((r) => ({
+    value: r.code,
+    label: reasonLabel(ref.data, kind === "case.not_accepted" ? "not_accept_reasons" : "termination_reasons", c.rule_set, r.code, en),
+  }));
   const openSessions = c.sessions.filter((s) => s.scheduled && !s.recorded);
   const pendingTransfers = c.transfers.filter((x) => x.feedback === null);
   const dateTime = (name: string, label: string) => (
@@ -220,7 +260,9 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
     >
       <div onKeyDown={(e) => submitKeys(e, () => void send())}>
         {kind === "case.voided" && <Alert type="warning" showIcon message={t("action.case.voided.warning")} style={{ marginBottom: 16 }} />}
-        {kind === "case.accepted" && <Alert type="info" showIcon message={t("action.case.accepted.confirm")} style={{ marginBottom: 16 }} />}
+        {kind === "case.accepted" && (
+          <Alert type="info" showIcon message={t("action.case.accepted.confirm")} style={{ marginBottom: 16 }} />
+        )}
         <Form form={form} layout="vertical" requiredMark name="action" className="action-form">
           {kind === "case.accepted" && (
             <>
@@ -232,7 +274,11 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
             <>
               {dateTime("at", t("action.at"))}
               <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: messageText("required") }]}>
-                <Select options={reasonOptions} placeholder={t("common.select")} optionRender={(o) => <div className="wrap-option">{o.label}</div>} />
+                <Select
+                  options={reasonOptions}
+                  placeholder={t("common.select")}
+                  optionRender={(o) => <div className="wrap-option">{o.label}</div>}
+                />
               </Form.Item>
               {textArea("note", t(`${k}.note`))}
             </>
@@ -259,7 +305,10 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
               <Form.Item name="session" label={t(`${k}.session`)} className="span-2">
                 <Select
                   options={[
-                    ...openSessions.map((s) => ({ value: s.id, label: `${fmtDateTime(s.scheduled!.at)} · ${s.scheduled!.place ?? ""} · ${s.scheduled!.mediator ?? ""}` })),
+                    ...openSessions.map((s) => ({
+                      value: s.id,
+                      label: `${fmtDateTime(s.scheduled!.at)} · ${s.scheduled!.place ?? ""} · ${s.scheduled!.mediator ?? ""}`,
+                    })),
                     { value: "new", label: t(`${k}.session_new`) },
                   ]}
                 />
@@ -271,7 +320,11 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
               <Form.Item name="place" label={t(`${k}.place`)}>
                 <Input />
               </Form.Item>
-              <Form.Item name="mediator" label={t(`${k}.mediator`)} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
+              <Form.Item
+                name="mediator"
+                label={t(`${k}.mediator`)}
+                rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+              >
                 <AutoComplete options={mediators} />
               </Form.Item>
               <Form.Item name="recorder" label={t(`${k}.recorder`)}>
@@ -314,7 +367,11 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
                 <Select options={codeOptions("transfer_kind")} />
               </Form.Item>
               {txKind === "to_department" ? (
-                <Form.Item name="to_department" label={t(`${k}.to_department`)} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
+                <Form.Item
+                  name="to_department"
+                  label={t(`${k}.to_department`)}
+                  rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+                >
                   <Input placeholder={t(`${k}.to_department_ph`)} />
                 </Form.Item>
               ) : (
@@ -379,7 +436,11 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
           )}
           {kind === "case.note_added" && textArea("text", t(`${k}.text`), true)}
           {kind === "case.voided" && (
-            <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
+            <Form.Item
+              name="reason"
+              label={t(`${k}.reason`)}
+              rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+            >
               <Input placeholder={t(`${k}.reason_ph`)} maxLength={300} />
             </Form.Item>
           )}

@@ -209,7 +209,11 @@ function EditCaseForm({ detail, onClose }: { detail: CaseDetail; onClose: () => 
                 {t("intake.complainant_n", { n: i + 1 })}
               </Divider>
               <Row gutter={16}>
-                <Col span={8}>{item(["complainants", i, "name"], t("intake.name"), { rules: [{ required: true, whitespace: true, message: messageText("required") }] })}</Col>
+                <Col span={8}>
+                  {item(["complainants", i, "name"], t("intake.name"), {
+                    rules: [{ required: true, whitespace: true, message: messageText("required") }],
+                  })}
+                </Col>
                 <Col span={16}>
                   <Form.Item name={["complainants", i, "phones"]} label={t("intake.phones")} extra={t("edit.phones_help")}>
                     <Select mode="tags" tokenSeparators={PHONE_SEPARATORS} open={false} suffixIcon={null} aria-label={t("intake.phones")} />
@@ -227,7 +231,11 @@ function EditCaseForm({ detail, onClose }: { detail: CaseDetail; onClose: () => 
                 {t("intake.respondent_n", { n: i + 1 })}
               </Divider>
               <Row gutter={16}>
-                <Col span={12}>{item(["respondents", i, "name"], t("intake.resp_name"), { rules: [{ required: true, whitespace: true, message: messageText("required") }] })}</Col>
+                <Col span={12}>
+                  {item(["respondents", i, "name"], t("intake.resp_name"), {
+                    rules: [{ required: true, whitespace: true, message: messageText("required") }],
+                  })}
+                </Col>
                 <Col span={12}>{item(["respondents", i, "uscc"], t("intake.uscc"))}</Col>
                 <Col span={12}>{item(["respondents", i, "address"], t("intake.resp_address"))}</Col>
                 <Col span={6}>{item(["respondents", i, "contact"], t("intake.resp_contact"))}</Col>
@@ -250,7 +258,11 @@ function EditCaseForm({ detail, onClose }: { detail: CaseDetail; onClose: () => 
               </Form.Item>
             </Col>
             <Col span={24}>
-              <Form.Item name={["facts", "content"]} label={t("intake.content")} rules={[{ required: true, whitespace: true, message: messageText("required") }]}>
+              <Form.Item
+                name={["facts", "content"]}
+                label={t("intake.content")}
+                rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+              >
                 <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={5000} />
               </Form.Item>
             </Col>

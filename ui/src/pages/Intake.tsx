@@ -392,7 +392,13 @@ export default function Intake() {
                                       <Input placeholder={t("intake.phone_ph")} maxLength={20} />
                                     </Form.Item>
                                     {pf.length > 1 && (
-                                      <Button type="text" icon={<MinusCircleOutlined />} onClick={() => pops.remove(p.name)} tabIndex={-1} aria-label={t("common.remove")} />
+                                      <Button
+                                        type="text"
+                                        icon={<MinusCircleOutlined />}
+                                        onClick={() => pops.remove(p.name)}
+                                        tabIndex={-1}
+                                        aria-label={t("common.remove")}
+                                      />
                                     )}
                                   </div>
                                 </Form.Item>
@@ -407,7 +413,11 @@ export default function Intake() {
                         </Form.List>
                       </Col>
                       <Col span={12}>
-                        <Form.Item name={[f.name, "contact_person"]} label={t("intake.contact_person")} tooltip={t("intake.contact_person_help")}>
+                        <Form.Item
+                          name={[f.name, "contact_person"]}
+                          label={t("intake.contact_person")}
+                          tooltip={t("intake.contact_person_help")}
+                        >
                           <Input maxLength={60} />
                         </Form.Item>
                       </Col>
@@ -639,7 +649,9 @@ export default function Intake() {
             <Typography.Text type="secondary">{t("common.shortcut_submit")}</Typography.Text>
           </Space>
           <Space size={16}>
-            {savedAt && <Typography.Text type="secondary">{t("intake.draft_saved", { time: dayjs(savedAt).format("HH:mm:ss") })}</Typography.Text>}
+            {savedAt && (
+              <Typography.Text type="secondary">{t("intake.draft_saved", { time: dayjs(savedAt).format("HH:mm:ss") })}</Typography.Text>
+            )}
             <Popconfirm title={t("intake.clear_confirm")} onConfirm={() => void clearAll()}>
               <Button>{t("intake.clear_form")}</Button>
             </Popconfirm>

@@ -156,12 +156,17 @@ export default function SetupWizard() {
               </Col>
               <Col span={12}>
                 <Form.Item name="parent" label={t("setup.parent")} extra={t("setup.parent_help")}>
-                  <Select allowClear options={parents.map((u) => ({ value: u.code, label: t("common.name_code", { name: u.name, code: u.code }) }))} />
+                  <Select
+                    allowClear
+                    options={parents.map((u) => ({ value: u.code, label: t("common.name_code", { name: u.name, code: u.code }) }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={12}>
                 <Form.Item name="admin_code" label={t("setup.admin_code")} rules={[{ required: true, message: messageText("required") }]}>
-                  <Select options={ADMIN_CODES.map((c) => ({ value: c, label: t("common.name_code", { name: t(`place.${c}`), code: c }) }))} />
+                  <Select
+                    options={ADMIN_CODES.map((c) => ({ value: c, label: t("common.name_code", { name: t(`place.${c}`), code: c }) }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={6}>

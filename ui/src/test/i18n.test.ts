@@ -49,7 +49,11 @@ describe("i18n resources", () => {
       const e = en.get(k) ?? "";
       if (!v.trim()) problems.push(`zh-CN ${k} is empty`);
       if (!e.trim()) problems.push(`en-US ${k} is empty`);
-      const ph = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort().join(",");
+      const ph = (s: string) =>
+        [...s.matchAll(/\{\{(\w+)\}\}/g)]
+          .map((m) => m[1])
+          .sort()
+          .join(",");
       if (ph(v) !== ph(e)) problems.push(`${k}: placeholders differ (${ph(v)} / ${ph(e)})`);
     }
     expect(problems).toEqual([]);

@@ -12,7 +12,12 @@ const reg: CaseRegistered = {
   channel: "visit",
   unit: "HX0201",
   complainants: [
-    { name: "才让卓玛", phones: ["13897712345"], language: "zh", consents: { personal_info: true, publish: false, entrust_mediation: false, share_with_parties: true } },
+    {
+      name: "才让卓玛",
+      phones: ["13897712345"],
+      language: "zh",
+      consents: { personal_info: true, publish: false, entrust_mediation: false, share_with_parties: true },
+    },
   ],
   respondents: [{ name: "德令哈市高原牧业饲料店", kind: "individual", phone: "" }],
   category: "CCA-G13",

@@ -116,14 +116,19 @@ describe("case detail", () => {
       .filter(Boolean)
       .map((x) => x!.replace(/^act-/, ""));
     expect(shown).toContain("case.not_accepted");
-    for (const k of shown) expect(["case.accepted", "case.not_accepted", "case.transferred", "case.note_added", "case.edited", "case.voided"]).toContain(k);
+    for (const k of shown)
+      expect(["case.accepted", "case.not_accepted", "case.transferred", "case.note_added", "case.edited", "case.voided"]).toContain(k);
     expect(within(bar).queryByTestId("act-case.closed")).toBeNull();
     expect(within(bar).queryByTestId("act-case.session_recorded")).toBeNull();
 
     await userEvent.click(within(bar).getByTestId("act-case.accepted"));
     await userEvent.click(await screen.findByTestId("action-ok"));
     await waitFor(() => expect(calls.some((x) => x.cmd === "case_action")).toBe(true));
-    const req = calls.find((x) => x.cmd === "case_action")!.args.req as { op_id: string; case_id: string; event: { kind: string; payload: { at: string } } };
+    const req = calls.find((x) => x.cmd === "case_action")!.args.req as {
+      op_id: string;
+      case_id: string;
+      event: { kind: string; payload: { at: string } };
+    };
     expect(req.event.kind).toBe("case.accepted");
     expect(req.case_id).toBe(c.id);
     expect(req.op_id).toMatch(UUID);
@@ -166,7 +171,10 @@ describe("correction (更正)", () => {
     const problem = await screen.findByText(/^电话号码格式不正确/);
     expect(problem.closest(".ant-form-item")?.contains(phone)).toBe(true);
     const sent = calls.filter((x) => x.cmd === "case_action");
-    const req = sent[0].args.req as { op_id: string; event: { kind: string; payload: { edits: { field: string; value: unknown; base: unknown }[] } } };
+    const req = sent[0].args.req as {
+      op_id: string;
+      event: { kind: string; payload: { edits: { field: string; value: unknown; base: unknown }[] } };
+    };
     expect(req.event.kind).toBe("case.edited");
     expect(req.event.payload.edits).toEqual([{ field: "respondents[0].phone", value: "0977-8221234", base: null }]);
     // Retried as the same operation, now accepted.

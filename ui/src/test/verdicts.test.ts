@@ -26,12 +26,14 @@ describe("the mock's domain rules give Rust's verdicts", () => {
   it("allows what the state machine allows, for every status and kind of event", () => {
     const wrong: string[] = [];
     for (const v of VERDICTS.states)
-      for (const k of KINDS) if (allows(v.state, k) !== v.allows[k]) wrong.push(`${v.name} (${v.state.status}) ${k}: Rust says ${String(v.allows[k])}`);
+      for (const k of KINDS)
+        if (allows(v.state, k) !== v.allows[k]) wrong.push(`${v.name} (${v.state.status}) ${k}: Rust says ${String(v.allows[k])}`);
     expect(wrong).toEqual([]);
   });
 
   it("offers the actions of CaseDetail.allowed in Rust's order", () => {
-    for (const v of VERDICTS.states) expect({ case: v.name, allowed: allowedActions(v.state) }).toEqual({ case: v.name, allowed: v.allowed });
+    for (const v of VERDICTS.states)
+      expect({ case: v.name, allowed: allowedActions(v.state) }).toEqual({ case: v.name, allowed: v.allowed });
   });
 
   it("checks commands like case::check", () => {

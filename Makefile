@@ -29,7 +29,7 @@ test:
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test
 	$(MAKE) ui
-	cd ui && npm test && npm run test:e2e
+	cd ui && npm run lint && npm run format:check && npm test && npm run test:e2e
 	# The desktop shell with the UI embedded (same features as the WebDriver test's build, so
 	# the build is shared), then the real window under Xvfb driven by WebDriver.
 	$(CARGO) clippy -p casedesk-desktop --features tauri/custom-protocol --all-targets -- -D warnings

@@ -1,5 +1,7 @@
 //! One adapter per command of `ui/IPC.md`: arguments in, core work on a blocking thread
-//! (`spawn_blocking`, never the main thread), result or `IpcError` out. Mutating commands take
+//! (`spawn_blocking`, never the main thread), result or `IpcError` out. The Tauri commands that
+//! call them are generated in `lib.rs` from the command list of casedesk-ipc
+//! (`with_commands!`), which fixes each command's argument names, types and result. Mutating commands take
 //! the UI's `op_id` and go through the core's `*_op` functions, so a re-sent call returns the
 //! first call's result and writes nothing.
 //!
@@ -9,8 +11,7 @@
 use std::sync::Arc;
 
 use casedesk_demo as demo;
-use casedesk_domain::case::allowed_actions;
-use casedesk_domain::deadline::{self, OwnRules};
+use casedesk_domain::deadline::OwnRules;
 use casedesk_domain::event::OrgEvent;
 use casedesk_domain::types::{Language, StaffRole};
 use casedesk_domain::{Issue, Lang};
@@ -32,8 +33,10 @@ use uuid::Uuid;
 use crate::files::{FileSettings, MAX_DRAFT_BYTES, MAX_KEY_CHARS};
 use crate::state::{AppState, lock};
 
-type St<'a> = State<'a, Arc<AppState>>;
-type Res<T> = Result<T, IpcError>;
+/// The app state, as a command receives it.
+pub type St<'a> = State<'a, Arc<AppState>>;
+/// What a command answers.
+pub type Res<T> = Result<T, IpcError>;
 
 /// How many demonstration cases `setup_station` writes when asked to.
 pub const DEMO_CASES: u64 = 3000;
@@ -140,17 +143,6 @@ fn station_info_of(store: &Store) -> Result<Option<StationInfo>, StoreError> {
     }))
 }
 
-fn detail_of(store: &Store, id: Uuid) -> Result<CaseDetail, StoreError> {
-    let case = store.case_state(id)?;
-    let deadlines = deadline::deadlines(&case, store.calendar(), store.own_rules());
-    Ok(CaseDetail {
-        next_deadline: deadlines.first().copied(),
-        deadlines,
-        allowed: allowed_actions(&case).into_iter().map(|k| k.code().to_owned()).collect(),
-        case,
-    })
-}
-
 fn sync_view(st: &AppState, store: &Store) -> Result<SyncStatus, StoreError> {
     Ok(SyncStatus::from_core(casedesk_sync::sync_status(store)?, st.lang()))
 }
@@ -174,12 +166,10 @@ fn invalid(issues: Vec<Issue>, lang: Lang) -> Fail {
 // ---------------------------------------------------------------------------------------------
 // Station
 
-#[tauri::command]
 pub async fn station_info(state: St<'_>) -> Res<Option<StationInfo>> {
     with_reader(&state, |_, store| Ok(station_info_of(store)?)).await
 }
 
-#[tauri::command]
 pub async fn setup_station(state: St<'_>, req: SetupStation) -> Res<StationInfo> {
     let (info, demo) = with_store(&state, move |st, store| setup(st, store, req)).await?;
     let st: Arc<AppState> = Arc::clone(&state);
@@ -290,12 +280,10 @@ fn spawn_demo(st: Arc<AppState>) {
     }
 }
 
-#[tauri::command]
 pub async fn reference(state: St<'_>) -> Res<Reference> {
     with_reader(&state, |_, store| Ok(store.reference()?)).await
 }
 
-#[tauri::command]
 pub async fn dashboard(state: St<'_>) -> Res<Dashboard> {
     with_reader(&state, |st, store| {
         let d = store.dashboard()?;
@@ -307,26 +295,22 @@ pub async fn dashboard(state: St<'_>) -> Res<Dashboard> {
 // ---------------------------------------------------------------------------------------------
 // Cases
 
-#[tauri::command]
 pub async fn list_cases(state: St<'_>, q: ListQuery) -> Res<Page> {
     with_reader(&state, move |_, store| Ok(store.list(&q)?)).await
 }
 
-#[tauri::command]
 pub async fn count_cases(state: St<'_>, q: ListQuery) -> Res<u64> {
     with_reader(&state, move |_, store| Ok(store.count(&q)?)).await
 }
 
-#[tauri::command]
 pub async fn get_case(state: St<'_>, id: String) -> Res<CaseDetail> {
     with_reader(&state, move |_, store| {
         let id = store.find_case(&id)?;
-        Ok(detail_of(store, id)?)
+        Ok(CaseDetail::of(store, id)?)
     })
     .await
 }
 
-#[tauri::command]
 pub async fn register_case(state: St<'_>, req: RegisterCase) -> Res<CaseRef> {
     let r = with_store(&state, move |st, store| {
         let op = check_op_id(&req.op_id, st.lang())?;
@@ -337,25 +321,22 @@ pub async fn register_case(state: St<'_>, req: RegisterCase) -> Res<CaseRef> {
     Ok(r)
 }
 
-#[tauri::command]
 pub async fn case_action(state: St<'_>, req: CaseAction) -> Res<CaseDetail> {
     let case_id = req.case_id;
     let d = with_store(&state, move |st, store| {
         let op = check_op_id(&req.op_id, st.lang())?;
         store.act_op(Some(&op), req.case_id, None, req.event)?;
-        Ok(detail_of(store, req.case_id)?)
+        Ok(CaseDetail::of(store, req.case_id)?)
     })
     .await?;
     state.changed(Some(case_id));
     Ok(d)
 }
 
-#[tauri::command]
 pub async fn find_duplicates(state: St<'_>, req: DuplicateQuery) -> Res<Vec<DuplicateHint>> {
     with_reader(&state, move |_, store| Ok(store.find_duplicates(&req)?)).await
 }
 
-#[tauri::command]
 pub async fn lookup_respondents(state: St<'_>, prefix: String) -> Res<Vec<RespondentHint>> {
     with_reader(&state, move |_, store| Ok(store.lookup_respondents(&prefix)?)).await
 }
@@ -371,7 +352,6 @@ fn roving_summary(store: &Store, id: Uuid) -> Result<RovingSummary, StoreError> 
         .ok_or_else(|| StoreError::not_found(id.to_string()))
 }
 
-#[tauri::command]
 pub async fn roving_start(state: St<'_>, req: RovingStart) -> Res<RovingSummary> {
     let r = with_store(&state, move |st, store| {
         let lang = st.lang();
@@ -396,7 +376,6 @@ pub async fn roving_start(state: St<'_>, req: RovingStart) -> Res<RovingSummary>
     Ok(r)
 }
 
-#[tauri::command]
 pub async fn roving_end(state: St<'_>, req: RovingEnd) -> Res<RovingSummary> {
     let r = with_store(&state, move |st, store| {
         let op = check_op_id(&req.op_id, st.lang())?;
@@ -419,12 +398,10 @@ pub async fn roving_end(state: St<'_>, req: RovingEnd) -> Res<RovingSummary> {
     Ok(r)
 }
 
-#[tauri::command]
 pub async fn roving_list(state: St<'_>) -> Res<Vec<RovingSummary>> {
     with_reader(&state, |_, store| Ok(store.roving_sessions(None)?)).await
 }
 
-#[tauri::command]
 pub async fn record_consultation(state: St<'_>, req: RecordConsultation) -> Res<()> {
     with_store(&state, move |st, store| {
         let lang = st.lang();
@@ -452,12 +429,10 @@ pub async fn record_consultation(state: St<'_>, req: RecordConsultation) -> Res<
     Ok(())
 }
 
-#[tauri::command]
 pub async fn staff_list(state: St<'_>) -> Res<Vec<StaffRow>> {
     with_reader(&state, |_, store| Ok(store.staff()?)).await
 }
 
-#[tauri::command]
 pub async fn staff_add(state: St<'_>, req: StaffAdd) -> Res<StaffRow> {
     let r = with_store(&state, move |st, store| {
         let lang = st.lang();
@@ -497,12 +472,10 @@ fn settings_of(st: &AppState, store: &Store) -> Result<Settings, StoreError> {
     })
 }
 
-#[tauri::command]
 pub async fn settings_get(state: St<'_>) -> Res<Settings> {
     with_reader(&state, |st, store| Ok(settings_of(st, store)?)).await
 }
 
-#[tauri::command]
 pub async fn settings_set(state: St<'_>, req: Settings) -> Res<Settings> {
     let (settings, changed) = with_store(&state, move |st, store| {
         // Messages of this answer already in the new language.
@@ -552,14 +525,12 @@ pub async fn settings_set(state: St<'_>, req: Settings) -> Res<Settings> {
 // ---------------------------------------------------------------------------------------------
 // Sync
 
-#[tauri::command]
 pub async fn sync_status(state: St<'_>) -> Res<SyncStatus> {
     with_reader(&state, |st, store| Ok(sync_view(st, store)?)).await
 }
 
 /// Asks the sync worker for a round now (ignoring its backoff) and returns the status as it
 /// is; the round's outcome arrives as a `sync-status` event.
-#[tauri::command]
 pub async fn sync_now(state: St<'_>) -> Res<SyncStatus> {
     let status = with_store(&state, |st, store| Ok(sync_view(st, store)?)).await?;
     if status.enrolled {
@@ -570,7 +541,6 @@ pub async fn sync_now(state: St<'_>) -> Res<SyncStatus> {
 
 /// Enrolls this station with the hub of an enrollment code (network: on a connection of its
 /// own, so other commands need not wait), then starts a round.
-#[tauri::command]
 pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<SyncStatus> {
     let code = req.code.trim().to_owned();
     let st: Arc<AppState> = Arc::clone(&state);
@@ -619,7 +589,6 @@ fn check_key(key: &str, lang: Lang) -> Result<(), Fail> {
     Ok(())
 }
 
-#[tauri::command]
 pub async fn draft_save(state: St<'_>, key: String, json: String) -> Res<()> {
     blocking(&state, move |st| {
         let lang = st.lang();
@@ -639,7 +608,6 @@ pub async fn draft_save(state: St<'_>, key: String, json: String) -> Res<()> {
     .await
 }
 
-#[tauri::command]
 pub async fn draft_load(state: St<'_>, key: String) -> Res<Option<String>> {
     blocking(&state, move |st| {
         check_key(&key, st.lang())?;
@@ -648,7 +616,6 @@ pub async fn draft_load(state: St<'_>, key: String) -> Res<Option<String>> {
     .await
 }
 
-#[tauri::command]
 pub async fn draft_clear(state: St<'_>, key: String) -> Res<()> {
     blocking(&state, move |st| {
         check_key(&key, st.lang())?;
@@ -661,7 +628,6 @@ pub async fn draft_clear(state: St<'_>, key: String) -> Res<()> {
 // Window
 
 /// The UI has painted: show the window (it starts hidden to avoid a white flash).
-#[tauri::command]
 pub async fn app_ready(state: St<'_>) -> Res<()> {
     state.show_window("app_ready");
     Ok(())

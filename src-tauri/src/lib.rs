@@ -1,6 +1,7 @@
 //! CaseDesk desktop shell: Tauri v2 around casedesk-domain, -store and -sync. The only crate that knows Tauri.
 //!
-//! - `commands`: one async adapter per command of `ui/IPC.md` (core work on blocking threads).
+//! - `commands`: one async adapter per command of `ui/IPC.md` (core work on blocking threads);
+//!   `ipc`, the Tauri commands around them, is generated from casedesk-ipc's command list.
 //! - `state`: `AppState` (database path, the store behind a mutex, the sync worker, settings).
 //! - `files`: drafts and `settings.json`, written atomically.
 //! - `platform`: WebKitGTK environment set before GTK starts.
@@ -30,6 +31,36 @@ pub const SHOW_FALLBACK: Duration = Duration::from_secs(5);
 /// The label of the main window (tauri.conf.json).
 pub const MAIN_WINDOW: &str = "main";
 
+/// From the command list of casedesk-ipc (`with_commands!`, one `name(arg: Type, ...) -> Result;`
+/// per command): the module `ipc` with one `#[tauri::command]` per command, taking exactly the
+/// declared arguments under the declared names (the keys the UI sends) and answering the declared
+/// result, each calling the adapter of the same name in `commands`; and `handlers`, the handler
+/// list of all of them. A command the list declares and `commands` lacks, or an adapter whose
+/// arguments or result differ from the declaration, does not compile.
+macro_rules! tauri_commands {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        /// The Tauri commands of the IPC contract (generated; see `tauri_commands!`).
+        pub mod ipc {
+            $(
+                #[tauri::command(rename_all = "snake_case")]
+                pub async fn $name(
+                    state: $crate::commands::St<'_>,
+                    $($arg: $ty),*
+                ) -> $crate::commands::Res<$ret> {
+                    $crate::commands::$name(state, $($arg),*).await
+                }
+            )*
+        }
+
+        /// The invoke handler of every command of the contract.
+        fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(ipc::$name),*]
+        }
+    };
+}
+
+casedesk_ipc::with_commands!(tauri_commands);
+
 /// How the app is put together; `run` uses the defaults, tests pass their own paths.
 pub struct Options {
     /// None: from `CASEDESK_DB` or the app data folder.
@@ -52,80 +83,51 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, opts: Options) -> tauri
         None => builder,
     };
     let log_to_file = opts.log_to_file;
-    builder
-        .invoke_handler(tauri::generate_handler![
-            commands::station_info,
-            commands::setup_station,
-            commands::reference,
-            commands::dashboard,
-            commands::list_cases,
-            commands::count_cases,
-            commands::get_case,
-            commands::register_case,
-            commands::case_action,
-            commands::find_duplicates,
-            commands::lookup_respondents,
-            commands::roving_start,
-            commands::roving_end,
-            commands::roving_list,
-            commands::record_consultation,
-            commands::staff_list,
-            commands::staff_add,
-            commands::settings_get,
-            commands::settings_set,
-            commands::sync_status,
-            commands::sync_now,
-            commands::sync_enroll,
-            commands::draft_save,
-            commands::draft_load,
-            commands::draft_clear,
-            commands::app_ready,
-        ])
-        .setup(move |app| {
-            if log_to_file && let Ok(dir) = app.path().app_log_dir() {
-                logging::init(&dir);
+    builder.invoke_handler(handlers()).setup(move |app| {
+        if log_to_file && let Ok(dir) = app.path().app_log_dir() {
+            logging::init(&dir);
+        }
+        let state = match early {
+            Some(st) => st,
+            None => {
+                let paths = Paths::resolve(|| app.path().app_data_dir().ok())?;
+                let st = AppState::new(paths);
+                app.manage(st.clone());
+                st.open_store();
+                st
             }
-            let state = match early {
-                Some(st) => st,
-                None => {
-                    let paths = Paths::resolve(|| app.path().app_data_dir().ok())?;
-                    let st = AppState::new(paths);
-                    app.manage(st.clone());
-                    st.open_store();
-                    st
-                }
+        };
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            db = %state.paths.db.display(),
+            "CaseDesk starting"
+        );
+        let handle = app.handle().clone();
+        state.set_notify(move |ev| {
+            let sent = match ev {
+                UiEvent::DbChanged(p) => handle.emit(events::DB_CHANGED, p),
+                UiEvent::Sync(s) => handle.emit(events::SYNC_STATUS, s),
             };
-            tracing::info!(
-                version = env!("CARGO_PKG_VERSION"),
-                db = %state.paths.db.display(),
-                "CaseDesk starting"
-            );
-            let handle = app.handle().clone();
-            state.set_notify(move |ev| {
-                let sent = match ev {
-                    UiEvent::DbChanged(p) => handle.emit(events::DB_CHANGED, p),
-                    UiEvent::Sync(s) => handle.emit(events::SYNC_STATUS, s),
-                };
-                if let Err(e) = sent {
-                    tracing::warn!("cannot emit an event: {e}");
-                }
-            });
-            let handle = app.handle().clone();
-            state.set_show(move |_why| {
-                if let Some(w) = handle.get_webview_window(MAIN_WINDOW) {
-                    let _ = w.show();
-                    let _ = w.set_focus();
-                }
-            });
-            let weak = Arc::downgrade(&state);
-            std::thread::Builder::new().name("casedesk-show".into()).spawn(move || {
-                std::thread::sleep(SHOW_FALLBACK);
-                if let Some(st) = weak.upgrade() {
-                    st.show_window("fallback timer");
-                }
-            })?;
-            Ok(())
-        })
+            if let Err(e) = sent {
+                tracing::warn!("cannot emit an event: {e}");
+            }
+        });
+        let handle = app.handle().clone();
+        state.set_show(move |_why| {
+            if let Some(w) = handle.get_webview_window(MAIN_WINDOW) {
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        });
+        let weak = Arc::downgrade(&state);
+        std::thread::Builder::new().name("casedesk-show".into()).spawn(move || {
+            std::thread::sleep(SHOW_FALLBACK);
+            if let Some(st) = weak.upgrade() {
+                st.show_window("fallback timer");
+            }
+        })?;
+        Ok(())
+    })
 }
 
 /// Focuses the running window when a second copy is started.

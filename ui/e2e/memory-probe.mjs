@@ -14,18 +14,30 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const server = await preview({ root: uiDir, preview: { port: Number(process.env.PROBE_PORT ?? 4199), strictPort: true, host: "127.0.0.1" }, logLevel: "warn" });
+const server = await preview({
+  root: uiDir,
+  preview: { port: Number(process.env.PROBE_PORT ?? 4199), strictPort: true, host: "127.0.0.1" },
+  logLevel: "warn",
+});
 const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "leak-")), {
-  executablePath: "/usr/bin/chromium", headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--js-flags=--expose-gc"],
-  viewport: { width: 1280, height: 800 }, locale: "zh-CN",
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--js-flags=--expose-gc"],
+  viewport: { width: 1280, height: 800 },
+  locale: "zh-CN",
 });
 const page = await ctx.newPage();
 console.log("JS heap after GC (MB) and DOM counters, per round of N cases opened:");
 await page.goto(`http://127.0.0.1:${process.env.PROBE_PORT ?? 4199}/?demo=1&fresh=1`);
 await page.waitForFunction(() => !!document.querySelector('[data-testid="dashboard"]'), null, { timeout: 60000 });
 const cdp = await ctx.newCDPSession(page);
-const heap = async () => { await cdp.send("HeapProfiler.collectGarbage"); await cdp.send("HeapProfiler.collectGarbage"); const m = await cdp.send("Runtime.getHeapUsage"); return (m.usedSize / 1048576).toFixed(1); };
-const nodes = async () => (await cdp.send("Memory.getDOMCounters"));
+const heap = async () => {
+  await cdp.send("HeapProfiler.collectGarbage");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const m = await cdp.send("Runtime.getHeapUsage");
+  return (m.usedSize / 1048576).toFixed(1);
+};
+const nodes = async () => await cdp.send("Memory.getDOMCounters");
 await page.click('li[role="menuitem"]:has-text("案件列表")');
 await page.waitForFunction(() => !!document.querySelector('[data-testid="case-row"]'));
 console.log("start", await heap(), JSON.stringify(await nodes()));
@@ -33,11 +45,20 @@ const N = Number(process.env.N ?? 60);
 for (let round = 0; round < 3; round++) {
   for (let i = 0; i < N; i++) {
     const idx = (round === 1 ? N : 0) + i;
-    await page.evaluate((idx) => { const s = document.querySelector('[data-testid="list-scroll"]'); s.scrollTop = idx * 52; s.dispatchEvent(new Event("scroll")); }, idx);
+    await page.evaluate((idx) => {
+      const s = document.querySelector('[data-testid="list-scroll"]');
+      s.scrollTop = idx * 52;
+      s.dispatchEvent(new Event("scroll"));
+    }, idx);
     await page.waitForTimeout(30);
-    await page.evaluate(() => { const r = [...document.querySelectorAll('[data-testid="case-row"]')].find((e) => e.getBoundingClientRect().top > 250); r.click(); });
+    await page.evaluate(() => {
+      const r = [...document.querySelectorAll('[data-testid="case-row"]')].find((e) => e.getBoundingClientRect().top > 250);
+      r.click();
+    });
     await page.waitForFunction(() => !!document.querySelector('[data-testid="timeline"]'));
-    await page.evaluate(() => [...document.querySelectorAll('li[role="menuitem"]')].find((e) => e.textContent.trim() === "案件列表").click());
+    await page.evaluate(() =>
+      [...document.querySelectorAll('li[role="menuitem"]')].find((e) => e.textContent.trim() === "案件列表").click(),
+    );
     await page.waitForFunction(() => !!document.querySelector('[data-testid="case-row"]'));
   }
   await page.waitForTimeout(11000);
@@ -49,4 +70,5 @@ if (process.env.SNAP) {
   await cdp.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
   writeFileSync(process.env.SNAP, chunks.join(""));
 }
-await ctx.close(); await server.close();
+await ctx.close();
+await server.close();

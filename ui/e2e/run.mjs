@@ -113,26 +113,31 @@ try {
     if (!/\d/.test(received)) throw new Error(`no month count: ${received}`);
   });
 
-  await step(page, "intake-filled", async () => {
-    await page.getByRole("menuitem", { name: "投诉登记" }).click();
-    await page.locator("#intake_complainants_0_name").waitFor();
-    await page.fill("#intake_complainants_0_name", "索南才让");
-    await page.fill("#intake_complainants_0_phones_0", "13897712345");
-    await page.fill("#intake_complainants_0_village", "德令哈市宗务隆乡团结牧委会");
-    await page.fill("#intake_respondents_0_name", "德令哈市高原牧业饲料店");
-    await page.keyboard.press("Escape");
-    await pickSelect(page, "#intake_respondents_0_kind", "个体工商户");
-    await page.locator("#intake_category").click();
-    await page.keyboard.type("农用");
-    await page.locator('.ant-select-tree-node-content-wrapper[title="农用生产资料类"]').first().click();
-    await pickSelect(page, "#intake_nature", "质量");
-    await page.fill("#intake_facts_content", "2026年11月在该店购买羊饲料10袋，开袋后发现霉变结块，店主拒绝退换。");
-    await page.getByRole("checkbox", { name: "退货", exact: true }).check();
-    await page.getByRole("checkbox", { name: "赔偿损失", exact: true }).check();
-    await page.fill("#intake_claim", "1,234.56");
-    await page.locator("#intake_request_text").click();
-    await page.getByText("草稿已自动保存", { exact: false }).waitFor({ timeout: 4000 });
-  }, { full: true });
+  await step(
+    page,
+    "intake-filled",
+    async () => {
+      await page.getByRole("menuitem", { name: "投诉登记" }).click();
+      await page.locator("#intake_complainants_0_name").waitFor();
+      await page.fill("#intake_complainants_0_name", "索南才让");
+      await page.fill("#intake_complainants_0_phones_0", "13897712345");
+      await page.fill("#intake_complainants_0_village", "德令哈市宗务隆乡团结牧委会");
+      await page.fill("#intake_respondents_0_name", "德令哈市高原牧业饲料店");
+      await page.keyboard.press("Escape");
+      await pickSelect(page, "#intake_respondents_0_kind", "个体工商户");
+      await page.locator("#intake_category").click();
+      await page.keyboard.type("农用");
+      await page.locator('.ant-select-tree-node-content-wrapper[title="农用生产资料类"]').first().click();
+      await pickSelect(page, "#intake_nature", "质量");
+      await page.fill("#intake_facts_content", "2026年11月在该店购买羊饲料10袋，开袋后发现霉变结块，店主拒绝退换。");
+      await page.getByRole("checkbox", { name: "退货", exact: true }).check();
+      await page.getByRole("checkbox", { name: "赔偿损失", exact: true }).check();
+      await page.fill("#intake_claim", "1,234.56");
+      await page.locator("#intake_request_text").click();
+      await page.getByText("草稿已自动保存", { exact: false }).waitFor({ timeout: 4000 });
+    },
+    { full: true },
+  );
 
   let caseNo = "";
   await step(page, "intake-success", async () => {
@@ -209,10 +214,15 @@ try {
     await expectText(page.getByTestId("case-row"), caseNo);
   });
 
-  await step(page, "dashboard-after", async () => {
-    await page.getByRole("menuitem", { name: "工作台" }).click();
-    await page.getByTestId("dashboard").waitFor();
-  }, { full: true });
+  await step(
+    page,
+    "dashboard-after",
+    async () => {
+      await page.getByRole("menuitem", { name: "工作台" }).click();
+      await page.getByTestId("dashboard").waitFor();
+    },
+    { full: true },
+  );
 
   await step(page, "roving", async () => {
     await page.getByRole("menuitem", { name: "流动受理" }).click();

@@ -76,7 +76,11 @@ function StationGate({ children }: { children: ReactNode }) {
           status="warning"
           title={t("app.load_failed")}
           subTitle={errorText(station.error)}
-          extra={<Button type="primary" onClick={() => void station.refetch()}>{t("app.retry")}</Button>}
+          extra={
+            <Button type="primary" onClick={() => void station.refetch()}>
+              {t("app.retry")}
+            </Button>
+          }
         />
       </div>
     );

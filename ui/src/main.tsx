@@ -1,4 +1,4 @@
-import { invoke } from "@tauri-apps/api/core";
+import { api } from "./ipc/api";
 import { createRoot } from "react-dom/client";
 import "./i18n";
 import "./styles.css";
@@ -34,6 +34,6 @@ createRoot(document.getElementById("root")!).render(<App />);
 // rendered. Not through requestAnimationFrame: a hidden WebKitGTK window gets no frames.
 if (window.__TAURI_INTERNALS__) {
   setTimeout(() => {
-    invoke("app_ready").catch(() => undefined);
+    api.appReady().catch(() => undefined);
   }, 0);
 }

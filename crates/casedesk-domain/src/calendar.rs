@@ -57,7 +57,8 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 const BUILTIN_CSV: &str = include_str!("../data/holidays.csv");
 
 /// Fixed-date statutory holidays (month, day) under Decree 795, used for years without data.
-const FIXED_STATUTORY_DAYS: [(u32, u32); 6] = [(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)];
+pub const FIXED_STATUTORY_DAYS: [(u32, u32); 6] =
+    [(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)];
 
 /// The kind of a calendar entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

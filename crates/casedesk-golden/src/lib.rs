@@ -43,39 +43,19 @@ pub fn check_file(path: &Path, actual: &str, what: &str) {
     );
 }
 
-/// Compares the files of `dir` whose names end with `ext` with `files` (name → text): stale,
-/// missing and left-over files all fail; `UPDATE_GOLDEN=1` writes the stale and missing ones
-/// and deletes the left-overs.
+/// Compares the files of `dir` whose names end with one of `exts` (the folder owns them all)
+/// with `files` (name → text): stale, missing and left-over files all fail; `UPDATE_GOLDEN=1`
+/// writes the stale and missing ones and deletes the left-overs.
 #[track_caller]
-pub fn check_dir(dir: &Path, ext: &str, files: &BTreeMap<String, String>, what: &str) {
-    let existing: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| n.ends_with(ext))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut problems = Vec::new();
-    for name in &existing {
-        if !files.contains_key(name) {
-            problems.push(format!("  {name}: no longer generated"));
-        }
-    }
-    for (name, text) in files {
-        match std::fs::read_to_string(dir.join(name)) {
-            Ok(old) if &old == text => {}
-            Ok(old) => problems.push(format!("  {name}: {}", first_difference(&old, text))),
-            Err(_) => problems.push(format!("  {name}: missing")),
-        }
-    }
+pub fn check_dir(dir: &Path, exts: &[&str], files: &BTreeMap<String, String>, what: &str) {
+    let problems = dir_problems(dir, exts, files);
     if problems.is_empty() {
         return;
     }
     if updating() {
         std::fs::create_dir_all(dir)
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-        for name in existing.iter().filter(|n| !files.contains_key(*n)) {
+        for name in owned(dir, exts).iter().filter(|n| !files.contains_key(*n)) {
             let _ = std::fs::remove_file(dir.join(name));
         }
         for (name, text) in files {
@@ -91,6 +71,37 @@ pub fn check_dir(dir: &Path, ext: &str, files: &BTreeMap<String, String>, what: 
         dir.display(),
         problems.join("\n")
     );
+}
+
+/// The files of `dir` whose names end with one of `exts`.
+fn owned(dir: &Path, exts: &[&str]) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| exts.iter().any(|x| n.ends_with(x)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What differs between `dir` and `files`, one line per file.
+fn dir_problems(dir: &Path, exts: &[&str], files: &BTreeMap<String, String>) -> Vec<String> {
+    let existing = owned(dir, exts);
+    let mut problems = Vec::new();
+    for name in &existing {
+        if !files.contains_key(name) {
+            problems.push(format!("  {name}: no longer generated"));
+        }
+    }
+    for (name, text) in files {
+        match std::fs::read_to_string(dir.join(name)) {
+            Ok(old) if &old == text => {}
+            Ok(old) => problems.push(format!("  {name}: {}", first_difference(&old, text))),
+            Err(_) => problems.push(format!("  {name}: missing")),
+        }
+    }
+    problems
 }
 
 /// Where two texts first differ, as "line N: was …, now …".
@@ -131,6 +142,29 @@ mod tests {
             let stale = std::panic::catch_unwind(|| check_file(&path, "other\n", "x"));
             assert!(stale.is_err());
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn stale_missing_and_left_over_files_in_a_folder_are_named() {
+        let dir = std::env::temp_dir().join(format!("casedesk-golden-dir-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let files: BTreeMap<String, String> =
+            [("a.ts".to_owned(), "x\n".to_owned()), ("b.json".to_owned(), "{}\n".to_owned())]
+                .into();
+        std::fs::write(dir.join("a.ts"), "y\n").unwrap();
+        std::fs::write(dir.join("old.json"), "[]").unwrap();
+        std::fs::write(dir.join("notes.md"), "not owned").unwrap();
+        let mut p = dir_problems(&dir, &[".ts", ".json"], &files);
+        p.sort();
+        assert_eq!(
+            p,
+            [
+                "  a.ts: line 1: was \"y\", now \"x\"",
+                "  b.json: missing",
+                "  old.json: no longer generated"
+            ]
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,6 +1,8 @@
-//! `IpcError`: how every failure crosses IPC. A message code, the message already in the UI
-//! language, and every problem of a form with its field path, so the UI can show each one
-//! beside its field (and translate it itself from `code` if it prefers).
+//! `IpcError`: how every failure crosses IPC. A message code with its argument, the message
+//! already in the UI language, and every problem of a form with its field path, so the UI can
+//! show each one beside its field. The UI translates `code` and `arg` itself from the same table
+//! (`MESSAGES` of casedesk-domain and `IPC_MESSAGES` here, exported to
+//! `ui/src/bindings/messages.ts`), and shows `message` only for a code it does not know.
 
 use casedesk_domain::{Issue, Lang};
 use casedesk_store::StoreError;
@@ -23,7 +25,11 @@ pub struct IpcIssue {
 /// The rejection value of every command (the promise of `invoke` rejects with this object).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct IpcError {
+    /// A message code of `IPC_MESSAGES` or of `casedesk_domain::messages::MESSAGES`.
     pub code: String,
+    /// The argument of the message (`{0}` in its text: a count, a name, a detail), or "".
+    pub arg: String,
+    /// `code`'s text in the UI language, with `arg` in it.
     pub message: String,
     pub issues: Vec<IpcIssue>,
 }
@@ -60,7 +66,12 @@ impl IpcIssue {
 impl IpcError {
     /// An error with a message code of its own (no field problems).
     pub fn new(code: &str, arg: &str, lang: Lang) -> IpcError {
-        IpcError { code: code.to_owned(), message: text(code, lang, arg), issues: Vec::new() }
+        IpcError {
+            code: code.to_owned(),
+            arg: arg.to_owned(),
+            message: text(code, lang, arg),
+            issues: Vec::new(),
+        }
     }
 
     /// A validation error with one problem at `path` (`code` is the problem's message code).
@@ -78,27 +89,24 @@ impl IpcError {
         IpcError::new("internal", &detail.to_string(), lang)
     }
 
-    /// A core error, with its message and every issue's message in `lang`.
+    /// A core error, with its message and every issue's message in `lang`. (The issues travel
+    /// on their own, so the message is the code's text alone, "the input has 3 problems", not
+    /// `StoreError::message` with one line per issue.)
     pub fn from_core(e: &StoreError, lang: Lang) -> IpcError {
-        let issues: Vec<IpcIssue> =
-            e.issues().iter().map(|i| IpcIssue::from_issue(i, lang)).collect();
-        // `StoreError::message` appends one line per issue; the issues travel separately here,
-        // so the message is its first line ("the input has 3 problems").
-        let full = e.message(lang);
-        let message = if issues.is_empty() {
-            full
-        } else {
-            full.lines().next().unwrap_or_default().to_owned()
-        };
-        IpcError { code: e.code().to_owned(), message, issues }
+        IpcError {
+            issues: e.issues().iter().map(|i| IpcIssue::from_issue(i, lang)).collect(),
+            ..IpcError::new(e.code(), &e.message_arg(lang), lang)
+        }
     }
 
-    /// A sync error: the hub's or the transport's code, explained in plain words.
+    /// A sync error, under the message code that explains it in plain words (`sync.network`,
+    /// `sync.unauthorized`, ...; the hub's or the transport's own code is in the sync status).
     pub fn from_sync(e: &SyncError, lang: Lang) -> IpcError {
         match e {
             SyncError::Store(core) => IpcError::from_core(core, lang),
             _ => {
-                IpcError { code: e.code(), message: plain_sync_error(e, lang), issues: Vec::new() }
+                let (code, arg) = e.message_code();
+                IpcError::new(code, &arg, lang)
             }
         }
     }
@@ -152,6 +160,7 @@ mod tests {
     fn validation_keeps_every_path_in_chinese() {
         let e = IpcError::from_core(&invalid(), Lang::Zh);
         assert_eq!(e.code, "validation.failed");
+        assert_eq!(e.arg, "3");
         assert_eq!(e.message, "输入有 3 处问题");
         let paths: Vec<&str> = e.issues.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["complainants[0].phones[0]", "facts.content", "respondents[1].uscc"]);
@@ -174,6 +183,7 @@ mod tests {
     fn other_errors_have_no_issues_and_default_to_chinese() {
         let e: IpcError = StoreError::not_found("HX0201-2026-A-00001").into();
         assert_eq!(e.code, "not_found");
+        assert_eq!(e.arg, "HX0201-2026-A-00001");
         assert_eq!(e.message, "找不到：HX0201-2026-A-00001");
         assert!(e.issues.is_empty());
         let e = IpcError::from_core(
@@ -184,6 +194,7 @@ mod tests {
             Lang::En,
         );
         assert_eq!(e.code, "case.illegal_transition");
+        assert_eq!(e.arg, "Closed");
         assert_eq!(e.message, "the case is Closed; this action is not allowed");
         let e = IpcError::from_core(&StoreError::NotInitialized, Lang::Zh);
         assert_eq!(e.code, "station.not_initialized");
@@ -197,6 +208,7 @@ mod tests {
             v,
             serde_json::json!({
                 "code": "validation.failed",
+                "arg": "1",
                 "message": "the input has 1 problems",
                 "issues": [{ "path": "hub_url", "code": "url.invalid", "arg": "",
                              "message": "must start with http:// or https://" }]
@@ -220,7 +232,7 @@ mod tests {
     fn sync_errors_in_plain_words() {
         let e = SyncError::Network("connection refused".into());
         let ipc = IpcError::from_sync(&e, Lang::Zh);
-        assert_eq!(ipc.code, "network");
+        assert_eq!(ipc.code, "sync.network");
         assert!(ipc.message.contains("连不上中心服务器"), "{}", ipc.message);
         let e = SyncError::Hub {
             status: 400,
@@ -229,8 +241,10 @@ mod tests {
                 message: "x".into(),
             },
         };
+        let ipc = IpcError::from_sync(&e, Lang::En);
+        assert_eq!(ipc.code, "sync.enroll_code_invalid");
         assert_eq!(
-            IpcError::from_sync(&e, Lang::En).message,
+            ipc.message,
             "the enrollment code cannot be read; check that it was pasted whole"
         );
     }

@@ -1,48 +1,34 @@
 //! The desktop IPC contract (`ui/IPC.md`) in Rust: the request and response types that are not
 //! core types (`types`), the structured error every command rejects with (`error::IpcError`),
-//! the list of commands and events, and the TypeScript bindings of all of it (`bindings`,
-//! written to `ui/src/bindings/`).
+//! the command list declared once (`commands::with_commands!`) and the events, and what the UI
+//! takes from Rust instead of copying it: the TypeScript bindings of all of it (`bindings`), the
+//! message table and holiday calendar (`ui_data`), and the reference data, fixtures and
+//! state-machine verdicts made by running the real domain and store (`scenario`), all written to
+//! `ui/src/bindings/` and `ui/fixtures/` and kept fresh by one test (`golden`).
 //!
 //! This crate knows nothing of Tauri: `src-tauri` (package casedesk-desktop) implements the
 //! commands. Only this crate (and casedesk-domain and casedesk-store behind their `ts` features) knows TypeScript.
 
 pub mod bindings;
+pub mod commands;
 pub mod error;
+#[cfg(test)]
+mod golden;
+#[cfg(test)]
+mod scenario;
 pub mod types;
+pub mod ui_data;
 
+pub use commands::COMMANDS;
 pub use error::{IpcError, IpcIssue};
 pub use types::*;
 
-/// Every command of `ui/IPC.md`, by name. `src-tauri` registers exactly these (its tests check
-/// it), and a test here checks the table in IPC.md.
-pub const COMMANDS: &[&str] = &[
-    "station_info",
-    "setup_station",
-    "reference",
-    "dashboard",
-    "list_cases",
-    "count_cases",
-    "get_case",
-    "register_case",
-    "case_action",
-    "find_duplicates",
-    "lookup_respondents",
-    "roving_start",
-    "roving_end",
-    "roving_list",
-    "record_consultation",
-    "staff_list",
-    "staff_add",
-    "settings_get",
-    "settings_set",
-    "sync_status",
-    "sync_now",
-    "sync_enroll",
-    "draft_save",
-    "draft_load",
-    "draft_clear",
-    "app_ready",
-];
+// The core types that cross IPC as they are, under the names the command list uses.
+pub use casedesk_store::CaseRef;
+pub use casedesk_store::desk::{
+    DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
+};
+pub use casedesk_store::query::{ListQuery, Page};
 
 /// Events Rust emits to the UI.
 pub mod events {

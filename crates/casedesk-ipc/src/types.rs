@@ -3,12 +3,13 @@
 //! derive `TS` in casedesk-domain and casedesk-store behind their `ts` features.
 
 use casedesk_domain::Lang;
-use casedesk_domain::case::CaseState;
-use casedesk_domain::deadline::{CaseDeadline, OwnRules};
+use casedesk_domain::case::{CaseState, allowed_actions};
+use casedesk_domain::deadline::{self, CaseDeadline, OwnRules};
 use casedesk_domain::event::{CaseEvent, CaseRegistered};
 use casedesk_domain::types::{Channel, Language, StaffRole, UnitKind};
 use casedesk_store::desk::{self, DayCount, MonthCounts, NatureCount, SessionItem, StaffRow};
 use casedesk_store::query::CaseRow;
+use casedesk_store::{Store, StoreError};
 use casedesk_sync::SyncError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -74,6 +75,21 @@ pub struct CaseDetail {
     pub deadlines: Vec<CaseDeadline>,
     /// Actions the state machine allows now, by event kind (`case.accepted`, ...).
     pub allowed: Vec<String>,
+}
+
+impl CaseDetail {
+    /// The case page of case `id`: its state, its running deadlines under the store's calendar
+    /// and rules, and what the state machine allows.
+    pub fn of(store: &Store, id: Uuid) -> Result<CaseDetail, StoreError> {
+        let case = store.case_state(id)?;
+        let deadlines = deadline::deadlines(&case, store.calendar(), store.own_rules());
+        Ok(CaseDetail {
+            next_deadline: deadlines.first().copied(),
+            deadlines,
+            allowed: allowed_actions(&case).into_iter().map(|k| k.code().to_owned()).collect(),
+            case,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -194,7 +194,8 @@ fn uuid(b: Vec<u8>) -> Result<Uuid> {
 }
 
 impl Store {
-    /// The home screen: what needs doing today and this month's figures.
+    /// The home screen: what needs doing today and this month's figures. A voided case (a
+    /// registration made by mistake) counts in none of the figures.
     pub fn dashboard(&self) -> Result<Dashboard> {
         let now = self.now();
         let today = local_date(now);
@@ -311,8 +312,7 @@ impl Store {
         let by_nature = {
             let mut stmt = conn.prepare_cached(
                 "SELECT nature, count(*) FROM cases WHERE received_at >= ?1 AND nature IS NOT NULL
-                   AND status != 'voided'
-                 GROUP BY nature ORDER BY 2 DESC",
+                   AND status != 'voided' GROUP BY nature ORDER BY 2 DESC, nature",
             )?;
             let rows = stmt.query_map([year_start], |r| {
                 Ok(NatureCount { code: r.get(0)?, count: r.get::<_, i64>(1)? as u64 })

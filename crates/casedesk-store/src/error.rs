@@ -59,16 +59,20 @@ impl StoreError {
         }
     }
 
-    /// A one-line message for a person, in `lang`; validation errors list every problem.
-    pub fn message(&self, lang: Lang) -> String {
-        let arg = match self {
+    /// The argument of this error's message (`{0}` in its text), in `lang`.
+    pub fn message_arg(&self, lang: Lang) -> String {
+        match self {
             StoreError::Domain(e) => e.message_arg(lang),
             StoreError::AlreadyInitialized(s) => s.clone(),
             StoreError::NewerSchema(v) => v.to_string(),
             StoreError::Db(e) => e.to_string(),
             StoreError::Io(e) => e.to_string(),
             StoreError::NotInitialized => String::new(),
-        };
-        message_with_issues(self.code(), &arg, self.issues(), lang)
+        }
+    }
+
+    /// A one-line message for a person, in `lang`; validation errors list every problem.
+    pub fn message(&self, lang: Lang) -> String {
+        message_with_issues(self.code(), &self.message_arg(lang), self.issues(), lang)
     }
 }

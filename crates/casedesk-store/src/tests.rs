@@ -529,6 +529,14 @@ fn the_desk_home_screen_and_intake_helpers() {
     let r = s.reference().unwrap();
     assert_eq!(r.not_accept_reasons["order121"].len(), 7);
     assert_eq!(r.units.len(), 1);
+
+    // A voided registration counts nowhere.
+    let c = s.register_case(None, registration(at(2026, 3, 20, 1))).unwrap();
+    s.act(c.id, None, CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
+    let d = s.dashboard().unwrap();
+    assert_eq!((d.month.received, d.awaiting_acceptance.len()), (2, 1));
+    assert_eq!(d.by_day.iter().map(|x| x.received).sum::<u64>(), 2);
+    assert_eq!(d.by_nature[0].count, 2);
 }
 
 #[test]

@@ -4,4 +4,16 @@ import type { IpcIssue } from "./IpcIssue";
 /**
  * The rejection value of every command (the promise of `invoke` rejects with this object).
  */
-export type IpcError = { code: string, message: string, issues: Array<IpcIssue>, };
+export type IpcError = { 
+/**
+ * A message code of `IPC_MESSAGES` or of `casedesk_domain::messages::MESSAGES`.
+ */
+code: string, 
+/**
+ * The argument of the message (`{0}` in its text: a count, a name, a detail), or "".
+ */
+arg: string, 
+/**
+ * `code`'s text in the UI language, with `arg` in it.
+ */
+message: string, issues: Array<IpcIssue>, };

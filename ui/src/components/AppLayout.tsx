@@ -1,12 +1,5 @@
 import { Layout, Menu, Space, Typography, Tag, Popconfirm } from "antd";
-import {
-  DashboardOutlined,
-  FormOutlined,
-  UnorderedListOutlined,
-  CarOutlined,
-  SettingOutlined,
-  BankOutlined,
-} from "@ant-design/icons";
+import { DashboardOutlined, FormOutlined, UnorderedListOutlined, CarOutlined, SettingOutlined, BankOutlined } from "@ant-design/icons";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import SyncBadge from "./SyncBadge";

@@ -15,7 +15,11 @@ export default class ErrorBoundary extends Component<{ children: ReactNode }, { 
             status="error"
             title={i18n.t("app.crashed")}
             subTitle={i18n.t("app.crashed_hint")}
-            extra={<Button type="primary" onClick={() => window.location.reload()}>{i18n.t("app.reload")}</Button>}
+            extra={
+              <Button type="primary" onClick={() => window.location.reload()}>
+                {i18n.t("app.reload")}
+              </Button>
+            }
           />
         </div>
       );

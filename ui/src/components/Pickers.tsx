@@ -1,9 +1,8 @@
 // Selects over reference data, shared by the intake form, roving intake and the list filters.
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { AutoComplete, Select, TreeSelect, Typography } from "antd";
 import type { Reference, RespondentHint } from "../ipc/types";
-import { api } from "../ipc/api";
-import { useReference } from "../lib/queries";
+import { useReference, useRespondentHints } from "../lib/queries";
 import { useLabels } from "../lib/labels";
 import { useDebounced } from "../lib/useDebounced";
 
@@ -25,7 +24,15 @@ export function categoryTree(ref: Reference | undefined, en: boolean): TreeNode[
   return build(null);
 }
 
-type Common = { value?: string | null; onChange?: (v: string | undefined) => void; id?: string; placeholder?: string; allowClear?: boolean; style?: React.CSSProperties; "aria-label"?: string };
+type Common = {
+  value?: string | null;
+  onChange?: (v: string | undefined) => void;
+  id?: string;
+  placeholder?: string;
+  allowClear?: boolean;
+  style?: React.CSSProperties;
+  "aria-label"?: string;
+};
 
 export function CategorySelect(props: Common) {
   const { en, t } = useLabels();
@@ -77,22 +84,8 @@ export function RespondentNameInput(props: {
   placeholder?: string;
 }) {
   const { t, code } = useLabels();
-  const [hints, setHints] = useState<RespondentHint[]>([]);
   const q = useDebounced((props.value ?? "").trim(), 250);
-  useEffect(() => {
-    let live = true;
-    if (q.length < 2) {
-      setHints([]);
-      return;
-    }
-    api
-      .lookupRespondents(q)
-      .then((h) => live && setHints(h))
-      .catch(() => live && setHints([]));
-    return () => {
-      live = false;
-    };
-  }, [q]);
+  const hints = useRespondentHints(q);
   const options = hints
     .filter((h) => h.name !== props.value)
     .map((h) => ({

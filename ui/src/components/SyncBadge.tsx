@@ -47,7 +47,10 @@ export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus |
         <Descriptions.Item label={t("sync.waiting_label")}>{t("sync.waiting_value", { count: s.waiting })}</Descriptions.Item>
         <Descriptions.Item label={t("sync.last_contact")}>
           {s.last_success_ms
-            ? t("sync.last_contact_value", { time: dayjs(s.last_success_ms).format("YYYY-MM-DD HH:mm"), ago: agoText(s.last_success_ms, t) })
+            ? t("sync.last_contact_value", {
+                time: dayjs(s.last_success_ms).format("YYYY-MM-DD HH:mm"),
+                ago: agoText(s.last_success_ms, t),
+              })
             : t("sync.never")}
         </Descriptions.Item>
         {s.hub && <Descriptions.Item label={t("sync.hub")}>{s.hub}</Descriptions.Item>}
@@ -63,7 +66,9 @@ export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus |
         )}
         {s.quarantined_here > 0 && (
           <Descriptions.Item label={t("sync.set_aside_label")}>
-            <Typography.Text type="warning" data-testid="sync-set-aside">{t("sync.set_aside", { count: s.quarantined_here })}</Typography.Text>
+            <Typography.Text type="warning" data-testid="sync-set-aside">
+              {t("sync.set_aside", { count: s.quarantined_here })}
+            </Typography.Text>
           </Descriptions.Item>
         )}
         {s.duplicate_numbers > 0 && (
@@ -72,7 +77,11 @@ export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus |
           </Descriptions.Item>
         )}
       </Descriptions>
-      {!s.enrolled && !inSettings && <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 8 }}>{t("sync.enroll_hint")}</Typography.Paragraph>}
+      {!s.enrolled && !inSettings && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 8 }}>
+          {t("sync.enroll_hint")}
+        </Typography.Paragraph>
+      )}
       {/* Not enrolled: there is no hub to sync with, only the way to enroll. */}
       {(s.enrolled || !inSettings) && (
         <Space style={{ marginTop: 8 }}>
@@ -81,7 +90,15 @@ export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus |
               {now.isPending ? t("sync.syncing") : t("sync.sync_now")}
             </Button>
           ) : (
-            <Button type="primary" onClick={() => { onDone?.(); void navigate("/settings#sync"); }}>{t("sync.go_settings")}</Button>
+            <Button
+              type="primary"
+              onClick={() => {
+                onDone?.();
+                void navigate("/settings#sync");
+              }}
+            >
+              {t("sync.go_settings")}
+            </Button>
           )}
         </Space>
       )}
@@ -94,7 +111,16 @@ export default function SyncBadge() {
   const { data } = useSync();
   const st = syncState(data);
   return (
-    <Popover trigger="click" placement="bottomRight" title={t("sync.title")} content={<div style={{ width: 380 }}><SyncDetails s={data} /></div>}>
+    <Popover
+      trigger="click"
+      placement="bottomRight"
+      title={t("sync.title")}
+      content={
+        <div style={{ width: 380 }}>
+          <SyncDetails s={data} />
+        </div>
+      }
+    >
       <Button type="text" className="sync-badge" data-testid="sync-badge">
         <Badge status={st.status} text={t(st.key, { count: data?.waiting ?? 0 })} />
       </Button>

@@ -1,21 +1,34 @@
-// A TypeScript port of the parts of casedesk-core the mock backend needs: the case state machine
-// (crates/casedesk-domain/src/case.rs `transition` and `apply`), deadlines (deadline.rs,
-// without the holiday table: weekends only, so dates after 2026 are provisional), and the checks
-// of validate/mod.rs and validate/ids.rs that a clerk meets on the intake form.
+// The parts of casedesk-domain the mock backend needs, over data generated from Rust
+// (src/bindings/*.data.ts): the holiday calendar (calendar.rs's `is_workday`, `add_working_days`,
+// `add_days`), what the state machine allows (case.rs's `allowed_actions`, looked up in the
+// generated transition table), the fold (`apply`), `check` (with its correction checks), the
+// deadlines (deadline.rs) and the intake checks of validate/mod.rs and validate/ids.rs.
+// src/test/verdicts.test.ts runs all of it over the verdict table Rust made and expects the
+// same answers.
 import type {
   CaseDeadline,
   CaseEvent,
+  CaseEventKind,
   CaseRegistered,
   CaseRow,
   CaseState,
   DeadlineView,
   IdType,
-  IpcIssue,
   OwnRules,
   RuleSet,
   Status,
 } from "./types";
-import { REFERENCE } from "./mockReference";
+import type { MessageCode } from "../lib/messages";
+import { CALENDAR } from "../bindings/calendar.data";
+import { REFERENCE } from "../bindings/reference.data";
+import { TRANSITIONS } from "../bindings/transitions.data";
+
+/** A problem with an input, as Rust reports it (the message comes from the code). */
+export interface Problem {
+  path: string;
+  code: MessageCode;
+  arg: string;
+}
 
 const DAY = 86_400_000;
 const OFFSET = 8 * 3_600_000;
@@ -32,28 +45,50 @@ export function fromDayNum(n: number): string {
   return new Date(n * DAY).toISOString().slice(0, 10);
 }
 
-/** The last year with holiday data in casedesk-domain/data/holidays.csv. */
-const LAST_CALENDAR_YEAR = 2026;
+// ---------------------------------------------------------------------------------------------
+// The working-day calendar (calendar.rs), over the official table generated from holidays.csv.
+
+const OFF = new Set(CALENDAR.off);
+const MAKEUP = new Set(CALENDAR.makeup);
+const DATA_YEARS = new Set(CALENDAR.data_years);
+const FIXED_DAYS = new Set(CALENDAR.fixed_statutory_days);
 
 function isWeekend(n: number): boolean {
   const wd = new Date(n * DAY).getUTCDay();
   return wd === 0 || wd === 6;
 }
 
-export function addWorkingDays(start: string, days: number): { date: string; provisional: boolean } {
-  let n = dayNum(start);
-  let left = days;
-  while (left > 0) {
-    n += 1;
-    if (!isWeekend(n)) left -= 1;
-  }
-  const date = fromDayNum(n);
-  return { date, provisional: Number(date.slice(0, 4)) > LAST_CALENDAR_YEAR };
+/** A makeup day, or Monday to Friday and not a day off (in a year without data: not a fixed-date holiday). */
+export function isWorkday(date: string): boolean {
+  if (MAKEUP.has(date)) return true;
+  if (isWeekend(dayNum(date)) || OFF.has(date)) return false;
+  return DATA_YEARS.has(Number(date.slice(0, 4))) || !FIXED_DAYS.has(date.slice(5));
 }
 
+/** Some year from the start's to the result's has no official data. */
+function provisional(start: string, date: string): boolean {
+  const [a, b] = [Number(start.slice(0, 4)), Number(date.slice(0, 4))].sort((x, y) => x - y) as [number, number];
+  for (let y = a; y <= b; y++) if (!DATA_YEARS.has(y)) return true;
+  return false;
+}
+
+/** "N 个工作日": the N-th working day after `start` (the start day is not counted). */
+export function addWorkingDays(start: string, days: number): { date: string; provisional: boolean } {
+  let n = dayNum(start);
+  for (let left = days; left > 0;) {
+    n += 1;
+    if (isWorkday(fromDayNum(n))) left -= 1;
+  }
+  const date = fromDayNum(n);
+  return { date, provisional: provisional(start, date) };
+}
+
+/** "N 日" (Civil Code Arts. 201–203): `start` + N, moved past rest days to the next working day. */
 export function addDays(start: string, days: number): { date: string; provisional: boolean } {
-  const date = fromDayNum(dayNum(start) + days);
-  return { date, provisional: Number(date.slice(0, 4)) > LAST_CALENDAR_YEAR };
+  let n = dayNum(start) + days;
+  while (!isWorkday(fromDayNum(n))) n += 1;
+  const date = fromDayNum(n);
+  return { date, provisional: provisional(start, date) };
 }
 
 export function ruleSetFor(reg: CaseRegistered): RuleSet {
@@ -67,61 +102,31 @@ export function isOpen(s: Status): boolean {
   return OPEN.includes(s);
 }
 
-/** The state machine: whether `ev` may happen to a case in `s`'s status. */
-export function transition(s: CaseState, ev: Pick<CaseEvent, "kind"> & { payload?: unknown }): boolean {
-  const st = s.status;
-  switch (ev.kind) {
-    case "case.edited":
-    case "case.note_added":
-      return st !== "voided";
-    case "case.accepted":
-    case "case.not_accepted":
-      return st === "registered";
-    case "case.session_scheduled":
-    case "case.session_recorded":
-    case "case.agreement_recorded":
-    case "case.mediation_terminated":
-      return st === "accepted" || st === "mediating";
-    case "case.performance_confirmed":
-      return st === "agreed" && s.performance_confirmed_at === null;
-    case "case.transferred":
-      return st === "registered" || st === "accepted" || st === "mediating";
-    case "case.transfer_feedback":
-      return st !== "voided";
-    case "case.closed":
-      if (["accepted", "mediating", "agreed", "terminated", "transferred"].includes(st)) return true;
-      return st === "registered" && (s.reg.case_type === "consultation" || s.reg.case_type === "suggestion");
-    case "case.followed_up":
-      return st === "closed" || st === "terminated" || st === "not_accepted" || st === "agreed";
-    case "case.voided":
-      return st !== "voided";
-    default:
-      return false;
-  }
+// ---------------------------------------------------------------------------------------------
+// The state machine: Rust's verdicts, looked up by the facts `allows` decides on.
+
+function factKey(status: Status, caseType: string, confirmed: boolean, openTransfer: boolean): string {
+  return `${status}|${caseType}|${confirmed ? 1 : 0}|${openTransfer ? 1 : 0}`;
 }
 
-/** Actions a person may take now (what `allowed` of CaseDetail holds). */
-export function allowedActions(s: CaseState): string[] {
-  const kinds = [
-    "case.accepted",
-    "case.not_accepted",
-    "case.session_scheduled",
-    "case.session_recorded",
-    "case.agreement_recorded",
-    "case.performance_confirmed",
-    "case.mediation_terminated",
-    "case.transferred",
-    "case.transfer_feedback",
-    "case.closed",
-    "case.followed_up",
-    "case.note_added",
-    "case.voided",
-    "case.edited",
-  ] as const;
-  return kinds.filter((k) => {
-    if (k === "case.transfer_feedback" && !s.transfers.some((t) => t.feedback === null)) return false;
-    return transition(s, { kind: k });
-  });
+const ALLOWED = new Map<string, CaseEventKind[]>(
+  TRANSITIONS.map((t) => [factKey(t.status, t.case_type, t.performance_confirmed, t.open_transfer), t.allowed]),
+);
+
+/** Actions a person may take now (what `allowed` of CaseDetail holds), in Rust's order. */
+export function allowedActions(s: CaseState): CaseEventKind[] {
+  const key = factKey(
+    s.status,
+    s.reg.case_type,
+    s.performance_confirmed_at !== null,
+    s.transfers.some((t) => t.feedback === null),
+  );
+  return ALLOWED.get(key) ?? [];
+}
+
+/** The state machine: whether an event of `kind` may happen to a case in `s`'s state. */
+export function allows(s: CaseState, kind: CaseEventKind): boolean {
+  return allowedActions(s).includes(kind);
 }
 
 export function newCaseState(
@@ -156,7 +161,7 @@ export function newCaseState(
         unit: meta.unit,
         actor: meta.actor,
         kind: "case.registered",
-        payload: reg as unknown as Record<string, unknown>,
+        payload: reg,
         anomaly: false,
       },
     ],
@@ -169,11 +174,11 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
   const segs = path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
   let cur: unknown = doc;
   for (let i = 0; i < segs.length - 1; i++) {
-    const k = /^\d+$/.test(segs[i]!) ? Number(segs[i]) : segs[i]!;
+    const k = /^\d+$/.test(segs[i]) ? Number(segs[i]) : segs[i];
     cur = (cur as Record<string | number, unknown> | null)?.[k];
     if (typeof cur !== "object" || cur === null) return false;
   }
-  const last = segs[segs.length - 1]!;
+  const last = segs[segs.length - 1];
   if (/^\d+$/.test(last)) {
     if (!Array.isArray(cur) || Number(last) >= cur.length) return false;
     cur[Number(last)] = value;
@@ -182,19 +187,15 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
 }
 
 /** Applies one event like CaseState::apply (events that do not fit are kept as anomalies). */
-export function applyEvent(
-  s: CaseState,
-  ev: CaseEvent,
-  meta: { eventId: string; at: string; unit: string; actor: string | null },
-): void {
-  const legal = transition(s, ev);
+export function applyEvent(s: CaseState, ev: CaseEvent, meta: { eventId: string; at: string; unit: string; actor: string | null }): void {
+  const legal = allows(s, ev.kind);
   s.timeline.push({
     id: meta.eventId,
     at: meta.at,
     unit: meta.unit,
     actor: meta.actor,
     kind: ev.kind,
-    payload: ev.payload as unknown as Record<string, unknown>,
+    payload: ev.payload,
     anomaly: !legal,
   });
   s.last_hlc = String(Date.parse(meta.at) * 65536);
@@ -281,7 +282,11 @@ export function applyEvent(
 export function deadlines(s: CaseState, own: OwnRules): CaseDeadline[] {
   const out: CaseDeadline[] = [];
   if (!isOpen(s.status)) return out;
-  if (s.status === "registered") {
+  // A suggestion (and a consultation registered by an older version) waits for no acceptance decision.
+  const noDecision = s.reg.case_type === "consultation" || s.reg.case_type === "suggestion";
+  if (s.status === "registered" && noDecision) {
+    // no acceptance clock
+  } else if (s.status === "registered") {
     const moved = [...s.transfers].reverse().find((t) => t.kind === "down" || t.kind === "up");
     const since = localDate(moved ? moved.at : s.reg.received_at);
     const days = s.rule_set === "own" ? own.accept_working_days : 7;
@@ -311,7 +316,7 @@ export function deadlineView(d: CaseDeadline | undefined, today: string): Deadli
   if (!d) return null;
   const left = dayNum(d.date) - dayNum(today);
   return {
-    kind: d.kind as DeadlineView["kind"],
+    kind: d.kind,
     date: d.date,
     provisional: d.provisional,
     overdue: left < 0,
@@ -353,11 +358,11 @@ const ID_CHECK = "10X98765432";
 
 export function residentIdCheck(prefix17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(prefix17[i]) * ID_WEIGHTS[i]!;
-  return ID_CHECK[sum % 11]!;
+  for (let i = 0; i < 17; i++) sum += Number(prefix17[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11];
 }
 
-export function checkResidentId(n: string): string | null {
+export function checkResidentId(n: string): MessageCode | null {
   const t = n.trim().toUpperCase();
   if (t === "") return "id.empty";
   if (t.length !== 18) return "id.length";
@@ -366,8 +371,7 @@ export function checkResidentId(n: string): string | null {
   const m = Number(t.slice(10, 12));
   const d = Number(t.slice(12, 14));
   const date = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || date.getTime() > Date.now())
-    return "id.birth_date";
+  if (y < 1900 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || date.getTime() > Date.now()) return "id.birth_date";
   if (residentIdCheck(t.slice(0, 17)) !== t[17]) return "id.checksum";
   return null;
 }
@@ -377,12 +381,12 @@ const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30
 
 export function usccCheck(prefix17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(prefix17[i]!) * USCC_WEIGHTS[i]!;
+  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(prefix17[i]) * USCC_WEIGHTS[i];
   const c = (31 - (sum % 31)) % 31;
-  return USCC_ALPHABET[c]!;
+  return USCC_ALPHABET[c];
 }
 
-export function checkUscc(u: string): string | null {
+export function checkUscc(u: string): MessageCode | null {
   const t = u.trim().toUpperCase();
   if (t === "") return "uscc.empty";
   if (t.length !== 18) return "uscc.length";
@@ -395,7 +399,7 @@ export const MOBILE = /^1[3-9]\d{9}$/;
 export const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
 
 /** Accepts an 11-digit mobile (spaces, dashes or +86 allowed) or a landline with area code. */
-export function checkPhone(p: string): string | null {
+export function checkPhone(p: string): MessageCode | null {
   const t = p.trim();
   if (t === "") return "phone.empty";
   const mobile = t.replace(/^\+?86/, "").replace(/[\s-]/g, "");
@@ -404,7 +408,7 @@ export function checkPhone(p: string): string | null {
   return "phone.format";
 }
 
-function issue(path: string, code: string, arg: string | number = ""): Omit<IpcIssue, "message"> {
+function issue(path: string, code: MessageCode, arg: string | number = ""): Problem {
   return { path, code, arg: String(arg) };
 }
 
@@ -416,9 +420,9 @@ function isNature(code: string): boolean {
   return REFERENCE.natures.some((c) => c.code === code);
 }
 
-/** validate_registration of casedesk-core, for the form's problems. */
-export function validateRegistration(reg: CaseRegistered, nowMs: number): Omit<IpcIssue, "message">[] {
-  const out: Omit<IpcIssue, "message">[] = [];
+/** validate_registration of casedesk-domain, for the form's problems. */
+export function validateRegistration(reg: CaseRegistered, nowMs: number): Problem[] {
+  const out: Problem[] = [];
   const complaint = reg.case_type === "complaint";
   const entrusted = reg.mode === "entrusted";
   const today = localDate(new Date(nowMs).toISOString());
@@ -435,14 +439,12 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Omit<I
     const p = `complainants[${i}]`;
     if (!c.name.trim()) out.push(issue(`${p}.name`, "required"));
     if (c.name.length > 100) out.push(issue(`${p}.name`, "too_long", 100));
-    if (complaint && c.phones.length === 0 && !(c.contact_person ?? "").trim())
-      out.push(issue(`${p}.phones`, "required"));
+    if (complaint && c.phones.length === 0 && !(c.contact_person ?? "").trim()) out.push(issue(`${p}.phones`, "required"));
     c.phones.forEach((ph, j) => {
       const e = checkPhone(ph);
       if (e) out.push(issue(`${p}.phones[${j}]`, e));
     });
-    if (complaint && !(c.address ?? "").trim() && !(c.village ?? "").trim())
-      out.push(issue(`${p}.address`, "required"));
+    if (complaint && !(c.address ?? "").trim() && !(c.village ?? "").trim()) out.push(issue(`${p}.address`, "required"));
     const num = (c.id_number ?? "").trim();
     if (!num && entrusted && complaint) out.push(issue(`${p}.id_number`, "id.required"));
     else if (num && !c.id_type) out.push(issue(`${p}.id_type`, "required"));
@@ -482,8 +484,7 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Omit<I
   } else if (!isNature(reg.nature)) out.push(issue("nature", "not_a_nature"));
   if (!reg.facts.content.trim()) out.push(issue("facts.content", "required"));
   if (reg.facts.content.length > 20000) out.push(issue("facts.content", "too_long", 20000));
-  if (complaint && reg.requests.length === 0 && !(reg.request_text ?? "").trim())
-    out.push(issue("requests", "required"));
+  if (complaint && reg.requests.length === 0 && !(reg.request_text ?? "").trim()) out.push(issue("requests", "required"));
   for (const [path, v] of [
     ["facts.amount_fen", reg.facts.amount_fen],
     ["claim_fen", reg.claim_fen],
@@ -494,7 +495,7 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Omit<I
   return out;
 }
 
-function checkId(t: IdType, n: string): string | null {
+function checkId(t: IdType, n: string): MessageCode | null {
   switch (t) {
     case "resident_id":
     case "hmt_residence":
@@ -506,4 +507,99 @@ function checkId(t: IdType, n: string): string | null {
     default:
       return n.trim().length > 40 ? "id.length" : null;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks of a command (case.rs `check` and `check_edits`).
+
+/** The top-level fields of the registration a person may correct (case.rs `is_editable`). */
+const EDITABLE = [
+  "complainants",
+  "respondents",
+  "category",
+  "nature",
+  "facts",
+  "requests",
+  "request_text",
+  "claim_fen",
+  "collective",
+  "channel",
+];
+
+export function isEditable(field: string): boolean {
+  return EDITABLE.includes(field.split(/[.[]/)[0] ?? "");
+}
+
+/** Problems of a correction: no edits, fields that may not be corrected or do not exist, and
+ *  what registration validation finds wrong in or under the corrected fields. */
+export function checkEdits(reg: CaseRegistered, edits: { field: string; value: unknown }[], nowMs: number): Problem[] {
+  const out: Problem[] = [];
+  if (edits.length === 0) out.push(issue("edits", "required"));
+  const doc = structuredClone(reg) as unknown as Record<string, unknown>;
+  edits.forEach((e, i) => {
+    if (!isEditable(e.field)) out.push(issue(`edits[${i}].field`, "field.not_editable"));
+    else if (!setPath(doc, e.field, e.value)) out.push(issue(`edits[${i}].field`, "field.unknown", e.field));
+  });
+  if (out.length) return out;
+  const under = (path: string, field: string) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`);
+  return validateRegistration(doc as unknown as CaseRegistered, nowMs).filter((p) => edits.some((e) => under(p.path, e.field)));
+}
+
+/** Why `check` refuses a command: the state machine, or the problems of its details. */
+export type Refused = { code: "case.illegal_transition"; issues: Problem[] } | { code: "validation.failed"; issues: Problem[] };
+
+/** A command a person gives on this station, checked like case.rs `check`: the transition,
+ *  then reason codes of the case's rule set, known transfers, targets, amounts, required texts
+ *  and corrections. Null: accepted. */
+export function check(s: CaseState, ev: CaseEvent, nowMs: number): Refused | null {
+  if (!allows(s, ev.kind)) return { code: "case.illegal_transition", issues: [] };
+  const out: Problem[] = [];
+  const required = (path: string, v: string | undefined) => {
+    if (!(v ?? "").trim()) out.push(issue(path, "required"));
+  };
+  const negative = (path: string, v: number) => {
+    if (v < 0) out.push(issue(path, "amount.negative"));
+  };
+  const known = (code: string, list: { code: string }[] | undefined) => (list ?? []).some((r) => r.code === code);
+  switch (ev.kind) {
+    case "case.not_accepted":
+      if (!known(ev.payload.reason, REFERENCE.not_accept_reasons[s.rule_set]))
+        out.push(issue("reason", "reason.unknown", ev.payload.reason));
+      break;
+    case "case.mediation_terminated":
+      if (!known(ev.payload.reason, REFERENCE.termination_reasons[s.rule_set]))
+        out.push(issue("reason", "reason.unknown", ev.payload.reason));
+      break;
+    case "case.transfer_feedback":
+      if (!s.transfers.some((t) => t.transfer === ev.payload.transfer)) out.push(issue("transfer", "transfer.unknown"));
+      required("text", ev.payload.text);
+      break;
+    case "case.transferred": {
+      const t = ev.payload;
+      if (t.kind === "to_department") required("to_department", t.to_department);
+      else if (!(t.to_unit ?? "").trim()) out.push(issue("to_unit", "required"));
+      else if (t.to_unit === s.home_unit) out.push(issue("to_unit", "transfer.to_self"));
+      break;
+    }
+    case "case.edited":
+      out.push(...checkEdits(s.reg, ev.payload.edits, nowMs));
+      break;
+    case "case.closed":
+      negative("recovered_fen", ev.payload.recovered_fen);
+      negative("doubled_fen", ev.payload.doubled_fen);
+      break;
+    case "case.agreement_recorded":
+      required("terms", ev.payload.terms);
+      negative("amount_fen", ev.payload.amount_fen);
+      break;
+    case "case.session_recorded":
+      required("mediator", ev.payload.mediator);
+      break;
+    case "case.voided":
+      required("reason", ev.payload.reason);
+      break;
+    default:
+      break;
+  }
+  return out.length ? { code: "validation.failed", issues: out } : null;
 }

@@ -1,8 +1,15 @@
 // An in-memory backend implementing every command of ui/IPC.md. Used by the tests (through
-// mockIPC) and by "browser mode" (vite dev / vite preview without Tauri).
+// mockIPC) and by "browser mode" (vite dev / vite preview without Tauri). Its handlers are typed
+// by the command map generated from Rust (src/bindings/commands.ts): a renamed command or
+// argument is a compile error. Domain rules come from domain.ts over Rust's generated data, and
+// every message from Rust's message table (lib/messages.ts).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import i18n from "../i18n";
+import type { Command, Commands } from "../bindings/commands";
+import type { RecordConsultation, RovingStart, StaffAdd } from "../bindings";
+import { REFERENCE } from "../bindings/reference.data";
+import { messageText, type MessageCode } from "../lib/messages";
 import type {
   CaseDetail,
   CaseEvent,
@@ -13,9 +20,9 @@ import type {
   DuplicateHint,
   DuplicateQuery,
   IpcErrorShape,
-  IpcIssue,
   ListQuery,
   Page,
+  Reference,
   RespondentHint,
   RovingSummary,
   Settings,
@@ -25,20 +32,20 @@ import type {
   Status,
   SyncStatus,
 } from "./types";
-import { REFERENCE } from "./mockReference";
 import {
+  type Problem,
   allowedActions,
   applyEvent,
+  check,
   dayNum,
   deadlines,
   isOpen,
   localDate,
   newCaseState,
-  setPath,
   toRow,
   validateRegistration,
 } from "./domain";
-import { DEMO_STAFF, caseFromRow, dateMinus, generateDemo, rng, uuidFrom } from "./mockData";
+import { DEMO_STAFF, HUB_UNITS, caseFromRow, dateMinus, generateDemo, rng, uuidFrom } from "./mockData";
 
 export interface MockDb {
   station: (Omit<StationInfo, "staff"> & { parent: string | null; admin_code: string }) | null;
@@ -68,9 +75,17 @@ export interface MockOptions {
 
 export type Handler = (cmd: string, args?: unknown) => unknown;
 
-function ipcError(code: string, arg = "", issues: Omit<IpcIssue, "message">[] = []): IpcErrorShape {
-  const full = issues.map((i) => ({ ...i, message: i18n.t(`msg.${i.code}`, { arg: i.arg }) }));
-  return { code, message: i18n.t(`msg.${code}`, { arg }), issues: full };
+/** One function per command, with the command's argument object and result. */
+type Handlers = { [K in Command]: (args: Commands[K]["args"]) => Commands[K]["result"] };
+
+/** A rejection as Rust makes it: a code of Rust's message table, its argument, the texts. */
+function ipcError(code: MessageCode, arg = "", issues: Problem[] = []): IpcErrorShape {
+  const full = issues.map((i) => ({ ...i, message: messageText(i.code, i.arg) }));
+  return { code, arg, message: messageText(code, arg), issues: full };
+}
+
+function invalid(issues: Problem[]): IpcErrorShape {
+  return ipcError("validation.failed", String(issues.length), issues);
 }
 
 function emptySync(): SyncStatus {
@@ -196,86 +211,80 @@ export class MockBackend {
   }
 
   dispatch(cmd: string, a: Record<string, unknown>): unknown {
-    const req = (a.req ?? {}) as Record<string, unknown>;
-    switch (cmd) {
-      case "station_info":
-        return this.stationInfo();
-      case "setup_station":
-        return this.once(req.op_id, () => this.setup(req as unknown as SetupStation));
-      case "reference":
-        return REFERENCE;
-      case "dashboard":
-        return this.dashboard();
-      case "list_cases":
-        return this.list(a.q as ListQuery);
-      case "count_cases":
-        return this.count(a.q as ListQuery);
-      case "get_case":
-        return this.detail(this.find(String(a.id)));
-      case "register_case":
-        return this.once(req.op_id, () => this.register(req.reg as CaseRegistered));
-      case "case_action":
-        return this.once(req.op_id, () => this.action(String(req.case_id), req.event as CaseEvent));
-      case "find_duplicates":
-        return this.duplicates(req as unknown as DuplicateQuery);
-      case "lookup_respondents":
-        return this.lookup(String(a.prefix ?? ""));
-      case "roving_start":
-        return this.once(req.op_id, () => this.rovingStart(req));
-      case "roving_end":
-        return this.once(req.op_id, () => this.rovingEnd(String(req.id)));
-      case "roving_list":
-        return [...this.db.roving].sort((x, y) => y.date.localeCompare(x.date) || (y.ended_at ? 0 : 1) - (x.ended_at ? 0 : 1));
-      case "record_consultation":
-        return this.once(req.op_id, () => this.consultation(req));
-      case "staff_list":
-        return this.db.staff;
-      case "staff_add":
-        return this.once(req.op_id, () => this.staffAdd(req));
-      case "settings_get":
-        return this.db.settings;
-      case "settings_set":
-        this.db.settings = req as unknown as Settings;
-        this.sorted = null;
-        if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
-        return this.db.settings;
-      case "sync_status":
-        return this.db.sync;
-      case "sync_now":
-        return this.syncNow();
-      case "sync_enroll":
-        return this.enroll(String(req.code ?? ""), req.hub_url as string | undefined);
-      case "draft_save":
-        this.db.drafts[String(a.key)] = String(a.json);
-        if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
-        return null;
-      case "draft_load":
-        return this.db.drafts[String(a.key)] ?? null;
-      case "draft_clear":
-        delete this.db.drafts[String(a.key)];
-        if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
-        return null;
-      default:
-        throw ipcError("not_found", cmd);
-    }
+    if (!Object.prototype.hasOwnProperty.call(this.handlers, cmd)) throw ipcError("not_found", cmd);
+    const handler = this.handlers[cmd as Command] as (args: Record<string, unknown>) => unknown;
+    return handler(a);
   }
+
+  private saved<T>(v: T): T {
+    if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
+    return v;
+  }
+
+  private readonly handlers: Handlers = {
+    station_info: () => this.stationInfo(),
+    setup_station: ({ req }) => this.once(req.op_id, () => this.setup(req)),
+    reference: () => this.reference(),
+    dashboard: () => this.dashboard(),
+    list_cases: ({ q }) => this.list(q),
+    count_cases: ({ q }) => this.count(q),
+    get_case: ({ id }) => this.detail(this.find(id)),
+    register_case: ({ req }) => this.once(req.op_id, () => this.register(req.reg)),
+    case_action: ({ req }) => this.once(req.op_id, () => this.action(req.case_id, req.event)),
+    find_duplicates: ({ req }) => this.duplicates(req),
+    lookup_respondents: ({ prefix }) => this.lookup(prefix ?? ""),
+    roving_start: ({ req }) => this.once(req.op_id, () => this.rovingStart(req)),
+    roving_end: ({ req }) => this.once(req.op_id, () => this.rovingEnd(req.id)),
+    roving_list: () => [...this.db.roving].sort((x, y) => y.date.localeCompare(x.date) || (y.ended_at ? 0 : 1) - (x.ended_at ? 0 : 1)),
+    record_consultation: ({ req }) => this.once(req.op_id, () => this.consultation(req)),
+    staff_list: () => this.db.staff,
+    staff_add: ({ req }) => this.once(req.op_id, () => this.staffAdd(req)),
+    settings_get: () => this.db.settings,
+    settings_set: ({ req }) => {
+      this.db.settings = req;
+      this.sorted = null;
+      return this.saved(this.db.settings);
+    },
+    sync_status: () => this.db.sync,
+    sync_now: () => this.syncNow(),
+    sync_enroll: ({ req }) => this.enroll(req.code ?? "", req.hub_url ?? undefined),
+    draft_save: ({ key, json }) => {
+      this.db.drafts[key] = json;
+      return this.saved(null);
+    },
+    draft_load: ({ key }) => this.db.drafts[key] ?? null,
+    draft_clear: ({ key }) => {
+      delete this.db.drafts[key];
+      return this.saved(null);
+    },
+    app_ready: () => null,
+  };
 
   // -------------------------------------------------------------------------------------------
 
   private stationInfo(): StationInfo | null {
     const s = this.db.station;
     if (!s) return null;
-    return { unit: s.unit, unit_name: s.unit_name, unit_kind: s.unit_kind, device: s.device, device_code: s.device_code, staff: this.db.staff };
+    return {
+      unit: s.unit,
+      unit_name: s.unit_name,
+      unit_kind: s.unit_kind,
+      device: s.device,
+      device_code: s.device_code,
+      staff: this.db.staff,
+    };
   }
 
   setup(req: SetupStation): StationInfo {
     if (this.db.station) throw ipcError("station.already_initialized", this.db.station.unit);
-    const issues: Omit<IpcIssue, "message">[] = [];
-    if (!/^[A-Z0-9]{2,12}$/.test(req.unit ?? "")) issues.push({ path: "unit", code: req.unit ? "unknown_code" : "required", arg: req.unit ?? "" });
+    const issues: Problem[] = [];
+    if (!/^[A-Z0-9]{2,12}$/.test(req.unit ?? ""))
+      issues.push({ path: "unit", code: req.unit ? "unknown_code" : "required", arg: req.unit ?? "" });
     if (!(req.unit_name ?? "").trim()) issues.push({ path: "unit_name", code: "required", arg: "" });
-    if (!/^[A-Z0-9]{1,4}$/.test(req.device_code ?? "")) issues.push({ path: "device_code", code: req.device_code ? "unknown_code" : "required", arg: req.device_code ?? "" });
+    if (!/^[A-Z0-9]{1,4}$/.test(req.device_code ?? ""))
+      issues.push({ path: "device_code", code: req.device_code ? "unknown_code" : "required", arg: req.device_code ?? "" });
     if (!(req.staff_name ?? "").trim()) issues.push({ path: "staff_name", code: "required", arg: "" });
-    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    if (issues.length) throw invalid(issues);
     this.db.station = {
       unit: req.unit,
       unit_name: req.unit_name,
@@ -285,7 +294,15 @@ export class MockBackend {
       parent: req.parent,
       admin_code: req.admin_code,
     };
-    const first: Staff = { id: uuidFrom(this.r), unit: req.unit, name: req.staff_name.trim(), roles: ["clerk", "mediator"], phone: "", languages: ["zh"], active: true };
+    const first: Staff = {
+      id: uuidFrom(this.r),
+      unit: req.unit,
+      name: req.staff_name.trim(),
+      roles: ["clerk", "mediator"],
+      phone: "",
+      languages: ["zh"],
+      active: true,
+    };
     this.db.staff = [first];
     if (req.load_demo) {
       for (const s of DEMO_STAFF) if (s.name !== first.name) this.db.staff.push({ ...s, id: uuidFrom(this.r), unit: req.unit });
@@ -294,8 +311,28 @@ export class MockBackend {
       this.db.seq = g.nextSeq;
       const today = this.today();
       this.db.roving = [
-        { id: uuidFrom(this.r), unit: req.unit, date: dateMinus(today, 19), place: "宗务隆乡夏季牧场", team: ["巴特尔", "拉毛措"], ended_at: new Date(this.now() - 19 * 86_400_000).toISOString(), complaints: 3, consultations: 11, people: 26 },
-        { id: uuidFrom(this.r), unit: req.unit, date: dateMinus(today, 41), place: "柯鲁柯镇希望村", team: ["才让东智", "马玉梅"], ended_at: new Date(this.now() - 41 * 86_400_000).toISOString(), complaints: 2, consultations: 7, people: 15 },
+        {
+          id: uuidFrom(this.r),
+          unit: req.unit,
+          date: dateMinus(today, 19),
+          place: "宗务隆乡夏季牧场",
+          team: ["巴特尔", "拉毛措"],
+          ended_at: new Date(this.now() - 19 * 86_400_000).toISOString(),
+          complaints: 3,
+          consultations: 11,
+          people: 26,
+        },
+        {
+          id: uuidFrom(this.r),
+          unit: req.unit,
+          date: dateMinus(today, 41),
+          place: "柯鲁柯镇希望村",
+          team: ["才让东智", "马玉梅"],
+          ended_at: new Date(this.now() - 41 * 86_400_000).toISOString(),
+          complaints: 2,
+          consultations: 7,
+          people: 15,
+        },
       ];
       this.db.consultations = [
         { at: new Date(this.now() - 3 * 86_400_000).toISOString(), people: 4, topic: "预付卡退费" },
@@ -338,7 +375,7 @@ export class MockBackend {
   private register(reg: CaseRegistered): { id: string; no: string } {
     const st = this.requireStation();
     const issues = validateRegistration(reg, this.now());
-    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    if (issues.length) throw invalid(issues);
     const year = localDate(reg.received_at).slice(0, 4);
     const no = `${st.unit}-${year}-${st.device_code}-${String(this.db.seq).padStart(5, "0")}`;
     this.db.seq += 1;
@@ -361,71 +398,20 @@ export class MockBackend {
     const st = this.requireStation();
     const s = this.find(caseId);
     if (!ev || typeof ev.kind !== "string") throw ipcError("json.invalid", "event");
-    if (!allowedActions(s).includes(ev.kind) && !(ev.kind === "case.transfer_feedback" && s.status !== "voided"))
-      throw ipcError("case.illegal_transition", i18n.t(`code.status.${s.status}`));
-    const issues = this.checkAction(s, ev, st.unit);
-    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    const refused = check(s, ev, this.now());
+    if (refused?.code === "case.illegal_transition") throw ipcError(refused.code, i18n.t(`code.status.${s.status}`));
+    if (refused) throw invalid(refused.issues);
     applyEvent(s, ev, { eventId: uuidFrom(this.r), at: this.nowIso(), unit: st.unit, actor: this.db.staff[0]?.id ?? null });
     this.changed(caseId);
     return this.detail(s);
   }
 
-  private checkAction(s: CaseState, ev: CaseEvent, unit: string): Omit<IpcIssue, "message">[] {
-    const out: Omit<IpcIssue, "message">[] = [];
-    const req = (path: string, v: string | undefined) => {
-      if (!(v ?? "").trim()) out.push({ path, code: "required", arg: "" });
-    };
-    switch (ev.kind) {
-      case "case.not_accepted":
-        if (!(REFERENCE.not_accept_reasons[s.rule_set] ?? []).some((r) => r.code === ev.payload.reason))
-          out.push({ path: "reason", code: ev.payload.reason ? "reason.unknown" : "required", arg: ev.payload.reason ?? "" });
-        break;
-      case "case.mediation_terminated":
-        if (!(REFERENCE.termination_reasons[s.rule_set] ?? []).some((r) => r.code === ev.payload.reason))
-          out.push({ path: "reason", code: ev.payload.reason ? "reason.unknown" : "required", arg: ev.payload.reason ?? "" });
-        break;
-      case "case.transferred":
-        if (ev.payload.kind === "to_department") req("to_department", ev.payload.to_department);
-        else if (!(ev.payload.to_unit ?? "").trim()) out.push({ path: "to_unit", code: "required", arg: "" });
-        else if (ev.payload.to_unit === s.home_unit || ev.payload.to_unit === unit) out.push({ path: "to_unit", code: "transfer.to_self", arg: "" });
-        break;
-      case "case.transfer_feedback":
-        if (!s.transfers.some((t) => t.transfer === ev.payload.transfer)) out.push({ path: "transfer", code: "transfer.unknown", arg: "" });
-        req("text", ev.payload.text);
-        break;
-      case "case.closed":
-        if (ev.payload.recovered_fen < 0) out.push({ path: "recovered_fen", code: "amount.negative", arg: "" });
-        if (ev.payload.doubled_fen < 0) out.push({ path: "doubled_fen", code: "amount.negative", arg: "" });
-        break;
-      case "case.agreement_recorded":
-        req("terms", ev.payload.terms);
-        if (ev.payload.amount_fen < 0) out.push({ path: "amount_fen", code: "amount.negative", arg: "" });
-        break;
-      case "case.session_recorded":
-        req("mediator", ev.payload.mediator);
-        break;
-      case "case.voided":
-        req("reason", ev.payload.reason);
-        break;
-      case "case.note_added":
-        req("text", ev.payload.text);
-        break;
-      case "case.edited": {
-        // Like case::check_edits: registration checks under the corrected fields.
-        if (ev.payload.edits.length === 0) out.push({ path: "edits", code: "required", arg: "" });
-        const doc = structuredClone(s.reg) as unknown as Record<string, unknown>;
-        ev.payload.edits.forEach((e, i) => {
-          if (!setPath(doc, e.field, e.value)) out.push({ path: `edits[${i}].field`, code: "field.unknown", arg: e.field });
-        });
-        if (out.length) break;
-        const under = (p: string) => ev.payload.edits.some((e) => p === e.field || p.startsWith(`${e.field}.`) || p.startsWith(`${e.field}[`));
-        out.push(...validateRegistration(doc as unknown as CaseRegistered, Date.now()).filter((i) => under(i.path)));
-        break;
-      }
-      default:
-        break;
-    }
-    return out;
+  /** The reference data: Rust's tables, with the units a hub would have sent beside this station's. */
+  private reference(): Reference {
+    const s = this.db.station;
+    const own = s ? [{ code: s.unit, name: s.unit_name, kind: s.unit_kind, parent: s.parent }] : [];
+    const units = [...own, ...HUB_UNITS.filter((u) => u.code !== s?.unit)].sort((a, b) => a.code.localeCompare(b.code));
+    return { ...REFERENCE, units };
   }
 
   // ---- lists --------------------------------------------------------------------------------
@@ -435,10 +421,21 @@ export class MockBackend {
     const names = ["张伟", "王芳", "李娜", "刘洋", "才让", "卓玛", "巴图", "其其格", "马俊", "韩梅"];
     const resp = ["商贸有限公司", "超市", "手机店", "餐饮店", "农资店", "汽车服务有限公司", "宾馆", "装饰公司"];
     const towns = ["德令哈市", "格尔木市", "乌兰县", "都兰县", "天峻县"];
-    const statuses: Status[] = ["closed", "closed", "closed", "closed", "not_accepted", "terminated", "voided", "registered", "accepted", "mediating"];
+    const statuses: Status[] = [
+      "closed",
+      "closed",
+      "closed",
+      "closed",
+      "not_accepted",
+      "terminated",
+      "voided",
+      "registered",
+      "accepted",
+      "mediating",
+    ];
     const cats = REFERENCE.categories.filter((c) => c.parent !== null).map((c) => c.code);
     const start = Date.parse("2026-11-20T00:00:00Z");
-    const rows: CaseRow[] = new Array(n);
+    const rows = new Array<CaseRow>(n);
     for (let i = 0; i < n; i++) {
       const received = new Date(start - i * 900_000 - r.int(0, 800_000)).toISOString().replace(/\.\d{3}Z$/, "Z");
       const status = r.pick(statuses);
@@ -472,13 +469,12 @@ export class MockBackend {
   private allSorted(sort: "received" | "deadline"): CaseRow[] {
     const key = `${sort}:${this.version}`;
     if (this.sorted?.key === key) return this.sorted.rows;
-    const rows = [...this.db.cases.map((c) => this.row(c)), ...this.bulkRows];
+    let rows = [...this.db.cases.map((c) => this.row(c)), ...this.bulkRows];
     if (sort === "deadline") {
-      rows.sort((a, b) => {
-        const da = a.deadline?.date ?? "9999";
-        const dbb = b.deadline?.date ?? "9999";
-        return da.localeCompare(dbb) || b.received_at.localeCompare(a.received_at) || a.id.localeCompare(b.id);
-      });
+      // Like the store: only cases with a running deadline, earliest first, then in the order
+      // they were registered.
+      rows = rows.filter((r) => r.deadline);
+      rows.sort((a, b) => a.deadline!.date.localeCompare(b.deadline!.date) || a.no.localeCompare(b.no));
     } else {
       rows.sort((a, b) => b.received_at.localeCompare(a.received_at) || b.no.localeCompare(a.no));
     }
@@ -528,17 +524,17 @@ export class MockBackend {
     }
     const out: CaseRow[] = [];
     let i = start;
-    for (; i < rows.length && out.length < limit; i++) if (match(rows[i]!)) out.push(rows[i]!);
+    for (; i < rows.length && out.length < limit; i++) if (match(rows[i])) out.push(rows[i]);
     let next: string | null = null;
     if (out.length === limit) {
       // Is there anything left? Look ahead for one more match.
       let more = false;
       for (let j = i; j < rows.length; j++)
-        if (match(rows[j]!)) {
+        if (match(rows[j])) {
           more = true;
           break;
         }
-      if (more) next = `${i - 1}:${out[out.length - 1]!.id}`;
+      if (more) next = `${i - 1}:${out[out.length - 1].id}`;
     }
     return { rows: out, next };
   }
@@ -550,30 +546,33 @@ export class MockBackend {
 
   // ---- dashboard ----------------------------------------------------------------------------
 
+  /** The home screen, counted like casedesk-store's `dashboard` (voided cases count nowhere). */
   dashboard(): Dashboard {
     this.requireStation();
     const today = this.today();
-    const rows = this.db.cases.map((c) => ({ c, row: this.row(c) }));
-    const open = rows.filter((x) => isOpen(x.c.status) && x.row.deadline);
-    const byDeadline = (a: { row: CaseRow }, b: { row: CaseRow }) => a.row.deadline!.date.localeCompare(b.row.deadline!.date);
-    const overdue = open.filter((x) => x.row.deadline!.overdue).sort(byDeadline).slice(0, 20).map((x) => x.row);
-    const dueSoon = open
-      .filter((x) => !x.row.deadline!.overdue && x.row.deadline!.days_left <= 3)
-      .sort(byDeadline)
-      .map((x) => x.row);
-    const awaiting = rows
-      .filter((x) => x.c.status === "registered")
-      .sort((a, b) => a.c.reg.received_at.localeCompare(b.c.reg.received_at))
-      .map((x) => x.row);
+    const byDeadline = this.allSorted("deadline");
+    const overdue = byDeadline.filter((r) => r.deadline!.overdue).slice(0, 20);
+    const dueSoon = byDeadline
+      .slice(0, 60)
+      .filter((r) => !r.deadline!.overdue && r.deadline!.days_left <= 3)
+      .slice(0, 20);
+    const awaiting = byDeadline.filter((r) => r.status === "registered").slice(0, 20);
     const sessions: Dashboard["sessions"] = [];
-    const horizon = dayNum(today) + 14;
+    const from = dayNum(today);
     for (const c of this.db.cases) {
-      if (!isOpen(c.status)) continue;
+      if (c.status !== "accepted" && c.status !== "mediating") continue;
       for (const s of c.sessions) {
         if (!s.scheduled || s.recorded) continue;
         const d = dayNum(localDate(s.scheduled.at));
-        if (d >= dayNum(today) && d <= horizon)
-          sessions.push({ case_id: c.id, no: c.reg.case_no, at: s.scheduled.at, place: s.scheduled.place ?? "", mediator: s.scheduled.mediator ?? "", mode: s.scheduled.mode });
+        if (d >= from && d < from + 14)
+          sessions.push({
+            case_id: c.id,
+            no: c.reg.case_no,
+            at: s.scheduled.at,
+            place: s.scheduled.place ?? "",
+            mediator: s.scheduled.mediator ?? "",
+            mode: s.scheduled.mode,
+          });
       }
     }
     sessions.sort((a, b) => a.at.localeCompare(b.at));
@@ -594,13 +593,14 @@ export class MockBackend {
     const year = today.slice(0, 4);
     const natureCount = new Map<string, number>();
     for (const c of real)
-      if (c.reg.nature && localDate(c.reg.received_at).startsWith(year)) natureCount.set(c.reg.nature, (natureCount.get(c.reg.nature) ?? 0) + 1);
+      if (c.reg.nature && localDate(c.reg.received_at).startsWith(year))
+        natureCount.set(c.reg.nature, (natureCount.get(c.reg.nature) ?? 0) + 1);
     return {
       today,
       overdue,
       due_soon: dueSoon,
       awaiting_acceptance: awaiting,
-      sessions,
+      sessions: sessions.slice(0, 20),
       month: {
         received: real.filter((c) => inMonth(c.reg.received_at)).length,
         accepted: real.filter((c) => inMonth(c.accepted_at)).length,
@@ -610,7 +610,9 @@ export class MockBackend {
         consultations_people: this.db.consultations.filter((c) => inMonth(c.at)).reduce((n, c) => n + c.people, 0),
       },
       by_day,
-      by_nature: [...natureCount.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+      by_nature: [...natureCount.entries()]
+        .map(([code, count]) => ({ code, count }))
+        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
       sync: this.db.sync,
     };
   }
@@ -659,25 +661,33 @@ export class MockBackend {
         const h = map.get(r.name);
         if (h) h.cases += 1;
         else
-          map.set(r.name, { name: r.name, kind: r.kind, uscc: r.uscc ?? null, address: r.address ?? "", contact: r.contact ?? "", phone: r.phone ?? "", cases: 1 });
+          map.set(r.name, {
+            name: r.name,
+            kind: r.kind,
+            uscc: r.uscc ?? null,
+            address: r.address ?? "",
+            contact: r.contact ?? "",
+            phone: r.phone ?? "",
+            cases: 1,
+          });
       }
     return [...map.values()].sort((a, b) => b.cases - a.cases || a.name.localeCompare(b.name)).slice(0, 10);
   }
 
   // ---- roving, staff, sync ------------------------------------------------------------------
 
-  private rovingStart(req: Record<string, unknown>): RovingSummary {
+  private rovingStart(req: RovingStart): RovingSummary {
     const st = this.requireStation();
-    const issues: Omit<IpcIssue, "message">[] = [];
+    const issues: Problem[] = [];
     if (!String(req.place ?? "").trim()) issues.push({ path: "place", code: "required", arg: "" });
     if (!String(req.date ?? "").trim()) issues.push({ path: "date", code: "required", arg: "" });
-    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
+    if (issues.length) throw invalid(issues);
     const s: RovingSummary = {
       id: uuidFrom(this.r),
       unit: st.unit,
       date: String(req.date),
       place: String(req.place),
-      team: (req.team as string[]) ?? [],
+      team: req.team ?? [],
       ended_at: null,
       complaints: 0,
       consultations: 0,
@@ -696,10 +706,10 @@ export class MockBackend {
     return s;
   }
 
-  private consultation(req: Record<string, unknown>): null {
+  private consultation(req: RecordConsultation): null {
     this.requireStation();
     const people = Number(req.people ?? 1);
-    if (!Number.isInteger(people) || people < 1) throw ipcError("validation.failed", "1", [{ path: "people", code: "count.min", arg: "1" }]);
+    if (!Number.isInteger(people) || people < 1) throw invalid([{ path: "people", code: "count.min", arg: "1" }]);
     const rs = req.roving_session ? this.db.roving.find((x) => x.id === req.roving_session) : undefined;
     this.db.consultations.push({ at: this.nowIso(), people, topic: String(req.topic ?? ""), ...(rs ? { roving_session: rs.id } : {}) });
     if (rs) {
@@ -710,16 +720,25 @@ export class MockBackend {
     return null;
   }
 
-  private staffAdd(req: Record<string, unknown>): Staff {
+  private staffAdd(req: StaffAdd): Staff {
     const st = this.requireStation();
-    const issues: Omit<IpcIssue, "message">[] = [];
+    const issues: Problem[] = [];
     const name = String(req.name ?? "").trim();
     if (!name) issues.push({ path: "name", code: "required", arg: "" });
     const phone = String(req.phone ?? "").trim();
-    if (phone && !/^1[3-9]\d{9}$/.test(phone) && !/^0\d{2,3}-?\d{7,8}$/.test(phone)) issues.push({ path: "phone", code: "phone.format", arg: "" });
+    if (phone && !/^1[3-9]\d{9}$/.test(phone) && !/^0\d{2,3}-?\d{7,8}$/.test(phone))
+      issues.push({ path: "phone", code: "phone.format", arg: "" });
     if (!Array.isArray(req.roles) || req.roles.length === 0) issues.push({ path: "roles", code: "count.min", arg: "1" });
-    if (issues.length) throw ipcError("validation.failed", String(issues.length), issues);
-    const s: Staff = { id: uuidFrom(this.r), unit: st.unit, name, roles: req.roles as Staff["roles"], phone, languages: (req.languages as Staff["languages"]) ?? ["zh"], active: true };
+    if (issues.length) throw invalid(issues);
+    const s: Staff = {
+      id: uuidFrom(this.r),
+      unit: st.unit,
+      name,
+      roles: req.roles,
+      phone,
+      languages: req.languages ?? ["zh"],
+      active: true,
+    };
     this.db.staff.push(s);
     this.changed();
     return s;
@@ -729,9 +748,9 @@ export class MockBackend {
     const s = this.db.sync;
     s.last_attempt_ms = this.now();
     if (!s.enrolled) {
-      s.last_error_code = "sync.not_enrolled";
+      s.last_error_code = "not_enrolled";
       s.last_error = "not enrolled";
-      s.plain_error = i18n.t("msg.sync.not_enrolled");
+      s.plain_error = messageText("sync.not_enrolled");
     } else {
       s.waiting = 0;
       s.last_success_ms = this.now();
@@ -748,7 +767,7 @@ export class MockBackend {
   private enroll(code: string, hub?: string): SyncStatus {
     this.requireStation();
     const c = code.trim().toUpperCase();
-    if (!/^[A-Z0-9]{2,6}(-[A-Z0-9]{4}){2,3}$/.test(c)) throw ipcError("sync.bad_code");
+    if (!/^[A-Z0-9]{2,6}(-[A-Z0-9]{4}){2,3}$/.test(c)) throw ipcError("sync.enroll_code_invalid");
     this.db.sync.enrolled = true;
     this.db.sync.hub = hub?.trim() || "https://hub.haixi-xiehui.cn:8443";
     this.db.settings.hub_url = this.db.sync.hub;

@@ -1,9 +1,9 @@
-// Demo data for the mock backend: the three fixture cases plus ~32 generated cases from Haixi,
-// built by applying events so that timelines, statuses and deadlines are consistent.
-// The Chinese here is data (names, places, facts typed by clerks), not UI text.
-import closedFixture from "../../fixtures/case-closed.json";
-import mediatingFixture from "../../fixtures/case-mediating.json";
-import listFixture from "../../fixtures/list-page.json";
+// Demo data for the mock backend: the fixture station's cases (ui/fixtures/desk.json, made by the
+// real domain and store in casedesk-ipc's scenario) plus ~32 cases from Haixi generated here by
+// applying events, so that timelines, statuses and deadlines are consistent, and the units a hub
+// would have sent. The Chinese here is data (names, places, facts typed by clerks), not UI text.
+import deskFixture from "../../fixtures/desk.json";
+import type { DeskFixture, UnitItem } from "../bindings";
 import type {
   CaseEvent,
   CaseRegistered,
@@ -31,11 +31,30 @@ export function rng(seed: number) {
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
     chance: (p: number) => next() < p,
   };
 }
 export type Rng = ReturnType<typeof rng>;
+
+/** The fixture station and its home screen (the JSON's strings stand for the generated unions). */
+export const DESK = deskFixture as unknown as DeskFixture;
+
+/** The units of Haixi a hub sends a station (the station's own unit comes from its setup). */
+export const HUB_UNITS: UnitItem[] = [
+  { code: "HX", name: "海西州消费者协会", kind: "association", parent: null },
+  { code: "HX01", name: "格尔木市消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX0101", name: "格尔木市昆仑路投诉联络站", kind: "liaison_station", parent: "HX01" },
+  { code: "HX02", name: "德令哈市消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX0201", name: "德令哈市消费者投诉联络站", kind: "liaison_station", parent: "HX02" },
+  { code: "HX0202", name: "德令哈市尕海镇维权服务站", kind: "service_station", parent: "HX02" },
+  { code: "HX03", name: "茫崖市消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX21", name: "乌兰县消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX2101", name: "乌兰县茶卡镇维权服务站", kind: "service_station", parent: "HX21" },
+  { code: "HX22", name: "都兰县消费者协会", kind: "branch", parent: "HX" },
+  { code: "HX2201", name: "都兰县香日德镇投诉联络站", kind: "liaison_station", parent: "HX22" },
+  { code: "HX23", name: "天峻县消费者协会", kind: "branch", parent: "HX" },
+];
 
 export function uuidFrom(r: Rng): string {
   const h = Array.from({ length: 32 }, () => Math.floor(r.next() * 16).toString(16)).join("");
@@ -52,10 +71,25 @@ export const DEMO_STAFF: Omit<Staff, "id" | "unit">[] = [
 ];
 
 const COUNTIES = [
-  { name: "德令哈市", admin: "632802", roads: ["长江路", "柴达木东路", "昆仑路", "祁连路", "巴音河路", "德都路"], towns: ["尕海镇", "柯鲁柯镇", "怀头他拉镇", "宗务隆乡"] },
-  { name: "格尔木市", admin: "632801", roads: ["昆仑中路", "柴达木中路", "黄河路", "江源路", "八一中路"], towns: ["郭勒木德镇", "唐古拉山镇", "大格勒乡"] },
+  {
+    name: "德令哈市",
+    admin: "632802",
+    roads: ["长江路", "柴达木东路", "昆仑路", "祁连路", "巴音河路", "德都路"],
+    towns: ["尕海镇", "柯鲁柯镇", "怀头他拉镇", "宗务隆乡"],
+  },
+  {
+    name: "格尔木市",
+    admin: "632801",
+    roads: ["昆仑中路", "柴达木中路", "黄河路", "江源路", "八一中路"],
+    towns: ["郭勒木德镇", "唐古拉山镇", "大格勒乡"],
+  },
   { name: "乌兰县", admin: "632821", roads: ["希里沟镇团结路", "茶卡镇盐湖路"], towns: ["希里沟镇", "茶卡镇", "柯柯镇", "铜普镇"] },
-  { name: "都兰县", admin: "632822", roads: ["察汗乌苏镇民族街", "香日德镇商业街"], towns: ["察汗乌苏镇", "香日德镇", "夏日哈镇", "宗加镇"] },
+  {
+    name: "都兰县",
+    admin: "632822",
+    roads: ["察汗乌苏镇民族街", "香日德镇商业街"],
+    towns: ["察汗乌苏镇", "香日德镇", "夏日哈镇", "宗加镇"],
+  },
   { name: "天峻县", admin: "632823", roads: ["新源镇团结路", "新源镇商业街"], towns: ["新源镇", "木里镇", "江河镇", "快尔玛乡"] },
 ] as const;
 
@@ -97,26 +131,226 @@ interface Template {
 }
 
 const TEMPLATES: Template[] = [
-  { respondent: "{c}鑫达手机店", kind: "individual", category: "CCA-G01-01", nature: "CCA-N02", content: "投诉人于{d}在{r}购买手机一部，价格{a}元。使用三天后屏幕出现黑屏，商家以人为损坏为由拒绝退换。", request: "要求更换新机或退款。", requests: ["replace", "refund"], amount: 259900, contact: "王老板" },
-  { respondent: "{c}绿源农资经营部", kind: "individual", category: "CCA-G10", nature: "CCA-N02", content: "投诉人于{d}在{r}购买牛羊饲料20袋，共{a}元。开袋后发现部分饲料霉变结块，羊只食用后出现腹泻。", request: "要求退还货款并赔偿损失。", requests: ["refund", "compensation"], amount: 480000, contact: "马经理" },
-  { respondent: "{c}兴旺餐饮管理有限公司", kind: "enterprise", category: "CCA-S01-01", nature: "CCA-N02", content: "投诉人于{d}在{r}用餐（手抓羊肉），消费{a}元。菜品中吃出异物，店方只同意免除该道菜的费用。", request: "要求退还餐费并赔偿。", requests: ["refund", "compensation"], amount: 32800, contact: "胡经理" },
-  { respondent: "{c}雪域美容养生馆", kind: "individual", category: "CCA-S01-03", nature: "CCA-N03", content: "投诉人于{d}在{r}办理美容预付卡，充值{a}元。现该店更换经营者，拒绝继续提供服务，也不退还余额。", request: "要求退还预付卡余额。", requests: ["refund"], amount: 180800, contact: "李店长" },
-  { respondent: "{c}通达宽带网络服务部", kind: "enterprise", category: "CCA-S07-02", nature: "CCA-N01", content: "投诉人于{d}办理宽带业务，预交一年费用{a}元。近一个月经常断网，多次报修无人上门处理。", request: "要求尽快修复，并退还断网期间的费用。", requests: ["repair", "refund"], amount: 96000, contact: "客服主管" },
-  { respondent: "{c}昆仑燃气有限公司", kind: "public_pricing", category: "CCA-S12", nature: "CCA-N05", content: "小区住户反映，{d}以来燃气公司在未公示的情况下上调了入户安装费，每户多收{a}元。", request: "要求按政府定价收费，退还多收的费用。", requests: ["refund"], amount: 60000, contact: "办公室" },
-  { respondent: "{c}顺达汽车销售服务有限公司", kind: "enterprise", category: "CCA-G09-01", nature: "CCA-N02", content: "投诉人于{d}在{r}更换汽车变速箱配件，付款{a}元。行驶不到两百公里再次出现故障，4S店要求再次付费维修。", request: "要求免费修理并承担拖车费用。", requests: ["repair", "compensation"], amount: 860000, contact: "售后经理" },
-  { respondent: "高原优品旗舰店（网络平台商家）", kind: "platform", category: "CCA-S13-01", nature: "CCA-N01", content: "投诉人于{d}在网上购买冲锋衣一件，价格{a}元。收货后尺码不符，申请七天无理由退货被商家拒绝。", request: "要求退货退款。", requests: ["return", "refund"], amount: 45900, contact: "在线客服" },
-  { respondent: "集市流动摊贩（马某）", kind: "unlicensed", category: "CCA-G03-01", nature: "CCA-N09", content: "投诉人于{d}在{r}附近集市购买牛肉10斤，付款{a}元，回家复称只有8斤半。", request: "要求补足数量或退还差价。", requests: ["make_up_quantity", "refund"], amount: 60000, contact: "" },
-  { respondent: "{c}盐湖之旅旅游服务有限公司", kind: "enterprise", category: "CCA-S03", nature: "CCA-N04", content: "投诉人于{d}报名参加茶卡盐湖一日游，团费{a}元。宣传称含景区门票和午餐，实际门票需另付。", request: "要求退还门票差价并赔礼道歉。", requests: ["refund", "apology"], amount: 39800, contact: "张导" },
-  { respondent: "{c}安居装饰工程有限公司", kind: "enterprise", category: "CCA-S02", nature: "CCA-N03", content: "投诉人于{d}与{r}签订装修合同，已付款{a}元。工期已超过一个月仍未完工，且卫生间漏水。", request: "要求按合同完工，返工漏水部分。", requests: ["redo", "repair"], amount: 3200000, contact: "项目经理" },
-  { respondent: "{c}启航教育培训学校", kind: "enterprise", category: "CCA-S11-01", nature: "CCA-N03", content: "投诉人于{d}为孩子报名课外辅导，交费{a}元。上课不到一半，学校以教师离职为由停课，不予退费。", request: "要求退还剩余课时费。", requests: ["refund"], amount: 680000, contact: "校长" },
-  { respondent: "{c}万家家电商场", kind: "enterprise", category: "CCA-G01-06", nature: "CCA-N01", content: "投诉人于{d}在{r}购买冰箱一台，价格{a}元。保修期内冷藏室不制冷，报修后半个月无人处理。", request: "要求修理，修理不好则更换。", requests: ["repair", "replace"], amount: 329900, contact: "售后部" },
-  { respondent: "{c}时尚服饰店", kind: "individual", category: "CCA-G02-01", nature: "CCA-N02", content: "投诉人于{d}在{r}购买羽绒服一件，价格{a}元。穿了一周就大量跑绒，商家称属于正常现象。", request: "要求退货退款。", requests: ["return", "refund"], amount: 89900, contact: "店主" },
-  { respondent: "{c}福源烟酒商行", kind: "individual", category: "CCA-G04", nature: "CCA-N07", content: "投诉人于{d}在{r}购买白酒两箱，共{a}元。经厂家鉴定为假冒产品。", request: "要求退一赔三。", requests: ["refund", "compensation"], amount: 576000, contact: "店主" },
-  { respondent: "{c}康宁保健品经营部", kind: "individual", category: "CCA-G08", nature: "CCA-N04", content: "投诉人的母亲于{d}参加{r}组织的健康讲座，被宣传可治疗高血压，购买保健品{a}元。", request: "要求退货退款。", requests: ["return", "refund"], amount: 398000, contact: "销售员" },
-  { respondent: "{c}驿站宾馆", kind: "individual", category: "CCA-S01-02", nature: "CCA-N05", content: "投诉人于{d}入住{r}，前台标价每晚{a}元，退房结账时按旺季价格多收了一倍。", request: "要求退还多收的房费。", requests: ["refund"], amount: 26800, contact: "前台经理" },
-  { respondent: "{c}快捷物流配送站", kind: "individual", category: "CCA-S05", nature: "CCA-N01", content: "投诉人于{d}寄出一件包裹，内有价值{a}元的药材，快递丢失，配送站只同意按运费赔偿。", request: "要求按实际价值赔偿。", requests: ["compensation"], amount: 150000, contact: "站长" },
-  { respondent: "{c}联通营业厅", kind: "enterprise", category: "CCA-S06-01", nature: "CCA-N05", content: "投诉人反映{d}起手机话费每月多扣{a}元，营业厅称是投诉人自己订购的增值业务，投诉人并未订购。", request: "要求退还多扣的话费并取消业务。", requests: ["refund", "other"], amount: 3000, contact: "值班经理" },
-  { respondent: "{c}力行健身俱乐部", kind: "enterprise", category: "CCA-S01-04", nature: "CCA-N03", content: "投诉人于{d}办理年卡，费用{a}元。三个月后俱乐部关门，负责人联系不上。", request: "要求退还剩余会费。", requests: ["refund"], amount: 198000, contact: "负责人" },
+  {
+    respondent: "{c}鑫达手机店",
+    kind: "individual",
+    category: "CCA-G01-01",
+    nature: "CCA-N02",
+    content: "投诉人于{d}在{r}购买手机一部，价格{a}元。使用三天后屏幕出现黑屏，商家以人为损坏为由拒绝退换。",
+    request: "要求更换新机或退款。",
+    requests: ["replace", "refund"],
+    amount: 259900,
+    contact: "王老板",
+  },
+  {
+    respondent: "{c}绿源农资经营部",
+    kind: "individual",
+    category: "CCA-G10",
+    nature: "CCA-N02",
+    content: "投诉人于{d}在{r}购买牛羊饲料20袋，共{a}元。开袋后发现部分饲料霉变结块，羊只食用后出现腹泻。",
+    request: "要求退还货款并赔偿损失。",
+    requests: ["refund", "compensation"],
+    amount: 480000,
+    contact: "马经理",
+  },
+  {
+    respondent: "{c}兴旺餐饮管理有限公司",
+    kind: "enterprise",
+    category: "CCA-S01-01",
+    nature: "CCA-N02",
+    content: "投诉人于{d}在{r}用餐（手抓羊肉），消费{a}元。菜品中吃出异物，店方只同意免除该道菜的费用。",
+    request: "要求退还餐费并赔偿。",
+    requests: ["refund", "compensation"],
+    amount: 32800,
+    contact: "胡经理",
+  },
+  {
+    respondent: "{c}雪域美容养生馆",
+    kind: "individual",
+    category: "CCA-S01-03",
+    nature: "CCA-N03",
+    content: "投诉人于{d}在{r}办理美容预付卡，充值{a}元。现该店更换经营者，拒绝继续提供服务，也不退还余额。",
+    request: "要求退还预付卡余额。",
+    requests: ["refund"],
+    amount: 180800,
+    contact: "李店长",
+  },
+  {
+    respondent: "{c}通达宽带网络服务部",
+    kind: "enterprise",
+    category: "CCA-S07-02",
+    nature: "CCA-N01",
+    content: "投诉人于{d}办理宽带业务，预交一年费用{a}元。近一个月经常断网，多次报修无人上门处理。",
+    request: "要求尽快修复，并退还断网期间的费用。",
+    requests: ["repair", "refund"],
+    amount: 96000,
+    contact: "客服主管",
+  },
+  {
+    respondent: "{c}昆仑燃气有限公司",
+    kind: "public_pricing",
+    category: "CCA-S12",
+    nature: "CCA-N05",
+    content: "小区住户反映，{d}以来燃气公司在未公示的情况下上调了入户安装费，每户多收{a}元。",
+    request: "要求按政府定价收费，退还多收的费用。",
+    requests: ["refund"],
+    amount: 60000,
+    contact: "办公室",
+  },
+  {
+    respondent: "{c}顺达汽车销售服务有限公司",
+    kind: "enterprise",
+    category: "CCA-G09-01",
+    nature: "CCA-N02",
+    content: "投诉人于{d}在{r}更换汽车变速箱配件，付款{a}元。行驶不到两百公里再次出现故障，4S店要求再次付费维修。",
+    request: "要求免费修理并承担拖车费用。",
+    requests: ["repair", "compensation"],
+    amount: 860000,
+    contact: "售后经理",
+  },
+  {
+    respondent: "高原优品旗舰店（网络平台商家）",
+    kind: "platform",
+    category: "CCA-S13-01",
+    nature: "CCA-N01",
+    content: "投诉人于{d}在网上购买冲锋衣一件，价格{a}元。收货后尺码不符，申请七天无理由退货被商家拒绝。",
+    request: "要求退货退款。",
+    requests: ["return", "refund"],
+    amount: 45900,
+    contact: "在线客服",
+  },
+  {
+    respondent: "集市流动摊贩（马某）",
+    kind: "unlicensed",
+    category: "CCA-G03-01",
+    nature: "CCA-N09",
+    content: "投诉人于{d}在{r}附近集市购买牛肉10斤，付款{a}元，回家复称只有8斤半。",
+    request: "要求补足数量或退还差价。",
+    requests: ["make_up_quantity", "refund"],
+    amount: 60000,
+    contact: "",
+  },
+  {
+    respondent: "{c}盐湖之旅旅游服务有限公司",
+    kind: "enterprise",
+    category: "CCA-S03",
+    nature: "CCA-N04",
+    content: "投诉人于{d}报名参加茶卡盐湖一日游，团费{a}元。宣传称含景区门票和午餐，实际门票需另付。",
+    request: "要求退还门票差价并赔礼道歉。",
+    requests: ["refund", "apology"],
+    amount: 39800,
+    contact: "张导",
+  },
+  {
+    respondent: "{c}安居装饰工程有限公司",
+    kind: "enterprise",
+    category: "CCA-S02",
+    nature: "CCA-N03",
+    content: "投诉人于{d}与{r}签订装修合同，已付款{a}元。工期已超过一个月仍未完工，且卫生间漏水。",
+    request: "要求按合同完工，返工漏水部分。",
+    requests: ["redo", "repair"],
+    amount: 3200000,
+    contact: "项目经理",
+  },
+  {
+    respondent: "{c}启航教育培训学校",
+    kind: "enterprise",
+    category: "CCA-S11-01",
+    nature: "CCA-N03",
+    content: "投诉人于{d}为孩子报名课外辅导，交费{a}元。上课不到一半，学校以教师离职为由停课，不予退费。",
+    request: "要求退还剩余课时费。",
+    requests: ["refund"],
+    amount: 680000,
+    contact: "校长",
+  },
+  {
+    respondent: "{c}万家家电商场",
+    kind: "enterprise",
+    category: "CCA-G01-06",
+    nature: "CCA-N01",
+    content: "投诉人于{d}在{r}购买冰箱一台，价格{a}元。保修期内冷藏室不制冷，报修后半个月无人处理。",
+    request: "要求修理，修理不好则更换。",
+    requests: ["repair", "replace"],
+    amount: 329900,
+    contact: "售后部",
+  },
+  {
+    respondent: "{c}时尚服饰店",
+    kind: "individual",
+    category: "CCA-G02-01",
+    nature: "CCA-N02",
+    content: "投诉人于{d}在{r}购买羽绒服一件，价格{a}元。穿了一周就大量跑绒，商家称属于正常现象。",
+    request: "要求退货退款。",
+    requests: ["return", "refund"],
+    amount: 89900,
+    contact: "店主",
+  },
+  {
+    respondent: "{c}福源烟酒商行",
+    kind: "individual",
+    category: "CCA-G04",
+    nature: "CCA-N07",
+    content: "投诉人于{d}在{r}购买白酒两箱，共{a}元。经厂家鉴定为假冒产品。",
+    request: "要求退一赔三。",
+    requests: ["refund", "compensation"],
+    amount: 576000,
+    contact: "店主",
+  },
+  {
+    respondent: "{c}康宁保健品经营部",
+    kind: "individual",
+    category: "CCA-G08",
+    nature: "CCA-N04",
+    content: "投诉人的母亲于{d}参加{r}组织的健康讲座，被宣传可治疗高血压，购买保健品{a}元。",
+    request: "要求退货退款。",
+    requests: ["return", "refund"],
+    amount: 398000,
+    contact: "销售员",
+  },
+  {
+    respondent: "{c}驿站宾馆",
+    kind: "individual",
+    category: "CCA-S01-02",
+    nature: "CCA-N05",
+    content: "投诉人于{d}入住{r}，前台标价每晚{a}元，退房结账时按旺季价格多收了一倍。",
+    request: "要求退还多收的房费。",
+    requests: ["refund"],
+    amount: 26800,
+    contact: "前台经理",
+  },
+  {
+    respondent: "{c}快捷物流配送站",
+    kind: "individual",
+    category: "CCA-S05",
+    nature: "CCA-N01",
+    content: "投诉人于{d}寄出一件包裹，内有价值{a}元的药材，快递丢失，配送站只同意按运费赔偿。",
+    request: "要求按实际价值赔偿。",
+    requests: ["compensation"],
+    amount: 150000,
+    contact: "站长",
+  },
+  {
+    respondent: "{c}联通营业厅",
+    kind: "enterprise",
+    category: "CCA-S06-01",
+    nature: "CCA-N05",
+    content: "投诉人反映{d}起手机话费每月多扣{a}元，营业厅称是投诉人自己订购的增值业务，投诉人并未订购。",
+    request: "要求退还多扣的话费并取消业务。",
+    requests: ["refund", "other"],
+    amount: 3000,
+    contact: "值班经理",
+  },
+  {
+    respondent: "{c}力行健身俱乐部",
+    kind: "enterprise",
+    category: "CCA-S01-04",
+    nature: "CCA-N03",
+    content: "投诉人于{d}办理年卡，费用{a}元。三个月后俱乐部关门，负责人联系不上。",
+    request: "要求退还剩余会费。",
+    requests: ["refund"],
+    amount: 198000,
+    contact: "负责人",
+  },
 ];
 
 const MEDIATION_NOTES = [
@@ -218,13 +452,12 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
   const actor = opts.staff[0]?.id ?? null;
   const cases: CaseState[] = [];
   let seq = 1;
-  const ev = (s: CaseState, e: CaseEvent, at: string) =>
-    applyEvent(s, e, { eventId: uuidFrom(r), at, unit: opts.unit, actor });
+  const ev = (s: CaseState, e: CaseEvent, at: string) => applyEvent(s, e, { eventId: uuidFrom(r), at, unit: opts.unit, actor });
 
   PLANS.forEach((plan, i) => {
-    const county = COUNTIES[i % 3 === 0 ? 0 : r.int(0, COUNTIES.length - 1)]!;
-    const tpl = TEMPLATES[i % TEMPLATES.length]!;
-    const person = NAMES[(i * 7) % NAMES.length]!;
+    const county = COUNTIES[i % 3 === 0 ? 0 : r.int(0, COUNTIES.length - 1)];
+    const tpl = TEMPLATES[i % TEMPLATES.length];
+    const person = NAMES[(i * 7) % NAMES.length];
     const ageDays =
       plan === "registered"
         ? r.int(0, 4)
@@ -259,7 +492,7 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
     const complainants: Complainant[] = [complainant];
     if (collective) {
       complainant.representative = true;
-      const other = NAMES[(i * 7 + 3) % NAMES.length]!;
+      const other = NAMES[(i * 7 + 3) % NAMES.length];
       const p2 = `${county.admin}${r.int(1960, 1995)}0${r.int(1, 9)}1${r.int(0, 9)}${r.int(100, 999)}`;
       complainants.push({
         name: other.name,
@@ -320,9 +553,9 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
           request_text: tpl.request,
           claim_fen: amount,
         };
-    if (!reg.complainants[0]!.id_number) {
-      delete reg.complainants[0]!.id_type;
-      delete reg.complainants[0]!.id_number;
+    if (!reg.complainants[0].id_number) {
+      delete reg.complainants[0].id_type;
+      delete reg.complainants[0].id_number;
     }
     seq += 1;
     const id = uuidFrom(r);
@@ -434,7 +667,14 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
       case "terminated":
         accept();
         held(4, "no_agreement");
-        ev(s, { kind: "case.mediation_terminated", payload: { at: plus(5), reason: r.pick(TERMINATE_REASONS_OWN), note: "已告知投诉人可依法向人民法院起诉。" } }, plus(5));
+        ev(
+          s,
+          {
+            kind: "case.mediation_terminated",
+            payload: { at: plus(5), reason: r.pick(TERMINATE_REASONS_OWN), note: "已告知投诉人可依法向人民法院起诉。" },
+          },
+          plus(5),
+        );
         break;
       case "closed":
       case "closed_followed": {
@@ -447,19 +687,50 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
           s,
           {
             kind: "case.closed",
-            payload: { at: plus(7), outcome: r.pick(["mediated", "mediated", "settled"] as const), recovered_fen: recovered, doubled_fen: tpl.nature === "CCA-N07" ? recovered : 0, note: "双方已履行调解协议。" },
+            payload: {
+              at: plus(7),
+              outcome: r.pick(["mediated", "mediated", "settled"] as const),
+              recovered_fen: recovered,
+              doubled_fen: tpl.nature === "CCA-N07" ? recovered : 0,
+              note: "双方已履行调解协议。",
+            },
           },
           plus(7),
         );
         if (plan === "closed_followed")
-          ev(s, { kind: "case.followed_up", payload: { at: plus(8), method: "phone", satisfaction: r.pick(["satisfied", "satisfied", "basic"] as const), note: "投诉人对处理结果表示认可。" } }, plus(8));
+          ev(
+            s,
+            {
+              kind: "case.followed_up",
+              payload: {
+                at: plus(8),
+                method: "phone",
+                satisfaction: r.pick(["satisfied", "satisfied", "basic"] as const),
+                note: "投诉人对处理结果表示认可。",
+              },
+            },
+            plus(8),
+          );
         break;
       }
       case "voided":
         ev(s, { kind: "case.voided", payload: { reason: "重复登记，与同日登记的案件为同一投诉。" } }, plus(0, 17));
         break;
       case "consultation":
-        ev(s, { kind: "case.closed", payload: { at: plus(0, 17), outcome: "answered", recovered_fen: 0, doubled_fen: 0, note: "已解答咨询人的问题，告知相关法律规定和维权途径。" } }, plus(0, 17));
+        ev(
+          s,
+          {
+            kind: "case.closed",
+            payload: {
+              at: plus(0, 17),
+              outcome: "answered",
+              recovered_fen: 0,
+              doubled_fen: 0,
+              note: "已解答咨询人的问题，告知相关法律规定和维权途径。",
+            },
+          },
+          plus(0, 17),
+        );
         break;
     }
     if (i === 10) {
@@ -477,11 +748,8 @@ export function generateDemo(opts: { unit: string; device: string; nowMs: number
     cases.push(s);
   });
 
-  // The fixtures from the Rust core, as they are.
-  cases.push(mediatingFixture.case as unknown as CaseState);
-  cases.push(closedFixture.case as unknown as CaseState);
-  // The list-page fixture rows become full cases.
-  for (const row of listFixture.rows as CaseRow[]) cases.push(caseFromRow(row, r));
+  // The fixture station's cases, as the real store made them.
+  for (const c of DESK.cases) cases.push(structuredClone(c));
   return { cases, nextSeq: seq };
 }
 

@@ -1,5 +1,5 @@
 // The IPC types the UI uses. They are generated from the Rust types by ts-rs into
-// ui/src/bindings/ (`UPDATE_BINDINGS=1 cargo test -p casedesk-ipc`; a test fails when they are
+// ui/src/bindings/ (`UPDATE_GOLDEN=1 cargo test -p casedesk-ipc`; a test fails when they are
 // stale) and re-exported here, with the few UI-side additions: the code lists (checked against
 // the generated unions below), aliases under the names the screens use, and the action kinds.
 import type * as G from "../bindings";
@@ -61,7 +61,7 @@ export type {
   TransferView,
   Transferred,
   UiLang,
-  UnitKind
+  UnitKind,
 } from "../bindings";
 
 export type ReferenceCategory = G.CategoryItem;

@@ -97,9 +97,13 @@ export function intakeNamePath(path: string): NamePath | null {
   const p = ALIASES[path] ?? path;
   if (/^complainants\[\d+\]\.phones$/.test(p)) return [...issuePathToNamePath(p), 0];
   if (
-    /^complainants\[\d+\]\.(name|id_type|id_number|phones\[\d+\]|contact_person|address|village|language|representative|consents\.\w+)$/.test(p) ||
+    /^complainants\[\d+\]\.(name|id_type|id_number|phones\[\d+\]|contact_person|address|village|language|representative|consents\.\w+)$/.test(
+      p,
+    ) ||
     /^respondents\[\d+\]\.(name|kind|uscc|address|contact|phone)$/.test(p) ||
-    /^(case_type|mode|channel|received_at|category|nature|requests|request_text|claim|facts\.(occurred_on|place|content|amount)|collective\.households)$/.test(p)
+    /^(case_type|mode|channel|received_at|category|nature|requests|request_text|claim|facts\.(occurred_on|place|content|amount)|collective\.households)$/.test(
+      p,
+    )
   )
     return issuePathToNamePath(p);
   return null;
@@ -163,7 +167,9 @@ export function toRegistration(v: IntakeValues, extra: Partial<CaseRegistered> =
     received_at: pickerToIso(v.received_at) ?? "",
     channel: v.channel,
     unit: "",
-    complainants: (v.complainants ?? []).filter((c) => s(c.name) || (c.phones ?? []).some((p) => s(p)) || s(c.id_number)).map((c) => complainant(c, collective)),
+    complainants: (v.complainants ?? [])
+      .filter((c) => s(c.name) || (c.phones ?? []).some((p) => s(p)) || s(c.id_number))
+      .map((c) => complainant(c, collective)),
     respondents: (v.respondents ?? []).filter((r) => s(r.name) || s(r.uscc)).map(respondent),
     facts: { content: s(v.facts?.content) },
     requests: v.requests ?? [],
@@ -205,15 +211,25 @@ export function isEmptyQuery(q: DuplicateQuery): boolean {
 export function reviveDraft(values: Record<string, unknown>): Partial<IntakeValues> {
   const v = { ...values } as Record<string, unknown> & { facts?: Record<string, unknown> };
   if (typeof v.received_at === "string") v.received_at = dayjs(v.received_at);
-  if (v.facts && typeof v.facts.occurred_on === "string") v.facts = { ...v.facts, occurred_on: dayjs(v.facts.occurred_on as string) };
-  return v as Partial<IntakeValues>;
+  if (v.facts && typeof v.facts.occurred_on === "string") v.facts = { ...v.facts, occurred_on: dayjs(v.facts.occurred_on) };
+  return v;
 }
 
 /** Whether a draft holds anything a clerk typed (not only the defaults). */
 export function draftHasContent(values: Partial<IntakeValues>): boolean {
   const any = (x: unknown): boolean =>
-    typeof x === "string" ? x.trim().length > 0 : Array.isArray(x) ? x.some(any) : x && typeof x === "object" ? Object.values(x).some(any) : false;
-  return any(values.complainants?.map((c) => ({ n: c.name, p: c.phones, i: c.id_number, a: c.address, v: c.village }))) || any(values.respondents?.map((r) => r.name)) || any(values.facts?.content);
+    typeof x === "string"
+      ? x.trim().length > 0
+      : Array.isArray(x)
+        ? x.some(any)
+        : x && typeof x === "object"
+          ? Object.values(x).some(any)
+          : false;
+  return (
+    any(values.complainants?.map((c) => ({ n: c.name, p: c.phones, i: c.id_number, a: c.address, v: c.village }))) ||
+    any(values.respondents?.map((r) => r.name)) ||
+    any(values.facts?.content)
+  );
 }
 
 /** Mobile `^1[3-9]\d{9}$` (spaces, dashes, +86 allowed) or landline `^0\d{2,3}-?\d{7,8}$`. */

@@ -3,6 +3,8 @@ import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 import i18n from "../i18n";
 import { CODES, type CaseRow, type CodeTable, type IpcIssue, type Reference, type RuleSet } from "../ipc/types";
+import { IPC_FAILED } from "../ipc/api";
+import { explain } from "./messages";
 
 export function codeLabel(table: CodeTable, code: string | null | undefined): string {
   if (!code) return "";
@@ -66,24 +68,18 @@ export function unitLabel(ref: Reference | undefined, code: string | null | unde
   return u ? u.name : code;
 }
 
-/** The message of an issue in the UI language (falls back to the backend's own text). */
+/** The message of an issue in the UI language (see lib/messages.ts for the rule). */
 export function issueMessage(issue: Pick<IpcIssue, "code" | "arg" | "message">): string {
-  const key = `msg.${issue.code}`;
-  if (i18n.exists(key)) return i18n.t(key, { arg: issue.arg });
-  return issue.message || issue.code;
+  return explain(issue);
 }
 
-/** Plain words for any error. */
+/** Plain words for any error (see lib/messages.ts for the rule). */
 export function errorText(e: unknown): string {
-  if (e && typeof e === "object" && "code" in e) {
-    const err = e as { code: string; message?: string; issues?: IpcIssue[] };
-    if (err.code === "validation.failed" && err.issues?.length)
-      return i18n.t("msg.validation.failed", { arg: String(err.issues.length) });
-    const key = `msg.${err.code}`;
-    if (err.message) return err.message;
-    if (i18n.exists(key)) return i18n.t(key, { arg: "" });
-    return i18n.t("msg.unknown", { arg: err.code });
+  if (e && typeof e === "object" && "code" in e && typeof e.code === "string") {
+    const err = e as { code: string; arg?: string; message?: string };
+    if (err.code === IPC_FAILED) return i18n.t("error.ipc_failed", { arg: err.message ?? "" });
+    return explain(err);
   }
-  if (e instanceof Error) return i18n.t("msg.ipc.failed", { arg: e.message });
-  return i18n.t("msg.unknown", { arg: String(e) });
+  if (e instanceof Error) return i18n.t("error.ipc_failed", { arg: e.message });
+  return i18n.t("error.unknown", { arg: String(e) });
 }

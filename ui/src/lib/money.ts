@@ -10,7 +10,11 @@ export type YuanResult = { ok: true; fen: number } | { ok: false; code: YuanErro
 
 /** Parses "1,234.56", "￥88", "0.1" into fen. Rejects more than two decimals. */
 export function parseYuan(input: string): YuanResult {
-  const t = input.trim().replace(/^[\u00a5\uffe5]/, "").replace(/[,\uff0c]/g, "").trim();
+  const t = input
+    .trim()
+    .replace(/^[\u00a5\uffe5]/, "")
+    .replace(/[,\uff0c]/g, "")
+    .trim();
   if (t === "") return { ok: false, code: "amount.format" };
   if (t.startsWith("-")) return { ok: false, code: "amount.negative" };
   const dot = t.indexOf(".");

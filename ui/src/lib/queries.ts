@@ -1,8 +1,8 @@
 // react-query hooks over the IPC api. Views refresh when Rust emits `db-changed`.
 import { useCallback } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../ipc/api";
-import type { CaseDetail, CaseEvent } from "../ipc/types";
+import type { CaseDetail, CaseEvent, DuplicateQuery } from "../ipc/types";
 
 export const qk = {
   station: ["station"] as const,
@@ -27,6 +27,32 @@ export const useRoving = () => useQuery({ queryKey: qk.roving, queryFn: api.rovi
 // A case is read from the local database in milliseconds: keeping every opened case in memory
 // would only make the window grow while a clerk works through a list.
 export const useCase = (id: string) => useQuery({ queryKey: qk.case(id), queryFn: () => api.getCase(id), gcTime: 10_000 });
+
+// Look-ups while a clerk types: the last answer stays shown until the next one comes; a failed
+// look-up shows nothing (and is not retried).
+const lookup = { placeholderData: keepPreviousData, retry: false } as const;
+
+/** Earlier respondents named like `prefix`; none for fewer than two characters. */
+export function useRespondentHints(prefix: string) {
+  const q = useQuery({
+    queryKey: ["respondents", prefix],
+    queryFn: () => api.lookupRespondents(prefix),
+    enabled: prefix.length >= 2,
+    ...lookup,
+  });
+  return prefix.length >= 2 && !q.isError ? (q.data ?? []) : [];
+}
+
+/** Open cases sharing a party with the registration being typed (`key`: the query as JSON). */
+export function useDuplicates(key: string, empty: boolean) {
+  const q = useQuery({
+    queryKey: ["duplicates", key],
+    queryFn: () => api.findDuplicates(JSON.parse(key) as DuplicateQuery),
+    enabled: !empty,
+    ...lookup,
+  });
+  return !empty && !q.isError ? (q.data ?? []) : [];
+}
 
 /** Sends one action on a case (`case_action`): the answer becomes the case's cached detail, and
  *  the other views (list, count, dashboard) refresh. */

@@ -33,7 +33,11 @@ export function fmtDate(iso: string | null | undefined): string {
 export function pickerToIso(d: Dayjs | null | undefined): string | undefined {
   if (!d) return undefined;
   const wall = d.format("YYYY-MM-DDTHH:mm:ss");
-  return dayjs.utc(wall).subtract(OFFSET_MIN, "minute").toISOString().replace(/\.\d{3}Z$/, "Z");
+  return dayjs
+    .utc(wall)
+    .subtract(OFFSET_MIN, "minute")
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z");
 }
 
 /** An RFC 3339 instant as a picker value showing the station's wall-clock time. */

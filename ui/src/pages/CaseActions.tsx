@@ -12,6 +12,7 @@ import { dayjs, pickerToDate, pickerToIso, fmtDateTime } from "../lib/time";
 import { useOpId } from "../lib/useOpId";
 import { issuePathToNamePath } from "../lib/paths";
 import { amountRule, submitKeys } from "./Intake";
+import { messageText } from "../lib/messages";
 
 type Values = Record<string, unknown> & {
   at?: Dayjs;
@@ -46,7 +47,14 @@ export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: 
     case "case.session_scheduled":
       return {
         kind,
-        payload: { session: ids.session, at, mode: (v.mode as never) ?? "on_site", ...opt("place", v.place), ...opt("mediator", v.mediator), ...opt("note", v.note) },
+        payload: {
+          session: ids.session,
+          at,
+          mode: (v.mode as never) ?? "on_site",
+          ...opt("place", v.place),
+          ...opt("mediator", v.mediator),
+          ...opt("note", v.note),
+        },
       };
     case "case.session_recorded":
       return {
@@ -68,7 +76,12 @@ export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: 
     case "case.agreement_recorded":
       return {
         kind,
-        payload: { signed_at: at, terms: str(v.terms), amount_fen: yuan(v.amount), ...(pickerToDate(v.due as Dayjs) ? { performance_due: pickerToDate(v.due as Dayjs) } : {}) },
+        payload: {
+          signed_at: at,
+          terms: str(v.terms),
+          amount_fen: yuan(v.amount),
+          ...(pickerToDate(v.due as Dayjs) ? { performance_due: pickerToDate(v.due as Dayjs) } : {}),
+        },
       };
     case "case.performance_confirmed":
       return { kind, payload: { at, ...opt("note", v.note) } };
@@ -91,9 +104,26 @@ export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: 
     case "case.transfer_feedback":
       return { kind, payload: { transfer: str(v.transfer), at, text: str(v.text) } };
     case "case.closed":
-      return { kind, payload: { at, outcome: (v.outcome as never) ?? "mediated", recovered_fen: yuan(v.recovered), doubled_fen: yuan(v.doubled), ...opt("note", v.note) } };
+      return {
+        kind,
+        payload: {
+          at,
+          outcome: (v.outcome as never) ?? "mediated",
+          recovered_fen: yuan(v.recovered),
+          doubled_fen: yuan(v.doubled),
+          ...opt("note", v.note),
+        },
+      };
     case "case.followed_up":
-      return { kind, payload: { at, method: (v.method as never) ?? "phone", satisfaction: (v.satisfaction as never) ?? "satisfied", ...opt("note", v.note) } };
+      return {
+        kind,
+        payload: {
+          at,
+          method: (v.method as never) ?? "phone",
+          satisfaction: (v.satisfaction as never) ?? "satisfied",
+          ...opt("note", v.note),
+        },
+      };
     case "case.note_added":
       return { kind, payload: { text: str(v.text) } };
     case "case.voided":
@@ -108,6 +138,12 @@ export interface ActionModalProps {
 }
 
 export default function ActionModal({ kind, detail, onClose }: ActionModalProps) {
+  // Mounted for each action opened: its form, error, operation id and new session or transfer
+  // ids start afresh.
+  return kind ? <ActionForm key={kind} kind={kind} detail={detail} onClose={onClose} /> : null;
+}
+
+function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseDetail; onClose: () => void }) {
   const { t, en } = useLabels();
   const [form] = Form.useForm<Values>();
   const ref = useReference();
@@ -116,15 +152,16 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
   const { message, modal } = AntApp.useApp();
   const op = useOpId();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [ids, setIds] = useState(() => ({ session: newOpId(), transfer: newOpId() }));
+  const [ids] = useState(() => ({ session: newOpId(), transfer: newOpId() }));
   const c = detail.case;
+  // An error is about the case as it was: a case refreshed meanwhile hides it.
+  const [failure, setFailure] = useState<{ text: string; on: CaseDetail } | null>(null);
+  const error = failure?.on === detail ? failure.text : null;
+  const setError = (text: string | null) => setFailure(text === null ? null : { text, on: detail });
 
+  // The case refreshed while the form is open: start again from its defaults.
   useEffect(() => {
-    if (!kind) return;
     form.resetFields();
-    setError(null);
-    setIds({ session: newOpId(), transfer: newOpId() });
     op.reset();
     form.setFieldsValue(defaults(kind, detail));
   }, [kind, detail, form, op]);
@@ -136,7 +173,6 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
   );
   const txKind = Form.useWatch("kind", form) as string | undefined;
 
-  if (!kind) return null;
   const title = t(`action.${kind}.title`);
 
   const send = async () => {
@@ -146,7 +182,15 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
     } catch {
       return;
     }
-    const ev = buildEvent(kind, v, () => dayjs().toISOString().replace(/\.\d{3}Z$/, "Z"), ids);
+    const ev = buildEvent(
+      kind,
+      v,
+      () =>
+        dayjs()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, "Z"),
+      ids,
+    );
     const opId = op.get(ev);
     const go = async () => {
       setBusy(true);
@@ -173,20 +217,23 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
 
   const reasons =
     kind === "case.not_accepted"
-      ? ref.data?.not_accept_reasons[c.rule_set] ?? []
+      ? (ref.data?.not_accept_reasons[c.rule_set] ?? [])
       : kind === "case.mediation_terminated"
-        ? ref.data?.termination_reasons[c.rule_set] ?? []
+        ? (ref.data?.termination_reasons[c.rule_set] ?? [])
         : [];
-  const reasonOptions = reasons.map((r) => ({ value: r.code, label: reasonLabel(ref.data, kind === "case.not_accepted" ? "not_accept_reasons" : "termination_reasons", c.rule_set, r.code, en) }));
+  const reasonOptions = reasons.map((r) => ({
+    value: r.code,
+    label: reasonLabel(ref.data, kind === "case.not_accepted" ? "not_accept_reasons" : "termination_reasons", c.rule_set, r.code, en),
+  }));
   const openSessions = c.sessions.filter((s) => s.scheduled && !s.recorded);
   const pendingTransfers = c.transfers.filter((x) => x.feedback === null);
   const dateTime = (name: string, label: string) => (
-    <Form.Item name={name} label={label} rules={[{ required: true, message: t("msg.required") }]}>
+    <Form.Item name={name} label={label} rules={[{ required: true, message: messageText("required") }]}>
       <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" style={{ width: "100%" }} allowClear={false} />
     </Form.Item>
   );
   const textArea = (name: string, label: string, required = false, placeholder?: string) => (
-    <Form.Item name={name} label={label} rules={required ? [{ required: true, whitespace: true, message: t("msg.required") }] : []}>
+    <Form.Item name={name} label={label} rules={required ? [{ required: true, whitespace: true, message: messageText("required") }] : []}>
       <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} maxLength={5000} placeholder={placeholder} />
     </Form.Item>
   );
@@ -206,14 +253,16 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
       okText={t("common.confirm")}
       cancelText={t("common.cancel")}
       confirmLoading={busy}
-      okButtonProps={{ danger: kind === "case.voided", "data-testid": "action-ok" } as never}
+      okButtonProps={{ danger: kind === "case.voided", "data-testid": "action-ok" }}
       width={kind === "case.session_recorded" ? 720 : 560}
       destroyOnHidden
       maskClosable={false}
     >
-      <div onKeyDown={submitKeys(() => void send())}>
+      <div onKeyDown={(e) => submitKeys(e, () => void send())}>
         {kind === "case.voided" && <Alert type="warning" showIcon message={t("action.case.voided.warning")} style={{ marginBottom: 16 }} />}
-        {kind === "case.accepted" && <Alert type="info" showIcon message={t("action.case.accepted.confirm")} style={{ marginBottom: 16 }} />}
+        {kind === "case.accepted" && (
+          <Alert type="info" showIcon message={t("action.case.accepted.confirm")} style={{ marginBottom: 16 }} />
+        )}
         <Form form={form} layout="vertical" requiredMark name="action" className="action-form">
           {kind === "case.accepted" && (
             <>
@@ -224,8 +273,12 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           {(kind === "case.not_accepted" || kind === "case.mediation_terminated") && (
             <>
               {dateTime("at", t("action.at"))}
-              <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: t("msg.required") }]}>
-                <Select options={reasonOptions} placeholder={t("common.select")} optionRender={(o) => <div className="wrap-option">{o.label}</div>} />
+              <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: messageText("required") }]}>
+                <Select
+                  options={reasonOptions}
+                  placeholder={t("common.select")}
+                  optionRender={(o) => <div className="wrap-option">{o.label}</div>}
+                />
               </Form.Item>
               {textArea("note", t(`${k}.note`))}
             </>
@@ -252,7 +305,10 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
               <Form.Item name="session" label={t(`${k}.session`)} className="span-2">
                 <Select
                   options={[
-                    ...openSessions.map((s) => ({ value: s.id, label: `${fmtDateTime(s.scheduled!.at)} · ${s.scheduled!.place ?? ""} · ${s.scheduled!.mediator ?? ""}` })),
+                    ...openSessions.map((s) => ({
+                      value: s.id,
+                      label: `${fmtDateTime(s.scheduled!.at)} · ${s.scheduled!.place ?? ""} · ${s.scheduled!.mediator ?? ""}`,
+                    })),
                     { value: "new", label: t(`${k}.session_new`) },
                   ]}
                 />
@@ -264,7 +320,11 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
               <Form.Item name="place" label={t(`${k}.place`)}>
                 <Input />
               </Form.Item>
-              <Form.Item name="mediator" label={t(`${k}.mediator`)} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item
+                name="mediator"
+                label={t(`${k}.mediator`)}
+                rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+              >
                 <AutoComplete options={mediators} />
               </Form.Item>
               <Form.Item name="recorder" label={t(`${k}.recorder`)}>
@@ -276,7 +336,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
               <Form.Item name="language" label={t(`${k}.language`)}>
                 <Select options={codeOptions("language")} />
               </Form.Item>
-              <Form.Item name="result" label={t(`${k}.result`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="result" label={t(`${k}.result`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("session_result")} />
               </Form.Item>
               <Form.Item name="attendees" label={t(`${k}.attendees`)} className="span-2">
@@ -303,15 +363,19 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           )}
           {kind === "case.transferred" && (
             <>
-              <Form.Item name="kind" label={t(`${k}.kind`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="kind" label={t(`${k}.kind`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("transfer_kind")} />
               </Form.Item>
               {txKind === "to_department" ? (
-                <Form.Item name="to_department" label={t(`${k}.to_department`)} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+                <Form.Item
+                  name="to_department"
+                  label={t(`${k}.to_department`)}
+                  rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+                >
                   <Input placeholder={t(`${k}.to_department_ph`)} />
                 </Form.Item>
               ) : (
-                <Form.Item name="to_unit" label={t(`${k}.to_unit`)} rules={[{ required: true, message: t("msg.required") }]}>
+                <Form.Item name="to_unit" label={t(`${k}.to_unit`)} rules={[{ required: true, message: messageText("required") }]}>
                   <Select
                     showSearch={{ optionFilterProp: "label" }}
                     options={(ref.data?.units ?? [])
@@ -320,7 +384,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
                   />
                 </Form.Item>
               )}
-              <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("transfer_reason")} />
               </Form.Item>
               <Form.Item name="due" label={t(`${k}.due`)}>
@@ -331,7 +395,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           )}
           {kind === "case.transfer_feedback" && (
             <>
-              <Form.Item name="transfer" label={t(`${k}.transfer`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="transfer" label={t(`${k}.transfer`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select
                   options={pendingTransfers.map((x) => ({
                     value: x.transfer,
@@ -346,7 +410,7 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           {kind === "case.closed" && (
             <>
               {dateTime("at", t("action.at"))}
-              <Form.Item name="outcome" label={t(`${k}.outcome`)} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="outcome" label={t(`${k}.outcome`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("outcome")} />
               </Form.Item>
               <div className="grid-2">
@@ -372,7 +436,11 @@ export default function ActionModal({ kind, detail, onClose }: ActionModalProps)
           )}
           {kind === "case.note_added" && textArea("text", t(`${k}.text`), true)}
           {kind === "case.voided" && (
-            <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+            <Form.Item
+              name="reason"
+              label={t(`${k}.reason`)}
+              rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+            >
               <Input placeholder={t(`${k}.reason_ph`)} maxLength={300} />
             </Form.Item>
           )}

@@ -26,10 +26,16 @@ const PRIMARY: ActionKind[] = [
 ];
 
 /** A one-line summary of a timeline entry in the UI language. */
-export function timelineSummary(e: TimelineEntry, t: TFunction, ref: Reference | undefined, en: boolean, ruleSet: Detail["case"]["rule_set"]): string {
-  const p = e.payload as Record<string, unknown>;
-  const s = (k: string) => (typeof p[k] === "string" ? (p[k] as string) : "");
-  const n = (k: string) => (typeof p[k] === "number" ? (p[k] as number) : 0);
+export function timelineSummary(
+  e: TimelineEntry,
+  t: TFunction,
+  ref: Reference | undefined,
+  en: boolean,
+  ruleSet: Detail["case"]["rule_set"],
+): string {
+  const p = e.payload;
+  const s = (k: string) => (typeof p[k] === "string" ? p[k] : "");
+  const n = (k: string) => (typeof p[k] === "number" ? p[k] : 0);
   switch (e.kind) {
     case "case.registered":
       return t("timeline.case.registered", { type: codeLabel("case_type", s("case_type")), channel: codeLabel("channel", s("channel")) });
@@ -66,13 +72,18 @@ export function timelineSummary(e: TimelineEntry, t: TFunction, ref: Reference |
     case "case.closed":
       return t("timeline.case.closed", { outcome: codeLabel("outcome", s("outcome")), amount: formatYuan(n("recovered_fen")) });
     case "case.followed_up":
-      return t("timeline.case.followed_up", { method: codeLabel("contact_method", s("method")), satisfaction: codeLabel("satisfaction", s("satisfaction")) });
+      return t("timeline.case.followed_up", {
+        method: codeLabel("contact_method", s("method")),
+        satisfaction: codeLabel("satisfaction", s("satisfaction")),
+      });
     case "case.note_added":
       return t("timeline.case.note_added", { text: s("text") });
     case "case.voided":
       return t("timeline.case.voided", { reason: s("reason") });
     case "case.edited": {
-      const fields = Array.isArray(p.edits) ? p.edits.map((x) => String((x as { field?: unknown }).field ?? "")) : [];
+      const fields = Array.isArray(p.edits)
+        ? p.edits.map((x) => (x as { field?: unknown }).field).map((f) => (typeof f === "string" ? f : ""))
+        : [];
       return fields.length > 0 && fields.length <= 3
         ? t("timeline.case.edited_fields", { fields: fields.map((f) => fieldLabel(f, t)).join(t("app.list_sep")) })
         : t("timeline.case.edited", { count: fields.length });
@@ -83,7 +94,9 @@ export function timelineSummary(e: TimelineEntry, t: TFunction, ref: Reference |
 }
 
 function Field({ children }: { children: ReactNode }) {
-  return <>{children === "" || children === null || children === undefined ? <Typography.Text type="secondary">—</Typography.Text> : children}</>;
+  return (
+    <>{children === "" || children === null || children === undefined ? <Typography.Text type="secondary">—</Typography.Text> : children}</>
+  );
 }
 
 export default function CaseDetailPage() {
@@ -111,12 +124,15 @@ export default function CaseDetailPage() {
   const today = stationToday();
   const nd = d.next_deadline;
   const daysLeft = nd ? dayjs(nd.date).diff(dayjs(today), "day") : 0;
-  const ndView = nd ? { kind: nd.kind as never, date: nd.date, provisional: nd.provisional, overdue: daysLeft < 0, days_left: daysLeft } : null;
+  const ndView = nd
+    ? { kind: nd.kind as never, date: nd.date, provisional: nd.provisional, overdue: daysLeft < 0, days_left: daysLeft }
+    : null;
   const actions = ACTION_KINDS.filter((k) => d.allowed.includes(k));
   const primary = actions.filter((k) => PRIMARY.includes(k));
   const secondary = actions.filter((k) => !PRIMARY.includes(k) && k !== "case.voided");
   const canEdit = d.allowed.includes("case.edited");
-  const money = (fen: number | null | undefined) => (fen === null || fen === undefined ? "" : t("common.yuan_value", { value: formatYuan(fen) }));
+  const money = (fen: number | null | undefined) =>
+    fen === null || fen === undefined ? "" : t("common.yuan_value", { value: formatYuan(fen) });
 
   return (
     <div className="page case-detail" data-testid="case-detail">
@@ -142,12 +158,13 @@ export default function CaseDetailPage() {
               <span>
                 {t("app.labeled", { label: t("detail.received"), value: fmtDateTime(reg.received_at) })} · {code("channel", reg.channel)}
               </span>
-              <span>
-                {t("app.labeled", { label: t("detail.unit"), value: unitLabel(ref.data, c.home_unit) })}
-              </span>
+              <span>{t("app.labeled", { label: t("detail.unit"), value: unitLabel(ref.data, c.home_unit) })}</span>
               {c.co_handlers.length > 0 && (
                 <span>
-                  {t("app.labeled", { label: t("detail.co_handlers"), value: c.co_handlers.map((u) => unitLabel(ref.data, u)).join(t("app.list_sep")) })}
+                  {t("app.labeled", {
+                    label: t("detail.co_handlers"),
+                    value: c.co_handlers.map((u) => unitLabel(ref.data, u)).join(t("app.list_sep")),
+                  })}
                 </span>
               )}
             </div>
@@ -206,15 +223,27 @@ export default function CaseDetailPage() {
                 <Typography.Text type="secondary">{t("list.anonymous")}</Typography.Text>
               ) : (
                 reg.complainants.map((p, i) => (
-                  <Descriptions key={i} column={2} size="small" className="party-desc" title={
-                    <Space>
-                      {p.name}
-                      {p.representative && <Tag color="volcano">{t("detail.representative")}</Tag>}
-                    </Space>
-                  }>
-                    <Descriptions.Item label={t("detail.phones")}><Field>{p.phones.join(t("app.list_sep"))}</Field></Descriptions.Item>
-                    <Descriptions.Item label={t("detail.id")}><Field>{p.id_number ? `${code("id_type", p.id_type)} ${p.id_number}` : ""}</Field></Descriptions.Item>
-                    <Descriptions.Item label={t("detail.address")}><Field>{[p.address, p.village].filter(Boolean).join(" / ")}</Field></Descriptions.Item>
+                  <Descriptions
+                    key={i}
+                    column={2}
+                    size="small"
+                    className="party-desc"
+                    title={
+                      <Space>
+                        {p.name}
+                        {p.representative && <Tag color="volcano">{t("detail.representative")}</Tag>}
+                      </Space>
+                    }
+                  >
+                    <Descriptions.Item label={t("detail.phones")}>
+                      <Field>{p.phones.join(t("app.list_sep"))}</Field>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("detail.id")}>
+                      <Field>{p.id_number ? `${code("id_type", p.id_type)} ${p.id_number}` : ""}</Field>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("detail.address")}>
+                      <Field>{[p.address, p.village].filter(Boolean).join(" / ")}</Field>
+                    </Descriptions.Item>
                     <Descriptions.Item label={t("detail.language")}>{code("language", p.language)}</Descriptions.Item>
                     {p.contact_person && <Descriptions.Item label={t("detail.contact_person")}>{p.contact_person}</Descriptions.Item>}
                     <Descriptions.Item label={t("detail.consents")} span={2}>
@@ -236,56 +265,110 @@ export default function CaseDetailPage() {
                 reg.respondents.map((r, i) => (
                   <Descriptions key={i} column={2} size="small" className="party-desc" title={r.name}>
                     <Descriptions.Item label={t("detail.kind")}>{code("respondent_kind", r.kind)}</Descriptions.Item>
-                    <Descriptions.Item label={t("detail.uscc")}><Field>{r.uscc}</Field></Descriptions.Item>
-                    <Descriptions.Item label={t("detail.address")}><Field>{r.address}</Field></Descriptions.Item>
-                    <Descriptions.Item label={t("detail.contact")}><Field>{[r.contact, r.phone].filter(Boolean).join(" ")}</Field></Descriptions.Item>
+                    <Descriptions.Item label={t("detail.uscc")}>
+                      <Field>{r.uscc}</Field>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("detail.address")}>
+                      <Field>{r.address}</Field>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("detail.contact")}>
+                      <Field>{[r.contact, r.phone].filter(Boolean).join(" ")}</Field>
+                    </Descriptions.Item>
                   </Descriptions>
                 ))
               )}
             </Card>
             <Card title={t("detail.facts")} size="small">
               <Descriptions column={2} size="small">
-                <Descriptions.Item label={t("detail.category")}><Field>{categoryLabel(ref.data, reg.category, en)}</Field></Descriptions.Item>
-                <Descriptions.Item label={t("detail.nature")}><Field>{natureLabel(ref.data, reg.nature, en)}</Field></Descriptions.Item>
-                <Descriptions.Item label={t("detail.occurred")}><Field>{reg.facts.occurred_on}</Field></Descriptions.Item>
-                <Descriptions.Item label={t("detail.place")}><Field>{reg.facts.place}</Field></Descriptions.Item>
+                <Descriptions.Item label={t("detail.category")}>
+                  <Field>{categoryLabel(ref.data, reg.category, en)}</Field>
+                </Descriptions.Item>
+                <Descriptions.Item label={t("detail.nature")}>
+                  <Field>{natureLabel(ref.data, reg.nature, en)}</Field>
+                </Descriptions.Item>
+                <Descriptions.Item label={t("detail.occurred")}>
+                  <Field>{reg.facts.occurred_on}</Field>
+                </Descriptions.Item>
+                <Descriptions.Item label={t("detail.place")}>
+                  <Field>{reg.facts.place}</Field>
+                </Descriptions.Item>
                 <Descriptions.Item label={t("detail.content")} span={2}>
                   <Typography.Paragraph style={{ margin: 0, whiteSpace: "pre-wrap" }}>{reg.facts.content}</Typography.Paragraph>
                 </Descriptions.Item>
                 <Descriptions.Item label={t("detail.requests")} span={2}>
                   <Field>{reg.requests.map((r) => code("request_kind", r)).join(t("app.list_sep"))}</Field>
                 </Descriptions.Item>
-                {reg.request_text && <Descriptions.Item label={t("detail.request_text")} span={2}>{reg.request_text}</Descriptions.Item>}
+                {reg.request_text && (
+                  <Descriptions.Item label={t("detail.request_text")} span={2}>
+                    {reg.request_text}
+                  </Descriptions.Item>
+                )}
               </Descriptions>
             </Card>
             <Card title={t("detail.amounts")} size="small">
               <Descriptions column={2} size="small">
-                <Descriptions.Item label={t("detail.amount")}><Field>{money(reg.facts.amount_fen)}</Field></Descriptions.Item>
-                <Descriptions.Item label={t("detail.claim")}><Field>{money(reg.claim_fen)}</Field></Descriptions.Item>
+                <Descriptions.Item label={t("detail.amount")}>
+                  <Field>{money(reg.facts.amount_fen)}</Field>
+                </Descriptions.Item>
+                <Descriptions.Item label={t("detail.claim")}>
+                  <Field>{money(reg.claim_fen)}</Field>
+                </Descriptions.Item>
                 {c.agreement && <Descriptions.Item label={t("detail.agreement_amount")}>{money(c.agreement.amount_fen)}</Descriptions.Item>}
-                {c.closure && <Descriptions.Item label={t("detail.recovered")}><span data-testid="detail-recovered">{money(c.closure.recovered_fen)}</span></Descriptions.Item>}
-                {c.closure && c.closure.doubled_fen > 0 && <Descriptions.Item label={t("detail.doubled")}>{money(c.closure.doubled_fen)}</Descriptions.Item>}
+                {c.closure && (
+                  <Descriptions.Item label={t("detail.recovered")}>
+                    <span data-testid="detail-recovered">{money(c.closure.recovered_fen)}</span>
+                  </Descriptions.Item>
+                )}
+                {c.closure && c.closure.doubled_fen > 0 && (
+                  <Descriptions.Item label={t("detail.doubled")}>{money(c.closure.doubled_fen)}</Descriptions.Item>
+                )}
               </Descriptions>
             </Card>
             {c.sessions.length > 0 && (
               <Card title={t("detail.sessions")} size="small">
                 {c.sessions.map((s) => (
-                  <Descriptions key={s.id} column={2} size="small" className="party-desc" title={
-                    <Space>
-                      {s.recorded ? <Tag color="green">{t("detail.session_held")}</Tag> : <Tag color="blue">{t("detail.session_scheduled")}</Tag>}
-                      {fmtDateTime(s.recorded?.held_at ?? s.scheduled?.at)}
-                      {code("session_mode", s.recorded?.mode ?? s.scheduled?.mode)}
-                    </Space>
-                  }>
-                    <Descriptions.Item label={t("detail.place")}><Field>{s.recorded?.place ?? s.scheduled?.place}</Field></Descriptions.Item>
-                    <Descriptions.Item label={t("detail.mediator")}><Field>{s.recorded?.mediator ?? s.scheduled?.mediator}</Field></Descriptions.Item>
+                  <Descriptions
+                    key={s.id}
+                    column={2}
+                    size="small"
+                    className="party-desc"
+                    title={
+                      <Space>
+                        {s.recorded ? (
+                          <Tag color="green">{t("detail.session_held")}</Tag>
+                        ) : (
+                          <Tag color="blue">{t("detail.session_scheduled")}</Tag>
+                        )}
+                        {fmtDateTime(s.recorded?.held_at ?? s.scheduled?.at)}
+                        {code("session_mode", s.recorded?.mode ?? s.scheduled?.mode)}
+                      </Space>
+                    }
+                  >
+                    <Descriptions.Item label={t("detail.place")}>
+                      <Field>{s.recorded?.place ?? s.scheduled?.place}</Field>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t("detail.mediator")}>
+                      <Field>{s.recorded?.mediator ?? s.scheduled?.mediator}</Field>
+                    </Descriptions.Item>
                     {s.recorded && (
                       <>
-                        <Descriptions.Item label={t("detail.recorder")}><Field>{s.recorded.recorder}</Field></Descriptions.Item>
-                        <Descriptions.Item label={t("detail.interpreter")}><Field>{s.recorded.interpreter ? t("common.name_code", { name: s.recorded.interpreter, code: code("language", s.recorded.language) }) : ""}</Field></Descriptions.Item>
-                        <Descriptions.Item label={t("detail.attendees")}><Field>{s.recorded.attendees.join(t("app.list_sep"))}</Field></Descriptions.Item>
+                        <Descriptions.Item label={t("detail.recorder")}>
+                          <Field>{s.recorded.recorder}</Field>
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("detail.interpreter")}>
+                          <Field>
+                            {s.recorded.interpreter
+                              ? t("common.name_code", { name: s.recorded.interpreter, code: code("language", s.recorded.language) })
+                              : ""}
+                          </Field>
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("detail.attendees")}>
+                          <Field>{s.recorded.attendees.join(t("app.list_sep"))}</Field>
+                        </Descriptions.Item>
                         <Descriptions.Item label={t("detail.result")}>{code("session_result", s.recorded.result)}</Descriptions.Item>
-                        <Descriptions.Item label={t("detail.record")} span={2}><Field>{s.recorded.record}</Field></Descriptions.Item>
+                        <Descriptions.Item label={t("detail.record")} span={2}>
+                          <Field>{s.recorded.record}</Field>
+                        </Descriptions.Item>
                       </>
                     )}
                   </Descriptions>
@@ -295,21 +378,43 @@ export default function CaseDetailPage() {
             {c.agreement && (
               <Card title={t("detail.agreement")} size="small">
                 <Descriptions column={2} size="small">
-                  <Descriptions.Item label={t("action.case.agreement_recorded.signed_at")}>{fmtDateTime(c.agreement.signed_at)}</Descriptions.Item>
-                  <Descriptions.Item label={t("detail.performance_due")}><Field>{c.agreement.performance_due}</Field></Descriptions.Item>
-                  <Descriptions.Item label={t("action.case.agreement_recorded.terms")} span={2}>{c.agreement.terms}</Descriptions.Item>
-                  {c.performance_confirmed_at && <Descriptions.Item label={t("detail.performance_confirmed")}>{fmtDateTime(c.performance_confirmed_at)}</Descriptions.Item>}
+                  <Descriptions.Item label={t("action.case.agreement_recorded.signed_at")}>
+                    {fmtDateTime(c.agreement.signed_at)}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("detail.performance_due")}>
+                    <Field>{c.agreement.performance_due}</Field>
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("action.case.agreement_recorded.terms")} span={2}>
+                    {c.agreement.terms}
+                  </Descriptions.Item>
+                  {c.performance_confirmed_at && (
+                    <Descriptions.Item label={t("detail.performance_confirmed")}>
+                      {fmtDateTime(c.performance_confirmed_at)}
+                    </Descriptions.Item>
+                  )}
                 </Descriptions>
               </Card>
             )}
             {c.transfers.length > 0 && (
               <Card title={t("detail.transfers")} size="small">
                 {c.transfers.map((x) => (
-                  <Descriptions key={x.transfer} column={2} size="small" className="party-desc" title={`${code("transfer_kind", x.kind)} → ${x.to_department || unitLabel(ref.data, x.to_unit)}`}>
+                  <Descriptions
+                    key={x.transfer}
+                    column={2}
+                    size="small"
+                    className="party-desc"
+                    title={`${code("transfer_kind", x.kind)} → ${x.to_department || unitLabel(ref.data, x.to_unit)}`}
+                  >
                     <Descriptions.Item label={t("action.case.transferred.reason")}>{code("transfer_reason", x.reason)}</Descriptions.Item>
-                    <Descriptions.Item label={t("action.case.transferred.due")}><Field>{x.due}</Field></Descriptions.Item>
+                    <Descriptions.Item label={t("action.case.transferred.due")}>
+                      <Field>{x.due}</Field>
+                    </Descriptions.Item>
                     <Descriptions.Item label={t("detail.feedback")} span={2}>
-                      {x.feedback ? `${fmtDate(x.feedback[0])} ${x.feedback[1]}` : <Typography.Text type="warning">{t("detail.feedback_pending")}</Typography.Text>}
+                      {x.feedback ? (
+                        `${fmtDate(x.feedback[0])} ${x.feedback[1]}`
+                      ) : (
+                        <Typography.Text type="warning">{t("detail.feedback_pending")}</Typography.Text>
+                      )}
                     </Descriptions.Item>
                   </Descriptions>
                 ))}
@@ -322,7 +427,11 @@ export default function CaseDetailPage() {
                     <>
                       <Descriptions.Item label={t("action.case.closed.outcome")}>{code("outcome", c.closure.outcome)}</Descriptions.Item>
                       <Descriptions.Item label={t("action.at")}>{fmtDateTime(c.closure.at)}</Descriptions.Item>
-                      {c.closure.note && <Descriptions.Item label={t("action.case.closed.note")} span={2}>{c.closure.note}</Descriptions.Item>}
+                      {c.closure.note && (
+                        <Descriptions.Item label={t("action.case.closed.note")} span={2}>
+                          {c.closure.note}
+                        </Descriptions.Item>
+                      )}
                     </>
                   )}
                   {c.not_accepted && (
@@ -335,7 +444,11 @@ export default function CaseDetailPage() {
                       {reasonLabel(ref.data, "termination_reasons", c.rule_set, c.termination.reason, en)} {c.termination.note}
                     </Descriptions.Item>
                   )}
-                  {c.void_reason && <Descriptions.Item label={t("detail.void_reason")} span={2}>{c.void_reason}</Descriptions.Item>}
+                  {c.void_reason && (
+                    <Descriptions.Item label={t("detail.void_reason")} span={2}>
+                      {c.void_reason}
+                    </Descriptions.Item>
+                  )}
                 </Descriptions>
               </Card>
             )}
@@ -343,7 +456,8 @@ export default function CaseDetailPage() {
               <Card title={t("detail.follow_ups")} size="small">
                 {c.follow_ups.map((f, i) => (
                   <div key={i} className="note-line">
-                    <Typography.Text type="secondary">{fmtDateTime(f.at)}</Typography.Text> {code("contact_method", f.method)} · {code("satisfaction", f.satisfaction)} {f.note}
+                    <Typography.Text type="secondary">{fmtDateTime(f.at)}</Typography.Text> {code("contact_method", f.method)} ·{" "}
+                    {code("satisfaction", f.satisfaction)} {f.note}
                   </div>
                 ))}
               </Card>
@@ -380,7 +494,8 @@ export default function CaseDetailPage() {
                         {timelineSummary(e, t, ref.data, en, c.rule_set)}
                       </div>
                       <Typography.Text type="secondary" className="tl-meta">
-                        {fmtDateTime(e.kind === "case.registered" ? reg.received_at : ((e.payload as Record<string, unknown>).at as string | undefined) ?? e.at)} · {unitLabel(ref.data, e.unit)}
+                        {fmtDateTime(e.kind === "case.registered" ? reg.received_at : ((e.payload.at as string | undefined) ?? e.at))} ·{" "}
+                        {unitLabel(ref.data, e.unit)}
                       </Typography.Text>
                     </div>
                   ),

@@ -3,8 +3,7 @@ import { Alert, Button, Checkbox, DatePicker, Empty, Input, Select, Space, Spin,
 import { ExclamationCircleOutlined, SearchOutlined, WarningOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useLocation, useNavigate, useNavigationType, useSearchParams } from "react-router";
-import type { Dayjs } from "dayjs";
+import { NavigationType, useLocation, useNavigate, useNavigationType, useSearchParams } from "react-router";
 import { api } from "../ipc/api";
 import type { CaseRow, Channel, ListQuery, Status } from "../ipc/types";
 import { categoryLabel, codeOptions, complainantText, errorText, respondentsText, useLabels } from "../lib/labels";
@@ -143,7 +142,7 @@ export default function CaseList() {
   // and so does going back (the list as it was is newer than its history entry, which is
   // written after a pause).
   useEffect(() => {
-    if (pathname !== "/cases" || !search || navType === "POP") return;
+    if (pathname !== "/cases" || !search || navType === NavigationType.Pop) return;
     const incoming = new URLSearchParams(search);
     if (incoming.toString() !== urlRef.current) setF(filtersFromUrl(incoming));
   }, [pathname, search, navType]);
@@ -161,6 +160,9 @@ export default function CaseList() {
 
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.rows) ?? [], [list.data]);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The app is not built with the React Compiler; this rule only says the compiler would skip
+  // this component because useVirtualizer returns functions it cannot memoize.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virt = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -179,7 +181,7 @@ export default function CaseList() {
 
   // Also when the last rendered row comes near the end (fast scrolling, tall windows).
   const items = virt.getVirtualItems();
-  const lastIndex = items.length ? items[items.length - 1]!.index : -1;
+  const lastIndex = items.length ? items[items.length - 1].index : -1;
   useEffect(() => {
     if (lastIndex >= rows.length - 20 && hasNextPage && !isFetchingNextPage && rows.length > 0) void fetchNextPage();
   }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
@@ -189,8 +191,7 @@ export default function CaseList() {
   }, [base]);
 
   const set = <K extends keyof Filters>(k: K, v: Filters[K]) => setF((old) => ({ ...old, [k]: v }));
-  const filtered =
-    f.text || f.status.length || f.category || f.nature || f.channel || f.range || f.overdue || f.collective;
+  const filtered = f.text || f.status.length || f.category || f.nature || f.channel || f.range || f.overdue || f.collective;
 
   const open = (r: CaseRow) => void navigate(`/cases/${r.id}`);
 
@@ -238,8 +239,20 @@ export default function CaseList() {
             options={codeOptions("status")}
             aria-label={t("list.status")}
           />
-          <CategorySelect value={f.category} onChange={(v) => set("category", v)} placeholder={t("list.category")} style={{ width: 190 }} aria-label={t("list.category")} />
-          <NatureSelect value={f.nature} onChange={(v) => set("nature", v)} placeholder={t("list.nature")} style={{ width: 140 }} aria-label={t("list.nature")} />
+          <CategorySelect
+            value={f.category}
+            onChange={(v) => set("category", v)}
+            placeholder={t("list.category")}
+            style={{ width: 190 }}
+            aria-label={t("list.category")}
+          />
+          <NatureSelect
+            value={f.nature}
+            onChange={(v) => set("nature", v)}
+            placeholder={t("list.nature")}
+            style={{ width: 140 }}
+            aria-label={t("list.nature")}
+          />
           <Select
             allowClear
             placeholder={t("list.channel")}
@@ -251,7 +264,7 @@ export default function CaseList() {
           />
           <DatePicker.RangePicker
             value={f.range ? [dayjs(f.range[0]), dayjs(f.range[1])] : null}
-            onChange={(v) => set("range", v && v[0] && v[1] ? [(v[0] as Dayjs).format("YYYY-MM-DD"), (v[1] as Dayjs).format("YYYY-MM-DD")] : null)}
+            onChange={(v) => set("range", v && v[0] && v[1] ? [v[0].format("YYYY-MM-DD"), v[1].format("YYYY-MM-DD")] : null)}
             style={{ width: 250 }}
             aria-label={t("list.received")}
           />
@@ -279,7 +292,15 @@ export default function CaseList() {
         </Space>
       </div>
 
-      {list.isError && <Alert type="error" showIcon message={t("app.load_failed")} description={errorText(list.error)} action={<Button onClick={() => void list.refetch()}>{t("app.retry")}</Button>} />}
+      {list.isError && (
+        <Alert
+          type="error"
+          showIcon
+          message={t("app.load_failed")}
+          description={errorText(list.error)}
+          action={<Button onClick={() => void list.refetch()}>{t("app.retry")}</Button>}
+        />
+      )}
 
       <div className="vtable" role="table" aria-rowcount={count.data ?? rows.length}>
         <div className="vtable-head" role="row" style={{ gridTemplateColumns: COLS }}>
@@ -291,19 +312,32 @@ export default function CaseList() {
           <div role="columnheader">{t("list.col_category")}</div>
           <div role="columnheader">{t("list.col_deadline")}</div>
         </div>
-        <div className={`vtable-body${list.isPlaceholderData ? " stale" : ""}`} aria-busy={list.isFetching} ref={scrollRef} onScroll={maybeFetch} data-testid="list-scroll">
+        <div
+          className={`vtable-body${list.isPlaceholderData ? " stale" : ""}`}
+          aria-busy={list.isFetching}
+          ref={scrollRef}
+          onScroll={maybeFetch}
+          data-testid="list-scroll"
+        >
           {list.isPending ? (
             <div className="vtable-empty">
               <Spin />
             </div>
           ) : rows.length === 0 ? (
             <div className="vtable-empty">
-              <Empty description={<><div className="empty-title">{filtered ? t("list.empty") : t("list.empty_all")}</div><div className="empty-hint">{filtered ? t("list.empty_hint") : t("list.empty_all_hint")}</div></>} />
+              <Empty
+                description={
+                  <>
+                    <div className="empty-title">{filtered ? t("list.empty") : t("list.empty_all")}</div>
+                    <div className="empty-hint">{filtered ? t("list.empty_hint") : t("list.empty_all_hint")}</div>
+                  </>
+                }
+              />
             </div>
           ) : (
             <div style={{ height: virt.getTotalSize(), position: "relative" }}>
               {items.map((vi) => {
-                const r = rows[vi.index]!;
+                const r = rows[vi.index];
                 return (
                   <div
                     key={r.id}
@@ -355,7 +389,13 @@ export default function CaseList() {
         </div>
         <div className="vtable-foot">
           <Typography.Text type="secondary">
-            {isFetchingNextPage ? t("list.loading_more") : rows.length > 0 && !hasNextPage ? t("list.end") : rows.length > 0 ? t("list.loaded", { count: rows.length }) : ""}
+            {isFetchingNextPage
+              ? t("list.loading_more")
+              : rows.length > 0 && !hasNextPage
+                ? t("list.end")
+                : rows.length > 0
+                  ? t("list.loaded", { count: rows.length })
+                  : ""}
           </Typography.Text>
         </div>
       </div>

@@ -59,7 +59,12 @@ export default function ConflictList({ detail }: { detail: CaseDetail }) {
                     <Space key={key} className="conflict-value">
                       <Typography.Text>{show(x.field, v)}</Typography.Text>
                       {canEdit && (
-                        <Button size="small" loading={busy === key} disabled={busy !== null && busy !== key} onClick={() => void keep(x.field, v, key)}>
+                        <Button
+                          size="small"
+                          loading={busy === key}
+                          disabled={busy !== null && busy !== key}
+                          onClick={() => void keep(x.field, v, key)}
+                        >
                           {t("edit.keep_this")}
                         </Button>
                       )}

@@ -79,7 +79,13 @@ function TodoCard({
           <Badge count={count} showZero color={count ? color : "#bfbfbf"} overflowCount={999} />
         </Space>
       }
-      extra={more && count > MAX_ITEMS ? <Button type="link" size="small" onClick={more}>{t("dashboard.show_all")}</Button> : null}
+      extra={
+        more && count > MAX_ITEMS ? (
+          <Button type="link" size="small" onClick={more}>
+            {t("dashboard.show_all")}
+          </Button>
+        ) : null
+      }
     >
       {children}
     </Card>
@@ -96,18 +102,25 @@ export default function Dashboard() {
   const d = dash.data;
 
   const dayOption = useMemo(() => (d ? dayChart(d, t) : null), [d, t]);
-  const natureOption = useMemo(
-    () => (d ? natureChart(d, (c) => natureLabel(ref.data, c, en)) : null),
-    [d, ref.data, en],
-  );
+  const natureOption = useMemo(() => (d ? natureChart(d, (c) => natureLabel(ref.data, c, en)) : null), [d, ref.data, en]);
 
   if (dash.isPending) return <Skeleton active paragraph={{ rows: 12 }} />;
   if (dash.isError || !d)
-    return <Alert type="error" showIcon message={t("app.load_failed")} description={errorText(dash.error)} action={<Button onClick={() => void dash.refetch()}>{t("app.retry")}</Button>} />;
+    return (
+      <Alert
+        type="error"
+        showIcon
+        message={t("app.load_failed")}
+        description={errorText(dash.error)}
+        action={<Button onClick={() => void dash.refetch()}>{t("app.retry")}</Button>}
+      />
+    );
 
   const m = d.month;
   const rate = m.accepted > 0 ? `${((m.resolved / m.accepted) * 100).toFixed(1)}%` : "—";
-  const todayText = dayjs(d.today).locale(i18n.language === "en-US" ? "en" : "zh-cn").format(t("common.date_long"));
+  const todayText = dayjs(d.today)
+    .locale(i18n.language === "en-US" ? "en" : "zh-cn")
+    .format(t("common.date_long"));
 
   return (
     <div className="page dashboard" data-testid="dashboard">
@@ -166,13 +179,31 @@ export default function Dashboard() {
             {t("dashboard.todo")}
           </Typography.Title>
           <Space direction="vertical" size={16} style={{ width: "100%" }}>
-            <TodoCard title={t("dashboard.overdue")} count={d.overdue.length} color="#cf1322" testId="todo-overdue" more={() => void navigate("/cases?overdue=1&sort=deadline")}>
+            <TodoCard
+              title={t("dashboard.overdue")}
+              count={d.overdue.length}
+              color="#cf1322"
+              testId="todo-overdue"
+              more={() => void navigate("/cases?overdue=1&sort=deadline")}
+            >
               <CaseItems rows={d.overdue} empty={t("dashboard.overdue_empty")} onOpen={open} />
             </TodoCard>
-            <TodoCard title={t("dashboard.due_soon")} count={d.due_soon.length} color="#d48806" testId="todo-due-soon" more={() => void navigate("/cases?sort=deadline")}>
+            <TodoCard
+              title={t("dashboard.due_soon")}
+              count={d.due_soon.length}
+              color="#d48806"
+              testId="todo-due-soon"
+              more={() => void navigate("/cases?sort=deadline")}
+            >
               <CaseItems rows={d.due_soon} empty={t("dashboard.due_soon_empty")} onOpen={open} />
             </TodoCard>
-            <TodoCard title={t("dashboard.awaiting")} count={d.awaiting_acceptance.length} color="#1e5aa8" testId="todo-awaiting" more={() => void navigate("/cases?status=registered&sort=deadline")}>
+            <TodoCard
+              title={t("dashboard.awaiting")}
+              count={d.awaiting_acceptance.length}
+              color="#1e5aa8"
+              testId="todo-awaiting"
+              more={() => void navigate("/cases?status=registered&sort=deadline")}
+            >
               <CaseItems rows={d.awaiting_acceptance} empty={t("dashboard.awaiting_empty")} onOpen={open} />
             </TodoCard>
             <TodoCard title={t("dashboard.sessions")} count={d.sessions.length} color="#08979c" testId="todo-sessions">
@@ -183,7 +214,13 @@ export default function Dashboard() {
                   size="small"
                   dataSource={d.sessions.slice(0, MAX_ITEMS)}
                   renderItem={(s) => (
-                    <List.Item className="todo-item" onClick={() => open(s.case_id)} tabIndex={0} role="link" onKeyDown={(e) => e.key === "Enter" && open(s.case_id)}>
+                    <List.Item
+                      className="todo-item"
+                      onClick={() => open(s.case_id)}
+                      tabIndex={0}
+                      role="link"
+                      onKeyDown={(e) => e.key === "Enter" && open(s.case_id)}
+                    >
                       <div className="todo-main">
                         <Space size={8}>
                           <Typography.Text strong>{fmtDateTime(s.at)}</Typography.Text>
@@ -238,8 +275,20 @@ function dayChart(d: DashboardData, t: (k: string) => string) {
     xAxis: { type: "category", data: d.by_day.map((x) => x.date.slice(5)), axisTick: { show: false } },
     yAxis: { type: "value", minInterval: 1 },
     series: [
-      { name: t("dashboard.chart_received"), type: "bar", data: d.by_day.map((x) => x.received), itemStyle: { color: "#1e5aa8" }, barMaxWidth: 14 },
-      { name: t("dashboard.chart_closed"), type: "line", data: d.by_day.map((x) => x.closed), itemStyle: { color: "#389e0d" }, symbolSize: 5 },
+      {
+        name: t("dashboard.chart_received"),
+        type: "bar",
+        data: d.by_day.map((x) => x.received),
+        itemStyle: { color: "#1e5aa8" },
+        barMaxWidth: 14,
+      },
+      {
+        name: t("dashboard.chart_closed"),
+        type: "line",
+        data: d.by_day.map((x) => x.closed),
+        itemStyle: { color: "#389e0d" },
+        symbolSize: 5,
+      },
     ],
   };
 }
@@ -252,6 +301,14 @@ function natureChart(d: DashboardData, label: (code: string) => string) {
     grid: { left: 8, right: 28, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: "value", minInterval: 1, splitLine: { show: false }, axisLabel: { show: false } },
     yAxis: { type: "category", data: items.map((x) => label(x.code)), axisTick: { show: false } },
-    series: [{ type: "bar", data: items.map((x) => x.count), itemStyle: { color: "#5b8ff9" }, barMaxWidth: 16, label: { show: true, position: "right" } }],
+    series: [
+      {
+        type: "bar",
+        data: items.map((x) => x.count),
+        itemStyle: { color: "#5b8ff9" },
+        barMaxWidth: 16,
+        label: { show: true, position: "right" },
+      },
+    ],
   };
 }

@@ -15,6 +15,7 @@ import { useOpId } from "../lib/useOpId";
 import { issuePathToNamePath, type NamePath } from "../lib/paths";
 import { CategorySelect, NatureSelect } from "../components/Pickers";
 import { amountRule, phoneRule, submitKeys } from "./Intake";
+import { messageText } from "../lib/messages";
 
 interface PersonValues {
   name: string;
@@ -124,25 +125,30 @@ export function editIssueNamePath(path: string): NamePath {
 }
 
 export default function EditCaseModal({ open, detail, onClose }: { open: boolean; detail: CaseDetail; onClose: () => void }) {
+  // Mounted for each opening: the form, its error and its operation id start afresh.
+  return open ? <EditCaseForm detail={detail} onClose={onClose} /> : null;
+}
+
+function EditCaseForm({ detail, onClose }: { detail: CaseDetail; onClose: () => void }) {
   const { t } = useLabels();
   const [form] = Form.useForm<EditValues>();
   const act = useCaseAction();
   const { message } = AntApp.useApp();
   const op = useOpId();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const c = detail.case;
   const initial = useMemo(() => editValuesOf(c.reg), [c.reg]);
+  // An error is about the values it was given for: a case refreshed meanwhile hides it.
+  const [failure, setFailure] = useState<{ text: string; on: EditValues } | null>(null);
+  const error = failure?.on === initial ? failure.text : null;
+  const setError = (text: string | null) => setFailure(text === null ? null : { text, on: initial });
 
+  // The case refreshed while the form is open: start again from its values.
   useEffect(() => {
-    if (!open) return;
     form.resetFields();
     form.setFieldsValue(initial);
-    setError(null);
     op.reset();
-  }, [open, initial, form, op]);
-
-  if (!open) return null;
+  }, [initial, form, op]);
 
   const send = async () => {
     let v: EditValues;
@@ -189,12 +195,12 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
       okText={t("edit.submit")}
       cancelText={t("common.cancel")}
       confirmLoading={busy}
-      okButtonProps={{ "data-testid": "edit-ok" } as never}
+      okButtonProps={{ "data-testid": "edit-ok" }}
       width={760}
       destroyOnHidden
       maskClosable={false}
     >
-      <div onKeyDown={submitKeys(() => void send())} data-testid="edit-form">
+      <div onKeyDown={(e) => submitKeys(e, () => void send())} data-testid="edit-form">
         <Typography.Paragraph type="secondary">{t("edit.hint")}</Typography.Paragraph>
         <Form form={form} layout="vertical" name="edit" className="edit-form" initialValues={initial}>
           {initial.complainants.map((_, i) => (
@@ -203,7 +209,11 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
                 {t("intake.complainant_n", { n: i + 1 })}
               </Divider>
               <Row gutter={16}>
-                <Col span={8}>{item(["complainants", i, "name"], t("intake.name"), { rules: [{ required: true, whitespace: true, message: t("msg.required") }] })}</Col>
+                <Col span={8}>
+                  {item(["complainants", i, "name"], t("intake.name"), {
+                    rules: [{ required: true, whitespace: true, message: messageText("required") }],
+                  })}
+                </Col>
                 <Col span={16}>
                   <Form.Item name={["complainants", i, "phones"]} label={t("intake.phones")} extra={t("edit.phones_help")}>
                     <Select mode="tags" tokenSeparators={PHONE_SEPARATORS} open={false} suffixIcon={null} aria-label={t("intake.phones")} />
@@ -221,7 +231,11 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
                 {t("intake.respondent_n", { n: i + 1 })}
               </Divider>
               <Row gutter={16}>
-                <Col span={12}>{item(["respondents", i, "name"], t("intake.resp_name"), { rules: [{ required: true, whitespace: true, message: t("msg.required") }] })}</Col>
+                <Col span={12}>
+                  {item(["respondents", i, "name"], t("intake.resp_name"), {
+                    rules: [{ required: true, whitespace: true, message: messageText("required") }],
+                  })}
+                </Col>
                 <Col span={12}>{item(["respondents", i, "uscc"], t("intake.uscc"))}</Col>
                 <Col span={12}>{item(["respondents", i, "address"], t("intake.resp_address"))}</Col>
                 <Col span={6}>{item(["respondents", i, "contact"], t("intake.resp_contact"))}</Col>
@@ -244,7 +258,11 @@ export default function EditCaseModal({ open, detail, onClose }: { open: boolean
               </Form.Item>
             </Col>
             <Col span={24}>
-              <Form.Item name={["facts", "content"]} label={t("intake.content")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item
+                name={["facts", "content"]}
+                label={t("intake.content")}
+                rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+              >
                 <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={5000} />
               </Form.Item>
             </Col>

@@ -22,7 +22,7 @@ import { DeleteOutlined, MinusCircleOutlined, PlusOutlined } from "@ant-design/i
 import { useNavigate, Link } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, IpcError } from "../ipc/api";
-import type { CaseRef, DuplicateHint } from "../ipc/types";
+import type { CaseRef } from "../ipc/types";
 import { codeOptions, errorText, issueMessage, useLabels } from "../lib/labels";
 import {
   AmountError,
@@ -42,8 +42,10 @@ import { parseYuan } from "../lib/money";
 import { dayjs, fmtDate } from "../lib/time";
 import { useOpId } from "../lib/useOpId";
 import { useDebounced } from "../lib/useDebounced";
+import { useDuplicates } from "../lib/queries";
 import { CategorySelect, NatureSelect, RespondentNameInput } from "../components/Pickers";
 import PageTitle from "../components/PageTitle";
+import { explain } from "../lib/messages";
 
 export const DRAFT_KEY = "intake";
 const DRAFT_DELAY = 1000;
@@ -55,35 +57,29 @@ interface Draft {
 
 export function amountRule(t: (k: string) => string) {
   return {
-    validator: async (_: unknown, v: string | undefined) => {
-      if (!v || !v.trim()) return;
-      if (!parseYuan(v).ok) throw new Error(t("intake.amount_invalid"));
-    },
+    validator: (_: unknown, v: string | undefined) =>
+      !v || !v.trim() || parseYuan(v).ok ? Promise.resolve() : Promise.reject(new Error(t("intake.amount_invalid"))),
   };
 }
 
 export function phoneRule(t: (k: string) => string) {
   return {
     validateTrigger: "onBlur",
-    validator: async (_: unknown, v: string | undefined) => {
-      if (!v || !v.trim()) return;
-      if (!isPhone(v)) throw new Error(t("intake.phone_invalid"));
-    },
+    validator: (_: unknown, v: string | undefined) =>
+      !v || !v.trim() || isPhone(v) ? Promise.resolve() : Promise.reject(new Error(t("intake.phone_invalid"))),
   };
 }
 
-/** Blocks accidental submission with Enter; Ctrl+Enter or Ctrl+S submits. */
-export function submitKeys(submit: () => void) {
-  return (e: KeyboardEvent<HTMLElement>) => {
-    const ctrl = e.ctrlKey || e.metaKey;
-    if (ctrl && (e.key === "Enter" || e.key === "s" || e.key === "S")) {
-      e.preventDefault();
-      submit();
-      return;
-    }
-    const el = e.target as HTMLElement;
-    if (e.key === "Enter" && !ctrl && el.tagName === "INPUT") e.preventDefault();
-  };
+/** A form's key handler: blocks accidental submission with Enter; Ctrl+Enter or Ctrl+S submits. */
+export function submitKeys(e: KeyboardEvent<HTMLElement>, submit: () => void) {
+  const ctrl = e.ctrlKey || e.metaKey;
+  if (ctrl && (e.key === "Enter" || e.key === "s" || e.key === "S")) {
+    e.preventDefault();
+    submit();
+    return;
+  }
+  const el = e.target as HTMLElement;
+  if (e.key === "Enter" && !ctrl && el.tagName === "INPUT") e.preventDefault();
 }
 
 export default function Intake() {
@@ -112,7 +108,7 @@ export default function Intake() {
         const d = JSON.parse(json) as Draft;
         const values = reviveDraft(d.values);
         if (!draftHasContent(values)) return;
-        form.setFieldsValue(values as IntakeValues);
+        form.setFieldsValue(values);
         setRestored(d.saved_at);
       })
       .catch(() => undefined)
@@ -154,22 +150,8 @@ export default function Intake() {
   const respondents = Form.useWatch("respondents", form);
   const dupQuery = useMemo(() => duplicateQuery({ complainants, respondents }), [complainants, respondents]);
   const dupKey = useDebounced(JSON.stringify(dupQuery), 500);
-  const [dups, setDups] = useState<DuplicateHint[]>([]);
-  useEffect(() => {
-    const q = JSON.parse(dupKey) as ReturnType<typeof duplicateQuery>;
-    if (isEmptyQuery(q)) {
-      setDups([]);
-      return;
-    }
-    let live = true;
-    api
-      .findDuplicates(q)
-      .then((h) => live && setDups(h))
-      .catch(() => live && setDups([]));
-    return () => {
-      live = false;
-    };
-  }, [dupKey]);
+  // Nothing once the form is emptied (at once, not after the pause).
+  const dups = useDuplicates(dupKey, isEmptyQuery(dupQuery) || isEmptyQuery(JSON.parse(dupKey) as ReturnType<typeof duplicateQuery>));
 
   const mode = Form.useWatch("mode", form);
   const collective = Form.useWatch("is_collective", form);
@@ -182,7 +164,6 @@ export default function Intake() {
     setRestored(null);
     setSavedAt(null);
     setProblems([]);
-    setDups([]);
     op.reset();
     await api.draftClear(DRAFT_KEY).catch(() => undefined);
     firstField.current?.focus();
@@ -202,8 +183,8 @@ export default function Intake() {
       reg = toRegistration(values);
     } catch (e) {
       if (e instanceof AmountError) {
-        form.setFields([{ name: e.path as never, errors: [t(`msg.${e.code}`)] }]);
-        form.scrollToField(e.path as never);
+        form.setFields([{ name: e.path as never, errors: [explain({ code: e.code })] }]);
+        form.scrollToField(e.path);
       }
       return;
     }
@@ -265,7 +246,6 @@ export default function Intake() {
                   form.resetFields();
                   form.setFieldsValue(emptyIntake());
                   setDone(null);
-                  setDups([]);
                 }}
               >
                 {t("intake.continue")}
@@ -277,7 +257,7 @@ export default function Intake() {
     );
 
   return (
-    <div className="page intake" onKeyDown={submitKeys(() => void submit())}>
+    <div className="page intake" onKeyDown={(e) => submitKeys(e, () => void submit())}>
       <PageTitle title={t("intake.title")} sub={t("intake.subtitle")} />
       {restored && (
         <Alert
@@ -308,7 +288,8 @@ export default function Intake() {
           <Row gutter={20}>
             <Col span={6}>
               <Form.Item name="case_type" label={t("intake.case_type")} required>
-                <Select options={codeOptions("case_type")} ref={firstField as never} />
+                {/* Consultations are counted in 人次 (记一次咨询), not registered as cases. */}
+                <Select options={codeOptions("case_type").filter((o) => o.value !== "consultation")} ref={firstField as never} />
               </Form.Item>
             </Col>
             <Col span={6}>
@@ -412,7 +393,13 @@ export default function Intake() {
                                       <Input placeholder={t("intake.phone_ph")} maxLength={20} />
                                     </Form.Item>
                                     {pf.length > 1 && (
-                                      <Button type="text" icon={<MinusCircleOutlined />} onClick={() => pops.remove(p.name)} tabIndex={-1} aria-label={t("common.remove")} />
+                                      <Button
+                                        type="text"
+                                        icon={<MinusCircleOutlined />}
+                                        onClick={() => pops.remove(p.name)}
+                                        tabIndex={-1}
+                                        aria-label={t("common.remove")}
+                                      />
                                     )}
                                   </div>
                                 </Form.Item>
@@ -427,7 +414,11 @@ export default function Intake() {
                         </Form.List>
                       </Col>
                       <Col span={12}>
-                        <Form.Item name={[f.name, "contact_person"]} label={t("intake.contact_person")} tooltip={t("intake.contact_person_help")}>
+                        <Form.Item
+                          name={[f.name, "contact_person"]}
+                          label={t("intake.contact_person")}
+                          tooltip={t("intake.contact_person_help")}
+                        >
                           <Input maxLength={60} />
                         </Form.Item>
                       </Col>
@@ -659,7 +650,9 @@ export default function Intake() {
             <Typography.Text type="secondary">{t("common.shortcut_submit")}</Typography.Text>
           </Space>
           <Space size={16}>
-            {savedAt && <Typography.Text type="secondary">{t("intake.draft_saved", { time: dayjs(savedAt).format("HH:mm:ss") })}</Typography.Text>}
+            {savedAt && (
+              <Typography.Text type="secondary">{t("intake.draft_saved", { time: dayjs(savedAt).format("HH:mm:ss") })}</Typography.Text>
+            )}
             <Popconfirm title={t("intake.clear_confirm")} onConfirm={() => void clearAll()}>
               <Button>{t("intake.clear_form")}</Button>
             </Popconfirm>

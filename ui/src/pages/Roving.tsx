@@ -20,6 +20,7 @@ import {
   Table,
   Tag,
   Typography,
+  type InputRef,
 } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
@@ -35,6 +36,7 @@ import { useOpId } from "../lib/useOpId";
 import { CategorySelect, NatureSelect, RespondentNameInput } from "../components/Pickers";
 import PageTitle from "../components/PageTitle";
 import { amountRule, phoneRule, submitKeys } from "./Intake";
+import { messageText } from "../lib/messages";
 
 interface QuickValues {
   name?: string;
@@ -58,7 +60,7 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
   const op = useOpId();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const first = useRef<{ focus: () => void } | null>(null);
+  const first = useRef<InputRef>(null);
   const { message } = AntApp.useApp();
 
   const save = async () => {
@@ -73,7 +75,9 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
       ...base,
       channel: "roving",
       received_at: dayjs().second(0).millisecond(0),
-      complainants: [{ ...base.complainants[0], name: v.name, phones: v.phone ? [v.phone] : [], village: v.village, language: v.language ?? "zh" }],
+      complainants: [
+        { ...base.complainants[0], name: v.name, phones: v.phone ? [v.phone] : [], village: v.village, language: v.language ?? "zh" },
+      ],
       respondents: [{ name: v.respondent, kind: (v.kind as never) ?? "individual" }],
       category: v.category,
       nature: v.nature,
@@ -104,7 +108,7 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
           "complainants[0].phones[0]": "phone",
           "complainants[0].address": "village",
           "respondents[0].name": "respondent",
-          "respondents": "respondent",
+          respondents: "respondent",
           category: "category",
           nature: "nature",
           "facts.content": "content",
@@ -129,12 +133,16 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
   return (
     <Card title={t("roving.quick_form")} extra={<Typography.Text type="secondary">{t("common.shortcut_submit")}</Typography.Text>}>
       <Typography.Paragraph type="secondary">{t("roving.quick_hint")}</Typography.Paragraph>
-      <div onKeyDown={submitKeys(() => void save())}>
+      <div onKeyDown={(e) => submitKeys(e, () => void save())}>
         <Form form={form} layout="vertical" name="roving" initialValues={{ language: "zh", kind: "individual", requests: [] }}>
           <Row gutter={16}>
             <Col span={8}>
-              <Form.Item name="name" label={t("intake.name")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
-                <Input ref={first as never} autoFocus />
+              <Form.Item
+                name="name"
+                label={t("intake.name")}
+                rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+              >
+                <Input ref={first} autoFocus />
               </Form.Item>
             </Col>
             <Col span={8}>
@@ -148,13 +156,24 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
               </Form.Item>
             </Col>
             <Col span={24}>
-              <Form.Item name="village" label={t("intake.village")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item
+                name="village"
+                label={t("intake.village")}
+                rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+              >
                 <Input />
               </Form.Item>
             </Col>
             <Col span={16}>
-              <Form.Item name="respondent" label={t("intake.section_respondents")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
-                <RespondentNameInput placeholder={t("intake.resp_name_ph")} onPick={(h) => form.setFieldsValue({ respondent: h.name, kind: h.kind })} />
+              <Form.Item
+                name="respondent"
+                label={t("intake.section_respondents")}
+                rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+              >
+                <RespondentNameInput
+                  placeholder={t("intake.resp_name_ph")}
+                  onPick={(h) => form.setFieldsValue({ respondent: h.name, kind: h.kind })}
+                />
               </Form.Item>
             </Col>
             <Col span={8}>
@@ -163,22 +182,30 @@ function QuickIntake({ session, onSaved }: { session: RovingSummary; onSaved: (r
               </Form.Item>
             </Col>
             <Col span={12}>
-              <Form.Item name="category" label={t("intake.category")} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="category" label={t("intake.category")} rules={[{ required: true, message: messageText("required") }]}>
                 <CategorySelect />
               </Form.Item>
             </Col>
             <Col span={12}>
-              <Form.Item name="nature" label={t("intake.nature")} rules={[{ required: true, message: t("msg.required") }]}>
+              <Form.Item name="nature" label={t("intake.nature")} rules={[{ required: true, message: messageText("required") }]}>
                 <NatureSelect />
               </Form.Item>
             </Col>
             <Col span={24}>
-              <Form.Item name="content" label={t("intake.content")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+              <Form.Item
+                name="content"
+                label={t("intake.content")}
+                rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+              >
                 <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} />
               </Form.Item>
             </Col>
             <Col span={16}>
-              <Form.Item name="requests" label={t("intake.requests")} rules={[{ required: true, type: "array", min: 1, message: t("msg.required") }]}>
+              <Form.Item
+                name="requests"
+                label={t("intake.requests")}
+                rules={[{ required: true, type: "array", min: 1, message: messageText("required") }]}
+              >
                 <Checkbox.Group options={QUICK_REQUESTS.map((r) => ({ value: r, label: code("request_kind", r) }))} />
               </Form.Item>
             </Col>
@@ -228,9 +255,22 @@ function Consultations({ session }: { session: RovingSummary }) {
       <Space direction="vertical" size={12} style={{ width: "100%" }}>
         <div className="consult-row">
           <Typography.Text>{t("roving.consult_people")}</Typography.Text>
-          <InputNumber min={1} max={500} value={people} onChange={(v) => setPeople(v ?? 1)} size="large" style={{ width: 120 }} aria-label={t("roving.consult_people")} />
+          <InputNumber
+            min={1}
+            max={500}
+            value={people}
+            onChange={(v) => setPeople(v ?? 1)}
+            size="large"
+            style={{ width: 120 }}
+            aria-label={t("roving.consult_people")}
+          />
         </div>
-        <Input value={topic} onChange={(e) => setTopic(e.target.value)} placeholder={t("roving.consult_topic_ph")} aria-label={t("roving.consult_topic")} />
+        <Input
+          value={topic}
+          onChange={(e) => setTopic(e.target.value)}
+          placeholder={t("roving.consult_topic_ph")}
+          aria-label={t("roving.consult_topic")}
+        />
         <div>
           <Typography.Text type="secondary">{t("roving.topics")}: </Typography.Text>
           <Space wrap size={[6, 6]}>
@@ -313,9 +353,15 @@ export default function Roving() {
             subTitle={`${ended.date} · ${ended.place}`}
             extra={
               <Row gutter={48} justify="center" data-testid="roving-summary">
-                <Col><Statistic title={t("roving.complaints")} value={ended.complaints} /></Col>
-                <Col><Statistic title={t("roving.consultations")} value={ended.consultations} /></Col>
-                <Col><Statistic title={t("roving.people")} value={ended.people} /></Col>
+                <Col>
+                  <Statistic title={t("roving.complaints")} value={ended.complaints} />
+                </Col>
+                <Col>
+                  <Statistic title={t("roving.consultations")} value={ended.consultations} />
+                </Col>
+                <Col>
+                  <Statistic title={t("roving.people")} value={ended.people} />
+                </Col>
               </Row>
             }
           />
@@ -338,12 +384,20 @@ export default function Roving() {
                   </Typography.Text>
                 </Space>
               </Col>
-              <Col><Statistic title={t("roving.complaints")} value={current.complaints} /></Col>
-              <Col><Statistic title={t("roving.consultations")} value={current.consultations} /></Col>
-              <Col><Statistic title={t("roving.people")} value={current.people} /></Col>
+              <Col>
+                <Statistic title={t("roving.complaints")} value={current.complaints} />
+              </Col>
+              <Col>
+                <Statistic title={t("roving.consultations")} value={current.consultations} />
+              </Col>
+              <Col>
+                <Statistic title={t("roving.people")} value={current.people} />
+              </Col>
               <Col>
                 <Popconfirm title={t("roving.end_confirm")} onConfirm={() => void end()}>
-                  <Button danger data-testid="roving-end">{t("roving.end")}</Button>
+                  <Button danger data-testid="roving-end">
+                    {t("roving.end")}
+                  </Button>
                 </Popconfirm>
               </Col>
             </Row>
@@ -377,18 +431,25 @@ export default function Roving() {
           <Form form={form} layout="vertical" initialValues={{ date: dayjs(), team: [] }} name="roving_start">
             <Row gutter={16}>
               <Col span={5}>
-                <Form.Item name="date" label={t("roving.date")} rules={[{ required: true, message: t("msg.required") }]}>
+                <Form.Item name="date" label={t("roving.date")} rules={[{ required: true, message: messageText("required") }]}>
                   <DatePicker style={{ width: "100%" }} allowClear={false} />
                 </Form.Item>
               </Col>
               <Col span={9}>
-                <Form.Item name="place" label={t("roving.place")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+                <Form.Item
+                  name="place"
+                  label={t("roving.place")}
+                  rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+                >
                   <Input placeholder={t("roving.place_ph")} />
                 </Form.Item>
               </Col>
               <Col span={10}>
                 <Form.Item name="team" label={t("roving.team")}>
-                  <Select mode="multiple" options={(staff.data ?? []).filter((s) => s.active).map((s) => ({ value: s.name, label: s.name }))} />
+                  <Select
+                    mode="multiple"
+                    options={(staff.data ?? []).filter((s) => s.active).map((s) => ({ value: s.name, label: s.name }))}
+                  />
                 </Form.Item>
               </Col>
             </Row>
@@ -411,7 +472,12 @@ export default function Roving() {
               { title: t("roving.col_date"), dataIndex: "date", width: 130 },
               { title: t("roving.col_place"), dataIndex: "place" },
               { title: t("roving.col_team"), dataIndex: "team", render: (v: string[]) => v.join(t("app.list_sep")) },
-              { title: t("roving.col_counts"), key: "n", width: 240, render: (_: unknown, r: RovingSummary) => `${r.complaints} / ${r.consultations} / ${r.people}` },
+              {
+                title: t("roving.col_counts"),
+                key: "n",
+                width: 240,
+                render: (_: unknown, r: RovingSummary) => `${r.complaints} / ${r.consultations} / ${r.people}`,
+              },
               { title: t("roving.col_state"), key: "s", width: 110, render: () => <Tag>{t("roving.ended")}</Tag> },
             ]}
           />

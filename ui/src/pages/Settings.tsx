@@ -1,5 +1,24 @@
 import { useEffect, useState } from "react";
-import { Alert, App as AntApp, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNumber, Modal, Radio, Row, Space, Switch, Table, Tag, Typography } from "antd";
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Radio,
+  Row,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import { CheckCircleTwoTone, PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, IpcError } from "../ipc/api";
@@ -12,6 +31,7 @@ import PageTitle from "../components/PageTitle";
 import { SyncDetails } from "../components/SyncBadge";
 import { setLanguage } from "../components/LanguageSwitch";
 import { phoneRule } from "./Intake";
+import { messageText } from "../lib/messages";
 
 function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useLabels();
@@ -49,12 +69,29 @@ function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
     }
   };
   return (
-    <Modal open={open} title={t("settings.staff_add")} onCancel={onClose} onOk={() => void save()} confirmLoading={busy} okText={t("common.save")} cancelText={t("common.cancel")} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t("settings.staff_add")}
+      onCancel={onClose}
+      onOk={() => void save()}
+      confirmLoading={busy}
+      okText={t("common.save")}
+      cancelText={t("common.cancel")}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" initialValues={{ roles: ["mediator"], languages: ["zh"] }} name="staff">
-        <Form.Item name="name" label={t("settings.staff_name")} rules={[{ required: true, whitespace: true, message: t("msg.required") }]}>
+        <Form.Item
+          name="name"
+          label={t("settings.staff_name")}
+          rules={[{ required: true, whitespace: true, message: messageText("required") }]}
+        >
           <Input autoFocus maxLength={40} />
         </Form.Item>
-        <Form.Item name="roles" label={t("settings.staff_roles")} rules={[{ required: true, type: "array", min: 1, message: t("msg.required") }]}>
+        <Form.Item
+          name="roles"
+          label={t("settings.staff_roles")}
+          rules={[{ required: true, type: "array", min: 1, message: messageText("required") }]}
+        >
           <Checkbox.Group options={codeOptions("staff_role")} />
         </Form.Item>
         <Form.Item name="phone" label={t("settings.staff_phone")} rules={[phoneRule(t)]}>
@@ -75,12 +112,11 @@ function Enrollment() {
   const qc = useQueryClient();
   const { message } = AntApp.useApp();
   const [code, setCode] = useState("");
-  const [hub, setHub] = useState("");
+  // What the clerk typed, else the hub of the settings.
+  const [typedHub, setHub] = useState<string | null>(null);
+  const hub = typedHub ?? settings.data?.hub_url ?? "";
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  useEffect(() => {
-    if (settings.data?.hub_url) setHub(settings.data.hub_url);
-  }, [settings.data?.hub_url]);
   const enroll = async () => {
     setBusy(true);
     setResult(null);
@@ -91,6 +127,7 @@ function Enrollment() {
       setResult({ ok: true, text: st.plain_error ? `${t("settings.enroll_ok")}. ${st.plain_error}` : t("settings.enroll_ok") });
       void message.success(t("settings.enroll_ok"));
       setCode("");
+      setHub(null);
     } catch (e) {
       setResult({ ok: false, text: errorText(e) });
     } finally {
@@ -104,14 +141,25 @@ function Enrollment() {
       <Row gutter={32}>
         <Col span={12}>
           <Space style={{ marginBottom: 12 }}>
-            {s?.enrolled ? <Tag icon={<CheckCircleTwoTone twoToneColor="#52c41a" />} color="success">{t("settings.enrolled")}</Tag> : <Tag>{t("settings.not_enrolled")}</Tag>}
+            {s?.enrolled ? (
+              <Tag icon={<CheckCircleTwoTone twoToneColor="#52c41a" />} color="success">
+                {t("settings.enrolled")}
+              </Tag>
+            ) : (
+              <Tag>{t("settings.not_enrolled")}</Tag>
+            )}
           </Space>
           <SyncDetails s={s} inSettings />
         </Col>
         <Col span={12}>
           <Form layout="vertical" name="enroll">
             <Form.Item label={t("settings.enroll_code")}>
-              <Input value={code} onChange={(e) => setCode(e.target.value)} placeholder={t("settings.enroll_code_ph")} data-testid="enroll-code" />
+              <Input
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                placeholder={t("settings.enroll_code_ph")}
+                data-testid="enroll-code"
+              />
             </Form.Item>
             <Form.Item label={t("settings.hub_url")}>
               <Input value={hub} onChange={(e) => setHub(e.target.value)} placeholder={t("settings.hub_url_ph")} />
@@ -121,7 +169,14 @@ function Enrollment() {
             </Button>
           </Form>
           {result && (
-            <Alert style={{ marginTop: 12 }} type={result.ok ? "success" : "error"} showIcon message={result.ok ? result.text : t("settings.enroll_failed")} description={result.ok ? undefined : result.text} data-testid="enroll-result" />
+            <Alert
+              style={{ marginTop: 12 }}
+              type={result.ok ? "success" : "error"}
+              showIcon
+              message={result.ok ? result.text : t("settings.enroll_failed")}
+              description={result.ok ? undefined : result.text}
+              data-testid="enroll-result"
+            />
           )}
         </Col>
       </Row>
@@ -154,10 +209,18 @@ function Rules() {
     <Card title={t("settings.rules")} className="block-gap">
       <Typography.Paragraph type="secondary">{t("settings.rules_help")}</Typography.Paragraph>
       <Form form={form} layout="inline" name="rules" className="rules-form">
-        <Form.Item name="accept_working_days" label={t("settings.accept_days")} rules={[{ required: true, message: t("msg.required") }]}>
+        <Form.Item
+          name="accept_working_days"
+          label={t("settings.accept_days")}
+          rules={[{ required: true, message: messageText("required") }]}
+        >
           <InputNumber min={1} max={60} addonAfter={t("settings.accept_days_suffix")} style={{ width: 190 }} />
         </Form.Item>
-        <Form.Item name="mediation_days" label={t("settings.mediation_days")} rules={[{ required: true, message: t("msg.required") }]}>
+        <Form.Item
+          name="mediation_days"
+          label={t("settings.mediation_days")}
+          rules={[{ required: true, message: messageText("required") }]}
+        >
           <InputNumber min={1} max={365} addonAfter={t("settings.mediation_days_suffix")} style={{ width: 160 }} />
         </Form.Item>
         <Form.Item name="mediation_in_working_days" valuePropName="checked" label={t("settings.mediation_working")}>
@@ -234,10 +297,30 @@ export default function SettingsPage() {
           locale={{ emptyText: t("settings.staff_empty") }}
           columns={[
             { title: t("settings.staff_name"), dataIndex: "name", width: 140 },
-            { title: t("settings.staff_roles"), dataIndex: "roles", render: (v: StaffRole[]) => <Space size={4} wrap>{v.map((r) => <Tag key={r}>{code("staff_role", r)}</Tag>)}</Space> },
+            {
+              title: t("settings.staff_roles"),
+              dataIndex: "roles",
+              render: (v: StaffRole[]) => (
+                <Space size={4} wrap>
+                  {v.map((r) => (
+                    <Tag key={r}>{code("staff_role", r)}</Tag>
+                  ))}
+                </Space>
+              ),
+            },
             { title: t("settings.staff_phone"), dataIndex: "phone", width: 150, render: (v: string) => v || "—" },
-            { title: t("settings.staff_languages"), dataIndex: "languages", width: 200, render: (v: Language[]) => v.map((l) => code("language", l)).join(t("app.list_sep")) },
-            { title: t("settings.staff_active"), dataIndex: "active", width: 90, render: (v: boolean) => (v ? t("common.yes") : t("common.no")) },
+            {
+              title: t("settings.staff_languages"),
+              dataIndex: "languages",
+              width: 200,
+              render: (v: Language[]) => v.map((l) => code("language", l)).join(t("app.list_sep")),
+            },
+            {
+              title: t("settings.staff_active"),
+              dataIndex: "active",
+              width: 90,
+              render: (v: boolean) => (v ? t("common.yes") : t("common.no")),
+            },
           ]}
         />
       </Card>
@@ -247,4 +330,3 @@ export default function SettingsPage() {
     </div>
   );
 }
-

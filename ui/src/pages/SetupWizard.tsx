@@ -10,6 +10,7 @@ import { codeOptions, errorText, issueMessage } from "../lib/labels";
 import { issuePathToNamePath } from "../lib/paths";
 import { useOpId } from "../lib/useOpId";
 import LanguageSwitch from "../components/LanguageSwitch";
+import { messageText } from "../lib/messages";
 
 const ADMIN_CODES = ["632802", "632801", "632803", "632821", "632822", "632823"];
 
@@ -136,7 +137,7 @@ export default function SetupWizard() {
                   label={t("setup.unit")}
                   extra={t("setup.unit_help")}
                   rules={[
-                    { required: true, message: t("msg.required") },
+                    { required: true, message: messageText("required") },
                     { pattern: /^[A-Za-z0-9]{2,12}$/, message: t("setup.unit_pattern") },
                   ]}
                 >
@@ -144,23 +145,28 @@ export default function SetupWizard() {
                 </Form.Item>
               </Col>
               <Col span={12}>
-                <Form.Item name="unit_name" label={t("setup.unit_name")} rules={[{ required: true, message: t("msg.required") }]}>
+                <Form.Item name="unit_name" label={t("setup.unit_name")} rules={[{ required: true, message: messageText("required") }]}>
                   <Input placeholder={t("setup.unit_name_ph")} maxLength={60} />
                 </Form.Item>
               </Col>
               <Col span={12}>
-                <Form.Item name="unit_kind" label={t("setup.unit_kind")} rules={[{ required: true, message: t("msg.required") }]}>
+                <Form.Item name="unit_kind" label={t("setup.unit_kind")} rules={[{ required: true, message: messageText("required") }]}>
                   <Select options={codeOptions("unit_kind")} />
                 </Form.Item>
               </Col>
               <Col span={12}>
                 <Form.Item name="parent" label={t("setup.parent")} extra={t("setup.parent_help")}>
-                  <Select allowClear options={parents.map((u) => ({ value: u.code, label: t("common.name_code", { name: u.name, code: u.code }) }))} />
+                  <Select
+                    allowClear
+                    options={parents.map((u) => ({ value: u.code, label: t("common.name_code", { name: u.name, code: u.code }) }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={12}>
-                <Form.Item name="admin_code" label={t("setup.admin_code")} rules={[{ required: true, message: t("msg.required") }]}>
-                  <Select options={ADMIN_CODES.map((c) => ({ value: c, label: t("common.name_code", { name: t(`place.${c}`), code: c }) }))} />
+                <Form.Item name="admin_code" label={t("setup.admin_code")} rules={[{ required: true, message: messageText("required") }]}>
+                  <Select
+                    options={ADMIN_CODES.map((c) => ({ value: c, label: t("common.name_code", { name: t(`place.${c}`), code: c }) }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={6}>
@@ -169,7 +175,7 @@ export default function SetupWizard() {
                   label={t("setup.device_code")}
                   tooltip={t("setup.device_code_help")}
                   rules={[
-                    { required: true, message: t("msg.required") },
+                    { required: true, message: messageText("required") },
                     { pattern: /^[A-Za-z0-9]{1,4}$/, message: t("setup.device_pattern") },
                   ]}
                 >
@@ -186,7 +192,7 @@ export default function SetupWizard() {
                   name="staff_name"
                   label={t("setup.staff_name")}
                   extra={t("setup.staff_name_help")}
-                  rules={[{ required: true, message: t("msg.required") }]}
+                  rules={[{ required: true, message: messageText("required") }]}
                 >
                   <Input maxLength={40} />
                 </Form.Item>
@@ -204,7 +210,7 @@ export default function SetupWizard() {
                       name="enroll_code"
                       label={t("setup.enroll_code")}
                       extra={t("setup.enroll_code_help")}
-                      rules={[{ required: true, message: t("msg.required") }]}
+                      rules={[{ required: true, message: messageText("required") }]}
                     >
                       <Input placeholder={t("setup.enroll_code_ph")} />
                     </Form.Item>

@@ -12,7 +12,12 @@ const reg: CaseRegistered = {
   channel: "visit",
   unit: "HX0201",
   complainants: [
-    { name: "才让卓玛", phones: ["13897712345"], language: "zh", consents: { personal_info: true, publish: false, entrust_mediation: false, share_with_parties: true } },
+    {
+      name: "才让卓玛",
+      phones: ["13897712345"],
+      language: "zh",
+      consents: { personal_info: true, publish: false, entrust_mediation: false, share_with_parties: true },
+    },
   ],
   respondents: [{ name: "德令哈市高原牧业饲料店", kind: "individual", phone: "" }],
   category: "CCA-G13",
@@ -31,9 +36,9 @@ describe("correction diff", () => {
   it("sends each changed field once, in the registration's form, based on its last correction", () => {
     const before = editValuesOf(reg);
     const after = structuredClone(before);
-    after.complainants[0]!.phones = ["13897712345", " 0977-8221234 "];
-    after.complainants[0]!.id_number = "  ";
-    after.respondents[0]!.uscc = "92632802MA7XXXXX1";
+    after.complainants[0].phones = ["13897712345", " 0977-8221234 "];
+    after.complainants[0].id_number = "  ";
+    after.respondents[0].uscc = "92632802MA7XXXXX1";
     after.facts.amount = "1,500.50";
     after.claim = "";
     after.nature = "CCA-N02";

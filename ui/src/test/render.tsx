@@ -6,6 +6,12 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import i18n from "../i18n";
 import { Providers, makeQueryClient } from "../App";
 import { MockBackend, type MockOptions } from "../ipc/mock";
+import type { IpcErrorShape } from "../ipc/types";
+
+/** A rejection as Rust sends it (what a test's override throws in place of the backend). */
+export function rustError(e: IpcErrorShape): IpcErrorShape {
+  return e;
+}
 
 /** Installs a fresh mock backend; `override` may answer a command first (return undefined to pass). */
 export function installBackend(opts: MockOptions = { seed: "demo" }, override?: (cmd: string, args: Record<string, unknown>) => unknown) {

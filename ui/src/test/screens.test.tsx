@@ -7,7 +7,7 @@ import CaseList, { PAGE_SIZE } from "../pages/CaseList";
 import CaseDetailPage from "../pages/CaseDetail";
 import Dashboard from "../pages/Dashboard";
 import type { CaseRow, ListQuery } from "../ipc/types";
-import { installBackend, renderRoute } from "./render";
+import { installBackend, renderRoute, rustError } from "./render";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -64,11 +64,12 @@ describe("intake form", () => {
   it("shows a backend issue beside complainants[0].phones[0]", async () => {
     const { calls } = installBackend({ seed: "demo" }, (cmd) => {
       if (cmd === "register_case")
-        throw {
+        throw rustError({
           code: "validation.failed",
+          arg: "1",
           message: "输入有 1 处问题",
           issues: [{ path: "complainants[0].phones[0]", code: "phone.format", arg: "", message: "电话号码格式不正确" }],
-        };
+        });
       return undefined;
     });
     const { container } = renderRoute("/intake", "/intake", <Intake />);
@@ -96,7 +97,7 @@ describe("intake form", () => {
       if (!el) throw new Error("no name field yet");
       return el;
     });
-    fireEvent.change(name, { target: { value: open.reg.complainants[0]!.name } });
+    fireEvent.change(name, { target: { value: open.reg.complainants[0].name } });
     const alert = await screen.findByTestId("duplicate-warning", {}, { timeout: 4000 });
     expect(alert).toHaveTextContent(open.reg.case_no);
   });
@@ -115,14 +116,19 @@ describe("case detail", () => {
       .filter(Boolean)
       .map((x) => x!.replace(/^act-/, ""));
     expect(shown).toContain("case.not_accepted");
-    for (const k of shown) expect(["case.accepted", "case.not_accepted", "case.transferred", "case.note_added", "case.edited", "case.voided"]).toContain(k);
+    for (const k of shown)
+      expect(["case.accepted", "case.not_accepted", "case.transferred", "case.note_added", "case.edited", "case.voided"]).toContain(k);
     expect(within(bar).queryByTestId("act-case.closed")).toBeNull();
     expect(within(bar).queryByTestId("act-case.session_recorded")).toBeNull();
 
     await userEvent.click(within(bar).getByTestId("act-case.accepted"));
     await userEvent.click(await screen.findByTestId("action-ok"));
     await waitFor(() => expect(calls.some((x) => x.cmd === "case_action")).toBe(true));
-    const req = calls.find((x) => x.cmd === "case_action")!.args.req as { op_id: string; case_id: string; event: { kind: string; payload: { at: string } } };
+    const req = calls.find((x) => x.cmd === "case_action")!.args.req as {
+      op_id: string;
+      case_id: string;
+      event: { kind: string; payload: { at: string } };
+    };
     expect(req.event.kind).toBe("case.accepted");
     expect(req.case_id).toBe(c.id);
     expect(req.op_id).toMatch(UUID);
@@ -140,11 +146,12 @@ describe("correction (更正)", () => {
     const { backend, calls } = installBackend({ seed: "demo" }, (cmd) => {
       if (cmd === "case_action" && reject) {
         reject = false;
-        throw {
+        throw rustError({
           code: "validation.failed",
+          arg: "1",
           message: "输入有 1 处问题",
           issues: [{ path: "respondents[0].phone", code: "phone.format", arg: "", message: "电话号码格式不正确" }],
-        };
+        });
       }
       return undefined;
     });
@@ -156,7 +163,7 @@ describe("correction (更正)", () => {
       if (!el) throw new Error("no respondent phone field yet");
       return el;
     });
-    expect(phone.value).toBe(c.reg.respondents[0]!.phone ?? "");
+    expect(phone.value).toBe(c.reg.respondents[0].phone ?? "");
     await userEvent.clear(phone);
     await userEvent.type(phone, "0977-8221234");
     await userEvent.click(screen.getByTestId("edit-ok"));
@@ -164,16 +171,19 @@ describe("correction (更正)", () => {
     const problem = await screen.findByText(/^电话号码格式不正确/);
     expect(problem.closest(".ant-form-item")?.contains(phone)).toBe(true);
     const sent = calls.filter((x) => x.cmd === "case_action");
-    const req = sent[0]!.args.req as { op_id: string; event: { kind: string; payload: { edits: { field: string; value: unknown; base: unknown }[] } } };
+    const req = sent[0].args.req as {
+      op_id: string;
+      event: { kind: string; payload: { edits: { field: string; value: unknown; base: unknown }[] } };
+    };
     expect(req.event.kind).toBe("case.edited");
     expect(req.event.payload.edits).toEqual([{ field: "respondents[0].phone", value: "0977-8221234", base: null }]);
     // Retried as the same operation, now accepted.
     await userEvent.click(screen.getByTestId("edit-ok"));
     await waitFor(() => expect(calls.filter((x) => x.cmd === "case_action").length).toBe(2));
-    const again = calls.filter((x) => x.cmd === "case_action")[1]!.args.req as { op_id: string };
+    const again = calls.filter((x) => x.cmd === "case_action")[1].args.req as { op_id: string };
     expect(again.op_id).toBe(req.op_id);
     await waitFor(() => expect(screen.queryByTestId("edit-form")).toBeNull());
-    expect(backend.db.cases.find((x) => x.id === c.id)!.reg.respondents[0]!.phone).toBe("0977-8221234");
+    expect(backend.db.cases.find((x) => x.id === c.id)!.reg.respondents[0].phone).toBe("0977-8221234");
   });
 
   it("says so when nothing was changed", async () => {
@@ -216,7 +226,7 @@ describe("case list kept between visits", () => {
     const { backend } = installBackend({ seed: "demo" }, (cmd) => {
       if (cmd !== "dashboard") return undefined;
       const d = backend.dashboard();
-      const row = d.overdue[0] ?? d.awaiting_acceptance[0]!;
+      const row = d.overdue[0] ?? d.awaiting_acceptance[0];
       return { ...d, overdue: Array.from({ length: 8 }, (_, i) => ({ ...row, id: `${row.id}-${i}` })) };
     });
     window.location.hash = "#/";
@@ -289,8 +299,8 @@ describe("case list", () => {
     renderRoute("/cases", "/cases", <CaseList />);
     await screen.findAllByTestId("case-row", {}, { timeout: 5000 });
     expect(queries).toHaveLength(1);
-    expect(queries[0]!.limit).toBe(PAGE_SIZE);
-    expect(queries[0]!.after ?? null).toBeNull();
+    expect(queries[0].limit).toBe(PAGE_SIZE);
+    expect(queries[0].after ?? null).toBeNull();
     // Only a window of rows is in the DOM.
     expect(screen.getAllByTestId("case-row").length).toBeLessThan(60);
 

@@ -25,11 +25,11 @@ if (!window.ResizeObserver) {
     observe() {}
     unobserve() {}
     disconnect() {}
-  } as unknown as typeof ResizeObserver;
+  };
 }
-if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => undefined;
-if (!Element.prototype.scrollTo) Element.prototype.scrollTo = () => undefined;
-const origGetComputedStyle = window.getComputedStyle;
+if (!Reflect.has(Element.prototype, "scrollIntoView")) Element.prototype.scrollIntoView = () => undefined;
+if (!Reflect.has(Element.prototype, "scrollTo")) Element.prototype.scrollTo = () => undefined;
+const origGetComputedStyle = window.getComputedStyle.bind(window);
 window.getComputedStyle = (elt: Element, pseudo?: string | null) => origGetComputedStyle(elt, pseudo ?? undefined);
 
 afterEach(() => {

@@ -14,6 +14,21 @@ CREATE TABLE calendar_days (
     source TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE VIRTUAL TABLE case_chars USING fts5 (
+    text,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+
+CREATE TABLE 'case_chars_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+
+CREATE TABLE 'case_chars_data'(id INTEGER PRIMARY KEY, block BLOB);
+
+CREATE TABLE 'case_chars_docsize'(id INTEGER PRIMARY KEY, sz BLOB, origin INTEGER);
+
+CREATE TABLE 'case_chars_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+
 CREATE VIRTUAL TABLE case_fts USING fts5 (
     text,
     content = '',

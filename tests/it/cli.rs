@@ -173,3 +173,127 @@ fn export_and_import_twice_change_nothing_the_second_time() {
     ok(casedesk(&other, &["rebuild"]));
     ok(casedesk(&other, &["verify"]));
 }
+
+#[test]
+fn the_whole_life_of_a_case_with_verbs_and_no_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = station(dir.path());
+    let file = dir.path().join("case.json");
+    std::fs::write(&file, COMPLAINT).unwrap();
+    let out = ok(casedesk(&db, &["case", "add", "--json", file.to_str().unwrap(), "--json-out"]));
+    let no = serde_json::from_str::<Value>(out.trim()).unwrap()["no"].as_str().unwrap().to_owned();
+    let run = |args: &[&str]| ok(casedesk(&db, args));
+    run(&["case", "accept", &no, "--at", &minutes_ago(0)]);
+    let planned = run(&["case", "schedule", &no, "--at", "2099-01-05 10:00", "--place", "乡政府"]);
+    let session =
+        planned.lines().find_map(|l| l.trim().strip_prefix("session ")).unwrap().to_owned();
+    run(&[
+        "case",
+        "session",
+        &no,
+        "--session",
+        &session,
+        "--mediator",
+        "巴特尔",
+        "--interpreter",
+        "扎西",
+        "--language",
+        "bo",
+        "--record",
+        "双方同意赔偿",
+        "--result",
+        "agreement",
+    ]);
+    run(&[
+        "case",
+        "agreement",
+        &no,
+        "--terms",
+        "赔偿 3600 元",
+        "--amount",
+        "3600",
+        "--due",
+        "2099-02-01",
+    ]);
+    run(&["case", "performed", &no]);
+    run(&["case", "close", &no, "--outcome", "mediated", "--recovered", "3600"]);
+    run(&["case", "follow-up", &no, "--satisfaction", "satisfied", "--note", "已到账"]);
+    run(&["case", "note", &no, "回访后归档"]);
+    let text = ok(casedesk_lang(&db, "zh", &["case", "show", &no]));
+    for want in [
+        "调解安排",
+        "乡政府",
+        "调解记录",
+        "扎西 (藏语)",
+        "调解协议",
+        "3600.00",
+        "履行确认",
+        "回访",
+        "已到账",
+        "回访后归档",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    // A second case, transferred and answered by verbs; the CLI made the transfer id.
+    let out = ok(casedesk(&db, &["case", "add", "--json", file.to_str().unwrap(), "--json-out"]));
+    let two = serde_json::from_str::<Value>(out.trim()).unwrap()["no"].as_str().unwrap().to_owned();
+    let sent = run(&[
+        "case",
+        "transfer",
+        &two,
+        "--kind",
+        "co_handle",
+        "--to",
+        "HX0202",
+        "--reason",
+        "hard_case_joint",
+    ]);
+    assert!(sent.contains("transfer "), "{sent}");
+    run(&["case", "feedback", &two, "--text", "已协助调查"]);
+    let shown: Value = serde_json::from_str(&run(&["case", "show", &two, "--json"])).unwrap();
+    assert_eq!(shown["case"]["transfers"][0]["feedback"][1], "已协助调查");
+    // Refusals name the field: a time in the future, an unknown code.
+    let o = casedesk(&db, &["case", "void", &two, "--reason", ""]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = casedesk(&db, &["case", "terminate", &two, "--reason", "NOPE"]);
+    assert_eq!(o.status.code(), Some(1));
+    // The code tables, and output into a pipe that closes early.
+    let codes = run(&["codes", "termination_reason"]);
+    assert!(codes.contains("O121T-5"), "{codes}");
+    let piped = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' --db '{}' codes | head -1", binary("casedesk").display(), db.display()))
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    assert!(
+        !String::from_utf8_lossy(&piped.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+}
+
+#[test]
+fn search_with_several_words_and_a_phone_typed_in_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = station(dir.path());
+    let file = dir.path().join("case.json");
+    std::fs::write(&file, COMPLAINT).unwrap();
+    let out = ok(casedesk(&db, &["case", "add", "--json", file.to_str().unwrap(), "--json-out"]));
+    let no = serde_json::from_str::<Value>(out.trim()).unwrap()["no"].as_str().unwrap().to_owned();
+    for words in
+        [&["饲料", "腹泻"][..], &["羊只", "丰源"], &["138", "9771", "2345"], &["才让卓玛 羊"]]
+    {
+        let mut args = vec!["search"];
+        args.extend(words);
+        assert!(ok(casedesk(&db, &args)).contains(&no), "{words:?}");
+    }
+    assert!(!ok(casedesk(&db, &["search", "饲料", "手机"])).contains(&no));
+    // Chinese is the default whatever the locale says, unless it says English.
+    let o = std::process::Command::new(binary("casedesk"))
+        .env("LANG", "C.UTF-8")
+        .args(["--db", db.to_str().unwrap(), "case", "show", "NOPE"])
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains("找不到"), "{}", stderr(&o));
+}

@@ -32,42 +32,8 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Accept a case (受理).
-    Accept {
-        no: String,
-        #[arg(long, default_value = "")]
-        note: String,
-    },
-    /// Do not accept a case, with a reason code of its rule set (不予受理).
-    NotAccept {
-        no: String,
-        #[arg(long)]
-        reason: String,
-        #[arg(long, default_value = "")]
-        note: String,
-    },
-    /// Close a case with an outcome (办结).
-    Close {
-        no: String,
-        /// mediated | settled | withdrawn | unresolved | answered | department_handled
-        #[arg(long)]
-        outcome: String,
-        /// Recovered for the consumer, in yuan.
-        #[arg(long, default_value = "0")]
-        recovered: String,
-        /// Doubled (punitive) compensation, in yuan.
-        #[arg(long, default_value = "0")]
-        doubled: String,
-        #[arg(long, default_value = "")]
-        note: String,
-    },
-    /// Record any case event from JSON: {"kind": "case.session_recorded", "payload": {...}}.
-    Act {
-        no: String,
-        /// File with the event JSON, or - for standard input.
-        #[arg(long)]
-        json: PathBuf,
-    },
+    #[command(flatten)]
+    Action(crate::actions::ActionCmd),
 }
 
 #[derive(Args)]
@@ -191,19 +157,19 @@ pub enum CalendarCmd {
     },
 }
 
-fn bad(path: &str, code: &str, arg: &str) -> Failure {
+pub(crate) fn bad(path: &str, code: &str, arg: &str) -> Failure {
     Failure::Core(StoreError::invalid(vec![Issue::with_arg(path, code, arg)]))
 }
 
-fn code<T>(path: &str, v: &str, f: fn(&str) -> Option<T>) -> Result<T, Failure> {
+pub(crate) fn code<T>(path: &str, v: &str, f: fn(&str) -> Option<T>) -> Result<T, Failure> {
     f(v).ok_or_else(|| bad(path, "unknown_code", v))
 }
 
-fn yuan_arg(path: &str, v: &str) -> Result<i64, Failure> {
+pub(crate) fn yuan_arg(path: &str, v: &str) -> Result<i64, Failure> {
     parse_yuan(v).map_err(|c| bad(path, c, v))
 }
 
-fn parse_time(path: &str, s: &str) -> Result<DateTime<Utc>, Failure> {
+pub(crate) fn parse_time(path: &str, s: &str) -> Result<DateTime<Utc>, Failure> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
@@ -220,7 +186,7 @@ fn parse_time(path: &str, s: &str) -> Result<DateTime<Utc>, Failure> {
         .ok_or_else(|| bad(path, "json.invalid", s))
 }
 
-fn read_json(path: &PathBuf) -> Result<serde_json::Value, Failure> {
+pub(crate) fn read_json(path: &PathBuf) -> Result<serde_json::Value, Failure> {
     let text = if path.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {
@@ -235,43 +201,8 @@ pub fn run(ctx: &Ctx, cmd: CaseCmd) -> CmdResult {
         CaseCmd::Add(args) => add(ctx, *args),
         CaseCmd::List { filters, json } => list(ctx, None, filters, json),
         CaseCmd::Show { no, json } => show(ctx, &no, json),
-        CaseCmd::Accept { no, note } => {
-            let mut store = ctx.open_station()?;
-            let at = store.now();
-            act(ctx, &mut store, &no, CaseEvent::Accepted { at, note })
-        }
-        CaseCmd::NotAccept { no, reason, note } => {
-            let mut store = ctx.open_station()?;
-            let at = store.now();
-            act(ctx, &mut store, &no, CaseEvent::NotAccepted { at, reason, note })
-        }
-        CaseCmd::Close { no, outcome, recovered, doubled, note } => {
-            let mut store = ctx.open_station()?;
-            let ev = CaseEvent::Closed(Closed {
-                at: store.now(),
-                outcome: code("outcome", &outcome, Outcome::from_code)?,
-                recovered_fen: yuan_arg("recovered", &recovered)?,
-                doubled_fen: yuan_arg("doubled", &doubled)?,
-                note,
-            });
-            act(ctx, &mut store, &no, ev)
-        }
-        CaseCmd::Act { no, json } => {
-            let mut store = ctx.open_station()?;
-            let v = read_json(&json)?;
-            let ev: CaseEvent = serde_json::from_value(v)
-                .map_err(|e| bad("json", "json.invalid", &e.to_string()))?;
-            act(ctx, &mut store, &no, ev)
-        }
+        CaseCmd::Action(cmd) => crate::actions::run(ctx, cmd),
     }
-}
-
-fn act(ctx: &Ctx, store: &mut Store, no: &str, ev: CaseEvent) -> CmdResult {
-    let id = store.find_case(no)?;
-    store.act(id, None, ev)?;
-    let s = store.case_state(id)?;
-    println!("{} {} → {}", s.reg.case_no, ctx.t("状态", "status"), s.status.label(ctx.lang));
-    Ok(())
 }
 
 fn add(ctx: &Ctx, a: AddArgs) -> CmdResult {
@@ -522,6 +453,86 @@ fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
     if let Some(c) = r.claim_fen {
         println!("  {} {} {}", ctx.t("请求金额", "Claim"), yuan(c), ctx.t("元", "yuan"));
     }
+    if let Some(d) = &s.not_accepted {
+        println!("  {} {} {}", ctx.t("不予受理", "Not accepted"), local_time(d.at), d.reason);
+    }
+    for v in &s.sessions {
+        if let Some(p) = &v.scheduled {
+            println!(
+                "  {} {} {} {} {}  [{}]",
+                ctx.t("调解安排", "Session planned"),
+                local_time(p.at),
+                p.mode.label(lang),
+                p.place,
+                p.mediator,
+                v.id
+            );
+        }
+        if let Some(r) = &v.recorded {
+            let interp = if r.interpreter.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " {} {} ({})",
+                    ctx.t("翻译", "interpreter"),
+                    r.interpreter,
+                    r.language.label(lang)
+                )
+            };
+            println!(
+                "  {} {} {} {} {}{interp} → {}",
+                ctx.t("调解记录", "Session held"),
+                local_time(r.held_at),
+                r.mode.label(lang),
+                ctx.t("调解员", "mediator"),
+                r.mediator,
+                r.result.label(lang)
+            );
+            if !r.record.is_empty() {
+                println!("      {}", r.record);
+            }
+        }
+    }
+    if let Some(a) = &s.agreement {
+        let due = a
+            .performance_due
+            .map(|d| format!(" {} {d}", ctx.t("履行期限", "due")))
+            .unwrap_or_default();
+        println!(
+            "  {} {} {} {} {}{due}",
+            ctx.t("调解协议", "Agreement"),
+            local_time(a.signed_at),
+            yuan(a.amount_fen),
+            ctx.t("元", "yuan"),
+            a.terms
+        );
+    }
+    if let Some(t) = s.performance_confirmed_at {
+        println!("  {} {}", ctx.t("履行确认", "Performed"), local_time(t));
+    }
+    if let Some(d) = &s.termination {
+        println!("  {} {} {}", ctx.t("终止调解", "Terminated"), local_time(d.at), d.reason);
+    }
+    for t in &s.transfers {
+        let to = if t.transfer.to_unit.is_empty() {
+            &t.transfer.to_department
+        } else {
+            &t.transfer.to_unit
+        };
+        println!(
+            "  {} {} {} {} → {} ({})  [{}]",
+            ctx.t("转办", "Transfer"),
+            local_time(t.at),
+            t.transfer.kind.label(lang),
+            t.from_unit,
+            to,
+            t.transfer.reason.label(lang),
+            t.transfer.transfer
+        );
+        if let Some((at, text)) = &t.feedback {
+            println!("      {} {} {}", ctx.t("反馈", "feedback"), local_time(*at), text);
+        }
+    }
     if let Some(c) = &s.closure {
         println!(
             "  {} {}  {} {} {}",
@@ -531,6 +542,19 @@ fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
             yuan(c.recovered_fen),
             ctx.t("元", "yuan")
         );
+    }
+    for f in &s.follow_ups {
+        println!(
+            "  {} {} {} {} {}",
+            ctx.t("回访", "Follow-up"),
+            local_time(f.at),
+            f.method.label(lang),
+            f.satisfaction.label(lang),
+            f.note
+        );
+    }
+    for (at, text) in &s.notes {
+        println!("  {} {} {}", ctx.t("备注", "Note"), local_time(*at), text);
     }
     for c in &s.conflicts {
         println!(
@@ -611,4 +635,74 @@ fn complainant_text(ctx: &Ctx, r: &casedesk_store::query::CaseRow) -> String {
         }
         _ => r.complainant.clone(),
     }
+}
+
+/// `casedesk codes [TABLE]`: the codes the commands take, with their labels in the CLI's
+/// language; reason codes per rule set.
+pub fn codes(ctx: &Ctx, which: Option<&str>) -> CmdResult {
+    use casedesk_domain::reference::{self, RuleSet};
+    let lang = ctx.lang;
+    macro_rules! list {
+        ($t:ty) => {
+            <$t>::ALL
+                .iter()
+                .map(|c| (c.code().to_owned(), c.label(lang).to_owned()))
+                .collect::<Vec<_>>()
+        };
+    }
+    let reasons = |f: fn(RuleSet) -> &'static [reference::Reason]| {
+        let mut out = Vec::new();
+        for rs in [RuleSet::Order20, RuleSet::Order121, RuleSet::Own] {
+            for r in f(rs) {
+                out.push((r.code.to_owned(), format!("{} — {}", rs.label(lang), r.label(lang))));
+            }
+        }
+        out
+    };
+    let cats = |subject: bool| {
+        reference::categories()
+            .iter()
+            .filter(|c| if subject { c.is_subject() } else { c.is_nature() })
+            .map(|c| (c.code.clone(), c.label(lang, None).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let tables: Vec<(&str, Vec<(String, String)>)> = vec![
+        ("case_type", list!(CaseType)),
+        ("mode", list!(Mode)),
+        ("channel", list!(Channel)),
+        ("status", list!(Status)),
+        ("outcome", list!(Outcome)),
+        ("session_mode", list!(SessionMode)),
+        ("session_result", list!(SessionResult)),
+        ("transfer_kind", list!(TransferKind)),
+        ("transfer_reason", list!(TransferReason)),
+        ("contact_method", list!(ContactMethod)),
+        ("satisfaction", list!(Satisfaction)),
+        ("language", list!(Language)),
+        ("respondent_kind", list!(RespondentKind)),
+        ("request", list!(RequestKind)),
+        ("not_accept_reason", reasons(RuleSet::not_accept_reasons)),
+        ("termination_reason", reasons(RuleSet::termination_reasons)),
+        ("category", cats(true)),
+        ("nature", cats(false)),
+    ];
+    let names: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+    let chosen: Vec<&(&str, Vec<(String, String)>)> = match which {
+        None => tables.iter().collect(),
+        Some(t) => match tables.iter().find(|(n, _)| *n == t) {
+            Some(found) => vec![found],
+            None => {
+                return Err(bad("table", "unknown_code", &format!("{t} ({})", names.join(", "))));
+            }
+        },
+    };
+    for (name, rows) in chosen {
+        println!("{name}");
+        let mut out = vec![];
+        for (code, label) in rows {
+            out.push(vec![format!("  {code}"), label.clone()]);
+        }
+        table(&out);
+    }
+    Ok(())
 }

@@ -8,6 +8,7 @@
 //! must act (revoked, copied database, changed certificate, wrong code), 6 when sync is stuck on
 //! this station's own data.
 
+mod actions;
 mod bench;
 mod cases;
 mod intake;
@@ -67,7 +68,9 @@ enum Cmd {
     },
     /// Full-text search (any length; Chinese works without word breaks).
     Search {
-        text: String,
+        /// Words that must all match, in any order (a phone may be typed in groups).
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
         #[command(flatten)]
         filters: cases::Filters,
         #[arg(long)]
@@ -112,6 +115,12 @@ enum Cmd {
         #[arg(long)]
         allow_plain_http: bool,
     },
+    /// The codes the commands take (reason codes per rule set, outcomes, channels ...), with
+    /// their labels.
+    Codes {
+        /// One table, e.g. termination_reason (default: all).
+        table: Option<String>,
+    },
     /// Roving intake points (流动受理点): start, end, list.
     Roving {
         #[command(subcommand)]
@@ -136,9 +145,10 @@ fn lang_from(flag: Option<&str>) -> Lang {
                 .iter()
                 .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
         });
+    // Chinese unless an English locale or `--lang en` says otherwise (a C or POSIX locale, as
+    // on servers and in containers, says nothing about the reader's language).
     match pick.as_deref() {
         None => Lang::Zh,
-        Some(v) if v == "C" || v == "POSIX" || v.starts_with("C.") => Lang::En,
         Some(v) => Lang::from_locale(v),
     }
 }
@@ -190,6 +200,7 @@ impl Ctx {
 }
 
 fn main() -> ExitCode {
+    quiet_broken_pipe();
     let cli = Cli::parse();
     let ctx = Ctx { lang: lang_from(cli.lang.as_deref()), db: cli.db };
     match run(&ctx, cli.cmd) {
@@ -213,6 +224,24 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Output piped into a program that stops reading (`casedesk case list | head`) ends the
+/// command quietly instead of with a panic and its stack trace.
+fn quiet_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if text.starts_with("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// 4: the hub cannot be reached (or is busy): retry later. 5: the hub refused and a person
@@ -244,7 +273,9 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             )
         }
         Cmd::Case { cmd } => cases::run(ctx, cmd),
-        Cmd::Search { text, filters, json } => cases::list(ctx, Some(text), filters, json),
+        Cmd::Search { text, filters, json } => {
+            cases::list(ctx, Some(text.join(" ")), filters, json)
+        }
         Cmd::Export { file } => station::export(ctx, file),
         Cmd::Import { file } => station::import(ctx, file),
         Cmd::Verify { json } => station::verify(ctx, json),
@@ -256,6 +287,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             station::enroll(ctx, &code, hub.as_deref(), &device_name, allow_plain_http)
         }
         Cmd::Sync { status, json } => station::sync(ctx, status, json),
+        Cmd::Codes { table } => cases::codes(ctx, table.as_deref()),
         Cmd::Roving { cmd } => intake::roving(ctx, cmd),
         Cmd::Consult(args) => intake::consult(ctx, args),
     }

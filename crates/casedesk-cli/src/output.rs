@@ -16,6 +16,11 @@ const CLI_MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("cli.bad_arg", "参数无效：{0}", "invalid argument: {0}"),
     ("cli.read_json", "无法读取 JSON 文件：{0}", "cannot read the JSON file: {0}"),
+    (
+        "cli.which_transfer",
+        "有几条转办尚未反馈，请用 --transfer 指明：{0}",
+        "several transfers wait for feedback; name one with --transfer: {0}",
+    ),
 ];
 
 pub fn cli_text(code: &str, lang: Lang, arg: &str) -> String {

@@ -555,6 +555,9 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
             } else if t.to_unit == s.home_unit {
                 issues.push(Issue::new("to_unit", "transfer.to_self"));
             }
+            if s.transfers.iter().any(|x| x.transfer.transfer == t.transfer) {
+                issues.push(Issue::new("transfer", "transfer.exists"));
+            }
         }
         CaseEvent::Edited { edits } => issues.extend(check_edits(&s.reg, edits, now)),
         CaseEvent::Closed(c) => {
@@ -575,6 +578,14 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
         CaseEvent::SessionRecorded(r) => {
             if r.mediator.trim().is_empty() {
                 issues.push(Issue::new("mediator", "required"));
+            }
+            if s.sessions.iter().any(|v| v.id == r.session && v.recorded.is_some()) {
+                issues.push(Issue::new("session", "session.recorded_already"));
+            }
+        }
+        CaseEvent::SessionScheduled(x) => {
+            if s.sessions.iter().any(|v| v.id == x.session) {
+                issues.push(Issue::new("session", "session.exists"));
             }
         }
         CaseEvent::Voided { reason } => {

@@ -155,6 +155,14 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "the case was not sent to a department, so it cannot close as handled by one",
     ),
     ("roving.unknown", "没有这个流动受理点：{0}", "no such roving intake session: {0}"),
+    (
+        "representative.not_collective",
+        "只有集体投诉才有代表人",
+        "only a collective complaint has representatives",
+    ),
+    ("session.exists", "这次调解安排已经记录过", "this session is on record already"),
+    ("session.recorded_already", "这次调解已经记录过", "this session was recorded already"),
+    ("transfer.exists", "这条转办已经记录过", "this transfer is on record already"),
     // Limits and imports.
     (
         "event.too_large",

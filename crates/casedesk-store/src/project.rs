@@ -76,6 +76,19 @@ pub(crate) fn refresh_case(
 const FLAG_ANOMALY: i64 = 1;
 const FLAG_CONFLICT: i64 = 2;
 
+/// The text with a space between every two characters: each character is a token of the
+/// `case_chars` index (words of one or two characters are found through it).
+pub(crate) fn spaced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for ch in text.chars().filter(|c| !c.is_whitespace()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    out
+}
+
 /// The text a case is found by.
 pub(crate) fn search_text(s: &CaseState) -> String {
     let r = &s.reg;
@@ -99,7 +112,21 @@ pub(crate) fn search_text(s: &CaseState) -> String {
     parts.push(&r.facts.content);
     parts.push(&r.request_text);
     parts.retain(|p| !p.is_empty());
-    parts.join(" ")
+    let mut text = parts.join(" ");
+    // A phone typed without its dash or with spaces (0977 8221234) is found by its digits.
+    let phones = r
+        .complainants
+        .iter()
+        .flat_map(|c| c.phones.iter())
+        .chain(r.respondents.iter().map(|p| &p.phone));
+    for phone in phones {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() && digits != *phone {
+            text.push(' ');
+            text.push_str(&digits);
+        }
+    }
+    text
 }
 
 pub(crate) fn write_case(
@@ -260,11 +287,14 @@ pub(crate) fn write_case(
     if old.as_deref() != Some(text.as_str()) {
         if old.is_some() {
             conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?.execute([rowid])?;
+            conn.prepare_cached("DELETE FROM case_chars WHERE rowid = ?1")?.execute([rowid])?;
         }
         conn.prepare_cached("INSERT OR REPLACE INTO case_text (rowid, text) VALUES (?1, ?2)")?
             .execute(params![rowid, text])?;
         conn.prepare_cached("INSERT INTO case_fts (rowid, text) VALUES (?1, ?2)")?
             .execute(params![rowid, text])?;
+        conn.prepare_cached("INSERT INTO case_chars (rowid, text) VALUES (?1, ?2)")?
+            .execute(params![rowid, spaced(&text)])?;
     }
     Ok(())
 }
@@ -447,6 +477,7 @@ pub(crate) fn rebuild_all(conn: &Connection, cal: &WorkCalendar, own: &OwnRules)
         conn.execute(&format!("DELETE FROM {t}"), [])?;
     }
     conn.execute("DELETE FROM case_fts", [])?;
+    conn.execute("DELETE FROM case_chars", [])?;
     let streams: Vec<(Vec<u8>, bool)> = {
         let mut stmt = conn.prepare(
             "SELECT stream, kind LIKE 'case.%' FROM events GROUP BY stream ORDER BY min(rowid)",

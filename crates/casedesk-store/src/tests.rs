@@ -230,6 +230,18 @@ fn search_long_and_short_queries_and_filters() {
         find_in(&s, ListQuery { text: Some("100%".into()), limit: 10, ..Default::default() }).len(),
         0
     );
+    // Several words must all match, in any order, long and short alike.
+    let q = |t: &str| ListQuery { text: Some(t.into()), limit: 10, ..Default::default() };
+    assert_eq!(find_in(&s, q("热力 供暖")), vec![b.no.clone()]);
+    assert_eq!(find_in(&s, q("供暖 热力公司")), vec![b.no.clone()]);
+    assert_eq!(find_in(&s, q("鑫达 手机")), vec![a.no.clone()]);
+    assert_eq!(find_in(&s, q("手机 暖")), Vec::<String>::new());
+    assert_eq!(find_in(&s, q("黑屏 暖")), Vec::<String>::new());
+    assert_eq!(find_in(&s, q("暖 度")), vec![b.no.clone()]);
+    // A phone typed in groups, and a landline without its dash.
+    assert_eq!(find_in(&s, q("138 9771 2345")).len(), 2);
+    assert_eq!(find_in(&s, q("0977 8221234")).len(), 2);
+    assert_eq!(find_in(&s, q("09778221234")).len(), 2);
     assert_eq!(
         find_in(&s, ListQuery { collective: Some(true), limit: 10, ..Default::default() }),
         vec![b.no.clone()]
@@ -618,7 +630,7 @@ fn search_pages_walk_the_search_table_newest_first_without_sorting() {
     // match until the join was made a CROSS JOIN: 48 ms instead of 1.5 ms for "饲料"; tables
     // this small do not reproduce that choice, the query's shape is what is checked here.)
     let today = casedesk_domain::deadline::local_date(s.now());
-    for text in ["饲料", "才让卓玛", "HX"] {
+    for text in ["饲料", "才让卓玛", "HX", "卓玛 手机", "暖"] {
         let q = ListQuery { text: Some(text.into()), limit: 10, ..Default::default() };
         let plan = s.plan(&q, today).unwrap();
         let sql = format!(

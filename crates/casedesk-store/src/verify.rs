@@ -184,9 +184,14 @@ const COMPARISONS: &[(&str, &str)] = &[
         "case_fts",
         "SELECT c.id FROM case_fts f JOIN cases c ON c.rowid = f.rowid ORDER BY c.id",
     ),
+    (
+        "case_chars",
+        "SELECT c.id FROM case_chars f JOIN cases c ON c.rowid = f.rowid ORDER BY c.id",
+    ),
     ("orphans", "SELECT 'parties', case_rowid FROM parties WHERE case_rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_text', rowid FROM case_text WHERE rowid NOT IN (SELECT rowid FROM cases)
-        UNION ALL SELECT 'case_fts', rowid FROM case_fts WHERE rowid NOT IN (SELECT rowid FROM cases)"),
+        UNION ALL SELECT 'case_fts', rowid FROM case_fts WHERE rowid NOT IN (SELECT rowid FROM cases)
+        UNION ALL SELECT 'case_chars', rowid FROM case_chars WHERE rowid NOT IN (SELECT rowid FROM cases)"),
 ];
 
 fn compare(

@@ -76,6 +76,17 @@ pub fn validate_registration(reg: &CaseRegistered, now: DateTime<Utc>) -> Vec<Is
         }
     }
 
+    if reg.collective.is_none() {
+        for (i, c) in reg.complainants.iter().enumerate() {
+            if c.representative {
+                out.push(Issue::new(
+                    format!("complainants[{i}].representative"),
+                    "representative.not_collective",
+                ));
+            }
+        }
+    }
+
     // Respondents: one or two (CRPL Art.42: the licence holder is liable too).
     let needs_respondent = matches!(reg.case_type, CaseType::Complaint | CaseType::Report);
     if needs_respondent && reg.respondents.is_empty() {

@@ -964,14 +964,15 @@ fn next_case_no(
     let year = casedesk_domain::deadline::local_date(received_at).format("%Y").to_string();
     let counter = format!("case_no.{year}");
     let n: i64 = conn
-        .query_row("SELECT value FROM counters WHERE name = ?1", [&counter], |r| r.get(0))
+        .prepare_cached("SELECT value FROM counters WHERE name = ?1")?
+        .query_row([&counter], |r| r.get(0))
         .optional()?
         .unwrap_or(0)
         + 1;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        params![counter, n],
-    )?;
+    )?
+    .execute(params![counter, n])?;
     Ok(format!("{}-{year}-{}-{n:05}", station.unit, station.device_code))
 }
 
@@ -1005,11 +1006,8 @@ fn sync_set_tx(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> 
 
 fn device_head(conn: &Connection, device: Uuid) -> Result<(u64, EventHash)> {
     let head: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT seq, hash FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
-            [device.as_bytes()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1")?
+        .query_row([device.as_bytes()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(match head {
         Some((seq, hash)) => (seq as u64, blob_hash(&hash)?),
@@ -1027,14 +1025,12 @@ fn blob_hash(b: &[u8]) -> Result<EventHash> {
 /// received.
 fn next_hlc(conn: &Connection, device: Uuid, now: DateTime<Utc>) -> Result<Hlc> {
     let own: Option<i64> = conn
-        .query_row(
-            "SELECT hlc FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1",
-            [device.as_bytes()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT hlc FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1")?
+        .query_row([device.as_bytes()], |r| r.get(0))
         .optional()?;
     let seen: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'hlc_seen'", [], |r| r.get(0))
+        .prepare_cached("SELECT value FROM meta WHERE key = 'hlc_seen'")?
+        .query_row([], |r| r.get(0))
         .optional()?;
     let seen = seen.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
     let last = Hlc((own.unwrap_or(0) as u64).max(seen));

@@ -4,13 +4,14 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test test-slow deb bench help ui
+.PHONY: run test test-slow test-deb deb bench help ui
 
 help:
 	@echo "make run    - install what is missing, build and start the CaseDesk desktop app"
 	@echo "make test   - install what is missing and run all tests"
 	@echo "make test-slow - the long versions of the crash, fault and chaos tests (CDK_SLOW=1)"
 	@echo "make deb    - build the .deb package (target/release/bundle/deb/)"
+	@echo "make test-deb - install the .deb in a fresh Debian root, start it, screenshot, remove it"
 	@echo "make bench  - run the store benchmarks (prints figures beside baselines)"
 
 ui:
@@ -41,10 +42,17 @@ test-slow:
 	bash scripts/deps.sh test
 	CDK_SLOW=1 $(CARGO) test -p casedesk-tests -- --nocapture
 
+# The package ships a stripped binary (release builds keep their debug info for profiling).
 deb:
 	bash scripts/deps.sh app
 	$(MAKE) ui
-	npx --yes @tauri-apps/cli@2 build --bundles deb
+	CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
+	  npx --yes @tauri-apps/cli@2 build --bundles deb
+
+# Installs the .deb into a fresh Debian root (debootstrap), starts it under Xvfb, takes a
+# screenshot and removes it again (about 10 minutes; not part of make test).
+test-deb: deb
+	bash scripts/deb-test.sh
 
 bench:
 	bash scripts/deps.sh app

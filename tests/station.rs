@@ -187,6 +187,8 @@ impl Station {
         if plain {
             args.push("--allow-plain-http");
         }
+        // The sync tests fill their stations with demonstration data.
+        args.push("--allow-demo");
         self.ok(&args);
     }
 

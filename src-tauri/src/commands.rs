@@ -16,9 +16,9 @@ use casedesk_domain::event::OrgEvent;
 use casedesk_domain::types::{Language, StaffRole};
 use casedesk_domain::{Issue, Lang};
 use casedesk_ipc::{
-    CaseAction, CaseDetail, Dashboard, IpcError, RecordConsultation, RegisterCase, RovingEnd,
-    RovingStart, Settings, SetupStation, StaffAdd, StationInfo, SyncEnroll, SyncStatus,
-    check_op_id,
+    CaseAction, CaseDetail, Dashboard, IpcError, QuarantineEntry, RecordConsultation, RegisterCase,
+    ResetDemo, RovingEnd, RovingStart, Settings, SetupStation, StaffAdd, StationInfo, SyncEnroll,
+    SyncStatus, check_op_id,
 };
 use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
@@ -140,6 +140,7 @@ fn station_info_of(store: &Store) -> Result<Option<StationInfo>, StoreError> {
         device: s.device,
         device_code: s.device_code.clone(),
         staff,
+        demo: store.is_demo()?,
     }))
 }
 
@@ -567,6 +568,7 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
                 hub_url: hub_url.as_deref(),
                 device_name: &name,
                 allow_plain_http,
+                allow_demo: false,
             };
             let resp = casedesk_sync::enroll(&mut store, &code2, &opts)?;
             tracing::info!(hub_unit = %resp.unit_name, "enrolled with the hub");
@@ -577,6 +579,34 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
     }
     st.sync_now();
     with_store(&state, |st, store| Ok(sync_view(st, store)?)).await
+}
+
+/// The events from elsewhere this station set aside, with the reasons.
+pub async fn sync_quarantine(state: St<'_>) -> Res<Vec<QuarantineEntry>> {
+    with_reader(&state, |_, store| Ok(store.quarantine()?)).await
+}
+
+/// Removes a demonstration station: its database is moved aside, and the wizard starts again.
+pub async fn reset_demo_station(state: St<'_>, req: ResetDemo) -> Res<()> {
+    let st: Arc<AppState> = Arc::clone(&state);
+    blocking(&state, move |st| {
+        let lang = st.lang();
+        check_op_id(&req.op_id, lang)?;
+        let db = st.store()?;
+        let demo = db.reader()?.is_demo()?;
+        if !demo {
+            return Err(Fail::Ipc(IpcError::new("reset.not_demo", "", lang)));
+        }
+        if st.demo_running.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Fail::Ipc(IpcError::new("reset.demo_running", "", lang)));
+        }
+        Ok(())
+    })
+    .await?;
+    let moved = st.reset_store().map_err(|e| IpcError::internal(e, st.lang()))?;
+    tracing::info!(moved = %moved.display(), "station reset");
+    st.changed(None);
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

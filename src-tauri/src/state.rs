@@ -313,6 +313,33 @@ impl AppState {
         }
     }
 
+    /// Moves the database aside (to `<name>.removed-<time>`, with its `-wal` and `-shm`) and
+    /// opens a new, empty one at its path: the wizard starts again. Only for a demonstration
+    /// station (the caller checks). Commands still running finish on the old file.
+    pub fn reset_store(self: &Arc<Self>) -> std::io::Result<std::path::PathBuf> {
+        self.stop_sync();
+        let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+        let db = &self.paths.db;
+        let aside = db.with_file_name(format!(
+            "{}.removed-{stamp}",
+            db.file_name().and_then(|n| n.to_str()).unwrap_or("station.db")
+        ));
+        {
+            // No write is half-way while the files move.
+            let current = self.store().ok();
+            let _writer = current.as_ref().map(|d| d.writer());
+            for suffix in ["", "-wal", "-shm"] {
+                let from = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+                if from.exists() {
+                    std::fs::rename(&from, format!("{}{suffix}", aside.display()))?;
+                }
+            }
+        }
+        self.open_store();
+        tracing::info!(aside = %aside.display(), "demonstration station removed");
+        Ok(aside)
+    }
+
     /// Stops the sync worker (at exit).
     pub fn stop_sync(&self) {
         if let Some(w) = lock(&self.sync).take() {

@@ -298,4 +298,25 @@ fn setup_with_demo_data_fills_the_station_in_the_background() {
     assert_eq!(&at[..10], &received[..10], "registered at {at}, received {received}");
     let today = chrono::Utc::now().to_rfc3339();
     assert_ne!(&at[..10], &today[..10]);
+
+    // A demonstration station says so, never enrolls, and can be removed to start again.
+    assert_eq!(d.ok("station_info", json!({}))["demo"], true);
+    let refused = d
+        .call("sync_enroll", json!({ "req": { "code": "CDE1-00" } }))
+        .expect_err("a demonstration station does not enroll");
+    assert_eq!(refused["code"], "sync.demo_station", "{refused}");
+    d.ok(
+        "reset_demo_station",
+        json!({ "req": { "op_id": "01a23000-0000-7000-8000-00000000d0e0" } }),
+    );
+    let after = (0..100).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        d.call("station_info", json!({})).ok().filter(Value::is_null)
+    });
+    assert!(after.is_some(), "the wizard starts again: no station");
+    let moved = std::fs::read_dir(d._dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().contains(".removed-"));
+    assert!(moved, "the demonstration database is kept aside, renamed");
 }

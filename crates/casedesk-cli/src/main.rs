@@ -114,6 +114,9 @@ enum Cmd {
         /// pinned).
         #[arg(long)]
         allow_plain_http: bool,
+        /// Enroll although the station holds demonstration data (training hubs and tests only).
+        #[arg(long)]
+        allow_demo: bool,
     },
     /// The codes the commands take (reason codes per rule set, outcomes, channels ...), with
     /// their labels.
@@ -283,8 +286,8 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::Demo { cases, seed } => station::demo(ctx, cases, seed),
         Cmd::Bench(args) => bench::run(ctx, args),
         Cmd::Calendar { cmd } => cases::calendar(ctx, cmd),
-        Cmd::Enroll { code, hub, device_name, allow_plain_http } => {
-            station::enroll(ctx, &code, hub.as_deref(), &device_name, allow_plain_http)
+        Cmd::Enroll { code, hub, device_name, allow_plain_http, allow_demo } => {
+            station::enroll(ctx, &code, hub.as_deref(), &device_name, allow_plain_http, allow_demo)
         }
         Cmd::Sync { status, json } => station::sync(ctx, status, json),
         Cmd::Codes { table } => cases::codes(ctx, table.as_deref()),

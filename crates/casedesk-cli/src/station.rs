@@ -150,6 +150,7 @@ pub fn enroll(
     hub: Option<&str>,
     device_name: &str,
     allow_plain_http: bool,
+    allow_demo: bool,
 ) -> CmdResult {
     let mut store = ctx.open_station()?;
     let name = if device_name.is_empty() {
@@ -157,7 +158,7 @@ pub fn enroll(
     } else {
         device_name.to_owned()
     };
-    let opts = EnrollOptions { hub_url: hub, device_name: &name, allow_plain_http };
+    let opts = EnrollOptions { hub_url: hub, device_name: &name, allow_plain_http, allow_demo };
     let r = casedesk_sync::enroll(&mut store, code, &opts).map_err(Failure::Sync)?;
     println!(
         "{} {} ({}), {} {}",

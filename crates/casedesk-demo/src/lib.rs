@@ -105,6 +105,9 @@ pub fn generate(
     opts: &DemoOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<DemoSummary> {
+    // A station with demonstration data is a demonstration station for good: it cannot
+    // enroll with a hub (casedesk_sync::enroll), so made-up cases never reach the association.
+    store.mark_demo()?;
     let mut world = World::new(store, opts)?;
     if world.staff.is_empty() {
         store.batch(|b| world.register_staff(b))?;

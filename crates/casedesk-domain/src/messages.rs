@@ -257,6 +257,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "本机第 {0} 条记录过大，中心服务器无法接收，同步在此停止：请联系协会信息管理员",
         "This device's event {0} is too large for the hub and sync stops there: contact the association's IT administrator",
     ),
+    (
+        "sync.demo_station",
+        "这是演示站点（载入过演示数据），不能注册到中心服务器：请删除演示站点后新建站点",
+        "This is a demonstration station (it holds demo data) and cannot enroll with a hub: remove it and set up a new station",
+    ),
     ("sync.failed", "同步出错：{0}", "Sync error: {0}"),
     // Organisation events.
     ("unit.not_own", "只能为本单位登记：{0}", "only for this station's own unit: {0}"),

@@ -91,6 +91,8 @@ macro_rules! ipc_types {
         v.visit::<Settings>();
         v.visit::<SyncStatus>();
         v.visit::<SyncEnroll>();
+        v.visit::<casedesk_store::QuarantineEntry>();
+        v.visit::<ResetDemo>();
         // Events and errors.
         v.visit::<DbChanged>();
         v.visit::<IpcError>();

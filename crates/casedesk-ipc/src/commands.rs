@@ -45,6 +45,8 @@ macro_rules! with_commands {
             sync_status() -> $crate::SyncStatus;
             sync_now() -> $crate::SyncStatus;
             sync_enroll(req: $crate::SyncEnroll) -> $crate::SyncStatus;
+            sync_quarantine() -> Vec<$crate::QuarantineEntry>;
+            reset_demo_station(req: $crate::ResetDemo) -> ();
             draft_save(key: String, json: String) -> ();
             draft_load(key: String) -> Option<String>;
             draft_clear(key: String) -> ();

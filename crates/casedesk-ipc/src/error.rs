@@ -41,6 +41,12 @@ pub const IPC_MESSAGES: &[(&str, &str, &str)] = &[
     ("draft.key", "草稿名称无效", "invalid draft name"),
     ("draft.too_large", "草稿过大（最多 {0} 字节）", "the draft is too large (at most {0} bytes)"),
     ("db.open_failed", "无法打开数据库：{0}", "cannot open the database: {0}"),
+    ("reset.not_demo", "只有演示站点可以删除", "only a demonstration station can be removed"),
+    (
+        "reset.demo_running",
+        "演示数据还在写入，请稍后再删除",
+        "demonstration data is still being written; remove the station a little later",
+    ),
     ("internal", "程序内部错误：{0}", "internal error: {0}"),
 ];
 

@@ -19,6 +19,7 @@ mod scenario;
 pub mod types;
 pub mod ui_data;
 
+pub use casedesk_store::QuarantineEntry;
 pub use commands::COMMANDS;
 pub use error::{IpcError, IpcIssue};
 pub use types::*;

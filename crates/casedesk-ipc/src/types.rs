@@ -47,6 +47,8 @@ pub struct StationInfo {
     pub device: Uuid,
     pub device_code: String,
     pub staff: Vec<StaffRow>,
+    /// The station holds demonstration data: it never enrolls with a hub, and can be removed.
+    pub demo: bool,
 }
 
 /// The first-start wizard's answers.
@@ -112,6 +114,12 @@ pub struct RovingStart {
     pub date: NaiveDate,
     pub place: String,
     pub team: Vec<String>,
+}
+
+/// Removing a demonstration station (its database is kept aside as a backup file).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ResetDemo {
+    pub op_id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -94,6 +94,7 @@ impl Source {
 
 /// An event kept in the station's quarantine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarantineEntry {
     pub id: Uuid,
     pub stream: Uuid,
@@ -205,6 +206,23 @@ impl Store {
 
     pub(crate) fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Marks this station as holding demonstration data (set by `casedesk-demo` before it writes
+    /// anything): such a station is refused enrollment, so its cases never reach a hub.
+    pub fn mark_demo(&mut self) -> Result<()> {
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', '1')", [])?;
+        Ok(())
+    }
+
+    /// Whether this station holds demonstration data (see `mark_demo`).
+    pub fn is_demo(&self) -> Result<bool> {
+        let v: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'demo'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(v.is_some())
     }
 
     /// Whether operation `op` was applied already (see `register_case_op`).

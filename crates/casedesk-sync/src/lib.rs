@@ -71,6 +71,9 @@ pub enum SyncError {
     /// before the limits were checked on writing): no retry can send it.
     #[error("event seq {seq} is too large for the hub")]
     EventTooLarge { seq: u64 },
+    /// This station holds demonstration data: it does not enroll with a real hub.
+    #[error("a station with demonstration data cannot enroll")]
+    DemoStation,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -87,6 +90,7 @@ impl SyncError {
             SyncError::PinMismatch => client::PIN_MISMATCH.into(),
             SyncError::PlainHttpRefused(_) => client::PLAIN_HTTP_REFUSED.into(),
             SyncError::EventTooLarge { .. } => client::EVENT_TOO_LARGE.into(),
+            SyncError::DemoStation => client::DEMO_STATION.into(),
             SyncError::Store(e) => e.code().into(),
         }
     }
@@ -120,7 +124,8 @@ impl SyncError {
             SyncError::NotEnrolled
             | SyncError::PinMismatch
             | SyncError::PlainHttpRefused(_)
-            | SyncError::EventTooLarge { .. } => true,
+            | SyncError::EventTooLarge { .. }
+            | SyncError::DemoStation => true,
             _ => false,
         }
     }
@@ -142,6 +147,7 @@ impl SyncError {
             codes::TIMEOUT => "sync.timeout",
             client::PIN_MISMATCH => "sync.pin_mismatch",
             client::PLAIN_HTTP_REFUSED => "sync.plain_http_refused",
+            client::DEMO_STATION => "sync.demo_station",
             client::EVENT_TOO_LARGE => {
                 let seq = match self {
                     SyncError::EventTooLarge { seq } => seq.to_string(),
@@ -180,6 +186,7 @@ pub mod client {
     pub const PIN_MISMATCH: &str = "pin_mismatch";
     pub const PLAIN_HTTP_REFUSED: &str = "plain_http_refused";
     pub const EVENT_TOO_LARGE: &str = "event_too_large";
+    pub const DEMO_STATION: &str = "demo_station";
 }
 
 /// Where the hub is and how to trust it.
@@ -551,6 +558,8 @@ pub struct EnrollOptions<'a> {
     pub device_name: &'a str,
     /// Accept a plain `http://` hub (development and tests only).
     pub allow_plain_http: bool,
+    /// Enroll a station that holds demonstration data (a training hub, the tests).
+    pub allow_demo: bool,
 }
 
 #[cfg(feature = "http")]
@@ -563,6 +572,9 @@ pub fn enroll(
     opts: &EnrollOptions<'_>,
 ) -> Result<casedesk_proto::sync::EnrollResponse, SyncError> {
     let station = store.require_station()?.clone();
+    if store.is_demo()? && !opts.allow_demo {
+        return Err(SyncError::DemoStation);
+    }
     let code =
         casedesk_proto::sync::EnrollCode::decode(code_text).ok_or_else(|| SyncError::Hub {
             status: 400,

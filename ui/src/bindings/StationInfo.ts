@@ -5,4 +5,8 @@ import type { UnitKind } from "./UnitKind";
 /**
  * Who this station is; `station_info` returns null before `setup_station`.
  */
-export type StationInfo = { unit: string, unit_name: string, unit_kind: UnitKind, device: string, device_code: string, staff: Array<Staff>, };
+export type StationInfo = { unit: string, unit_name: string, unit_kind: UnitKind, device: string, device_code: string, staff: Array<Staff>, 
+/**
+ * The station holds demonstration data: it never enrolls with a hub, and can be removed.
+ */
+demo: boolean, };

@@ -84,6 +84,7 @@ export const MESSAGES = {
   "sync.pin_mismatch": { zh: "中心服务器的证书与注册时的不一致：已停止同步，请联系协会管理员（可能是服务器更换了证书，也可能有人冒充服务器）", en: "The hub's certificate changed since enrollment: sync stopped. Ask the association's administrator (the hub may have a new certificate, or someone may be posing as the hub)" },
   "sync.plain_http_refused": { zh: "拒绝使用不加密的服务器地址：{0}", en: "Refusing an unencrypted hub address: {0}" },
   "sync.event_too_large": { zh: "本机第 {0} 条记录过大，中心服务器无法接收，同步在此停止：请联系协会信息管理员", en: "This device's event {0} is too large for the hub and sync stops there: contact the association's IT administrator" },
+  "sync.demo_station": { zh: "这是演示站点（载入过演示数据），不能注册到中心服务器：请删除演示站点后新建站点", en: "This is a demonstration station (it holds demo data) and cannot enroll with a hub: remove it and set up a new station" },
   "sync.failed": { zh: "同步出错：{0}", en: "Sync error: {0}" },
   "unit.not_own": { zh: "只能为本单位登记：{0}", en: "only for this station's own unit: {0}" },
   "unit.parent_self": { zh: "上级单位不能是本单位", en: "a unit cannot be its own parent" },
@@ -97,6 +98,8 @@ export const MESSAGES = {
   "draft.key": { zh: "草稿名称无效", en: "invalid draft name" },
   "draft.too_large": { zh: "草稿过大（最多 {0} 字节）", en: "the draft is too large (at most {0} bytes)" },
   "db.open_failed": { zh: "无法打开数据库：{0}", en: "cannot open the database: {0}" },
+  "reset.not_demo": { zh: "只有演示站点可以删除", en: "only a demonstration station can be removed" },
+  "reset.demo_running": { zh: "演示数据还在写入，请稍后再删除", en: "demonstration data is still being written; remove the station a little later" },
   "internal": { zh: "程序内部错误：{0}", en: "internal error: {0}" },
 } as const satisfies Record<string, { readonly zh: string; readonly en: string }>;
 

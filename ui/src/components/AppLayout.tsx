@@ -1,4 +1,4 @@
-import { Layout, Menu, Space, Typography, Tag, Popconfirm } from "antd";
+import { Layout, Menu, Space, Typography, Tag, Popconfirm, Tooltip } from "antd";
 import { DashboardOutlined, FormOutlined, UnorderedListOutlined, CarOutlined, SettingOutlined, BankOutlined } from "@ant-design/icons";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -55,6 +55,13 @@ export default function AppLayout() {
               <Typography.Text type="secondary">
                 {station.data.unit} · {station.data.device_code}
               </Typography.Text>
+            )}
+            {station.data?.demo && (
+              <Tooltip title={t("app.demo_station_help")}>
+                <Tag color="orange" data-testid="demo-station">
+                  {t("app.demo_station")}
+                </Tag>
+              </Tooltip>
             )}
             {browserMode && (
               <Popconfirm

@@ -3,6 +3,9 @@ import type { Resource } from "./zh-CN";
 
 const enUS: Resource = {
   app: {
+    demo_station: "Demo station · not synced",
+    demo_station_help:
+      "This station holds demonstration data: the cases are made up and are never sent to the association. To start real work, remove the demo station in Settings and set up a new one.",
     name: "Complaint Mediation Desk",
     short: "CaseDesk",
     loading: "Loading…",
@@ -229,7 +232,7 @@ const enUS: Resource = {
     staff_name_help: "You become the station's first staff member",
     load_demo: "Load demo data",
     load_demo_help:
-      "Adds about 3,000 simulated cases from the last year and a half, to get to know the program. Use a demonstration station for practice only; set up a new station for real work.",
+      "Adds about 3,000 simulated cases from the last year and a half, to get to know the program. A demonstration station is for practice only and cannot enroll with the hub; set up a new station for real work.",
     enroll_code: "Enrolment code",
     enroll_code_help: "The code the association gave this station, e.g. HX02-7K3M-Q9PA",
     hub_url: "Association server address",
@@ -671,6 +674,19 @@ const enUS: Resource = {
     new_session: "Start a new roving session",
   },
   settings: {
+    demo_title: "Demonstration station",
+    demo_help:
+      "This station holds demonstration data; its cases are made up. A demonstration station cannot enroll with the association's hub, so nothing of it is ever sent. Before real work, remove it and set up this station with the wizard. The database file is kept, renamed, in the data folder.",
+    demo_remove: "Remove the demo station and set up again",
+    demo_remove_confirm: "Remove the demonstration station and start the setup again?",
+    set_aside_show: "Show {{count}} records set aside",
+    set_aside_title: "Records set aside on this device",
+    set_aside_help:
+      "These records came from other devices or an imported file and could not be used (too large, a clock far ahead, not belonging to their case ...). They are kept apart and block nothing else. Tell the association's IT administrator the reasons.",
+    set_aside_received: "Received",
+    set_aside_unit: "Unit",
+    set_aside_kind: "Kind",
+    set_aside_reason: "Reason",
     title: "Settings",
     station: "Station",
     unit: "Unit code",

@@ -1,6 +1,8 @@
 // 简体中文 (default). Every user-visible text of the UI lives here and in en-US.ts with the same keys.
 const zhCN = {
   app: {
+    demo_station: "演示站点 · 不上传",
+    demo_station_help: "本站点载入了演示数据：这些案件是虚构的，不会上传到协会。正式使用请在设置中删除演示站点后新建站点。",
     name: "投诉调解工作台",
     short: "CaseDesk",
     loading: "正在载入……",
@@ -219,7 +221,7 @@ const zhCN = {
     staff_name: "您的姓名",
     staff_name_help: "将作为本站第一位工作人员",
     load_demo: "载入演示数据",
-    load_demo_help: "放入约 3000 件模拟的近一年半案件，方便熟悉软件。演示站点只用于练习，正式使用请另建站点。",
+    load_demo_help: "放入约 3000 件模拟的近一年半案件，方便熟悉软件。演示站点只用于练习，不能注册到协会服务器；正式使用请另建站点。",
     enroll_code: "注册码",
     enroll_code_help: "协会发给本站的注册码，如 HX02-7K3M-Q9PA",
     hub_url: "协会服务器地址",
@@ -645,6 +647,19 @@ const zhCN = {
     new_session: "开始新的流动受理",
   },
   settings: {
+    demo_title: "演示站点",
+    demo_help:
+      "本站点载入了演示数据，案件都是虚构的：演示站点不能注册到协会的中心服务器，数据永远不会上传。正式使用前，请删除演示站点，再按向导新建本站。删除时数据库文件会改名保留在数据目录中。",
+    demo_remove: "删除演示站点，重新设置",
+    demo_remove_confirm: "删除演示站点并重新开始设置？",
+    set_aside_show: "查看 {{count}} 条隔离待查的记录",
+    set_aside_title: "本机隔离待查的记录",
+    set_aside_help:
+      "这些记录来自其他设备或导入的文件，无法使用（例如内容过大、时间超前、不属于该案件），已单独保存，不影响其他记录。请把原因告诉协会信息管理员。",
+    set_aside_received: "收到时间",
+    set_aside_unit: "单位",
+    set_aside_kind: "类型",
+    set_aside_reason: "原因",
     title: "设置",
     station: "站点信息",
     unit: "单位代码",

@@ -248,6 +248,14 @@ export class MockBackend {
     sync_status: () => this.db.sync,
     sync_now: () => this.syncNow(),
     sync_enroll: ({ req }) => this.enroll(req.code ?? "", req.hub_url ?? undefined),
+    sync_quarantine: () => [],
+    reset_demo_station: ({ req }) =>
+      this.once(req.op_id, () => {
+        if (!this.db.station?.demo) throw ipcError("reset.not_demo");
+        this.db = emptyDb();
+        this.sorted = null;
+        return this.saved(null);
+      }),
     draft_save: ({ key, json }) => {
       this.db.drafts[key] = json;
       return this.saved(null);
@@ -272,6 +280,7 @@ export class MockBackend {
       device: s.device,
       device_code: s.device_code,
       staff: this.db.staff,
+      demo: s.demo,
     };
   }
 
@@ -293,6 +302,7 @@ export class MockBackend {
       device_code: req.device_code,
       parent: req.parent,
       admin_code: req.admin_code,
+      demo: req.load_demo,
     };
     const first: Staff = {
       id: uuidFrom(this.r),
@@ -766,6 +776,7 @@ export class MockBackend {
 
   private enroll(code: string, hub?: string): SyncStatus {
     this.requireStation();
+    if (this.db.station?.demo) throw ipcError("sync.demo_station");
     const c = code.trim().toUpperCase();
     if (!/^[A-Z0-9]{2,6}(-[A-Z0-9]{4}){2,3}$/.test(c)) throw ipcError("sync.enroll_code_invalid");
     this.db.sync.enrolled = true;

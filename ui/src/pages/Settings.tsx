@@ -11,6 +11,7 @@ import {
   Input,
   InputNumber,
   Modal,
+  Popconfirm,
   Radio,
   Row,
   Space,
@@ -20,9 +21,11 @@ import {
   Typography,
 } from "antd";
 import { CheckCircleTwoTone, PlusOutlined } from "@ant-design/icons";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import dayjs from "dayjs";
 import { api, IpcError } from "../ipc/api";
 import type { Language, OwnRules, Staff, StaffRole, UiLang } from "../ipc/types";
+import type { QuarantineEntry } from "../bindings";
 import { LANGS } from "../i18n";
 import { qk, useSettings, useStaff, useStation, useSync } from "../lib/queries";
 import { codeOptions, errorText, issueMessage, useLabels } from "../lib/labels";
@@ -150,6 +153,7 @@ function Enrollment() {
             )}
           </Space>
           <SyncDetails s={s} inSettings />
+          <SetAside />
         </Col>
         <Col span={12}>
           <Form layout="vertical" name="enroll">
@@ -181,6 +185,74 @@ function Enrollment() {
         </Col>
       </Row>
     </Card>
+  );
+}
+
+/** A demonstration station: what it is, and how to remove it to start real work. */
+function DemoStation() {
+  const { t } = useLabels();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const op = useOpId();
+  const [busy, setBusy] = useState(false);
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await api.resetDemoStation(op.get("reset"));
+      await qc.invalidateQueries();
+    } catch (e) {
+      void message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card title={t("settings.demo_title")} className="block-gap" data-testid="demo-card">
+      <Typography.Paragraph>{t("settings.demo_help")}</Typography.Paragraph>
+      <Popconfirm title={t("settings.demo_remove_confirm")} onConfirm={() => void remove()} okButtonProps={{ danger: true }}>
+        <Button danger loading={busy} data-testid="demo-remove">
+          {t("settings.demo_remove")}
+        </Button>
+      </Popconfirm>
+    </Card>
+  );
+}
+
+/** The events from elsewhere this station set aside, with the reasons. */
+function SetAside() {
+  const { t } = useLabels();
+  const sync = useSync();
+  const [open, setOpen] = useState(false);
+  const list = useQuery({ queryKey: ["sync", "quarantine"], queryFn: api.syncQuarantine, enabled: open });
+  if (!sync.data?.quarantined_here) return null;
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)} data-testid="set-aside-open">
+        {t("settings.set_aside_show", { count: sync.data.quarantined_here })}
+      </Button>
+      <Modal open={open} onCancel={() => setOpen(false)} footer={null} width={820} title={t("settings.set_aside_title")}>
+        <Typography.Paragraph type="secondary">{t("settings.set_aside_help")}</Typography.Paragraph>
+        <Table<QuarantineEntry>
+          rowKey="id"
+          size="small"
+          loading={list.isPending}
+          dataSource={list.data ?? []}
+          pagination={{ pageSize: 10 }}
+          scroll={{ x: true }}
+          columns={[
+            {
+              title: t("settings.set_aside_received"),
+              dataIndex: "received_ms",
+              width: 150,
+              render: (v: number) => dayjs(v).format("YYYY-MM-DD HH:mm"),
+            },
+            { title: t("settings.set_aside_unit"), dataIndex: "unit", width: 90 },
+            { title: t("settings.set_aside_kind"), dataIndex: "kind", width: 190 },
+            { title: t("settings.set_aside_reason"), dataIndex: "reason" },
+          ]}
+        />
+      </Modal>
+    </>
   );
 }
 
@@ -324,7 +396,7 @@ export default function SettingsPage() {
           ]}
         />
       </Card>
-      <Enrollment />
+      {st?.demo ? <DemoStation /> : <Enrollment />}
       <Rules />
       <AddStaff open={adding} onClose={() => setAdding(false)} />
     </div>

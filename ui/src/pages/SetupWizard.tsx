@@ -126,7 +126,7 @@ export default function SetupWizard() {
               admin_code: "632802",
               device_code: "A1",
               device_name: t("setup.device_name_default"),
-              load_demo: true,
+              load_demo: false,
               parent: "HX02",
             }}
           >

@@ -19,6 +19,7 @@ function fixtureDesk(): MockBackend {
     device_code: "A2",
     parent: "HX02",
     admin_code: "632802",
+    demo: false,
   };
   b.db.cases = structuredClone(DESK.cases);
   return b;

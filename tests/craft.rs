@@ -31,12 +31,7 @@ pub struct Crafter {
 impl Crafter {
     /// Takes over `st`'s device. Its events must all be at the hub (sync it first).
     pub fn take_over(st: &Station) -> Crafter {
-        let endpoint = HubEndpoint {
-            url: st.sync_state("hub").expect("enrolled: hub"),
-            fingerprint: st.sync_state("fingerprint"),
-            allow_plain_http: st.sync_state("allow_plain_http").is_some(),
-        };
-        let token = st.sync_state("token").expect("enrolled: token");
+        let (endpoint, token) = endpoint(st);
         let chain = st.own_chain(1, u64::MAX);
         assert_eq!(chain.len() as u64, st.head(), "{}: chain", st.label);
         Crafter {
@@ -116,8 +111,44 @@ impl Crafter {
         (e, r)
     }
 
+    /// Everything the hub lets this device's unit pull, from the start.
+    pub fn pull_all(&self) -> Vec<Event> {
+        let mut t = HttpTransport::new(&self.endpoint, &self.token).expect("transport");
+        pull_all(&mut t)
+    }
+
     /// The device's whole chain (the station's events and the crafted ones pushed).
     pub fn chain(&self) -> &[Event] {
         &self.chain
+    }
+}
+
+/// The hub `st` is enrolled with, and its device token.
+pub fn endpoint(st: &Station) -> (HubEndpoint, String) {
+    let endpoint = HubEndpoint {
+        url: st.sync_state("hub").expect("enrolled: hub"),
+        fingerprint: st.sync_state("fingerprint"),
+        allow_plain_http: st.sync_state("allow_plain_http").is_some(),
+    };
+    (endpoint, st.sync_state("token").expect("enrolled: token"))
+}
+
+/// The real client of `st`'s device, outside `casedesk` (its database is not touched).
+pub fn transport(st: &Station) -> HttpTransport {
+    let (endpoint, token) = endpoint(st);
+    HttpTransport::new(&endpoint, &token).expect("transport")
+}
+
+/// Every page of the unit's feed from position 0.
+pub fn pull_all(t: &mut dyn Transport) -> Vec<Event> {
+    let (mut after, mut checkpoint, mut out) = (0, None, Vec::new());
+    loop {
+        let page = t.pull(after, checkpoint, 500).expect("pull");
+        let done = !page.more || page.events.is_empty();
+        out.extend(page.events);
+        (after, checkpoint) = (page.next, page.checkpoint);
+        if done {
+            return out;
+        }
     }
 }

@@ -177,6 +177,16 @@ impl Hub {
         }
     }
 
+    /// Stops the hub and starts it on the same database in network namespace `netns` (or
+    /// outside any), listening on `listen`: the same hub reached over another link.
+    pub fn relocate(&mut self, netns: Option<&str>, listen: &str) {
+        self.stop();
+        self.opts.netns = netns.map(str::to_owned);
+        self.opts.listen = listen.into();
+        self.opts.failpoint = None;
+        self.spawn();
+    }
+
     /// Starts a stopped hub again on the same database and address.
     pub fn start_again(&mut self) {
         assert!(self.process.is_none(), "the hub is running");

@@ -14,7 +14,7 @@ use casedesk_proto::Event;
 use serde_json::Value;
 
 use crate::craft::Crafter;
-use crate::hub::Hub;
+use crate::hub::{Hub, HubEvent};
 use crate::station::{Station, UnitSpec};
 
 /// Unit → parent.
@@ -108,11 +108,7 @@ pub fn assert_converged_with(
         );
     }
 
-    // Which units each stream addresses (accepted events only).
-    let mut audience: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for h in hub_events.iter().filter(|h| !h.quarantined) {
-        audience.entry(h.event.stream.to_string()).or_default().extend(addressed(&h.event));
-    }
+    let audience = audiences(&hub_events);
 
     let acked = hub.acked();
     let crafted_ids: Vec<String> = crafted.iter().map(|c| c.device.to_string()).collect();
@@ -189,18 +185,7 @@ pub fn assert_converged_with(
         );
 
         // Exactly what the unit may see.
-        let expected: BTreeSet<String> = hub_events
-            .iter()
-            .filter(|h| {
-                let e = &h.event;
-                e.device.to_string() == st.device
-                    || (!h.quarantined
-                        && audience
-                            .get(&e.stream.to_string())
-                            .is_some_and(|to| to.iter().any(|u| units.covers(&st.unit, u))))
-            })
-            .map(|h| h.event.id.to_string())
-            .collect();
+        let expected = expected_at(st, &hub_events, &audience, units);
         let missing: Vec<String> =
             expected.difference(&ids).map(|id| describe(id, &by_id)).take(5).collect();
         let extra: Vec<String> =
@@ -226,6 +211,77 @@ pub fn assert_converged_with(
         out.held.insert(st.label.clone(), held.len());
     }
     assert_eq!(own_total, hub_events.len(), "the hub holds events no station wrote");
+    out
+}
+
+/// Which units each stream addresses (accepted events only).
+fn audiences(hub_events: &[HubEvent]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut audience: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for h in hub_events.iter().filter(|h| !h.quarantined) {
+        audience.entry(h.event.stream.to_string()).or_default().extend(addressed(&h.event));
+    }
+    audience
+}
+
+/// The ids of the events `st` must hold: its own, and the accepted events of every stream
+/// that addresses its unit or a unit below it.
+fn expected_at(
+    st: &Station,
+    hub_events: &[HubEvent],
+    audience: &BTreeMap<String, BTreeSet<String>>,
+    units: &Hierarchy,
+) -> BTreeSet<String> {
+    hub_events
+        .iter()
+        .filter(|h| {
+            let e = &h.event;
+            e.device.to_string() == st.device
+                || (!h.quarantined
+                    && audience
+                        .get(&e.stream.to_string())
+                        .is_some_and(|to| to.iter().any(|u| units.covers(&st.unit, u))))
+        })
+        .map(|h| h.event.id.to_string())
+        .collect()
+}
+
+/// What a long randomised run reports before the oracle judges it: counts, not a verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Census {
+    /// Events at the hub.
+    pub events: usize,
+    /// Events some station wrote that the hub does not hold (with the same hash).
+    pub lost: usize,
+    /// Event ids, and (device, seq) pairs, the hub holds more than once.
+    pub duplicated: usize,
+    /// Stations that do not hold exactly what their unit may see.
+    pub diverged: usize,
+}
+
+/// Counts what `assert_converged` would judge (without the `verify` runs).
+pub fn census(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> Census {
+    let hub_events = hub.events();
+    let ids: BTreeMap<String, String> =
+        hub_events.iter().map(|h| (h.event.id.to_string(), h.event.hash.to_hex())).collect();
+    let pairs: BTreeSet<(String, u64)> =
+        hub_events.iter().map(|h| (h.event.device.to_string(), h.event.seq)).collect();
+    let audience = audiences(&hub_events);
+    let mut out = Census {
+        events: hub_events.len(),
+        duplicated: (hub_events.len() - ids.len()) + (hub_events.len() - pairs.len()),
+        ..Census::default()
+    };
+    for st in stations {
+        let held = st.events();
+        out.lost += held
+            .iter()
+            .filter(|e| e.device == st.device && ids.get(&e.id) != Some(&e.hash))
+            .count();
+        let held: BTreeSet<String> = held.into_iter().map(|e| e.id).collect();
+        if held != expected_at(st, &hub_events, &audience, units) {
+            out.diverged += 1;
+        }
+    }
     out
 }
 

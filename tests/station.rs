@@ -235,6 +235,13 @@ impl Station {
         self.ok(&args);
     }
 
+    /// A new address for the hub this station is enrolled with, as the desktop's settings
+    /// change it (`casedesk_sync::set_hub_address`: the pinned certificate stays).
+    pub fn set_hub_address(&self, url: &str) -> Result<(), casedesk_sync::SyncError> {
+        let mut store = casedesk_store::Store::open(&self.db).expect("open the station");
+        casedesk_sync::set_hub_address(&mut store, url)
+    }
+
     /// `casedesk sync --json`, whatever its outcome.
     pub fn sync(&self) -> Output {
         self.run(&["sync", "--json"])

@@ -543,12 +543,9 @@ fn a_pinned_station_never_talks_plain_http_and_says_which_hub_failure_needs_a_pe
         refused(&st.run(&args), 5, &["[plain_http_refused]"]);
     }
     // A settings change of the address to http is refused alike.
-    {
-        let mut store = casedesk_store::Store::open(&st.db).unwrap();
-        let err = casedesk_sync::set_hub_address(&mut store, &proxy.http_url()).unwrap_err();
-        assert_eq!(err.code(), "plain_http_refused", "{err}");
-        assert!(err.is_permanent() && !err.is_network(), "{err}");
-    }
+    let err = st.set_hub_address(&proxy.http_url()).unwrap_err();
+    assert_eq!(err.code(), "plain_http_refused", "{err}");
+    assert!(err.is_permanent() && !err.is_network(), "{err}");
     assert_eq!(st.sync_state("hub"), Some(hub.url()));
     assert_eq!(st.sync_state("fingerprint"), Some(pinned.clone()));
     st.sync_ok();
@@ -793,4 +790,422 @@ fn a_hub_restored_from_a_backup_gets_back_what_it_lost_and_readers_pull_again() 
         let r = st.sync_ok();
         assert_eq!((r["pushed"].as_u64(), r["applied"].as_u64()), (Some(0), Some(0)), "{r}");
     }
+}
+
+// 12. Chaos.
+
+/// What the chaos run did, printed past the capture.
+#[derive(Debug, Default)]
+struct Figures {
+    rounds: usize,
+    actions: usize,
+    refused: usize,
+    syncs: usize,
+    failed: usize,
+    station_kills: usize,
+    hub_kills: usize,
+    failpoints: usize,
+    cuts: usize,
+    links: Vec<&'static str>,
+}
+
+/// A case as the chaos run knows it: which units may write it (the registering unit, units a
+/// transfer down named, co-handling units: no feedback is ever given, so their grant stays).
+struct ModelCase {
+    id: String,
+    owner: String,
+    writers: Vec<String>,
+}
+
+struct Chaos {
+    test: &'static str,
+    seed: u64,
+    rng: rand::rngs::StdRng,
+    hub: Hub,
+    proxy: Proxy,
+    devices: Vec<Station>,
+    cases: Vec<ModelCase>,
+    figures: Figures,
+}
+
+/// Units a case can be transferred down or co-handled to.
+const STATION_UNITS: [&str; 3] = ["HX0201", "HX0202", "HX0301"];
+
+impl Chaos {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        use rand::Rng;
+        (!items.is_empty()).then(|| &items[self.rng.random_range(0..items.len())])
+    }
+
+    /// An outcome of a command on a case: done, or refused for a reason the station may
+    /// have (the case has not reached it yet, the action does not fit its state there).
+    #[track_caller]
+    fn acted(&mut self, what: &str, out: &std::process::Output) -> bool {
+        self.figures.actions += 1;
+        if out.status.success() {
+            return true;
+        }
+        let err = stderr(out);
+        assert!(
+            out.status.code() == Some(1)
+                && (err.contains("not found") || err.contains("illegal_transition")),
+            "seed {}: {what}: {}\n{err}",
+            self.seed,
+            out.status
+        );
+        self.figures.refused += 1;
+        false
+    }
+
+    /// A random action of device `d` on the cases, or a sync with a random fault.
+    fn step(&mut self, d: usize) {
+        use rand::Rng;
+        let st = self.devices[d].clone();
+        let unit = st.unit.clone();
+        let writable: Vec<usize> =
+            (0..self.cases.len()).filter(|&i| self.cases[i].writers.contains(&unit)).collect();
+        match self.rng.random_range(0..100) {
+            0..20 => {
+                let (id, _) = st.add_case(COMPLAINT);
+                self.figures.actions += 1;
+                self.cases.push(ModelCase { id, owner: unit.clone(), writers: vec![unit] });
+            }
+            20..30 => {
+                if let Some(&i) = self.pick(&writable) {
+                    let id = self.cases[i].id.clone();
+                    let out = st.run(&["case", "accept", &id]);
+                    self.acted(&format!("{} accepts {id}", st.label), &out);
+                }
+            }
+            30..55 => {
+                if let Some(&i) = self.pick(&writable) {
+                    let id = self.cases[i].id.clone();
+                    let text = format!("{} 第{}次联系", st.label, self.figures.actions);
+                    let out = st.try_act(&id, "case.note_added", json!({ "text": text }));
+                    self.acted(&format!("{} notes {id}", st.label), &out);
+                }
+            }
+            55..70 => {
+                let own: Vec<usize> =
+                    (0..self.cases.len()).filter(|&i| self.cases[i].owner == unit).collect();
+                let others: Vec<&str> =
+                    STATION_UNITS.iter().copied().filter(|u| *u != unit).collect();
+                if let (Some(&i), Some(&to)) = (self.pick(&own), self.pick(&others)) {
+                    let (kind, reason) = if unit == "HX" {
+                        ("down", "small_case_down")
+                    } else {
+                        ("co_handle", "hard_case_joint")
+                    };
+                    let id = self.cases[i].id.clone();
+                    let out = st.try_act(
+                        &id,
+                        "case.transferred",
+                        json!({"transfer": Uuid::now_v7(), "kind": kind, "to_unit": to,
+                               "reason": reason}),
+                    );
+                    if self.acted(&format!("{} transfers {id} to {to}", st.label), &out) {
+                        self.cases[i].writers.push(to.to_owned());
+                    }
+                }
+            }
+            _ => self.sync_with_a_fault(d),
+        }
+    }
+
+    /// Judges a sync's outcome: done, failed for want of the hub (exit 4), or killed by us.
+    #[track_caller]
+    fn synced(&mut self, who: &str, out: &std::process::Output, killed: bool) {
+        use std::os::unix::process::ExitStatusExt;
+        self.figures.syncs += 1;
+        if out.status.success() {
+            return;
+        }
+        self.figures.failed += 1;
+        let err = stderr(out);
+        let by_us = killed && out.status.signal().is_some();
+        assert!(
+            by_us || (out.status.code() == Some(4) && err.contains("sync failed [")),
+            "seed {}: {who}: sync {}\n{err}",
+            self.seed,
+            out.status
+        );
+    }
+
+    /// `casedesk sync` of `st` started in the background.
+    fn spawn_sync(st: &Station) -> std::process::Child {
+        use std::process::Stdio;
+        st.command()
+            .args(["sync", "--json"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn casedesk sync")
+    }
+
+    fn sync_with_a_fault(&mut self, d: usize) {
+        use rand::Rng;
+        use std::time::Duration;
+        let st = self.devices[d].clone();
+        let who = st.label.clone();
+        let ms = |rng: &mut rand::rngs::StdRng| Duration::from_millis(rng.random_range(0..400));
+        match self.rng.random_range(0..7) {
+            0 => {
+                let out = st.sync();
+                self.synced(&who, &out, false);
+            }
+            1 => {
+                // Killed (abort) before or after the push leaves, if there is one.
+                let point = *self.pick(&["push_before_send", "push_after_send"]).unwrap();
+                let out = st.command().env("CASEDESK_FAILPOINT", point).arg("sync").output();
+                let out = out.expect("run casedesk sync");
+                if !out.status.success() {
+                    self.figures.failpoints += 1;
+                }
+                self.synced(&who, &out, true);
+            }
+            2 => {
+                // kill -9 at a random moment.
+                let mut child = Chaos::spawn_sync(&st);
+                std::thread::sleep(ms(&mut self.rng));
+                if child.try_wait().expect("try_wait").is_none() {
+                    let _ = child.kill();
+                    self.figures.station_kills += 1;
+                }
+                let out = child.wait_with_output().expect("wait");
+                self.synced(&who, &out, true);
+            }
+            3 => {
+                // The hub dies between its commit and its reply.
+                self.hub.restart(Some("after_commit"));
+                let out = st.sync();
+                if !self.hub.is_running() {
+                    self.figures.hub_kills += 1;
+                    self.figures.failpoints += 1;
+                }
+                self.hub.restart(None);
+                self.synced(&who, &out, false);
+            }
+            4 => {
+                // kill -9 of the hub while the station syncs.
+                let child = Chaos::spawn_sync(&st);
+                std::thread::sleep(ms(&mut self.rng));
+                self.hub.stop();
+                self.figures.hub_kills += 1;
+                let out = child.wait_with_output().expect("wait");
+                self.hub.start_again();
+                self.synced(&who, &out, false);
+            }
+            5 => {
+                // A connection cut in the middle of a request or a reply.
+                let fault = if self.rng.random_bool(0.5) {
+                    casedesk_tests::proxy::Fault::CutUp {
+                        after: self.rng.random_range(100..20_000),
+                    }
+                } else {
+                    casedesk_tests::proxy::Fault::CutDown {
+                        after_up: self.rng.random_range(100..20_000),
+                        after_down: self.rng.random_range(0..2_000),
+                    }
+                };
+                self.proxy.arm(fault);
+                let out = st.sync();
+                self.proxy.disarm();
+                self.figures.cuts += self.proxy.take_fired().len();
+                self.synced(&who, &out, false);
+            }
+            _ => {
+                // Two devices at once (often the two laptops of HX0201).
+                let other = self.devices[self.rng.random_range(0..self.devices.len())].clone();
+                let (a, b) = (Chaos::spawn_sync(&st), Chaos::spawn_sync(&other));
+                let (a, b) =
+                    (a.wait_with_output().expect("wait"), b.wait_with_output().expect("wait"));
+                self.synced(&who, &a, false);
+                self.synced(&other.label, &b, false);
+            }
+        }
+    }
+
+    /// Syncs `st` until a round completes (a hub still finishing a killed client's push may
+    /// answer busy for a moment).
+    fn sync_until_done(&mut self, st: &Station) {
+        for _ in 0..10 {
+            let out = st.sync();
+            self.synced(&st.label, &out, false);
+            if out.status.success() {
+                return;
+            }
+        }
+        panic!("seed {}: {} never completed a sync", self.seed, st.label);
+    }
+
+    /// Every device syncs until nothing is left to move, twice over.
+    fn quiesce(&mut self) {
+        for _ in 0..2 {
+            for st in self.devices.clone() {
+                self.sync_until_done(&st);
+            }
+        }
+    }
+
+    /// The same rounds over a shaped link between network namespaces: the hub (and the
+    /// delaying proxy) in one, the devices in the other.
+    fn over_links(&mut self) {
+        use casedesk_tests::netns::{BAD_TWO_G, HUB_IP, NetPair, NetProxy, TWO_G};
+        if casedesk_tests::netns::skip(&format!("{} (2G, bad 2G, partition)", self.test)) {
+            return;
+        }
+        self.quiesce();
+        let back = self.proxy.https_url();
+        for profile in [TWO_G, BAD_TWO_G] {
+            let net = NetPair::create();
+            self.hub.relocate(Some(&net.hub), &format!("{HUB_IP}:0"));
+            net.shape(&profile);
+            let relay = NetProxy::start(&net.hub, HUB_IP, self.hub.addr(), profile.latency);
+            let outside = std::mem::take(&mut self.devices);
+            for st in &outside {
+                st.set_hub_address(&relay.https_url()).expect("hub address");
+                self.devices.push(st.in_netns(&net.station));
+            }
+            self.figures.links.push(profile.name);
+            // A few notes by the two laptops of HX0201, moved over the link: one laptop
+            // pushes, the other pulls (bad 2G moves about 2 KB/s).
+            let laptops: Vec<usize> =
+                (0..self.devices.len()).filter(|&i| self.devices[i].unit == "HX0201").collect();
+            let case = self.cases.iter().find(|c| c.owner == "HX0201").map(|c| c.id.clone());
+            let case = case.unwrap_or_else(|| self.devices[laptops[0]].add_case(COMPLAINT).0);
+            for (n, &i) in laptops.iter().enumerate() {
+                let st = self.devices[i].clone();
+                st.try_act(
+                    &case,
+                    "case.note_added",
+                    json!({"text": format!("{} 链路{n}", profile.name)}),
+                );
+                self.sync_until_done(&st);
+            }
+            if profile.name == TWO_G.name {
+                // kill -9 in the middle of a push over the slow link.
+                let st = self.devices[laptops[0]].clone();
+                st.add_accepted_cases(2);
+                let mut child = Chaos::spawn_sync(&st);
+                std::thread::sleep(std::time::Duration::from_millis(1200));
+                if child.try_wait().expect("try_wait").is_none() {
+                    let _ = child.kill();
+                    self.figures.station_kills += 1;
+                }
+                let out = child.wait_with_output().expect("wait");
+                self.synced(&st.label, &out, true);
+                // A partition that heals while a sync is trying.
+                net.partition();
+                let dropped = net.partition_drops();
+                let child = Chaos::spawn_sync(&st);
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+                while net.partition_drops() == dropped {
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "nothing went into the partition"
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                net.heal();
+                let out = child.wait_with_output().expect("wait");
+                self.synced(&st.label, &out, false);
+                assert!(
+                    out.status.success(),
+                    "seed {}: after the partition healed: {}",
+                    self.seed,
+                    stderr(&out)
+                );
+                self.figures.links.push("partition");
+                for &i in &laptops {
+                    let st = self.devices[i].clone();
+                    self.sync_until_done(&st);
+                }
+            }
+            // Back on loopback behind the cutting proxy.
+            drop(relay);
+            self.hub.relocate(None, "127.0.0.1:0");
+            self.proxy.set_upstream(self.hub.addr());
+            for st in &outside {
+                st.set_hub_address(&back).expect("hub address");
+            }
+            self.devices = outside;
+            drop(net);
+        }
+    }
+}
+
+#[test]
+fn chaos_kills_cuts_and_bad_links_lose_double_and_fork_nothing() {
+    use rand::{Rng, SeedableRng};
+    use std::io::Write;
+    const TEST: &str = "sync_trust::chaos_kills_cuts_and_bad_links_lose_double_and_fork_nothing";
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let seed = casedesk_tests::seed(TEST);
+    let hub = hub(dir);
+    let proxy = Proxy::start(hub.addr());
+    proxy.set_latency(casedesk_tests::proxy::Latency {
+        delay: std::time::Duration::from_millis(3),
+        jitter: std::time::Duration::from_millis(3),
+    });
+    let devices = vec![
+        Station::new(dir, &HX),
+        Station::init(dir, &HX0201, &Init::device("HX0201-a")),
+        Station::init(dir, &HX0201, &Init::device("HX0201-b")),
+        Station::new(dir, &HX0202),
+        Station::new(dir, &HX0301),
+    ];
+    for st in &devices {
+        hub.enroll(st, Some(&proxy.https_url()));
+    }
+    let mut chaos = Chaos {
+        test: TEST,
+        seed,
+        rng: rand::rngs::StdRng::seed_from_u64(seed),
+        hub,
+        proxy,
+        devices,
+        cases: Vec::new(),
+        figures: Figures { links: vec!["loopback"], ..Figures::default() },
+    };
+    let rounds = casedesk_tests::scale(TEST, 10, 150);
+    for round in 0..rounds {
+        chaos.figures.rounds = round + 1;
+        for _ in 0..chaos.devices.len() {
+            let d = chaos.rng.random_range(0..chaos.devices.len());
+            chaos.step(d);
+        }
+        if round == rounds / 2 {
+            chaos.over_links();
+        }
+    }
+    chaos.quiesce();
+
+    let all: Vec<&Station> = chaos.devices.iter().collect();
+    let census = casedesk_tests::replicas::census(&chaos.hub, &all, &units());
+    let f = &chaos.figures;
+    let _ = writeln!(
+        std::io::stderr(),
+        "CHAOS {TEST}: seed {seed}: {} rounds, {} actions ({} refused), {} syncs ({} failed), \
+         kills: {} stations, {} hub, {} failpoints; {} cuts; links: {}; {} events, {} lost, {} \
+         duplicated, {} diverged",
+        f.rounds,
+        f.actions,
+        f.refused,
+        f.syncs,
+        f.failed,
+        f.station_kills,
+        f.hub_kills,
+        f.failpoints,
+        f.cuts,
+        f.links.join(", "),
+        census.events,
+        census.lost,
+        census.duplicated,
+        census.diverged
+    );
+    assert_eq!((census.lost, census.duplicated, census.diverged), (0, 0, 0), "seed {seed}");
+    assert!(chaos.hub.quarantine().is_empty(), "seed {seed}: {:?}", chaos.hub.quarantine());
+    assert!(chaos.hub.frozen().is_empty(), "seed {seed}: {:?}", chaos.hub.frozen());
+    assert_converged(&chaos.hub, &all, &units());
 }

@@ -807,6 +807,8 @@ struct Figures {
     failpoints: usize,
     cuts: usize,
     links: Vec<&'static str>,
+    /// Seconds spent on the shaped links.
+    link_secs: f64,
 }
 
 /// A case as the chaos run knows it: which units may write it (the registering unit, units a
@@ -947,7 +949,7 @@ impl Chaos {
         use std::time::Duration;
         let st = self.devices[d].clone();
         let who = st.label.clone();
-        let ms = |rng: &mut rand::rngs::StdRng| Duration::from_millis(rng.random_range(0..400));
+        let ms = |rng: &mut rand::rngs::StdRng| Duration::from_millis(rng.random_range(10..250));
         match self.rng.random_range(0..7) {
             0 => {
                 let out = st.sync();
@@ -998,12 +1000,10 @@ impl Chaos {
             5 => {
                 // A connection cut in the middle of a request or a reply.
                 let fault = if self.rng.random_bool(0.5) {
-                    casedesk_tests::proxy::Fault::CutUp {
-                        after: self.rng.random_range(100..20_000),
-                    }
+                    casedesk_tests::proxy::Fault::CutUp { after: self.rng.random_range(100..8_000) }
                 } else {
                     casedesk_tests::proxy::Fault::CutDown {
-                        after_up: self.rng.random_range(100..20_000),
+                        after_up: self.rng.random_range(100..6_000),
                         after_down: self.rng.random_range(0..2_000),
                     }
                 };
@@ -1055,6 +1055,7 @@ impl Chaos {
             return;
         }
         self.quiesce();
+        let started = std::time::Instant::now();
         let back = self.proxy.https_url();
         for profile in [TWO_G, BAD_TWO_G] {
             let net = NetPair::create();
@@ -1131,6 +1132,7 @@ impl Chaos {
             self.devices = outside;
             drop(net);
         }
+        self.figures.link_secs = started.elapsed().as_secs_f64();
     }
 }
 
@@ -1168,7 +1170,8 @@ fn chaos_kills_cuts_and_bad_links_lose_double_and_fork_nothing() {
         cases: Vec::new(),
         figures: Figures { links: vec!["loopback"], ..Figures::default() },
     };
-    let rounds = casedesk_tests::scale(TEST, 10, 150);
+    let started = std::time::Instant::now();
+    let rounds = casedesk_tests::scale(TEST, 24, 200);
     for round in 0..rounds {
         chaos.figures.rounds = round + 1;
         for _ in 0..chaos.devices.len() {
@@ -1187,8 +1190,8 @@ fn chaos_kills_cuts_and_bad_links_lose_double_and_fork_nothing() {
     let _ = writeln!(
         std::io::stderr(),
         "CHAOS {TEST}: seed {seed}: {} rounds, {} actions ({} refused), {} syncs ({} failed), \
-         kills: {} stations, {} hub, {} failpoints; {} cuts; links: {}; {} events, {} lost, {} \
-         duplicated, {} diverged",
+         kills: {} stations, {} hub, {} failpoints; {} cuts; links: {} ({:.0} s of {:.0} s); {} \
+         events, {} lost, {} duplicated, {} diverged",
         f.rounds,
         f.actions,
         f.refused,
@@ -1199,6 +1202,8 @@ fn chaos_kills_cuts_and_bad_links_lose_double_and_fork_nothing() {
         f.failpoints,
         f.cuts,
         f.links.join(", "),
+        f.link_secs,
+        started.elapsed().as_secs_f64(),
         census.events,
         census.lost,
         census.duplicated,

@@ -890,9 +890,14 @@ impl Chaos {
             55..70 => {
                 let own: Vec<usize> =
                     (0..self.cases.len()).filter(|&i| self.cases[i].owner == unit).collect();
-                let others: Vec<&str> =
-                    STATION_UNITS.iter().copied().filter(|u| *u != unit).collect();
-                if let (Some(&i), Some(&to)) = (self.pick(&own), self.pick(&others)) {
+                let Some(&i) = self.pick(&own) else { return };
+                // A unit that holds the case already is no place to send it.
+                let others: Vec<&str> = STATION_UNITS
+                    .iter()
+                    .copied()
+                    .filter(|u| !self.cases[i].writers.iter().any(|w| w == u))
+                    .collect();
+                if let Some(&to) = self.pick(&others) {
                     let (kind, reason) = if unit == "HX" {
                         ("down", "small_case_down")
                     } else {

@@ -542,6 +542,14 @@ fn a_pinned_station_never_talks_plain_http_and_says_which_hub_failure_needs_a_pe
         args.extend(extra);
         refused(&st.run(&args), 5, &["[plain_http_refused]"]);
     }
+    // Nor does a code naming a plain-HTTP hub (it carries no fingerprint) drop the pin.
+    let plain = hub.enroll_code("HX0201", Some(&proxy.http_url()));
+    for args in [
+        vec!["enroll", plain.as_str(), "--allow-plain-http"],
+        vec!["enroll", plain.as_str(), "--hub", &proxy.http_url(), "--allow-plain-http"],
+    ] {
+        refused(&st.run(&args), 5, &["[plain_http_refused]"]);
+    }
     // A settings change of the address to http is refused alike.
     let err = st.set_hub_address(&proxy.http_url()).unwrap_err();
     assert_eq!(err.code(), "plain_http_refused", "{err}");

@@ -269,6 +269,27 @@ fn case_and_organisation_events_on_one_stream_are_quarantined_and_every_pull_goe
         let held: Vec<String> = s.events().into_iter().map(|e| e.id).collect();
         assert!(!held.contains(&ids[0]) && !held.contains(&ids[1]), "{}", s.label);
     }
+    // The same events carried to the association in a file: the two that mix stream kinds
+    // are set aside there, the good one is a duplicate.
+    let file = dir.join("mixed.jsonl");
+    let lines: Vec<String> =
+        f.chain().iter().rev().take(3).rev().map(|e| serde_json::to_string(e).unwrap()).collect();
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let out = hx.import(&file);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("0 new events, 1 already present, 2 quarantined"),
+        "{}",
+        stdout(&out)
+    );
+    let set_aside: Vec<(String, String)> =
+        hx.quarantine().into_iter().map(|(id, _, reason)| (id, reason)).collect();
+    for id in &ids[..2] {
+        assert!(
+            set_aside.contains(&(id.clone(), reasons::STREAM_KIND_MISMATCH.to_owned())),
+            "{set_aside:?}"
+        );
+    }
     // Later work goes through as before.
     st.act(&no, "case.note_added", json!({"text": "第二次联系"}));
     sync_all(&[&st, &hx, &st, &hx]);
@@ -403,7 +424,10 @@ fn texts_and_events_over_the_limits_are_refused_where_typed_and_quarantined_wher
     st.act(&no, "case.note_added", json!({"text": "第三次联系"}));
     proxy.refuse_pushes(Some((413, r#"{"code":"too_large","message":"the push is too large"}"#)));
     let out = st.sync();
-    let err = refused(&out, 6, &["sync failed [event_too_large]"]);
+    let seq = st.head().to_string();
+    let words =
+        casedesk_domain::messages::text("sync.event_too_large", casedesk_domain::Lang::En, &seq);
+    let err = refused(&out, 6, &["sync failed [event_too_large]", &words]);
     assert!(!err.contains("[network]"), "{err}");
     assert!(proxy.refused() >= 1);
     proxy.refuse_pushes(None);

@@ -9,8 +9,8 @@
 //! Faults are armed one at a time and fire once, on whichever connection first meets them:
 //! `Fault::CutUp` cuts a request in the middle, `Fault::CutDown` cuts a reply in the middle.
 //! For plain-HTTP hubs the proxy can also capture the traffic (to replay requests later with
-//! `http1::exchange`) and send a second copy of every push to the hub, concurrently with the
-//! first.
+//! `http1::exchange`), send a second copy of every push to the hub, concurrently with the
+//! first, or answer every push itself with a given status (`refuse_pushes`: a hub that refuses).
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

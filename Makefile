@@ -4,12 +4,13 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test test-slow test-deb deb bench help ui
+.PHONY: run test test-slow test-deb chaos deb bench help ui
 
 help:
 	@echo "make run    - install what is missing, build and start the CaseDesk desktop app"
 	@echo "make test   - install what is missing and run all tests"
 	@echo "make test-slow - the long versions of the crash, fault and chaos tests (CDK_SLOW=1)"
+	@echo "make chaos  - the long sync chaos run alone, with its figures (CDK_SEED=n replays)"
 	@echo "make deb    - build the .deb package (target/release/bundle/deb/)"
 	@echo "make test-deb - install the .deb in a fresh Debian root, start it, screenshot, remove it"
 	@echo "make bench  - run the store benchmarks (prints figures beside baselines)"
@@ -41,6 +42,11 @@ test:
 test-slow:
 	bash scripts/deps.sh test
 	CDK_SLOW=1 $(CARGO) test -p casedesk-tests -- --nocapture
+
+# The long sync chaos run (kills, failpoints, cuts, 2G links, a partition) and its figures.
+chaos:
+	bash scripts/deps.sh test
+	bash scripts/chaos.sh
 
 # The package ships a stripped binary (release builds keep their debug info for profiling).
 deb:

@@ -124,6 +124,75 @@ impl Hub {
         self.spawn();
     }
 
+    /// Stops the hub, throws its certificate and key away and starts it again on the same
+    /// database and address: it makes a new self-signed certificate, as a reinstalled hub (or
+    /// one an attacker stands up at its address) would.
+    pub fn restart_with_new_certificate(&mut self) {
+        self.stop();
+        for ext in [".crt", ".key"] {
+            let mut name = self.db.clone().into_os_string();
+            name.push(ext);
+            std::fs::remove_file(PathBuf::from(name)).expect("remove the hub's certificate");
+        }
+        let old = self.fingerprint.clone();
+        self.restart(None);
+        assert_ne!(self.fingerprint, old, "the hub kept its certificate");
+    }
+
+    /// The hub's database files (the database, its WAL and shared-memory files if any).
+    fn db_files(&self) -> Vec<PathBuf> {
+        ["", "-wal", "-shm"]
+            .iter()
+            .map(|ext| {
+                let mut name = self.db.clone().into_os_string();
+                name.push(ext);
+                PathBuf::from(name)
+            })
+            .collect()
+    }
+
+    /// Copies the database files into `to` (a backup); the hub must be stopped.
+    pub fn back_up(&mut self, to: &Path) {
+        assert!(!self.is_running(), "back up a stopped hub");
+        std::fs::create_dir_all(to).expect("backup folder");
+        for file in self.db_files() {
+            let target = to.join(file.file_name().expect("file name"));
+            let _ = std::fs::remove_file(&target);
+            if file.exists() {
+                std::fs::copy(&file, &target).expect("copy a hub file");
+            }
+        }
+    }
+
+    /// Puts the database files of a backup made by `back_up` in place (removing the current
+    /// WAL and shared-memory files); the hub must be stopped.
+    pub fn restore(&mut self, from: &Path) {
+        assert!(!self.is_running(), "restore a stopped hub");
+        for file in self.db_files() {
+            let _ = std::fs::remove_file(&file);
+            let source = from.join(file.file_name().expect("file name"));
+            if source.exists() {
+                std::fs::copy(&source, &file).expect("restore a hub file");
+            }
+        }
+    }
+
+    /// Stops the hub and starts it on the same database in network namespace `netns` (or
+    /// outside any), listening on `listen`: the same hub reached over another link.
+    pub fn relocate(&mut self, netns: Option<&str>, listen: &str) {
+        self.stop();
+        self.opts.netns = netns.map(str::to_owned);
+        self.opts.listen = listen.into();
+        self.opts.failpoint = None;
+        self.spawn();
+    }
+
+    /// Starts a stopped hub again on the same database and address.
+    pub fn start_again(&mut self) {
+        assert!(self.process.is_none(), "the hub is running");
+        self.restart(None);
+    }
+
     /// Waits for the hub to exit by itself (a failpoint), and forgets the process.
     #[track_caller]
     pub fn wait_for_death(&mut self, timeout: Duration) -> ExitStatus {
@@ -254,6 +323,51 @@ impl Hub {
             .expect("query")
             .map(|row| row.expect("row"))
             .collect()
+    }
+
+    /// The hub's quarantine: (event id, kind, reason), in arrival order.
+    pub fn quarantine(&self) -> Vec<(String, String, String)> {
+        let conn = self.open();
+        let mut stmt = conn
+            .prepare(
+                "SELECT e.id, e.kind, q.reason FROM quarantine q JOIN events e ON e.pos = q.event_pos
+                 ORDER BY q.event_pos",
+            )
+            .expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .map(|row| row.expect("row"))
+            .collect()
+    }
+
+    /// The quarantine reason of event `id`, if the hub quarantined it.
+    pub fn quarantine_reason(&self, id: &str) -> Option<String> {
+        self.quarantine().into_iter().find(|(e, _, _)| e == id).map(|(_, _, r)| r)
+    }
+
+    /// Devices the hub has frozen (a fork), with the reason.
+    pub fn frozen(&self) -> Vec<(String, String)> {
+        let conn = self.open();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, coalesce(frozen_reason, '') FROM devices WHERE frozen_ms IS NOT NULL",
+            )
+            .expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .map(|row| row.expect("row"))
+            .collect()
+    }
+
+    /// The device code the hub gave `device` (empty if none).
+    pub fn device_code(&self, device: &str) -> String {
+        self.open()
+            .query_row(
+                "SELECT coalesce(device_code, '') FROM devices WHERE id = ?1",
+                [device],
+                |r| r.get(0),
+            )
+            .unwrap_or_default()
     }
 
     /// How many events the hub holds.

@@ -13,9 +13,12 @@
 //! - `http1`: just enough HTTP/1.1 to split captured traffic and replay a request.
 //! - `netns`: two network namespaces joined by a veth pair, link profiles (tbf rate, iptables
 //!   loss) and partitions, deleted on drop.
+//! - `craft`: events a legitimately enrolled device never wrote through `casedesk`, pushed with
+//!   the real client (a forged or buggy station).
 //! - `replicas`: the convergence oracle (nothing lost, nothing doubled, each station holds
 //!   exactly what it may see, replicas equal).
 
+pub mod craft;
 pub mod http1;
 pub mod hub;
 pub mod netns;
@@ -35,7 +38,14 @@ pub fn workspace() -> PathBuf {
 
 /// Path of a workspace binary (`casedesk`, `casedesk-hub`, `cdk-netproxy`), built once per run
 /// with the same profile as the running test or example.
+///
+/// `CDK_BIN_DIR=<folder>` takes `casedesk` and `casedesk-hub` from that folder instead, without
+/// building: to run the tests against the binaries of another commit (the old behaviour a test
+/// is meant to catch). The harness's own `cdk-*` binaries are still built here.
 pub fn binary(name: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("CDK_BIN_DIR").filter(|_| !name.starts_with("cdk-")) {
+        return PathBuf::from(dir).join(name);
+    }
     static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
     // target/<profile>/deps/it-xxxx or target/<profile>/examples/x → target/<profile>/<name>
     let exe = std::env::current_exe().expect("test executable path");

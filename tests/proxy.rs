@@ -9,8 +9,8 @@
 //! Faults are armed one at a time and fire once, on whichever connection first meets them:
 //! `Fault::CutUp` cuts a request in the middle, `Fault::CutDown` cuts a reply in the middle.
 //! For plain-HTTP hubs the proxy can also capture the traffic (to replay requests later with
-//! `http1::exchange`) and send a second copy of every push to the hub, concurrently with the
-//! first.
+//! `http1::exchange`), send a second copy of every push to the hub, concurrently with the
+//! first, or answer every push itself with a given status (`refuse_pushes`: a hub that refuses).
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -106,6 +106,9 @@ struct Shared {
     fired: Mutex<Vec<Fired>>,
     capture: AtomicBool,
     duplicate_pushes: AtomicBool,
+    /// Answer every push request with this status and JSON body instead of forwarding it.
+    refuse_pushes: Mutex<Option<(u16, String)>>,
+    refused: AtomicUsize,
     pending_duplicates: AtomicUsize,
     duplicates: Mutex<Vec<Duplicate>>,
     conns: Mutex<Vec<Arc<Conn>>>,
@@ -182,6 +185,8 @@ impl Proxy {
             fired: Mutex::new(Vec::new()),
             capture: AtomicBool::new(false),
             duplicate_pushes: AtomicBool::new(false),
+            refuse_pushes: Mutex::new(None),
+            refused: AtomicUsize::new(0),
             pending_duplicates: AtomicUsize::new(0),
             duplicates: Mutex::new(Vec::new()),
             conns: Mutex::new(Vec::new()),
@@ -241,6 +246,17 @@ impl Proxy {
     /// Send a second copy of every push request to the hub, on a connection of its own.
     pub fn duplicate_pushes(&self, on: bool) {
         self.shared.duplicate_pushes.store(on, Ordering::SeqCst);
+    }
+
+    /// Plain HTTP only: answer every push request with `status` and the JSON `body` (as a hub
+    /// that refuses it would), without forwarding it; `None` forwards again.
+    pub fn refuse_pushes(&self, answer: Option<(u16, &str)>) {
+        *lock(&self.shared.refuse_pushes) = answer.map(|(s, b)| (s, b.to_owned()));
+    }
+
+    /// How many push requests were answered by `refuse_pushes`.
+    pub fn refused(&self) -> usize {
+        self.shared.refused.load(Ordering::SeqCst)
     }
 
     /// The duplicated pushes since the last call, once the hub has answered every copy.
@@ -371,6 +387,7 @@ fn pump(dir: Dir, mut from: TcpStream, to: TcpStream, conn: &Arc<Conn>, shared: 
     let mut buf = vec![0u8; 16 * 1024];
     let mut last = Instant::now();
     let mut requests = Vec::new();
+    let mut held = Vec::new();
     loop {
         let n = match from.read(&mut buf) {
             Ok(0) => {
@@ -384,7 +401,29 @@ fn pump(dir: Dir, mut from: TcpStream, to: TcpStream, conn: &Arc<Conn>, shared: 
             }
         };
         let (forward, cut) = shared.decide(dir, conn, n);
-        let data = buf[..usize::try_from(forward).unwrap_or(0)].to_vec();
+        let mut data = buf[..usize::try_from(forward).unwrap_or(0)].to_vec();
+        let refusal = lock(&shared.refuse_pushes).clone();
+        if dir == Dir::Up
+            && let Some((status, body)) = refusal
+        {
+            // Whole requests only: a push is answered here, anything else goes on.
+            held.extend_from_slice(&data);
+            data.clear();
+            while let Some(m) = http1::parse(&held) {
+                held.drain(..m.raw.len());
+                if m.is_push() {
+                    shared.refused.fetch_add(1, Ordering::SeqCst);
+                    let answer = format!(
+                        "HTTP/1.1 {status} Refused\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = (&conn.client).write_all(answer.as_bytes());
+                } else {
+                    data.extend_from_slice(&m.raw);
+                }
+            }
+        }
         let (read, captured) = match dir {
             Dir::Up => (&conn.read_up, &conn.captured_up),
             Dir::Down => (&conn.read_down, &conn.captured_down),

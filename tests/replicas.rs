@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use casedesk_proto::Event;
 use serde_json::Value;
 
-use crate::hub::Hub;
+use crate::craft::Crafter;
+use crate::hub::{Hub, HubEvent};
 use crate::station::{Station, UnitSpec};
 
 /// Unit → parent.
@@ -62,7 +63,7 @@ pub fn addressed(e: &Event) -> Vec<String> {
 #[derive(Debug, Default)]
 pub struct Converged {
     pub hub_events: usize,
-    /// Station unit → events held.
+    /// Station label (its unit code unless it is a second device) → events held.
     pub held: BTreeMap<String, usize>,
 }
 
@@ -76,6 +77,20 @@ pub struct Converged {
 /// - `casedesk verify` passes on every station.
 #[track_caller]
 pub fn assert_converged(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> Converged {
+    assert_converged_with(hub, stations, &[], units)
+}
+
+/// `assert_converged`, with devices whose chains were extended by hand (`craft`): each of
+/// their events is at the hub exactly as sent, the hub acknowledges their whole chain, and
+/// nothing else of theirs is there. What they hold themselves is not checked (their databases
+/// never saw the crafted events).
+#[track_caller]
+pub fn assert_converged_with(
+    hub: &Hub,
+    stations: &[&Station],
+    crafted: &[&Crafter],
+    units: &Hierarchy,
+) -> Converged {
     let hub_events = hub.events();
     let mut by_id: BTreeMap<String, (&Event, bool)> = BTreeMap::new();
     let mut pairs = BTreeSet::new();
@@ -93,14 +108,15 @@ pub fn assert_converged(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> 
         );
     }
 
-    // Which units each stream addresses (accepted events only).
-    let mut audience: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for h in hub_events.iter().filter(|h| !h.quarantined) {
-        audience.entry(h.event.stream.to_string()).or_default().extend(addressed(&h.event));
-    }
+    let audience = audiences(&hub_events);
 
     let acked = hub.acked();
-    let devices: BTreeSet<&str> = stations.iter().map(|s| s.device.as_str()).collect();
+    let crafted_ids: Vec<String> = crafted.iter().map(|c| c.device.to_string()).collect();
+    let devices: BTreeSet<&str> = stations
+        .iter()
+        .map(|s| s.device.as_str())
+        .chain(crafted_ids.iter().map(String::as_str))
+        .collect();
     for h in &hub_events {
         let d = h.event.device.to_string();
         assert!(
@@ -111,16 +127,32 @@ pub fn assert_converged(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> 
     }
     let mut out = Converged { hub_events: hub_events.len(), ..Converged::default() };
     let mut own_total = 0;
+    for c in crafted {
+        for e in c.chain() {
+            let Some((at_hub, _)) = by_id.get(&e.id.to_string()) else {
+                panic!("{}: event {} (seq {}, {}) is not at the hub", c.label, e.id, e.seq, e.kind)
+            };
+            assert_eq!(at_hub.hash, e.hash, "{}: event {} differs at the hub", c.label, e.id);
+        }
+        own_total += c.chain().len();
+        let head = c.chain().last().map_or(0, |e| e.seq);
+        assert_eq!(
+            acked.get(&c.device.to_string()).copied(),
+            Some(head),
+            "{}: hub acknowledged seq",
+            c.label
+        );
+    }
     for st in stations {
         let held = st.events();
         let mut ids = BTreeSet::new();
         let mut seqs = BTreeSet::new();
         for e in &held {
-            assert!(ids.insert(e.id.clone()), "{}: event {} twice", st.unit, e.id);
+            assert!(ids.insert(e.id.clone()), "{}: event {} twice", st.label, e.id);
             assert!(
                 seqs.insert((e.device.clone(), e.seq)),
                 "{}: {} seq {} twice",
-                st.unit,
+                st.label,
                 e.device,
                 e.seq
             );
@@ -132,34 +164,28 @@ pub fn assert_converged(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> 
             let Some((at_hub, _)) = by_id.get(&e.id) else {
                 panic!(
                     "{}: own event {} (seq {}, {}) never reached the hub",
-                    st.unit, e.id, e.seq, e.kind
+                    st.label, e.id, e.seq, e.kind
                 )
             };
             assert_eq!(
                 at_hub.hash.to_hex(),
                 e.hash,
                 "{}: event {} differs at the hub",
-                st.unit,
+                st.label,
                 e.id
             );
         }
         let head = own.iter().map(|e| e.seq).max().unwrap_or(0);
-        assert_eq!(own.len() as u64, head, "{}: own sequence has gaps", st.unit);
-        assert_eq!(acked.get(&st.device).copied(), Some(head), "{}: hub acknowledged seq", st.unit);
+        assert_eq!(own.len() as u64, head, "{}: own sequence has gaps", st.label);
+        assert_eq!(
+            acked.get(&st.device).copied(),
+            Some(head),
+            "{}: hub acknowledged seq",
+            st.label
+        );
 
         // Exactly what the unit may see.
-        let expected: BTreeSet<String> = hub_events
-            .iter()
-            .filter(|h| {
-                let e = &h.event;
-                e.device.to_string() == st.device
-                    || (!h.quarantined
-                        && audience
-                            .get(&e.stream.to_string())
-                            .is_some_and(|to| to.iter().any(|u| units.covers(&st.unit, u))))
-            })
-            .map(|h| h.event.id.to_string())
-            .collect();
+        let expected = expected_at(st, &hub_events, &audience, units);
         let missing: Vec<String> =
             expected.difference(&ids).map(|id| describe(id, &by_id)).take(5).collect();
         let extra: Vec<String> =
@@ -167,7 +193,7 @@ pub fn assert_converged(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> 
         assert!(
             missing.is_empty() && extra.is_empty(),
             "{} holds {} events, expected {}: missing {missing:?}, unexpected {extra:?}",
-            st.unit,
+            st.label,
             ids.len(),
             expected.len()
         );
@@ -177,14 +203,85 @@ pub fn assert_converged(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> 
                 at_hub.hash.to_hex(),
                 e.hash,
                 "{}: event {} differs from the hub's",
-                st.unit,
+                st.label,
                 e.id
             );
         }
         st.verify_ok();
-        out.held.insert(st.unit.clone(), held.len());
+        out.held.insert(st.label.clone(), held.len());
     }
     assert_eq!(own_total, hub_events.len(), "the hub holds events no station wrote");
+    out
+}
+
+/// Which units each stream addresses (accepted events only).
+fn audiences(hub_events: &[HubEvent]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut audience: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for h in hub_events.iter().filter(|h| !h.quarantined) {
+        audience.entry(h.event.stream.to_string()).or_default().extend(addressed(&h.event));
+    }
+    audience
+}
+
+/// The ids of the events `st` must hold: its own, and the accepted events of every stream
+/// that addresses its unit or a unit below it.
+fn expected_at(
+    st: &Station,
+    hub_events: &[HubEvent],
+    audience: &BTreeMap<String, BTreeSet<String>>,
+    units: &Hierarchy,
+) -> BTreeSet<String> {
+    hub_events
+        .iter()
+        .filter(|h| {
+            let e = &h.event;
+            e.device.to_string() == st.device
+                || (!h.quarantined
+                    && audience
+                        .get(&e.stream.to_string())
+                        .is_some_and(|to| to.iter().any(|u| units.covers(&st.unit, u))))
+        })
+        .map(|h| h.event.id.to_string())
+        .collect()
+}
+
+/// What a long randomised run reports before the oracle judges it: counts, not a verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Census {
+    /// Events at the hub.
+    pub events: usize,
+    /// Events some station wrote that the hub does not hold (with the same hash).
+    pub lost: usize,
+    /// Event ids, and (device, seq) pairs, the hub holds more than once.
+    pub duplicated: usize,
+    /// Stations that do not hold exactly what their unit may see.
+    pub diverged: usize,
+}
+
+/// Counts what `assert_converged` would judge (without the `verify` runs).
+pub fn census(hub: &Hub, stations: &[&Station], units: &Hierarchy) -> Census {
+    let hub_events = hub.events();
+    let ids: BTreeMap<String, String> =
+        hub_events.iter().map(|h| (h.event.id.to_string(), h.event.hash.to_hex())).collect();
+    let pairs: BTreeSet<(String, u64)> =
+        hub_events.iter().map(|h| (h.event.device.to_string(), h.event.seq)).collect();
+    let audience = audiences(&hub_events);
+    let mut out = Census {
+        events: hub_events.len(),
+        duplicated: (hub_events.len() - ids.len()) + (hub_events.len() - pairs.len()),
+        ..Census::default()
+    };
+    for st in stations {
+        let held = st.events();
+        out.lost += held
+            .iter()
+            .filter(|e| e.device == st.device && ids.get(&e.id) != Some(&e.hash))
+            .count();
+        let held: BTreeSet<String> = held.into_iter().map(|e| e.id).collect();
+        if held != expected_at(st, &hub_events, &audience, units) {
+            out.diverged += 1;
+        }
+    }
     out
 }
 
@@ -206,7 +303,7 @@ fn describe(id: &str, by_id: &BTreeMap<String, (&Event, bool)>) -> String {
 #[track_caller]
 pub fn assert_projections_equal(stations: &[&Station]) -> usize {
     let rows: Vec<(String, BTreeMap<String, Value>)> =
-        stations.iter().map(|s| (s.unit.clone(), s.case_rows())).collect();
+        stations.iter().map(|s| (s.label.clone(), s.case_rows())).collect();
     let mut compared = 0;
     for (i, (unit_a, a)) in rows.iter().enumerate() {
         for (unit_b, b) in &rows[i + 1..] {

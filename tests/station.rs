@@ -81,11 +81,51 @@ pub const COMPLAINT: &str = r#"{
   "requests": ["compensation"], "claim_fen": 450000
 }"#;
 
+/// Which device code `casedesk init` is given.
+#[derive(Clone, Debug, Default)]
+pub enum DeviceCode {
+    /// The unit's (`UnitSpec::device_code`).
+    #[default]
+    Unit,
+    Given(String),
+    /// None: `init` makes one from the device id.
+    None,
+}
+
+/// How `Station::init` sets up a device.
+#[derive(Clone, Debug, Default)]
+pub struct Init {
+    /// File name (without `.db`) and label; the unit code by default.
+    pub label: Option<String>,
+    pub device_code: DeviceCode,
+    /// `--unit-name`; the unit's by default.
+    pub unit_name: Option<String>,
+}
+
+impl Init {
+    /// A second (third ...) device of a unit, in `<label>.db`.
+    pub fn device(label: &str) -> Init {
+        Init { label: Some(label.into()), ..Init::default() }
+    }
+
+    pub fn code(mut self, code: DeviceCode) -> Init {
+        self.device_code = code;
+        self
+    }
+
+    pub fn unit_name(mut self, name: &str) -> Init {
+        self.unit_name = Some(name.into());
+        self
+    }
+}
+
 /// A station database. Nothing runs in the background: each method runs one `casedesk`
 /// command to its end.
 #[derive(Clone, Debug)]
 pub struct Station {
     pub db: PathBuf,
+    /// Names this station in messages (the unit code, or the file name of a second device).
+    pub label: String,
     pub unit: String,
     /// This station's device id.
     pub device: String,
@@ -106,19 +146,24 @@ pub struct StationEvent {
 impl Station {
     /// `casedesk init` of a station of `unit` in `dir/<code>.db`.
     pub fn new(dir: &Path, unit: &UnitSpec) -> Station {
-        let db = dir.join(format!("{}.db", unit.code));
-        let mut st = Station { db, unit: unit.code.into(), device: String::new(), netns: None };
-        let mut args = vec![
-            "init",
-            "--unit",
-            unit.code,
-            "--unit-name",
-            unit.name,
-            "--unit-kind",
-            unit.kind,
-            "--device-code",
-            unit.device_code,
-        ];
+        Station::init(dir, unit, &Init::default())
+    }
+
+    /// `casedesk init` of a device of `unit` as `init` says (another file, device code, unit
+    /// name): two laptops of one station are two of these.
+    pub fn init(dir: &Path, unit: &UnitSpec, init: &Init) -> Station {
+        let label = init.label.clone().unwrap_or_else(|| unit.code.to_owned());
+        let db = dir.join(format!("{label}.db"));
+        let mut st =
+            Station { db, label, unit: unit.code.into(), device: String::new(), netns: None };
+        let name = init.unit_name.as_deref().unwrap_or(unit.name);
+        let mut args =
+            vec!["init", "--unit", unit.code, "--unit-name", name, "--unit-kind", unit.kind];
+        match &init.device_code {
+            DeviceCode::Unit => args.extend(["--device-code", unit.device_code]),
+            DeviceCode::Given(code) => args.extend(["--device-code", code.as_str()]),
+            DeviceCode::None => {}
+        }
         if let Some(parent) = unit.parent {
             args.extend(["--parent", parent]);
         }
@@ -160,7 +205,7 @@ impl Station {
         assert!(
             out.status.success(),
             "{} `casedesk {}` failed ({}):\n{}\n{}",
-            self.unit,
+            self.label,
             args.join(" "),
             out.status,
             stdout(&out),
@@ -192,6 +237,13 @@ impl Station {
         self.ok(&args);
     }
 
+    /// A new address for the hub this station is enrolled with, as the desktop's settings
+    /// change it (`casedesk_sync::set_hub_address`: the pinned certificate stays).
+    pub fn set_hub_address(&self, url: &str) -> Result<(), casedesk_sync::SyncError> {
+        let mut store = casedesk_store::Store::open(&self.db).expect("open the station");
+        casedesk_sync::set_hub_address(&mut store, url)
+    }
+
     /// `casedesk sync --json`, whatever its outcome.
     pub fn sync(&self) -> Output {
         self.run(&["sync", "--json"])
@@ -208,7 +260,7 @@ impl Station {
             out.status.signal(),
             Some(6), // SIGABRT
             "{}: sync did not abort at {failpoint} ({}):\n{}{}",
-            self.unit,
+            self.label,
             out.status,
             stdout(&out),
             stderr(&out)
@@ -223,7 +275,7 @@ impl Station {
         assert_eq!(
             v["status"]["waiting"], 0,
             "{}: events still waiting after sync: {v}",
-            self.unit
+            self.label
         );
         v["report"].clone()
     }
@@ -233,11 +285,11 @@ impl Station {
     pub fn sync_fails_on_network(&self) -> String {
         let out = self.sync();
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(4), "{}: {}\n{err}", self.unit, stdout(&out));
+        assert_eq!(out.status.code(), Some(4), "{}: {}\n{err}", self.label, stdout(&out));
         assert!(
             err.contains("sync failed [network]: Cannot reach the hub"),
             "{}: not a plain network error: {err}",
-            self.unit
+            self.label
         );
         err
     }
@@ -246,7 +298,7 @@ impl Station {
     #[track_caller]
     pub fn verify_ok(&self) {
         let report = self.ok(&["verify"]);
-        assert!(report.trim_end().ends_with("OK"), "{}: {report}", self.unit);
+        assert!(report.trim_end().ends_with("OK"), "{}: {report}", self.label);
     }
 
     /// `case add --json` of `registration`; returns the case's id and number.
@@ -272,6 +324,71 @@ impl Station {
         let body = json!({ "kind": kind, "payload": payload });
         std::fs::write(&file, body.to_string()).expect("write act");
         self.ok(&["case", "act", no, "--json", file.to_str().expect("path")])
+    }
+
+    /// `case act NO --json` with an event of `kind` and `payload`, whatever its outcome.
+    pub fn try_act(&self, no: &str, kind: &str, payload: Value) -> Output {
+        let file = self.db.with_extension(format!("{}.act.json", uuid::Uuid::now_v7()));
+        let body = json!({ "kind": kind, "payload": payload });
+        std::fs::write(&file, body.to_string()).expect("write act");
+        let out = self.run(&["case", "act", no, "--json", file.to_str().expect("path")]);
+        let _ = std::fs::remove_file(&file);
+        out
+    }
+
+    /// `sync --status --json`.
+    pub fn status(&self) -> Value {
+        serde_json::from_str(&self.ok(&["sync", "--status", "--json"])).expect("sync --status")
+    }
+
+    /// The device code this station numbers its cases with now.
+    pub fn device_code(&self) -> String {
+        self.open()
+            .query_row("SELECT value FROM meta WHERE key = 'device_code'", [], |r| r.get(0))
+            .expect("device code")
+    }
+
+    /// The name this station's projection holds for `unit` (None if it knows no such unit).
+    pub fn unit_name(&self, unit: &str) -> Option<String> {
+        use rusqlite::OptionalExtension;
+        self.open()
+            .query_row("SELECT name FROM units WHERE code = ?1", [unit], |r| r.get(0))
+            .optional()
+            .expect("units")
+    }
+
+    /// Every case number shown (`case list`), sorted.
+    pub fn case_numbers(&self) -> Vec<String> {
+        let mut nos: Vec<String> =
+            self.case_rows().values().map(|r| r["no"].as_str().expect("no").to_owned()).collect();
+        nos.sort();
+        nos
+    }
+
+    /// `casedesk export` into a file beside the database; returns its path.
+    pub fn export(&self) -> PathBuf {
+        let file = self.db.with_extension(format!("{}.export.jsonl", uuid::Uuid::now_v7()));
+        self.ok(&["export", file.to_str().expect("path")]);
+        file
+    }
+
+    /// `casedesk import FILE`, whatever its outcome.
+    pub fn import(&self, file: &Path) -> Output {
+        self.run(&["import", file.to_str().expect("path")])
+    }
+
+    /// The station's quarantine (`sync --status --json`): (event id, kind, reason).
+    pub fn quarantine(&self) -> Vec<(String, String, String)> {
+        let status = self.status();
+        status["quarantine"]
+            .as_array()
+            .expect("quarantine")
+            .iter()
+            .map(|q| {
+                let text = |k: &str| q[k].as_str().unwrap_or_default().to_owned();
+                (text("id"), text("kind"), text("reason"))
+            })
+            .collect()
     }
 
     /// `case show NO --json`.

@@ -5,3 +5,4 @@ mod crash;
 mod sync_e2e;
 mod sync_faults;
 mod sync_netns;
+mod sync_trust;

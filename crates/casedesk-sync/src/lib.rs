@@ -605,6 +605,13 @@ pub fn enroll(
         });
     }
     let url = opts.hub_url.map_or(code.hub.clone(), |u| u.trim().trim_end_matches('/').to_owned());
+    // Once a certificate is pinned, no plain http:// address is used, whatever the code says: a
+    // code that carries no fingerprint (made for a plain-HTTP hub) does not drop the pin.
+    if url.starts_with("http://") && store.sync_get(keys::FINGERPRINT)?.is_some() {
+        return Err(SyncError::PlainHttpRefused(
+            "a certificate is pinned for this hub; use its https:// address".into(),
+        ));
+    }
     let endpoint = HubEndpoint {
         url: url.clone(),
         fingerprint: code.fingerprint.clone(),

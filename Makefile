@@ -27,7 +27,9 @@ test:
 	$(CARGO) fmt --all -- --check
 	# Default members: everything but the desktop shell, which needs ui/dist.
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) test
+	# Every Rust test beside a throwaway PostgreSQL server (the hub's conformance suite runs on
+	# SQLite and on PostgreSQL), then the end-to-end sync test with the hub on PostgreSQL.
+	bash scripts/with-pg.sh bash -c '$(CARGO) test && CDK_HUB_DB=postgres $(CARGO) test -p casedesk-tests --test it -- sync_e2e'
 	$(MAKE) ui
 	cd ui && npm test && npm run test:e2e
 	# The desktop shell with the UI embedded (same features as the WebDriver test's build, so

@@ -43,6 +43,8 @@ pub mod units;
 
 pub use error::{HubError, Result};
 pub use store::HubStore;
+pub use store::any::AnyStore;
+pub use store::postgres::PgStore;
 pub use store::sqlite::SqliteStore;
 
 /// Milliseconds since the Unix epoch.

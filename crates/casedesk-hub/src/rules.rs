@@ -11,8 +11,8 @@
 
 use std::collections::HashSet;
 
-use casedesk_proto::sync::{PushBatch, batch_id, reasons};
-use casedesk_proto::{Event, limits};
+use casedesk_proto::sync::{PushBatch, PushReceipt, Quarantined, batch_id, reasons};
+use casedesk_proto::{Event, EventHash, limits};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -110,6 +110,32 @@ pub fn check_batch(device: Uuid, unit: &str, batch: PushBatch) -> Result<Checked
     }
     let batch_id = batch_id(device, &events);
     Ok(CheckedBatch { device, batch_id, events })
+}
+
+/// The receipt of a batch whose first `duplicates` events the hub held already and whose other
+/// events it stored now (`quarantined` among them), leaving the device at `acked_seq`/`head`.
+pub fn receipt(
+    batch: &CheckedBatch,
+    acked_seq: u64,
+    head_hash: EventHash,
+    duplicates: usize,
+    quarantined: Vec<Quarantined>,
+) -> PushReceipt {
+    let stored = batch.events.len() - duplicates.min(batch.events.len());
+    PushReceipt {
+        batch_id: batch.batch_id.clone(),
+        device: batch.device,
+        acked_seq,
+        head_hash,
+        stored: u32::try_from(stored).unwrap_or(u32::MAX),
+        duplicates: u32::try_from(duplicates).unwrap_or(u32::MAX),
+        quarantined,
+    }
+}
+
+/// Why a device is frozen when it pushes `seq` with `pushed` while the hub holds `held`.
+pub fn fork_reason(seq: u64, held: &str, pushed: &EventHash) -> String {
+    format!("seq {seq} is held with hash {held} but was pushed with hash {}", pushed.to_hex())
 }
 
 /// What a stream is: a case (started by `case.registered`) or an organisation record (a unit,

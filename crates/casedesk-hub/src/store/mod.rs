@@ -1,4 +1,7 @@
-//! Hub storage behind one trait, `HubStore`, so that PostgreSQL can follow SQLite.
+//! Hub storage behind one trait, `HubStore`, with two implementations: `sqlite::SqliteStore`
+//! (one file, the default) and `postgres::PgStore` (a province's hub); `any::AnyStore` is the
+//! one a `--db` argument names. Both pass one conformance suite (`tests/it`, every test run on
+//! each store).
 //!
 //! Everything that needs no storage is decided in `rules` (which events are accepted, how they
 //! change the stream registry, whom they address, which device code a device gets), so that
@@ -20,7 +23,8 @@
 //!   (`rules::audience`); a unit sees a stream when it or one of its descendants is addressed.
 //!   Each unit has a feed of event references with positions that only grow, and a position is
 //!   visible to readers only once every smaller position is (SQLite's single writer gives this
-//!   for free). When a stream becomes visible to a new unit, its earlier accepted events are
+//!   for free; PostgreSQL takes positions from one counter row as the last step of a push, see
+//!   `postgres`). When a stream becomes visible to a new unit, its earlier accepted events are
 //!   appended to that unit's feed. Quarantined events are in no feed.
 //! - Pull checkpoints: a page carries the id of the event at the unit's feed position `next`;
 //!   a pull after position `after > 0` with a checkpoint that is not the event the unit's feed
@@ -30,6 +34,8 @@
 //!   not know (`DeviceEnrolled`); a code made for a device only that device, replacing its token
 //!   and lifting its revocation (never a fork freeze). Nothing else lifts a revocation.
 
+pub mod any;
+pub mod postgres;
 pub mod sqlite;
 
 use std::future::Future;
@@ -42,6 +48,17 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::rules::CheckedBatch;
 pub use crate::units::Unit;
+
+/// Row counts, for administrators and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub events: u64,
+    pub quarantined: u64,
+    pub feed: u64,
+    pub receipts: u64,
+    pub devices: u64,
+    pub enroll_codes: u64,
+}
 
 /// What `import_units` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

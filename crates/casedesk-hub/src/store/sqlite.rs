@@ -11,13 +11,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
-use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, PushReceipt, Quarantined};
+use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
-use serde::Serialize;
 use uuid::Uuid;
 
+pub use super::Counts;
 use super::{
     DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit, UnitImport,
 };
@@ -48,17 +48,6 @@ const READERS: usize = 4;
 
 /// A pull page stops growing past this many bytes of event JSON (it always holds one event).
 const PULL_BYTES_BUDGET: usize = casedesk_proto::limits::PULL_PAGE_BYTES;
-
-/// Row counts, for administrators and tests.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub events: u64,
-    pub quarantined: u64,
-    pub feed: u64,
-    pub receipts: u64,
-    pub devices: u64,
-    pub enroll_codes: u64,
-}
 
 pub struct SqliteStore {
     inner: Arc<Inner>,
@@ -384,24 +373,7 @@ fn check_hierarchy(tx: &Transaction<'_>) -> Result<()> {
     let mut stmt = tx.prepare("SELECT code, parent FROM units")?;
     let parents: HashMap<String, Option<String>> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-    for (code, parent) in &parents {
-        let mut seen = BTreeSet::from([code.as_str()]);
-        let mut next = parent.as_deref();
-        while let Some(p) = next {
-            if !seen.insert(p) {
-                return Err(HubError::Invalid(format!("unit {code:?}: its parents form a loop")));
-            }
-            next = match parents.get(p) {
-                Some(grand) => grand.as_deref(),
-                None => {
-                    return Err(HubError::Invalid(format!(
-                        "unit {code:?}: parent {p:?} is not known to the hub"
-                    )));
-                }
-            };
-        }
-    }
-    Ok(())
+    crate::units::check_hierarchy(&parents)
 }
 
 fn unit_by_code(c: &Connection, code: &str) -> Result<Option<Unit>> {
@@ -595,11 +567,7 @@ fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String>
             |r| r.get(0),
         )?;
         if hash != e.hash.to_hex() {
-            let reason = format!(
-                "seq {} is held with hash {hash} but was pushed with hash {}",
-                e.seq,
-                e.hash.to_hex()
-            );
+            let reason = rules::fork_reason(e.seq, &hash, &e.hash);
             tx.execute(
                 "UPDATE devices SET frozen_ms = ?2, frozen_reason = ?3 WHERE id = ?1",
                 params![device.to_string(), now_ms, reason],
@@ -635,15 +603,7 @@ fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String>
         }
         None => (dev.acked_seq, dev.head_hash),
     };
-    let receipt = PushReceipt {
-        batch_id: batch.batch_id().to_owned(),
-        device,
-        acked_seq,
-        head_hash,
-        stored: u32::try_from(new.len()).unwrap_or(u32::MAX),
-        duplicates: u32::try_from(duplicates).unwrap_or(u32::MAX),
-        quarantined,
-    };
+    let receipt = rules::receipt(batch, acked_seq, head_hash, duplicates, quarantined);
     let json = serde_json::to_string(&receipt)?;
     tx.execute(
         "INSERT INTO receipts (batch_id, device, json, created_ms) VALUES (?1, ?2, ?3, ?4)",

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::support::{Hub, zstd};
 
-#[tokio::test]
+conformance! {
 async fn tokens_are_required_and_revocable() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -44,8 +44,9 @@ async fn tokens_are_required_and_revocable() {
     hub.get(Some(&st.token), "/v1/pull").await.expect(StatusCode::UNAUTHORIZED, "token_revoked");
     assert_eq!(hub.counts().await.events, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_device_pushes_only_its_own_events_of_its_own_unit() {
     let hub = Hub::new().await;
     let mut a = hub.station("HX0101").await;
@@ -73,8 +74,9 @@ async fn a_device_pushes_only_its_own_events_of_its_own_unit() {
     assert_eq!((counts.events, counts.receipts, counts.feed), (0, 0, 0));
     assert_eq!(hub.acked(&a).await.0, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn malformed_bodies_are_400() {
     let hub = Hub::new().await;
     let st = hub.station("HX02").await;
@@ -95,8 +97,9 @@ async fn malformed_bodies_are_400() {
     reply.expect(StatusCode::BAD_REQUEST, "bad_request");
     assert_eq!(hub.counts().await.receipts, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn oversized_bodies_are_413() {
     let hub = Hub::new().await;
     let st = hub.station("HX02").await;
@@ -117,8 +120,9 @@ async fn oversized_bodies_are_413() {
     reply.expect(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
     assert_eq!(hub.counts().await.events, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn the_protocol_header_is_required() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -144,8 +148,9 @@ async fn the_protocol_header_is_required() {
     health.expect(StatusCode::UPGRADE_REQUIRED, "protocol_version");
     assert_eq!(hub.counts().await.events, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn every_error_has_an_error_body() {
     let hub = Hub::new().await;
     hub.get(None, "/v1/nothing-here").await.expect(StatusCode::NOT_FOUND, "not_found");
@@ -158,6 +163,7 @@ async fn every_error_has_an_error_body() {
     let health: casedesk_proto::sync::Health = health.json();
     assert!(health.ok);
     assert_eq!(health.protocol, casedesk_proto::sync::PROTOCOL_VERSION);
+}
 }
 
 #[derive(Clone, Default)]
@@ -190,7 +196,7 @@ fn captured_logs() -> &'static Captured {
     })
 }
 
-#[tokio::test]
+conformance! {
 async fn request_logs_show_the_request_but_no_personal_data() {
     let captured = captured_logs();
     let hub = Hub::new().await;
@@ -222,6 +228,7 @@ async fn request_logs_show_the_request_but_no_personal_data() {
         assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
     }
 }
+}
 
 /// A request body that never arrives.
 struct Stalled;
@@ -238,7 +245,7 @@ impl axum::body::HttpBody for Stalled {
     }
 }
 
-#[tokio::test]
+conformance! {
 async fn a_stalled_upload_times_out_with_an_error_body() {
     let hub = Hub::with_config(casedesk_hub::api::HubConfig {
         request_timeout: std::time::Duration::from_millis(200),
@@ -255,4 +262,5 @@ async fn a_stalled_upload_times_out_with_an_error_body() {
         )
         .await;
     reply.expect(StatusCode::REQUEST_TIMEOUT, "timeout");
+}
 }

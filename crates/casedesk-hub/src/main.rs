@@ -290,7 +290,9 @@ async fn enroll_code(
             device,
         })
         .await?;
-    println!("{}", EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device }.encode());
+    let hub_key = Some(store.signing_key().public_hex());
+    let code = EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device, hub_key };
+    println!("{}", code.encode());
     match device {
         None => eprintln!(
             "one-time enrollment code for a new device of unit {unit}, valid for {valid_hours} \

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use casedesk_proto::sign::SecretKey;
 use casedesk_proto::sync::{DeviceStatus, PullPage};
 use uuid::Uuid;
 
@@ -18,7 +19,7 @@ use crate::rules::CheckedBatch;
 
 pub enum AnyStore {
     Sqlite(SqliteStore),
-    Postgres(PgStore),
+    Postgres(Box<PgStore>),
 }
 
 /// Which kind of store a database argument names.
@@ -45,7 +46,7 @@ impl AnyStore {
     /// Opens (creating and migrating if needed) the store `db` names.
     pub async fn open(db: &str) -> Result<AnyStore> {
         match Backend::of(db) {
-            Backend::Postgres => Ok(AnyStore::Postgres(PgStore::open(db).await?)),
+            Backend::Postgres => Ok(AnyStore::Postgres(Box::new(PgStore::open(db).await?))),
             Backend::Sqlite => {
                 let path = Path::new(db).to_owned();
                 let store =
@@ -90,6 +91,12 @@ macro_rules! each {
 impl HubStore for AnyStore {
     fn hub_id(&self) -> Uuid {
         each!(self, s => s.hub_id())
+    }
+    fn signing_key(&self) -> &SecretKey {
+        each!(self, s => s.signing_key())
+    }
+    async fn batch_signature(&self, batch_id: String) -> Result<Option<String>> {
+        each!(self, s => s.batch_signature(batch_id).await)
     }
     async fn import_units(&self, units: Vec<Unit>) -> Result<UnitImport> {
         each!(self, s => s.import_units(units).await)

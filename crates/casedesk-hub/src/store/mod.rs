@@ -41,6 +41,7 @@ pub mod sqlite;
 use std::future::Future;
 
 use casedesk_proto::EventHash;
+use casedesk_proto::sign::SecretKey;
 use casedesk_proto::sync::{DeviceStatus, PullPage};
 use serde::Serialize;
 use uuid::Uuid;
@@ -91,6 +92,8 @@ pub struct Enrollment {
     pub token_sha256: String,
     /// The device code the station asked for.
     pub device_code: String,
+    /// The device's Ed25519 public key (hex), if it sent one: it replaces any held before.
+    pub sign_key: Option<String>,
     pub now_ms: i64,
 }
 
@@ -119,6 +122,8 @@ pub struct DeviceRecord {
     pub revoked_ms: Option<i64>,
     pub frozen_ms: Option<i64>,
     pub frozen_reason: Option<String>,
+    /// The device's Ed25519 public key (hex); `None` for a device enrolled without one.
+    pub sign_key: Option<String>,
 }
 
 /// A quarantined event: stored and acknowledged, in no feed.
@@ -136,6 +141,14 @@ pub struct QuarantineRecord {
 pub trait HubStore: Send + Sync + 'static {
     /// This hub's id (created with the database).
     fn hub_id(&self) -> Uuid;
+    /// This hub's signing key (created with the database, kept in it: every hub process on the
+    /// database signs alike).
+    fn signing_key(&self) -> &SecretKey;
+    /// The device's signature of a stored batch (`None` for an unknown or unsigned batch).
+    fn batch_signature(
+        &self,
+        batch_id: String,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
 
     /// Inserts or updates units (idempotent); refuses the whole set if it would leave a parent
     /// loop or a parent the hub does not know.

@@ -29,6 +29,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
+use casedesk_proto::sign::SecretKey;
 use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
 use deadpool_postgres::GenericClient;
@@ -45,7 +46,10 @@ use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
 
 /// The schema steps, in order (append-only).
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_keys.sql"),
+];
 
 /// Advisory lock keys (two-int space, so they never meet the stream locks' one-bigint space).
 const LOCK_CLASS: i32 = 0x0CDE_0001;
@@ -81,6 +85,7 @@ pub fn redacted(db: &str) -> String {
 pub struct PgStore {
     pool: Pool,
     hub_id: Uuid,
+    signing_key: SecretKey,
 }
 
 impl PgStore {
@@ -103,7 +108,8 @@ impl PgStore {
             .recycle_timeout(Some(Duration::from_secs(5)))
             .build()
             .map_err(|e| HubError::Internal(format!("database pool: {e}")))?;
-        let store = PgStore { pool, hub_id: Uuid::nil() };
+        let placeholder = SecretKey::from_seed([0; 32]);
+        let store = PgStore { pool, hub_id: Uuid::nil(), signing_key: placeholder };
         let mut client = store.client().await?;
         migrate(&mut client).await?;
         client
@@ -116,8 +122,18 @@ impl PgStore {
             client.query_one("SELECT value FROM meta WHERE key = 'hub_id'", &[]).await?.get(0);
         let hub_id = Uuid::parse_str(&hub_id)
             .map_err(|e| HubError::Internal(format!("stored hub id: {e}")))?;
+        client
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('signing_key', $1) ON CONFLICT DO NOTHING",
+                &[&SecretKey::from_seed(crate::secret::random_seed()).seed_hex()],
+            )
+            .await?;
+        let seed: String =
+            client.query_one("SELECT value FROM meta WHERE key = 'signing_key'", &[]).await?.get(0);
+        let signing_key = SecretKey::from_seed_hex(&seed)
+            .ok_or_else(|| HubError::Internal("stored signing key".into()))?;
         drop(client);
-        Ok(PgStore { hub_id, ..store })
+        Ok(PgStore { hub_id, signing_key, ..store })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
@@ -184,6 +200,18 @@ async fn migrate(client: &mut deadpool_postgres::Object) -> Result<()> {
 impl HubStore for PgStore {
     fn hub_id(&self) -> Uuid {
         self.hub_id
+    }
+
+    fn signing_key(&self) -> &SecretKey {
+        &self.signing_key
+    }
+
+    async fn batch_signature(&self, batch_id: String) -> Result<Option<String>> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt("SELECT device_signature FROM receipts WHERE batch_id = $1", &[&batch_id])
+            .await?;
+        Ok(row.and_then(|r| r.get(0)))
     }
 
     async fn import_units(&self, units: Vec<Unit>) -> Result<UnitImport> {
@@ -291,8 +319,15 @@ impl HubStore for PgStore {
             (Some(_), Some(held)) if held.unit == unit => {
                 tx.execute(
                     "UPDATE devices SET name = $2, app_version = $3, token_sha256 = $4,
-                        enrolled_ms = $5, revoked_ms = NULL WHERE id = $1",
-                    &[&e.device, &e.device_name, &e.app_version, &e.token_sha256, &e.now_ms],
+                        enrolled_ms = $5, revoked_ms = NULL, sign_key = $6 WHERE id = $1",
+                    &[
+                        &e.device,
+                        &e.device_name,
+                        &e.app_version,
+                        &e.token_sha256,
+                        &e.now_ms,
+                        &e.sign_key,
+                    ],
                 )
                 .await?;
                 (held.device_code, true)
@@ -311,8 +346,8 @@ impl HubStore for PgStore {
                     .ok_or_else(|| HubError::Internal(format!("no free device code in {unit}")))?;
                 tx.execute(
                     "INSERT INTO devices (id, unit, name, app_version, token_sha256, enrolled_ms,
-                        acked_seq, head_hash, device_code)
-                     VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
+                        acked_seq, head_hash, device_code, sign_key)
+                     VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)",
                     &[
                         &e.device,
                         &unit,
@@ -322,6 +357,7 @@ impl HubStore for PgStore {
                         &e.now_ms,
                         &ZERO_HASH.to_hex(),
                         &code,
+                        &e.sign_key,
                     ],
                 )
                 .await?;
@@ -396,6 +432,8 @@ impl HubStore for PgStore {
             hub_time_ms: now_ms,
             hub_id: Some(self.hub_id),
             device_code: d.device_code,
+            hub_key: Some(self.signing_key.public_hex()),
+            device_key_known: d.sign_key.is_some(),
         })
     }
 
@@ -404,7 +442,7 @@ impl HubStore for PgStore {
         loop {
             attempt += 1;
             let mut client = self.client().await?;
-            match push(&mut client, &batch, now_ms).await {
+            match push(&mut client, &batch, &self.signing_key, now_ms).await {
                 Err(HubError::Postgres(e)) if attempt < PUSH_ATTEMPTS && is_retryable(&e) => {
                     tracing::info!(error = %e, attempt, "push lost a race; trying again");
                 }
@@ -468,7 +506,7 @@ impl HubStore for PgStore {
         }
         let checkpoint = if next == 0 { None } else { feed_event_at(&tx, &unit, next).await? };
         tx.commit().await?;
-        Ok(PullPage { events, next, more, checkpoint })
+        Ok(PullPage { events, next, more, checkpoint, checkpoint_signature: None })
     }
 
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
@@ -502,7 +540,7 @@ fn is_retryable(e: &tokio_postgres::Error) -> bool {
 }
 
 const DEVICE_COLUMNS: &str = "id, unit, name, app_version, enrolled_ms, acked_seq, head_hash, \
-                              revoked_ms, frozen_ms, frozen_reason, device_code";
+                              revoked_ms, frozen_ms, frozen_reason, device_code, sign_key";
 
 fn device_from_row(r: &Row) -> Result<DeviceRecord> {
     let head: String = r.get(6);
@@ -519,6 +557,7 @@ fn device_from_row(r: &Row) -> Result<DeviceRecord> {
         frozen_ms: r.get(8),
         frozen_reason: r.get(9),
         device_code: r.get(10),
+        sign_key: r.get(11),
     })
 }
 
@@ -604,6 +643,7 @@ fn stream_lock_key(stream: Uuid) -> i64 {
 async fn push(
     client: &mut deadpool_postgres::Object,
     batch: &CheckedBatch,
+    key: &SecretKey,
     now_ms: i64,
 ) -> Result<String> {
     let tx = client.transaction().await?;
@@ -679,10 +719,11 @@ async fn push(
         None => (dev.acked_seq, dev.head_hash),
     };
     let receipt = rules::receipt(batch, acked_seq, head_hash, duplicates, quarantined);
-    let json = serde_json::to_string(&receipt)?;
+    let json = rules::signed_receipt(receipt, key)?;
     tx.execute(
-        "INSERT INTO receipts (batch_id, device, json, created_ms) VALUES ($1, $2, $3, $4)",
-        &[&batch.batch_id(), &device, &json, &now_ms],
+        "INSERT INTO receipts (batch_id, device, json, created_ms, device_signature)
+         VALUES ($1, $2, $3, $4, $5)",
+        &[&batch.batch_id(), &device, &json, &now_ms, &batch.signature()],
     )
     .await?;
     tx.commit().await?;

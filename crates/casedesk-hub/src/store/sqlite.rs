@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
+use casedesk_proto::sign::SecretKey;
 use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
 use rusqlite::types::Type;
@@ -41,6 +42,7 @@ const MIGRATIONS: &[Migration] = &[
         script: include_str!("../../migrations/0003_device_codes.sql"),
         backfill: Some(backfill_device_codes),
     },
+    Migration { script: include_str!("../../migrations/0004_keys.sql"), backfill: None },
 ];
 
 /// Read connections: token checks and status reads need not wait behind a long pull.
@@ -58,6 +60,7 @@ struct Inner {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     hub_id: Uuid,
+    signing_key: SecretKey,
 }
 
 impl Inner {
@@ -95,6 +98,15 @@ impl SqliteStore {
             writer.query_row("SELECT value FROM meta WHERE key = 'hub_id'", [], |r| r.get(0))?;
         let hub_id = Uuid::parse_str(&hub_id)
             .map_err(|e| HubError::Internal(format!("stored hub id: {e}")))?;
+        writer.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('signing_key', ?1)",
+            [SecretKey::from_seed(crate::secret::random_seed()).seed_hex()],
+        )?;
+        let seed: String =
+            writer
+                .query_row("SELECT value FROM meta WHERE key = 'signing_key'", [], |r| r.get(0))?;
+        let signing_key = SecretKey::from_seed_hex(&seed)
+            .ok_or_else(|| HubError::Internal("stored signing key".into()))?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open(path)?;
@@ -108,6 +120,7 @@ impl SqliteStore {
                 readers,
                 next_reader: AtomicUsize::new(0),
                 hub_id,
+                signing_key,
             }),
         })
     }
@@ -185,6 +198,24 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 impl HubStore for SqliteStore {
     fn hub_id(&self) -> Uuid {
         self.inner.hub_id
+    }
+
+    fn signing_key(&self) -> &SecretKey {
+        &self.inner.signing_key
+    }
+
+    async fn batch_signature(&self, batch_id: String) -> Result<Option<String>> {
+        self.run(Conn::Reader, move |c| {
+            let sig: Option<Option<String>> = c
+                .query_row(
+                    "SELECT device_signature FROM receipts WHERE batch_id = ?1",
+                    [&batch_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(sig.flatten())
+        })
+        .await
     }
 
     async fn import_units(&self, units: Vec<Unit>) -> Result<UnitImport> {
@@ -289,6 +320,7 @@ impl HubStore for SqliteStore {
 
     async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
         let hub_id = self.inner.hub_id;
+        let hub_key = self.inner.signing_key.public_hex();
         self.run(Conn::Reader, move |c| {
             let d = device_by_id(c, device)?.ok_or(HubError::Unauthorized)?;
             Ok(DeviceStatus {
@@ -299,13 +331,16 @@ impl HubStore for SqliteStore {
                 hub_time_ms: now_ms,
                 hub_id: Some(hub_id),
                 device_code: d.device_code,
+                hub_key: Some(hub_key),
+                device_key_known: d.sign_key.is_some(),
             })
         })
         .await
     }
 
     async fn push(&self, batch: CheckedBatch, now_ms: i64) -> Result<String> {
-        self.run(Conn::Writer, move |c| push(c, &batch, now_ms)).await
+        let key = self.inner.signing_key.clone();
+        self.run(Conn::Writer, move |c| push(c, &batch, &key, now_ms)).await
     }
 
     async fn pull(
@@ -417,8 +452,8 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Enrolled> {
         (Some(_), Some(held)) if held.unit == unit => {
             tx.execute(
                 "UPDATE devices SET name = ?2, app_version = ?3, token_sha256 = ?4,
-                    enrolled_ms = ?5, revoked_ms = NULL WHERE id = ?1",
-                params![device, e.device_name, e.app_version, e.token_sha256, e.now_ms],
+                    enrolled_ms = ?5, revoked_ms = NULL, sign_key = ?6 WHERE id = ?1",
+                params![device, e.device_name, e.app_version, e.token_sha256, e.now_ms, e.sign_key],
             )?;
             (held.device_code, true)
         }
@@ -434,7 +469,8 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Enrolled> {
                     .ok_or_else(|| HubError::Internal(format!("no free device code in {unit}")))?;
             tx.execute(
                 "INSERT INTO devices (id, unit, name, app_version, token_sha256, enrolled_ms,
-                    acked_seq, head_hash, device_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
+                    acked_seq, head_hash, device_code, sign_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)",
                 params![
                     device,
                     unit,
@@ -443,7 +479,8 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Enrolled> {
                     e.token_sha256,
                     e.now_ms,
                     ZERO_HASH.to_hex(),
-                    code
+                    code,
+                    e.sign_key
                 ],
             )?;
             (code, false)
@@ -510,7 +547,8 @@ fn backfill_device_codes(c: &Connection) -> Result<()> {
 }
 
 const DEVICE_COLUMNS: &str = "id, unit, name, app_version, enrolled_ms, acked_seq, head_hash, \
-                              revoked_ms, frozen_ms, frozen_reason, coalesce(device_code, '')";
+                              revoked_ms, frozen_ms, frozen_reason, coalesce(device_code, ''), \
+                              sign_key";
 
 fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
     Ok(DeviceRecord {
@@ -525,6 +563,7 @@ fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
         frozen_ms: r.get(8)?,
         frozen_reason: r.get(9)?,
         device_code: r.get(10)?,
+        sign_key: r.get(11)?,
     })
 }
 
@@ -533,7 +572,7 @@ fn device_by_id(c: &Connection, device: Uuid) -> Result<Option<DeviceRecord>> {
     Ok(c.query_row(&sql, [device.to_string()], device_from_row).optional()?)
 }
 
-fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String> {
+fn push(c: &mut Connection, batch: &CheckedBatch, key: &SecretKey, now_ms: i64) -> Result<String> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let device = batch.device();
     let dev = device_by_id(&tx, device)?.ok_or(HubError::Unauthorized)?;
@@ -604,10 +643,11 @@ fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String>
         None => (dev.acked_seq, dev.head_hash),
     };
     let receipt = rules::receipt(batch, acked_seq, head_hash, duplicates, quarantined);
-    let json = serde_json::to_string(&receipt)?;
+    let json = rules::signed_receipt(receipt, key)?;
     tx.execute(
-        "INSERT INTO receipts (batch_id, device, json, created_ms) VALUES (?1, ?2, ?3, ?4)",
-        params![batch.batch_id(), device.to_string(), json, now_ms],
+        "INSERT INTO receipts (batch_id, device, json, created_ms, device_signature)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![batch.batch_id(), device.to_string(), json, now_ms, batch.signature()],
     )?;
     tx.commit()?;
     Ok(json)
@@ -839,7 +879,7 @@ fn pull(
     }
     let checkpoint = if next == 0 { None } else { feed_event_at(&tx, unit, next)? };
     tx.finish()?;
-    Ok(PullPage { events, next, more, checkpoint })
+    Ok(PullPage { events, next, more, checkpoint, checkpoint_signature: None })
 }
 
 /// The id of the event at position `pos` of `unit`'s feed.

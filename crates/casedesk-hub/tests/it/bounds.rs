@@ -6,12 +6,12 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use casedesk_hub::api::HubConfig;
 use casedesk_proto::limits::{MAX_DECODED_PUSH_BYTES, ZSTD_WINDOW_LOG_MAX};
-use casedesk_proto::sync::{MAX_PUSH_BYTES, PushBatch, PushReceipt};
+use casedesk_proto::sync::{MAX_PUSH_BYTES, PushReceipt};
 
 use crate::support::{Hub, Station, zstd};
 
 fn batch_json(st: &Station) -> Vec<u8> {
-    let batch = PushBatch { device: st.device, events: st.events(1, st.chain.len() as u64) };
+    let batch = st.batch(st.events(1, st.chain.len() as u64));
     serde_json::to_vec(&batch).expect("json")
 }
 

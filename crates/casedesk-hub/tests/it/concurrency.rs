@@ -6,7 +6,7 @@ use std::sync::Arc;
 use casedesk_hub::now_ms;
 use casedesk_hub::rules::check_batch;
 use casedesk_hub::store::HubStore;
-use casedesk_proto::sync::PushBatch;
+use casedesk_proto::sign::SecretKey;
 use uuid::Uuid;
 
 use crate::support::Hub;
@@ -32,7 +32,12 @@ async fn a_reader_misses_nothing_while_many_devices_push_at_once() {
             // Batches of five: one case each.
             for from in (1..=st.chain.len() as u64).step_by(5) {
                 let events = st.events(from, from + 4);
-                let batch = check_batch(st.device, &st.unit, PushBatch { device: st.device, events })
+                let batch = check_batch(
+                    st.device,
+                    &st.unit,
+                    st.key.as_ref().map(SecretKey::public_hex).as_deref(),
+                    st.batch(events),
+                )
                     .expect("checked");
                 store.push(batch, now_ms()).await.expect("push");
                 tokio::task::yield_now().await;

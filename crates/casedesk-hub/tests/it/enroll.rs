@@ -183,7 +183,7 @@ conformance! {
 async fn a_code_for_a_device_replaces_its_token_and_lifts_a_revocation_only() {
     let hub = Hub::new().await;
     let (device, first) = enroll_asking(&hub, "HX02", "K7").await;
-    let mut st = Station { device, unit: "HX02".into(), token: first.token, chain: Vec::new() };
+    let mut st = Station { device, unit: "HX02".into(), token: first.token, chain: Vec::new(), key: None };
     hub.store.revoke_device(device, now_ms()).await.expect("revoke");
 
     // Only that device may use it.
@@ -206,7 +206,13 @@ async fn a_code_for_a_device_replaces_its_token_and_lifts_a_revocation_only() {
     let case = st.new_case(1);
     hub.push_ok(&st, st.events(1, 2)).await;
     let mut clone =
-        Station { device, unit: "HX02".into(), token: st.token.clone(), chain: st.events(1, 1) };
+        Station {
+        device,
+        unit: "HX02".into(),
+        token: st.token.clone(),
+        chain: st.events(1, 1),
+        key: None,
+    };
     clone.write(case, "case.note_added", json!({ "text": "on the copy" }));
     hub.push(&clone, clone.events(2, 2)).await.expect(StatusCode::CONFLICT, "device_forked");
     let secret = hub.device_code_for("HX02", device).await;

@@ -13,5 +13,6 @@ mod pull;
 mod push;
 mod security;
 mod serve;
+mod signatures;
 mod trust;
 mod units;

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use casedesk_hub::store::HubStore;
 use casedesk_proto::ZERO_HASH;
 use casedesk_proto::limits::MAX_TEXT_CHARS;
-use casedesk_proto::sync::{MAX_EVENT_BYTES, PushBatch, PushReceipt, batch_id};
+use casedesk_proto::sync::{MAX_EVENT_BYTES, PushReceipt, batch_id};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -33,7 +33,7 @@ async fn a_resent_batch_gets_the_identical_receipt_and_stores_nothing_twice() {
     let mut shuffled = st.events(1, 3);
     shuffled.reverse();
     let json =
-        serde_json::to_vec(&PushBatch { device: st.device, events: shuffled }).expect("json");
+        serde_json::to_vec(&st.batch(shuffled)).expect("json");
     let again = hub.push_raw(Some(&st.token), json, None).await;
     assert_eq!(again.body, first.body);
     assert_eq!(hub.counts().await, counts);
@@ -62,7 +62,7 @@ async fn uncompressed_json_is_accepted() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
     st.new_case(0);
-    let json = serde_json::to_vec(&PushBatch { device: st.device, events: st.events(1, 1) })
+    let json = serde_json::to_vec(&st.batch(st.events(1, 1)))
         .expect("json");
     let reply = hub.push_raw(Some(&st.token), json, Some("identity")).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -135,6 +135,7 @@ async fn a_fork_freezes_the_device() {
         unit: st.unit.clone(),
         token: st.token.clone(),
         chain: st.events(1, 1),
+        key: st.key.clone(),
     };
     clone.write(case, "case.note_added", json!({ "text": "written on the copy" }));
     clone.write(case, "case.note_added", json!({ "text": "and more" }));

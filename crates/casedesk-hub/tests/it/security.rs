@@ -18,7 +18,7 @@ async fn tokens_are_required_and_revocable() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
     st.new_case(0);
-    let batch = serde_json::to_vec(&PushBatch { device: st.device, events: st.events(1, 1) })
+    let batch = serde_json::to_vec(&st.batch(st.events(1, 1)))
         .expect("json");
 
     hub.push_raw(None, batch.clone(), None).await.expect(StatusCode::UNAUTHORIZED, "unauthorized");
@@ -54,8 +54,8 @@ async fn a_device_pushes_only_its_own_events_of_its_own_unit() {
     a.new_case(1);
 
     // B's token pushing A's events, under A's device id or under its own.
-    let as_a = PushBatch { device: a.device, events: a.events(1, 2) };
-    let as_b = PushBatch { device: b.device, events: a.events(1, 2) };
+    let as_a = a.batch(a.events(1, 2));
+    let as_b = PushBatch { device: b.device, events: a.events(1, 2), signature: None };
     for batch in [as_a, as_b] {
         let json = serde_json::to_vec(&batch).expect("json");
         hub.push_raw(Some(&b.token), json, None).await.expect(StatusCode::FORBIDDEN, "forbidden");
@@ -66,6 +66,7 @@ async fn a_device_pushes_only_its_own_events_of_its_own_unit() {
         unit: "HX0101".into(),
         token: b.token.clone(),
         chain: Vec::new(),
+        key: b.key.clone(),
     };
     forged.new_case(0);
     hub.push(&forged, forged.events(1, 1)).await.expect(StatusCode::FORBIDDEN, "forbidden");
@@ -127,7 +128,7 @@ async fn the_protocol_header_is_required() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
     st.new_case(0);
-    let batch = serde_json::to_vec(&PushBatch { device: st.device, events: st.events(1, 1) })
+    let batch = serde_json::to_vec(&st.batch(st.events(1, 1)))
         .expect("json");
     for version in [Some("2"), Some("one"), None] {
         let mut req = axum::http::Request::builder()

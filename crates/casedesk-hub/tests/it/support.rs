@@ -26,6 +26,8 @@ use casedesk_hub::store::{
 };
 use casedesk_hub::{HubError, Result};
 use casedesk_hub::{now_ms, secret};
+use casedesk_proto::sign::SecretKey;
+use casedesk_proto::sync::batch_id;
 use casedesk_proto::sync::{
     DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PROTOCOL_HEADER, PullPage, PushBatch,
     PushReceipt,
@@ -177,9 +179,22 @@ pub struct Station {
     pub unit: String,
     pub token: String,
     pub chain: Vec<Event>,
+    /// The device's signing key, when it enrolled with one: its batches are signed.
+    pub key: Option<SecretKey>,
 }
 
 impl Station {
+    /// A batch of `events`, signed with the device's key when it has one.
+    pub fn batch(&self, events: Vec<Event>) -> PushBatch {
+        let mut sorted = events.clone();
+        sorted.sort_by_key(|e| e.seq);
+        let signature = self
+            .key
+            .as_ref()
+            .map(|k| k.sign(&casedesk_proto::sign::batch_message(&batch_id(self.device, &sorted))));
+        PushBatch { device: self.device, events, signature }
+    }
+
     /// Appends a sealed event to this device's chain and returns it.
     pub fn write(&mut self, stream: Uuid, kind: &str, payload: Value) -> Event {
         let seq = self.chain.len() as u64 + 1;
@@ -380,6 +395,19 @@ impl Hub {
         device_code: &str,
         from: Option<SocketAddr>,
     ) -> Reply {
+        self.post_enroll_keyed(secret, device, unit, device_code, from, None).await
+    }
+
+    /// An enrollment sending `key`'s public key (or none).
+    pub async fn post_enroll_keyed(
+        &self,
+        secret: &str,
+        device: Uuid,
+        unit: &str,
+        device_code: &str,
+        from: Option<SocketAddr>,
+        key: Option<&SecretKey>,
+    ) -> Reply {
         let req = EnrollRequest {
             secret: secret.into(),
             device,
@@ -387,6 +415,7 @@ impl Hub {
             device_name: "前台电脑".into(),
             app_version: "0.1.0".into(),
             device_code: device_code.into(),
+            device_key: key.map(SecretKey::public_hex),
         };
         let body = serde_json::to_vec(&req).expect("json");
         let mut req = Hub::request(Method::POST, "/v1/enroll")
@@ -399,15 +428,27 @@ impl Hub {
         self.send(req).await
     }
 
-    /// Enrolls a new device of `unit`.
+    /// Enrolls a new device of `unit`, with a signing key.
     pub async fn station(&self, unit: &str) -> Station {
+        let key = SecretKey::from_seed(secret::random_seed());
+        let mut st = self.station_keyed(unit, Some(key.clone())).await;
+        st.key = Some(key);
+        st
+    }
+
+    /// Enrolls a new device of `unit` without a signing key (as stations did before keys).
+    pub async fn station_without_key(&self, unit: &str) -> Station {
+        self.station_keyed(unit, None).await
+    }
+
+    async fn station_keyed(&self, unit: &str, key: Option<SecretKey>) -> Station {
         let secret = self.code(unit, now_ms() + 3_600_000).await;
         let device = Uuid::now_v7();
-        let reply = self.post_enroll(&secret, device, unit).await;
+        let reply = self.post_enroll_keyed(&secret, device, unit, "", None, key.as_ref()).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
         let resp: EnrollResponse = reply.json();
         assert_eq!(resp.unit, unit);
-        Station { device, unit: unit.into(), token: resp.token, chain: Vec::new() }
+        Station { device, unit: unit.into(), token: resp.token, chain: Vec::new(), key: None }
     }
 
     pub async fn get(&self, token: Option<&str>, path: &str) -> Reply {
@@ -438,7 +479,7 @@ impl Hub {
 
     /// Pushes `events` as `st`'s device, zstd-compressed.
     pub async fn push(&self, st: &Station, events: Vec<Event>) -> Reply {
-        let batch = PushBatch { device: st.device, events };
+        let batch = st.batch(events);
         let json = serde_json::to_vec(&batch).expect("json");
         self.push_raw(Some(&st.token), zstd(&json), Some("zstd")).await
     }
@@ -564,6 +605,12 @@ impl HubStore for Gated {
     }
     async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
         self.inner.status(device, now_ms).await
+    }
+    fn signing_key(&self) -> &SecretKey {
+        self.inner.signing_key()
+    }
+    async fn batch_signature(&self, batch_id: String) -> Result<Option<String>> {
+        self.inner.batch_signature(batch_id).await
     }
     async fn push(&self, batch: CheckedBatch, now_ms: i64) -> Result<String> {
         self.gate.waiting.fetch_add(1, Ordering::SeqCst);

@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test test-slow deb bench help ui
+.PHONY: run test test-slow deb bench bench-hub help ui
 
 help:
 	@echo "make run    - install what is missing, build and start the CaseDesk desktop app"
@@ -52,3 +52,13 @@ bench:
 	bash scripts/deps.sh app
 	$(CARGO) build --release -p casedesk-cli
 	./target/release/casedesk bench --cases 100000
+
+# The hub's store benchmarks (not part of `make test`): SQLite and PostgreSQL (a durable
+# throwaway server) in one run. BULK=10000000 for the 10-million-event figures.
+BULK ?= 1000000
+bench-hub:
+	bash scripts/deps.sh test
+	$(CARGO) build --release -p casedesk-hub
+	rm -f target/bench-hub.db*
+	./target/release/casedesk-hub bench --db target/bench-hub.db --bulk $(BULK)
+	CDK_PG_DURABLE=1 bash scripts/with-pg.sh bash -c './target/release/casedesk-hub bench --db "$$CDK_PG_URL" --bulk $(BULK)'

@@ -31,6 +31,7 @@
 //! - Logs carry method, path, status, latency and device id; never payloads or personal data.
 
 pub mod api;
+pub mod bench;
 pub mod body;
 pub mod error;
 pub mod rules;

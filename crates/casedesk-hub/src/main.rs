@@ -110,6 +110,23 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Benchmark the store on an empty database: ingest with many devices pushing at once,
+    /// pull latency after a bulk load, memory. Prints figures.
+    Bench {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 50)]
+        devices: usize,
+        #[arg(long, default_value_t = 2000)]
+        events_per_device: usize,
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+        /// Events written in bulk (COPY on PostgreSQL) before the pulls are timed.
+        #[arg(long, default_value_t = 1_000_000)]
+        bulk: u64,
+        #[arg(long, default_value_t = 200)]
+        pulls: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -220,6 +237,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 &["device", "unit", "code", "name", "acked_seq", "state", "enrolled"],
                 rows,
             );
+        }
+        Command::Bench { db, devices, events_per_device, batch, bulk, pulls } => {
+            let store = std::sync::Arc::new(open(&db).await?);
+            let opts = casedesk_hub::bench::BenchOptions {
+                devices,
+                events_per_device,
+                batch,
+                bulk,
+                pulls,
+            };
+            casedesk_hub::bench::run(store, &opts).await?;
         }
         Command::Quarantine { db } => {
             let rows = open(&db)

@@ -197,3 +197,22 @@ pub trait HubStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PullPage>> + Send;
     fn list_quarantine(&self) -> impl Future<Output = Result<Vec<QuarantineRecord>>> + Send;
 }
+
+/// An accepted-looking note event for the benchmark's bulk load (its hash is not sealed: the
+/// bulk load skips hashing, pulls do not check it).
+pub(crate) fn bulk_event(device: Uuid, unit: &str, seq: i64) -> casedesk_proto::Event {
+    casedesk_proto::Event {
+        id: Uuid::now_v7(),
+        stream: Uuid::now_v7(),
+        device,
+        seq: u64::try_from(seq).unwrap_or(0),
+        hlc: casedesk_proto::Hlc::new(1_760_000_000_000, 0),
+        actor: None,
+        unit: unit.to_owned(),
+        kind: "case.note_added".into(),
+        v: 1,
+        payload: serde_json::json!({"text": "第3次联系，商家答复将于三日内上门检修，消费者同意等待"}),
+        prev: casedesk_proto::ZERO_HASH,
+        hash: casedesk_proto::ZERO_HASH,
+    }
+}

@@ -166,6 +166,67 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// The benchmark's bulk load: `n` accepted note events, spread over `units` (one writing
+    /// device each, not enrolled), each in the feed of its unit and of `association`.
+    /// Written with `COPY`, not through pushes.
+    pub async fn bulk_fill(&self, n: u64, units: &[String], association: &str) -> Result<()> {
+        use futures_util::SinkExt;
+        let client = self.client().await?;
+        let n_i = to_i64(n);
+        let first_pos: i64 = client
+            .query_one("SELECT setval('events_pos', nextval('events_pos') + $1) - $1 + 1", &[&n_i])
+            .await?
+            .get(0);
+        let first_feed: i64 = client
+            .query_one(
+                "UPDATE feed_clock SET last = last + $1 WHERE id = 1 RETURNING last - $1 + 1",
+                &[&(2 * n_i)],
+            )
+            .await?
+            .get(0);
+        let devices: Vec<Uuid> = units.iter().map(|_| Uuid::now_v7()).collect();
+        let events = client
+            .copy_in(
+                "COPY events (pos, id, stream, device, seq, hash, kind, json, quarantined, received_ms)
+                 FROM STDIN",
+            )
+            .await?;
+        let feed = client.copy_in("COPY feed (unit, pos, event_pos) FROM STDIN").await?;
+        futures_util::pin_mut!(events);
+        futures_util::pin_mut!(feed);
+        let mut rows = String::new();
+        let mut feed_rows = String::new();
+        for i in 0..n_i {
+            let u = (i as usize) % units.len().max(1);
+            let e = super::bulk_event(devices[u], &units[u], i / units.len().max(1) as i64 + 1);
+            let json = serde_json::to_string(&e)?.replace('\\', "\\\\");
+            let pos = first_pos + i;
+            rows.push_str(&format!(
+                "{pos}\t{}\t{}\t{}\t{}\t{}\t{}\t{json}\tf\t0\n",
+                e.id,
+                e.stream,
+                e.device,
+                e.seq,
+                e.hash.to_hex(),
+                e.kind
+            ));
+            feed_rows.push_str(&format!("{}\t{}\t{pos}\n", units[u], first_feed + 2 * i));
+            feed_rows.push_str(&format!("{association}\t{}\t{pos}\n", first_feed + 2 * i + 1));
+            if rows.len() > 4 << 20 {
+                events.send(bytes::Bytes::from(std::mem::take(&mut rows))).await?;
+                feed.send(bytes::Bytes::from(std::mem::take(&mut feed_rows))).await?;
+            }
+        }
+        events.send(bytes::Bytes::from(rows)).await?;
+        feed.send(bytes::Bytes::from(feed_rows)).await?;
+        events.finish().await?;
+        feed.finish().await?;
+        client.batch_execute("ANALYZE events; ANALYZE feed").await?;
+        Ok(())
+    }
+}
+
 async fn migrate(client: &mut deadpool_postgres::Object) -> Result<()> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&LOCK_CLASS, &LOCK_MIGRATE]).await?;

@@ -146,6 +146,54 @@ impl SqliteStore {
     }
 
     /// Runs `f` with one of the connections on the blocking pool.
+    async fn run_writer<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        self.run(Conn::Writer, f).await
+    }
+
+    /// The benchmark's bulk load: `n` accepted note events, spread over `units` (one writing
+    /// device each, not enrolled), each in the feed of its unit and of `association`.
+    /// Written in one transaction of prepared inserts, not through pushes.
+    pub async fn bulk_fill(&self, n: u64, units: &[String], association: &str) -> Result<()> {
+        let units = units.to_vec();
+        let association = association.to_owned();
+        self.run_writer(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let devices: Vec<Uuid> = units.iter().map(|_| Uuid::now_v7()).collect();
+            {
+                let mut ins = tx.prepare(
+                    "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined,
+                        received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0)",
+                )?;
+                let mut feed = tx.prepare("INSERT INTO feed (unit, event_pos) VALUES (?1, ?2)")?;
+                for i in 0..n {
+                    let u = (i as usize) % units.len().max(1);
+                    let seq = i / units.len().max(1) as u64 + 1;
+                    let e = super::bulk_event(devices[u], &units[u], to_i64(seq));
+                    ins.execute(params![
+                        e.id.to_string(),
+                        e.stream.to_string(),
+                        e.device.to_string(),
+                        to_i64(e.seq),
+                        e.hash.to_hex(),
+                        e.kind,
+                        serde_json::to_string(&e)?
+                    ])?;
+                    let pos = tx.last_insert_rowid();
+                    feed.execute(params![units[u], pos])?;
+                    feed.execute(params![association, pos])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs `f` with one of the connections on the blocking pool.
     async fn run<T, F>(&self, which: Conn, f: F) -> Result<T>
     where
         T: Send + 'static,

@@ -42,7 +42,13 @@ fn station_code(i: usize) -> String {
 
 /// A sealed chain of `n` events of `device` of `unit`: a case registration, then notes, a new
 /// case every ten events.
-pub fn chain(device: Uuid, unit: &str, first_seq: u64, n: usize, prev: casedesk_proto::EventHash) -> Vec<Event> {
+pub fn chain(
+    device: Uuid,
+    unit: &str,
+    first_seq: u64,
+    n: usize,
+    prev: casedesk_proto::EventHash,
+) -> Vec<Event> {
     let mut out = Vec::with_capacity(n);
     let mut prev = prev;
     let mut stream = Uuid::now_v7();
@@ -50,9 +56,12 @@ pub fn chain(device: Uuid, unit: &str, first_seq: u64, n: usize, prev: casedesk_
         let seq = first_seq + i as u64;
         let (kind, payload) = if i % 10 == 0 {
             stream = Uuid::now_v7();
-            ("case.registered", json!({"unit": unit, "case_type": "complaint",
+            (
+                "case.registered",
+                json!({"unit": unit, "case_type": "complaint",
                 "complainants": [{"name": "才让卓玛", "phones": ["13997001234"]}],
-                "facts": {"content": "购买的冰箱不制冷，商家拒绝退换"}}))
+                "facts": {"content": "购买的冰箱不制冷，商家拒绝退换"}}),
+            )
         } else {
             ("case.note_added", json!({"text": format!("第{i}次联系，商家答复将于三日内上门检修")}))
         };
@@ -148,11 +157,7 @@ pub async fn run(store: Arc<AnyStore>, opts: &BenchOptions) -> Result<()> {
             AnyStore::Postgres(pg) => pg.bulk_fill(opts.bulk, &units, BENCH_ASSOCIATION).await?,
             AnyStore::Sqlite(lite) => lite.bulk_fill(opts.bulk, &units, BENCH_ASSOCIATION).await?,
         }
-        println!(
-            "bulk: {} events written in {:.1} s",
-            opts.bulk,
-            started.elapsed().as_secs_f64()
-        );
+        println!("bulk: {} events written in {:.1} s", opts.bulk, started.elapsed().as_secs_f64());
     }
     let counts = store.counts().await?;
     println!("held: {} events, {} feed rows", counts.events, counts.feed);
@@ -168,7 +173,8 @@ pub async fn run(store: Arc<AnyStore>, opts: &BenchOptions) -> Result<()> {
         };
         let mut times = Vec::new();
         for i in 0..opts.pulls.max(1) {
-            let after = first.next + (end.saturating_sub(first.next)) * i as u64 / opts.pulls.max(1) as u64;
+            let after =
+                first.next + (end.saturating_sub(first.next)) * i as u64 / opts.pulls.max(1) as u64;
             let started = Instant::now();
             let page = store.pull(reader, unit.clone(), after, 500, None).await?;
             times.push(started.elapsed());

@@ -192,7 +192,9 @@ impl PgStore {
                  FROM STDIN",
             )
             .await?;
-        let feed = client.copy_in("COPY feed (unit, pos, event_pos) FROM STDIN").await?;
+        // A second connection: one connection runs one COPY at a time.
+        let feed_client = self.client().await?;
+        let feed = feed_client.copy_in("COPY feed (unit, pos, event_pos) FROM STDIN").await?;
         futures_util::pin_mut!(events);
         futures_util::pin_mut!(feed);
         let mut rows = String::new();

@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test test-slow test-deb chaos deb bench help ui
+.PHONY: run test test-slow test-deb chaos deb bench bench-hub help ui
 
 help:
 	@echo "make run    - install what is missing, build and start the CaseDesk desktop app"
@@ -29,7 +29,9 @@ test:
 	$(CARGO) fmt --all -- --check
 	# Default members: everything but the desktop shell, which needs ui/dist.
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) test
+	# Every Rust test beside a throwaway PostgreSQL server (the hub's conformance suite runs on
+	# SQLite and on PostgreSQL), then the end-to-end sync test with the hub on PostgreSQL.
+	bash scripts/with-pg.sh bash -c '$(CARGO) test && CDK_HUB_DB=postgres $(CARGO) test -p casedesk-tests --test it -- sync_e2e'
 	$(MAKE) ui
 	cd ui && npm run lint && npm run format:check && npm test && npm run test:e2e
 	# The desktop shell with the UI embedded (same features as the WebDriver test's build, so
@@ -64,3 +66,13 @@ bench:
 	bash scripts/deps.sh app
 	$(CARGO) build --release -p casedesk-cli
 	./target/release/casedesk bench --cases 100000
+
+# The hub's store benchmarks (not part of `make test`): SQLite and PostgreSQL (a durable
+# throwaway server) in one run. BULK=10000000 for the 10-million-event figures.
+BULK ?= 1000000
+bench-hub:
+	bash scripts/deps.sh test
+	$(CARGO) build --release -p casedesk-hub
+	rm -f target/bench-hub.db*
+	./target/release/casedesk-hub bench --db target/bench-hub.db --bulk $(BULK)
+	CDK_PG_DURABLE=1 bash scripts/with-pg.sh bash -c './target/release/casedesk-hub bench --db "$$CDK_PG_URL" --bulk $(BULK)'

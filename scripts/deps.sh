@@ -9,7 +9,8 @@ pkgs=(build-essential pkg-config sqlite3 python3 python3-venv
 if [ "$what" = test ]; then
   # Desktop under a virtual display and WebDriver; Chromium for UI browser tests; network
   # namespaces, rate limits and packet loss for the sync fault tests.
-  pkgs+=(xvfb xauth dbus webkit2gtk-driver chromium iproute2 iptables imagemagick)
+  # PostgreSQL: the hub's tests run on it too (scripts/with-pg.sh starts a cluster of its own).
+  pkgs+=(xvfb xauth dbus webkit2gtk-driver chromium iproute2 iptables imagemagick postgresql)
 fi
 need=()
 for pkg in "${pkgs[@]}"; do

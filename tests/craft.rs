@@ -8,10 +8,11 @@
 //! again (the hub would hold more of its chain than it does); the oracle takes the crafter's
 //! chain instead (`replicas::assert_converged_with`).
 
-use casedesk_proto::sync::{PushBatch, PushReceipt};
+use casedesk_proto::sign::SecretKey;
+use casedesk_proto::sync::PushReceipt;
 use casedesk_proto::{Event, Hlc};
 use casedesk_sync::http::HttpTransport;
-use casedesk_sync::{HubEndpoint, SyncError, Transport};
+use casedesk_sync::{HubEndpoint, SyncError, Transport, signed_batch};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -24,6 +25,9 @@ pub struct Crafter {
     pub device: Uuid,
     endpoint: HubEndpoint,
     token: String,
+    /// The device's signing key, as the station holds it (batches are signed like the real
+    /// client's; a device enrolled before keys existed has none).
+    key: Option<SecretKey>,
     /// The device's whole chain: what its station wrote, then what was crafted and pushed.
     chain: Vec<Event>,
 }
@@ -40,6 +44,7 @@ impl Crafter {
             device: st.device.parse().expect("device id"),
             endpoint,
             token,
+            key: st.sync_state("device_key").and_then(|k| SecretKey::from_seed_hex(&k)),
             chain,
         }
     }
@@ -97,7 +102,7 @@ impl Crafter {
     /// success they are part of the chain.
     pub fn push(&mut self, events: Vec<Event>) -> Result<PushReceipt, SyncError> {
         let mut t = HttpTransport::new(&self.endpoint, &self.token)?;
-        let receipt = t.push(&PushBatch { device: self.device, events: events.clone() })?;
+        let receipt = t.push(&signed_batch(self.key.as_ref(), self.device, events.clone()))?;
         self.chain.extend(events);
         Ok(receipt)
     }

@@ -1,4 +1,8 @@
 //! A real `casedesk-hub serve` on a temporary database, and reads of that database.
+//!
+//! The database is a SQLite file in the test's folder, or, with `CDK_HUB_DB=postgres`, a fresh
+//! schema on the PostgreSQL server `CDK_PG_URL` names (`scripts/with-pg.sh` starts one; the
+//! reads then go through `psql`).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -55,6 +59,8 @@ impl HubOptions {
 /// A running hub. Killed on drop.
 pub struct Hub {
     db: PathBuf,
+    /// The PostgreSQL URL of the hub's database, when it runs on PostgreSQL.
+    pg: Option<String>,
     opts: HubOptions,
     process: Option<Process>,
     addr: SocketAddr,
@@ -72,8 +78,9 @@ impl Hub {
     /// Starts a hub on `dir/hub.db` (created if needed) and waits until it listens.
     pub fn start(dir: &Path, opts: HubOptions) -> Hub {
         let db = dir.join("hub.db");
+        let pg = (std::env::var("CDK_HUB_DB").as_deref() == Ok("postgres")).then(postgres_db);
         let mut hub =
-            Hub { db, opts, process: None, addr: ([0, 0, 0, 0], 0).into(), fingerprint: None };
+            Hub { db, pg, opts, process: None, addr: ([0, 0, 0, 0], 0).into(), fingerprint: None };
         hub.spawn();
         hub
     }
@@ -87,7 +94,7 @@ impl Hub {
             }
             None => Command::new(binary("casedesk-hub")),
         };
-        cmd.arg("serve").arg("--db").arg(&self.db).args(["--listen", &self.opts.listen]);
+        cmd.arg("serve").args(self.db_args()).args(["--listen", &self.opts.listen]);
         if self.opts.plain_http {
             cmd.arg("--plain-http");
         } else if !self.opts.tls_names.is_empty() {
@@ -242,8 +249,8 @@ impl Hub {
         let file = self.db.with_extension("units.csv");
         std::fs::write(&file, csv).expect("write units");
         let out = Command::new(binary("casedesk-hub"))
-            .args(["units", "import", "--db"])
-            .arg(&self.db)
+            .args(["units", "import"])
+            .args(self.db_args())
             .arg(&file)
             .output()
             .expect("run casedesk-hub units import");
@@ -255,8 +262,8 @@ impl Hub {
     pub fn enroll_code(&self, unit: &str, hub_url: Option<&str>) -> String {
         let url = hub_url.map_or_else(|| self.url(), str::to_owned);
         let out = Command::new(binary("casedesk-hub"))
-            .args(["enroll-code", "--db"])
-            .arg(&self.db)
+            .arg("enroll-code")
+            .args(self.db_args())
             .args(["--unit", unit, "--hub-url", &url])
             .output()
             .expect("run casedesk-hub enroll-code");
@@ -271,6 +278,46 @@ impl Hub {
         station.enroll(&code, via);
     }
 
+    /// `--db` (and, on PostgreSQL, `--state-dir`) for `casedesk-hub`.
+    fn db_args(&self) -> Vec<std::ffi::OsString> {
+        match &self.pg {
+            None => vec!["--db".into(), self.db.clone().into()],
+            Some(url) => {
+                let state = self.db.with_extension("state");
+                vec!["--db".into(), url.into(), "--state-dir".into(), state.into()]
+            }
+        }
+    }
+
+    /// The rows of `sql` (one line each, columns separated by `\x1f`) from the PostgreSQL hub.
+    fn psql(&self, sql: &str) -> Option<Vec<Vec<String>>> {
+        let url = self.pg.as_ref()?;
+        let out = Command::new("psql")
+            .args([
+                "-X",
+                "-A",
+                "-t",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-F",
+                "\x1f",
+                "-d",
+                url,
+                "-c",
+                sql,
+            ])
+            .output()
+            .expect("run psql");
+        let text = ok(out);
+        Some(
+            text.lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| l.split('\x1f').map(str::to_owned).collect())
+                .collect(),
+        )
+    }
+
     fn open(&self) -> rusqlite::Connection {
         let conn = rusqlite::Connection::open(&self.db).expect("open the hub database");
         conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
@@ -279,6 +326,15 @@ impl Hub {
 
     /// Every event the hub holds, in its order.
     pub fn events(&self) -> Vec<HubEvent> {
+        if let Some(rows) = self.psql("SELECT json, quarantined FROM events ORDER BY pos") {
+            return rows
+                .iter()
+                .map(|r| HubEvent {
+                    event: serde_json::from_str(&r[0]).expect("stored event JSON"),
+                    quarantined: r[1] == "t",
+                })
+                .collect();
+        }
         let conn = self.open();
         let mut stmt =
             conn.prepare("SELECT json, quarantined FROM events ORDER BY pos").expect("prepare");
@@ -298,6 +354,9 @@ impl Hub {
 
     /// `acked_seq` of every enrolled device, by device id.
     pub fn acked(&self) -> BTreeMap<String, u64> {
+        if let Some(rows) = self.psql("SELECT id, acked_seq FROM devices") {
+            return rows.iter().map(|r| (r[0].clone(), r[1].parse().unwrap_or(0))).collect();
+        }
         let conn = self.open();
         let mut stmt = conn.prepare("SELECT id, acked_seq FROM devices").expect("prepare");
         stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
@@ -316,6 +375,10 @@ impl Hub {
 
     /// Stored receipts (batch id → receipt JSON) of one device.
     pub fn receipts(&self, device: &str) -> BTreeMap<String, String> {
+        let sql = format!("SELECT batch_id, json FROM receipts WHERE device = '{device}'");
+        if let Some(rows) = self.psql(&sql) {
+            return rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+        }
         let conn = self.open();
         let mut stmt =
             conn.prepare("SELECT batch_id, json FROM receipts WHERE device = ?1").expect("prepare");
@@ -372,8 +435,24 @@ impl Hub {
 
     /// How many events the hub holds.
     pub fn event_count(&self) -> u64 {
+        if let Some(rows) = self.psql("SELECT count(*) FROM events") {
+            return rows[0][0].parse().unwrap_or(0);
+        }
         let n: i64 =
             self.open().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).expect("count");
         u64::try_from(n).unwrap_or(0)
     }
+}
+
+/// A fresh schema on the server `CDK_PG_URL` names; the database URL that uses it.
+fn postgres_db() -> String {
+    let server = std::env::var("CDK_PG_URL").expect("CDK_HUB_DB=postgres needs CDK_PG_URL");
+    let schema = format!("hub_{}", uuid::Uuid::now_v7().simple());
+    ok(Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &server, "-c"])
+        .arg(format!("CREATE SCHEMA {schema}"))
+        .output()
+        .expect("run psql"));
+    let sep = if server.contains('?') { '&' } else { '?' };
+    format!("{server}{sep}options=-csearch_path%3D{schema}")
 }

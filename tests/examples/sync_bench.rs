@@ -193,12 +193,15 @@ fn ingest(dir: &Path, demo: &[Event], args: &Args) {
                 device_name: format!("bench {code}"),
                 app_version: "bench".into(),
                 device_code: String::new(),
+                device_key: None,
             },
         )
         .expect("enroll");
         let events = rechain(demo, device, code, args.events);
-        let batches: Vec<PushBatch> =
-            events.chunks(args.batch).map(|c| PushBatch { device, events: c.to_vec() }).collect();
+        let batches: Vec<PushBatch> = events
+            .chunks(args.batch)
+            .map(|c| PushBatch { device, events: c.to_vec(), signature: None })
+            .collect();
         clients.push((endpoint, resp.token, batches));
     }
     let total = args.devices * args.events;

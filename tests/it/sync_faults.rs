@@ -12,10 +12,11 @@
 use std::os::unix::process::ExitStatusExt;
 use std::time::Duration;
 
-use casedesk_proto::sync::{PushBatch, PushReceipt};
-use casedesk_sync::HubEndpoint;
+use casedesk_proto::sign::SecretKey;
+use casedesk_proto::sync::PushReceipt;
 use casedesk_sync::Transport;
 use casedesk_sync::http::HttpTransport;
+use casedesk_sync::{HubEndpoint, signed_batch};
 use casedesk_tests::http1;
 use casedesk_tests::hub::{Hub, HubOptions};
 use casedesk_tests::proxy::{Fault, Latency, Proxy};
@@ -52,7 +53,8 @@ fn resend(st: &Station, from: u64, to: u64) -> PushReceipt {
     let token = st.sync_state("token").expect("token");
     let mut t = HttpTransport::new(&endpoint, &token).expect("transport");
     let device = st.device.parse().expect("device id");
-    t.push(&PushBatch { device, events: st.own_chain(from, to) }).expect("resend")
+    let key = st.sync_state("device_key").and_then(|k| SecretKey::from_seed_hex(&k));
+    t.push(&signed_batch(key.as_ref(), device, st.own_chain(from, to))).expect("resend")
 }
 
 #[test]

@@ -251,6 +251,11 @@ async fn enroll<S: HubStore>(
     {
         return Err(HubError::BadRequest("device name or app version too long".into()));
     }
+    if let Some(key) = &req.device_key
+        && !casedesk_proto::sign::is_public_key(key)
+    {
+        return Err(HubError::BadRequest("the device key is not an Ed25519 public key".into()));
+    }
     let token = random_secret();
     let enrolled = state
         .store
@@ -262,6 +267,7 @@ async fn enroll<S: HubStore>(
             app_version: req.app_version,
             token_sha256: sha256_hex(&token),
             device_code: req.device_code,
+            sign_key: req.device_key,
             now_ms: crate::now_ms(),
         })
         .await?;
@@ -271,6 +277,7 @@ async fn enroll<S: HubStore>(
         unit_name: enrolled.unit.name,
         hub_id: state.store.hub_id(),
         device_code: enrolled.device_code,
+        hub_key: Some(state.store.signing_key().public_hex()),
     }))
 }
 
@@ -303,7 +310,7 @@ async fn push<S: HubStore>(
         let json = decode_push_body(&body, zstd)?;
         let batch: PushBatch = serde_json::from_slice(&json)
             .map_err(|e| HubError::BadRequest(format!("push batch: {e}")))?;
-        Ok((rules::check_batch(device.id, &device.unit, batch)?, slot))
+        Ok((rules::check_batch(device.id, &device.unit, device.sign_key.as_deref(), batch)?, slot))
     })
     .await
     .map_err(|e| HubError::Internal(format!("batch check task: {e}")))??;
@@ -331,7 +338,10 @@ async fn pull<S: HubStore>(
 ) -> Result<Json<PullPage>> {
     let Query(q) = query.map_err(|e| HubError::BadRequest(e.body_text()))?;
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
-    Ok(Json(state.store.pull(device.id, device.unit, q.after, limit, q.checkpoint).await?))
+    let mut page =
+        state.store.pull(device.id, device.unit.clone(), q.after, limit, q.checkpoint).await?;
+    rules::sign_checkpoint(&mut page, &device.unit, state.store.signing_key());
+    Ok(Json(page))
 }
 
 fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {

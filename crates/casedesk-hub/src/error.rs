@@ -8,6 +8,9 @@ use casedesk_proto::sync::ErrorBody;
 
 pub type Result<T, E = HubError> = std::result::Result<T, E>;
 
+/// Seconds a client is told to wait when the hub cannot reach its database.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
     #[error("missing or wrong {header} header: this hub speaks protocol {expected}", header = casedesk_proto::sync::PROTOCOL_HEADER, expected = casedesk_proto::sync::PROTOCOL_VERSION)]
@@ -57,12 +60,17 @@ pub enum HubError {
     Invalid(String),
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
     #[error("tls: {0}")]
     Tls(String),
+    /// The hub's database cannot be reached (PostgreSQL down, pool exhausted): retry later.
+    #[error("the hub's database cannot be reached: {0}")]
+    Unavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -89,8 +97,9 @@ impl HubError {
             HubError::DeviceEnrolled(_) => codes::DEVICE_ENROLLED,
             HubError::CursorUnknown { .. } => codes::CURSOR_UNKNOWN,
             HubError::RateLimited { .. } => codes::RATE_LIMITED,
-            HubError::Busy { .. } => codes::BUSY,
+            HubError::Busy { .. } | HubError::Unavailable(_) => codes::BUSY,
             HubError::Sqlite(_)
+            | HubError::Postgres(_)
             | HubError::Json(_)
             | HubError::Io(_)
             | HubError::Tls(_)
@@ -113,9 +122,10 @@ impl HubError {
             | HubError::DeviceEnrolled(_)
             | HubError::CursorUnknown { .. } => StatusCode::CONFLICT,
             HubError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            HubError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Busy { .. } | HubError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HubError::NotFound(_) => StatusCode::NOT_FOUND,
             HubError::Sqlite(_)
+            | HubError::Postgres(_)
             | HubError::Json(_)
             | HubError::Io(_)
             | HubError::Tls(_)
@@ -124,7 +134,9 @@ impl HubError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        let message = if self.status().is_server_error() && !matches!(self, HubError::Busy { .. }) {
+        let message = if matches!(self, HubError::Unavailable(_)) {
+            "the hub cannot reach its database: retry later".to_owned()
+        } else if self.status().is_server_error() && !matches!(self, HubError::Busy { .. }) {
             // Internal details stay in the hub's log.
             "internal error".to_owned()
         } else {
@@ -139,6 +151,7 @@ impl HubError {
         match self {
             HubError::RateLimited { retry_after_secs }
             | HubError::Busy { retry_after_secs, .. } => Some(*retry_after_secs),
+            HubError::Unavailable(_) => Some(UNAVAILABLE_RETRY_SECS),
             _ => None,
         }
     }

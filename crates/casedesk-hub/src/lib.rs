@@ -31,6 +31,7 @@
 //! - Logs carry method, path, status, latency and device id; never payloads or personal data.
 
 pub mod api;
+pub mod bench;
 pub mod body;
 pub mod error;
 pub mod rules;
@@ -43,6 +44,8 @@ pub mod units;
 
 pub use error::{HubError, Result};
 pub use store::HubStore;
+pub use store::any::AnyStore;
+pub use store::postgres::PgStore;
 pub use store::sqlite::SqliteStore;
 
 /// Milliseconds since the Unix epoch.

@@ -1,14 +1,15 @@
 //! The `casedesk-hub` command: run the hub, and the administrator's tools (units, enrollment
 //! codes, devices, quarantine). Thin: parses arguments, calls the library, prints.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use casedesk_hub::store::any::{self, AnyStore};
 use casedesk_hub::store::{HubStore, NewEnrollCode};
 use casedesk_hub::tls::{self, TlsFiles};
-use casedesk_hub::{SqliteStore, now_ms, secret, server, units};
+use casedesk_hub::{now_ms, secret, server, units};
 use casedesk_proto::sync::EnrollCode;
 use clap::{Args, Parser, Subcommand};
 use uuid::Uuid;
@@ -22,9 +23,14 @@ struct Cli {
 
 #[derive(Args)]
 struct Db {
-    /// The hub database (SQLite file).
+    /// The hub database: a SQLite file (created if missing), or a PostgreSQL URL
+    /// (postgres://user@host:port/dbname).
     #[arg(long, env = "CASEDESK_HUB_DB")]
-    db: PathBuf,
+    db: String,
+    /// Folder of the hub's own files (TLS certificate and key, signing key) [default: beside
+    /// the SQLite file; required with PostgreSQL].
+    #[arg(long, env = "CASEDESK_HUB_STATE_DIR")]
+    state_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -104,6 +110,23 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Benchmark the store on an empty database: ingest with many devices pushing at once,
+    /// pull latency after a bulk load, memory. Prints figures.
+    Bench {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 50)]
+        devices: usize,
+        #[arg(long, default_value_t = 2000)]
+        events_per_device: usize,
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+        /// Events written in bulk (COPY on PostgreSQL) before the pulls are timed.
+        #[arg(long, default_value_t = 1_000_000)]
+        bulk: u64,
+        #[arg(long, default_value_t = 200)]
+        pulls: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -145,6 +168,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             init_tracing();
             let opts = server::ServeOptions {
                 db: db.db,
+                state_dir: db.state_dir,
                 listen,
                 plain_http,
                 cert: cert.zip(key),
@@ -154,7 +178,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             server::serve(opts).await?;
         }
         Command::Units { command: UnitsCommand::Import { db, file } } => {
-            let store = open(&db.db)?;
+            let store = open(&db).await?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let held: Vec<String> = store.list_units().await?.into_iter().map(|u| u.code).collect();
@@ -166,7 +190,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             );
         }
         Command::Units { command: UnitsCommand::List { db } } => {
-            let rows = open(&db.db)?
+            let rows = open(&db)
+                .await?
                 .list_units()
                 .await?
                 .into_iter()
@@ -175,18 +200,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
             print_table(&["code", "name", "kind", "parent"], rows);
         }
         Command::EnrollCode { db, unit, device, hub_url, valid_hours, cert } => {
-            enroll_code(&db.db, unit, device, hub_url, valid_hours, cert).await?;
+            enroll_code(&db, unit, device, hub_url, valid_hours, cert).await?;
         }
         Command::Revoke { db, device } => {
-            open(&db.db)?.revoke_device(device, now_ms()).await?;
+            open(&db).await?.revoke_device(device, now_ms()).await?;
             println!("revoked {device}");
         }
         Command::Unfreeze { db, device } => {
-            open(&db.db)?.unfreeze_device(device).await?;
+            open(&db).await?.unfreeze_device(device).await?;
             println!("unfrozen {device}");
         }
         Command::Devices { db } => {
-            let rows = open(&db.db)?
+            let rows = open(&db)
+                .await?
                 .list_devices()
                 .await?
                 .into_iter()
@@ -212,8 +238,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 rows,
             );
         }
+        Command::Bench { db, devices, events_per_device, batch, bulk, pulls } => {
+            let store = std::sync::Arc::new(open(&db).await?);
+            let opts = casedesk_hub::bench::BenchOptions {
+                devices,
+                events_per_device,
+                batch,
+                bulk,
+                pulls,
+            };
+            casedesk_hub::bench::run(store, &opts).await?;
+        }
         Command::Quarantine { db } => {
-            let rows = open(&db.db)?
+            let rows = open(&db)
+                .await?
                 .list_quarantine()
                 .await?
                 .into_iter()
@@ -235,7 +273,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
 }
 
 async fn enroll_code(
-    db: &Path,
+    db: &Db,
     unit: String,
     device: Option<Uuid>,
     hub_url: String,
@@ -251,7 +289,10 @@ async fn enroll_code(
         bail!("--hub-url must start with https:// or http://");
     }
     let fingerprint = if https {
-        let cert = cert.unwrap_or_else(|| TlsFiles::beside(db).cert);
+        let cert = match cert {
+            Some(cert) => cert,
+            None => TlsFiles::beside(&server::files_base(&db.db, db.state_dir.as_deref())?).cert,
+        };
         if cert.exists() {
             Some(tls::fingerprint_of_file(&cert)?)
         } else {
@@ -265,7 +306,7 @@ async fn enroll_code(
     } else {
         None
     };
-    let store = open(db)?;
+    let store = open(db).await?;
     let secret = secret::random_secret();
     let created_ms = now_ms();
     store
@@ -277,7 +318,9 @@ async fn enroll_code(
             device,
         })
         .await?;
-    println!("{}", EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device }.encode());
+    let hub_key = Some(store.signing_key().public_hex());
+    let code = EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device, hub_key };
+    println!("{}", code.encode());
     match device {
         None => eprintln!(
             "one-time enrollment code for a new device of unit {unit}, valid for {valid_hours} \
@@ -292,8 +335,10 @@ async fn enroll_code(
     Ok(())
 }
 
-fn open(db: &Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(db).with_context(|| format!("cannot open the hub database {}", db.display()))
+async fn open(db: &Db) -> anyhow::Result<AnyStore> {
+    AnyStore::open(&db.db)
+        .await
+        .with_context(|| format!("cannot open the hub database {}", any::describe(&db.db)))
 }
 
 fn init_tracing() {

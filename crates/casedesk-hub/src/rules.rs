@@ -11,8 +11,8 @@
 
 use std::collections::HashSet;
 
-use casedesk_proto::sync::{PushBatch, batch_id, reasons};
-use casedesk_proto::{Event, limits};
+use casedesk_proto::sync::{PullPage, PushBatch, PushReceipt, Quarantined, batch_id, reasons};
+use casedesk_proto::{Event, EventHash, limits, sign};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -33,6 +33,7 @@ pub struct CheckedBatch {
     device: Uuid,
     batch_id: String,
     events: Vec<Event>,
+    signature: Option<String>,
 }
 
 impl CheckedBatch {
@@ -50,11 +51,22 @@ impl CheckedBatch {
     pub fn first_seq(&self) -> u64 {
         self.events.first().map_or(0, |e| e.seq)
     }
+    /// The device's signature of the batch (checked against its key when it has one).
+    pub fn signature(&self) -> Option<&str> {
+        self.signature.as_deref()
+    }
 }
 
-/// Checks a batch pushed by `device` of `unit`. Ownership first (403 `forbidden`), then
-/// integrity (422 `tampered`); nothing about what the hub already holds.
-pub fn check_batch(device: Uuid, unit: &str, batch: PushBatch) -> Result<CheckedBatch> {
+/// Checks a batch pushed by `device` of `unit`, whose public key is `device_key` (a device
+/// enrolled without a key pushes unsigned batches). Ownership first (403 `forbidden`), then
+/// integrity (422 `tampered`: hashes, chain, and the device's signature when it has a key);
+/// nothing about what the hub already holds.
+pub fn check_batch(
+    device: Uuid,
+    unit: &str,
+    device_key: Option<&str>,
+    batch: PushBatch,
+) -> Result<CheckedBatch> {
     if batch.device != device {
         return Err(HubError::Forbidden("the batch is for another device".into()));
     }
@@ -109,7 +121,57 @@ pub fn check_batch(device: Uuid, unit: &str, batch: PushBatch) -> Result<Checked
         return Err(HubError::Tampered("an event id appears twice in the batch".into()));
     }
     let batch_id = batch_id(device, &events);
-    Ok(CheckedBatch { device, batch_id, events })
+    let signature = batch.signature;
+    if let Some(key) = device_key {
+        let signed = signature
+            .as_deref()
+            .is_some_and(|sig| sign::verify(key, &sign::batch_message(&batch_id), sig));
+        if !signed {
+            return Err(HubError::Tampered(
+                "the batch does not carry this device's signature".into(),
+            ));
+        }
+    }
+    Ok(CheckedBatch { device, batch_id, events, signature })
+}
+
+/// The receipt of a batch whose first `duplicates` events the hub held already and whose other
+/// events it stored now (`quarantined` among them), leaving the device at `acked_seq`/`head`.
+pub fn receipt(
+    batch: &CheckedBatch,
+    acked_seq: u64,
+    head_hash: EventHash,
+    duplicates: usize,
+    quarantined: Vec<Quarantined>,
+) -> PushReceipt {
+    let stored = batch.events.len() - duplicates.min(batch.events.len());
+    PushReceipt {
+        batch_id: batch.batch_id.clone(),
+        device: batch.device,
+        acked_seq,
+        head_hash,
+        stored: u32::try_from(stored).unwrap_or(u32::MAX),
+        duplicates: u32::try_from(duplicates).unwrap_or(u32::MAX),
+        quarantined,
+        signature: None,
+    }
+}
+
+/// `receipt` signed with the hub's key, as the JSON a store keeps and replays byte for byte.
+pub fn signed_receipt(mut receipt: PushReceipt, key: &sign::SecretKey) -> Result<String> {
+    receipt.signature = Some(key.sign(&sign::receipt_message(&receipt)));
+    Ok(serde_json::to_string(&receipt)?)
+}
+
+/// Signs the checkpoint of `page`, a page of `unit`'s feed.
+pub fn sign_checkpoint(page: &mut PullPage, unit: &str, key: &sign::SecretKey) {
+    page.checkpoint_signature =
+        Some(key.sign(&sign::checkpoint_message(unit, page.next, page.checkpoint)));
+}
+
+/// Why a device is frozen when it pushes `seq` with `pushed` while the hub holds `held`.
+pub fn fork_reason(seq: u64, held: &str, pushed: &EventHash) -> String {
+    format!("seq {seq} is held with hash {held} but was pushed with hash {}", pushed.to_hex())
 }
 
 /// What a stream is: a case (started by `case.registered`) or an organisation record (a unit,
@@ -436,7 +498,8 @@ mod tests {
         let d = Uuid::now_v7();
         let mut events = chain(d, "A", &vec![("case.note_added", json!({})); 3]);
         events.reverse();
-        let checked = check_batch(d, "A", PushBatch { device: d, events }).expect("valid");
+        let checked = check_batch(d, "A", None, PushBatch { device: d, events, signature: None })
+            .expect("valid");
         let seqs: Vec<u64> = checked.events().iter().map(|e| e.seq).collect();
         assert_eq!(seqs, [1, 2, 3]);
     }
@@ -446,9 +509,14 @@ mod tests {
         let d = Uuid::now_v7();
         let mut events = chain(d, "A", &vec![("case.note_added", json!({})); 2]);
         events[1].payload = json!({"changed": true});
-        let err = check_batch(d, "B", PushBatch { device: d, events: events.clone() });
+        let err = check_batch(
+            d,
+            "B",
+            None,
+            PushBatch { device: d, events: events.clone(), signature: None },
+        );
         assert!(matches!(err, Err(HubError::Forbidden(_))));
-        let err = check_batch(d, "A", PushBatch { device: d, events });
+        let err = check_batch(d, "A", None, PushBatch { device: d, events, signature: None });
         assert!(matches!(err, Err(HubError::Tampered(_))));
     }
 
@@ -458,14 +526,14 @@ mod tests {
         let events = chain(d, "A", &vec![("case.note_added", json!({})); 3]);
         let hole = vec![events[0].clone(), events[2].clone()];
         assert!(matches!(
-            check_batch(d, "A", PushBatch { device: d, events: hole }),
+            check_batch(d, "A", None, PushBatch { device: d, events: hole, signature: None }),
             Err(HubError::Tampered(_))
         ));
         let mut relinked = events.clone();
         relinked[2].prev = ZERO_HASH;
         relinked[2] = relinked[2].clone().seal();
         assert!(matches!(
-            check_batch(d, "A", PushBatch { device: d, events: relinked }),
+            check_batch(d, "A", None, PushBatch { device: d, events: relinked, signature: None }),
             Err(HubError::Tampered(_))
         ));
     }

@@ -11,6 +11,13 @@ pub fn random_secret() -> String {
     hex::encode(bytes)
 }
 
+/// 32 fresh random bytes (a signing key's seed).
+pub fn random_seed() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+}
+
 /// SHA-256 of `text`, as 64 lower-case hex digits.
 pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))

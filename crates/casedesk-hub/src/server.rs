@@ -5,7 +5,7 @@
 //! (SHA-256) HEX` and, once the socket is bound, `listening on ADDR`.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ use axum_server::tls_rustls::RustlsConfig;
 
 use crate::api::{HubConfig, router};
 use crate::error::{HubError, Result};
-use crate::store::sqlite::SqliteStore;
+use crate::store::any::{AnyStore, Backend};
 use crate::tls::{self, TlsFiles};
 
 /// How long open connections may finish after a shutdown signal.
@@ -22,7 +22,10 @@ const GRACE: Duration = Duration::from_secs(10);
 
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
-    pub db: PathBuf,
+    /// A SQLite file path or a `postgres://` URL.
+    pub db: String,
+    /// Where the hub keeps its files (certificate, keys); beside a SQLite file when `None`.
+    pub state_dir: Option<PathBuf>,
     pub listen: String,
     pub plain_http: bool,
     /// Certificate and key to use instead of the self-signed pair beside the database.
@@ -34,7 +37,9 @@ pub struct ServeOptions {
 
 /// Serves until SIGTERM or Ctrl-C.
 pub async fn serve(opts: ServeOptions) -> Result<()> {
-    let store = SqliteStore::open(&opts.db)?;
+    let base = files_base(&opts.db, opts.state_dir.as_deref())?;
+    let store = AnyStore::open(&opts.db).await?;
+    tracing::info!(backend = store.backend().name(), "hub database open");
     let app = router(Arc::new(store), HubConfig::from_env(opts.request_timeout));
     let listener = std::net::TcpListener::bind(&opts.listen)
         .map_err(|e| HubError::Invalid(format!("cannot listen on {}: {e}", opts.listen)))?;
@@ -55,7 +60,7 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
     let files = match &opts.cert {
         Some((cert, key)) => TlsFiles { cert: cert.clone(), key: key.clone() },
         None => {
-            let files = TlsFiles::beside(&opts.db);
+            let files = TlsFiles::beside(&base);
             if tls::ensure_self_signed(&files, &opts.tls_names)? {
                 println!("tls certificate generated: {}", files.cert.display());
             }
@@ -77,6 +82,23 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
     server.handle(handle).serve(app.into_make_service_with_connect_info::<SocketAddr>()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The path the hub's own files are named after (`<base>.crt`, `<base>.key`, ...): the SQLite
+/// file itself, or `hub` in `state_dir`, which a PostgreSQL hub needs (several hub processes
+/// on one database share these files).
+pub fn files_base(db: &str, state_dir: Option<&Path>) -> Result<PathBuf> {
+    match (state_dir, Backend::of(db)) {
+        (Some(dir), _) => {
+            std::fs::create_dir_all(dir)?;
+            Ok(dir.join("hub"))
+        }
+        (None, Backend::Sqlite) => Ok(PathBuf::from(db)),
+        (None, Backend::Postgres) => Err(HubError::Invalid(
+            "a hub on PostgreSQL keeps its certificate and keys in a folder: give --state-dir DIR"
+                .into(),
+        )),
+    }
 }
 
 fn announce(addr: SocketAddr) {

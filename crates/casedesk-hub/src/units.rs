@@ -2,7 +2,7 @@
 //! a CSV file (`code,name,kind,parent`) or a JSON array of objects with those fields. The whole
 //! file is parsed and checked before anything is written.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +69,29 @@ pub fn parse_units(text: &str, known: impl Fn(&str) -> bool) -> Result<Vec<Unit>
         }
     }
     Ok(units)
+}
+
+/// Every parent (of `parents`: unit code to parent code) is a known unit and no unit is its own
+/// ancestor.
+pub fn check_hierarchy(parents: &HashMap<String, Option<String>>) -> Result<()> {
+    for (code, parent) in parents {
+        let mut seen = BTreeSet::from([code.as_str()]);
+        let mut next = parent.as_deref();
+        while let Some(p) = next {
+            if !seen.insert(p) {
+                return Err(HubError::Invalid(format!("unit {code:?}: its parents form a loop")));
+            }
+            next = match parents.get(p) {
+                Some(grand) => grand.as_deref(),
+                None => {
+                    return Err(HubError::Invalid(format!(
+                        "unit {code:?}: parent {p:?} is not known to the hub"
+                    )));
+                }
+            };
+        }
+    }
+    Ok(())
 }
 
 fn parse_csv(text: &str) -> Result<Vec<Unit>> {

@@ -108,6 +108,9 @@ pub struct EnrollCode {
     /// it, and using it lifts that device's revocation. Without it a code enrolls a new device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<Uuid>,
+    /// The hub's Ed25519 public key (hex): receipts and checkpoints must carry its signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_key: Option<String>,
 }
 
 const CODE_PREFIX: &str = "CDE1-";
@@ -139,6 +142,10 @@ pub struct EnrollRequest {
     /// The device code the station would like for its case numbers (`HX0201-2026-<code>-00001`).
     #[serde(default)]
     pub device_code: String,
+    /// The device's Ed25519 public key (hex), made for this enrollment: from then on the hub
+    /// takes only batches it signed. Without one (an older station) batches stay unsigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +159,9 @@ pub struct EnrollResponse {
     /// when it was free). The station numbers its cases with it from then on.
     #[serde(default)]
     pub device_code: String,
+    /// The hub's Ed25519 public key (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_key: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,12 +178,22 @@ pub struct DeviceStatus {
     /// The device code the hub assigned at enrollment.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub device_code: String,
+    /// The hub's Ed25519 public key (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_key: Option<String>,
+    /// Whether the hub holds a signing key for this device (it then takes signed batches only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub device_key_known: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushBatch {
     pub device: Uuid,
     pub events: Vec<Event>,
+    /// The device's signature (hex) of `sign::batch_message(batch_id(device, events))`, the
+    /// events in `seq` order. Required when the device enrolled with a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// An event the hub stored but will not apply, with the reason. It is acknowledged like any
@@ -196,6 +216,9 @@ pub struct PushReceipt {
     pub duplicates: u32,
     #[serde(default)]
     pub quarantined: Vec<Quarantined>,
+    /// The hub's signature (hex) of `sign::receipt_message(self)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// One page of a unit's feed: events the unit may see, in the hub's order.
@@ -211,6 +234,9 @@ pub struct PullPage {
     /// handing out positions the station has already passed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<Uuid>,
+    /// The hub's signature (hex) of `sign::checkpoint_message(unit, next, checkpoint)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_signature: Option<String>,
 }
 
 /// Every error answer of the hub.

@@ -83,6 +83,7 @@ fn enroll_code_round_trips_and_tolerates_line_breaks() {
         secret: "s3cr3t".into(),
         fingerprint: Some("ab".repeat(32)),
         device: None,
+        hub_key: None,
     };
     let text = code.encode();
     assert!(text.starts_with("CDE1-"));
@@ -103,6 +104,7 @@ fn golden_sync_messages() {
         stored: 1,
         duplicates: 0,
         quarantined: vec![],
+        signature: None,
     };
     assert_eq!(
         serde_json::to_string(&receipt).unwrap(),
@@ -120,6 +122,8 @@ fn golden_sync_messages() {
         hub_time_ms: 5,
         hub_id: None,
         device_code: String::new(),
+        hub_key: None,
+        device_key_known: false,
     };
     assert_eq!(
         serde_json::to_string(&status).unwrap(),
@@ -127,6 +131,48 @@ fn golden_sync_messages() {
     );
     let err = ErrorBody { code: "gap".into(), message: "m".into() };
     assert_eq!(serde_json::to_string(&err).unwrap(), r#"{"code":"gap","message":"m"}"#);
+}
+
+#[test]
+fn golden_signed_messages_and_signatures() {
+    use crate::sign::{self, SecretKey};
+    use crate::sync::*;
+    let e = sample();
+    let receipt = PushReceipt {
+        batch_id: "b1".into(),
+        device: e.device,
+        acked_seq: 7,
+        head_hash: ZERO_HASH,
+        stored: 2,
+        duplicates: 1,
+        quarantined: vec![Quarantined { id: e.id, seq: 6, reason: "unknown_kind".into() }],
+        signature: None,
+    };
+    let message = String::from_utf8(sign::receipt_message(&receipt)).unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "casedesk-receipt-v1\nb1\n{}\n7\n{}\n2\n1\n{} 6 unknown_kind\n",
+            e.device,
+            ZERO_HASH.to_hex(),
+            e.id
+        )
+    );
+    assert_eq!(sign::batch_message("abc"), b"casedesk-batch-v1\nabc");
+    assert_eq!(sign::checkpoint_message("HX02", 0, None), b"casedesk-checkpoint-v1\nHX02\n0\n");
+    // Ed25519 is deterministic: a fixed seed gives fixed keys and signatures.
+    let key = SecretKey::from_seed([1; 32]);
+    let again = SecretKey::from_seed_hex(&key.seed_hex()).unwrap();
+    assert_eq!(again.public_hex(), key.public_hex());
+    let sig = key.sign(b"m");
+    assert_eq!(sig, again.sign(b"m"));
+    assert!(sign::verify(&key.public_hex(), b"m", &sig));
+    assert!(!sign::verify(&key.public_hex(), b"n", &sig));
+    assert!(!sign::verify("zz", b"m", &sig));
+    assert!(!sign::verify(&key.public_hex(), b"m", "00"));
+    assert!(sign::is_public_key(&key.public_hex()));
+    assert!(!sign::is_public_key("00"));
+    assert!(!format!("{key:?}").contains(&key.seed_hex()), "Debug never shows the seed");
 }
 
 #[test]

@@ -44,6 +44,17 @@ pub mod keys {
     pub const HUB_ID: &str = "hub_id";
     /// "1" when the station was enrolled with `--allow-plain-http` (development only).
     pub const ALLOW_PLAIN_HTTP: &str = "allow_plain_http";
+    /// The seed (hex) of this device's Ed25519 signing key, made at enrollment; its batches are
+    /// signed with it. (Kept here for now; encrypted storage of secrets comes later.)
+    pub const DEVICE_KEY: &str = "device_key";
+    /// The hub's Ed25519 public key (hex): from the enrollment code, or, for a station enrolled
+    /// before hubs had keys, from the first status that carries one (over the pinned TLS link).
+    pub const HUB_KEY: &str = "hub_key";
+    /// The last receipt the hub gave (JSON, with the hub's signature): proof that the hub holds
+    /// this device's chain up to its `acked_seq` and `head_hash`.
+    pub const RECEIPT: &str = "receipt";
+    /// The hub's signature of the pull checkpoint at `CURSOR`.
+    pub const CHECKPOINT_SIGNATURE: &str = "checkpoint_signature";
 }
 
 /// Why a sync attempt failed.
@@ -74,6 +85,10 @@ pub enum SyncError {
     /// This station holds demonstration data: it does not enroll with a real hub.
     #[error("a station with demonstration data cannot enroll")]
     DemoStation,
+    /// A receipt or checkpoint does not carry the hub's valid signature (changed on the way, or
+    /// not from the hub this station enrolled with): refused, nothing recorded.
+    #[error("not signed by the hub: {0}")]
+    Unverified(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -91,6 +106,7 @@ impl SyncError {
             SyncError::PlainHttpRefused(_) => client::PLAIN_HTTP_REFUSED.into(),
             SyncError::EventTooLarge { .. } => client::EVENT_TOO_LARGE.into(),
             SyncError::DemoStation => client::DEMO_STATION.into(),
+            SyncError::Unverified(_) => client::UNVERIFIED.into(),
             SyncError::Store(e) => e.code().into(),
         }
     }
@@ -125,7 +141,8 @@ impl SyncError {
             | SyncError::PinMismatch
             | SyncError::PlainHttpRefused(_)
             | SyncError::EventTooLarge { .. }
-            | SyncError::DemoStation => true,
+            | SyncError::DemoStation
+            | SyncError::Unverified(_) => true,
             _ => false,
         }
     }
@@ -187,6 +204,8 @@ pub mod client {
     pub const PLAIN_HTTP_REFUSED: &str = "plain_http_refused";
     pub const EVENT_TOO_LARGE: &str = "event_too_large";
     pub const DEMO_STATION: &str = "demo_station";
+    /// A receipt or checkpoint without the hub's valid signature.
+    pub const UNVERIFIED: &str = "unverified";
 }
 
 /// Where the hub is and how to trust it.
@@ -290,7 +309,8 @@ pub fn sync_once(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport,
 }
 
 fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncError> {
-    let device = store.require_station()?.device;
+    let station = store.require_station()?;
+    let (device, station_unit) = (station.device, station.unit.clone());
     let mut report = SyncReport::default();
     let status = t.status()?;
     if status.device != device {
@@ -334,6 +354,23 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         pairs.push((keys::CURSOR, Some("0".into())));
         pairs.push((keys::CHECKPOINT, None));
     }
+    let hub_key = match (store.sync_get(keys::HUB_KEY)?, status.hub_key) {
+        (Some(known), Some(told)) if known != told => {
+            return Err(SyncError::Unverified(
+                "the hub's status names another signing key than this station holds".into(),
+            ));
+        }
+        (Some(known), _) => Some(known),
+        (None, Some(told)) if casedesk_proto::sign::is_public_key(&told) => {
+            // A station enrolled before hubs had keys learns it now, over the pinned link.
+            pairs.push((keys::HUB_KEY, Some(told.clone())));
+            Some(told)
+        }
+        (None, _) => None,
+    };
+    let device_key = store
+        .sync_get(keys::DEVICE_KEY)?
+        .and_then(|k| casedesk_proto::sign::SecretKey::from_seed_hex(&k));
     store.sync_set(&pairs)?;
     if !status.device_code.is_empty() {
         store.adopt_device_code(&status.device_code)?;
@@ -354,8 +391,11 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         }
         let sent = events.len();
         let only = (sent == 1).then(|| events[0].seq);
-        match t.push(&PushBatch { device, events }) {
+        match t.push(&signed_batch(device_key.as_ref(), device, events)) {
             Ok(receipt) => {
+                if let Some(key) = &hub_key {
+                    verify_receipt(key, &receipt)?;
+                }
                 if receipt.acked_seq <= acked {
                     return Err(SyncError::Protocol(format!(
                         "receipt did not advance past {acked}"
@@ -423,6 +463,9 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
             (cursor, checkpoint) = (0, None);
             continue;
         }
+        if let Some(key) = &hub_key {
+            verify_checkpoint(key, &station_unit, &page)?;
+        }
         report.pulled += page.events.len() as u64;
         let next = page.next;
         let applied = store.apply_remote_and_set(
@@ -430,6 +473,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
             &[
                 (keys::CURSOR, Some(next.to_string())),
                 (keys::CHECKPOINT, page.checkpoint.map(|c| c.to_string())),
+                (keys::CHECKPOINT_SIGNATURE, page.checkpoint_signature.clone()),
             ],
             Source::Pull,
         )?;
@@ -466,13 +510,71 @@ fn record_receipt(
         .iter()
         .map(|q| HubQuarantined { id: q.id, seq: q.seq, reason: q.reason.clone() })
         .collect();
-    store.record_hub_receipt(
-        &[
-            (keys::ACKED, Some(r.acked_seq.to_string())),
-            (keys::BATCH_BYTES, Some(batch_bytes.to_string())),
-        ],
-        &quarantined,
-    )
+    let signed = if r.signature.is_some() { serde_json::to_string(r).ok() } else { None };
+    let mut pairs = vec![
+        (keys::ACKED, Some(r.acked_seq.to_string())),
+        (keys::BATCH_BYTES, Some(batch_bytes.to_string())),
+    ];
+    if let Some(json) = signed {
+        pairs.push((keys::RECEIPT, Some(json)));
+    }
+    store.record_hub_receipt(&pairs, &quarantined)
+}
+
+/// A batch of `device`'s `events` (in `seq` order), signed with `key` when there is one.
+pub fn signed_batch(
+    key: Option<&casedesk_proto::sign::SecretKey>,
+    device: uuid::Uuid,
+    events: Vec<casedesk_proto::Event>,
+) -> PushBatch {
+    let signature = key.map(|k| {
+        let id = casedesk_proto::sync::batch_id(device, &events);
+        k.sign(&casedesk_proto::sign::batch_message(&id))
+    });
+    PushBatch { device, events, signature }
+}
+
+/// Refuses a receipt that does not carry `hub_key`'s signature.
+pub fn verify_receipt(hub_key: &str, r: &PushReceipt) -> Result<(), SyncError> {
+    let message = casedesk_proto::sign::receipt_message(r);
+    match &r.signature {
+        Some(sig) if casedesk_proto::sign::verify(hub_key, &message, sig) => Ok(()),
+        Some(_) => Err(SyncError::Unverified(format!(
+            "the receipt for batch {} does not match the hub's signature",
+            r.batch_id
+        ))),
+        None => {
+            Err(SyncError::Unverified(format!("the receipt for batch {} is unsigned", r.batch_id)))
+        }
+    }
+}
+
+/// Refuses a pull page whose checkpoint does not carry `hub_key`'s signature for `unit`.
+pub fn verify_checkpoint(hub_key: &str, unit: &str, page: &PullPage) -> Result<(), SyncError> {
+    let message = casedesk_proto::sign::checkpoint_message(unit, page.next, page.checkpoint);
+    match &page.checkpoint_signature {
+        Some(sig) if casedesk_proto::sign::verify(hub_key, &message, sig) => Ok(()),
+        _ => Err(SyncError::Unverified(format!(
+            "the pull checkpoint at position {} is not signed by the hub",
+            page.next
+        ))),
+    }
+}
+
+/// The last receipt this station keeps, verified again with nothing but the hub's public key
+/// (also kept): proof that the hub acknowledged this device's chain up to `acked_seq`, ending
+/// in `head_hash`. `Ok(None)` when there is no signed receipt yet.
+pub fn verify_stored_receipt(store: &Store) -> Result<Option<PushReceipt>, SyncError> {
+    let Some(json) = store.sync_get(keys::RECEIPT)? else {
+        return Ok(None);
+    };
+    let key = store
+        .sync_get(keys::HUB_KEY)?
+        .ok_or_else(|| SyncError::Unverified("the hub's public key is not known".into()))?;
+    let receipt: PushReceipt = serde_json::from_str(&json)
+        .map_err(|e| SyncError::Unverified(format!("the stored receipt cannot be read: {e}")))?;
+    verify_receipt(&key, &receipt)?;
+    Ok(Some(receipt))
 }
 
 /// What the UI shows about sync.
@@ -618,6 +720,7 @@ pub fn enroll(
         allow_plain_http: opts.allow_plain_http,
     };
     endpoint.check()?;
+    let device_key = casedesk_proto::sign::SecretKey::from_seed(random_seed());
     let resp = http::enroll(
         &endpoint,
         &casedesk_proto::sync::EnrollRequest {
@@ -627,8 +730,17 @@ pub fn enroll(
             device_name: opts.device_name.to_owned(),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             device_code: station.device_code.clone(),
+            device_key: Some(device_key.public_hex()),
         },
     )?;
+    let hub_key = match (code.hub_key, resp.hub_key.clone()) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(SyncError::Unverified(
+                "the hub answered with another signing key than the enrollment code names".into(),
+            ));
+        }
+        (a, b) => a.or(b),
+    };
     let same_hub = store.sync_get(keys::HUB_ID)?.as_deref() == Some(&resp.hub_id.to_string());
     let mut pairs = vec![
         (keys::HUB, Some(url)),
@@ -637,6 +749,8 @@ pub fn enroll(
         (keys::HUB_UNIT_NAME, Some(resp.unit_name.clone())),
         (keys::HUB_ID, Some(resp.hub_id.to_string())),
         (keys::ALLOW_PLAIN_HTTP, opts.allow_plain_http.then(|| "1".to_owned())),
+        (keys::DEVICE_KEY, Some(device_key.seed_hex())),
+        (keys::HUB_KEY, hub_key),
         (keys::LAST_ERROR_CODE, None),
         (keys::LAST_ERROR, None),
         (keys::FAILURES, Some("0".into())),
@@ -644,13 +758,23 @@ pub fn enroll(
     if !same_hub {
         pairs.push((keys::CURSOR, None));
         pairs.push((keys::CHECKPOINT, None));
+        pairs.push((keys::CHECKPOINT_SIGNATURE, None));
         pairs.push((keys::ACKED, None));
+        pairs.push((keys::RECEIPT, None));
     }
     store.sync_set(&pairs)?;
     if !resp.device_code.is_empty() {
         store.adopt_device_code(&resp.device_code)?;
     }
     Ok(resp)
+}
+
+/// 32 random bytes from the operating system's generator (a signing key's seed).
+pub fn random_seed() -> [u8; 32] {
+    use rand::RngCore;
+    let mut seed = [0u8; 32];
+    rand::rng().fill_bytes(&mut seed);
+    seed
 }
 
 /// A new address for the hub this station is enrolled with (the same hub reached another way):

@@ -30,6 +30,10 @@ struct FakeHub {
     /// Refuse with 413 a push that holds this device sequence number.
     too_large_seq: Option<u64>,
     stored_twice: u32,
+    /// The hub's signing key: receipts and checkpoints are signed, the status names it.
+    key: Option<casedesk_proto::sign::SecretKey>,
+    /// Change the next receipt after signing it (as a forger on the way would).
+    tamper_next_receipt: bool,
 }
 
 struct Link {
@@ -66,6 +70,8 @@ impl Transport for Link {
             hub_time_ms: 0,
             hub_id: None,
             device_code: String::new(),
+            hub_key: h.key.as_ref().map(|k| k.public_hex()),
+            device_key_known: false,
         })
     }
 
@@ -99,7 +105,7 @@ impl Transport for Link {
             stored += 1;
         }
         h.heads.insert(self.device, (acked, head));
-        let receipt = PushReceipt {
+        let mut receipt = PushReceipt {
             batch_id: batch_id(self.device, &batch.events),
             device: self.device,
             acked_seq: acked,
@@ -107,7 +113,15 @@ impl Transport for Link {
             stored,
             duplicates: dups,
             quarantined: vec![],
+            signature: None,
         };
+        if let Some(key) = &h.key {
+            receipt.signature = Some(key.sign(&casedesk_proto::sign::receipt_message(&receipt)));
+        }
+        if h.tamper_next_receipt {
+            h.tamper_next_receipt = false;
+            receipt.stored += 1;
+        }
         if h.lose_next_reply {
             h.lose_next_reply = false;
             return Err(SyncError::Network("reply lost".into()));
@@ -125,18 +139,40 @@ impl Transport for Link {
         let h = self.hub.borrow();
         if after as usize > h.log.len() {
             // A restored hub answers with its real end (see the hub's pull).
-            return Ok(PullPage {
-                events: vec![],
-                next: h.log.len() as u64,
-                more: false,
-                checkpoint: None,
-            });
+            return Ok(h.signed(
+                &self.unit,
+                PullPage {
+                    events: vec![],
+                    next: h.log.len() as u64,
+                    more: false,
+                    checkpoint: None,
+                    checkpoint_signature: None,
+                },
+            ));
         }
         let start = after as usize;
         let end = (start + limit as usize).min(h.log.len());
         let events: Vec<Event> =
             h.log[start..end].iter().filter(|e| e.device != self.device).cloned().collect();
-        Ok(PullPage { events, next: end as u64, more: end < h.log.len(), checkpoint: None })
+        let page = PullPage {
+            events,
+            next: end as u64,
+            more: end < h.log.len(),
+            checkpoint: None,
+            checkpoint_signature: None,
+        };
+        Ok(h.signed(&self.unit, page))
+    }
+}
+
+impl FakeHub {
+    fn signed(&self, unit: &str, mut page: PullPage) -> PullPage {
+        if let Some(key) = &self.key {
+            let message =
+                casedesk_proto::sign::checkpoint_message(unit, page.next, page.checkpoint);
+            page.checkpoint_signature = Some(key.sign(&message));
+        }
+        page
     }
 }
 
@@ -237,6 +273,54 @@ fn a_hub_restored_from_an_older_backup_loses_nothing() {
     assert!(r.hub_regressed);
     assert!(b.case_state(c.id).is_ok(), "the case written after the restore reached B");
     assert_eq!(rows(&a), rows(&b));
+}
+
+#[test]
+fn receipts_are_verified_kept_and_verify_later_and_a_tampered_one_is_refused() {
+    let hub = Rc::new(RefCell::new(FakeHub {
+        key: Some(casedesk_proto::sign::SecretKey::from_seed([3; 32])),
+        ..FakeHub::default()
+    }));
+    let mut a = station("HX01", "A1");
+    a.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    // An old station learns the hub's key from the status; the receipt is verified and kept.
+    round(&hub, &mut a).unwrap();
+    let key = hub.borrow().key.as_ref().unwrap().public_hex();
+    assert_eq!(a.sync_get(keys::HUB_KEY).unwrap(), Some(key));
+    let kept = verify_stored_receipt(&a).unwrap().expect("a signed receipt is kept");
+    assert_eq!(kept.acked_seq, a.device_head().unwrap().0);
+    assert!(a.sync_get(keys::CHECKPOINT_SIGNATURE).unwrap().is_some());
+
+    // A receipt changed on the way: refused, nothing recorded, a person must look.
+    a.register_case(None, registration(at(2026, 3, 2, 1))).unwrap();
+    hub.borrow_mut().tamper_next_receipt = true;
+    let err = round(&hub, &mut a).unwrap_err();
+    assert_eq!(err.code(), client::UNVERIFIED);
+    assert!(err.is_permanent());
+    assert_eq!(verify_stored_receipt(&a).unwrap().unwrap(), kept, "the old receipt stays");
+
+    // The next round (the hub holds the events already) gets a true receipt of the rest.
+    round(&hub, &mut a).unwrap();
+    // A stored receipt that was changed no longer verifies with the hub's public key.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&a.sync_get(keys::RECEIPT).unwrap().unwrap()).unwrap();
+    json["acked_seq"] = serde_json::json!(1);
+    a.sync_set(&[(keys::RECEIPT, Some(json.to_string()))]).unwrap();
+    assert_eq!(verify_stored_receipt(&a).unwrap_err().code(), client::UNVERIFIED);
+}
+
+#[test]
+fn a_page_with_a_forged_checkpoint_is_refused() {
+    let hub = Rc::new(RefCell::new(FakeHub {
+        key: Some(casedesk_proto::sign::SecretKey::from_seed([4; 32])),
+        ..FakeHub::default()
+    }));
+    let mut a = station("HX01", "A1");
+    round(&hub, &mut a).unwrap();
+    // Another key signs from now on (a hub that is not the one the station knows).
+    hub.borrow_mut().key = Some(casedesk_proto::sign::SecretKey::from_seed([5; 32]));
+    let err = round(&hub, &mut a).unwrap_err();
+    assert_eq!(err.code(), client::UNVERIFIED, "{err}");
 }
 
 #[derive(Clone, Debug)]

@@ -1,4 +1,7 @@
-//! Hub storage behind one trait, `HubStore`, so that PostgreSQL can follow SQLite.
+//! Hub storage behind one trait, `HubStore`, with two implementations: `sqlite::SqliteStore`
+//! (one file, the default) and `postgres::PgStore` (a province's hub); `any::AnyStore` is the
+//! one a `--db` argument names. Both pass one conformance suite (`tests/it`, every test run on
+//! each store).
 //!
 //! Everything that needs no storage is decided in `rules` (which events are accepted, how they
 //! change the stream registry, whom they address, which device code a device gets), so that
@@ -20,7 +23,8 @@
 //!   (`rules::audience`); a unit sees a stream when it or one of its descendants is addressed.
 //!   Each unit has a feed of event references with positions that only grow, and a position is
 //!   visible to readers only once every smaller position is (SQLite's single writer gives this
-//!   for free). When a stream becomes visible to a new unit, its earlier accepted events are
+//!   for free; PostgreSQL takes positions from one counter row as the last step of a push, see
+//!   `postgres`). When a stream becomes visible to a new unit, its earlier accepted events are
 //!   appended to that unit's feed. Quarantined events are in no feed.
 //! - Pull checkpoints: a page carries the id of the event at the unit's feed position `next`;
 //!   a pull after position `after > 0` with a checkpoint that is not the event the unit's feed
@@ -30,11 +34,14 @@
 //!   not know (`DeviceEnrolled`); a code made for a device only that device, replacing its token
 //!   and lifting its revocation (never a fork freeze). Nothing else lifts a revocation.
 
+pub mod any;
+pub mod postgres;
 pub mod sqlite;
 
 use std::future::Future;
 
 use casedesk_proto::EventHash;
+use casedesk_proto::sign::SecretKey;
 use casedesk_proto::sync::{DeviceStatus, PullPage};
 use serde::Serialize;
 use uuid::Uuid;
@@ -42,6 +49,17 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::rules::CheckedBatch;
 pub use crate::units::Unit;
+
+/// Row counts, for administrators and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub events: u64,
+    pub quarantined: u64,
+    pub feed: u64,
+    pub receipts: u64,
+    pub devices: u64,
+    pub enroll_codes: u64,
+}
 
 /// What `import_units` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -74,6 +92,8 @@ pub struct Enrollment {
     pub token_sha256: String,
     /// The device code the station asked for.
     pub device_code: String,
+    /// The device's Ed25519 public key (hex), if it sent one: it replaces any held before.
+    pub sign_key: Option<String>,
     pub now_ms: i64,
 }
 
@@ -102,6 +122,8 @@ pub struct DeviceRecord {
     pub revoked_ms: Option<i64>,
     pub frozen_ms: Option<i64>,
     pub frozen_reason: Option<String>,
+    /// The device's Ed25519 public key (hex); `None` for a device enrolled without one.
+    pub sign_key: Option<String>,
 }
 
 /// A quarantined event: stored and acknowledged, in no feed.
@@ -119,6 +141,14 @@ pub struct QuarantineRecord {
 pub trait HubStore: Send + Sync + 'static {
     /// This hub's id (created with the database).
     fn hub_id(&self) -> Uuid;
+    /// This hub's signing key (created with the database, kept in it: every hub process on the
+    /// database signs alike).
+    fn signing_key(&self) -> &SecretKey;
+    /// The device's signature of a stored batch (`None` for an unknown or unsigned batch).
+    fn batch_signature(
+        &self,
+        batch_id: String,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
 
     /// Inserts or updates units (idempotent); refuses the whole set if it would leave a parent
     /// loop or a parent the hub does not know.
@@ -166,4 +196,23 @@ pub trait HubStore: Send + Sync + 'static {
         checkpoint: Option<Uuid>,
     ) -> impl Future<Output = Result<PullPage>> + Send;
     fn list_quarantine(&self) -> impl Future<Output = Result<Vec<QuarantineRecord>>> + Send;
+}
+
+/// An accepted-looking note event for the benchmark's bulk load (its hash is not sealed: the
+/// bulk load skips hashing, pulls do not check it).
+pub(crate) fn bulk_event(device: Uuid, unit: &str, seq: i64) -> casedesk_proto::Event {
+    casedesk_proto::Event {
+        id: Uuid::now_v7(),
+        stream: Uuid::now_v7(),
+        device,
+        seq: u64::try_from(seq).unwrap_or(0),
+        hlc: casedesk_proto::Hlc::new(1_760_000_000_000, 0),
+        actor: None,
+        unit: unit.to_owned(),
+        kind: "case.note_added".into(),
+        v: 1,
+        payload: serde_json::json!({"text": "第3次联系，商家答复将于三日内上门检修，消费者同意等待"}),
+        prev: casedesk_proto::ZERO_HASH,
+        hash: casedesk_proto::ZERO_HASH,
+    }
 }

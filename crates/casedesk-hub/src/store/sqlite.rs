@@ -11,13 +11,14 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
-use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, PushReceipt, Quarantined};
+use casedesk_proto::sign::SecretKey;
+use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
-use serde::Serialize;
 use uuid::Uuid;
 
+pub use super::Counts;
 use super::{
     DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit, UnitImport,
 };
@@ -41,6 +42,7 @@ const MIGRATIONS: &[Migration] = &[
         script: include_str!("../../migrations/0003_device_codes.sql"),
         backfill: Some(backfill_device_codes),
     },
+    Migration { script: include_str!("../../migrations/0004_keys.sql"), backfill: None },
 ];
 
 /// Read connections: token checks and status reads need not wait behind a long pull.
@@ -48,17 +50,6 @@ const READERS: usize = 4;
 
 /// A pull page stops growing past this many bytes of event JSON (it always holds one event).
 const PULL_BYTES_BUDGET: usize = casedesk_proto::limits::PULL_PAGE_BYTES;
-
-/// Row counts, for administrators and tests.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub events: u64,
-    pub quarantined: u64,
-    pub feed: u64,
-    pub receipts: u64,
-    pub devices: u64,
-    pub enroll_codes: u64,
-}
 
 pub struct SqliteStore {
     inner: Arc<Inner>,
@@ -69,6 +60,7 @@ struct Inner {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     hub_id: Uuid,
+    signing_key: SecretKey,
 }
 
 impl Inner {
@@ -106,6 +98,15 @@ impl SqliteStore {
             writer.query_row("SELECT value FROM meta WHERE key = 'hub_id'", [], |r| r.get(0))?;
         let hub_id = Uuid::parse_str(&hub_id)
             .map_err(|e| HubError::Internal(format!("stored hub id: {e}")))?;
+        writer.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('signing_key', ?1)",
+            [SecretKey::from_seed(crate::secret::random_seed()).seed_hex()],
+        )?;
+        let seed: String =
+            writer
+                .query_row("SELECT value FROM meta WHERE key = 'signing_key'", [], |r| r.get(0))?;
+        let signing_key = SecretKey::from_seed_hex(&seed)
+            .ok_or_else(|| HubError::Internal("stored signing key".into()))?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open(path)?;
@@ -119,6 +120,7 @@ impl SqliteStore {
                 readers,
                 next_reader: AtomicUsize::new(0),
                 hub_id,
+                signing_key,
             }),
         })
     }
@@ -139,6 +141,54 @@ impl SqliteStore {
                 devices: count("devices")?,
                 enroll_codes: count("enroll_codes")?,
             })
+        })
+        .await
+    }
+
+    /// Runs `f` with one of the connections on the blocking pool.
+    async fn run_writer<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        self.run(Conn::Writer, f).await
+    }
+
+    /// The benchmark's bulk load: `n` accepted note events, spread over `units` (one writing
+    /// device each, not enrolled), each in the feed of its unit and of `association`.
+    /// Written in one transaction of prepared inserts, not through pushes.
+    pub async fn bulk_fill(&self, n: u64, units: &[String], association: &str) -> Result<()> {
+        let units = units.to_vec();
+        let association = association.to_owned();
+        self.run_writer(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let devices: Vec<Uuid> = units.iter().map(|_| Uuid::now_v7()).collect();
+            {
+                let mut ins = tx.prepare(
+                    "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined,
+                        received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0)",
+                )?;
+                let mut feed = tx.prepare("INSERT INTO feed (unit, event_pos) VALUES (?1, ?2)")?;
+                for i in 0..n {
+                    let u = (i as usize) % units.len().max(1);
+                    let seq = i / units.len().max(1) as u64 + 1;
+                    let e = super::bulk_event(devices[u], &units[u], to_i64(seq));
+                    ins.execute(params![
+                        e.id.to_string(),
+                        e.stream.to_string(),
+                        e.device.to_string(),
+                        to_i64(e.seq),
+                        e.hash.to_hex(),
+                        e.kind,
+                        serde_json::to_string(&e)?
+                    ])?;
+                    let pos = tx.last_insert_rowid();
+                    feed.execute(params![units[u], pos])?;
+                    feed.execute(params![association, pos])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
         })
         .await
     }
@@ -196,6 +246,24 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 impl HubStore for SqliteStore {
     fn hub_id(&self) -> Uuid {
         self.inner.hub_id
+    }
+
+    fn signing_key(&self) -> &SecretKey {
+        &self.inner.signing_key
+    }
+
+    async fn batch_signature(&self, batch_id: String) -> Result<Option<String>> {
+        self.run(Conn::Reader, move |c| {
+            let sig: Option<Option<String>> = c
+                .query_row(
+                    "SELECT device_signature FROM receipts WHERE batch_id = ?1",
+                    [&batch_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(sig.flatten())
+        })
+        .await
     }
 
     async fn import_units(&self, units: Vec<Unit>) -> Result<UnitImport> {
@@ -300,6 +368,7 @@ impl HubStore for SqliteStore {
 
     async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
         let hub_id = self.inner.hub_id;
+        let hub_key = self.inner.signing_key.public_hex();
         self.run(Conn::Reader, move |c| {
             let d = device_by_id(c, device)?.ok_or(HubError::Unauthorized)?;
             Ok(DeviceStatus {
@@ -310,13 +379,16 @@ impl HubStore for SqliteStore {
                 hub_time_ms: now_ms,
                 hub_id: Some(hub_id),
                 device_code: d.device_code,
+                hub_key: Some(hub_key),
+                device_key_known: d.sign_key.is_some(),
             })
         })
         .await
     }
 
     async fn push(&self, batch: CheckedBatch, now_ms: i64) -> Result<String> {
-        self.run(Conn::Writer, move |c| push(c, &batch, now_ms)).await
+        let key = self.inner.signing_key.clone();
+        self.run(Conn::Writer, move |c| push(c, &batch, &key, now_ms)).await
     }
 
     async fn pull(
@@ -384,24 +456,7 @@ fn check_hierarchy(tx: &Transaction<'_>) -> Result<()> {
     let mut stmt = tx.prepare("SELECT code, parent FROM units")?;
     let parents: HashMap<String, Option<String>> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-    for (code, parent) in &parents {
-        let mut seen = BTreeSet::from([code.as_str()]);
-        let mut next = parent.as_deref();
-        while let Some(p) = next {
-            if !seen.insert(p) {
-                return Err(HubError::Invalid(format!("unit {code:?}: its parents form a loop")));
-            }
-            next = match parents.get(p) {
-                Some(grand) => grand.as_deref(),
-                None => {
-                    return Err(HubError::Invalid(format!(
-                        "unit {code:?}: parent {p:?} is not known to the hub"
-                    )));
-                }
-            };
-        }
-    }
-    Ok(())
+    crate::units::check_hierarchy(&parents)
 }
 
 fn unit_by_code(c: &Connection, code: &str) -> Result<Option<Unit>> {
@@ -445,8 +500,8 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Enrolled> {
         (Some(_), Some(held)) if held.unit == unit => {
             tx.execute(
                 "UPDATE devices SET name = ?2, app_version = ?3, token_sha256 = ?4,
-                    enrolled_ms = ?5, revoked_ms = NULL WHERE id = ?1",
-                params![device, e.device_name, e.app_version, e.token_sha256, e.now_ms],
+                    enrolled_ms = ?5, revoked_ms = NULL, sign_key = ?6 WHERE id = ?1",
+                params![device, e.device_name, e.app_version, e.token_sha256, e.now_ms, e.sign_key],
             )?;
             (held.device_code, true)
         }
@@ -462,7 +517,8 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Enrolled> {
                     .ok_or_else(|| HubError::Internal(format!("no free device code in {unit}")))?;
             tx.execute(
                 "INSERT INTO devices (id, unit, name, app_version, token_sha256, enrolled_ms,
-                    acked_seq, head_hash, device_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
+                    acked_seq, head_hash, device_code, sign_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)",
                 params![
                     device,
                     unit,
@@ -471,7 +527,8 @@ fn enroll(c: &mut Connection, e: &Enrollment) -> Result<Enrolled> {
                     e.token_sha256,
                     e.now_ms,
                     ZERO_HASH.to_hex(),
-                    code
+                    code,
+                    e.sign_key
                 ],
             )?;
             (code, false)
@@ -538,7 +595,8 @@ fn backfill_device_codes(c: &Connection) -> Result<()> {
 }
 
 const DEVICE_COLUMNS: &str = "id, unit, name, app_version, enrolled_ms, acked_seq, head_hash, \
-                              revoked_ms, frozen_ms, frozen_reason, coalesce(device_code, '')";
+                              revoked_ms, frozen_ms, frozen_reason, coalesce(device_code, ''), \
+                              sign_key";
 
 fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
     Ok(DeviceRecord {
@@ -553,6 +611,7 @@ fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
         frozen_ms: r.get(8)?,
         frozen_reason: r.get(9)?,
         device_code: r.get(10)?,
+        sign_key: r.get(11)?,
     })
 }
 
@@ -561,7 +620,7 @@ fn device_by_id(c: &Connection, device: Uuid) -> Result<Option<DeviceRecord>> {
     Ok(c.query_row(&sql, [device.to_string()], device_from_row).optional()?)
 }
 
-fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String> {
+fn push(c: &mut Connection, batch: &CheckedBatch, key: &SecretKey, now_ms: i64) -> Result<String> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let device = batch.device();
     let dev = device_by_id(&tx, device)?.ok_or(HubError::Unauthorized)?;
@@ -595,11 +654,7 @@ fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String>
             |r| r.get(0),
         )?;
         if hash != e.hash.to_hex() {
-            let reason = format!(
-                "seq {} is held with hash {hash} but was pushed with hash {}",
-                e.seq,
-                e.hash.to_hex()
-            );
+            let reason = rules::fork_reason(e.seq, &hash, &e.hash);
             tx.execute(
                 "UPDATE devices SET frozen_ms = ?2, frozen_reason = ?3 WHERE id = ?1",
                 params![device.to_string(), now_ms, reason],
@@ -635,19 +690,12 @@ fn push(c: &mut Connection, batch: &CheckedBatch, now_ms: i64) -> Result<String>
         }
         None => (dev.acked_seq, dev.head_hash),
     };
-    let receipt = PushReceipt {
-        batch_id: batch.batch_id().to_owned(),
-        device,
-        acked_seq,
-        head_hash,
-        stored: u32::try_from(new.len()).unwrap_or(u32::MAX),
-        duplicates: u32::try_from(duplicates).unwrap_or(u32::MAX),
-        quarantined,
-    };
-    let json = serde_json::to_string(&receipt)?;
+    let receipt = rules::receipt(batch, acked_seq, head_hash, duplicates, quarantined);
+    let json = rules::signed_receipt(receipt, key)?;
     tx.execute(
-        "INSERT INTO receipts (batch_id, device, json, created_ms) VALUES (?1, ?2, ?3, ?4)",
-        params![batch.batch_id(), device.to_string(), json, now_ms],
+        "INSERT INTO receipts (batch_id, device, json, created_ms, device_signature)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![batch.batch_id(), device.to_string(), json, now_ms, batch.signature()],
     )?;
     tx.commit()?;
     Ok(json)
@@ -879,7 +927,7 @@ fn pull(
     }
     let checkpoint = if next == 0 { None } else { feed_event_at(&tx, unit, next)? };
     tx.finish()?;
-    Ok(PullPage { events, next, more, checkpoint })
+    Ok(PullPage { events, next, more, checkpoint, checkpoint_signature: None })
 }
 
 /// The id of the event at position `pos` of `unit`'s feed.

@@ -6,12 +6,12 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use casedesk_hub::api::HubConfig;
 use casedesk_proto::limits::{MAX_DECODED_PUSH_BYTES, ZSTD_WINDOW_LOG_MAX};
-use casedesk_proto::sync::{MAX_PUSH_BYTES, PushBatch, PushReceipt};
+use casedesk_proto::sync::{MAX_PUSH_BYTES, PushReceipt};
 
 use crate::support::{Hub, Station, zstd};
 
 fn batch_json(st: &Station) -> Vec<u8> {
-    let batch = PushBatch { device: st.device, events: st.events(1, st.chain.len() as u64) };
+    let batch = st.batch(st.events(1, st.chain.len() as u64));
     serde_json::to_vec(&batch).expect("json")
 }
 
@@ -36,7 +36,7 @@ fn decode_with_window(frame: &[u8], log: u32) -> Vec<u8> {
     out
 }
 
-#[tokio::test]
+conformance! {
 async fn a_zstd_frame_asking_for_a_huge_window_is_refused_undecoded() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -66,8 +66,9 @@ async fn a_zstd_frame_asking_for_a_huge_window_is_refused_undecoded() {
     let receipt: PushReceipt = hub.push_raw(Some(&st.token), fits, Some("zstd")).await.json();
     assert_eq!(receipt.acked_seq, 2);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_body_that_expands_past_the_cap_is_too_large() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -96,8 +97,9 @@ async fn a_body_that_expands_past_the_cap_is_too_large() {
         hub.push_raw(Some(&st.token), zstd(&json), Some("zstd")).await.json();
     assert_eq!(receipt.acked_seq, 1);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn only_a_few_pushes_at_once_and_one_per_device() {
     let config = HubConfig { concurrent_pushes: 4, ..HubConfig::default() };
     let (hub, gate) = Hub::gated(config).await;
@@ -148,4 +150,5 @@ async fn only_a_few_pushes_at_once_and_one_per_device() {
         assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
     }
     assert_eq!(hub.counts().await.events, 10);
+}
 }

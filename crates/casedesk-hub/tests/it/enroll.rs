@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::support::{Hub, Station};
 
-#[tokio::test]
+conformance! {
 async fn a_code_enrolls_once() {
     let hub = Hub::new().await;
     let secret = hub.code("HX02", now_ms() + 60_000).await;
@@ -31,9 +31,7 @@ async fn a_code_enrolls_once() {
     let devices = hub.store.list_devices().await.expect("devices");
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].id, device);
-    let mut file = std::fs::read(hub.dir.path().join("hub.db")).expect("db");
-    file.extend(std::fs::read(hub.dir.path().join("hub.db-wal")).unwrap_or_default());
-    let text = String::from_utf8_lossy(&file);
+    let text = hub.stored_text().await;
     assert!(!text.contains(&resp.token), "token stored in clear");
     assert!(!text.contains(&secret), "secret stored in clear");
     assert!(text.contains(&sha256_hex(&resp.token)));
@@ -47,8 +45,9 @@ async fn a_code_enrolls_once() {
         .expect(StatusCode::FORBIDDEN, "enroll_code_invalid");
     assert_eq!(hub.counts().await.devices, 1);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_code_of_another_unit_is_refused_and_stays_usable() {
     let hub = Hub::new().await;
     let secret = hub.code("HX02", now_ms() + 60_000).await;
@@ -58,8 +57,9 @@ async fn a_code_of_another_unit_is_refused_and_stays_usable() {
     assert_eq!(hub.counts().await.devices, 0);
     assert_eq!(hub.post_enroll(&secret, Uuid::now_v7(), "HX02").await.status, StatusCode::OK);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn expired_and_unknown_codes_are_refused() {
     let hub = Hub::new().await;
     let expired = hub.code("HX02", now_ms() - 1).await;
@@ -71,8 +71,9 @@ async fn expired_and_unknown_codes_are_refused() {
         .expect(StatusCode::FORBIDDEN, "enroll_code_invalid");
     assert_eq!(hub.counts().await.devices, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn codes_are_only_made_for_known_units() {
     let hub = Hub::new().await;
     let err = hub
@@ -87,8 +88,9 @@ async fn codes_are_only_made_for_known_units() {
         .await;
     assert!(matches!(err, Err(casedesk_hub::HubError::NotFound(_))));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn bad_enroll_requests_are_400() {
     let hub = Hub::new().await;
     let reply = hub
@@ -100,6 +102,7 @@ async fn bad_enroll_requests_are_400() {
         .await;
     reply.expect(StatusCode::BAD_REQUEST, "bad_request");
 }
+}
 
 /// Enrolls a new device of `unit` asking for `code`; returns the response.
 async fn enroll_asking(hub: &Hub, unit: &str, code: &str) -> (Uuid, EnrollResponse) {
@@ -110,7 +113,7 @@ async fn enroll_asking(hub: &Hub, unit: &str, code: &str) -> (Uuid, EnrollRespon
     (device, reply.json())
 }
 
-#[tokio::test]
+conformance! {
 async fn device_codes_are_unique_within_a_unit() {
     let hub = Hub::new().await;
     let (a, first) = enroll_asking(&hub, "HX02", "A1").await;
@@ -144,8 +147,9 @@ async fn device_codes_are_unique_within_a_unit() {
     ];
     assert_eq!(codes, expected.map(|(u, c)| (u.to_owned(), c.to_owned())));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_code_for_no_device_cannot_take_an_enrolled_device_over() {
     let hub = Hub::new().await;
     let st = hub.station("HX02").await;
@@ -173,12 +177,13 @@ async fn a_code_for_no_device_cannot_take_an_enrolled_device_over() {
         .expect(StatusCode::CONFLICT, "device_enrolled");
     hub.get(Some(&st.token), "/v1/status").await.expect(StatusCode::UNAUTHORIZED, "token_revoked");
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_code_for_a_device_replaces_its_token_and_lifts_a_revocation_only() {
     let hub = Hub::new().await;
     let (device, first) = enroll_asking(&hub, "HX02", "K7").await;
-    let mut st = Station { device, unit: "HX02".into(), token: first.token, chain: Vec::new() };
+    let mut st = Station { device, unit: "HX02".into(), token: first.token, chain: Vec::new(), key: None };
     hub.store.revoke_device(device, now_ms()).await.expect("revoke");
 
     // Only that device may use it.
@@ -201,7 +206,13 @@ async fn a_code_for_a_device_replaces_its_token_and_lifts_a_revocation_only() {
     let case = st.new_case(1);
     hub.push_ok(&st, st.events(1, 2)).await;
     let mut clone =
-        Station { device, unit: "HX02".into(), token: st.token.clone(), chain: st.events(1, 1) };
+        Station {
+        device,
+        unit: "HX02".into(),
+        token: st.token.clone(),
+        chain: st.events(1, 1),
+        key: None,
+    };
     clone.write(case, "case.note_added", json!({ "text": "on the copy" }));
     hub.push(&clone, clone.events(2, 2)).await.expect(StatusCode::CONFLICT, "device_forked");
     let secret = hub.device_code_for("HX02", device).await;
@@ -210,8 +221,9 @@ async fn a_code_for_a_device_replaces_its_token_and_lifts_a_revocation_only() {
     let token = reply.json::<EnrollResponse>().token;
     hub.get(Some(&token), "/v1/status").await.expect(StatusCode::CONFLICT, "device_frozen");
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn codes_for_a_device_are_made_for_a_device_of_the_unit() {
     let hub = Hub::new().await;
     let st = hub.station("HX02").await;
@@ -227,8 +239,9 @@ async fn codes_for_a_device_are_made_for_a_device_of_the_unit() {
     let other_unit = hub.store.create_enroll_code(code(st.device)).await;
     assert!(matches!(other_unit, Err(HubError::Invalid(_))), "{other_unit:?}");
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn enrollment_attempts_are_limited_per_address() {
     let hub = Hub::new().await;
     let a: SocketAddr = "10.20.1.5:40000".parse().expect("addr");
@@ -251,4 +264,5 @@ async fn enrollment_attempts_are_limited_per_address() {
     let other = hub.post_enroll_as(&secret, Uuid::now_v7(), "HX02", "", Some(b)).await;
     assert_eq!(other.status, StatusCode::OK, "the code was not used by the refused attempt");
     assert_eq!(hub.counts().await.devices, 2);
+}
 }

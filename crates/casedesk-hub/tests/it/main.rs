@@ -2,13 +2,17 @@
 //! `casedesk-hub` binary over loopback (TLS with a pinned fingerprint, the after-commit
 //! failpoint, graceful shutdown, the administrator's commands).
 
+#[macro_use]
+mod support;
+
 mod bounds;
+mod concurrency;
 mod enroll;
 mod migrate;
 mod pull;
 mod push;
 mod security;
 mod serve;
-mod support;
+mod signatures;
 mod trust;
 mod units;

@@ -16,6 +16,7 @@ fn station(unit: &str) -> Station {
         unit: unit.into(),
         token: secret::random_secret(),
         chain: vec![],
+        key: None,
     }
 }
 

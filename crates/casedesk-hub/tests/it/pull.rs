@@ -25,7 +25,7 @@ fn cases(events: &[casedesk_proto::Event]) -> Vec<Uuid> {
     streams
 }
 
-#[tokio::test]
+conformance! {
 async fn a_station_sees_its_units_cases_and_not_another_stations() {
     let hub = Hub::new().await;
     let mut a1 = hub.station("HX02").await;
@@ -46,8 +46,9 @@ async fn a_station_sees_its_units_cases_and_not_another_stations() {
     assert!(seen_by_a2.iter().all(|e| e.hash_is_valid()));
     assert_eq!(seen_by_a2[0], a1.chain[0]);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn the_association_sees_everything_below_it() {
     let hub = Hub::new().await;
     let assoc = hub.station("HX").await;
@@ -64,8 +65,9 @@ async fn the_association_sees_everything_below_it() {
     assert_eq!(cases(&hub.pull_all(&assoc).await), expected);
     assert_eq!(cases(&hub.pull_all(&branch).await), [deep], "a branch sees its stations only");
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_case_transferred_down_reaches_the_station_with_its_history() {
     let hub = Hub::new().await;
     let mut assoc = hub.station("HX").await;
@@ -86,8 +88,9 @@ async fn a_case_transferred_down_reaches_the_station_with_its_history() {
     assert_eq!(ids(&hub.pull_all(&b).await), ids(&assoc.chain));
     assert!(hub.pull_all(&c).await.is_empty());
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_co_handling_unit_sees_the_case() {
     let hub = Hub::new().await;
     let mut b = hub.station("HX02").await;
@@ -110,8 +113,9 @@ async fn a_co_handling_unit_sees_the_case() {
     assert_eq!(seen.len(), b.chain.len() + 1);
     assert_eq!(seen.last().map(|e| e.id), Some(c.chain[0].id));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn events_before_their_registration_are_quarantined_and_never_delivered() {
     let hub = Hub::new().await;
     let mut writer = hub.station("HX02").await;
@@ -133,8 +137,9 @@ async fn events_before_their_registration_are_quarantined_and_never_delivered() 
     assert_eq!(ids(&hub.pull_all(&reader).await), ids(&writer.chain));
     assert_eq!(hub.counts().await.quarantined, 1);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn pages_follow_the_cursor_and_skip_the_devices_own_events() {
     let hub = Hub::new().await;
     let mut a1 = hub.station("HX02").await;
@@ -168,8 +173,9 @@ async fn pages_follow_the_cursor_and_skip_the_devices_own_events() {
     // a1 gets a2's events.
     assert_eq!(ids(&hub.pull(&a1, 0, 100).await.events), ids(&a2.chain));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn pull_pages_are_zstd_when_asked() {
     let hub = Hub::new().await;
     let mut a1 = hub.station("HX02").await;
@@ -191,8 +197,9 @@ async fn pull_pages_are_zstd_when_asked() {
     let page: PullPage = serde_json::from_slice(&json).expect("page");
     assert_eq!(ids(&page.events), ids(&a1.chain));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn pages_carry_a_checkpoint_that_the_next_pull_must_match() {
     let hub = Hub::new().await;
     let mut a1 = hub.station("HX02").await;
@@ -235,4 +242,5 @@ async fn pages_carry_a_checkpoint_that_the_next_pull_must_match() {
     assert!(own.events.is_empty() && own.next > second.next);
     assert_eq!(own.checkpoint, Some(a2.chain[0].id));
     assert_eq!(hub.pull_at(&a2, own.next, own.checkpoint).await.status, StatusCode::OK);
+}
 }

@@ -4,13 +4,13 @@ use axum::http::StatusCode;
 use casedesk_hub::store::HubStore;
 use casedesk_proto::ZERO_HASH;
 use casedesk_proto::limits::MAX_TEXT_CHARS;
-use casedesk_proto::sync::{MAX_EVENT_BYTES, PushBatch, PushReceipt, batch_id};
+use casedesk_proto::sync::{MAX_EVENT_BYTES, PushReceipt, batch_id};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::support::{Hub, ids};
 
-#[tokio::test]
+conformance! {
 async fn a_resent_batch_gets_the_identical_receipt_and_stores_nothing_twice() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -33,14 +33,15 @@ async fn a_resent_batch_gets_the_identical_receipt_and_stores_nothing_twice() {
     let mut shuffled = st.events(1, 3);
     shuffled.reverse();
     let json =
-        serde_json::to_vec(&PushBatch { device: st.device, events: shuffled }).expect("json");
+        serde_json::to_vec(&st.batch(shuffled)).expect("json");
     let again = hub.push_raw(Some(&st.token), json, None).await;
     assert_eq!(again.body, first.body);
     assert_eq!(hub.counts().await, counts);
     assert_eq!(hub.acked(&st).await, (3, st.chain[2].hash));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn an_overlapping_batch_skips_what_is_stored() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -54,20 +55,22 @@ async fn an_overlapping_batch_skips_what_is_stored() {
     assert_eq!((receipt.acked_seq, receipt.stored, receipt.duplicates), (5, 0, 2));
     assert_eq!(hub.counts().await.events, 5);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn uncompressed_json_is_accepted() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
     st.new_case(0);
-    let json = serde_json::to_vec(&PushBatch { device: st.device, events: st.events(1, 1) })
+    let json = serde_json::to_vec(&st.batch(st.events(1, 1)))
         .expect("json");
     let reply = hub.push_raw(Some(&st.token), json, Some("identity")).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json::<PushReceipt>().acked_seq, 1);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_batch_beyond_the_acknowledged_end_is_a_gap() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -80,8 +83,9 @@ async fn a_batch_beyond_the_acknowledged_end_is_a_gap() {
     // The client re-reads the status and sends from acked_seq + 1.
     assert_eq!(hub.push_ok(&st, st.events(3, 5)).await.acked_seq, 5);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_changed_payload_under_the_old_hash_is_tampering() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -93,8 +97,9 @@ async fn a_changed_payload_under_the_old_hash_is_tampering() {
     assert_eq!((counts.events, counts.receipts, counts.feed), (0, 0, 0));
     assert_eq!(hub.acked(&st).await, (0, ZERO_HASH));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_broken_prev_link_is_tampering() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -115,8 +120,9 @@ async fn a_broken_prev_link_is_tampering() {
     assert_eq!(hub.counts().await.events, 2);
     assert_eq!(hub.push_ok(&st, st.events(3, 4)).await.acked_seq, 4);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_fork_freezes_the_device() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -129,6 +135,7 @@ async fn a_fork_freezes_the_device() {
         unit: st.unit.clone(),
         token: st.token.clone(),
         chain: st.events(1, 1),
+        key: st.key.clone(),
     };
     clone.write(case, "case.note_added", json!({ "text": "written on the copy" }));
     clone.write(case, "case.note_added", json!({ "text": "and more" }));
@@ -149,8 +156,9 @@ async fn a_fork_freezes_the_device() {
     hub.store.unfreeze_device(st.device).await.expect("unfreeze");
     assert_eq!(hub.push_ok(&st, st.events(3, 3)).await.acked_seq, 3);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn problem_events_are_quarantined_acknowledged_and_never_block() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -185,16 +193,18 @@ async fn problem_events_are_quarantined_acknowledged_and_never_block() {
     assert_eq!(ids(&pulled), expected);
     assert_eq!(hub.counts().await.quarantined, 4);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn an_empty_batch_is_a_bad_request() {
     let hub = Hub::new().await;
     let st = hub.station("HX02").await;
     hub.push(&st, Vec::new()).await.expect(StatusCode::BAD_REQUEST, "bad_request");
     assert_eq!(hub.counts().await.receipts, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn an_event_id_cannot_be_reused() {
     let hub = Hub::new().await;
     let mut a = hub.station("HX02").await;
@@ -207,4 +217,5 @@ async fn an_event_id_cannot_be_reused() {
     b.chain[0] = b.chain[0].clone().seal();
     hub.push(&b, b.events(1, 1)).await.expect(StatusCode::UNPROCESSABLE_ENTITY, "tampered");
     assert_eq!(hub.counts().await.events, 1);
+}
 }

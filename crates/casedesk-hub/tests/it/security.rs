@@ -13,12 +13,12 @@ use serde_json::json;
 
 use crate::support::{Hub, zstd};
 
-#[tokio::test]
+conformance! {
 async fn tokens_are_required_and_revocable() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
     st.new_case(0);
-    let batch = serde_json::to_vec(&PushBatch { device: st.device, events: st.events(1, 1) })
+    let batch = serde_json::to_vec(&st.batch(st.events(1, 1)))
         .expect("json");
 
     hub.push_raw(None, batch.clone(), None).await.expect(StatusCode::UNAUTHORIZED, "unauthorized");
@@ -44,8 +44,9 @@ async fn tokens_are_required_and_revocable() {
     hub.get(Some(&st.token), "/v1/pull").await.expect(StatusCode::UNAUTHORIZED, "token_revoked");
     assert_eq!(hub.counts().await.events, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_device_pushes_only_its_own_events_of_its_own_unit() {
     let hub = Hub::new().await;
     let mut a = hub.station("HX0101").await;
@@ -53,8 +54,8 @@ async fn a_device_pushes_only_its_own_events_of_its_own_unit() {
     a.new_case(1);
 
     // B's token pushing A's events, under A's device id or under its own.
-    let as_a = PushBatch { device: a.device, events: a.events(1, 2) };
-    let as_b = PushBatch { device: b.device, events: a.events(1, 2) };
+    let as_a = a.batch(a.events(1, 2));
+    let as_b = PushBatch { device: b.device, events: a.events(1, 2), signature: None };
     for batch in [as_a, as_b] {
         let json = serde_json::to_vec(&batch).expect("json");
         hub.push_raw(Some(&b.token), json, None).await.expect(StatusCode::FORBIDDEN, "forbidden");
@@ -65,6 +66,7 @@ async fn a_device_pushes_only_its_own_events_of_its_own_unit() {
         unit: "HX0101".into(),
         token: b.token.clone(),
         chain: Vec::new(),
+        key: b.key.clone(),
     };
     forged.new_case(0);
     hub.push(&forged, forged.events(1, 1)).await.expect(StatusCode::FORBIDDEN, "forbidden");
@@ -73,8 +75,9 @@ async fn a_device_pushes_only_its_own_events_of_its_own_unit() {
     assert_eq!((counts.events, counts.receipts, counts.feed), (0, 0, 0));
     assert_eq!(hub.acked(&a).await.0, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn malformed_bodies_are_400() {
     let hub = Hub::new().await;
     let st = hub.station("HX02").await;
@@ -95,8 +98,9 @@ async fn malformed_bodies_are_400() {
     reply.expect(StatusCode::BAD_REQUEST, "bad_request");
     assert_eq!(hub.counts().await.receipts, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn oversized_bodies_are_413() {
     let hub = Hub::new().await;
     let st = hub.station("HX02").await;
@@ -117,13 +121,14 @@ async fn oversized_bodies_are_413() {
     reply.expect(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
     assert_eq!(hub.counts().await.events, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn the_protocol_header_is_required() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
     st.new_case(0);
-    let batch = serde_json::to_vec(&PushBatch { device: st.device, events: st.events(1, 1) })
+    let batch = serde_json::to_vec(&st.batch(st.events(1, 1)))
         .expect("json");
     for version in [Some("2"), Some("one"), None] {
         let mut req = axum::http::Request::builder()
@@ -144,8 +149,9 @@ async fn the_protocol_header_is_required() {
     health.expect(StatusCode::UPGRADE_REQUIRED, "protocol_version");
     assert_eq!(hub.counts().await.events, 0);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn every_error_has_an_error_body() {
     let hub = Hub::new().await;
     hub.get(None, "/v1/nothing-here").await.expect(StatusCode::NOT_FOUND, "not_found");
@@ -158,6 +164,7 @@ async fn every_error_has_an_error_body() {
     let health: casedesk_proto::sync::Health = health.json();
     assert!(health.ok);
     assert_eq!(health.protocol, casedesk_proto::sync::PROTOCOL_VERSION);
+}
 }
 
 #[derive(Clone, Default)]
@@ -190,7 +197,7 @@ fn captured_logs() -> &'static Captured {
     })
 }
 
-#[tokio::test]
+conformance! {
 async fn request_logs_show_the_request_but_no_personal_data() {
     let captured = captured_logs();
     let hub = Hub::new().await;
@@ -222,6 +229,7 @@ async fn request_logs_show_the_request_but_no_personal_data() {
         assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
     }
 }
+}
 
 /// A request body that never arrives.
 struct Stalled;
@@ -238,7 +246,7 @@ impl axum::body::HttpBody for Stalled {
     }
 }
 
-#[tokio::test]
+conformance! {
 async fn a_stalled_upload_times_out_with_an_error_body() {
     let hub = Hub::with_config(casedesk_hub::api::HubConfig {
         request_timeout: std::time::Duration::from_millis(200),
@@ -255,4 +263,5 @@ async fn a_stalled_upload_times_out_with_an_error_body() {
         )
         .await;
     reply.expect(StatusCode::REQUEST_TIMEOUT, "timeout");
+}
 }

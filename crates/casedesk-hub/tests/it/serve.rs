@@ -235,6 +235,7 @@ fn enroll_request(code: &EnrollCode, device: Uuid) -> Vec<u8> {
         device_name: "测试机".into(),
         app_version: "0.1.0".into(),
         device_code: String::new(),
+        device_key: None,
     })
     .expect("json")
 }
@@ -267,9 +268,16 @@ async fn tls_with_a_pinned_fingerprint_end_to_end() {
     let enrolled: EnrollResponse = serde_json::from_slice(&body).expect("response");
 
     // Push a case over TLS, then read the status.
-    let mut st = Station { device, unit: "HX02".into(), token: enrolled.token, chain: Vec::new() };
+    let mut st = Station {
+        device,
+        unit: "HX02".into(),
+        token: enrolled.token,
+        chain: Vec::new(),
+        key: None,
+    };
     st.new_case(1);
-    let batch = serde_json::to_vec(&PushBatch { device, events: st.events(1, 2) }).expect("json");
+    let batch = serde_json::to_vec(&PushBatch { device, events: st.events(1, 2), signature: None })
+        .expect("json");
     let auth = ("authorization", format!("Bearer {}", st.token));
     let mut conn = tls_connect(&hub.addr, &fingerprint).await.expect("handshake");
     let headers = [auth.clone(), ("content-encoding", "zstd".to_owned())];
@@ -338,10 +346,12 @@ async fn a_hub_killed_between_commit_and_reply_replays_the_receipt() {
     drop(hub);
 
     // The same database under a hub with the failpoint: the push commits, then the hub dies.
-    let mut st = Station { device, unit: "HX02".into(), token, chain: Vec::new() };
+    let mut st = Station { device, unit: "HX02".into(), token, chain: Vec::new(), key: None };
     st.new_case(2);
-    let batch =
-        zstd(&serde_json::to_vec(&PushBatch { device, events: st.events(1, 3) }).expect("json"));
+    let batch = zstd(
+        &serde_json::to_vec(&PushBatch { device, events: st.events(1, 3), signature: None })
+            .expect("json"),
+    );
     let headers =
         [("authorization", format!("Bearer {}", st.token)), ("content-encoding", "zstd".into())];
     let mut dying =
@@ -448,7 +458,8 @@ impl Client {
             http(&mut conn, "POST", "/v1/enroll", &[], &body).await.expect("enroll");
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
         let resp: EnrollResponse = serde_json::from_slice(&body).expect("response");
-        let st = Station { device, unit: unit.into(), token: resp.token, chain: Vec::new() };
+        let st =
+            Station { device, unit: unit.into(), token: resp.token, chain: Vec::new(), key: None };
         (st, resp.device_code)
     }
 
@@ -458,7 +469,7 @@ impl Client {
         assert_eq!(status, 200);
         let acked = serde_json::from_slice::<DeviceStatus>(&body).expect("status").acked_seq;
         let events = st.events(acked + 1, st.chain.len() as u64);
-        let batch = serde_json::to_vec(&PushBatch { device: st.device, events }).expect("json");
+        let batch = serde_json::to_vec(&st.batch(events)).expect("json");
         let (status, body) = self.call("POST", "/v1/push", &st.token, &batch).await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
         serde_json::from_slice(&body).expect("receipt")
@@ -592,6 +603,7 @@ fn a_code_for_one_device_says_what_it_does() {
                 app_version: "0.1.0".into(),
                 token_sha256: casedesk_hub::secret::sha256_hex("token"),
                 device_code: "C3".into(),
+                sign_key: None,
                 now_ms: casedesk_hub::now_ms(),
             },
         )
@@ -623,6 +635,7 @@ async fn the_served_hub_limits_enrollment_attempts_per_client_address() {
         secret: "a guess".into(),
         fingerprint: None,
         device: None,
+        hub_key: None,
     };
     let mut statuses = Vec::new();
     for _ in 0..11 {

@@ -1,6 +1,12 @@
-//! Test harness: a hub on a temporary SQLite file driven in-process through its router
-//! (`tower::ServiceExt::oneshot`), enrolled stations that write sealed, chained events, and
-//! helpers for push and pull.
+//! Test harness: a hub on a temporary SQLite file or a fresh PostgreSQL schema, driven
+//! in-process through its router (`tower::ServiceExt::oneshot`), enrolled stations that write
+//! sealed, chained events, and helpers for push and pull.
+//!
+//! The conformance suite: every test written inside `conformance! { ... }` runs twice, as
+//! `<name>::sqlite` and `<name>::postgres`; `Hub::new()` and the other constructors open the
+//! store of the run they are in. The PostgreSQL runs need a server: `CDK_PG_URL` names one
+//! where the tests may create schemas (`scripts/with-pg.sh` starts a throwaway one, as `make
+//! test` does); without it they print a SKIPPED line and pass.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,12 +19,15 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use casedesk_hub::api::{HubConfig, router};
 use casedesk_hub::rules::CheckedBatch;
-use casedesk_hub::store::sqlite::Counts;
+use casedesk_hub::store::any::{AnyStore, Backend};
 use casedesk_hub::store::{
-    DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit, UnitImport,
+    Counts, DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit,
+    UnitImport,
 };
 use casedesk_hub::{HubError, Result};
-use casedesk_hub::{SqliteStore, now_ms, secret};
+use casedesk_hub::{now_ms, secret};
+use casedesk_proto::sign::SecretKey;
+use casedesk_proto::sync::batch_id;
 use casedesk_proto::sync::{
     DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PROTOCOL_HEADER, PullPage, PushBatch,
     PushReceipt,
@@ -40,8 +49,93 @@ pub const UNITS_CSV: &str = "code,name,kind,parent\n\
 
 pub struct Hub {
     pub dir: TempDir,
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<AnyStore>,
+    /// The database argument the store was opened with (a file path or a URL).
+    pub db: String,
     app: Router,
+}
+
+tokio::task_local! {
+    /// The store the current conformance run uses.
+    static BACKEND: Backend;
+}
+
+/// Runs `body` with the hubs it makes on `backend`.
+pub async fn on_backend(backend: Backend, body: impl std::future::Future<Output = ()>) {
+    BACKEND.scope(backend, body).await;
+}
+
+/// The store of the current run (SQLite outside a conformance run).
+pub fn backend() -> Backend {
+    BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
+}
+
+/// The PostgreSQL server the tests may use (`CDK_PG_URL`), or `None` after printing why the
+/// test is skipped.
+pub fn postgres_or_skip(test: &str) -> Option<String> {
+    match std::env::var("CDK_PG_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            // Straight to the process's stderr: the test harness would swallow `println!`.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: no PostgreSQL (set CDK_PG_URL, or run scripts/with-pg.sh)"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh, empty schema on the test server; returns the database URL that uses it.
+pub async fn fresh_postgres_db(server: &str) -> String {
+    let schema = format!("hub_{}", Uuid::now_v7().simple());
+    let (client, conn) = tokio_postgres::connect(server, tokio_postgres::NoTls)
+        .await
+        .expect("connect to CDK_PG_URL");
+    let task = tokio::spawn(conn);
+    client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
+    drop(client);
+    let _ = task.await;
+    let sep = if server.contains('?') { '&' } else { '?' };
+    format!("{server}{sep}options=-csearch_path%3D{schema}")
+}
+
+/// One test of the conformance suite, run on every store: `conformance! { async fn name() { ...
+/// } }` makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! conformance {
+    ($(#[$meta:meta])* async fn $name:ident() $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body() $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                $crate::support::on_backend(
+                    casedesk_hub::store::any::Backend::Sqlite,
+                    body(),
+                )
+                .await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if $crate::support::postgres_or_skip(concat!(stringify!($name), "::postgres"))
+                    .is_some()
+                {
+                    $crate::support::on_backend(
+                        casedesk_hub::store::any::Backend::Postgres,
+                        body(),
+                    )
+                    .await;
+                }
+            }
+        }
+    };
 }
 
 pub struct Reply {
@@ -85,9 +179,22 @@ pub struct Station {
     pub unit: String,
     pub token: String,
     pub chain: Vec<Event>,
+    /// The device's signing key, when it enrolled with one: its batches are signed.
+    pub key: Option<SecretKey>,
 }
 
 impl Station {
+    /// A batch of `events`, signed with the device's key when it has one.
+    pub fn batch(&self, events: Vec<Event>) -> PushBatch {
+        let mut sorted = events.clone();
+        sorted.sort_by_key(|e| e.seq);
+        let signature = self
+            .key
+            .as_ref()
+            .map(|k| k.sign(&casedesk_proto::sign::batch_message(&batch_id(self.device, &sorted))));
+        PushBatch { device: self.device, events, signature }
+    }
+
     /// Appends a sealed event to this device's chain and returns it.
     pub fn write(&mut self, stream: Uuid, kind: &str, payload: Value) -> Event {
         let seq = self.chain.len() as u64 + 1;
@@ -163,33 +270,69 @@ impl Hub {
     }
 
     pub async fn with_config(config: HubConfig) -> Hub {
-        let (dir, store) = Hub::open().await;
+        let (dir, db, store) = Hub::open().await;
         let app = router(Arc::clone(&store), config);
-        Hub { dir, store, app }
+        Hub { dir, store, db, app }
     }
 
-    /// A hub over the database `hub.db` in `dir`, as it is (migrated on open).
+    /// A hub over the SQLite database `hub.db` in `dir`, as it is (migrated on open).
     pub async fn at(dir: TempDir) -> Hub {
-        let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db")).expect("open"));
+        let db = dir.path().join("hub.db").to_string_lossy().into_owned();
+        let store = Arc::new(AnyStore::open(&db).await.expect("open"));
         let app = router(Arc::clone(&store), HubConfig::default());
-        Hub { dir, store, app }
+        Hub { dir, store, db, app }
     }
 
     /// A hub whose pushes wait at the store until the test lets them through (`Gate`).
     pub async fn gated(config: HubConfig) -> (Hub, Arc<Gate>) {
-        let (dir, store) = Hub::open().await;
+        let (dir, db, store) = Hub::open().await;
         let gate = Arc::new(Gate::default());
         let gated = Gated { inner: Arc::clone(&store), gate: Arc::clone(&gate) };
         let app = router(Arc::new(gated), config);
-        (Hub { dir, store, app }, gate)
+        (Hub { dir, store, db, app }, gate)
     }
 
-    async fn open() -> (TempDir, Arc<SqliteStore>) {
+    /// A fresh database of the current run's store, with the test units.
+    async fn open() -> (TempDir, String, Arc<AnyStore>) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db")).expect("open"));
+        let db = match backend() {
+            Backend::Sqlite => dir.path().join("hub.db").to_string_lossy().into_owned(),
+            Backend::Postgres => {
+                let server = std::env::var("CDK_PG_URL").expect("CDK_PG_URL");
+                fresh_postgres_db(&server).await
+            }
+        };
+        let store = Arc::new(AnyStore::open(&db).await.expect("open"));
         let units = casedesk_hub::units::parse_units(UNITS_CSV, |_| false).expect("units");
         store.import_units(units).await.expect("import");
-        (dir, store)
+        (dir, db, store)
+    }
+
+    /// Everything the database holds as text (to show what it does not hold in clear).
+    pub async fn stored_text(&self) -> String {
+        match self.store.backend() {
+            Backend::Sqlite => {
+                let mut file = std::fs::read(self.dir.path().join("hub.db")).expect("db");
+                file.extend(std::fs::read(self.dir.path().join("hub.db-wal")).unwrap_or_default());
+                String::from_utf8_lossy(&file).into_owned()
+            }
+            Backend::Postgres => {
+                let (client, conn) = tokio_postgres::connect(&self.db, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect");
+                let task = tokio::spawn(conn);
+                let mut text = String::new();
+                for table in ["devices", "enroll_codes", "meta", "events", "receipts"] {
+                    let sql =
+                        format!("SELECT coalesce(string_agg(t::text, ' '), '') FROM {table} t");
+                    let row = client.query_one(&sql, &[]).await.expect("dump");
+                    text.push_str(row.get::<_, &str>(0));
+                }
+                drop(client);
+                let _ = task.await;
+                text
+            }
+        }
     }
 
     /// Adds units to the hierarchy (CSV with a header row).
@@ -252,6 +395,19 @@ impl Hub {
         device_code: &str,
         from: Option<SocketAddr>,
     ) -> Reply {
+        self.post_enroll_keyed(secret, device, unit, device_code, from, None).await
+    }
+
+    /// An enrollment sending `key`'s public key (or none).
+    pub async fn post_enroll_keyed(
+        &self,
+        secret: &str,
+        device: Uuid,
+        unit: &str,
+        device_code: &str,
+        from: Option<SocketAddr>,
+        key: Option<&SecretKey>,
+    ) -> Reply {
         let req = EnrollRequest {
             secret: secret.into(),
             device,
@@ -259,6 +415,7 @@ impl Hub {
             device_name: "前台电脑".into(),
             app_version: "0.1.0".into(),
             device_code: device_code.into(),
+            device_key: key.map(SecretKey::public_hex),
         };
         let body = serde_json::to_vec(&req).expect("json");
         let mut req = Hub::request(Method::POST, "/v1/enroll")
@@ -271,15 +428,27 @@ impl Hub {
         self.send(req).await
     }
 
-    /// Enrolls a new device of `unit`.
+    /// Enrolls a new device of `unit`, with a signing key.
     pub async fn station(&self, unit: &str) -> Station {
+        let key = SecretKey::from_seed(secret::random_seed());
+        let mut st = self.station_keyed(unit, Some(key.clone())).await;
+        st.key = Some(key);
+        st
+    }
+
+    /// Enrolls a new device of `unit` without a signing key (as stations did before keys).
+    pub async fn station_without_key(&self, unit: &str) -> Station {
+        self.station_keyed(unit, None).await
+    }
+
+    async fn station_keyed(&self, unit: &str, key: Option<SecretKey>) -> Station {
         let secret = self.code(unit, now_ms() + 3_600_000).await;
         let device = Uuid::now_v7();
-        let reply = self.post_enroll(&secret, device, unit).await;
+        let reply = self.post_enroll_keyed(&secret, device, unit, "", None, key.as_ref()).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
         let resp: EnrollResponse = reply.json();
         assert_eq!(resp.unit, unit);
-        Station { device, unit: unit.into(), token: resp.token, chain: Vec::new() }
+        Station { device, unit: unit.into(), token: resp.token, chain: Vec::new(), key: None }
     }
 
     pub async fn get(&self, token: Option<&str>, path: &str) -> Reply {
@@ -310,7 +479,7 @@ impl Hub {
 
     /// Pushes `events` as `st`'s device, zstd-compressed.
     pub async fn push(&self, st: &Station, events: Vec<Event>) -> Reply {
-        let batch = PushBatch { device: st.device, events };
+        let batch = st.batch(events);
         let json = serde_json::to_vec(&batch).expect("json");
         self.push_raw(Some(&st.token), zstd(&json), Some("zstd")).await
     }
@@ -402,7 +571,7 @@ impl Gate {
 
 /// A `HubStore` whose pushes wait at a `Gate`; everything else goes straight to `inner`.
 struct Gated {
-    inner: Arc<SqliteStore>,
+    inner: Arc<AnyStore>,
     gate: Arc<Gate>,
 }
 
@@ -436,6 +605,12 @@ impl HubStore for Gated {
     }
     async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
         self.inner.status(device, now_ms).await
+    }
+    fn signing_key(&self) -> &SecretKey {
+        self.inner.signing_key()
+    }
+    async fn batch_signature(&self, batch_id: String) -> Result<Option<String>> {
+        self.inner.batch_signature(batch_id).await
     }
     async fn push(&self, batch: CheckedBatch, now_ms: i64) -> Result<String> {
         self.gate.waiting.fetch_add(1, Ordering::SeqCst);

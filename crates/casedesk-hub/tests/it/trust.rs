@@ -32,7 +32,7 @@ fn seq_of(st: &Station, e: &Event) -> u64 {
     st.chain.iter().find(|c| c.id == e.id).map(|c| c.seq).expect("in the chain")
 }
 
-#[tokio::test]
+conformance! {
 async fn a_station_cannot_take_or_void_another_stations_case() {
     let hub = Hub::new().await;
     let mut owner = hub.station("HX03").await;
@@ -69,8 +69,9 @@ async fn a_station_cannot_take_or_void_another_stations_case() {
     assert_eq!(held.iter().map(|q| q.event).collect::<Vec<_>>(), [grab.id, void.id, co.id]);
     assert!(held.iter().all(|q| q.reason == "stream_not_owned" && q.device == thief.device));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn transfers_decide_who_may_write_and_co_handling_ends_with_its_feedback() {
     let hub = Hub::new().await;
     let mut assoc = hub.station("HX").await;
@@ -140,8 +141,9 @@ async fn transfers_decide_who_may_write_and_co_handling_ends_with_its_feedback()
     assert_eq!(seen, accepted, "HX03 sees the case (co-handled) without the quarantined events");
     assert_eq!(hub.counts().await.quarantined, 3);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn case_and_organisation_events_never_share_a_stream() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -175,8 +177,9 @@ async fn case_and_organisation_events_never_share_a_stream() {
     let seen = ids(&hub.pull_all(&reader).await);
     assert_eq!(seen, [st.chain[0].id, st.chain[2].id, st.chain[3].id]);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_unit_may_only_register_itself() {
     let hub = Hub::new().await;
     let mut branch = hub.station("HX01").await;
@@ -211,8 +214,9 @@ async fn a_unit_may_only_register_itself() {
     let reader = hub.station("HX01").await;
     assert_eq!(ids(&hub.pull_all(&reader).await), [branch.chain[0].id, own.id]);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn sibling_associations_and_branches_never_see_each_others_cases() {
     let hub = Hub::new().await;
     hub.add_units(
@@ -256,8 +260,9 @@ async fn sibling_associations_and_branches_never_see_each_others_cases() {
     let hn_again = hub.station("HN").await;
     assert_eq!(streams(&hub.pull_all(&hn_again).await), sorted(vec![case_hn, case_hn01]));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn every_reason_in_one_batch_and_the_batch_still_goes_through() {
     let hub = Hub::new().await;
     let mut st = hub.station("HX02").await;
@@ -323,8 +328,9 @@ async fn every_reason_in_one_batch_and_the_batch_still_goes_through() {
     let again = hub.push_ok(&st, st.events(1, st.chain.len() as u64)).await;
     assert_eq!(again, receipt);
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_co_handling_unit_cannot_hand_the_case_on_and_no_unit_starts_another_devices_record() {
     let hub = Hub::new().await;
     let mut owner = hub.station("HX03").await;
@@ -351,4 +357,5 @@ async fn a_co_handling_unit_cannot_hand_the_case_on_and_no_unit_starts_another_d
         ])
     );
     assert!(hub.pull_all(&owner).await.iter().any(|e| e.id == ok.id));
+}
 }

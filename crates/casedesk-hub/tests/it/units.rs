@@ -6,7 +6,7 @@ use casedesk_hub::units::parse_units;
 
 use crate::support::{Hub, UNITS_CSV};
 
-#[tokio::test]
+conformance! {
 async fn importing_again_is_idempotent_and_updates_what_changed() {
     let hub = Hub::new().await;
     let again = parse_units(UNITS_CSV, |_| false).expect("units");
@@ -22,8 +22,9 @@ async fn importing_again_is_idempotent_and_updates_what_changed() {
     assert_eq!(held.len(), 6);
     assert!(held.iter().any(|u| u.code == "HX03" && u.name == "乌兰县消费者维权服务站"));
 }
+}
 
-#[tokio::test]
+conformance! {
 async fn a_parent_loop_is_refused_whole() {
     let hub = Hub::new().await;
     // HX moves under HX0101, which is below HX: a loop.
@@ -33,4 +34,5 @@ async fn a_parent_loop_is_refused_whole() {
     assert!(matches!(err, Err(HubError::Invalid(ref m)) if m.contains("loop")), "{err:?}");
     let held = hub.store.list_units().await.expect("units");
     assert_eq!(held.iter().find(|u| u.code == "HX").and_then(|u| u.parent.clone()), None);
+}
 }

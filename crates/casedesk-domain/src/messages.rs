@@ -129,6 +129,61 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "the database schema {0} is newer than this program; upgrade CaseDesk",
     ),
     ("io.error", "读写文件出错：{0}", "file error: {0}"),
+    (
+        "db.wrong_key",
+        "口令不对，或这个文件不是 CaseDesk 数据库，无法打开",
+        "The passphrase is wrong, or this file is not a CaseDesk database: it cannot be opened",
+    ),
+    (
+        "db.locked_no_key",
+        "数据库已加密：请输入站点口令（或设置环境变量 CASEDESK_PASSPHRASE）",
+        "The database is encrypted: enter the station passphrase (or set CASEDESK_PASSPHRASE)",
+    ),
+    (
+        "key.passphrase_short",
+        "站点口令至少要 {0} 个字符",
+        "The station passphrase must have at least {0} characters",
+    ),
+    (
+        "key.passphrase_mismatch",
+        "两次输入的口令不一致",
+        "The two passphrases differ",
+    ),
+    (
+        "key.keyring_unavailable",
+        "系统密钥环不可用：{0}",
+        "The system keyring is not available: {0}",
+    ),
+    (
+        "key.keyring_missing",
+        "系统密钥环里找不到本站的数据库密钥，无法打开数据库",
+        "The station's database key is not in the system keyring: the database cannot be opened",
+    ),
+    (
+        "key.file_invalid",
+        "密钥说明文件有误：{0}",
+        "The key description file is invalid: {0}",
+    ),
+    (
+        "backup.unusable",
+        "备份不能使用：{0}",
+        "The backup cannot be used: {0}",
+    ),
+    (
+        "backup.wrong_key",
+        "这个备份用的不是本站的密钥或口令，无法打开：{0}",
+        "This backup was made with another key or passphrase and cannot be opened: {0}",
+    ),
+    (
+        "backup.not_found",
+        "找不到备份：{0}",
+        "Backup not found: {0}",
+    ),
+    (
+        "backup.restore_needs_confirm",
+        "恢复会用备份替换现在的数据库（现在的数据库先另存一份备份）；请确认",
+        "Restoring replaces the current database with the backup (the current one is backed up first); confirm to go on",
+    ),
     ("integrity.error", "数据完整性错误：{0}", "integrity error: {0}"),
     ("import.line", "第 {0} 行：", "line {0}: "),
     ("validation.failed", "输入有 {0} 处问题", "the input has {0} problems"),
@@ -210,6 +265,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "sync.protocol_version",
         "程序版本与中心服务器不匹配，请升级 CaseDesk",
         "This version of CaseDesk does not match the hub; please upgrade",
+    ),
+    (
+        "sync.restored_enroll",
+        "本站由备份恢复，已换用新的设备身份（旧身份不再写入，避免与中心服务器上的记录冲突）：请向协会信息管理员要一个新设备注册码，在设置中粘贴",
+        "This station was restored from a backup and now uses a new device identity (the old one writes no more, so the hub's record of it never forks): ask the association's IT admin for an enrollment code for a new device and paste it in Settings",
     ),
     (
         "sync.not_enrolled",

@@ -14,6 +14,18 @@ pub enum StoreError {
     AlreadyInitialized(String),
     #[error("database schema {0} is newer than this program")]
     NewerSchema(i64),
+    /// The key does not open the file (a wrong passphrase, another station's key), or the file
+    /// is not a database.
+    #[error("the key does not open this database, or it is not a CaseDesk database")]
+    WrongKey,
+    /// A backup that cannot be used: damaged, not a station's, or from a newer version.
+    #[error("backup {file}: {why}")]
+    BadBackup { file: String, why: String },
+    /// The key does not open this backup.
+    #[error("backup {0}: made with another key or passphrase")]
+    BackupWrongKey(String),
+    #[error("backup not found: {0}")]
+    BackupNotFound(String),
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("io: {0}")]
@@ -46,6 +58,10 @@ impl StoreError {
             StoreError::NotInitialized => "station.not_initialized",
             StoreError::AlreadyInitialized(_) => "station.already_initialized",
             StoreError::NewerSchema(_) => "db.newer_schema",
+            StoreError::WrongKey => "db.wrong_key",
+            StoreError::BadBackup { .. } => "backup.unusable",
+            StoreError::BackupWrongKey(_) => "backup.wrong_key",
+            StoreError::BackupNotFound(_) => "backup.not_found",
             StoreError::Db(_) => "db.error",
             StoreError::Io(_) => "io.error",
         }
@@ -67,7 +83,9 @@ impl StoreError {
             StoreError::NewerSchema(v) => v.to_string(),
             StoreError::Db(e) => e.to_string(),
             StoreError::Io(e) => e.to_string(),
-            StoreError::NotInitialized => String::new(),
+            StoreError::NotInitialized | StoreError::WrongKey => String::new(),
+            StoreError::BadBackup { file, why } => format!("{file}: {why}"),
+            StoreError::BackupWrongKey(f) | StoreError::BackupNotFound(f) => f.clone(),
         }
     }
 

@@ -6,7 +6,9 @@
 //! streams re-projected in the same transaction.
 
 mod apply;
+pub mod backup;
 pub mod bench;
+pub mod crypt;
 pub mod desk;
 pub mod error;
 mod exchange;
@@ -24,6 +26,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde::Serialize;
 use uuid::Uuid;
 
+pub use backup::{BackupInfo, BackupPolicy, BackupReason};
+pub use crypt::DbKey;
 pub use error::{Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
 pub use verify::VerifyReport;
@@ -117,15 +121,39 @@ pub struct Store {
     clock: Clock,
     /// For read-only handles: SQLite's `data_version` when the cached settings were loaded.
     seen_version: Option<i64>,
+    /// The key of an encrypted file (its backups are encrypted with it too).
+    key: Option<DbKey>,
 }
 
 impl Store {
+    /// Opens a plain (unencrypted) station file: for tests, benchmarks and tools. A station's
+    /// own file is opened with [`Store::open_encrypted`].
     pub fn open(path: &Path) -> Result<Store> {
-        Store::from_conn(Connection::open(path)?)
+        Store::from_conn(Connection::open(path)?, None)
+    }
+
+    /// Opens (or creates, owner-only) the encrypted station file at `path` with `key`; a plain
+    /// file there is encrypted first (see [`crypt`]). A wrong key is `StoreError::WrongKey`.
+    /// With a `backups` policy, a file that needs a migration is backed up before it runs.
+    pub fn open_encrypted(
+        path: &Path,
+        key: &DbKey,
+        backups: Option<&BackupPolicy>,
+    ) -> Result<Store> {
+        let conn = crypt::open_encrypted(path, key)?;
+        let before = |conn: &Connection| -> Result<()> {
+            if let Some(policy) = backups {
+                backup::backup_connection(conn, Some(key), policy, BackupReason::PreMigration)?;
+            }
+            Ok(())
+        };
+        let mut store = Store::from_conn(conn, Some(&before))?;
+        store.key = Some(key.clone());
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Store> {
-        Store::from_conn(Connection::open_in_memory()?)
+        Store::from_conn(Connection::open_in_memory()?, None)
     }
 
     /// A store on `conn` with nothing loaded yet (the callers load the cached settings).
@@ -137,13 +165,22 @@ impl Store {
             own_rules: OwnRules::default(),
             clock: Box::new(Utc::now),
             seen_version: None,
+            key: None,
         }
     }
 
-    fn from_conn(mut conn: Connection) -> Result<Store> {
+    fn from_conn(
+        mut conn: Connection,
+        before_migration: Option<&dyn Fn(&Connection) -> Result<()>>,
+    ) -> Result<Store> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
+        if let Some(before) = before_migration
+            && migrate::pending(&conn)?
+        {
+            before(&conn)?;
+        }
         migrate::migrate(&mut conn)?;
         // Keep the query planner's statistics current (sampled, so it stays fast on large
         // files): without them SQLite cannot tell that, say, collective cases are rare.
@@ -176,7 +213,23 @@ impl Store {
     /// (`PRAGMA query_only`). Call [`Store::refresh`] before each use so that the station,
     /// calendar and rules it caches follow what the writer committed.
     pub fn open_reader(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)?;
+        Store::reader_on(Connection::open(path)?)
+    }
+
+    /// [`Store::open_reader`] on an encrypted file.
+    pub fn open_reader_encrypted(path: &Path, key: &DbKey) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        crypt::apply_key(&conn, key)?;
+        crypt::private_pragmas(&conn)?;
+        let mut store = Store::reader_on(conn)?;
+        store.key = Some(key.clone());
+        Ok(store)
+    }
+
+    fn reader_on(conn: Connection) -> Result<Store> {
         conn.pragma_update(None, "busy_timeout", 5000)?;
         conn.pragma_update(None, "query_only", true)?;
         let mut store = Store::bare(conn);
@@ -1148,3 +1201,6 @@ pub mod testutil;
 mod apply_tests;
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod crypt_tests;

@@ -15,6 +15,13 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_short_terms.sql"),
 ];
 
+/// Whether a database that already holds a schema needs migrations (a fresh file does not:
+/// there is nothing to keep a copy of).
+pub fn pending(conn: &Connection) -> Result<bool> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    Ok(current > 0 && current < MIGRATIONS.len() as i64)
+}
+
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let latest = MIGRATIONS.len() as i64;

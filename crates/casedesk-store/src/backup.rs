@@ -339,7 +339,11 @@ fn parse_name(name: &str) -> Option<(DateTime<Utc>, BackupReason)> {
     let stamp = stamp.strip_suffix('Z')?;
     let created = NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S%3f").ok()?.and_utc();
     let reason = match reason.rsplit_once('-') {
-        Some((r, n)) if n.chars().all(|c| c.is_ascii_digit()) && BackupReason::from_code(r).is_some() => r,
+        Some((r, n))
+            if n.chars().all(|c| c.is_ascii_digit()) && BackupReason::from_code(r).is_some() =>
+        {
+            r
+        }
         _ => reason,
     };
     Some((created, BackupReason::from_code(reason)?))

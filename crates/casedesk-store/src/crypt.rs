@@ -155,7 +155,9 @@ pub(crate) fn apply_key(conn: &Connection, key: &DbKey) -> Result<()> {
 pub(crate) fn check_readable(conn: &Connection) -> Result<()> {
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
             Err(StoreError::WrongKey)
         }
         Err(e) => Err(e.into()),

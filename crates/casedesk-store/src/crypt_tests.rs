@@ -86,12 +86,18 @@ fn a_plain_station_file_is_encrypted_on_first_open_with_a_key() {
         for _ in 0..5 {
             s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
         }
-        (s.event_count().unwrap(), s.list(&query::ListQuery { limit: 100, ..Default::default() }).unwrap().rows.len())
+        (
+            s.event_count().unwrap(),
+            s.list(&query::ListQuery { limit: 100, ..Default::default() }).unwrap().rows.len(),
+        )
     };
     assert_eq!(crypt::file_kind(&db).unwrap(), crypt::FileKind::Plain);
     let s = Store::open_encrypted(&db, &key(1), None).unwrap();
     assert_eq!(s.event_count().unwrap(), events);
-    assert_eq!(s.list(&query::ListQuery { limit: 100, ..Default::default() }).unwrap().rows.len(), cases);
+    assert_eq!(
+        s.list(&query::ListQuery { limit: 100, ..Default::default() }).unwrap().rows.len(),
+        cases
+    );
     assert!(s.verify().unwrap().is_ok(), "the encrypted copy verifies");
     drop(s);
     assert_eq!(crypt::file_kind(&db).unwrap(), crypt::FileKind::Opaque);
@@ -151,7 +157,11 @@ fn a_wrong_key_a_damaged_file_and_a_stranger_are_refused_as_backups() {
     assert!(matches!(backup::inspect(&b, Some(&key(4))), Err(StoreError::BackupWrongKey(_))));
     let e = backup::inspect(&b, Some(&key(4))).unwrap_err();
     assert_eq!(e.code(), "backup.wrong_key");
-    assert!(e.message(casedesk_domain::Lang::Zh).contains("密钥"), "{}", e.message(casedesk_domain::Lang::Zh));
+    assert!(
+        e.message(casedesk_domain::Lang::Zh).contains("密钥"),
+        "{}",
+        e.message(casedesk_domain::Lang::Zh)
+    );
     // Damage a page in the middle.
     let damaged = dir.path().join("damaged.cdkbak");
     let mut bytes = std::fs::read(&b).unwrap();

@@ -453,6 +453,81 @@ impl Store {
         self.reload_settings()
     }
 
+    /// Gives this database a new device identity (after a restore: the file is an older copy
+    /// of a device that may have written on, so writing on as that device would fork its chain).
+    /// A new device id and a device code made from it; the old device's events stay, as another
+    /// device's; the new device's chain starts with its `device.registered` event. The sync
+    /// state values `sync_pairs` are set in the same transaction. Returns the old device id.
+    pub fn take_new_device_identity(
+        &mut self,
+        sync_pairs: &[(&str, Option<String>)],
+    ) -> Result<Uuid> {
+        let old = self.require_station()?.clone();
+        let device = Uuid::now_v7();
+        let station = Station { device, device_code: default_device_code(device), ..old.clone() };
+        let name: Option<String> = self
+            .conn
+            .query_row("SELECT name FROM devices WHERE id = ?1", [old.device.as_bytes()], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let now = self.now();
+        let ev = OrgEvent::DeviceRegistered {
+            unit: station.unit.clone(),
+            code: station.device_code.clone(),
+            name: name.unwrap_or_else(|| station.device_code.clone()),
+        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'device'", [device.to_string()])?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'device_code'", [&station.device_code])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('previous_device', ?1)",
+            [old.device.to_string()],
+        )?;
+        for (k, v) in sync_pairs {
+            sync_set_tx(&tx, k, v.as_deref())?;
+        }
+        let ev = checked_org(&tx, &station, device, now, ev)?;
+        append(&tx, &station, now, device, None, &DomainEvent::Org(ev))?;
+        project::refresh_org(&tx, device)?;
+        tx.commit()?;
+        self.reload_settings()?;
+        Ok(old.device)
+    }
+
+    /// The events of `device` after `seq` (in order, at most `max_bytes` of JSON and
+    /// `max_events`): what a restored station still holds of its previous device's chain.
+    pub fn device_events_after(
+        &self,
+        device: Uuid,
+        after: u64,
+        max_bytes: usize,
+        max_count: usize,
+    ) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            project::EVENT_COLUMNS
+        ))?;
+        let mut rows = stmt.query(params![device.as_bytes(), after as i64, max_count as i64])?;
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next()? {
+            let e = project::event_from_row(row)?;
+            let size = serde_json::to_vec(&e)?.len();
+            if !out.is_empty() && bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// The last seq this database holds of `device`.
+    pub fn head_of(&self, device: Uuid) -> Result<(u64, EventHash)> {
+        device_head(&self.conn, device)
+    }
+
     /// Registers a new case. The store fills in the case number and the receiving unit; the
     /// registration is validated first and refused with every problem listed.
     pub fn register_case(&mut self, actor: Option<Uuid>, reg: CaseRegistered) -> Result<CaseRef> {
@@ -651,25 +726,8 @@ impl Store {
         max_bytes: usize,
         max_count: usize,
     ) -> Result<Vec<Event>> {
-        let station = self.require_station()?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-            project::EVENT_COLUMNS
-        ))?;
-        let mut rows =
-            stmt.query(params![station.device.as_bytes(), after as i64, max_count as i64])?;
-        let mut out = Vec::new();
-        let mut bytes = 0usize;
-        while let Some(row) = rows.next()? {
-            let e = project::event_from_row(row)?;
-            let size = serde_json::to_vec(&e)?.len();
-            if !out.is_empty() && bytes + size > max_bytes {
-                break;
-            }
-            bytes += size;
-            out.push(e);
-        }
-        Ok(out)
+        let device = self.require_station()?.device;
+        self.device_events_after(device, after, max_bytes, max_count)
     }
 
     /// A value of the sync state (hub address, token, cursor, last contact, ...).

@@ -12,6 +12,7 @@
 
 #[cfg(feature = "http")]
 pub mod http;
+pub mod restore;
 pub mod schedule;
 pub mod worker;
 
@@ -71,6 +72,10 @@ pub enum SyncError {
     Protocol(String),
     #[error("this station is not enrolled with a hub")]
     NotEnrolled,
+    /// The station was restored from a backup and took a new device identity, which needs an
+    /// enrollment code for a new device.
+    #[error("restored from a backup: enroll the new device identity with a code for a new device")]
+    RestoredNeedsEnrollment,
     /// The hub presented another certificate than the one pinned at enrollment.
     #[error("the hub's certificate is not the one pinned at enrollment")]
     PinMismatch,
@@ -102,6 +107,7 @@ impl SyncError {
             SyncError::Hub { body, .. } => body.code.clone(),
             SyncError::Protocol(_) => client::PROTOCOL.into(),
             SyncError::NotEnrolled => client::NOT_ENROLLED.into(),
+            SyncError::RestoredNeedsEnrollment => client::RESTORED_ENROLL.into(),
             SyncError::PinMismatch => client::PIN_MISMATCH.into(),
             SyncError::PlainHttpRefused(_) => client::PLAIN_HTTP_REFUSED.into(),
             SyncError::EventTooLarge { .. } => client::EVENT_TOO_LARGE.into(),
@@ -138,6 +144,7 @@ impl SyncError {
                     | client::ENROLL_UNIT_MISMATCH
             ),
             SyncError::NotEnrolled
+            | SyncError::RestoredNeedsEnrollment
             | SyncError::PinMismatch
             | SyncError::PlainHttpRefused(_)
             | SyncError::EventTooLarge { .. }
@@ -157,6 +164,7 @@ impl SyncError {
             codes::DEVICE_FORKED | codes::DEVICE_FROZEN => "sync.device_forked",
             codes::PROTOCOL_VERSION => "sync.protocol_version",
             client::NOT_ENROLLED => "sync.not_enrolled",
+            client::RESTORED_ENROLL => "sync.restored_enroll",
             codes::TOO_LARGE => "sync.too_large",
             codes::ENROLL_CODE_INVALID => "sync.enroll_code_invalid",
             codes::DEVICE_ENROLLED => "sync.device_enrolled",
@@ -198,6 +206,8 @@ pub mod client {
     /// The hub's answer made no sense.
     pub const PROTOCOL: &str = "protocol";
     pub const NOT_ENROLLED: &str = "not_enrolled";
+    /// Restored from a backup: the new device identity is not enrolled yet.
+    pub const RESTORED_ENROLL: &str = "restored_enroll";
     /// The enrollment code is for another unit.
     pub const ENROLL_UNIT_MISMATCH: &str = "enroll_unit_mismatch";
     pub const PIN_MISMATCH: &str = "pin_mismatch";
@@ -754,6 +764,7 @@ pub fn enroll(
         (keys::LAST_ERROR_CODE, None),
         (keys::LAST_ERROR, None),
         (keys::FAILURES, Some("0".into())),
+        (restore::restore_keys::RESTORED, None),
     ];
     if !same_hub {
         pairs.push((keys::CURSOR, None));
@@ -790,7 +801,31 @@ pub fn set_hub_address(store: &mut Store, url: &str) -> Result<(), SyncError> {
 /// One round with the hub this station is enrolled with.
 #[cfg(feature = "http")]
 pub fn sync_with_hub(store: &mut Store) -> Result<SyncReport, SyncError> {
-    let (endpoint, token) = enrolled_endpoint(store)?.ok_or(SyncError::NotEnrolled)?;
-    let mut t = http::HttpTransport::new(&endpoint, &token)?;
-    sync_once(store, &mut t)
+    sync_with(store, &|ep: &HubEndpoint, token: &str| {
+        Ok(Box::new(http::HttpTransport::new(ep, token)?) as Box<dyn Transport>)
+    })
+}
+
+/// One round through transports that `connect` opens: first, on a restored station, what it
+/// still holds of its previous device's chain (see `restore`), then [`sync_once`] with the
+/// enrolled device's token.
+pub fn sync_with(
+    store: &mut Store,
+    connect: &dyn Fn(&HubEndpoint, &str) -> Result<Box<dyn Transport>, SyncError>,
+) -> Result<SyncReport, SyncError> {
+    if let Some((device, token)) = restore::pending_predecessor(store)?
+        && let Some(ep) = restore::hub_endpoint(store)?
+    {
+        let mut t = connect(&ep, &token)?;
+        restore::flush_predecessor(store, device, t.as_mut())?;
+    }
+    let Some((endpoint, token)) = enrolled_endpoint(store)? else {
+        return Err(if restore::needs_enrollment(store)? {
+            SyncError::RestoredNeedsEnrollment
+        } else {
+            SyncError::NotEnrolled
+        });
+    };
+    let mut t = connect(&endpoint, &token)?;
+    sync_once(store, t.as_mut())
 }

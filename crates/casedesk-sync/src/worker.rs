@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use rand::Rng;
 
-use casedesk_store::Store;
+use casedesk_store::{DbKey, Store};
 
 use crate::schedule::{Action, MAX_BACKOFF_MS, Schedule};
-use crate::{HubEndpoint, SyncError, SyncStatus, Transport, enrolled_endpoint, sync_once};
+use crate::{HubEndpoint, SyncError, SyncStatus, Transport, enrolled_endpoint, sync_with};
 
 /// Opens a transport to a hub (`http::connect` in the app; a fake in tests).
 pub type Connector =
@@ -36,13 +36,14 @@ impl SyncWorker {
     /// sync status after every attempt or probe (the desktop forwards it to the UI).
     pub fn spawn(
         db: PathBuf,
+        key: Option<DbKey>,
         connect: Connector,
         on_change: impl Fn(&SyncStatus) + Send + 'static,
     ) -> SyncWorker {
         let (tx, rx) = mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("casedesk-sync".into())
-            .spawn(move || run(db, connect, rx, on_change))
+            .spawn(move || run(db, key, connect, rx, on_change))
             .ok();
         SyncWorker { tx, handle }
     }
@@ -65,6 +66,7 @@ impl SyncWorker {
 
 fn run(
     db: PathBuf,
+    key: Option<DbKey>,
     connect: Connector,
     rx: mpsc::Receiver<Command>,
     on_change: impl Fn(&SyncStatus),
@@ -75,7 +77,10 @@ fn run(
     let mut store: Option<Store> = None;
     loop {
         if store.is_none() {
-            store = Store::open(&db).ok();
+            store = match &key {
+                Some(k) => Store::open_encrypted(&db, k, None).ok(),
+                None => Store::open(&db).ok(),
+            };
         }
         let mut action = Action::Wait(Duration::from_secs(5));
         if let Some(s) = store.as_mut()
@@ -87,7 +92,7 @@ fn run(
             match action {
                 Action::Attempt => {
                     nudged = false;
-                    let result = connect(&ep, &token).and_then(|mut t| sync_once(s, t.as_mut()));
+                    let result = sync_with(s, &*connect);
                     let now = s.now().timestamp_millis();
                     match result {
                         Ok(_) => schedule.on_success(now),

@@ -104,6 +104,31 @@ pub fn minutes_ago(minutes: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// The station passphrase of the tests' stations (given as `CASEDESK_PASSPHRASE`): every
+/// station the tests make is encrypted, as a real one is.
+pub const PASSPHRASE: &str = "测试站点口令 casedesk-tests";
+
+/// The key of the test station file `db` (from its key note and [`PASSPHRASE`]).
+pub fn station_key(db: &Path) -> casedesk_store::DbKey {
+    let note = casedesk_keys::read_note(db).expect("read the key note").expect("a key note");
+    casedesk_keys::key_for(&note, Some(PASSPHRASE)).expect("derive the key")
+}
+
+/// A plain SQLite connection on the encrypted station file `db`, keyed (for what the tests
+/// read or damage by hand).
+pub fn open_sqlite(db: &Path) -> rusqlite::Connection {
+    let key = station_key(db);
+    let conn = rusqlite::Connection::open(db).expect("open the station file");
+    conn.pragma_update(None, "key", format!("x'{}'", &*key.to_hex())).expect("key");
+    conn.busy_timeout(std::time::Duration::from_secs(10)).expect("busy timeout");
+    conn
+}
+
+/// A store on the encrypted station file `db`.
+pub fn open_store(db: &Path) -> casedesk_store::Store {
+    casedesk_store::Store::open_encrypted(db, &station_key(db), None).expect("open the station")
+}
+
 /// Runs `casedesk` with English messages unless `lang` says otherwise.
 pub fn casedesk(db: &Path, args: &[&str]) -> Output {
     casedesk_lang(db, "en", args)
@@ -115,6 +140,7 @@ pub fn casedesk_lang(db: &Path, lang: &str, args: &[&str]) -> Output {
         .arg(db)
         .args(["--lang", lang])
         .args(args)
+        .env("CASEDESK_PASSPHRASE", PASSPHRASE)
         .output()
         .expect("run casedesk")
 }

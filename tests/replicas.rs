@@ -114,7 +114,9 @@ pub fn assert_converged_with(
     let crafted_ids: Vec<String> = crafted.iter().map(|c| c.device.to_string()).collect();
     let devices: BTreeSet<&str> = stations
         .iter()
-        .map(|s| s.device.as_str())
+        .flat_map(|s| {
+            std::iter::once(s.device.as_str()).chain(s.former_devices.iter().map(String::as_str))
+        })
         .chain(crafted_ids.iter().map(String::as_str))
         .collect();
     for h in &hub_events {
@@ -144,6 +146,25 @@ pub fn assert_converged_with(
         );
     }
     for st in stations {
+        // A device a restore retired: its chain at the hub is whole (acknowledged to its end,
+        // no gaps) and counts as this station's; what the station holds of it is checked below
+        // like any replica's.
+        for former in &st.former_devices {
+            let seqs: BTreeSet<u64> = hub_events
+                .iter()
+                .filter(|h| h.event.device.to_string() == *former)
+                .map(|h| h.event.seq)
+                .collect();
+            let head = seqs.iter().max().copied().unwrap_or(0);
+            assert_eq!(seqs.len() as u64, head, "{}: former device {former} has gaps", st.label);
+            assert_eq!(
+                acked.get(former).copied().unwrap_or(0),
+                head,
+                "{}: hub acknowledged seq of former device {former}",
+                st.label
+            );
+            own_total += seqs.len();
+        }
         let held = st.events();
         let mut ids = BTreeSet::new();
         let mut seqs = BTreeSet::new();
@@ -236,6 +257,7 @@ fn expected_at(
         .filter(|h| {
             let e = &h.event;
             e.device.to_string() == st.device
+                || st.former_devices.contains(&e.device.to_string())
                 || (!h.quarantined
                     && audience
                         .get(&e.stream.to_string())

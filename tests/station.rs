@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
 
 use casedesk_proto::Event;
 use serde_json::{Value, json};
@@ -129,6 +128,9 @@ pub struct Station {
     pub unit: String,
     /// This station's device id.
     pub device: String,
+    /// The device ids this station wrote as before a restore from a backup gave it a new one
+    /// (`casedesk backup restore`).
+    pub former_devices: Vec<String>,
     /// Commands run inside this network namespace.
     netns: Option<String>,
 }
@@ -154,8 +156,14 @@ impl Station {
     pub fn init(dir: &Path, unit: &UnitSpec, init: &Init) -> Station {
         let label = init.label.clone().unwrap_or_else(|| unit.code.to_owned());
         let db = dir.join(format!("{label}.db"));
-        let mut st =
-            Station { db, label, unit: unit.code.into(), device: String::new(), netns: None };
+        let mut st = Station {
+            db,
+            label,
+            unit: unit.code.into(),
+            device: String::new(),
+            former_devices: Vec::new(),
+            netns: None,
+        };
         let name = init.unit_name.as_deref().unwrap_or(unit.name);
         let mut args =
             vec!["init", "--unit", unit.code, "--unit-name", name, "--unit-kind", unit.kind];
@@ -168,7 +176,7 @@ impl Station {
             args.extend(["--parent", parent]);
         }
         st.ok(&args);
-        let conn = rusqlite::Connection::open(&st.db).expect("open station");
+        let conn = crate::open_sqlite(&st.db);
         st.device = conn
             .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0))
             .expect("device id");
@@ -190,7 +198,11 @@ impl Station {
             }
             None => Command::new(binary("casedesk")),
         };
-        cmd.arg("--db").arg(&self.db).args(["--lang", "en"]).env_remove("CASEDESK_FAILPOINT");
+        cmd.arg("--db")
+            .arg(&self.db)
+            .args(["--lang", "en"])
+            .env_remove("CASEDESK_FAILPOINT")
+            .env("CASEDESK_PASSPHRASE", crate::PASSPHRASE);
         cmd
     }
 
@@ -240,8 +252,33 @@ impl Station {
     /// A new address for the hub this station is enrolled with, as the desktop's settings
     /// change it (`casedesk_sync::set_hub_address`: the pinned certificate stays).
     pub fn set_hub_address(&self, url: &str) -> Result<(), casedesk_sync::SyncError> {
-        let mut store = casedesk_store::Store::open(&self.db).expect("open the station");
+        let mut store = crate::open_store(&self.db);
         casedesk_sync::set_hub_address(&mut store, url)
+    }
+
+    /// `casedesk backup now`: a manual backup into the data folder; returns its file.
+    #[track_caller]
+    pub fn back_up(&self) -> PathBuf {
+        let v: Value = serde_json::from_str(&self.ok(&["backup", "now", "--json"]))
+            .expect("backup now --json output");
+        PathBuf::from(v["written"][0]["path"].as_str().expect("a backup written"))
+    }
+
+    /// `casedesk backup restore FILE --yes`: the station is the backup now, under a new device
+    /// identity (the old one is kept in `former_devices`). Returns the command's report.
+    #[track_caller]
+    pub fn restore(&mut self, backup: &Path) -> Value {
+        let file = backup.to_str().expect("path");
+        let out = self.ok(&["backup", "restore", file, "--yes", "--json"]);
+        let v: Value = serde_json::from_str(&out).expect("backup restore --json output");
+        let old = v["old_device"].as_str().expect("old device").to_owned();
+        let new = v["new_device"].as_str().expect("new device").to_owned();
+        assert_ne!(old, new, "{}: a restore keeps no device identity", self.label);
+        if !self.former_devices.contains(&old) {
+            self.former_devices.push(old);
+        }
+        self.device = new;
+        v
     }
 
     /// `casedesk sync --json`, whatever its outcome.
@@ -417,9 +454,7 @@ impl Station {
     }
 
     fn open(&self) -> rusqlite::Connection {
-        let conn = rusqlite::Connection::open(&self.db).expect("open station");
-        conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
-        conn
+        crate::open_sqlite(&self.db)
     }
 
     /// Every event the station holds, in its log order.

@@ -39,7 +39,17 @@ fn main() -> ExitCode {
 }
 
 fn run(db: &std::path::Path, cases: u64) -> Result<(), StoreError> {
-    let mut store = Store::open(db)?;
+    // The station file is encrypted: its key from the note beside it and CASEDESK_PASSPHRASE.
+    let passphrase = casedesk_keys::passphrase_from_env();
+    let store = match casedesk_keys::read_note(db) {
+        Ok(Some(note)) => casedesk_keys::key_for(&note, passphrase.as_deref().map(String::as_str))
+            .map(|key| Store::open_encrypted(db, &key, None)),
+        _ => Ok(Store::open(db)),
+    };
+    let mut store = match store {
+        Ok(s) => s?,
+        Err(e) => return Err(StoreError::Io(std::io::Error::other(e.to_string()))),
+    };
     store.require_station()?;
     let mut out = std::io::stdout().lock();
     let now = store.now();

@@ -163,7 +163,7 @@ fn export_and_import_twice_change_nothing_the_second_time() {
     assert_eq!(a["rows"], b["rows"]);
     ok(casedesk(&other, &["verify"]));
     // Tampering with the copy is caught, with a non-zero exit.
-    let conn = rusqlite::Connection::open(&other).unwrap();
+    let conn = open_sqlite(&other);
     conn.execute("UPDATE cases SET recovered_fen = recovered_fen + 100 WHERE rowid = 7", [])
         .unwrap();
     drop(conn);
@@ -292,6 +292,7 @@ fn search_with_several_words_and_a_phone_typed_in_groups() {
     // Chinese is the default whatever the locale says, unless it says English.
     let o = std::process::Command::new(binary("casedesk"))
         .env("LANG", "C.UTF-8")
+        .env("CASEDESK_PASSPHRASE", PASSPHRASE)
         .args(["--db", db.to_str().unwrap(), "case", "show", "NOPE"])
         .output()
         .unwrap();

@@ -19,6 +19,7 @@ fn kill_dash_nine_loses_nothing_committed() {
     let mut committed: Vec<String> = Vec::new();
     for round in 0..scale("crash::kill_dash_nine_loses_nothing_committed", 12, 200) {
         let mut child = Command::new(binary("cdk-stress"))
+            .env("CASEDESK_PASSPHRASE", PASSPHRASE)
             .arg("--db")
             .arg(&db)
             .args(["--cases", "100000"])
@@ -49,7 +50,7 @@ fn kill_dash_nine_loses_nothing_committed() {
     }
     assert!(committed.len() > 10, "the writer committed too little to test: {}", committed.len());
     // Every reported case is there, exactly once.
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let conn = open_sqlite(&db);
     let mut stmt = conn.prepare("SELECT count(*) FROM cases WHERE no = ?1").unwrap();
     for no in &committed {
         let n: i64 = stmt.query_row([no], |r| r.get(0)).unwrap();

@@ -11,6 +11,7 @@
 mod actions;
 mod bench;
 mod cases;
+mod crypt;
 mod intake;
 mod output;
 mod station;
@@ -60,6 +61,24 @@ enum Cmd {
         device_code: Option<String>,
         #[arg(long, default_value = "")]
         device_name: String,
+        /// How the database key is kept: the system keyring if there is one (auto), or a
+        /// station passphrase (from CASEDESK_PASSPHRASE or a prompt).
+        #[arg(long, value_enum, default_value = "auto")]
+        key: crypt::KeyChoice,
+        /// Leave the database unencrypted (tests and benchmarks only: it holds personal data).
+        #[arg(long, conflicts_with = "key")]
+        unencrypted: bool,
+    },
+    /// Encrypt a station database from before encryption (the plain copy is removed once the
+    /// encrypted one is checked).
+    Encrypt {
+        #[arg(long, value_enum, default_value = "auto")]
+        key: crypt::KeyChoice,
+    },
+    /// Back up, list, check and restore the station database.
+    Backup {
+        #[command(subcommand)]
+        cmd: crypt::BackupCmd,
     },
     /// Register, list, show and act on cases.
     Case {
@@ -163,6 +182,8 @@ pub enum Failure {
     Usage(&'static str, String),
     VerifyFailed,
     Sync(casedesk_sync::SyncError),
+    /// The database key could not be had (no passphrase, no keyring, a bad key note).
+    Key(casedesk_keys::KeyError),
 }
 
 impl From<StoreError> for Failure {
@@ -185,12 +206,20 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn open(&self) -> Result<Store, Failure> {
-        let path = self.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
+    pub fn db_path(&self) -> Result<PathBuf, Failure> {
+        self.db.clone().ok_or(Failure::Usage("cli.no_db", String::new()))
+    }
+    pub fn require_db(&self, path: &std::path::Path) -> Result<(), Failure> {
         if !path.exists() {
             return Err(Failure::Usage("cli.db_missing", path.display().to_string()));
         }
-        Ok(Store::open(path)?)
+        Ok(())
+    }
+    /// Opens the station database for writing, with its key (see `crypt`).
+    pub fn open(&self) -> Result<Store, Failure> {
+        let path = self.db_path()?;
+        self.require_db(&path)?;
+        crypt::open_station_file(self, &path)
     }
     pub fn open_station(&self) -> Result<Store, Failure> {
         let store = self.open()?;
@@ -220,6 +249,11 @@ fn main() -> ExitCode {
                 eprintln!("  {e}");
             }
             ExitCode::from(sync_exit_code(&e))
+        }
+        Err(Failure::Key(e)) => {
+            let label = ctx.t("错误", "error");
+            eprintln!("{label} [{}]: {}", e.code(), e.message(ctx.lang));
+            ExitCode::from(1)
         }
         Err(Failure::Core(e)) => {
             let label = ctx.t("错误", "error");
@@ -261,20 +295,31 @@ fn sync_exit_code(e: &casedesk_sync::SyncError) -> u8 {
 
 fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     match cmd {
-        Cmd::Init { unit, unit_name, unit_kind, parent, admin_code, device_code, device_name } => {
-            station::init(
-                ctx,
-                station::InitArgs {
-                    unit,
-                    unit_name,
-                    unit_kind,
-                    parent,
-                    admin_code,
-                    device_code,
-                    device_name,
-                },
-            )
-        }
+        Cmd::Init {
+            unit,
+            unit_name,
+            unit_kind,
+            parent,
+            admin_code,
+            device_code,
+            device_name,
+            key,
+            unencrypted,
+        } => station::init(
+            ctx,
+            station::InitArgs {
+                unit,
+                unit_name,
+                unit_kind,
+                parent,
+                admin_code,
+                device_code,
+                device_name,
+                key: (!unencrypted).then_some(key),
+            },
+        ),
+        Cmd::Encrypt { key } => crypt::encrypt(ctx, key),
+        Cmd::Backup { cmd } => crypt::backup(ctx, cmd),
         Cmd::Case { cmd } => cases::run(ctx, cmd),
         Cmd::Search { text, filters, json } => {
             cases::list(ctx, Some(text.join(" ")), filters, json)

@@ -14,6 +14,16 @@ const CLI_MESSAGES: &[(&str, &str, &str)] = &[
         "数据库文件不存在：{0}（先运行 init）",
         "no database file at {0} (run init first)",
     ),
+    (
+        "cli.key_note_missing",
+        "数据库已加密，但找不到它的密钥说明文件 {0}（从备份恢复时，把备份旁的 .key 文件一起拷过来）",
+        "the database is encrypted but its key description file {0} is missing (when copying a backup, copy the .key file beside it too)",
+    ),
+    (
+        "cli.backup_partial",
+        "有 {0} 个备份文件夹没能写入（见上）",
+        "{0} backup folders could not be written (see above)",
+    ),
     ("cli.bad_arg", "参数无效：{0}", "invalid argument: {0}"),
     ("cli.read_json", "无法读取 JSON 文件：{0}", "cannot read the JSON file: {0}"),
     (

@@ -19,6 +19,8 @@ pub struct InitArgs {
     pub admin_code: String,
     pub device_code: Option<String>,
     pub device_name: String,
+    /// How the key is kept; None: unencrypted.
+    pub key: Option<crate::crypt::KeyChoice>,
 }
 
 pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
@@ -30,7 +32,25 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
             &a.unit_kind,
         )]))
     })?;
-    let mut store = Store::open(path)?;
+    // A file or a key note there already is never given a new key (that would lose the old
+    // one): it is opened with its own, and refused if it holds a station.
+    let exists = (path.exists() && std::fs::metadata(path)?.len() > 0)
+        || casedesk_keys::note_path(path).exists();
+    let (mut store, custody) = if exists {
+        let store = ctx.open()?;
+        if let Some(st) = store.station() {
+            return Err(StoreError::AlreadyInitialized(st.unit.clone()).into());
+        }
+        (store, casedesk_keys::read_note(path)?)
+    } else {
+        match a.key {
+            Some(choice) => {
+                let (note, key) = crate::crypt::create_key(ctx, path, choice)?;
+                (Store::open_encrypted(path, &key, None)?, Some(note))
+            }
+            None => (Store::open(path)?, None),
+        }
+    };
     let st = store.init_station(StationInit {
         unit: a.unit,
         unit_name: a.unit_name,
@@ -49,6 +69,23 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
         st.device_code,
         st.device
     );
+    match custody {
+        Some(casedesk_keys::KeyNote::Keyring { .. }) => println!(
+            "{}",
+            ctx.t("数据库已加密，密钥保存在系统密钥环", "The database is encrypted; its key is kept by the system keyring")
+        ),
+        Some(casedesk_keys::KeyNote::Passphrase { .. }) => println!(
+            "{}",
+            ctx.t(
+                "数据库已加密，密钥由站点口令派生（忘记口令数据无法找回）",
+                "The database is encrypted with a key derived from the station passphrase (a forgotten passphrase cannot be recovered)"
+            )
+        ),
+        None => println!(
+            "{}",
+            ctx.t("警告：数据库没有加密", "warning: the database is not encrypted")
+        ),
+    }
     Ok(())
 }
 
@@ -61,8 +98,14 @@ pub fn export(ctx: &Ctx, file: PathBuf) -> CmdResult {
 }
 
 pub fn import(ctx: &Ctx, file: PathBuf) -> CmdResult {
-    let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
-    let mut store = Store::open(path)?;
+    // Importing into a new file creates an encrypted station file (an association's read copy).
+    let path = ctx.db_path()?;
+    let mut store = if path.exists() {
+        ctx.open()?
+    } else {
+        let (_, key) = crate::crypt::create_key(ctx, &path, crate::crypt::KeyChoice::Auto)?;
+        Store::open_encrypted(&path, &key, None)?
+    };
     let mut input = std::io::BufReader::new(std::fs::File::open(&file)?);
     let s = store.import_jsonl(&mut input)?;
     println!(

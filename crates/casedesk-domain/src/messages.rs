@@ -144,11 +144,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "站点口令至少要 {0} 个字符",
         "The station passphrase must have at least {0} characters",
     ),
-    (
-        "key.passphrase_mismatch",
-        "两次输入的口令不一致",
-        "The two passphrases differ",
-    ),
+    ("key.passphrase_mismatch", "两次输入的口令不一致", "The two passphrases differ"),
     (
         "key.keyring_unavailable",
         "系统密钥环不可用：{0}",
@@ -159,26 +155,14 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "系统密钥环里找不到本站的数据库密钥，无法打开数据库",
         "The station's database key is not in the system keyring: the database cannot be opened",
     ),
-    (
-        "key.file_invalid",
-        "密钥说明文件有误：{0}",
-        "The key description file is invalid: {0}",
-    ),
-    (
-        "backup.unusable",
-        "备份不能使用：{0}",
-        "The backup cannot be used: {0}",
-    ),
+    ("key.file_invalid", "密钥说明文件有误：{0}", "The key description file is invalid: {0}"),
+    ("backup.unusable", "备份不能使用：{0}", "The backup cannot be used: {0}"),
     (
         "backup.wrong_key",
         "这个备份用的不是本站的密钥或口令，无法打开：{0}",
         "This backup was made with another key or passphrase and cannot be opened: {0}",
     ),
-    (
-        "backup.not_found",
-        "找不到备份：{0}",
-        "Backup not found: {0}",
-    ),
+    ("backup.not_found", "找不到备份：{0}", "Backup not found: {0}"),
     (
         "backup.restore_needs_confirm",
         "恢复会用备份替换现在的数据库（现在的数据库先另存一份备份）；请确认",

@@ -83,7 +83,9 @@ impl KeyNote {
                     return Err(KeyError::NoteInvalid("salt: at least 8 bytes of hex".into()));
                 }
                 // Bounds that keep a hostile note from asking for gigabytes or hours.
-                if !(8..=1024 * 1024).contains(m_kib) || !(1..=16).contains(t) || !(1..=8).contains(p)
+                if !(8..=1024 * 1024).contains(m_kib)
+                    || !(1..=16).contains(t)
+                    || !(1..=8).contains(p)
                 {
                     return Err(KeyError::NoteInvalid("argon2 parameters out of range".into()));
                 }
@@ -292,6 +294,37 @@ pub fn new_passphrase_key(passphrase: &str) -> Result<(KeyNote, DbKey), KeyError
     Ok((note, key))
 }
 
+/// The data folder's backup folder of the station file `db`: `backups/<file stem>/` beside it
+/// (`station.db` of the desktop → `backups/station/`), so two station files in one folder never
+/// rotate each other's backups away.
+pub fn backup_dir(db: &Path) -> PathBuf {
+    let stem =
+        db.file_stem().and_then(|s| s.to_str()).filter(|s| !s.is_empty()).unwrap_or("station");
+    db.parent().unwrap_or(Path::new(".")).join("backups").join(stem)
+}
+
+/// The environment variable that names more backup folders (a USB stick, a shared folder),
+/// separated like `PATH`: the CLI's automatic and manual backups go there too.
+pub const BACKUP_TO_ENV: &str = "CASEDESK_BACKUP_TO";
+
+/// The backup policy of the station file `db`: its data folder's backup folder, then `extra`
+/// folders, each keeping `keep`; the key note (if any) travels beside every backup.
+pub fn backup_policy(
+    db: &Path,
+    extra: &[PathBuf],
+    keep: usize,
+    note: Option<&KeyNote>,
+) -> casedesk_store::BackupPolicy {
+    let mut dirs = vec![backup_dir(db)];
+    dirs.extend(extra.iter().filter(|d| !d.as_os_str().is_empty()).cloned());
+    casedesk_store::BackupPolicy { dirs, keep: keep.max(1), key_note: note.map(KeyNote::to_json) }
+}
+
+/// The key note that travels beside the backup `backup` (`<backup>.key`).
+pub fn backup_note(backup: &Path) -> Result<Option<KeyNote>, KeyError> {
+    read_note_file(&casedesk_store::crypt::sibling(backup, ".key"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,7 +347,8 @@ mod tests {
         assert_eq!(KeyNote::parse(&note.to_json()).unwrap(), note);
         let huge = r#"{"custody":"passphrase","kdf":"argon2id","m_kib":4194304,"t":2,"p":1,"salt":"00112233445566778899"}"#;
         assert!(matches!(KeyNote::parse(huge), Err(KeyError::NoteInvalid(_))));
-        let short_salt = r#"{"custody":"passphrase","kdf":"argon2id","m_kib":19456,"t":2,"p":1,"salt":"00"}"#;
+        let short_salt =
+            r#"{"custody":"passphrase","kdf":"argon2id","m_kib":19456,"t":2,"p":1,"salt":"00"}"#;
         assert!(matches!(KeyNote::parse(short_salt), Err(KeyError::NoteInvalid(_))));
         assert!(matches!(KeyNote::parse("{}"), Err(KeyError::NoteInvalid(_))));
     }

@@ -18,8 +18,11 @@
 //! - the new device is enrolled with a code for a new device (`casedesk-hub enroll-code --unit`
 //!   without `--device`), until then sync says so ([`SyncError::RestoredNeedsEnrollment`]).
 
+use std::path::{Path, PathBuf};
+
 use casedesk_proto::sync::codes;
-use casedesk_store::{Store, StoreError};
+use casedesk_store::backup::{self, BackupSummary};
+use casedesk_store::{BackupPolicy, BackupReason, DbKey, Store, StoreError};
 use uuid::Uuid;
 
 use crate::{HubEndpoint, SyncError, Transport, keys, signed_batch, verify_receipt};
@@ -69,6 +72,85 @@ pub fn adopt_new_identity(store: &mut Store) -> Result<Uuid, StoreError> {
         (keys::FAILURES, Some("0".into())),
     ];
     store.take_new_device_identity(&pairs)
+}
+
+/// What [`restore_backup`] did.
+#[derive(Clone, Debug)]
+pub struct Restored {
+    /// What the backup holds.
+    pub summary: BackupSummary,
+    /// The device id of the backup (no longer written as).
+    pub old_device: Uuid,
+    /// The device id the restored station writes as from now on.
+    pub new_device: Uuid,
+    /// Where the database the restore replaced was kept: a backup of it (`pre-restore`), or,
+    /// when it could not be opened, the file itself moved aside.
+    pub replaced: Option<PathBuf>,
+}
+
+/// Restores the station file `live` from `backup`, which `backup_key` opens (None: a plain
+/// backup). Every connection to `live` must be closed. In order: the backup is checked and
+/// copied beside `live` (nothing changes when it is damaged or the key is wrong); the copy takes
+/// a new device identity ([`adopt_new_identity`]); the current database is backed up with
+/// `live_key` into `policy` (or moved aside when it cannot be opened, e.g. damaged); then the
+/// copy replaces it.
+pub fn restore_backup(
+    backup: &Path,
+    backup_key: Option<&DbKey>,
+    live: &Path,
+    live_key: Option<&DbKey>,
+    policy: &BackupPolicy,
+) -> Result<Restored, StoreError> {
+    let (staged, summary) = backup::stage_restore(backup, backup_key, live)?;
+    let adopted = (|| -> Result<(Uuid, Uuid), StoreError> {
+        let mut s = match backup_key {
+            Some(k) => Store::open_encrypted(&staged, k, None)?,
+            None => Store::open(&staged)?,
+        };
+        let old = adopt_new_identity(&mut s)?;
+        let new = s.require_station()?.device;
+        Ok((old, new))
+    })();
+    let (old_device, new_device) = match adopted {
+        Ok(ids) => ids,
+        Err(e) => {
+            let _ = casedesk_store::crypt::remove_db_files(&staged);
+            return Err(e);
+        }
+    };
+    let replaced = match casedesk_store::crypt::file_kind(live)? {
+        casedesk_store::crypt::FileKind::Missing => None,
+        _ => {
+            let copied = (|| -> Result<Option<PathBuf>, StoreError> {
+                let s = match live_key {
+                    Some(k) => Store::open_encrypted(live, k, None)?,
+                    None => Store::open(live)?,
+                };
+                let out = s.backup(policy, BackupReason::PreRestore)?;
+                Ok(out.written.first().map(|b| b.path.clone()))
+            })();
+            match copied {
+                Ok(p) => p,
+                Err(_) => {
+                    // Unreadable (the reason for restoring, often): kept as it is, aside.
+                    let stamp = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs());
+                    let aside = casedesk_store::crypt::sibling(live, &format!(".replaced-{stamp}"));
+                    std::fs::rename(live, &aside)?;
+                    for s in ["-wal", "-shm"] {
+                        let side = casedesk_store::crypt::sibling(live, s);
+                        if side.exists() {
+                            std::fs::rename(&side, casedesk_store::crypt::sibling(&aside, s))?;
+                        }
+                    }
+                    Some(aside)
+                }
+            }
+        }
+    };
+    backup::commit_restore(&staged, live)?;
+    Ok(Restored { summary, old_device, new_device, replaced })
 }
 
 /// Whether this station was restored and its new identity is not enrolled yet.

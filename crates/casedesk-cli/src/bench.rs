@@ -133,6 +133,98 @@ pub fn run(_ctx: &Ctx, args: BenchArgs) -> CmdResult {
     for &n in &args.cases {
         query_bench(&dir, n, args.reps)?;
     }
+    if let Some(&n) = args.cases.first() {
+        crypt_bench(&dir, args.registrations, n, args.reps)?;
+    }
+    Ok(())
+}
+
+/// The cost of encryption at rest: registering into an encrypted (SQLCipher) and a plain store,
+/// interleaved, and the same searches and lists on the `n`-case database and on an encrypted
+/// copy of it (made by the store's own plain-to-encrypted migration).
+fn crypt_bench(dir: &Path, regs: usize, n: u64, reps: usize) -> Result<(), Failure> {
+    let key = casedesk_store::DbKey::from_bytes(rand::random());
+    let plain_path = dir.join("bench-crypt-plain.db");
+    let enc_path = dir.join("bench-crypt-enc.db");
+    for p in [&plain_path, &enc_path] {
+        casedesk_store::crypt::remove_db_files(p)?;
+    }
+    let mut plain = Store::open(&plain_path)?;
+    let mut enc = Store::open_encrypted(&enc_path, &key, None)?;
+    for s in [&mut plain, &mut enc] {
+        s.init_station(station())?;
+        s.set_synchronous("FULL")?;
+    }
+    let now = plain.now();
+    let (mut t_plain, mut t_enc) = (Vec::with_capacity(regs), Vec::with_capacity(regs));
+    for i in 0..regs {
+        let t = Instant::now();
+        plain.register_case(None, registration(i, now))?;
+        t_plain.push(ms(t.elapsed()));
+        let t = Instant::now();
+        enc.register_case(None, registration(i, now))?;
+        t_enc.push(ms(t.elapsed()));
+    }
+    let (p50, e50) = (percentile(&mut t_plain, 0.5), percentile(&mut t_enc, 0.5));
+    let (p95, e95) = (percentile(&mut t_plain, 0.95), percentile(&mut t_enc, 0.95));
+    println!("
+encryption at rest (SQLCipher, AES-256 pages) against the plain store, same run");
+    println!("  register ({regs} one by one, synchronous=FULL)");
+    println!("    plain      median {p50:.3} ms   p95 {p95:.3} ms");
+    println!("    encrypted  median {e50:.3} ms   p95 {e95:.3} ms");
+    println!("    ratio (median)  {:.2}x", e50 / p50);
+    drop(plain);
+    drop(enc);
+
+    // The n-case database of `query_bench`, and an encrypted copy of it.
+    let src = dir.join(format!("bench-{n}.db"));
+    let copy = dir.join(format!("bench-{n}-enc.db"));
+    casedesk_store::crypt::remove_db_files(&copy)?;
+    {
+        let s = Store::open(&src)?;
+        s.checkpoint()?;
+    }
+    std::fs::copy(&src, &copy)?;
+    let t = Instant::now();
+    let enc = Store::open_encrypted(&copy, &key, None)?;
+    println!(
+        "  encrypting the {n}-case database on first open: {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let plain = Store::open(&src)?;
+    let page = |text: Option<&str>| ListQuery {
+        text: text.map(str::to_owned),
+        limit: 50,
+        ..Default::default()
+    };
+    let queries: Vec<(String, ListQuery)> = ["饲料", "手机", "德令哈市", "不存在的词语组合"]
+        .iter()
+        .map(|s| (format!("search \"{s}\""), page(Some(s))))
+        .chain([
+            ("list newest first".to_owned(), ListQuery { limit: 50, ..Default::default() }),
+            (
+                "list status=mediating".to_owned(),
+                ListQuery { status: vec![Status::Mediating], limit: 50, ..Default::default() },
+            ),
+        ])
+        .collect();
+    let mut ratios = Vec::new();
+    println!("  at {n} cases: plain / encrypted first page (medians)");
+    for (name, q) in &queries {
+        // Interleaved in rounds so that both see the same machine.
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            a.push(time_query(&plain, q, reps / 3 + 1)?.0);
+            b.push(time_query(&enc, q, reps / 3 + 1)?.0);
+        }
+        let (pa, pb) = (percentile(&mut a, 0.5), percentile(&mut b, 0.5));
+        ratios.push(pb / pa);
+        println!("    {name:<28} {pa:>8.3} ms  {pb:>8.3} ms   {:.2}x", pb / pa);
+    }
+    let geo = (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+    println!("    geometric mean ratio         {geo:.2}x");
+    drop(enc);
+    casedesk_store::crypt::remove_db_files(&copy)?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [app|test]   (app: what `make run` needs; test: everything)
 set -euo pipefail
 what=${1:-test}
-pkgs=(build-essential pkg-config sqlite3 python3 python3-venv
+pkgs=(build-essential pkg-config libssl-dev sqlite3 python3 python3-venv
       libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
       fonts-noto-cjk)
 if [ "$what" = test ]; then

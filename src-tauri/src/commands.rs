@@ -259,7 +259,7 @@ fn spawn_demo(st: Arc<AppState>) {
     let spawned = std::thread::Builder::new().name("casedesk-demo".into()).spawn(move || {
         let t = std::time::Instant::now();
         let result = (|| -> Result<demo::DemoSummary, StoreError> {
-            let mut store = Store::open(&st.paths.db)?;
+            let mut store = st.open_db()?;
             let opts =
                 demo::DemoOptions { cases: DEMO_CASES, seed: 42, end: store.now(), batch: 250 };
             demo::generate(&mut store, &opts, &mut |_| st.changed(None))
@@ -559,7 +559,7 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
                 .filter(|u| !u.is_empty())
                 .or(st.file_settings().hub_url);
             st.store()?; // the database is open and migrated
-            let mut store = Store::open(&st.paths.db)?;
+            let mut store = st.open_db()?;
             let name = store.require_station()?.device_code.clone();
             // Plain http only for development, by an explicit switch.
             let allow_plain_http =

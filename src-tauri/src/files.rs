@@ -18,11 +18,13 @@ pub const MAX_KEY_CHARS: usize = 200;
 /// the folder).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    // Owner-only: drafts hold what a clerk is typing about a person.
+    casedesk_store::crypt::create_private_dir(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        casedesk_store::crypt::create_private_file(&tmp)?;
+        let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);

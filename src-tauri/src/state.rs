@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use casedesk_domain::Lang;
 use casedesk_ipc::{DbChanged, IpcError, SyncStatus, UiLang};
-use casedesk_store::Store;
+use casedesk_keys::KeyNote;
+use casedesk_store::crypt::{FileKind, file_kind};
+use casedesk_store::{BackupPolicy, DbKey, Store, StoreError};
 use casedesk_sync::worker::SyncWorker;
 use uuid::Uuid;
 
@@ -144,7 +146,13 @@ pub struct AppState {
     shown: AtomicBool,
     notify: OnceLock<Notify>,
     show: OnceLock<Show>,
+    /// The database key and its note, once found (None: a plain file, see `find_key`).
+    key: Mutex<Option<(KeyNote, DbKey)>>,
+    backup_ticker: AtomicBool,
 }
+
+/// How often the running app checks whether today's backup is due.
+const BACKUP_CHECK: Duration = Duration::from_secs(15 * 60);
 
 impl AppState {
     pub fn new(paths: Paths) -> Arc<AppState> {
@@ -161,6 +169,8 @@ impl AppState {
             shown: AtomicBool::new(false),
             notify: OnceLock::new(),
             show: OnceLock::new(),
+            key: Mutex::new(None),
+            backup_ticker: AtomicBool::new(false),
         })
     }
 
@@ -213,6 +223,105 @@ impl AppState {
         lock(&self.settings).lang
     }
 
+    /// The key of the station file: named by its key note (the system keyring, or the station
+    /// passphrase from `CASEDESK_PASSPHRASE`); for a new or plain file, a new key in the system
+    /// keyring, or from `CASEDESK_PASSPHRASE`, and the plain file is encrypted on open. None
+    /// (the file stays plain, with a warning in the log) when there is neither.
+    fn find_key(&self) -> Result<Option<(KeyNote, DbKey)>, String> {
+        let db = &self.paths.db;
+        let lang = self.lang();
+        let passphrase = casedesk_keys::passphrase_from_env();
+        if let Some(note) = casedesk_keys::read_note(db).map_err(|e| e.message(lang))? {
+            let key = casedesk_keys::key_for(&note, passphrase.as_deref().map(String::as_str))
+                .map_err(|e| e.message(lang))?;
+            return Ok(Some((note, key)));
+        }
+        match file_kind(db).map_err(|e| e.message(lang))? {
+            FileKind::Opaque => {
+                return Err(casedesk_domain::messages::text(
+                    "key.file_invalid",
+                    lang,
+                    &casedesk_keys::note_path(db).display().to_string(),
+                ));
+            }
+            FileKind::Missing | FileKind::Empty | FileKind::Plain => {}
+        }
+        let how = if casedesk_keys::keyring_available().is_ok() {
+            casedesk_keys::NewKey::Keyring
+        } else if let Some(p) = passphrase.as_deref() {
+            casedesk_keys::NewKey::Passphrase(p)
+        } else {
+            tracing::warn!(
+                "no system keyring and no CASEDESK_PASSPHRASE: the database stays unencrypted"
+            );
+            return Ok(None);
+        };
+        let made = casedesk_keys::create_key(db, how).map_err(|e| e.message(lang))?;
+        tracing::info!(custody = ?made.0.custody(), "new database key");
+        Ok(Some(made))
+    }
+
+    /// The backup policy of the station file (the data folder's `backups/<name>/`).
+    pub fn backup_policy(&self) -> BackupPolicy {
+        let note = lock(&self.key).as_ref().map(|(n, _)| n.clone());
+        casedesk_keys::backup_policy(
+            &self.paths.db,
+            &[],
+            casedesk_store::backup::DEFAULT_KEEP,
+            note.as_ref(),
+        )
+    }
+
+    /// Another writing connection to the station file (the demo writer, enrollment), with the
+    /// key.
+    pub fn open_db(&self) -> Result<Store, StoreError> {
+        match lock(&self.key).as_ref() {
+            Some((_, key)) => Store::open_encrypted(&self.paths.db, key, None),
+            None => Store::open(&self.paths.db),
+        }
+    }
+
+    /// Today's backup, if it is not there yet (at start and every quarter hour while running).
+    fn backup_if_due(&self) {
+        let Ok(db) = self.store() else { return };
+        if lock(&self.key).is_none() {
+            return;
+        }
+        let policy = self.backup_policy();
+        let writer = db.writer();
+        if writer.station().is_none() {
+            return;
+        }
+        match writer.backup_if_due(&policy) {
+            Ok(Some(out)) => {
+                for b in &out.written {
+                    tracing::info!(path = %b.path.display(), bytes = b.bytes, "daily backup");
+                }
+                for (dir, e) in &out.failed {
+                    tracing::warn!(dir = %dir.display(), "backup failed: {e}");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("daily backup failed: {e}"),
+        }
+    }
+
+    fn start_backup_ticker(self: &Arc<Self>) {
+        if self.backup_ticker.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let weak: Weak<AppState> = Arc::downgrade(self);
+        let _ = std::thread::Builder::new().name("casedesk-backup".into()).spawn(move || {
+            loop {
+                match weak.upgrade() {
+                    Some(me) => me.backup_if_due(),
+                    None => return,
+                }
+                std::thread::sleep(BACKUP_CHECK);
+            }
+        });
+    }
+
     /// Opens the database on a worker thread; starts the sync worker if the station exists.
     pub fn open_store(self: &Arc<Self>) {
         let me = self.clone();
@@ -220,9 +329,19 @@ impl AppState {
             let t = std::time::Instant::now();
             let opened = (|| {
                 if let Some(dir) = me.paths.db.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)?;
+                    casedesk_store::crypt::create_private_dir(dir)
+                        .map_err(|e| StoreError::Io(e).message(me.lang()))?;
                 }
-                Store::open(&me.paths.db)
+                let found = me.find_key()?;
+                *lock(&me.key) = found.clone();
+                match &found {
+                    Some((_, key)) => {
+                        let policy = me.backup_policy();
+                        Store::open_encrypted(&me.paths.db, key, Some(&policy))
+                    }
+                    None => Store::open(&me.paths.db),
+                }
+                .map_err(|e| e.message(me.lang()))
             })();
             match opened {
                 Ok(store) => {
@@ -235,7 +354,7 @@ impl AppState {
                     );
                     // Opened after the writer, which has migrated the file.
                     let readers = (0..READERS)
-                        .map_while(|_| match Store::open_reader(&me.paths.db) {
+                        .map_while(|_| match me.open_reader() {
                             Ok(r) => Some(Mutex::new(r)),
                             Err(e) => {
                                 tracing::warn!(
@@ -253,15 +372,23 @@ impl AppState {
                     if has_station {
                         me.start_sync();
                     }
+                    me.start_backup_ticker();
                 }
                 Err(e) => {
                     tracing::error!(db = %me.paths.db.display(), "cannot open the database: {e}");
-                    me.store.set(Err(e.message(me.lang())));
+                    me.store.set(Err(e));
                 }
             }
         });
         if let Err(e) = spawned {
             self.store.set(Err(e.to_string()));
+        }
+    }
+
+    fn open_reader(&self) -> Result<Store, StoreError> {
+        match lock(&self.key).as_ref() {
+            Some((_, key)) => Store::open_reader_encrypted(&self.paths.db, key),
+            None => Store::open_reader(&self.paths.db),
         }
     }
 
@@ -282,7 +409,8 @@ impl AppState {
         }
         let weak: Weak<AppState> = Arc::downgrade(self);
         let connect: casedesk_sync::worker::Connector = Box::new(casedesk_sync::http::connect);
-        let worker = SyncWorker::spawn(self.paths.db.clone(), connect, move |st| {
+        let key = lock(&self.key).as_ref().map(|(_, k)| k.clone());
+        let worker = SyncWorker::spawn(self.paths.db.clone(), key, connect, move |st| {
             let Some(me) = weak.upgrade() else { return };
             let view = SyncStatus::from_core(st.clone(), me.lang());
             let success = st.last_success_ms.unwrap_or(i64::MIN);

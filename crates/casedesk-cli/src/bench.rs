@@ -167,8 +167,10 @@ fn crypt_bench(dir: &Path, regs: usize, n: u64, reps: usize) -> Result<(), Failu
     }
     let (p50, e50) = (percentile(&mut t_plain, 0.5), percentile(&mut t_enc, 0.5));
     let (p95, e95) = (percentile(&mut t_plain, 0.95), percentile(&mut t_enc, 0.95));
-    println!("
-encryption at rest (SQLCipher, AES-256 pages) against the plain store, same run");
+    println!(
+        "
+encryption at rest (SQLCipher, AES-256 pages) against the plain store, same run"
+    );
     println!("  register ({regs} one by one, synchronous=FULL)");
     println!("    plain      median {p50:.3} ms   p95 {p95:.3} ms");
     println!("    encrypted  median {e50:.3} ms   p95 {e95:.3} ms");

@@ -271,6 +271,14 @@ impl Store {
         Ok(next_number(&self.conn, &settings, &station.device_code, rule_set, kind, at)?.0)
     }
 
+    /// The document that operation `op` issued, if it was applied already.
+    pub fn issued_by_op(&self, op: &str) -> Result<Option<DocumentIssued>> {
+        match op_result(&self.conn, Some(op))? {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Records a rendered document as issued: its PDF as a blob, then the
     /// `case.document_issued` event (checked against the case's state) and the device's
     /// counter, in one transaction. `doc.number` must be the one `next_document_number` gives
@@ -527,5 +535,97 @@ impl Store {
             }
         }
         Ok(report)
+    }
+}
+
+/// One row of the 受理台账: a complaint received in the period (from the `cases` projection).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LedgerCase {
+    pub no: String,
+    pub received_at: DateTime<Utc>,
+    /// The listed complainant (a collective complaint's first representative).
+    pub complainant: String,
+    pub households: Option<u32>,
+    pub respondents: Vec<String>,
+    pub category: Option<String>,
+    pub nature: Option<String>,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub recovered_fen: i64,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// The complaints this station's unit handles that were received from `from` to `to`
+    /// (station days, both included), oldest first, voided ones left out: the rows of the
+    /// 受理台账.
+    pub fn ledger_cases(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<LedgerCase>> {
+        let offset = deadline::station_offset();
+        let start = |d: chrono::NaiveDate| -> i64 {
+            d.and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(offset).single())
+                .map_or(0, |t| t.timestamp_millis())
+        };
+        let (lo, hi) = (start(from), start(to + chrono::Days::new(1)));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT no, received_at, complainant, households, respondents, category, nature, status,
+                outcome, recovered_fen, closed_at
+             FROM cases
+             WHERE received_at >= ?1 AND received_at < ?2 AND case_type = 'complaint'
+               AND status != 'voided' AND unit = ?3
+             ORDER BY received_at, no",
+        )?;
+        let unit = self.require_station()?.unit.clone();
+        let rows = stmt.query_map(params![lo, hi, unit], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, i64>(9)?,
+                r.get::<_, Option<i64>>(10)?,
+            ))
+        })?;
+        let time = |ms: i64| DateTime::from_timestamp_millis(ms).unwrap_or_default();
+        let mut out = Vec::new();
+        for row in rows {
+            let (
+                no,
+                received,
+                complainant,
+                households,
+                respondents,
+                category,
+                nature,
+                status,
+                outcome,
+                recovered,
+                closed,
+            ) = row?;
+            out.push(LedgerCase {
+                no,
+                received_at: time(received),
+                complainant,
+                households: households.map(|h| h as u32),
+                respondents: serde_json::from_str(&respondents).unwrap_or_default(),
+                category,
+                nature,
+                status,
+                outcome,
+                recovered_fen: recovered,
+                closed_at: closed.map(time),
+            });
+        }
+        Ok(out)
     }
 }

@@ -28,8 +28,8 @@ use uuid::Uuid;
 pub use error::{Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
 pub use files::{
-    BlobReport, DocumentRow, EVIDENCE_TYPES, EvidenceRow, NewDocument, NewEvidence, sha256_hex,
-    sniff_media_type,
+    BlobReport, DocumentRow, EVIDENCE_TYPES, EvidenceRow, LedgerCase, NewDocument, NewEvidence,
+    sha256_hex, sniff_media_type,
 };
 pub use verify::VerifyReport;
 

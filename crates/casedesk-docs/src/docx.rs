@@ -138,7 +138,7 @@ pub fn write(m: &DocModel) -> Result<Vec<u8>> {
     let margin = if notice {
         PageMargin::new().top(mm(37.0)).bottom(mm(35.0)).left(mm(28.0)).right(mm(26.0))
     } else {
-        PageMargin::new().top(mm(25.0)).bottom(mm(25.0)).left(mm(25.0)).right(mm(22.0))
+        PageMargin::new().top(mm(18.0)).bottom(mm(18.0)).left(mm(25.0)).right(mm(22.0))
     };
     let mut d = Docx::new()
         .page_size(11906, 16838)

@@ -54,7 +54,11 @@ fn complainant(name: &str, phone: &str, language: Language, share: bool) -> Comp
     Complainant {
         name: name.into(),
         id_type: Some(IdType::ResidentId),
-        id_number: Some("632823198506123010".into()),
+        // 巴特尔 and 才让卓玛 each have their own (valid) number.
+        id_number: Some(
+            if name.starts_with("巴特尔") { "632823199003152017" } else { "632823198506123010" }
+                .into(),
+        ),
         phones: vec![phone.into()],
         contact_person: String::new(),
         address: "天峻县新源镇团结路12号".into(),

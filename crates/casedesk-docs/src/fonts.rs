@@ -58,7 +58,10 @@ fn find(name: &str, dir: &Path, depth: u32) -> Option<PathBuf> {
 
 /// Where each needed font file is, or the error naming the first one missing and its package.
 pub fn locate() -> Result<Vec<PathBuf>, DocsError> {
-    let dirs = font_dirs();
+    locate_in(&font_dirs())
+}
+
+fn locate_in(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, DocsError> {
     FONT_FILES
         .iter()
         .map(|(file, family, package)| {
@@ -77,18 +80,38 @@ pub struct Fonts {
     pub fonts: Vec<Font>,
 }
 
-static FONTS: OnceLock<Result<Fonts, DocsError>> = OnceLock::new();
+/// Why the fonts could not be read (kept for the process, so it is Clone).
+#[derive(Clone, Debug)]
+enum FontError {
+    Missing { family: String, package: String },
+    Io(String),
+}
+
+impl From<FontError> for DocsError {
+    fn from(e: FontError) -> DocsError {
+        match e {
+            FontError::Missing { family, package } => DocsError::FontMissing { family, package },
+            FontError::Io(s) => DocsError::Io(s),
+        }
+    }
+}
+
+static FONTS: OnceLock<Result<Fonts, FontError>> = OnceLock::new();
 
 /// The process's fonts (loaded on first use).
 pub fn fonts() -> Result<&'static Fonts, DocsError> {
-    FONTS.get_or_init(load).as_ref().map_err(Clone::clone)
+    FONTS.get_or_init(load).as_ref().map_err(|e| e.clone().into())
 }
 
-fn load() -> Result<Fonts, DocsError> {
+fn load() -> Result<Fonts, FontError> {
     let mut fonts = Vec::new();
-    for path in locate()? {
+    let paths = locate().map_err(|e| match e {
+        DocsError::FontMissing { family, package } => FontError::Missing { family, package },
+        e => FontError::Io(e.to_string()),
+    })?;
+    for path in paths {
         let data =
-            std::fs::read(&path).map_err(|e| DocsError::Io(format!("{}: {e}", path.display())))?;
+            std::fs::read(&path).map_err(|e| FontError::Io(format!("{}: {e}", path.display())))?;
         let bytes = Bytes::new(data);
         // Of a CJK collection only the Simplified Chinese face is used: faces are parsed one
         // by one until it is found.
@@ -112,4 +135,23 @@ fn load() -> Result<Fonts, DocsError> {
 /// The families of the faces loaded (for the figures and for tests).
 pub fn families() -> Result<Vec<String>, DocsError> {
     Ok(fonts()?.fonts.iter().map(|f| f.info().family.clone()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_face_names_its_debian_package() {
+        let empty = tempfile::tempdir().unwrap();
+        let err = locate_in(&[empty.path().to_owned()]).unwrap_err();
+        assert_eq!(err.code(), "doc.font_missing");
+        let msg = err.message(casedesk_domain::Lang::Zh);
+        assert!(msg.contains("fonts-noto-cjk") && msg.contains("Noto Serif CJK SC"), "{msg}");
+        let msg = err.message(casedesk_domain::Lang::En);
+        assert!(
+            msg.contains("install its Debian package: Noto Serif CJK SC — fonts-noto-cjk"),
+            "{msg}"
+        );
+    }
 }

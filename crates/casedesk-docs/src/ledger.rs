@@ -152,12 +152,8 @@ impl Ledger {
             cells,
             date_parts: [self.to.year() as u32, self.to.month(), self.to.day()],
         };
-        typeset(
-            LEDGER_TEMPLATE,
-            &data,
-            &format!("ledger {} {} {}", self.unit, self.from, self.to),
-            self.to,
-        )
+        let ident = format!("ledger {} {} {}", self.unit, self.from, self.to);
+        Ok(typeset(LEDGER_TEMPLATE, &data, &ident, self.to)?.untagged())
     }
 
     pub fn pdf(&self) -> Result<Vec<u8>> {

@@ -61,23 +61,6 @@ pub enum DocsError {
     SubjectNeeded(String),
 }
 
-impl Clone for DocsError {
-    fn clone(&self) -> DocsError {
-        match self {
-            DocsError::Store(e) => DocsError::Io(e.to_string()),
-            DocsError::FontMissing { family, package } => {
-                DocsError::FontMissing { family: family.clone(), package: package.clone() }
-            }
-            DocsError::Render(s) => DocsError::Render(s.clone()),
-            DocsError::Export(s) => DocsError::Export(s.clone()),
-            DocsError::Io(s) => DocsError::Io(s.clone()),
-            DocsError::ReprintMismatch(s) => DocsError::ReprintMismatch(s.clone()),
-            DocsError::NotAvailable(s) => DocsError::NotAvailable(s.clone()),
-            DocsError::SubjectNeeded(s) => DocsError::SubjectNeeded(s.clone()),
-        }
-    }
-}
-
 impl DocsError {
     /// The message code (see `casedesk_domain::messages`).
     pub fn code(&self) -> &'static str {
@@ -106,12 +89,14 @@ impl DocsError {
         let arg = match self {
             DocsError::Store(e) => return e.message(lang),
             DocsError::FontMissing { family, package } => format!("{family} — {package}"),
+            DocsError::NotAvailable(s) | DocsError::SubjectNeeded(s) => {
+                casedesk_domain::types::DocKind::from_code(s)
+                    .map_or(s.clone(), |k| k.label(lang).to_owned())
+            }
             DocsError::Render(s)
             | DocsError::Export(s)
             | DocsError::Io(s)
-            | DocsError::ReprintMismatch(s)
-            | DocsError::NotAvailable(s)
-            | DocsError::SubjectNeeded(s) => s.clone(),
+            | DocsError::ReprintMismatch(s) => s.clone(),
         };
         casedesk_domain::messages::text(self.code(), lang, &arg)
     }
@@ -125,9 +110,17 @@ pub struct Typeset {
     doc: Arc<PagedDocument>,
     ident: String,
     date: chrono::NaiveDate,
+    tagged: bool,
 }
 
 impl Typeset {
+    /// Writes the PDF without the structure tree of tagged PDF (for the 受理台账: one tag per
+    /// table cell doubles a long ledger's size and export time; it is a printout).
+    pub fn untagged(mut self) -> Typeset {
+        self.tagged = false;
+        self
+    }
+
     pub fn page_count(&self) -> usize {
         self.doc.pages().len()
     }
@@ -148,6 +141,7 @@ impl Typeset {
             ident: Smart::Custom(self.ident.clone()),
             creator: Smart::Custom(Some("CaseDesk".into())),
             timestamp: Some(typst_pdf::Timestamp::new_utc(dt)),
+            tagged: self.tagged,
             ..Default::default()
         };
         typst_pdf::pdf(&self.doc, &options).map_err(|d| DocsError::Render(diagnostics(&d)))
@@ -209,5 +203,5 @@ pub fn typeset(
     let world = world::DocWorld::new(template, json, fonts, today);
     let result = typst::compile::<PagedDocument>(&world);
     let doc = result.output.map_err(|d| DocsError::Render(diagnostics(&d)))?;
-    Ok(Typeset { doc: Arc::new(doc), ident: ident.to_owned(), date })
+    Ok(Typeset { doc: Arc::new(doc), ident: ident.to_owned(), date, tagged: true })
 }

@@ -176,7 +176,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
             place: "天峻县消费者协会调解室".into(),
             mediator: "李建国".into(),
             recorder: "王秀兰".into(),
-            interpreter: "索南（藏语翻译）".into(),
+            interpreter: "索南".into(),
             language: Language::Bo,
             attendees: vec![tibetan.clone(), mongolian.clone(), "马经理（被投诉人）".into(), "索南（翻译）".into()],
             record: "投诉人才让卓玛（经翻译）：2月20日买了20袋育肥饲料，喂了三天羊就拉肚子，兽医站说饲料发霉了，要求退钱并赔偿兽药费。\n投诉人巴特尔：我和才让卓玛一起去买的，小票在这里，饲料袋上有霉点。\n被投诉人马经理：饲料是正规厂家进的，可能是牧民存放不当受潮，只同意退一半货款。\n调解员：双方对饲料是否在售出前霉变有分歧，请被投诉人提供进货凭证和同批次检验报告，下次继续调解。".into(),

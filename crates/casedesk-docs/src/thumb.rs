@@ -30,3 +30,20 @@ pub fn thumbnail(bytes: &[u8], max: u32) -> Result<Option<Vec<u8>>> {
     thumb.write_to(&mut out, ImageFormat::Png).map_err(|e| DocsError::Export(e.to_string()))?;
     Ok(Some(out.into_inner()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photos_get_a_png_thumbnail_and_scans_none() {
+        let png = thumbnail(crate::sample::RECEIPT_PNG, THUMB_PX).unwrap().unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        assert_eq!(thumbnail(b"%PDF-1.7 scan", THUMB_PX).unwrap(), None);
+        // A PNG whose header was altered to claim a huge image is refused, not decoded.
+        let mut bomb = crate::sample::RECEIPT_PNG.to_vec();
+        bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        assert!(thumbnail(&bomb, THUMB_PX).is_err());
+    }
+}

@@ -254,7 +254,7 @@ fn every_document_of_the_worked_cases_reads_back_field_by_field() {
                     has(
                         &text,
                         &[
-                            "索南（藏语翻译）（藏语）",
+                            "索南（藏语）",
                             "王秀兰",
                             "同批次检验报告",
                             "继续调解",

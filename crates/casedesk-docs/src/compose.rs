@@ -140,7 +140,7 @@ pub fn yuan(fen: i64) -> String {
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -176,7 +176,7 @@ pub fn rmb_upper(fen: i64) -> String {
                 out.push_str(D[d as usize]);
                 out.push_str(U[pos % 4]);
             }
-            if pos % 4 == 0 && pos > 0 {
+            if pos.is_multiple_of(4) && pos > 0 {
                 let group_start = i + 1 - 4.min(i + 1);
                 if digits[group_start..=i].iter().any(|&x| x != 0) {
                     out.push_str(G[pos / 4]);
@@ -946,12 +946,12 @@ mod tests {
     fn capital_amounts() {
         assert_eq!(rmb_upper(259_900), "贰仟伍佰玖拾玖元整");
         assert_eq!(rmb_upper(100_050), "壹仟元伍角整");
-        assert_eq!(rmb_upper(1_000_000_00), "壹佰万元整");
+        assert_eq!(rmb_upper(100_000_000), "壹佰万元整");
         assert_eq!(rmb_upper(10_010_000), "壹拾万零壹佰元整");
-        assert_eq!(rmb_upper(46_000_000_00), "肆仟陆佰万元整");
+        assert_eq!(rmb_upper(4_600_000_000), "肆仟陆佰万元整");
         assert_eq!(rmb_upper(12), "壹角贰分");
         assert_eq!(rmb_upper(105), "壹元零伍分");
         assert_eq!(yuan(259_900), "2,599.00元");
-        assert_eq!(yuan(46_000_000_00), "46,000,000.00元");
+        assert_eq!(yuan(4_600_000_000), "46,000,000.00元");
     }
 }

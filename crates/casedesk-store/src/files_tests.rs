@@ -34,26 +34,27 @@ fn accepted_case(s: &mut Store) -> Uuid {
     id
 }
 
+/// A 受理通知书 for the complainant, numbered `number`, issued now.
+fn acceptance(s: &Store, number: String, pdf: &[u8]) -> NewDocument {
+    NewDocument {
+        kind: DocKind::Acceptance,
+        subject: None,
+        recipient: Recipient::Complainant,
+        delivery: Delivery::InPerson,
+        items: vec![],
+        due: None,
+        template: "acceptance@1".into(),
+        number,
+        issued_at: s.now(),
+        pdf: pdf.to_vec(),
+    }
+}
+
 fn issue(s: &mut Store, case: Uuid, pdf: &[u8]) -> Result<DocumentIssued> {
     let number =
         s.next_document_number(s.case_state(case)?.rule_set, DocKind::Acceptance, s.now())?;
-    s.issue_document_op(
-        None,
-        case,
-        None,
-        NewDocument {
-            kind: DocKind::Acceptance,
-            subject: None,
-            recipient: Recipient::Complainant,
-            delivery: Delivery::InPerson,
-            items: vec![],
-            due: None,
-            template: "acceptance@1".into(),
-            number,
-            issued_at: s.now(),
-            pdf: pdf.to_vec(),
-        },
-    )
+    let doc = acceptance(s, number, pdf);
+    s.issue_document_op(None, case, None, doc)
 }
 
 #[test]
@@ -96,18 +97,7 @@ fn a_number_that_is_no_longer_next_is_refused_and_nothing_is_written() {
     let case = accepted_case(&mut s);
     issue(&mut s, case, b"%PDF-1.7 a").unwrap();
     let before = s.event_count().unwrap();
-    let mut doc = NewDocument {
-        kind: DocKind::Acceptance,
-        subject: None,
-        recipient: Recipient::Complainant,
-        delivery: Delivery::InPerson,
-        items: vec![],
-        due: None,
-        template: "acceptance@1".into(),
-        number: "消协受〔2026〕第 A1-1 号".into(),
-        issued_at: s.now(),
-        pdf: b"%PDF-1.7 b".to_vec(),
-    };
+    let mut doc = acceptance(&s, "消协受〔2026〕第 A1-1 号".into(), b"%PDF-1.7 b");
     let err = s.issue_document_op(None, case, None, doc.clone()).unwrap_err();
     assert_eq!(err.issues()[0].code, "doc.number_taken");
     assert_eq!(s.event_count().unwrap(), before);

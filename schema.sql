@@ -7,6 +7,13 @@ CREATE TABLE applied_ops (
     at     INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE blobs (
+    sha256     TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    stored_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE calendar_days (
     date   TEXT PRIMARY KEY,
     kind   TEXT NOT NULL CHECK (kind IN ('off', 'makeup', 'local_off')),
@@ -132,6 +139,26 @@ CREATE TABLE devices (
     name TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE documents (
+    event      BLOB PRIMARY KEY,
+    case_rowid INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    number     TEXT NOT NULL,
+    template   TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    bytes      INTEGER NOT NULL,
+    issued_at  INTEGER NOT NULL,
+    recipient  TEXT NOT NULL,
+    delivery   TEXT NOT NULL,
+    subject    BLOB,
+    unit       TEXT NOT NULL,
+    device     BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX documents_case ON documents (case_rowid);
+
+CREATE INDEX documents_number ON documents (number);
+
 CREATE TABLE events (
     rowid   INTEGER PRIMARY KEY,
     id      BLOB NOT NULL UNIQUE,
@@ -153,6 +180,24 @@ CREATE TABLE events (
 CREATE INDEX events_kind ON events (kind);
 
 CREATE INDEX events_stream ON events (stream);
+
+CREATE TABLE evidence (
+    event        BLOB PRIMARY KEY,
+    case_rowid   INTEGER NOT NULL,
+    id           BLOB NOT NULL,
+    sha256       TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    media_type   TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    original_returned INTEGER NOT NULL,
+    for_document TEXT,
+    added_at     INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX evidence_case ON evidence (case_rowid);
+
+CREATE INDEX evidence_sha256 ON evidence (sha256);
 
 CREATE TABLE hub_quarantine (
     event_id BLOB PRIMARY KEY,

@@ -11,6 +11,7 @@
 mod actions;
 mod bench;
 mod cases;
+mod docs;
 mod intake;
 mod output;
 mod station;
@@ -60,6 +61,16 @@ enum Cmd {
         device_code: Option<String>,
         #[arg(long, default_value = "")]
         device_name: String,
+    },
+    /// Standard documents (文书): list, issue, reprint, preview, the 受理台账, settings.
+    Doc {
+        #[command(subcommand)]
+        cmd: docs::DocCmd,
+    },
+    /// Files attached to a case (证据材料, signed copies of documents).
+    Evidence {
+        #[command(subcommand)]
+        cmd: docs::EvidenceCmd,
     },
     /// Register, list, show and act on cases.
     Case {
@@ -163,6 +174,16 @@ pub enum Failure {
     Usage(&'static str, String),
     VerifyFailed,
     Sync(casedesk_sync::SyncError),
+    Docs(casedesk_docs::DocsError),
+}
+
+impl From<casedesk_docs::DocsError> for Failure {
+    fn from(e: casedesk_docs::DocsError) -> Failure {
+        match e {
+            casedesk_docs::DocsError::Store(e) => Failure::Core(e),
+            e => Failure::Docs(e),
+        }
+    }
 }
 
 impl From<StoreError> for Failure {
@@ -221,6 +242,11 @@ fn main() -> ExitCode {
             }
             ExitCode::from(sync_exit_code(&e))
         }
+        Err(Failure::Docs(e)) => {
+            let label = ctx.t("错误", "error");
+            eprintln!("{label} [{}]: {}", e.code(), e.message(ctx.lang));
+            ExitCode::from(1)
+        }
         Err(Failure::Core(e)) => {
             let label = ctx.t("错误", "error");
             eprintln!("{label} [{}]: {}", e.code(), e.message(ctx.lang));
@@ -276,6 +302,8 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             )
         }
         Cmd::Case { cmd } => cases::run(ctx, cmd),
+        Cmd::Doc { cmd } => docs::doc(ctx, cmd),
+        Cmd::Evidence { cmd } => docs::evidence(ctx, cmd),
         Cmd::Search { text, filters, json } => {
             cases::list(ctx, Some(text.join(" ")), filters, json)
         }

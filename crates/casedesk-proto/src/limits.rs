@@ -45,6 +45,15 @@ pub const MAX_RESPONSE_BYTES: usize = PULL_PAGE_BYTES + 2 * MAX_EVENT_BYTES;
 /// instead of adopted (one day).
 pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
 
+/// Largest file (an evidence photo, a scan, a PDF, the PDF of an issued document) a station
+/// stores as a blob beside its log, in bytes. Files travel apart from events, so this does not
+/// touch `MAX_EVENT_BYTES`.
+pub const MAX_BLOB_BYTES: u64 = 20 * 1024 * 1024;
+/// Most files attached to one case.
+pub const MAX_EVIDENCE_PER_CASE: usize = 200;
+/// Size of one chunk of a blob on the wire (for the blob lane of sync: chunked, resumable).
+pub const BLOB_CHUNK_BYTES: usize = 256 * 1024;
+
 /// Why an event breaks a limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LimitViolation {

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod desk;
 pub mod error;
 mod exchange;
+mod files;
 pub mod migrate;
 mod payload;
 mod project;
@@ -26,6 +27,10 @@ use uuid::Uuid;
 
 pub use error::{Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
+pub use files::{
+    BlobReport, DocumentRow, EVIDENCE_TYPES, EvidenceRow, LedgerCase, NewDocument, NewEvidence,
+    sha256_hex, sniff_media_type,
+};
 pub use verify::VerifyReport;
 
 use casedesk_domain::calendar::{self, WorkCalendar};
@@ -117,11 +122,15 @@ pub struct Store {
     clock: Clock,
     /// For read-only handles: SQLite's `data_version` when the cached settings were loaded.
     seen_version: Option<i64>,
+    /// `blobs/` beside the database file: evidence files and issued PDFs (see `files`).
+    blob_dir: Option<std::path::PathBuf>,
 }
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
-        Store::from_conn(Connection::open(path)?)
+        let mut store = Store::from_conn(Connection::open(path)?)?;
+        store.blob_dir = Some(blob_dir_beside(path));
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -137,6 +146,7 @@ impl Store {
             own_rules: OwnRules::default(),
             clock: Box::new(Utc::now),
             seen_version: None,
+            blob_dir: None,
         }
     }
 
@@ -180,6 +190,7 @@ impl Store {
         conn.pragma_update(None, "busy_timeout", 5000)?;
         conn.pragma_update(None, "query_only", true)?;
         let mut store = Store::bare(conn);
+        store.blob_dir = Some(blob_dir_beside(path));
         store.refresh()?;
         Ok(store)
     }
@@ -467,6 +478,27 @@ impl Store {
         if let Some(done) = op_result(&self.conn, op)? {
             return self.event_by_id(&done);
         }
+        if matches!(ev, CaseEvent::DocumentIssued(_) | CaseEvent::EvidenceAdded(_)) {
+            // They name files that must be written first: `issue_document_op`, `add_evidence_op`.
+            return Err(StoreError::invalid(vec![casedesk_domain::Issue::new(
+                "kind",
+                "doc.issue_elsewhere",
+            )]));
+        }
+        self.act_checked(op, case_id, actor, |_, _| Ok(ev), |event| event.id.to_string())
+    }
+
+    /// One case command in one transaction: folds the case, asks `make` for the event (it may
+    /// write to the transaction first, e.g. a counter), checks the event against the state,
+    /// appends it, rewrites the projection and records `op` with `result`'s text.
+    pub(crate) fn act_checked(
+        &mut self,
+        op: Option<&str>,
+        case_id: Uuid,
+        actor: Option<Uuid>,
+        make: impl FnOnce(&Connection, &CaseState) -> Result<CaseEvent>,
+        result: impl FnOnce(&Event) -> String,
+    ) -> Result<Event> {
         let station = self.require_station()?.clone();
         let now = self.now();
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
@@ -474,13 +506,14 @@ impl Store {
         let mut events = project::load_stream(&tx, case_id)?;
         let state =
             case::fold(&events)?.ok_or_else(|| StoreError::not_found(case_id.to_string()))?;
+        let ev = make(&tx, &state)?;
         case::check(&state, &ev, now)?;
         let event = append(&tx, &station, now, case_id, actor, &DomainEvent::Case(ev))?;
         events.push(event.clone());
         let state = case::fold(&events)?
             .ok_or_else(|| StoreError::integrity("case vanished while writing"))?;
         project::write_case(&tx, &state, &cal, &own)?;
-        op_record(&tx, op, &event.id.to_string(), now)?;
+        op_record(&tx, op, &result(&event), now)?;
         tx.commit()?;
         Ok(event)
     }
@@ -893,6 +926,11 @@ impl Batch<'_> {
     }
 }
 
+/// `blobs/` in the folder of the database file.
+fn blob_dir_beside(db: &Path) -> std::path::PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("blobs")
+}
+
 /// A device code made from the device's id: four characters of Crockford's base32 (no I, L,
 /// O, U) from the random part of the UUIDv7, so that two devices set up with no code given are
 /// unlikely to share one before the hub assigns unique codes at enrollment.
@@ -1146,5 +1184,7 @@ pub mod testutil;
 
 #[cfg(test)]
 mod apply_tests;
+#[cfg(test)]
+mod files_tests;
 #[cfg(test)]
 mod tests;

@@ -279,6 +279,58 @@ pub(crate) fn write_case(
         }
     }
 
+    if !s.documents.is_empty() || has_rows(conn, "documents", rowid)? {
+        conn.prepare_cached("DELETE FROM documents WHERE case_rowid = ?1")?.execute([rowid])?;
+        let mut ins = conn.prepare_cached(
+            "INSERT OR IGNORE INTO documents (event, case_rowid, kind, number, template, sha256, bytes,
+                issued_at, recipient, delivery, subject, unit, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        for d in &s.documents {
+            let x = &d.doc;
+            ins.execute(params![
+                d.event.as_bytes(),
+                rowid,
+                x.kind.code(),
+                x.number,
+                x.template,
+                x.sha256,
+                x.bytes as i64,
+                x.issued_at.timestamp_millis(),
+                x.recipient.code(),
+                x.delivery.code(),
+                x.subject.map(|u| u.as_bytes().to_vec()),
+                d.unit,
+                d.device.as_bytes(),
+            ])?;
+        }
+    }
+
+    if !s.evidence.is_empty() || has_rows(conn, "evidence", rowid)? {
+        conn.prepare_cached("DELETE FROM evidence WHERE case_rowid = ?1")?.execute([rowid])?;
+        let mut ins = conn.prepare_cached(
+            "INSERT OR IGNORE INTO evidence (event, case_rowid, id, sha256, size, media_type, name,
+                description, original_returned, for_document, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for v in &s.evidence {
+            let x = &v.item;
+            ins.execute(params![
+                v.event.as_bytes(),
+                rowid,
+                x.evidence.as_bytes(),
+                x.sha256,
+                x.size as i64,
+                x.media_type,
+                x.name,
+                x.description,
+                x.original_returned,
+                x.for_document,
+                x.added_at.timestamp_millis(),
+            ])?;
+        }
+    }
+
     let text = search_text(s);
     let old: Option<String> = conn
         .prepare_cached("SELECT text FROM case_text WHERE rowid = ?1")?
@@ -468,6 +520,8 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "parties",
     "sessions",
     "transfers",
+    "documents",
+    "evidence",
     "case_text",
 ];
 

@@ -66,7 +66,7 @@ CREATE TABLE cases (
     roving         BLOB,
     flags          INTEGER NOT NULL,
     updated_hlc    INTEGER NOT NULL
-);
+, on_time INTEGER, satisfaction TEXT, place TEXT NOT NULL DEFAULT '');
 
 CREATE INDEX cases_accepted ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
 
@@ -174,6 +174,19 @@ CREATE TABLE quarantine (
     received INTEGER NOT NULL
 , source TEXT NOT NULL DEFAULT 'legacy') WITHOUT ROWID;
 
+CREATE TABLE report_submissions (
+    id      BLOB PRIMARY KEY,
+    unit    TEXT NOT NULL,
+    period  TEXT NOT NULL,
+    from_date TEXT NOT NULL,
+    to_date   TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    figures TEXT NOT NULL,
+    note    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX report_submissions_unit ON report_submissions (unit, from_date, to_date);
+
 CREATE TABLE roving_sessions (
     id       BLOB PRIMARY KEY,
     unit     TEXT NOT NULL,
@@ -224,7 +237,7 @@ CREATE TABLE transfers (
     from_unit   TEXT NOT NULL,
     to_unit     TEXT NOT NULL,
     due_day     INTEGER,
-    feedback_at INTEGER,
+    feedback_at INTEGER, at INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (case_rowid, id)
 ) WITHOUT ROWID;
 

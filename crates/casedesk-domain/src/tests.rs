@@ -251,6 +251,15 @@ fn golden_event_json() {
         roving_session: Some(Uuid::from_u128(0x99)),
         category: Some("CCA-G10".into()),
     }));
+    all.push(DomainEvent::Org(OrgEvent::ReportSubmitted {
+        unit: "HX0201".into(),
+        period: "2026-Q3".into(),
+        from: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+        at: at(2026, 10, 8, 2),
+        figures: serde_json::json!({"accepted": 12, "recovered_fen": 1_234_500}),
+        note: String::new(),
+    }));
     for ev in &all {
         let (kind, payload) = ev.encode().unwrap();
         let back = DomainEvent::decode(&kind, PAYLOAD_VERSION, &payload).unwrap();

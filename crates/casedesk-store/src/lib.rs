@@ -14,6 +14,7 @@ pub mod migrate;
 mod payload;
 mod project;
 pub mod query;
+pub mod stats;
 mod verify;
 
 use std::path::Path;

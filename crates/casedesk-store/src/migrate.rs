@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_desk.sql"),
     include_str!("../migrations/0004_row_data.sql"),
     include_str!("../migrations/0005_apply_never_fails.sql"),
+    include_str!("../migrations/0006_statistics.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -133,9 +133,9 @@ pub(crate) fn write_case(
         "INSERT INTO cases (id, no, reg_no, case_type, mode, status, channel, received_at, receiving_unit, unit,
             category, nature, collective, households, complainant, respondents, claim_fen, recovered_fen,
             doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional, roving,
-            flags, updated_hlc, accepted_at, complainants)
+            flags, updated_hlc, accepted_at, complainants, on_time, satisfaction, place)
          VALUES (?1, ?2, ?29, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?30, ?31, ?32)
          ON CONFLICT (id) DO UPDATE SET no = excluded.no, reg_no = excluded.reg_no,
             case_type = excluded.case_type,
             mode = excluded.mode, status = excluded.status, channel = excluded.channel,
@@ -149,7 +149,8 @@ pub(crate) fn write_case(
             closed_at = excluded.closed_at, deadline_kind = excluded.deadline_kind,
             deadline_day = excluded.deadline_day, deadline_provisional = excluded.deadline_provisional,
             roving = excluded.roving, flags = excluded.flags, updated_hlc = excluded.updated_hlc,
-            accepted_at = excluded.accepted_at
+            accepted_at = excluded.accepted_at, on_time = excluded.on_time,
+            satisfaction = excluded.satisfaction, place = excluded.place
          RETURNING rowid",
     )?;
     let rowid: i64 = stmt.query_row(
@@ -183,6 +184,9 @@ pub(crate) fn write_case(
             s.accepted_at.map(|t| t.timestamp_millis()),
             r.complainants.len() as i64,
             r.case_no,
+            deadline::closed_on_time(s, cal, own),
+            s.follow_ups.last().map(|f| f.satisfaction.code()),
+            r.facts.place,
         ],
         |row| row.get(0),
     )?;
@@ -231,8 +235,8 @@ pub(crate) fn write_case(
         // Transfer ids are the case's own; a transfer id repeated within one case keeps the
         // first in fold order.
         let mut ins = conn.prepare_cached(
-            "INSERT OR IGNORE INTO transfers (id, case_rowid, kind, from_unit, to_unit, due_day, feedback_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO transfers (id, case_rowid, kind, from_unit, to_unit, due_day, feedback_at, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for t in &s.transfers {
             let to = if t.transfer.to_unit.is_empty() {
@@ -248,6 +252,7 @@ pub(crate) fn write_case(
                 to,
                 t.transfer.due.map(deadline::day_number),
                 t.feedback.as_ref().map(|f| f.0.timestamp_millis()),
+                t.at.timestamp_millis(),
             ])?;
         }
     }
@@ -423,6 +428,22 @@ fn write_org(conn: &Connection, stream: Uuid, ev: &OrgEvent) -> Result<()> {
                 ],
             )?;
         }
+        OrgEvent::ReportSubmitted { unit, period, from, to, at, figures, note } => {
+            conn.execute(
+                "INSERT OR REPLACE INTO report_submissions (id, unit, period, from_date, to_date, at, figures, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    stream.as_bytes(),
+                    unit,
+                    period,
+                    from.to_string(),
+                    to.to_string(),
+                    at.timestamp_millis(),
+                    serde_json::to_string(figures)?,
+                    note
+                ],
+            )?;
+        }
     }
     Ok(())
 }
@@ -434,6 +455,7 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "devices",
     "roving_sessions",
     "consultations",
+    "report_submissions",
     "cases",
     "parties",
     "sessions",

@@ -157,12 +157,14 @@ const COMPARISONS: &[(&str, &str)] = &[
     ("devices", "SELECT * FROM devices ORDER BY id"),
     ("roving_sessions", "SELECT * FROM roving_sessions ORDER BY id"),
     ("consultations", "SELECT * FROM consultations ORDER BY id"),
+    ("report_submissions", "SELECT * FROM report_submissions ORDER BY id"),
     (
         "cases",
         "SELECT id, no, case_type, mode, status, channel, received_at, receiving_unit, unit, category,
             nature, collective, households, complainant, complainants, respondents, claim_fen,
             recovered_fen, doubled_fen, outcome, closed_at, deadline_kind, deadline_day,
-            deadline_provisional, roving, flags, updated_hlc, accepted_at FROM cases ORDER BY id",
+            deadline_provisional, roving, flags, updated_hlc, accepted_at, on_time, satisfaction,
+            place FROM cases ORDER BY id",
     ),
     (
         "parties",
@@ -176,7 +178,7 @@ const COMPARISONS: &[(&str, &str)] = &[
     ),
     (
         "transfers",
-        "SELECT t.id, c.id, t.kind, t.from_unit, t.to_unit, t.due_day, t.feedback_at
+        "SELECT t.id, c.id, t.kind, t.from_unit, t.to_unit, t.due_day, t.feedback_at, t.at
          FROM transfers t JOIN cases c ON c.rowid = t.case_rowid ORDER BY t.id",
     ),
     ("case_text", "SELECT c.id, t.text FROM case_text t JOIN cases c ON c.rowid = t.rowid ORDER BY c.id"),

@@ -84,8 +84,9 @@ mod tests {
 
     #[test]
     fn rates_round_half_up_in_basis_points() {
-        // DOMAIN.md §5.1: CCA 2022H1 449,786 / 551,780 = 81.5%; 2024 1,211,284 / 1,761,886 = 68.75%.
-        assert_eq!(percent(rate_bp(449_786, 551_780)), "81.51%");
+        // DOMAIN.md §5.1: CCA 2022H1 449,786 / 551,780 = 81.5% (81.515…: 81.52 with two
+        // decimals); 2024 1,211,284 / 1,761,886 = 68.75%.
+        assert_eq!(percent(rate_bp(449_786, 551_780)), "81.52%");
         assert_eq!(percent(rate_bp(1_211_284, 1_761_886)), "68.75%");
         // §5.2: 蓟州 112/173 = 64.74%; 保山 490/1621 = 30.23%; 六安 409/1029 = 39.75%.
         assert_eq!(percent(rate_bp(112, 173)), "64.74%");

@@ -395,7 +395,8 @@ pub fn hot_spots(
 
     // The largest series of each dimension over the weeks shown.
     let mut series = Vec::new();
-    let mut by_dim: BTreeMap<Dimension, Vec<(u64, &String, &Vec<u64>)>> = BTreeMap::new();
+    type Ranked<'a> = Vec<(u64, &'a String, &'a Vec<u64>)>;
+    let mut by_dim: BTreeMap<Dimension, Ranked<'_>> = BTreeMap::new();
     for ((d, key), xs) in &counts {
         let shown: u64 = xs[lead..].iter().sum();
         by_dim.entry(*d).or_default().push((shown, key, xs));

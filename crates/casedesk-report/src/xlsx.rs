@@ -338,15 +338,8 @@ pub fn report_xlsx(r: &Report, lang: Lang) -> Result<Vec<u8>> {
                     (Some(bp), true) => {
                         format!("{}{}", num::points(Some(bp)), t(lang, "个百分点", " pts"))
                     }
-                    (Some(bp), false) => {
-                        num::percent(Some(bp.unsigned_abs() as u32)).replace('%', "%").to_string()
-                    }
+                    (Some(bp), false) => format!("{}%", num::points(Some(bp))),
                     (None, _) => "—".to_owned(),
-                };
-                let text = match (v, c.rate) {
-                    (Some(bp), false) if bp < 0 => format!("-{text}"),
-                    (Some(_), false) => format!("+{text}"),
-                    _ => text,
                 };
                 ws.write_string_with_format(row, col, text, &fm.text).map_err(err)?;
             }

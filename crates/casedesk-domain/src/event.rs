@@ -485,7 +485,6 @@ pub enum OrgEvent {
         to: NaiveDate,
         /// When the figures were computed and submitted.
         at: DateTime<Utc>,
-        #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
         figures: Value,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         note: String,

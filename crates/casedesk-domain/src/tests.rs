@@ -417,3 +417,29 @@ fn an_event_kind_this_version_does_not_know_is_unknown_not_malformed() {
         assert_eq!(err.code(), "event.unknown_kind", "{kind}");
     }
 }
+
+/// `fold_next` gives `fold`'s state for an event that folds last, and declines one that does
+/// not.
+#[test]
+fn fold_next_is_fold_for_a_later_event() {
+    use super::case::fold_next;
+    let stream = Uuid::from_u128(0xF01D);
+    let mut evs = vec![envelope(
+        stream,
+        0,
+        1,
+        1000,
+        &DomainEvent::Case(CaseEvent::Registered(Box::new(registration(at(2026, 3, 1, 1))))),
+    )];
+    for (i, a) in actions().into_iter().enumerate() {
+        let e = envelope(stream, 0, i as u64 + 2, 1001 + i as u64, &DomainEvent::Case(a));
+        let before = fold(&evs).unwrap().unwrap();
+        evs.push(e.clone());
+        let next = fold_next(before.clone(), &e).unwrap().expect("folds last");
+        assert_eq!(next, fold(&evs).unwrap().unwrap(), "after {}", e.kind);
+        // An event that sorts before the last one is refused.
+        let mut early = e.clone();
+        early.hlc = casedesk_proto::Hlc(0);
+        assert!(fold_next(before, &early).unwrap().is_none());
+    }
+}

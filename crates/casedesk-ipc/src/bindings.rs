@@ -91,6 +91,13 @@ macro_rules! ipc_types {
         v.visit::<Settings>();
         v.visit::<SyncStatus>();
         v.visit::<SyncEnroll>();
+        v.visit::<ReportQuery>();
+        v.visit::<casedesk_report::Report>();
+        v.visit::<ReportSubmit>();
+        v.visit::<ReportExport>();
+        v.visit::<HotspotsQuery>();
+        v.visit::<casedesk_report::hotspots::HotSpots>();
+        v.visit::<casedesk_report::supervision::Supervision>();
         // Events and errors.
         v.visit::<DbChanged>();
         v.visit::<IpcError>();

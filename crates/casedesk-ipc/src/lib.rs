@@ -29,6 +29,10 @@ pub use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
 };
 pub use casedesk_store::query::{ListQuery, Page};
+// The statistics of casedesk-report, as they are.
+pub use casedesk_report::Report;
+pub use casedesk_report::hotspots::HotSpots;
+pub use casedesk_report::supervision::Supervision;
 
 /// Events Rust emits to the UI.
 pub mod events {

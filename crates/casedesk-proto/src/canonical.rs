@@ -40,11 +40,22 @@ fn write_value(value: &Value, out: &mut String) {
         }
         Value::String(s) => write_string(s, out),
         // serde_json prints numbers, booleans and null deterministically.
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         other => out.push_str(&other.to_string()),
     }
 }
 
 fn write_string(s: &str, out: &mut String) {
-    // serde_json's string escaping is deterministic (it escapes only what JSON requires).
-    out.push_str(&Value::String(s.to_owned()).to_string());
+    // serde_json's string escaping is deterministic: it escapes `"`, `\` and the control
+    // characters below U+0020, nothing else. A string without them (nearly all) is written as
+    // it is, without the copies.
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
 }

@@ -102,11 +102,47 @@ pub(crate) fn search_text(s: &CaseState) -> String {
     parts.join(" ")
 }
 
+/// Changes to the full-text index held back until the end of a bulk transaction
+/// (`Store::batch`): per case row, whether the index held it before and its final text.
+#[derive(Default)]
+pub(crate) struct FtsQueue {
+    rows: std::collections::BTreeMap<i64, (bool, String)>,
+}
+
+impl FtsQueue {
+    fn put(&mut self, rowid: i64, indexed_before: bool, text: String) {
+        self.rows.entry(rowid).or_insert((indexed_before, String::new())).1 = text;
+    }
+
+    /// Writes the held-back changes (in rowid order, one statement each).
+    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
+        for (rowid, (before, text)) in std::mem::take(&mut self.rows) {
+            if before {
+                conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?.execute([rowid])?;
+            }
+            conn.prepare_cached("INSERT INTO case_fts (rowid, text) VALUES (?1, ?2)")?
+                .execute(params![rowid, text])?;
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn write_case(
     conn: &Connection,
     s: &CaseState,
     cal: &WorkCalendar,
     own: &OwnRules,
+) -> Result<()> {
+    write_case_with(conn, s, cal, own, None)
+}
+
+/// `write_case`, with the search index's change held in `fts` when given.
+pub(crate) fn write_case_with(
+    conn: &Connection,
+    s: &CaseState,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+    fts: Option<&mut FtsQueue>,
 ) -> Result<()> {
     let r = &s.reg;
     let next = deadline::next_deadline(s, cal, own);
@@ -263,13 +299,19 @@ pub(crate) fn write_case(
         .query_row([rowid], |r| r.get(0))
         .optional()?;
     if old.as_deref() != Some(text.as_str()) {
-        if old.is_some() {
-            conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?.execute([rowid])?;
-        }
         conn.prepare_cached("INSERT OR REPLACE INTO case_text (rowid, text) VALUES (?1, ?2)")?
             .execute(params![rowid, text])?;
-        conn.prepare_cached("INSERT INTO case_fts (rowid, text) VALUES (?1, ?2)")?
-            .execute(params![rowid, text])?;
+        match fts {
+            Some(q) => q.put(rowid, old.is_some(), text),
+            None => {
+                if old.is_some() {
+                    conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?
+                        .execute([rowid])?;
+                }
+                conn.prepare_cached("INSERT INTO case_fts (rowid, text) VALUES (?1, ?2)")?
+                    .execute(params![rowid, text])?;
+            }
+        }
     }
     Ok(())
 }
@@ -413,10 +455,11 @@ fn write_org(conn: &Connection, stream: Uuid, ev: &OrgEvent) -> Result<()> {
             roving_session,
             category,
         } => {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT OR REPLACE INTO consultations (id, unit, at, channel, topic, people, roving, category)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+            )?
+            .execute(params![
                     stream.as_bytes(),
                     unit,
                     at.timestamp_millis(),

@@ -121,7 +121,6 @@ pub struct Report {
     pub top_services: Vec<Share>,
     /// The case-list query behind each figure of `total` (keys as in `Figures`). A breakdown
     /// line is `accepted` narrowed by its nature, category or subject.
-    #[cfg_attr(feature = "ts", ts(type = "Record<string, ListQuery>"))]
     pub drill: BTreeMap<String, ListQuery>,
     pub submission: Option<SubmissionView>,
 }

@@ -2,6 +2,7 @@
 import type { Change } from "./Change";
 import type { Derived } from "./Derived";
 import type { Figures } from "./Figures";
+import type { ListQuery } from "./ListQuery";
 import type { Period } from "./Period";
 import type { Share } from "./Share";
 import type { SubmissionView } from "./SubmissionView";
@@ -27,4 +28,4 @@ top_goods: Array<Share>, top_services: Array<Share>,
  * The case-list query behind each figure of `total` (keys as in `Figures`). A breakdown
  * line is `accepted` narrowed by its nature, category or subject.
  */
-drill: Record<string, ListQuery>, submission: SubmissionView | null, };
+drill: { [key in string]: ListQuery }, submission: SubmissionView | null, };

@@ -592,11 +592,19 @@ export class MockBackend {
       const d = localDate(iso);
       return (!from || d >= from) && (!to || d <= to);
     };
-    const any = <T,>(xs: T[] | undefined, v: T) => !xs?.length || xs.includes(v);
+    const any = <T>(xs: T[] | undefined, v: T) => !xs?.length || xs.includes(v);
     if (!any(q.units, row.unit)) return false;
     if (!c) {
       // Synthetic bulk rows (browser mode) know only their row.
-      return !(q.accepted_from || q.accepted_to || q.closed_from || q.closed_to || q.outcomes?.length || q.receiving_units?.length || q.transfer_kinds?.length);
+      return !(
+        q.accepted_from ||
+        q.accepted_to ||
+        q.closed_from ||
+        q.closed_to ||
+        q.outcomes?.length ||
+        q.receiving_units?.length ||
+        q.transfer_kinds?.length
+      );
     }
     if (!inDays(c.accepted_at, q.accepted_from, q.accepted_to)) return false;
     if (!inDays(c.closure?.at, q.closed_from, q.closed_to)) return false;
@@ -607,7 +615,8 @@ export class MockBackend {
     if (q.subject && subjectOf(c.reg.category) !== q.subject) return false;
     if (q.respondent && !c.reg.respondents.some((p) => p.name === q.respondent)) return false;
     if (q.place && !(c.reg.facts.place ?? "").startsWith(q.place)) return false;
-    const transfer = q.transfer_kinds?.length || q.transfer_from_units?.length || q.transfer_to_units?.length || q.transferred_from || q.transferred_to;
+    const transfer =
+      q.transfer_kinds?.length || q.transfer_from_units?.length || q.transfer_to_units?.length || q.transferred_from || q.transferred_to;
     if (
       transfer &&
       !c.transfers.some(

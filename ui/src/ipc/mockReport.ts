@@ -61,7 +61,12 @@ function monthEnd(y: number, m: number): string {
   return fromDayNum(dayNum(m === 12 ? ymd(y + 1, 1, 1) : ymd(y, m + 1, 1)) - 1);
 }
 const month = (y: number, m: number): Period => ({ code: `${y}-${pad(m)}`, kind: "month", from: ymd(y, m, 1), to: monthEnd(y, m) });
-const quarter = (y: number, q: number): Period => ({ code: `${y}-Q${q}`, kind: "quarter", from: ymd(y, 3 * q - 2, 1), to: monthEnd(y, 3 * q) });
+const quarter = (y: number, q: number): Period => ({
+  code: `${y}-Q${q}`,
+  kind: "quarter",
+  from: ymd(y, 3 * q - 2, 1),
+  to: monthEnd(y, 3 * q),
+});
 const half = (y: number, h: number): Period => ({ code: `${y}-H${h}`, kind: "half", from: ymd(y, 6 * h - 5, 1), to: monthEnd(y, 6 * h) });
 const year = (y: number): Period => ({ code: `${y}`, kind: "year", from: ymd(y, 1, 1), to: ymd(y, 12, 31) });
 const range = (from: string, to: string): Period => ({ code: `${from}..${to}`, kind: "range", from, to });
@@ -663,7 +668,15 @@ function cnDate(d: string): string {
   return `${y}年${m}月${dd}日`;
 }
 
-export function draftWarning(unitName: string, dim: Dimension, label: string, from: string, to: string, count: number, expected: number): string {
+export function draftWarning(
+  unitName: string,
+  dim: Dimension,
+  label: string,
+  from: string,
+  to: string,
+  count: number,
+  expected: number,
+): string {
   const subject =
     dim === "respondent"
       ? `针对“${label}”的投诉`
@@ -734,11 +747,19 @@ export function buildHotSpots(
     received_from: from,
     received_to: to,
     limit: 50,
-    ...(dim === "category" ? { category: key } : dim === "nature" ? { nature: key } : dim === "respondent" ? { respondent: key } : { place: key }),
+    ...(dim === "category"
+      ? { category: key }
+      : dim === "nature"
+        ? { nature: key }
+        : dim === "respondent"
+          ? { respondent: key }
+          : { place: key }),
   });
   const round2 = (x: number) => Math.round(x * 100) / 100;
   const alerts: Alert[] = [];
-  const sorted = [...counts.values()].sort((a, b) => DIMS.indexOf(a.dim) - DIMS.indexOf(b.dim) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...counts.values()].sort(
+    (a, b) => DIMS.indexOf(a.dim) - DIMS.indexOf(b.dim) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   for (const e of sorted) {
     for (let t = lead; t < totalWeeks; t++) {
       const upto = e.xs.slice(0, t + 1);

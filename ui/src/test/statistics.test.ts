@@ -71,14 +71,18 @@ describe("the mock's statistics are casedesk-report's", () => {
     expect(wan(4_999)).toBe("0.00");
     const q = parsePeriod("2026-Q1")!;
     expect([previousPeriod(q).code, yearBefore(q).code]).toEqual(["2025-Q4", "2025-Q1"]);
-    expect(parsePeriod("2026-03-10..2026-03-16") && previousPeriod(parsePeriod("2026-03-10..2026-03-16")!).code).toBe("2026-03-03..2026-03-09");
+    expect(parsePeriod("2026-03-10..2026-03-16") && previousPeriod(parsePeriod("2026-03-10..2026-03-16")!).code).toBe(
+      "2026-03-03..2026-03-09",
+    );
     expect(parsePeriod("2026-Q5")).toBeNull();
     expect(earsC2([1, 0, 2, 1, 0, 1, 1, 0, 0, 9])).toBeGreaterThan(3);
   });
 
   it("freezes a submission and shows later changes as adjustments", () => {
     const b = fixtureDesk();
-    const submitted = b.dispatch("report_submit", { req: { op_id: "00000000-0000-4000-8000-000000000001", period: "2026-11", note: "" } }) as Report;
+    const submitted = b.dispatch("report_submit", {
+      req: { op_id: "00000000-0000-4000-8000-000000000001", period: "2026-11", note: "" },
+    }) as Report;
     expect(submitted.submission?.adjustments).toEqual([]);
     expect(submitted.rows[0].submitted_at).not.toBeNull();
     b.db.consultations.push({ at: "2026-11-20T02:00:00Z", people: 3, topic: "x" });

@@ -805,7 +805,7 @@ const enUS: Resource = {
       ears_c1: "EARS C1",
       ears_c2: "EARS C2",
       ears_c3: "EARS C3",
-      respondent_repeat: "Repeated respondent",
+      respondent_repeat: "Repeated",
     },
     crit: {
       on_time: "Closed on time ≥ 90 %",

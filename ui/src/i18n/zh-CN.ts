@@ -778,7 +778,7 @@ const zhCN = {
       ears_c1: "EARS C1",
       ears_c2: "EARS C2",
       ears_c3: "EARS C3",
-      respondent_repeat: "同一被投诉人多次被投诉",
+      respondent_repeat: "重复被投诉",
     },
     crit: {
       on_time: "按期办结率 ≥ 90%",

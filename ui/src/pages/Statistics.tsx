@@ -82,7 +82,7 @@ function Figure({ label, value, q, testId }: { label: string; value: string | nu
   );
 }
 
-function ReportTab({ report, monthly }: { report: Report; monthly: Report[] }) {
+function ReportTab({ report, months, monthly }: { report: Report; months: string[]; monthly: (Report | undefined)[] }) {
   const { t, en } = useLabels();
   const ref = useReference().data;
   const open = useOpenCases();
@@ -122,7 +122,7 @@ function ReportTab({ report, monthly }: { report: Report; monthly: Report[] }) {
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: report.by_nature.map((s) => label(s.code)) },
-      series: [{ type: "bar", data: report.by_nature.map((s) => s.count), itemStyle: { color: "#1e5aa8" } }],
+      series: [{ type: "bar", barMaxWidth: 22, data: report.by_nature.map((s) => s.count), itemStyle: { color: "#1e5aa8" } }],
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [report, en],
@@ -135,7 +135,8 @@ function ReportTab({ report, monthly }: { report: Report; monthly: Report[] }) {
         {
           type: "pie",
           radius: ["40%", "68%"],
-          data: report.by_subject.map((s) => ({ name: label(s.code), value: s.count })),
+          label: { show: false },
+          data: report.by_subject.filter((s) => s.count > 0).map((s) => ({ name: label(s.code), value: s.count })),
         },
       ],
     }),
@@ -147,15 +148,15 @@ function ReportTab({ report, monthly }: { report: Report; monthly: Report[] }) {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: monthly.map((r) => r.period.code) },
+      xAxis: { type: "category", data: months },
       yAxis: { type: "value", minInterval: 1 },
-      series: [
-        { name: t("stats.f.received"), type: "line", data: monthly.map((r) => r.total.received) },
-        { name: t("stats.f.accepted"), type: "line", data: monthly.map((r) => r.total.accepted) },
-        { name: t("stats.f.closed"), type: "line", data: monthly.map((r) => r.total.closed) },
-      ],
+      series: (["received", "accepted", "closed"] as const).map((k) => ({
+        name: t(`stats.f.${k}`),
+        type: "line",
+        data: monthly.map((r) => (r ? r.total[k] : null)),
+      })),
     }),
-    [monthly, t],
+    [months, monthly, t],
   );
   const unitChart = useMemo(
     () => ({
@@ -196,28 +197,28 @@ function ReportTab({ report, monthly }: { report: Report; monthly: Report[] }) {
   return (
     <div className="stats-report" data-testid="stats-report">
       <Row gutter={[12, 12]}>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} sm={8} lg={6} xxl={3}>
           <Figure label={t("stats.f.received")} value={f.received} q={report.drill.received} testId="fig-received" />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} sm={8} lg={6} xxl={3}>
           <Figure label={t("stats.f.accepted")} value={f.accepted} q={report.drill.accepted} testId="fig-accepted" />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} sm={8} lg={6} xxl={3}>
           <Figure label={t("stats.f.closed")} value={f.closed} q={report.drill.closed} testId="fig-closed" />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} sm={8} lg={6} xxl={3}>
           <Figure label={t("stats.resolution_rate")} value={pct(d.resolution_rate_bp)} q={report.drill.resolved} testId="fig-resolution" />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} sm={8} lg={6} xxl={3}>
           <Figure label={t("stats.mediation_rate")} value={pct(d.mediation_rate_bp)} q={report.drill.mediated} />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} sm={8} lg={6} xxl={3}>
           <Figure label={t("stats.on_time_rate")} value={pct(d.on_time_rate_bp)} q={report.drill.closed_on_time} />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} sm={8} lg={6} xxl={3}>
           <Figure label={t("stats.recovered")} value={d.recovered_wan} q={report.drill.closed} testId="fig-recovered" />
         </Col>
-        <Col xs={12} md={6} xl={3}>
+        <Col xs={12} sm={8} lg={6} xxl={3}>
           <Figure label={t("stats.consultations")} value={f.consultation_people} />
         </Col>
       </Row>
@@ -446,17 +447,17 @@ function HotSpotsTab({ unit }: { unit: string | null }) {
           pagination={{ pageSize: 8, hideOnSinglePage: true }}
           locale={{ emptyText: t("stats.no_alerts") }}
           columns={[
-            { title: t("stats.week"), width: 120, render: (_, a) => `${a.from.slice(5)} – ${a.to.slice(5)}` },
-            { title: t("stats.dimension"), width: 90, dataIndex: "dimension", render: (d: Dimension) => t(`stats.dim.${d}`) },
-            { title: t("stats.what"), dataIndex: "label", ellipsis: true },
-            { title: t("stats.count"), dataIndex: "count", width: 60, align: "right" },
+            { title: t("stats.week"), width: 108, render: (_, a) => `${a.from.slice(5)} – ${a.to.slice(5)}` },
+            { title: t("stats.dimension"), width: 76, dataIndex: "dimension", render: (d: Dimension) => t(`stats.dim.${d}`) },
+            { title: t("stats.what"), dataIndex: "label", ellipsis: { showTitle: true } },
+            { title: t("stats.count"), dataIndex: "count", width: 56, align: "right" },
             { title: t("stats.expected"), dataIndex: "expected", width: 80, align: "right" },
-            { title: t("stats.rule"), dataIndex: "rule", width: 120, render: (r: string) => t(`stats.rules.${r}`) },
+            { title: t("stats.rule"), dataIndex: "rule", width: 100, render: (r: string) => t(`stats.rules.${r}`) },
             {
               title: "",
-              width: 190,
+              width: 124,
               render: (_, a) => (
-                <Space size={0}>
+                <Space size={0} direction="vertical" align="start">
                   <Button type="link" size="small" onClick={() => open(a.cases)}>
                     {t("stats.open_cases")}
                   </Button>
@@ -596,7 +597,7 @@ export default function Statistics() {
   const monthly = useQueries({
     queries: months.map((m) => ({ queryKey: ["report", unit, m], queryFn: () => api.report({ unit, period: m }), staleTime: 60_000 })),
   });
-  const monthlyData = monthly.map((m) => m.data).filter((r): r is Report => !!r);
+  const monthlyData = monthly.map((m) => m.data);
   const submit = useMutation({
     mutationFn: () => api.reportSubmit({ op_id: opId.get({ period }), period, note: "" }),
     onSuccess: (r) => {
@@ -706,7 +707,7 @@ export default function Statistics() {
             children: report.isError ? (
               <Alert type="error" showIcon message={errorText(report.error)} />
             ) : report.data ? (
-              <ReportTab report={report.data} monthly={monthlyData} />
+              <ReportTab report={report.data} months={months} monthly={monthlyData} />
             ) : (
               <Skeleton active />
             ),

@@ -225,6 +225,24 @@ CREATE TABLE staff (
     active    INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE stat_cases (
+    rowid          INTEGER PRIMARY KEY,
+    case_type      TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    received_at    INTEGER NOT NULL,
+    accepted_at    INTEGER,
+    closed_at      INTEGER,
+    receiving_unit TEXT NOT NULL,
+    unit           TEXT NOT NULL,
+    outcome        TEXT,
+    on_time        INTEGER,
+    recovered_fen  INTEGER NOT NULL,
+    doubled_fen    INTEGER NOT NULL,
+    category       TEXT,
+    nature         TEXT,
+    satisfaction   TEXT
+);
+
 CREATE TABLE sync_state (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL

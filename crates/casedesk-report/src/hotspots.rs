@@ -282,7 +282,7 @@ pub fn hot_spots(
     let recent_from = (day_start(today) - Duration::days(i64::from(params.respondent_days) - 1))
         .timestamp_millis();
     let mut recent: HashMap<String, u64> = HashMap::new();
-    store.scan_stat_cases(from, to, &mut |c| {
+    store.scan_stat_cases(from, to, true, &mut |c| {
         if c.status == Status::Voided
             || c.case_type != CaseType::Complaint
             || c.received_at < first_ms

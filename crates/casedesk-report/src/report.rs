@@ -171,7 +171,7 @@ pub(crate) fn tally<'s>(
     let from = periods.iter().map(Period::start).min().unwrap_or_default();
     let to = periods.iter().map(Period::end).max().unwrap_or_default();
     let mut err = None;
-    store.scan_stat_cases(from, to, &mut |c| {
+    store.scan_stat_cases(from, to, false, &mut |c| {
         for t in tallies.iter_mut() {
             if let Err(e) = t.case(c) {
                 err.get_or_insert(e);
@@ -400,12 +400,22 @@ pub fn report(store: &Store, unit: Option<&str>, period: &Period) -> Result<Repo
     let codes: Vec<String> = scope.iter().map(|(u, _)| u.code.clone()).collect();
     let set: HashSet<String> = codes.iter().cloned().collect();
     let (yb, prev) = (period.year_before(), period.previous());
-    let tallies = tally(store, &[period.clone(), yb.clone(), prev.clone()], &set)?;
-    let [cur, last, before] =
-        <[Tally<'_>; 3]>::try_from(tallies).map_err(|_| ReportError::Overflow)?;
+    // A year's 同比 and 环比 are the same year: counted once.
+    let periods = if yb == prev {
+        vec![period.clone(), yb.clone()]
+    } else {
+        vec![period.clone(), yb.clone(), prev.clone()]
+    };
+    let mut tallies = tally(store, &periods, &set)?.into_iter();
+    let (Some(cur), Some(last)) = (tallies.next(), tallies.next()) else {
+        return Err(ReportError::Overflow);
+    };
     let total = cur.scope_total()?;
     let year_before_total = last.scope_total()?;
-    let previous_total = before.scope_total()?;
+    let previous_total = match tallies.next() {
+        Some(before) => before.scope_total()?,
+        None => year_before_total.clone(),
+    };
     let subs = store.report_submissions(None)?;
 
     // Each unit's total: its own figures and those of every unit below it.

@@ -116,7 +116,7 @@ pub fn supervision(store: &Store, unit: Option<&str>, period: &Period) -> Result
     let (start, end) = (period.start().timestamp_millis(), period.end().timestamp_millis());
     let holds = |t: Option<i64>| t.is_some_and(|t| start <= t && t < end);
     let mut err = None;
-    store.scan_stat_cases(period.start(), period.end(), &mut |c| {
+    store.scan_stat_cases(period.start(), period.end(), false, &mut |c| {
         if c.status == Status::Voided || c.case_type != CaseType::Complaint {
             return;
         }

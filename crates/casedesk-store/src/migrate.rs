@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_row_data.sql"),
     include_str!("../migrations/0005_apply_never_fails.sql"),
     include_str!("../migrations/0006_statistics.sql"),
+    include_str!("../migrations/0007_stat_cases.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

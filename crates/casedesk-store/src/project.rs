@@ -227,6 +227,30 @@ pub(crate) fn write_case_with(
         |row| row.get(0),
     )?;
 
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO stat_cases (rowid, case_type, status, received_at, accepted_at,
+            closed_at, receiving_unit, unit, outcome, on_time, recovered_fen, doubled_fen,
+            category, nature, satisfaction)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        rowid,
+        r.case_type.code(),
+        s.status.code(),
+        r.received_at.timestamp_millis(),
+        s.accepted_at.map(|t| t.timestamp_millis()),
+        closure.map(|c| c.at.timestamp_millis()),
+        r.unit,
+        s.home_unit,
+        closure.map(|c| c.outcome.code()),
+        deadline::closed_on_time(s, cal, own),
+        closure.map_or(0, |c| c.recovered_fen),
+        closure.map_or(0, |c| c.doubled_fen),
+        r.category,
+        r.nature,
+        s.follow_ups.last().map(|f| f.satisfaction.code()),
+    ])?;
+
     conn.prepare_cached("DELETE FROM parties WHERE case_rowid = ?1")?.execute([rowid])?;
     let mut party = conn.prepare_cached(
         "INSERT INTO parties (case_rowid, role, idx, name, key, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -500,6 +524,7 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "consultations",
     "report_submissions",
     "cases",
+    "stat_cases",
     "parties",
     "sessions",
     "transfers",

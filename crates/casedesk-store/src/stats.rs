@@ -113,21 +113,34 @@ fn code<T>(s: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
 impl Store {
     /// Calls `f` with every case that was received before `to` and was received, accepted or
     /// closed at or after `from`: every case a figure of the window `[from, to)` can count.
-    /// Returns how many rows were read.
+    /// `place`, the respondents and `deadline_day` are filled in only `with_parties`. Returns
+    /// how many rows were read.
     pub fn scan_stat_cases(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        with_parties: bool,
         f: &mut dyn FnMut(&StatCase<'_>),
     ) -> Result<u64> {
-        let mut stmt = self.connection().prepare_cached(
+        // The narrow copy of the rows (`stat_cases`), unless the caller needs what only the
+        // case rows hold (place, respondents, deadline: the hot spots and supervision, which
+        // read a few weeks or one period).
+        let sql = if with_parties {
             "SELECT rowid, case_type, status, received_at, receiving_unit, unit, accepted_at,
                 closed_at, outcome, on_time, recovered_fen, doubled_fen, category, nature,
                 satisfaction, deadline_day, place, respondents
              FROM cases
              WHERE received_at < ?2
-               AND (received_at >= ?1 OR accepted_at >= ?1 OR closed_at >= ?1)",
-        )?;
+               AND (received_at >= ?1 OR accepted_at >= ?1 OR closed_at >= ?1)"
+        } else {
+            "SELECT rowid, case_type, status, received_at, receiving_unit, unit, accepted_at,
+                closed_at, outcome, on_time, recovered_fen, doubled_fen, category, nature,
+                satisfaction, NULL, '', '[]'
+             FROM stat_cases
+             WHERE received_at < ?2
+               AND (received_at >= ?1 OR accepted_at >= ?1 OR closed_at >= ?1)"
+        };
+        let mut stmt = self.connection().prepare_cached(sql)?;
         let mut rows = stmt.query(params![from.timestamp_millis(), to.timestamp_millis()])?;
         let mut n = 0;
         while let Some(r) = rows.next()? {
@@ -164,7 +177,7 @@ impl Store {
     /// `scan_stat_cases`, read by SQLite alone (a count and a sum, no row leaves SQLite).
     pub fn baseline_stat_scan(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(u64, i64)> {
         let (n, sum): (i64, i64) = self.connection().query_row(
-            "SELECT count(*), coalesce(sum(recovered_fen + length(unit) + length(category)), 0) FROM cases
+            "SELECT count(*), coalesce(sum(recovered_fen + length(unit) + length(category)), 0) FROM stat_cases
              WHERE received_at < ?2
                AND (received_at >= ?1 OR accepted_at >= ?1 OR closed_at >= ?1)",
             params![from.timestamp_millis(), to.timestamp_millis()],

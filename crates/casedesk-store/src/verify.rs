@@ -167,6 +167,13 @@ const COMPARISONS: &[(&str, &str)] = &[
             place FROM cases ORDER BY id",
     ),
     (
+        "stat_cases",
+        "SELECT c.id, s.case_type, s.status, s.received_at, s.accepted_at, s.closed_at,
+            s.receiving_unit, s.unit, s.outcome, s.on_time, s.recovered_fen, s.doubled_fen,
+            s.category, s.nature, s.satisfaction
+         FROM stat_cases s JOIN cases c ON c.rowid = s.rowid ORDER BY c.id",
+    ),
+    (
         "parties",
         "SELECT c.id, p.role, p.idx, p.name, p.key, p.phone FROM parties p
          JOIN cases c ON c.rowid = p.case_rowid ORDER BY c.id, p.role, p.idx",
@@ -188,6 +195,7 @@ const COMPARISONS: &[(&str, &str)] = &[
     ),
     ("orphans", "SELECT 'parties', case_rowid FROM parties WHERE case_rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_text', rowid FROM case_text WHERE rowid NOT IN (SELECT rowid FROM cases)
+        UNION ALL SELECT 'stat_cases', rowid FROM stat_cases WHERE rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_fts', rowid FROM case_fts WHERE rowid NOT IN (SELECT rowid FROM cases)"),
 ];
 

@@ -682,7 +682,7 @@ pub fn generate() -> Made {
     let mut ids = Ids::default();
 
     let cases: Vec<CaseState> = d.cases.iter().map(|(n, _)| d.state(n)).collect();
-    let dashboard = Dashboard::of(&store, SyncStatus::default()).expect("the dashboard");
+    let dashboard = Dashboard::of(store, SyncStatus::default()).expect("the dashboard");
     let unit = store.station().expect("the station").unit.clone();
     let desk = ids.of(&DeskFixture { now: now(), unit, cases, dashboard });
     let detail = |name| CaseDetail::of(store, d.id(name)).expect("a case detail");

@@ -88,7 +88,7 @@ CREATE TABLE cases (
     roving         BLOB,
     flags          INTEGER NOT NULL,
     updated_hlc    INTEGER NOT NULL
-);
+, on_time INTEGER, satisfaction TEXT, place TEXT NOT NULL DEFAULT '');
 
 CREATE INDEX cases_accepted ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
 
@@ -234,6 +234,19 @@ CREATE TABLE quarantine (
     received INTEGER NOT NULL
 , source TEXT NOT NULL DEFAULT 'legacy') WITHOUT ROWID;
 
+CREATE TABLE report_submissions (
+    id      BLOB PRIMARY KEY,
+    unit    TEXT NOT NULL,
+    period  TEXT NOT NULL,
+    from_date TEXT NOT NULL,
+    to_date   TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    figures TEXT NOT NULL,
+    note    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX report_submissions_unit ON report_submissions (unit, from_date, to_date);
+
 CREATE TABLE roving_sessions (
     id       BLOB PRIMARY KEY,
     unit     TEXT NOT NULL,
@@ -272,6 +285,24 @@ CREATE TABLE staff (
     active    INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE stat_cases (
+    rowid          INTEGER PRIMARY KEY,
+    case_type      TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    received_at    INTEGER NOT NULL,
+    accepted_at    INTEGER,
+    closed_at      INTEGER,
+    receiving_unit TEXT NOT NULL,
+    unit           TEXT NOT NULL,
+    outcome        TEXT,
+    on_time        INTEGER,
+    recovered_fen  INTEGER NOT NULL,
+    doubled_fen    INTEGER NOT NULL,
+    category       TEXT,
+    nature         TEXT,
+    satisfaction   TEXT
+);
+
 CREATE TABLE sync_state (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -284,7 +315,7 @@ CREATE TABLE transfers (
     from_unit   TEXT NOT NULL,
     to_unit     TEXT NOT NULL,
     due_day     INTEGER,
-    feedback_at INTEGER,
+    feedback_at INTEGER, at INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (case_rowid, id)
 ) WITHOUT ROWID;
 

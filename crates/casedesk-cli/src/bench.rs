@@ -249,7 +249,11 @@ fn query_bench(dir: &Path, n: u64, reps: usize) -> Result<(), Failure> {
             end: store.now(),
             batch: 2000,
         };
-        casedesk_demo::generate(&mut store, &opts, &mut |_| {})?;
+        casedesk_demo::generate(&mut store, &opts, &mut |done| {
+            if done % 100_000 == 0 {
+                eprintln!("  ({done} cases, {:.0} s)", t.elapsed().as_secs_f64());
+            }
+        })?;
         println!("\n(generated {} demo cases in {:.1} s)", n - have, t.elapsed().as_secs_f64());
     }
     store.checkpoint()?;
@@ -306,6 +310,7 @@ fn query_bench(dir: &Path, n: u64, reps: usize) -> Result<(), Failure> {
             },
         ),
     ];
+    report_bench(&store, reps)?;
     let baseline_page = time_baseline(reps, || store.baseline_rowid_page())?;
     println!("  baseline: 50 rowids in table order                   {baseline_page:.3} ms");
     for (name, q) in lists {
@@ -449,5 +454,47 @@ fn docs_bench(dir: &Path, ledger_cases: u64) -> Result<(), Failure> {
         t_xlsx,
         xlsx.len() as f64 / 1e6
     );
+    Ok(())
+}
+
+/// A year's report (the year of the newest case, with 同比 and 环比: the rows of two years are
+/// read) beside a plain scan of the same rows by SQLite alone, then the hot spots and the
+/// supervision table.
+fn report_bench(store: &Store, reps: usize) -> Result<(), Failure> {
+    use casedesk_report::Period;
+    let year = casedesk_domain::deadline::local_date(store.now()).format("%Y").to_string();
+    let period = Period::parse(&year).map_err(casedesk_report::ReportError::into_store)?;
+    let (from, to) = (period.year_before().start(), period.end());
+    let reps = reps.clamp(1, 7);
+    let mut rows = 0;
+    let scan = time_baseline(reps, || {
+        let (n, _) = store.baseline_stat_scan(from, to)?;
+        rows = n;
+        Ok(n as usize)
+    })?;
+    let mut accepted = 0;
+    let report = time_baseline(reps, || {
+        let r = casedesk_report::report(store, None, &period).map_err(|e| e.into_store())?;
+        accepted = r.total.accepted;
+        Ok(r.rows.len())
+    })?;
+    println!(
+        "  report of {year} with 同比/环比 ({rows} rows read, {accepted} accepted)  {report:>8.1} ms"
+    );
+    println!("  baseline: plain scan of the same rows in SQLite       {scan:>8.1} ms");
+    let hot = time_baseline(reps.min(3), || {
+        let p = casedesk_report::hotspots::Params::default();
+        let h = casedesk_report::hotspots::hot_spots(store, None, 12, &p)
+            .map_err(|e| e.into_store())?;
+        Ok(h.alerts.len())
+    })?;
+    println!("  hot spots, 12 weeks                                   {hot:>8.1} ms");
+    let q = Period::parse(&format!("{year}-Q3")).map_err(|e| e.into_store())?;
+    let sup = time_baseline(reps.min(3), || {
+        let s = casedesk_report::supervision::supervision(store, None, &q)
+            .map_err(|e| e.into_store())?;
+        Ok(s.rows.len())
+    })?;
+    println!("  supervision of {year}-Q3                               {sup:>8.1} ms");
     Ok(())
 }

@@ -14,6 +14,7 @@ mod cases;
 mod docs;
 mod intake;
 mod output;
+mod report;
 mod station;
 
 use std::path::PathBuf;
@@ -142,6 +143,14 @@ enum Cmd {
     },
     /// Record a consultation (咨询), counted in 人次 without a case number.
     Consult(intake::ConsultArgs),
+    /// The report of a unit for a period (this station's, or with --unit a unit below it and
+    /// every unit below that), or `report submit` (报送).
+    Report(report::ReportArgs),
+    /// Hot spots: weekly series and alerts (EARS C2; repeated complaints about a respondent).
+    Hotspots(report::HotspotsArgs),
+    /// The supervision of stations: workload, rates, satisfaction, overdue cases, last
+    /// activity, the demonstration-station checklist; the remuneration table as CSV or xlsx.
+    Supervision(report::SupervisionArgs),
     /// Sync with the hub now: push this station's events, then pull the unit's feed.
     Sync {
         /// Only show the sync state (events waiting, last contact, last error).
@@ -321,5 +330,8 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::Codes { table } => cases::codes(ctx, table.as_deref()),
         Cmd::Roving { cmd } => intake::roving(ctx, cmd),
         Cmd::Consult(args) => intake::consult(ctx, args),
+        Cmd::Report(args) => report::report(ctx, args),
+        Cmd::Hotspots(args) => report::hotspots(ctx, args),
+        Cmd::Supervision(args) => report::supervision(ctx, args),
     }
 }

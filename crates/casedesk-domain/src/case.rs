@@ -185,6 +185,23 @@ pub fn fold(events: &[Event]) -> Result<Option<CaseState>> {
     Ok(state)
 }
 
+/// The fold of a case's events and one more, `e`, from `s`, the fold of the others: the same
+/// state as `fold` of them all when `e` folds last (it is not a registration and its HLC is
+/// later than every event folded into `s`); `None` when it does not (fold them all again).
+/// For writers that append to a case they hold (a bulk load), so as not to fold its whole
+/// history at every event.
+pub fn fold_next(mut s: CaseState, e: &Event) -> Result<Option<CaseState>> {
+    if e.kind == "case.registered" || e.hlc <= s.last_hlc || s.timeline.iter().any(|t| t.id == e.id)
+    {
+        return Ok(None);
+    }
+    let DomainEvent::Case(ce) = DomainEvent::decode(&e.kind, e.v, &e.payload)? else {
+        return Err(DomainError::Integrity(format!("event {} is not a case event", e.id)));
+    };
+    s.apply(e, ce);
+    Ok(Some(s))
+}
+
 impl CaseState {
     fn new(e: &Event, reg: CaseRegistered) -> CaseState {
         let received = crate::deadline::local_date(reg.received_at);

@@ -540,6 +540,23 @@ pub enum OrgEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         category: Option<String>,
     },
+    /// 报送: a unit submits its report for a period. The figures are frozen in the event (the
+    /// JSON `casedesk-report` makes); later changes to the cases behind them show as an
+    /// adjustment beside the submitted figures, never as a changed submission. Each submission
+    /// is a stream of its own; a later one for the same unit and period supersedes it.
+    #[serde(rename = "report.submitted")]
+    ReportSubmitted {
+        unit: String,
+        /// The period's code: `2026-11`, `2026-Q4`, `2026-H2`, `2026` or `2026-10-01..2026-12-31`.
+        period: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        /// When the figures were computed and submitted.
+        at: DateTime<Utc>,
+        figures: Value,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
 }
 
 fn yes() -> bool {
@@ -594,7 +611,9 @@ impl DomainEvent {
 }
 
 fn is_org_kind(kind: &str) -> bool {
-    ["unit.", "staff.", "device.", "roving.", "consultation."].iter().any(|p| kind.starts_with(p))
+    ["unit.", "staff.", "device.", "roving.", "consultation.", "report."]
+        .iter()
+        .any(|p| kind.starts_with(p))
 }
 
 /// Every organisation event kind this version knows.
@@ -605,4 +624,5 @@ pub const ORG_KINDS: &[&str] = &[
     "roving.started",
     "roving.ended",
     "consultation.recorded",
+    "report.submitted",
 ];

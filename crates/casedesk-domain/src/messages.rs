@@ -282,6 +282,15 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "an administrative division code has 6 digits",
     ),
     ("roving.ended", "该流动受理点已经结束", "this roving intake session has ended already"),
+    // Statistics (casedesk-report).
+    ("date.before_start", "结束日期不能早于开始日期", "must not be before the start date"),
+    (
+        "report.period",
+        "统计期间格式不对：{0}（例：2026-11、2026-Q4、2026-H2、2026、2026-10-01..2026-12-31）",
+        "not a period: {0} (e.g. 2026-11, 2026-Q4, 2026-H2, 2026, 2026-10-01..2026-12-31)",
+    ),
+    ("report.figures", "报送的数据无法读取", "the submitted figures cannot be read"),
+    ("report.unit_unknown", "不认识的单位：{0}", "unknown unit: {0}"),
     ("range", "应在 {0} 之间", "must be between {0}"),
     // Documents (文书) and evidence.
     (

@@ -253,6 +253,15 @@ fn golden_event_json() {
         roving_session: Some(Uuid::from_u128(0x99)),
         category: Some("CCA-G10".into()),
     }));
+    all.push(DomainEvent::Org(OrgEvent::ReportSubmitted {
+        unit: "HX0201".into(),
+        period: "2026-Q3".into(),
+        from: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+        at: at(2026, 10, 8, 2),
+        figures: serde_json::json!({"accepted": 12, "recovered_fen": 1_234_500}),
+        note: String::new(),
+    }));
     for ev in &all {
         let (kind, payload) = ev.encode().unwrap();
         let back = DomainEvent::decode(&kind, PAYLOAD_VERSION, &payload).unwrap();
@@ -491,4 +500,30 @@ fn documents_and_evidence_change_no_status() {
     let mut again = evidence_added();
     again.evidence = Uuid::from_u128(0xE3);
     assert!(check(&s, &CaseEvent::EvidenceAdded(again), now).is_err());
+}
+
+/// `fold_next` gives `fold`'s state for an event that folds last, and declines one that does
+/// not.
+#[test]
+fn fold_next_is_fold_for_a_later_event() {
+    use super::case::fold_next;
+    let stream = Uuid::from_u128(0xF01D);
+    let mut evs = vec![envelope(
+        stream,
+        0,
+        1,
+        1000,
+        &DomainEvent::Case(CaseEvent::Registered(Box::new(registration(at(2026, 3, 1, 1))))),
+    )];
+    for (i, a) in actions().into_iter().enumerate() {
+        let e = envelope(stream, 0, i as u64 + 2, 1001 + i as u64, &DomainEvent::Case(a));
+        let before = fold(&evs).unwrap().unwrap();
+        evs.push(e.clone());
+        let next = fold_next(before.clone(), &e).unwrap().expect("folds last");
+        assert_eq!(next, fold(&evs).unwrap().unwrap(), "after {}", e.kind);
+        // An event that sorts before the last one is refused.
+        let mut early = e.clone();
+        early.hlc = casedesk_proto::Hlc(0);
+        assert!(fold_next(before, &early).unwrap().is_none());
+    }
 }

@@ -295,3 +295,24 @@ code_table!(
         Filed = "filed", "存档", "Kept on file";
     }
 );
+
+code_table!(
+    /// The CCA top split of a complaint's subject (商品类 / 服务类 / 其他类), from its category.
+    SubjectKind {
+        Goods = "goods", "商品类", "Goods";
+        Service = "service", "服务类", "Services";
+        Other = "other", "其他类", "Other";
+    }
+);
+
+impl SubjectKind {
+    /// The split a category code falls in: the CCA goods tree (`CCA-G…`), the services tree
+    /// (`CCA-S…`), or 其他 (`CCA-X`, no category, another scheme).
+    pub fn of(category: Option<&str>) -> SubjectKind {
+        match category {
+            Some(c) if c.starts_with("CCA-G") => SubjectKind::Goods,
+            Some(c) if c.starts_with("CCA-S") => SubjectKind::Service,
+            _ => SubjectKind::Other,
+        }
+    }
+}

@@ -91,12 +91,32 @@ impl LimitViolation {
 /// the size of the whole envelope. The same function runs at the station and at the hub.
 pub fn check_event(event: &Event) -> Result<(), LimitViolation> {
     check_value(&event.payload, &mut String::new(), 0)?;
-    // Compact JSON and canonical JSON differ only in the order of keys: the same length.
-    let size = serde_json::to_vec(event).map_or(usize::MAX, |v| v.len());
+    // The canonical form holds the same keys and values as serde_json's compact output, in
+    // another order: the same length, counted without building either.
+    let size = serialized_len(event);
     if size > MAX_EVENT_BYTES {
         return Err(LimitViolation::EventTooLarge(size));
     }
     Ok(())
+}
+
+/// The length of `value`'s compact JSON (usize::MAX if it cannot be serialized).
+fn serialized_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    match serde_json::to_writer(&mut c, value) {
+        Ok(()) => c.0,
+        Err(_) => usize::MAX,
+    }
 }
 
 fn check_value(v: &Value, path: &mut String, depth: usize) -> Result<(), LimitViolation> {

@@ -162,12 +162,21 @@ const COMPARISONS: &[(&str, &str)] = &[
     ("devices", "SELECT * FROM devices ORDER BY id"),
     ("roving_sessions", "SELECT * FROM roving_sessions ORDER BY id"),
     ("consultations", "SELECT * FROM consultations ORDER BY id"),
+    ("report_submissions", "SELECT * FROM report_submissions ORDER BY id"),
     (
         "cases",
         "SELECT id, no, case_type, mode, status, channel, received_at, receiving_unit, unit, category,
             nature, collective, households, complainant, complainants, respondents, claim_fen,
             recovered_fen, doubled_fen, outcome, closed_at, deadline_kind, deadline_day,
-            deadline_provisional, roving, flags, updated_hlc, accepted_at FROM cases ORDER BY id",
+            deadline_provisional, roving, flags, updated_hlc, accepted_at, on_time, satisfaction,
+            place FROM cases ORDER BY id",
+    ),
+    (
+        "stat_cases",
+        "SELECT c.id, s.case_type, s.status, s.received_at, s.accepted_at, s.closed_at,
+            s.receiving_unit, s.unit, s.outcome, s.on_time, s.recovered_fen, s.doubled_fen,
+            s.category, s.nature, s.satisfaction
+         FROM stat_cases s JOIN cases c ON c.rowid = s.rowid ORDER BY c.id",
     ),
     (
         "parties",
@@ -181,7 +190,7 @@ const COMPARISONS: &[(&str, &str)] = &[
     ),
     (
         "transfers",
-        "SELECT t.id, c.id, t.kind, t.from_unit, t.to_unit, t.due_day, t.feedback_at
+        "SELECT t.id, c.id, t.kind, t.from_unit, t.to_unit, t.due_day, t.feedback_at, t.at
          FROM transfers t JOIN cases c ON c.rowid = t.case_rowid ORDER BY t.id",
     ),
     (
@@ -209,6 +218,7 @@ const COMPARISONS: &[(&str, &str)] = &[
         UNION ALL SELECT 'documents', case_rowid FROM documents WHERE case_rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'evidence', case_rowid FROM evidence WHERE case_rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_text', rowid FROM case_text WHERE rowid NOT IN (SELECT rowid FROM cases)
+        UNION ALL SELECT 'stat_cases', rowid FROM stat_cases WHERE rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_fts', rowid FROM case_fts WHERE rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_chars', rowid FROM case_chars WHERE rowid NOT IN (SELECT rowid FROM cases)"),
 ];

@@ -30,6 +30,9 @@ pub enum StoreError {
     Db(#[from] rusqlite::Error),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// A file beside the log is missing or damaged (`blob.missing`, `blob.corrupt`).
+    #[error("{code}: {hash}")]
+    Blob { code: &'static str, hash: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -64,6 +67,7 @@ impl StoreError {
             StoreError::BackupNotFound(_) => "backup.not_found",
             StoreError::Db(_) => "db.error",
             StoreError::Io(_) => "io.error",
+            StoreError::Blob { code, .. } => code,
         }
     }
 
@@ -86,6 +90,7 @@ impl StoreError {
             StoreError::NotInitialized | StoreError::WrongKey => String::new(),
             StoreError::BadBackup { file, why } => format!("{file}: {why}"),
             StoreError::BackupWrongKey(f) | StoreError::BackupNotFound(f) => f.clone(),
+            StoreError::Blob { hash, .. } => hash.clone(),
         }
     }
 

@@ -133,6 +133,9 @@ pub struct Store {
     blob_dir: Option<std::path::PathBuf>,
 }
 
+/// What runs before a file that needs migrations is migrated (a backup).
+type BeforeMigration<'a> = dyn Fn(&Connection) -> Result<()> + 'a;
+
 impl Store {
     /// Opens a plain (unencrypted) station file: for tests, benchmarks and tools. A station's
     /// own file is opened with [`Store::open_encrypted`].
@@ -183,7 +186,7 @@ impl Store {
 
     fn from_conn(
         mut conn: Connection,
-        before_migration: Option<&dyn Fn(&Connection) -> Result<()>>,
+        before_migration: Option<&BeforeMigration<'_>>,
     ) -> Result<Store> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;

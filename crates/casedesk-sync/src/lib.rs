@@ -806,13 +806,13 @@ pub fn sync_with_hub(store: &mut Store) -> Result<SyncReport, SyncError> {
     })
 }
 
+/// Opens a transport to `endpoint` with a device token.
+pub type Connect = dyn Fn(&HubEndpoint, &str) -> Result<Box<dyn Transport>, SyncError>;
+
 /// One round through transports that `connect` opens: first, on a restored station, what it
 /// still holds of its previous device's chain (see `restore`), then [`sync_once`] with the
 /// enrolled device's token.
-pub fn sync_with(
-    store: &mut Store,
-    connect: &dyn Fn(&HubEndpoint, &str) -> Result<Box<dyn Transport>, SyncError>,
-) -> Result<SyncReport, SyncError> {
+pub fn sync_with(store: &mut Store, connect: &Connect) -> Result<SyncReport, SyncError> {
     if let Some((device, token)) = restore::pending_predecessor(store)?
         && let Some(ep) = restore::hub_endpoint(store)?
     {

@@ -5,12 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use casedesk_hub::store::any::{self, AnyStore};
-use casedesk_hub::store::{HubStore, NewEnrollCode};
+use casedesk_hub::store::HubStore;
 use casedesk_hub::tls::{self, TlsFiles};
-use casedesk_hub::{now_ms, secret, server, units};
-use casedesk_proto::sync::EnrollCode;
+use casedesk_hub::{codes, now_ms, server, units};
 use clap::{Args, Parser, Subcommand};
 use uuid::Uuid;
 
@@ -280,14 +279,7 @@ async fn enroll_code(
     valid_hours: u32,
     cert: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    if !(1..=24 * 30).contains(&valid_hours) {
-        bail!("--valid-hours must be between 1 and 720");
-    }
-    let hub = hub_url.trim().trim_end_matches('/').to_owned();
-    let https = hub.starts_with("https://");
-    if !https && !hub.starts_with("http://") {
-        bail!("--hub-url must start with https:// or http://");
-    }
+    let (_, https) = codes::normalize_hub_url(&hub_url)?;
     let fingerprint = if https {
         let cert = match cert {
             Some(cert) => cert,
@@ -307,19 +299,9 @@ async fn enroll_code(
         None
     };
     let store = open(db).await?;
-    let secret = secret::random_secret();
-    let created_ms = now_ms();
-    store
-        .create_enroll_code(NewEnrollCode {
-            unit: unit.clone(),
-            secret_sha256: secret::sha256_hex(&secret),
-            created_ms,
-            expires_ms: created_ms + i64::from(valid_hours) * 3_600_000,
-            device,
-        })
-        .await?;
-    let hub_key = Some(store.signing_key().public_hex());
-    let code = EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device, hub_key };
+    let request =
+        codes::CodeRequest { unit: unit.clone(), device, hub_url, valid_hours, fingerprint };
+    let code = codes::make_code(&store, request, now_ms()).await?;
     println!("{}", code.encode());
     match device {
         None => eprintln!(

@@ -36,7 +36,11 @@ pub fn normalize_hub_url(url: &str) -> Result<(String, bool)> {
 }
 
 /// Stores a new one-time code and returns it.
-pub async fn make_code<S: HubStore>(store: &S, req: CodeRequest, now_ms: i64) -> Result<EnrollCode> {
+pub async fn make_code<S: HubStore>(
+    store: &S,
+    req: CodeRequest,
+    now_ms: i64,
+) -> Result<EnrollCode> {
     if !(1..=24 * 30).contains(&req.valid_hours) {
         return Err(HubError::Invalid("a code is valid for 1 to 720 hours".into()));
     }

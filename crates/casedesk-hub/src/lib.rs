@@ -34,6 +34,7 @@ pub mod api;
 pub mod bench;
 pub mod body;
 pub mod codes;
+pub mod console;
 pub mod error;
 pub mod rules;
 pub mod secret;

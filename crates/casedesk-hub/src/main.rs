@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use casedesk_hub::store::any::{self, AnyStore};
 use casedesk_hub::store::HubStore;
+use casedesk_hub::store::any::{self, AnyStore};
 use casedesk_hub::tls::{self, TlsFiles};
 use casedesk_hub::{codes, now_ms, server, units};
 use clap::{Args, Parser, Subcommand};
@@ -57,6 +57,22 @@ enum Command {
         /// Longest a request may take, upload included, in seconds.
         #[arg(long, default_value_t = 120)]
         request_timeout_secs: u64,
+        /// Serve the administrator's console on this address of its own, e.g. 127.0.0.1:8444
+        /// (plain HTTP on a loopback address; elsewhere HTTPS with the hub's certificate).
+        #[arg(long)]
+        console: Option<String>,
+        /// The hub's URL as stations reach it, for enrollment codes made in the console
+        /// [default: the scheme and address --listen is bound to].
+        #[arg(long)]
+        hub_url: Option<String>,
+        /// The console flags a station without contact for more than this many days.
+        #[arg(long, default_value_t = 7)]
+        silent_days: u32,
+    },
+    /// Administrator accounts of the console.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
     },
     /// The unit hierarchy.
     Units {
@@ -129,6 +145,27 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator; the password is read from standard input (one line).
+    Add {
+        #[command(flatten)]
+        db: Db,
+        name: String,
+    },
+    /// Set an administrator's password, read from standard input (one line).
+    Passwd {
+        #[command(flatten)]
+        db: Db,
+        name: String,
+    },
+    /// List administrators.
+    List {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
 enum UnitsCommand {
     /// Insert or update units from a CSV (code,name,kind,parent) or JSON file.
     Import {
@@ -163,7 +200,18 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { db, listen, plain_http, cert, key, tls_names, request_timeout_secs } => {
+        Command::Serve {
+            db,
+            listen,
+            plain_http,
+            cert,
+            key,
+            tls_names,
+            request_timeout_secs,
+            console,
+            hub_url,
+            silent_days,
+        } => {
             init_tracing();
             let opts = server::ServeOptions {
                 db: db.db,
@@ -173,9 +221,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 cert: cert.zip(key),
                 tls_names,
                 request_timeout: Duration::from_secs(request_timeout_secs.max(1)),
+                console,
+                hub_url,
+                silent_days,
             };
             server::serve(opts).await?;
         }
+        Command::Admin { command } => admin(command).await?,
         Command::Units { command: UnitsCommand::Import { db, file } } => {
             let store = open(&db).await?;
             let text = std::fs::read_to_string(&file)
@@ -315,6 +367,52 @@ async fn enroll_code(
         ),
     }
     Ok(())
+}
+
+async fn admin(command: AdminCommand) -> anyhow::Result<()> {
+    use casedesk_hub::console::{check_admin_name, hash_password};
+    use casedesk_hub::store::AdminWrite;
+    match command {
+        AdminCommand::List { db } => {
+            let rows = open(&db)
+                .await?
+                .list_admins()
+                .await?
+                .into_iter()
+                .map(|a| vec![a.name, time(a.created_ms), time(a.updated_ms)])
+                .collect();
+            print_table(&["name", "created", "password changed"], rows);
+        }
+        AdminCommand::Add { db, name } => {
+            check_admin_name(&name)?;
+            let password = read_password()?;
+            let store = open(&db).await?;
+            let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+            store.write_admin(name.clone(), hash, now_ms(), AdminWrite::Create).await?;
+            println!("administrator {name} added");
+        }
+        AdminCommand::Passwd { db, name } => {
+            let password = read_password()?;
+            let store = open(&db).await?;
+            let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+            store.write_admin(name.clone(), hash, now_ms(), AdminWrite::Update).await?;
+            println!("password of {name} changed");
+        }
+    }
+    Ok(())
+}
+
+/// One line of standard input (a terminal echoes it: pipe it from a password manager or use
+/// `read -s`).
+fn read_password() -> anyhow::Result<String> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprint!("password (10 characters or more; shown as typed): ");
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("cannot read the password")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    casedesk_hub::console::check_password(&password)?;
+    Ok(password)
 }
 
 async fn open(db: &Db) -> anyhow::Result<AnyStore> {

@@ -255,7 +255,9 @@ impl HubEndpoint {
 pub trait Transport {
     /// Does the hub answer at all (a cheap probe while it is unreachable)?
     fn health(&mut self) -> Result<(), SyncError>;
-    fn status(&mut self) -> Result<DeviceStatus, SyncError>;
+    /// The device's status at the hub; `head` (the station's last own seq) is reported with
+    /// it, so the association's console shows how many events wait here.
+    fn status(&mut self, head: u64) -> Result<DeviceStatus, SyncError>;
     fn push(&mut self, batch: &PushBatch) -> Result<PushReceipt, SyncError>;
     /// The unit's feed after position `after`; `checkpoint` is the event id the station holds
     /// for that position (`PullPage::checkpoint` of the page that ended there).
@@ -312,14 +314,14 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
     let station = store.require_station()?;
     let (device, station_unit) = (station.device, station.unit.clone());
     let mut report = SyncReport::default();
-    let status = t.status()?;
+    let (head, _) = store.device_head()?;
+    let status = t.status(head)?;
     if status.device != device {
         return Err(SyncError::Protocol(format!("hub answered for device {}", status.device)));
     }
     let offset = status.hub_time_ms - store.now().timestamp_millis();
     let known_acked: u64 = store.sync_get(keys::ACKED)?.and_then(|v| v.parse().ok()).unwrap_or(0);
     report.hub_regressed = status.acked_seq < known_acked;
-    let (head, _) = store.device_head()?;
     if status.acked_seq > head {
         // The hub holds more of this device's events than the database does: the database was
         // restored from an older copy. Writing on would fork the chain.
@@ -411,7 +413,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
                 record_receipt(store, &receipt, batch_bytes)?;
             }
             Err(SyncError::Hub { body, .. }) if body.code == codes::GAP => {
-                acked = t.status()?.acked_seq;
+                acked = t.status(head)?.acked_seq;
             }
             Err(e) if too_large(&e) => {
                 // The batch is more than the hub takes in one request: send less at a time.

@@ -764,7 +764,12 @@ impl HubStore for PgStore {
             .await?;
         Ok(rows
             .iter()
-            .map(|r| Refusal { at_ms: r.get(0), device: r.get(1), code: r.get(2), message: r.get(3) })
+            .map(|r| Refusal {
+                at_ms: r.get(0),
+                device: r.get(1),
+                code: r.get(2),
+                message: r.get(3),
+            })
             .collect())
     }
 }

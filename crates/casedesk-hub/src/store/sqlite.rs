@@ -115,7 +115,8 @@ impl SqliteStore {
             [casedesk_proto::bundle::new_bundle_key().0],
         )?;
         let bundle_identity: String =
-            writer.query_row("SELECT value FROM meta WHERE key = 'bundle_key'", [], |r| r.get(0))?;
+            writer
+                .query_row("SELECT value FROM meta WHERE key = 'bundle_key'", [], |r| r.get(0))?;
         if casedesk_proto::bundle::recipient_of(&bundle_identity).is_none() {
             return Err(HubError::Internal("stored bundle key".into()));
         }
@@ -382,8 +383,8 @@ impl HubStore for SqliteStore {
     async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
         let hub_id = self.inner.hub_id;
         let hub_key = self.inner.signing_key.public_hex();
-        let bundle_key = casedesk_proto::bundle::recipient_of(&self.inner.bundle_identity)
-            .unwrap_or_default();
+        let bundle_key =
+            casedesk_proto::bundle::recipient_of(&self.inner.bundle_identity).unwrap_or_default();
         self.run(Conn::Reader, move |c| {
             let d = device_by_id(c, device)?.ok_or(HubError::Unauthorized)?;
             Ok(DeviceStatus {

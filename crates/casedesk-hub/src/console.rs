@@ -144,7 +144,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
     );
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.entry(CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     response
 }
@@ -318,6 +318,7 @@ fn page_bare(lang: Lang, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (lang.t("CaseDesk 协会控制台", "CaseDesk association console")) }
                 link rel="stylesheet" href="/static/console.css";
+                link rel="icon" href="data:,";
             }
             body {
                 main class="narrow" { h1 { (title) } (body) }
@@ -342,6 +343,7 @@ fn page(admin: &Admin, here: &str, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (lang.t("CaseDesk 协会控制台", "CaseDesk association console")) }
                 link rel="stylesheet" href="/static/console.css";
+                link rel="icon" href="data:,";
                 script src="/static/console.js" defer {}
             }
             body {

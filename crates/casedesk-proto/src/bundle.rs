@@ -24,7 +24,9 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::sign::{self, SecretKey};
-use crate::sync::{DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PullPage, PushBatch, PushReceipt};
+use crate::sync::{
+    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PullPage, PushBatch, PushReceipt,
+};
 
 /// `format` of a station bundle.
 pub const STATION_FORMAT: &str = "casedesk-station-bundle-v1";
@@ -193,8 +195,9 @@ pub fn seal(content: &str, signer: &SecretKey, recipient: &str) -> Result<Vec<u8
     let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
         .map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
     let mut out = Vec::with_capacity(plain.len() + 512);
-    let mut writer =
-        encryptor.wrap_output(&mut out).map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
+    let mut writer = encryptor
+        .wrap_output(&mut out)
+        .map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
     writer.write_all(&plain).map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
     writer.finish().map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
     Ok(out)

@@ -72,6 +72,7 @@ impl Transport for Link {
             device_code: String::new(),
             hub_key: h.key.as_ref().map(|k| k.public_hex()),
             device_key_known: false,
+            bundle_key: None,
         })
     }
 

@@ -33,6 +33,7 @@
 pub mod api;
 pub mod bench;
 pub mod body;
+pub mod bundle;
 pub mod codes;
 pub mod console;
 pub mod error;

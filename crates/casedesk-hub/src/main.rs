@@ -74,6 +74,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// USB bundles of stations that never get a link.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
     /// The unit hierarchy.
     Units {
         #[command(subcommand)]
@@ -166,6 +171,21 @@ enum AdminCommand {
 }
 
 #[derive(Subcommand)]
+enum BundleCommand {
+    /// Take a station's bundle (through the same checks as a push over the network) and write
+    /// the return bundle for the station into a folder.
+    Import {
+        #[command(flatten)]
+        db: Db,
+        /// The station's bundle file (.cdkb).
+        file: PathBuf,
+        /// Folder for the return bundle.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum UnitsCommand {
     /// Insert or update units from a CSV (code,name,kind,parent) or JSON file.
     Import {
@@ -228,6 +248,25 @@ async fn run(command: Command) -> anyhow::Result<()> {
             server::serve(opts).await?;
         }
         Command::Admin { command } => admin(command).await?,
+        Command::Bundle { command: BundleCommand::Import { db, file, out } } => {
+            let store = std::sync::Arc::new(open(&db).await?);
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let outcome = casedesk_hub::bundle::import(store, &bytes).await?;
+            for line in &outcome.lines {
+                println!("{line}");
+            }
+            if let Some(ret) = &outcome.return_bundle {
+                std::fs::create_dir_all(&out)
+                    .with_context(|| format!("cannot create {}", out.display()))?;
+                let path = out.join(&ret.file_name);
+                write_atomically(&path, &ret.bytes)?;
+                println!("return bundle: {}", path.display());
+            }
+            if !outcome.ok {
+                anyhow::bail!("{}", outcome.lines.last().cloned().unwrap_or_default());
+            }
+        }
         Command::Units { command: UnitsCommand::Import { db, file } } => {
             let store = open(&db).await?;
             let text = std::fs::read_to_string(&file)
@@ -413,6 +452,18 @@ fn read_password() -> anyhow::Result<String> {
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     casedesk_hub::console::check_password(&password)?;
     Ok(password)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, synced, then renamed.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("part");
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 async fn open(db: &Db) -> anyhow::Result<AnyStore> {

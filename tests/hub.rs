@@ -272,6 +272,18 @@ impl Hub {
         code
     }
 
+    /// `casedesk-hub bundle import FILE --out OUT` on this hub's database, whatever its outcome.
+    pub fn bundle_import(&self, file: &Path, out: &Path) -> std::process::Output {
+        Command::new(binary("casedesk-hub"))
+            .args(["bundle", "import"])
+            .args(self.db_args())
+            .arg(file)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("run casedesk-hub bundle import")
+    }
+
     /// Enrolls `station` with a fresh code; `via` overrides the hub's address (a proxy's).
     pub fn enroll(&self, station: &Station, via: Option<&str>) {
         let code = self.enroll_code(&station.unit, None);

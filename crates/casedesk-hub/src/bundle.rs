@@ -234,7 +234,8 @@ pub async fn import<S: HubStore>(store: Arc<S>, bytes: &[u8]) -> Result<Outcome>
     }
 
     if rb.refused_all.is_none() {
-        push_all(&app, &b, &mut rb, &mut lines).await?;
+        let acked_before = known.as_ref().map_or(0, |d| d.acked_seq);
+        push_all(&app, &b, acked_before, &mut rb, &mut lines).await?;
     }
     let ok = rb.refused_all.is_none() && rb.refused.is_empty();
     let content = serde_json::to_string(&rb).map_err(|e| HubError::Internal(e.to_string()))?;
@@ -259,11 +260,12 @@ pub async fn import<S: HubStore>(store: Arc<S>, bytes: &[u8]) -> Result<Outcome>
 async fn push_all(
     app: &Router,
     b: &StationBundle,
+    acked_before: u64,
     rb: &mut ReturnBundle,
     lines: &mut Vec<String>,
 ) -> Result<()> {
     let device = Some(b.device);
-    let (mut stored, mut duplicates, mut quarantined) = (0u64, 0u64, 0u64);
+    let (mut batches, mut quarantined) = (0u64, 0u64);
     for batch in &b.batches {
         let (first_seq, last_seq) = (
             batch.events.iter().map(|e| e.seq).min().unwrap_or(0),
@@ -286,8 +288,7 @@ async fn push_all(
         let reply = call(app, Method::POST, "/v1/push", device, body, true).await?;
         if reply.status == StatusCode::OK {
             let receipt: PushReceipt = reply.json()?;
-            stored += u64::from(receipt.stored);
-            duplicates += u64::from(receipt.duplicates);
+            batches += 1;
             quarantined += receipt.quarantined.len() as u64;
             rb.receipts.push(receipt);
         } else {
@@ -302,9 +303,6 @@ async fn push_all(
             break;
         }
     }
-    lines.push(format!(
-        "pushed: {stored} events stored, {duplicates} held already, {quarantined} quarantined"
-    ));
 
     let reply =
         call(app, Method::GET, &format!("/v1/status?head={}", b.head), device, Vec::new(), false)
@@ -316,7 +314,13 @@ async fn push_all(
         return Ok(());
     }
     let status: DeviceStatus = reply.json()?;
-    lines.push(format!("the hub holds this device's events up to {}", status.acked_seq));
+    // Receipts of batches taken before are the stored ones, replayed: count by the chain.
+    lines.push(format!(
+        "pushed: {batches} batches acknowledged, {} new events ({quarantined} quarantined); the \
+         hub holds this device's events up to {}",
+        status.acked_seq.saturating_sub(acked_before),
+        status.acked_seq
+    ));
     rb.status = Some(status);
 
     let (mut after, mut checkpoint) = (b.cursor, b.checkpoint);

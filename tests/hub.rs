@@ -422,6 +422,10 @@ impl Hub {
 
     /// Devices the hub has frozen (a fork), with the reason.
     pub fn frozen(&self) -> Vec<(String, String)> {
+        let sql = "SELECT id, coalesce(frozen_reason, '') FROM devices WHERE frozen_ms IS NOT NULL";
+        if let Some(rows) = self.psql(sql) {
+            return rows.into_iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+        }
         let conn = self.open();
         let mut stmt = conn
             .prepare(

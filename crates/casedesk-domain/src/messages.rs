@@ -280,6 +280,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "The bundle's signature is wrong (not written by the hub); nothing in it was used",
     ),
     ("bundle.wrong", "同步包不能用于本站点：{0}", "The bundle cannot be used here: {0}"),
+    (
+        "bundle.folder_missing",
+        "找不到这个文件夹（U 盘插好了吗？）",
+        "no such folder (is the USB stick plugged in?)",
+    ),
+    ("bundle.file_missing", "无法读取这个文件", "this file cannot be read"),
     // Organisation events.
     ("unit.not_own", "只能为本单位登记：{0}", "only for this station's own unit: {0}"),
     ("unit.parent_self", "上级单位不能是本单位", "a unit cannot be its own parent"),

@@ -4,7 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { Command, Commands } from "../bindings/commands";
 import type { CaseEvent, CaseRegistered, DuplicateQuery, IpcErrorShape, IpcIssue, ListQuery, Settings, SetupStation } from "./types";
-import type { RecordConsultation, RovingEnd, RovingStart, StaffAdd, SyncEnroll } from "../bindings";
+import type { BundleExport, BundleImport, RecordConsultation, RovingEnd, RovingStart, StaffAdd, SyncEnroll } from "../bindings";
 
 /** The code of a failure that never reached Rust (no IpcError came back). */
 export const IPC_FAILED = "ipc.failed";
@@ -95,6 +95,8 @@ export const api = {
   syncNow: () => call("sync_now"),
   syncEnroll: (req: SyncEnroll) => call("sync_enroll", { req }),
   syncQuarantine: () => call("sync_quarantine"),
+  bundleExport: (req: BundleExport) => call("bundle_export", { req }),
+  bundleImport: (req: BundleImport) => call("bundle_import", { req }),
   resetDemoStation: (opId: string) => call("reset_demo_station", { req: { op_id: opId } }),
   draftSave: (key: string, json: string) => call("draft_save", { key, json }),
   draftLoad: (key: string) => call("draft_load", { key }),

@@ -97,6 +97,13 @@ macro_rules! ipc_types {
         v.visit::<BundleImported>();
         v.visit::<casedesk_store::QuarantineEntry>();
         v.visit::<ResetDemo>();
+        v.visit::<ReportQuery>();
+        v.visit::<casedesk_report::Report>();
+        v.visit::<ReportSubmit>();
+        v.visit::<ReportExport>();
+        v.visit::<HotspotsQuery>();
+        v.visit::<casedesk_report::hotspots::HotSpots>();
+        v.visit::<casedesk_report::supervision::Supervision>();
         // Events and errors.
         v.visit::<DbChanged>();
         v.visit::<IpcError>();

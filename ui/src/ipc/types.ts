@@ -62,6 +62,28 @@ export type {
   Transferred,
   UiLang,
   UnitKind,
+  // Statistics (casedesk-report).
+  Adjustment,
+  Alert,
+  Change,
+  Criterion,
+  Derived,
+  Dimension,
+  ExportKind,
+  Figures,
+  HotSpots,
+  Params,
+  Period,
+  PeriodKind,
+  Report,
+  Series,
+  Share,
+  StationRow,
+  SubjectKind,
+  SubmissionView,
+  Supervision,
+  UnitItem,
+  UnitRow,
 } from "../bindings";
 
 export type ReferenceCategory = G.CategoryItem;

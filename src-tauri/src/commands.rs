@@ -18,8 +18,8 @@ use casedesk_domain::{Issue, Lang};
 use casedesk_ipc::{
     CaseAction, CaseDetail, Dashboard, HotSpots, HotspotsQuery, IpcError, QuarantineEntry,
     RecordConsultation, RegisterCase, Report, ReportExport, ReportQuery, ReportSubmit, ResetDemo,
-    RovingEnd, RovingStart, Settings, SetupStation, StaffAdd, StationInfo, Supervision,
-    SyncEnroll, SyncStatus, check_op_id,
+    RovingEnd, RovingStart, Settings, SetupStation, StaffAdd, StationInfo, Supervision, SyncEnroll,
+    SyncStatus, check_op_id,
 };
 use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,

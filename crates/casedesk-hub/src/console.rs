@@ -118,7 +118,7 @@ pub fn router<S: HubStore>(store: Arc<S>, opts: ConsoleOptions) -> Router {
     });
     Router::new()
         .route("/", get(stations::<S>))
-        .route("/login", get(login_page::<S>).post(login::<S>))
+        .route("/login", get(login_page).post(login::<S>))
         .route("/logout", axum::routing::post(logout::<S>))
         .route("/quarantine", get(quarantine::<S>))
         .route("/codes", get(codes_page::<S>).post(create_code::<S>))
@@ -240,9 +240,9 @@ fn forbidden(lang: Lang) -> Response {
     (StatusCode::FORBIDDEN, body).into_response()
 }
 
-fn check_csrf(headers: &HeaderMap, admin: &Admin, sent: &str) -> Result<(), Response> {
+fn check_csrf(headers: &HeaderMap, admin: &Admin, sent: &str) -> Result<(), Box<Response>> {
     if !same_origin(headers) || !constant_time_eq(sent.as_bytes(), admin.csrf.as_bytes()) {
-        return Err(forbidden(admin.lang));
+        return Err(Box::new(forbidden(admin.lang)));
     }
     Ok(())
 }
@@ -409,7 +409,7 @@ fn login_response(lang: Lang, status: StatusCode, error: Option<&str>) -> Respon
     r
 }
 
-async fn login_page<S: HubStore>(headers: HeaderMap) -> Response {
+async fn login_page(headers: HeaderMap) -> Response {
     login_response(lang_of(&headers), StatusCode::OK, None)
 }
 
@@ -509,7 +509,7 @@ async fn logout<S: HubStore>(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&headers, &admin, &form.csrf) {
-        return r;
+        return *r;
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.sessions.lock().unwrap_or_else(PoisonError::into_inner).remove(&sha256_hex(token));
@@ -851,7 +851,7 @@ async fn create_code<S: HubStore>(
     Form(form): Form<CodeForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&headers, &admin, &form.csrf) {
-        return r;
+        return *r;
     }
     let lang = admin.lang;
     let device = match form.device.trim() {
@@ -983,7 +983,7 @@ async fn act<S: HubStore>(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = check_csrf(&headers, &admin, &form.csrf) {
-        return r;
+        return *r;
     }
     let lang = admin.lang;
     let (Some(action), Some(d)) = (DeviceAction::parse(&action), find_device(&state, &id).await)

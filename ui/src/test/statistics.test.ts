@@ -19,6 +19,7 @@ function fixtureDesk(): MockBackend {
     unit_kind: "liaison_station",
     device: "00000000-0000-7000-8000-000000000000",
     device_code: "A2",
+    demo: false,
     parent: "HX02",
     admin_code: "632802",
   };

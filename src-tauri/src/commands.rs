@@ -580,6 +580,59 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
     with_store(&state, |st, store| Ok(sync_view(st, store)?)).await
 }
 
+/// Writes a USB bundle of what the hub has not acknowledged into a folder (with the
+/// enrollment, for a station not enrolled yet and a code given).
+pub async fn bundle_export(
+    state: St<'_>,
+    req: casedesk_ipc::BundleExport,
+) -> Res<casedesk_ipc::BundleExported> {
+    with_store(&state, move |st, store| {
+        let lang = st.lang();
+        let folder = req.folder.trim().to_owned();
+        if folder.is_empty() {
+            return Err(invalid(vec![Issue::new("folder", "required")], lang));
+        }
+        let folder = std::path::PathBuf::from(folder);
+        if !folder.is_dir() {
+            return Err(invalid(vec![Issue::new("folder", "bundle.folder_missing")], lang));
+        }
+        let code = req.code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        let name = store.require_station()?.device_code.clone();
+        let b = casedesk_sync::bundle::export(store, code.as_deref(), &name, false)?;
+        let path = folder.join(&b.file_name);
+        crate::files::write_atomic(&path, &b.bytes)?;
+        tracing::info!(events = b.events, enrolling = b.enrolling, "bundle written");
+        Ok(casedesk_ipc::BundleExported {
+            file: path.display().to_string(),
+            events: b.events,
+            enrolling: b.enrolling,
+        })
+    })
+    .await
+}
+
+/// Takes a return bundle from the hub: the enrollment answer, receipts, the unit's feed.
+pub async fn bundle_import(
+    state: St<'_>,
+    req: casedesk_ipc::BundleImport,
+) -> Res<casedesk_ipc::BundleImported> {
+    let result = with_store(&state, move |st, store| {
+        let lang = st.lang();
+        let file = req.file.trim().to_owned();
+        if file.is_empty() {
+            return Err(invalid(vec![Issue::new("file", "required")], lang));
+        }
+        let bytes = std::fs::read(&file)
+            .map_err(|_| invalid(vec![Issue::new("file", "bundle.file_missing")], lang))?;
+        let r = casedesk_sync::bundle::import(store, &bytes)?;
+        tracing::info!(applied = r.applied, enrolled = r.enrolled, "return bundle taken");
+        Ok(casedesk_ipc::BundleImported::from(r))
+    })
+    .await?;
+    state.changed(None);
+    Ok(result)
+}
+
 /// The events from elsewhere this station set aside, with the reasons.
 pub async fn sync_quarantine(state: St<'_>) -> Res<Vec<QuarantineEntry>> {
     with_reader(&state, |_, store| Ok(store.quarantine()?)).await

@@ -1,5 +1,6 @@
 //! The workspace's end-to-end tests (one binary, modules per area).
 
+mod bundle;
 mod cli;
 mod crash;
 mod sync_e2e;

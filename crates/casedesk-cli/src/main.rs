@@ -130,6 +130,12 @@ enum Cmd {
         #[arg(long)]
         allow_demo: bool,
     },
+    /// USB bundles, for a station that never gets a link: export what the hub has not
+    /// acknowledged, import the hub's return bundle.
+    Bundle {
+        #[command(subcommand)]
+        cmd: BundleCmd,
+    },
     /// The codes the commands take (reason codes per rule set, outcomes, channels ...), with
     /// their labels.
     Codes {
@@ -232,6 +238,35 @@ impl Ctx {
     }
 }
 
+#[derive(Subcommand)]
+pub enum BundleCmd {
+    /// Write a signed, encrypted bundle of this station's events the hub has not acknowledged
+    /// into a folder (a USB stick), for `casedesk-hub bundle import`.
+    Export {
+        /// Folder to write the bundle into.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The enrollment code, for a station not enrolled yet: the bundle carries the
+        /// enrollment (later bundles too, until the answer is imported).
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, default_value = "")]
+        device_name: String,
+        /// Enroll although the station holds demonstration data (training hubs and tests only).
+        #[arg(long)]
+        allow_demo: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a return bundle written by the hub (receipts, the unit's feed, the enrollment
+    /// answer).
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 fn main() -> ExitCode {
     quiet_broken_pipe();
     let cli = Cli::parse();
@@ -327,6 +362,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             station::enroll(ctx, &code, hub.as_deref(), &device_name, allow_plain_http, allow_demo)
         }
         Cmd::Sync { status, json } => station::sync(ctx, status, json),
+        Cmd::Bundle { cmd } => station::bundle(ctx, cmd),
         Cmd::Codes { table } => cases::codes(ctx, table.as_deref()),
         Cmd::Roving { cmd } => intake::roving(ctx, cmd),
         Cmd::Consult(args) => intake::consult(ctx, args),

@@ -16,6 +16,8 @@ const CLI_MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("cli.bad_arg", "参数无效：{0}", "invalid argument: {0}"),
     ("cli.read_json", "无法读取 JSON 文件：{0}", "cannot read the JSON file: {0}"),
+    ("cli.read_file", "无法读取文件：{0}", "cannot read the file: {0}"),
+    ("cli.write_file", "无法写入文件：{0}", "cannot write the file: {0}"),
     (
         "cli.which_transfer",
         "有几条转办尚未反馈，请用 --transfer 指明：{0}",

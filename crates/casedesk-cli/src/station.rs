@@ -186,6 +186,105 @@ pub fn enroll(
     Ok(())
 }
 
+pub fn bundle(ctx: &Ctx, cmd: crate::BundleCmd) -> CmdResult {
+    use crate::BundleCmd;
+    let mut store = ctx.open_station()?;
+    match cmd {
+        BundleCmd::Export { out, code, device_name, allow_demo, json } => {
+            let name = if device_name.is_empty() {
+                store.require_station()?.device_code.clone()
+            } else {
+                device_name
+            };
+            let b = casedesk_sync::bundle::export(&mut store, code.as_deref(), &name, allow_demo)
+                .map_err(Failure::Sync)?;
+            let path = out.join(&b.file_name);
+            write_file_atomically(&path, &b.bytes).map_err(|e| {
+                Failure::Usage("cli.write_file", format!("{}: {e}", path.display()))
+            })?;
+            if json {
+                let v = serde_json::json!({
+                    "file": path, "events": b.events, "enrolling": b.enrolling,
+                });
+                println!("{v}");
+            } else {
+                println!(
+                    "{} {} ({} {}{})",
+                    ctx.t("已写出同步包：", "Bundle written:"),
+                    path.display(),
+                    b.events,
+                    ctx.t("条待上传记录", "events the hub has not acknowledged"),
+                    if b.enrolling {
+                        ctx.t("，含注册申请", ", with the enrollment")
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        BundleCmd::Import { file, json } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure::Usage("cli.read_file", format!("{}: {e}", file.display())))?;
+            let r = casedesk_sync::bundle::import(&mut store, &bytes).map_err(Failure::Sync)?;
+            if json {
+                println!("{}", serde_json::to_string(&r).unwrap_or_default());
+            } else {
+                if r.enrolled {
+                    println!(
+                        "{}",
+                        ctx.t("已通过同步包注册到中心服务器。", "Enrolled with the hub by bundle.")
+                    );
+                }
+                if ctx.lang == casedesk_domain::Lang::Zh {
+                    println!(
+                        "中心服务器已收到本机记录至第 {} 条；收到下发记录 {} 条，其中新记录 {} 条",
+                        r.acked_seq, r.pulled, r.applied
+                    );
+                } else {
+                    println!(
+                        "The hub holds this device's events up to {}; {} events received, {} new",
+                        r.acked_seq, r.pulled, r.applied
+                    );
+                }
+                if r.receipts_known > 0 && r.receipts == 0 {
+                    println!(
+                        "{}",
+                        ctx.t(
+                            "此同步包已导入过，没有新内容。",
+                            "This bundle was imported before: nothing new in it."
+                        )
+                    );
+                }
+                if r.pages_skipped {
+                    println!("{}", ctx.t("同步包中的下发记录早于本机已有的内容之后的位置，未导入：请重新导出同步包。", "The feed in this bundle starts after this station's position and was not applied: export a new bundle."));
+                }
+                for line in &r.refused {
+                    println!("{} {line}", ctx.t("被拒收：", "refused:"));
+                }
+            }
+            if !r.refused.is_empty() {
+                return Err(Failure::Sync(casedesk_sync::SyncError::Protocol(format!(
+                    "the hub refused some events: {}",
+                    r.refused.join("; ")
+                ))));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("part");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
 pub fn sync(ctx: &Ctx, status_only: bool, json: bool) -> CmdResult {
     let mut store = ctx.open_station()?;
     let report = if status_only {

@@ -263,6 +263,29 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "This is a demonstration station (it holds demo data) and cannot enroll with a hub: remove it and set up a new station",
     ),
     ("sync.failed", "同步出错：{0}", "Sync error: {0}"),
+    ("bundle.not_a_bundle", "这不是 CaseDesk 同步包文件", "This is not a CaseDesk bundle file"),
+    (
+        "bundle.not_for_us",
+        "这个同步包是给其他站点或其他中心服务器的，未使用",
+        "This bundle is for another station or hub; nothing in it was used",
+    ),
+    (
+        "bundle.damaged",
+        "同步包已损坏（不完整或被改动过），未使用：请重新导出",
+        "The bundle is damaged (cut short or changed) and was not used: export it again",
+    ),
+    (
+        "bundle.bad_signature",
+        "同步包的签名不对，不是由中心服务器写出的，未使用",
+        "The bundle's signature is wrong (not written by the hub); nothing in it was used",
+    ),
+    ("bundle.wrong", "同步包不能用于本站点：{0}", "The bundle cannot be used here: {0}"),
+    (
+        "bundle.folder_missing",
+        "找不到这个文件夹（U 盘插好了吗？）",
+        "no such folder (is the USB stick plugged in?)",
+    ),
+    ("bundle.file_missing", "无法读取这个文件", "this file cannot be read"),
     // Organisation events.
     ("unit.not_own", "只能为本单位登记：{0}", "only for this station's own unit: {0}"),
     ("unit.parent_self", "上级单位不能是本单位", "a unit cannot be its own parent"),

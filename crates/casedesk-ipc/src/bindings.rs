@@ -91,6 +91,10 @@ macro_rules! ipc_types {
         v.visit::<Settings>();
         v.visit::<SyncStatus>();
         v.visit::<SyncEnroll>();
+        v.visit::<BundleExport>();
+        v.visit::<BundleExported>();
+        v.visit::<BundleImport>();
+        v.visit::<BundleImported>();
         v.visit::<casedesk_store::QuarantineEntry>();
         v.visit::<ResetDemo>();
         v.visit::<ReportQuery>();

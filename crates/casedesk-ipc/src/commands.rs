@@ -46,6 +46,8 @@ macro_rules! with_commands {
             sync_now() -> $crate::SyncStatus;
             sync_enroll(req: $crate::SyncEnroll) -> $crate::SyncStatus;
             sync_quarantine() -> Vec<$crate::QuarantineEntry>;
+            bundle_export(req: $crate::BundleExport) -> $crate::BundleExported;
+            bundle_import(req: $crate::BundleImport) -> $crate::BundleImported;
             reset_demo_station(req: $crate::ResetDemo) -> ();
             draft_save(key: String, json: String) -> ();
             draft_load(key: String) -> Option<String>;
@@ -171,7 +173,7 @@ mod tests {
             ts.contains("  staff_list: { args: Record<string, never>; result: Array<Staff> };"),
             "{ts}"
         );
-        assert!(ts.contains("import type { CaseAction, CaseDetail, CaseRef, Dashboard,"), "{ts}");
+        assert!(ts.contains("import type { BundleExport, BundleExported, BundleImport,"), "{ts}");
         assert_eq!(COMMANDS.len(), ts.matches(": { args: ").count());
     }
 }

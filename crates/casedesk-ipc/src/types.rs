@@ -163,6 +163,71 @@ pub struct SyncEnroll {
     pub hub_url: Option<String>,
 }
 
+/// `bundle_export`: write a USB bundle of what the hub has not acknowledged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleExport {
+    /// The folder to write it into (a USB stick's).
+    pub folder: String,
+    /// The enrollment code, for a station that is not enrolled yet: the bundle carries the
+    /// enrollment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// A bundle written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleExported {
+    /// Its full path.
+    pub file: String,
+    /// Own events in it.
+    pub events: u64,
+    /// It carries this station's enrollment.
+    pub enrolling: bool,
+}
+
+/// `bundle_import`: take a return bundle written by the hub.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleImport {
+    /// The return bundle file.
+    pub file: String,
+}
+
+/// What a return bundle brought (`casedesk_sync::bundle::Imported`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleImported {
+    /// The enrollment answer was taken now.
+    pub enrolled: bool,
+    /// Receipts that advanced what the hub acknowledged.
+    pub receipts: u64,
+    /// Receipts known already (a bundle imported before, or an older one).
+    pub receipts_known: u64,
+    /// The hub holds this device's events up to here.
+    pub acked_seq: u64,
+    pub pulled: u64,
+    pub applied: u64,
+    pub quarantined_here: u64,
+    /// Its feed starts after this station's position and was not applied: export again.
+    pub pages_skipped: bool,
+    /// Events the hub refused, and why.
+    pub refused: Vec<String>,
+}
+
+impl From<casedesk_sync::bundle::Imported> for BundleImported {
+    fn from(r: casedesk_sync::bundle::Imported) -> BundleImported {
+        BundleImported {
+            enrolled: r.enrolled,
+            receipts: r.receipts,
+            receipts_known: r.receipts_known,
+            acked_seq: r.acked_seq,
+            pulled: r.pulled,
+            applied: r.applied,
+            quarantined_here: r.quarantined_here,
+            pages_skipped: r.pages_skipped,
+            refused: r.refused,
+        }
+    }
+}
+
 /// The station's settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Settings {

@@ -58,7 +58,7 @@ impl Transport for Link {
         self.fault()
     }
 
-    fn status(&mut self) -> Result<DeviceStatus, SyncError> {
+    fn status(&mut self, _head: u64) -> Result<DeviceStatus, SyncError> {
         self.fault()?;
         let h = self.hub.borrow();
         let (acked_seq, head_hash) = h.heads.get(&self.device).copied().unwrap_or((0, ZERO_HASH));
@@ -72,6 +72,7 @@ impl Transport for Link {
             device_code: String::new(),
             hub_key: h.key.as_ref().map(|k| k.public_hex()),
             device_key_known: false,
+            bundle_key: None,
         })
     }
 

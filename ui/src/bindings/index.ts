@@ -2,6 +2,10 @@
 export type { Adjustment } from "./Adjustment";
 export type { AgreementRecorded } from "./AgreementRecorded";
 export type { Alert } from "./Alert";
+export type { BundleExport } from "./BundleExport";
+export type { BundleExported } from "./BundleExported";
+export type { BundleImport } from "./BundleImport";
+export type { BundleImported } from "./BundleImported";
 export type { CaseAction } from "./CaseAction";
 export type { CaseDeadline } from "./CaseDeadline";
 export type { CaseDetail } from "./CaseDetail";

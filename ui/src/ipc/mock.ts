@@ -7,7 +7,17 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import i18n from "../i18n";
 import type { Command, Commands } from "../bindings/commands";
-import type { DocFile, DocIssue, DocKind, EvidenceAdd, RecordConsultation, RovingStart, StaffAdd } from "../bindings";
+import type {
+  BundleExported,
+  BundleImported,
+  DocFile,
+  DocIssue,
+  DocKind,
+  EvidenceAdd,
+  RecordConsultation,
+  RovingStart,
+  StaffAdd,
+} from "../bindings";
 import { availableDocuments, docNumber, mockPage } from "./mockDocs";
 import { REFERENCE } from "../bindings/reference.data";
 import { messageText, type MessageCode } from "../lib/messages";
@@ -263,6 +273,8 @@ export class MockBackend {
     sync_now: () => this.syncNow(),
     sync_enroll: ({ req }) => this.enroll(req.code ?? "", req.hub_url ?? undefined),
     sync_quarantine: () => [],
+    bundle_export: ({ req }) => this.bundleExport(req.folder, req.code ?? undefined),
+    bundle_import: ({ req }) => this.bundleImport(req.file),
     reset_demo_station: ({ req }) =>
       this.once(req.op_id, () => {
         if (!this.db.station?.demo) throw ipcError("reset.not_demo");
@@ -1007,6 +1019,48 @@ export class MockBackend {
     if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
     setTimeout(() => void emit("sync-status", { ...s }).catch(() => undefined), 0);
     return { ...s };
+  }
+
+  /** Bundles written in this session (file → whether it carried the enrollment). */
+  private bundles = new Map<string, boolean>();
+
+  private bundleExport(folder: string, code?: string): BundleExported {
+    this.requireStation();
+    if (!folder.trim()) throw invalid([{ path: "folder", code: "required", arg: "" }]);
+    const enrolling = !this.db.sync.enrolled;
+    if (enrolling) {
+      if (!code?.trim()) throw ipcError("sync.not_enrolled");
+      if (this.db.station?.demo) throw ipcError("sync.demo_station");
+      if (!/^CDE1-[0-9A-F]+$/i.test(code.trim())) throw ipcError("sync.enroll_code_invalid");
+    }
+    const file = `${folder.trim().replace(/\/+$/, "")}/casedesk-${this.db.station?.unit ?? ""}-${this.bundles.size + 1}.cdkb`;
+    this.bundles.set(file, enrolling);
+    return { file, events: this.db.sync.waiting, enrolling };
+  }
+
+  private bundleImport(file: string): BundleImported {
+    this.requireStation();
+    if (!file.trim()) throw invalid([{ path: "file", code: "required", arg: "" }]);
+    if (!file.trim().endsWith(".cdkb")) throw ipcError("bundle.not_a_bundle");
+    if (this.bundles.size === 0) throw ipcError("bundle.wrong", "this station has written no bundle, so no return bundle can be for it");
+    const enrolled = !this.db.sync.enrolled;
+    this.db.sync.enrolled = true;
+    this.db.sync.hub ??= "https://hub.haixi-xiehui.cn:8443";
+    const acked = this.db.sync.waiting;
+    this.db.sync.waiting = 0;
+    this.db.sync.last_success_ms = this.now();
+    this.saved(null);
+    return {
+      enrolled,
+      receipts: acked ? 1 : 0,
+      receipts_known: acked ? 0 : 1,
+      acked_seq: acked,
+      pulled: 0,
+      applied: 0,
+      quarantined_here: 0,
+      pages_skipped: false,
+      refused: [],
+    };
   }
 
   private enroll(code: string, hub?: string): SyncStatus {

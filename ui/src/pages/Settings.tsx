@@ -188,6 +188,123 @@ function Enrollment() {
   );
 }
 
+/** USB bundles: sync for a station without a link (export, carry to the association, import
+ * the return bundle). */
+function Bundles() {
+  const { t } = useLabels();
+  const sync = useSync();
+  const qc = useQueryClient();
+  const [folder, setFolder] = useState("");
+  const [code, setCode] = useState("");
+  const [file, setFile] = useState("");
+  const [busy, setBusy] = useState<"export" | "import" | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; title: string; text?: string } | null>(null);
+  const enrolled = !!sync.data?.enrolled;
+  const doExport = async () => {
+    setBusy("export");
+    setResult(null);
+    try {
+      const b = await api.bundleExport({ folder: folder.trim(), ...(!enrolled && code.trim() ? { code: code.trim() } : {}) });
+      setResult({
+        ok: true,
+        title: t("settings.bundle_exported", { count: b.events }),
+        text: `${b.file}${b.enrolling ? `\n${t("settings.bundle_with_enroll")}` : ""}`,
+      });
+    } catch (e) {
+      setResult({ ok: false, title: t("settings.bundle_failed"), text: errorText(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const doImport = async () => {
+    setBusy("import");
+    setResult(null);
+    try {
+      const r = await api.bundleImport({ file: file.trim() });
+      await qc.invalidateQueries();
+      const lines = [
+        r.enrolled ? t("settings.bundle_enrolled") : null,
+        t("settings.bundle_acked", { seq: r.acked_seq }),
+        t("settings.bundle_applied", { pulled: r.pulled, applied: r.applied }),
+        r.receipts === 0 && r.receipts_known > 0 ? t("settings.bundle_known") : null,
+        r.pages_skipped ? t("settings.bundle_pages_skipped") : null,
+        ...r.refused.map((x) => `${t("settings.bundle_refused")} ${x}`),
+      ].filter(Boolean);
+      setResult({ ok: r.refused.length === 0, title: t("settings.bundle_imported"), text: lines.join("\n") });
+      setFile("");
+    } catch (e) {
+      setResult({ ok: false, title: t("settings.bundle_failed"), text: errorText(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <Card title={t("settings.bundle")} id="bundle" className="block-gap" data-testid="bundle-card">
+      <Typography.Paragraph type="secondary">{t("settings.bundle_help")}</Typography.Paragraph>
+      <Row gutter={32}>
+        <Col span={12}>
+          <Typography.Title level={5}>{t("settings.bundle_step1")}</Typography.Title>
+          <Form layout="vertical" name="bundle-export">
+            <Form.Item label={t("settings.bundle_folder")} extra={t("settings.bundle_folder_help")}>
+              <Input value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/media/usb" data-testid="bundle-folder" />
+            </Form.Item>
+            {!enrolled && (
+              <Form.Item label={t("settings.enroll_code")} extra={t("settings.bundle_code_help")}>
+                <Input
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                  placeholder={t("settings.enroll_code_ph")}
+                  data-testid="bundle-code"
+                />
+              </Form.Item>
+            )}
+            <Button
+              type="primary"
+              loading={busy === "export"}
+              disabled={!folder.trim() || busy !== null}
+              onClick={() => void doExport()}
+              data-testid="bundle-export"
+            >
+              {t("settings.bundle_export")}
+            </Button>
+          </Form>
+        </Col>
+        <Col span={12}>
+          <Typography.Title level={5}>{t("settings.bundle_step2")}</Typography.Title>
+          <Form layout="vertical" name="bundle-import">
+            <Form.Item label={t("settings.bundle_file")} extra={t("settings.bundle_file_help")}>
+              <Input
+                value={file}
+                onChange={(e) => setFile(e.target.value)}
+                placeholder="/media/usb/casedesk-return-….cdkb"
+                data-testid="bundle-file"
+              />
+            </Form.Item>
+            <Button
+              loading={busy === "import"}
+              disabled={!file.trim() || busy !== null}
+              onClick={() => void doImport()}
+              data-testid="bundle-import"
+            >
+              {t("settings.bundle_import")}
+            </Button>
+          </Form>
+        </Col>
+      </Row>
+      {result && (
+        <Alert
+          style={{ marginTop: 16, whiteSpace: "pre-line" }}
+          type={result.ok ? "success" : "error"}
+          showIcon
+          message={result.title}
+          description={result.text}
+          data-testid="bundle-result"
+        />
+      )}
+    </Card>
+  );
+}
+
 /** A demonstration station: what it is, and how to remove it to start real work. */
 function DemoStation() {
   const { t } = useLabels();
@@ -397,6 +514,7 @@ export default function SettingsPage() {
         />
       </Card>
       {st?.demo ? <DemoStation /> : <Enrollment />}
+      {!st?.demo && <Bundles />}
       <Rules />
       <AddStaff open={adding} onClose={() => setAdding(false)} />
     </div>

@@ -36,6 +36,8 @@ pub struct Consents {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Complainant {
+    /// Empty once the case is anonymised (`case.anonymized` removes the key).
+    #[serde(default)]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_type: Option<IdType>,
@@ -151,6 +153,7 @@ pub struct FieldEdit {
     /// A path into the registration, such as `respondents[0].phone` or `category`.
     pub field: String,
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[serde(default)]
     pub value: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<Uuid>,
@@ -198,6 +201,7 @@ pub struct SessionRecorded {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgreementRecorded {
     pub signed_at: DateTime<Utc>,
+    #[serde(default)]
     pub terms: String,
     /// Amount the respondent agrees to pay or refund, in fen.
     #[serde(default)]
@@ -283,7 +287,12 @@ pub enum CaseEvent {
     #[serde(rename = "case.transferred")]
     Transferred(Transferred),
     #[serde(rename = "case.transfer_feedback")]
-    TransferFeedback { transfer: Uuid, at: DateTime<Utc>, text: String },
+    TransferFeedback {
+        transfer: Uuid,
+        at: DateTime<Utc>,
+        #[serde(default)]
+        text: String,
+    },
     #[serde(rename = "case.closed")]
     Closed(Closed),
     #[serde(rename = "case.followed_up")]
@@ -295,9 +304,30 @@ pub enum CaseEvent {
         note: String,
     },
     #[serde(rename = "case.note_added")]
-    NoteAdded { text: String },
+    NoteAdded {
+        #[serde(default)]
+        text: String,
+    },
     #[serde(rename = "case.voided")]
-    Voided { reason: String },
+    Voided {
+        #[serde(default)]
+        reason: String,
+    },
+    /// The retention period after closure ended: the personal fields of the case's events are
+    /// removed (see `casedesk_proto::redact` and `crate::retention`).
+    #[serde(rename = "case.anonymized")]
+    Anonymized(Anonymized),
+}
+
+/// `case.anonymized`: which earlier events of the case lose which fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Anonymized {
+    pub at: DateTime<Utc>,
+    /// The retention period that ended, in days after closure.
+    pub retention_days: u32,
+    #[cfg_attr(feature = "ts", ts(type = "Array<unknown>"))]
+    pub redactions: Vec<casedesk_proto::redact::Redaction>,
 }
 
 /// The kinds of case event, as a type: what the state machine decides on.
@@ -334,6 +364,8 @@ pub enum CaseEventKind {
     NoteAdded,
     #[serde(rename = "case.voided")]
     Voided,
+    #[serde(rename = "case.anonymized")]
+    Anonymized,
 }
 
 impl CaseEventKind {
@@ -353,6 +385,7 @@ impl CaseEventKind {
         CaseEventKind::FollowedUp,
         CaseEventKind::NoteAdded,
         CaseEventKind::Voided,
+        CaseEventKind::Anonymized,
     ];
 
     /// The envelope `kind` string.
@@ -373,6 +406,7 @@ impl CaseEventKind {
             CaseEventKind::FollowedUp => "case.followed_up",
             CaseEventKind::NoteAdded => "case.note_added",
             CaseEventKind::Voided => "case.voided",
+            CaseEventKind::Anonymized => "case.anonymized",
         }
     }
 
@@ -400,6 +434,7 @@ impl CaseEvent {
             CaseEvent::FollowedUp { .. } => CaseEventKind::FollowedUp,
             CaseEvent::NoteAdded { .. } => CaseEventKind::NoteAdded,
             CaseEvent::Voided { .. } => CaseEventKind::Voided,
+            CaseEvent::Anonymized(_) => CaseEventKind::Anonymized,
         }
     }
 
@@ -472,6 +507,27 @@ pub enum OrgEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         category: Option<String>,
     },
+    /// A staff member saw a masked number in full (查看完整信息): who (the envelope's actor),
+    /// when, which case and which field. One stream per entry, like consultations.
+    #[serde(rename = "audit.revealed")]
+    AuditRevealed {
+        unit: String,
+        case: Uuid,
+        case_no: String,
+        /// The field, as a path into the registration (`complainants[0].id_number`).
+        field: String,
+        at: DateTime<Utc>,
+    },
+    /// Data left the station in a file (a log export, a ledger, a report spreadsheet).
+    #[serde(rename = "audit.exported")]
+    AuditExported {
+        unit: String,
+        /// What was exported (`events`, `ledger`, `report` ...).
+        what: String,
+        /// How many records (events, cases, rows).
+        count: u64,
+        at: DateTime<Utc>,
+    },
 }
 
 fn yes() -> bool {
@@ -526,7 +582,9 @@ impl DomainEvent {
 }
 
 fn is_org_kind(kind: &str) -> bool {
-    ["unit.", "staff.", "device.", "roving.", "consultation."].iter().any(|p| kind.starts_with(p))
+    ["unit.", "staff.", "device.", "roving.", "consultation.", "audit."]
+        .iter()
+        .any(|p| kind.starts_with(p))
 }
 
 /// Every organisation event kind this version knows.
@@ -537,4 +595,6 @@ pub const ORG_KINDS: &[&str] = &[
     "roving.started",
     "roving.ended",
     "consultation.recorded",
+    "audit.revealed",
+    "audit.exported",
 ];

@@ -7,6 +7,7 @@
 mod canonical;
 mod event;
 pub mod limits;
+pub mod redact;
 pub mod sign;
 pub mod sync;
 

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_row_data.sql"),
     include_str!("../migrations/0005_apply_never_fails.sql"),
     include_str!("../migrations/0006_short_terms.sql"),
+    include_str!("../migrations/0007_people.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -51,6 +51,7 @@ pub(crate) struct Apply<'a, 't> {
     now: DateTime<Utc>,
     source: Source,
     own_device: Option<Uuid>,
+    own_unit: Option<&'a str>,
     /// Admitted events, grouped by stream in the order the streams first appear.
     streams: Vec<(Uuid, bool, Vec<&'a Event>)>,
     report: ApplyReport,
@@ -64,6 +65,7 @@ impl<'a, 't> Apply<'a, 't> {
         now: DateTime<Utc>,
         source: Source,
         own_device: Option<Uuid>,
+        own_unit: Option<&'a str>,
     ) -> Apply<'a, 't> {
         Apply {
             tx,
@@ -72,6 +74,7 @@ impl<'a, 't> Apply<'a, 't> {
             now,
             source,
             own_device,
+            own_unit,
             streams: Vec::new(),
             report: ApplyReport::default(),
         }
@@ -171,13 +174,19 @@ impl<'a, 't> Apply<'a, 't> {
     /// `staff.registered` by HLC not after the event's, held or earlier in this page) must give
     /// the permission the kind needs. A staff member's very first registration may be their
     /// own (the founder of a station registers themselves). Events without an actor were
-    /// written before sign-in existed and are taken as they are.
+    /// written before sign-in existed and are taken as they are. A station sees the staff of
+    /// its own unit (and, at the association, of the units below): an event of another unit
+    /// whose actor it does not know (a case transferred down from the association) is taken
+    /// as the hub admitted it, and judged by the stations that see that unit's staff.
     fn actor_reason(&self, e: &Event) -> Result<Option<String>> {
         let Some(actor) = e.actor else { return Ok(None) };
         let Some(perm) = access::for_kind(&e.kind) else { return Ok(None) };
         let at = self.staff_at(actor, e.hlc)?;
         let Some((roles, active)) = at else {
             if e.kind == "staff.registered" && e.stream == actor {
+                return Ok(None);
+            }
+            if self.own_unit.is_some_and(|u| u != e.unit) {
                 return Ok(None);
             }
             return Ok(Some(reasons::ACTOR_UNKNOWN.to_owned()));

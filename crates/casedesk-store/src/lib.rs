@@ -611,8 +611,10 @@ impl Store {
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let now = self.now();
         let own_device = self.station.as_ref().map(|s| s.device);
+        let own_unit = self.station.as_ref().map(|s| s.unit.clone());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut apply = apply::Apply::new(&tx, &cal, &own, now, source, own_device);
+        let mut apply =
+            apply::Apply::new(&tx, &cal, &own, now, source, own_device, own_unit.as_deref());
         for e in events {
             apply.admit(e)?;
         }

@@ -48,6 +48,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use uuid::Uuid;
 
+use casedesk_domain::access;
 use casedesk_domain::calendar::WorkCalendar;
 use casedesk_domain::case::CaseState;
 use casedesk_domain::deadline::{local_date, station_offset};
@@ -58,11 +59,10 @@ use casedesk_domain::event::{
 use casedesk_domain::reference::{Reason, RuleSet};
 use casedesk_domain::types::{
     CaseType, Channel, ContactMethod, IdType, Language, Mode, Outcome, Permission, RequestKind,
-    RespondentKind,
-    Satisfaction, SessionMode, SessionResult, StaffRole, TransferKind, TransferReason,
+    RespondentKind, Satisfaction, SessionMode, SessionResult, StaffRole, TransferKind,
+    TransferReason,
 };
 use casedesk_domain::validate::ids::{make_resident_id, make_uscc};
-use casedesk_domain::access;
 use casedesk_store::{Actor, Batch, Store};
 use casedesk_store::{Result, StoreError};
 

@@ -30,6 +30,7 @@ pub use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
 };
 pub use casedesk_store::query::{ListQuery, Page};
+pub use casedesk_store::{AuditEntry, StaffLogin};
 
 /// Events Rust emits to the UI.
 pub mod events {

@@ -240,6 +240,12 @@ impl Store {
         Ok(v.is_some())
     }
 
+    /// Records operation `op` (a UI op id) as done with `result`, for work not written through
+    /// an `*_op` function (a station's set-up).
+    pub fn record_op(&mut self, op: &str, result: &str) -> Result<()> {
+        op_record(&self.conn, Some(op), result, self.now())
+    }
+
     /// Whether operation `op` was applied already (see `register_case_op`).
     pub fn op_done(&self, op: &str) -> Result<bool> {
         Ok(op_result(&self.conn, Some(op))?.is_some())

@@ -163,7 +163,7 @@ mod tests {
             ts.contains("  staff_list: { args: Record<string, never>; result: Array<Staff> };"),
             "{ts}"
         );
-        assert!(ts.contains("import type { CaseAction, CaseDetail, CaseRef, Dashboard,"), "{ts}");
+        assert!(ts.contains("import type { AuditEntry, CaseAction, CaseDetail, CaseRef,"), "{ts}");
         assert_eq!(COMMANDS.len(), ts.matches(": { args: ").count());
     }
 }

@@ -653,9 +653,18 @@ impl Ids {
                 _ => Value::String(s),
             },
             Value::Array(a) => Value::Array(a.into_iter().map(|x| self.rename(x)).collect()),
-            Value::Object(o) => {
-                Value::Object(o.into_iter().map(|(k, x)| (k, self.rename(x))).collect())
-            }
+            // Keys too: `CaseDetail.actors` is keyed by staff id.
+            Value::Object(o) => Value::Object(
+                o.into_iter()
+                    .map(|(k, x)| {
+                        let k = match self.rename(Value::String(k)) {
+                            Value::String(k) => k,
+                            _ => unreachable!("a string renames to a string"),
+                        };
+                        (k, self.rename(x))
+                    })
+                    .collect(),
+            ),
             other => other,
         }
     }

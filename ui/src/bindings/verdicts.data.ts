@@ -167,7 +167,7 @@ export const VERDICTS: VerdictTable = {
           "kind": "up",
           "reason": "other",
           "to_unit": "HX0201",
-          "transfer": "00000000-0000-7000-8000-000000000072"
+          "transfer": "00000000-0000-7000-8000-000000000073"
         }
       },
       "name": "transfer to the handling unit itself",
@@ -191,7 +191,7 @@ export const VERDICTS: VerdictTable = {
           "kind": "up",
           "reason": "other",
           "to_unit": "HX02",
-          "transfer": "00000000-0000-7000-8000-000000000073"
+          "transfer": "00000000-0000-7000-8000-000000000074"
         }
       },
       "name": "transfer up",
@@ -206,7 +206,7 @@ export const VERDICTS: VerdictTable = {
           "kind": "down",
           "reason": "other",
           "to_unit": "HX0201",
-          "transfer": "00000000-0000-7000-8000-000000000074"
+          "transfer": "00000000-0000-7000-8000-000000000075"
         }
       },
       "name": "transfer back to this station from the unit now handling it",
@@ -220,7 +220,7 @@ export const VERDICTS: VerdictTable = {
           "due": "2026-12-31",
           "kind": "co_handle",
           "reason": "other",
-          "transfer": "00000000-0000-7000-8000-000000000075"
+          "transfer": "00000000-0000-7000-8000-000000000076"
         }
       },
       "name": "transfer with no unit",
@@ -243,7 +243,7 @@ export const VERDICTS: VerdictTable = {
           "due": "2026-12-31",
           "kind": "to_department",
           "reason": "other",
-          "transfer": "00000000-0000-7000-8000-000000000076"
+          "transfer": "00000000-0000-7000-8000-000000000077"
         }
       },
       "name": "transfer to no department",
@@ -267,7 +267,7 @@ export const VERDICTS: VerdictTable = {
           "kind": "up",
           "reason": "other",
           "to_unit": "HX02",
-          "transfer": "00000000-0000-7000-8000-000000000077"
+          "transfer": "00000000-0000-7000-8000-000000000078"
         }
       },
       "name": "transfer an agreed case",
@@ -283,7 +283,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "已处理",
-          "transfer": "00000000-0000-7000-8000-000000000078"
+          "transfer": "00000000-0000-7000-8000-000000000079"
         }
       },
       "name": "transfer feedback without any transfer",
@@ -299,7 +299,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "再次反馈",
-          "transfer": "00000000-0000-7000-8000-000000000055"
+          "transfer": "00000000-0000-7000-8000-000000000056"
         }
       },
       "name": "transfer feedback when every transfer has its feedback",
@@ -315,7 +315,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "已处理",
-          "transfer": "00000000-0000-7000-8000-000000000079"
+          "transfer": "00000000-0000-7000-8000-000000000080"
         }
       },
       "name": "transfer feedback for an unknown transfer",
@@ -337,7 +337,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": " ",
-          "transfer": "00000000-0000-7000-8000-000000000046"
+          "transfer": "00000000-0000-7000-8000-000000000047"
         }
       },
       "name": "transfer feedback without text",
@@ -359,7 +359,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "协办单位已联系经营者",
-          "transfer": "00000000-0000-7000-8000-000000000046"
+          "transfer": "00000000-0000-7000-8000-000000000047"
         }
       },
       "name": "transfer feedback",
@@ -372,7 +372,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "已处理",
-          "transfer": "00000000-0000-7000-8000-000000000041"
+          "transfer": "00000000-0000-7000-8000-000000000042"
         }
       },
       "name": "transfer feedback from a department",
@@ -395,7 +395,7 @@ export const VERDICTS: VerdictTable = {
           "record": "双方陈述事实，调解员释明相关法律规定。",
           "recorder": "马玉梅",
           "result": "continue",
-          "session": "00000000-0000-7000-8000-000000000080"
+          "session": "00000000-0000-7000-8000-000000000081"
         }
       },
       "name": "record a session without a mediator",
@@ -1849,6 +1849,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": true,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": false,
         "case.edited": true,
         "case.followed_up": false,
@@ -1874,6 +1875,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -1974,10 +1976,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-25T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000002",
+            "id": "00000000-0000-7000-8000-000000000003",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00001",
@@ -2081,6 +2083,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": true,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": false,
         "case.edited": true,
         "case.followed_up": false,
@@ -2106,13 +2109,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000003",
+        "id": "00000000-0000-7000-8000-000000000004",
         "last_hlc": "117674645913600001",
         "not_accepted": null,
         "notes": [],
@@ -2173,10 +2177,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-09-28T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000004",
+            "id": "00000000-0000-7000-8000-000000000005",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00002",
@@ -2248,6 +2252,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": true,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": false,
@@ -2267,13 +2272,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000005",
+        "id": "00000000-0000-7000-8000-000000000006",
         "last_hlc": "117680544153600000",
         "not_accepted": null,
         "notes": [],
@@ -2330,10 +2336,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000006",
+            "id": "00000000-0000-7000-8000-000000000007",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00003",
@@ -2403,6 +2409,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": true,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": false,
@@ -2428,13 +2435,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-17T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000007",
+        "id": "00000000-0000-7000-8000-000000000008",
         "last_hlc": "117680544153600002",
         "not_accepted": null,
         "notes": [],
@@ -2495,10 +2503,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-16T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000008",
+            "id": "00000000-0000-7000-8000-000000000009",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00004",
@@ -2553,10 +2561,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-17T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000009",
+            "id": "00000000-0000-7000-8000-000000000010",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-17T02:00:00Z"
@@ -2583,6 +2591,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": true,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": false,
@@ -2608,13 +2617,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-03-04T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000010",
+        "id": "00000000-0000-7000-8000-000000000011",
         "last_hlc": "117680544153600004",
         "not_accepted": null,
         "notes": [],
@@ -2675,10 +2685,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-03-02T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000011",
+            "id": "00000000-0000-7000-8000-000000000012",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00005",
@@ -2733,10 +2743,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-03-04T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000012",
+            "id": "00000000-0000-7000-8000-000000000013",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-03-04T02:00:00Z"
@@ -2763,6 +2773,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": true,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": false,
@@ -2788,13 +2799,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-23T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000013",
+        "id": "00000000-0000-7000-8000-000000000014",
         "last_hlc": "117680544153600008",
         "not_accepted": null,
         "notes": [
@@ -2857,14 +2869,14 @@ export const VERDICTS: VerdictTable = {
         "rule_set": "own",
         "sessions": [
           {
-            "id": "00000000-0000-7000-8000-000000000014",
+            "id": "00000000-0000-7000-8000-000000000015",
             "recorded": null,
             "scheduled": {
               "at": "2026-12-01T02:00:00Z",
               "mediator": "李建国",
               "mode": "on_site",
               "place": "联络站调解室",
-              "session": "00000000-0000-7000-8000-000000000014"
+              "session": "00000000-0000-7000-8000-000000000015"
             }
           }
         ],
@@ -2872,10 +2884,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-20T01:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000015",
+            "id": "00000000-0000-7000-8000-000000000016",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00006",
@@ -2930,10 +2942,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-23T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000016",
+            "id": "00000000-0000-7000-8000-000000000017",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-23T02:00:00Z"
@@ -2941,25 +2953,25 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000017",
+            "id": "00000000-0000-7000-8000-000000000018",
             "kind": "case.session_scheduled",
             "payload": {
               "at": "2026-12-01T02:00:00Z",
               "mediator": "李建国",
               "mode": "on_site",
               "place": "联络站调解室",
-              "session": "00000000-0000-7000-8000-000000000014"
+              "session": "00000000-0000-7000-8000-000000000015"
             },
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000018",
+            "id": "00000000-0000-7000-8000-000000000019",
             "kind": "case.note_added",
             "payload": {
               "text": "已电话通知双方到场。"
@@ -2983,6 +2995,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": true,
@@ -3013,13 +3026,14 @@ export const VERDICTS: VerdictTable = {
           "signed_at": "2026-11-10T03:00:00Z",
           "terms": "被投诉人于协议约定日期前退还货款。"
         },
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000019",
+        "id": "00000000-0000-7000-8000-000000000020",
         "last_hlc": "117680544153600012",
         "not_accepted": null,
         "notes": [],
@@ -3077,7 +3091,7 @@ export const VERDICTS: VerdictTable = {
         "rule_set": "own",
         "sessions": [
           {
-            "id": "00000000-0000-7000-8000-000000000020",
+            "id": "00000000-0000-7000-8000-000000000021",
             "recorded": {
               "attendees": [
                 "投诉人",
@@ -3091,7 +3105,7 @@ export const VERDICTS: VerdictTable = {
               "record": "双方陈述事实，调解员释明相关法律规定。",
               "recorder": "马玉梅",
               "result": "agreement",
-              "session": "00000000-0000-7000-8000-000000000020"
+              "session": "00000000-0000-7000-8000-000000000021"
             },
             "scheduled": null
           }
@@ -3100,10 +3114,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-02T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000021",
+            "id": "00000000-0000-7000-8000-000000000022",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00007",
@@ -3158,10 +3172,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-03T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000022",
+            "id": "00000000-0000-7000-8000-000000000023",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-03T02:00:00Z"
@@ -3169,10 +3183,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-10T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000023",
+            "id": "00000000-0000-7000-8000-000000000024",
             "kind": "case.session_recorded",
             "payload": {
               "attendees": [
@@ -3187,15 +3201,15 @@ export const VERDICTS: VerdictTable = {
               "record": "双方陈述事实，调解员释明相关法律规定。",
               "recorder": "马玉梅",
               "result": "agreement",
-              "session": "00000000-0000-7000-8000-000000000020"
+              "session": "00000000-0000-7000-8000-000000000021"
             },
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-10T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000024",
+            "id": "00000000-0000-7000-8000-000000000025",
             "kind": "case.agreement_recorded",
             "payload": {
               "amount_fen": 259900,
@@ -3221,6 +3235,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": true,
@@ -3245,13 +3260,14 @@ export const VERDICTS: VerdictTable = {
           "signed_at": "2026-10-27T03:00:00Z",
           "terms": "被投诉人于协议约定日期前退还货款。"
         },
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000025",
+        "id": "00000000-0000-7000-8000-000000000026",
         "last_hlc": "117680544153600016",
         "not_accepted": null,
         "notes": [],
@@ -3312,10 +3328,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-19T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000026",
+            "id": "00000000-0000-7000-8000-000000000027",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00008",
@@ -3370,10 +3386,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-20T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000027",
+            "id": "00000000-0000-7000-8000-000000000028",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-10-20T02:00:00Z"
@@ -3381,10 +3397,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-27T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000028",
+            "id": "00000000-0000-7000-8000-000000000029",
             "kind": "case.agreement_recorded",
             "payload": {
               "amount_fen": 259900,
@@ -3395,10 +3411,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-05T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000029",
+            "id": "00000000-0000-7000-8000-000000000030",
             "kind": "case.performance_confirmed",
             "payload": {
               "at": "2026-11-05T02:00:00Z"
@@ -3421,6 +3437,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": true,
@@ -3440,13 +3457,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-10-13T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000030",
+        "id": "00000000-0000-7000-8000-000000000031",
         "last_hlc": "117680544153600019",
         "not_accepted": null,
         "notes": [],
@@ -3511,10 +3529,10 @@ export const VERDICTS: VerdictTable = {
         },
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-12T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000031",
+            "id": "00000000-0000-7000-8000-000000000032",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00009",
@@ -3569,10 +3587,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-13T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000032",
+            "id": "00000000-0000-7000-8000-000000000033",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-10-13T02:00:00Z"
@@ -3580,10 +3598,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-16T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000033",
+            "id": "00000000-0000-7000-8000-000000000034",
             "kind": "case.mediation_terminated",
             "payload": {
               "at": "2026-11-16T02:00:00Z",
@@ -3607,6 +3625,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": true,
         "case.closed": false,
         "case.edited": true,
         "case.followed_up": true,
@@ -3626,13 +3645,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000034",
+        "id": "00000000-0000-7000-8000-000000000035",
         "last_hlc": "117680544153600021",
         "not_accepted": {
           "at": "2026-11-17T03:00:00Z",
@@ -3697,10 +3717,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-16T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000035",
+            "id": "00000000-0000-7000-8000-000000000036",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00010",
@@ -3755,10 +3775,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-17T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000036",
+            "id": "00000000-0000-7000-8000-000000000037",
             "kind": "case.not_accepted",
             "payload": {
               "at": "2026-11-17T03:00:00Z",
@@ -3782,6 +3802,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": false,
@@ -3807,13 +3828,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-10T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000037",
+        "id": "00000000-0000-7000-8000-000000000038",
         "last_hlc": "117680544153600024",
         "not_accepted": null,
         "notes": [],
@@ -3874,10 +3896,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-09T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000038",
+            "id": "00000000-0000-7000-8000-000000000039",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00011",
@@ -3932,10 +3954,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-10T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000039",
+            "id": "00000000-0000-7000-8000-000000000040",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-10T02:00:00Z"
@@ -3943,17 +3965,17 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000040",
+            "id": "00000000-0000-7000-8000-000000000041",
             "kind": "case.transferred",
             "payload": {
               "due": "2026-11-26",
               "kind": "to_department",
               "reason": "no_jurisdiction",
               "to_department": "德令哈市市场监督管理局",
-              "transfer": "00000000-0000-7000-8000-000000000041"
+              "transfer": "00000000-0000-7000-8000-000000000042"
             },
             "unit": "HX0201"
           }
@@ -3967,7 +3989,7 @@ export const VERDICTS: VerdictTable = {
             "kind": "to_department",
             "reason": "no_jurisdiction",
             "to_department": "德令哈市市场监督管理局",
-            "transfer": "00000000-0000-7000-8000-000000000041"
+            "transfer": "00000000-0000-7000-8000-000000000042"
           }
         ],
         "void_reason": null
@@ -3989,6 +4011,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": true,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": false,
@@ -4019,6 +4042,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-12T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [
           "HX02"
@@ -4027,7 +4051,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000042",
+        "id": "00000000-0000-7000-8000-000000000043",
         "last_hlc": "117680544153600027",
         "not_accepted": null,
         "notes": [],
@@ -4088,10 +4112,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-11T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000043",
+            "id": "00000000-0000-7000-8000-000000000044",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00012",
@@ -4146,10 +4170,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-12T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000044",
+            "id": "00000000-0000-7000-8000-000000000045",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-12T02:00:00Z"
@@ -4157,17 +4181,17 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000045",
+            "id": "00000000-0000-7000-8000-000000000046",
             "kind": "case.transferred",
             "payload": {
               "due": "2026-12-11",
               "kind": "co_handle",
               "reason": "hard_case_joint",
               "to_unit": "HX02",
-              "transfer": "00000000-0000-7000-8000-000000000046"
+              "transfer": "00000000-0000-7000-8000-000000000047"
             },
             "unit": "HX0201"
           }
@@ -4181,7 +4205,7 @@ export const VERDICTS: VerdictTable = {
             "kind": "co_handle",
             "reason": "hard_case_joint",
             "to_unit": "HX02",
-            "transfer": "00000000-0000-7000-8000-000000000046"
+            "transfer": "00000000-0000-7000-8000-000000000047"
           }
         ],
         "void_reason": null
@@ -4200,6 +4224,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": true,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": false,
         "case.edited": true,
         "case.followed_up": false,
@@ -4230,13 +4255,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX02",
-        "id": "00000000-0000-7000-8000-000000000047",
+        "id": "00000000-0000-7000-8000-000000000048",
         "last_hlc": "117680544153600029",
         "not_accepted": null,
         "notes": [],
@@ -4297,10 +4323,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-24T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000048",
+            "id": "00000000-0000-7000-8000-000000000049",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00013",
@@ -4355,17 +4381,17 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000049",
+            "id": "00000000-0000-7000-8000-000000000050",
             "kind": "case.transferred",
             "payload": {
               "due": "2026-12-10",
               "kind": "up",
               "reason": "big_case_up",
               "to_unit": "HX02",
-              "transfer": "00000000-0000-7000-8000-000000000050"
+              "transfer": "00000000-0000-7000-8000-000000000051"
             },
             "unit": "HX0201"
           }
@@ -4379,7 +4405,7 @@ export const VERDICTS: VerdictTable = {
             "kind": "up",
             "reason": "big_case_up",
             "to_unit": "HX02",
-            "transfer": "00000000-0000-7000-8000-000000000050"
+            "transfer": "00000000-0000-7000-8000-000000000051"
           }
         ],
         "void_reason": null
@@ -4395,6 +4421,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.edited": true,
         "case.followed_up": false,
@@ -4414,13 +4441,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-06T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000051",
+        "id": "00000000-0000-7000-8000-000000000052",
         "last_hlc": "117680544153600033",
         "not_accepted": null,
         "notes": [],
@@ -4481,10 +4509,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-05T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000052",
+            "id": "00000000-0000-7000-8000-000000000053",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00014",
@@ -4539,10 +4567,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-06T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000053",
+            "id": "00000000-0000-7000-8000-000000000054",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-06T02:00:00Z"
@@ -4550,30 +4578,30 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000054",
+            "id": "00000000-0000-7000-8000-000000000055",
             "kind": "case.transferred",
             "payload": {
               "due": "2026-11-20",
               "kind": "to_department",
               "reason": "no_jurisdiction",
               "to_department": "德令哈市市场监督管理局",
-              "transfer": "00000000-0000-7000-8000-000000000055"
+              "transfer": "00000000-0000-7000-8000-000000000056"
             },
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-19T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000056",
+            "id": "00000000-0000-7000-8000-000000000057",
             "kind": "case.transfer_feedback",
             "payload": {
               "at": "2026-11-19T02:00:00Z",
               "text": "已立案调查。",
-              "transfer": "00000000-0000-7000-8000-000000000055"
+              "transfer": "00000000-0000-7000-8000-000000000056"
             },
             "unit": "HX0201"
           }
@@ -4590,7 +4618,7 @@ export const VERDICTS: VerdictTable = {
             "kind": "to_department",
             "reason": "no_jurisdiction",
             "to_department": "德令哈市市场监督管理局",
-            "transfer": "00000000-0000-7000-8000-000000000055"
+            "transfer": "00000000-0000-7000-8000-000000000056"
           }
         ],
         "void_reason": null
@@ -4606,6 +4634,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": true,
         "case.closed": false,
         "case.edited": true,
         "case.followed_up": true,
@@ -4630,6 +4659,7 @@ export const VERDICTS: VerdictTable = {
           "signed_at": "2026-11-06T03:00:00Z",
           "terms": "被投诉人于协议约定日期前退还货款。"
         },
+        "anonymized_at": null,
         "closure": {
           "at": "2026-11-13T02:00:00Z",
           "doubled_fen": 0,
@@ -4649,7 +4679,7 @@ export const VERDICTS: VerdictTable = {
           }
         ],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000057",
+        "id": "00000000-0000-7000-8000-000000000058",
         "last_hlc": "117680544153600040",
         "not_accepted": null,
         "notes": [],
@@ -4707,7 +4737,7 @@ export const VERDICTS: VerdictTable = {
         "rule_set": "own",
         "sessions": [
           {
-            "id": "00000000-0000-7000-8000-000000000058",
+            "id": "00000000-0000-7000-8000-000000000059",
             "recorded": {
               "attendees": [
                 "投诉人",
@@ -4721,7 +4751,7 @@ export const VERDICTS: VerdictTable = {
               "record": "双方陈述事实，调解员释明相关法律规定。",
               "recorder": "马玉梅",
               "result": "agreement",
-              "session": "00000000-0000-7000-8000-000000000058"
+              "session": "00000000-0000-7000-8000-000000000059"
             },
             "scheduled": null
           }
@@ -4730,10 +4760,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-03T01:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000059",
+            "id": "00000000-0000-7000-8000-000000000060",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00015",
@@ -4788,10 +4818,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-04T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000060",
+            "id": "00000000-0000-7000-8000-000000000061",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-04T02:00:00Z"
@@ -4799,10 +4829,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-06T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000061",
+            "id": "00000000-0000-7000-8000-000000000062",
             "kind": "case.session_recorded",
             "payload": {
               "attendees": [
@@ -4817,15 +4847,15 @@ export const VERDICTS: VerdictTable = {
               "record": "双方陈述事实，调解员释明相关法律规定。",
               "recorder": "马玉梅",
               "result": "agreement",
-              "session": "00000000-0000-7000-8000-000000000058"
+              "session": "00000000-0000-7000-8000-000000000059"
             },
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-06T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000062",
+            "id": "00000000-0000-7000-8000-000000000063",
             "kind": "case.agreement_recorded",
             "payload": {
               "amount_fen": 259900,
@@ -4836,10 +4866,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-12T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000063",
+            "id": "00000000-0000-7000-8000-000000000064",
             "kind": "case.performance_confirmed",
             "payload": {
               "at": "2026-11-12T02:00:00Z"
@@ -4847,10 +4877,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-13T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000064",
+            "id": "00000000-0000-7000-8000-000000000065",
             "kind": "case.closed",
             "payload": {
               "at": "2026-11-13T02:00:00Z",
@@ -4862,10 +4892,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-20T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000065",
+            "id": "00000000-0000-7000-8000-000000000066",
             "kind": "case.followed_up",
             "payload": {
               "at": "2026-11-20T02:00:00Z",
@@ -4889,6 +4919,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": true,
         "case.closed": false,
         "case.edited": true,
         "case.followed_up": true,
@@ -4908,6 +4939,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": {
           "at": "2026-11-26T06:00:00Z",
           "doubled_fen": 0,
@@ -4920,7 +4952,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000066",
+        "id": "00000000-0000-7000-8000-000000000067",
         "last_hlc": "117681212620800000",
         "not_accepted": null,
         "notes": [],
@@ -4977,10 +5009,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T05:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000067",
+            "id": "00000000-0000-7000-8000-000000000068",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00016",
@@ -5031,10 +5063,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T06:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000068",
+            "id": "00000000-0000-7000-8000-000000000069",
             "kind": "case.closed",
             "payload": {
               "at": "2026-11-26T06:00:00Z",
@@ -5055,6 +5087,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": true,
         "case.closed": false,
         "case.edited": false,
         "case.followed_up": false,
@@ -5074,13 +5107,14 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000069",
+        "id": "00000000-0000-7000-8000-000000000070",
         "last_hlc": "117681684480000000",
         "not_accepted": null,
         "notes": [],
@@ -5141,10 +5175,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T07:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000070",
+            "id": "00000000-0000-7000-8000-000000000071",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00017",
@@ -5199,10 +5233,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T08:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000071",
+            "id": "00000000-0000-7000-8000-000000000072",
             "kind": "case.voided",
             "payload": {
               "reason": "重复登记"

@@ -88,7 +88,7 @@ export const CODES = {
   satisfaction: ["satisfied", "basic", "unsatisfied"],
   contact_method: ["phone", "visit", "sms", "letter", "in_person"],
   unit_kind: ["association", "branch", "liaison_station", "service_station"],
-  staff_role: ["head", "mediator", "liaison", "recorder", "clerk", "interpreter"],
+  staff_role: ["head", "mediator", "liaison", "recorder", "clerk", "interpreter", "secretariat", "admin"],
   rule_set: ["order20", "order121", "own"],
   deadline_kind: ["acceptance", "mediation", "transfer_feedback", "performance"],
 } as const;
@@ -126,8 +126,9 @@ export type CodeListsMatchRust = [
 
 export type CaseEventKind = G.CaseEvent["kind"];
 /** The actions on a case that have an action form (`case.registered` starts a case; the
- *  correction `case.edited` has its own form, pages/EditCase.tsx). */
-export type ActionKind = Exclude<CaseEventKind, "case.registered" | "case.edited">;
+ *  correction `case.edited` has its own form, pages/EditCase.tsx; `case.anonymized` is written
+ *  by the station when the retention period ends, never from a form). */
+export type ActionKind = Exclude<CaseEventKind, "case.registered" | "case.edited" | "case.anonymized">;
 
 export const ACTION_KINDS: ActionKind[] = [
   "case.accepted",

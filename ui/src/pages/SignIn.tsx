@@ -59,6 +59,7 @@ export default function SignIn({ notice }: { notice?: string | null }) {
           <Form layout="vertical" onFinish={() => void submit()}>
             <Form.Item label={t("auth.who")} required>
               <Select
+                id="sign_in_staff"
                 data-testid="sign-in-staff"
                 size="large"
                 value={staff}
@@ -70,6 +71,7 @@ export default function SignIn({ notice }: { notice?: string | null }) {
                 suffixIcon={<UserOutlined />}
                 options={(list.data ?? []).map((s) => ({
                   value: s.id,
+                  title: s.name,
                   label: (
                     <Space size={8}>
                       <span>{s.name}</span>

@@ -2,7 +2,7 @@
 -- the access log (who revealed which number, who exported what); ID numbers and phone numbers
 -- found only whole (they leave the search indexes, so a masked number cannot be worked out
 -- by searching for its digits); the first phone of a case for its list row (shown masked);
--- which events were redacted by an anonymisation. The projections are rebuilt.
+-- The projections are rebuilt.
 
 -- Passwords and PINs as argon2id hashes (PHC strings). Never in an event, never synced. Failed
 -- tries and the end of a lock-out, per staff member.
@@ -38,9 +38,5 @@ CREATE TABLE case_ids (
 CREATE INDEX case_ids_case ON case_ids (case_rowid);
 
 ALTER TABLE cases ADD COLUMN phone TEXT;
-
--- 1: the payload's personal fields were removed by a case.anonymized event (the hash is the
--- original event's; verify checks the rest of the payload against the anonymisation).
-ALTER TABLE events ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
 
 INSERT OR REPLACE INTO meta (key, value) VALUES ('rebuild_projections', '1');

@@ -16,9 +16,11 @@ use casedesk_domain::event::OrgEvent;
 use casedesk_domain::types::Permission;
 use casedesk_domain::{Issue, Lang};
 use casedesk_ipc::{
-    AuditEntry, CaseAction, CaseDetail, Dashboard, IpcError, QuarantineEntry, RecordConsultation,
-    RegisterCase, ResetDemo, RevealField, RovingEnd, RovingStart, SessionInfo, Settings,
-    SetupStation, SignIn, StaffAdd, StaffLogin, StationInfo, SyncEnroll, SyncStatus, check_op_id,
+    AuditEntry, CaseAction, CaseDetail, Dashboard, HotSpots, HotspotsQuery, IpcError,
+    QuarantineEntry, RecordConsultation, RegisterCase, Report, ReportExport, ReportQuery,
+    ReportSubmit, ResetDemo, RevealField, RovingEnd, RovingStart, SessionInfo, Settings,
+    SetupStation, SignIn, StaffAdd, StaffLogin, StationInfo, Supervision, SyncEnroll, SyncStatus,
+    check_op_id,
 };
 use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
@@ -295,8 +297,7 @@ pub async fn reference(state: St<'_>) -> Res<Reference> {
 pub async fn dashboard(state: St<'_>) -> Res<Dashboard> {
     with_reader(&state, |st, store| {
         st.actor()?;
-        let d = store.dashboard()?;
-        Ok(Dashboard::new(d, sync_view(st, store)?))
+        Ok(Dashboard::of(store, sync_view(st, store)?)?)
     })
     .await
 }
@@ -776,4 +777,73 @@ pub async fn draft_clear(state: St<'_>, key: String) -> Res<()> {
 pub async fn app_ready(state: St<'_>) -> Res<()> {
     state.show_window("app_ready");
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics (casedesk-report: every figure defined there)
+
+fn report_fail(e: casedesk_report::ReportError) -> Fail {
+    Fail::Core(e.into_store())
+}
+
+fn period_of(code: &str) -> Result<casedesk_report::Period, Fail> {
+    casedesk_report::Period::parse(code).map_err(report_fail)
+}
+
+pub async fn report(state: St<'_>, q: ReportQuery) -> Res<Report> {
+    with_reader(&state, move |st, store| {
+        st.actor()?;
+        casedesk_report::report(store, q.unit.as_deref(), &period_of(&q.period)?)
+            .map_err(report_fail)
+    })
+    .await
+}
+
+pub async fn report_submit(state: St<'_>, req: ReportSubmit) -> Res<Report> {
+    let r = with_store(&state, move |st, store| {
+        let me = st.actor()?;
+        let op = check_op_id(&req.op_id, st.lang())?;
+        let period = period_of(&req.period)?;
+        casedesk_report::submit(store, &me, &period, &req.note, Some(&op)).map_err(report_fail)?;
+        casedesk_report::report(store, None, &period).map_err(report_fail)
+    })
+    .await?;
+    state.changed(None);
+    Ok(r)
+}
+
+/// A report spreadsheet written to the exports folder: needs the export permission and is
+/// recorded (`audit.exported`).
+pub async fn report_export(state: St<'_>, req: ReportExport) -> Res<String> {
+    with_store(&state, move |st, store| {
+        let me = st.actor()?;
+        store.authorize(&me, Permission::Export)?;
+        let (name, bytes) = casedesk_ipc::export_file(store, &req, st.lang())?;
+        let dir = st.paths.data_dir.join("exports");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(&name);
+        std::fs::write(&path, bytes)?;
+        store.record_export(&me, &name, 1)?;
+        Ok(path.display().to_string())
+    })
+    .await
+}
+
+pub async fn hotspots(state: St<'_>, q: HotspotsQuery) -> Res<HotSpots> {
+    with_reader(&state, move |st, store| {
+        st.actor()?;
+        let params = casedesk_report::hotspots::Params::default();
+        casedesk_report::hotspots::hot_spots(store, q.unit.as_deref(), q.weeks, &params)
+            .map_err(report_fail)
+    })
+    .await
+}
+
+pub async fn supervision(state: St<'_>, q: ReportQuery) -> Res<Supervision> {
+    with_reader(&state, move |st, store| {
+        st.actor()?;
+        casedesk_report::supervision::supervision(store, q.unit.as_deref(), &period_of(&q.period)?)
+            .map_err(report_fail)
+    })
+    .await
 }

@@ -344,6 +344,7 @@ fn to_query(text: Option<String>, f: Filters) -> Result<ListQuery, Failure> {
         },
         after: f.after,
         limit: f.limit,
+        ..Default::default()
     })
 }
 
@@ -621,7 +622,7 @@ fn reveal(ctx: &Ctx, no: &str, field: &str) -> CmdResult {
 pub fn calendar(ctx: &Ctx, cmd: CalendarCmd) -> CmdResult {
     match cmd {
         CalendarCmd::List { year } => {
-            let store = ctx.open_station()?;
+            let (store, _) = ctx.signed_in()?;
             let rows: Vec<Vec<String>> = store
                 .calendar_days(year)?
                 .into_iter()

@@ -78,7 +78,7 @@ pub fn roving(ctx: &Ctx, cmd: RovingCmd) -> CmdResult {
             Ok(())
         }
         RovingCmd::List { json } => {
-            let store = ctx.open_station()?;
+            let (store, _) = ctx.signed_in()?;
             let list = store.roving_sessions(None)?;
             if json {
                 println!(

@@ -5,12 +5,12 @@
 //!
 //! | permission | clerk, liaison | mediator | head | secretariat | admin |
 //! |---|---|---|---|---|---|
-//! | register, correct, note | ✓ | ✓ | ✓ | ✓ | |
+//! | register, correct, note, documents, evidence | ✓ | ✓ | ✓ | ✓ | |
 //! | decide acceptance (and transfers) | | | ✓ | ✓ | |
 //! | mediate, close | | ✓ | ✓ | ✓ | |
 //! | void | | | ✓ | ✓ | |
 //! | reveal | | ✓ | ✓ | ✓ | |
-//! | export | | | ✓ | ✓ | |
+//! | export, submit reports | | | ✓ | ✓ | |
 //! | audit | | | ✓ | ✓ | ✓ |
 //! | manage staff, configure, enroll, anonymize | | | ✓ | | ✓ |
 //!
@@ -73,7 +73,8 @@ pub fn for_case(kind: CaseEventKind) -> Permission {
         | K::MediationTerminated
         | K::TransferFeedback => Permission::Mediate,
         K::Closed => Permission::Close,
-        K::FollowedUp | K::NoteAdded => Permission::Note,
+        // Documents (notices, records, forms) and evidence: the desk's daily work.
+        K::FollowedUp | K::NoteAdded | K::DocumentIssued | K::EvidenceAdded => Permission::Note,
         K::Voided => Permission::Void,
         K::Anonymized => Permission::Anonymize,
     }
@@ -91,6 +92,8 @@ pub fn for_kind(kind: &str) -> Option<Permission> {
         "roving.started" | "roving.ended" | "consultation.recorded" => Permission::Register,
         "audit.revealed" => Permission::Reveal,
         "audit.exported" => Permission::Export,
+        // 报送: figures leave for the level above.
+        "report.submitted" => Permission::Export,
         _ => return None,
     })
 }

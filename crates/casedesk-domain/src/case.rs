@@ -38,6 +38,27 @@ pub struct TransferView {
     pub feedback: Option<(DateTime<Utc>, String)>,
 }
 
+/// A document issued on the case: the event's payload, with the event that recorded it and
+/// where it was issued.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IssuedDocument {
+    pub event: Uuid,
+    pub unit: String,
+    pub device: Uuid,
+    #[serde(flatten)]
+    pub doc: DocumentIssued,
+}
+
+/// A file attached to the case, with the event that recorded it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EvidenceView {
+    pub event: Uuid,
+    #[serde(flatten)]
+    pub item: EvidenceAdded,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Decision {
@@ -104,6 +125,10 @@ pub struct CaseState {
     /// When the personal fields of the case were removed (`case.anonymized`): names, numbers
     /// and free texts are empty from then on, codes, dates and amounts stay.
     pub anonymized_at: Option<DateTime<Utc>>,
+    /// Documents issued, in fold order.
+    pub documents: Vec<IssuedDocument>,
+    /// Files attached (证据材料, signed copies), in fold order.
+    pub evidence: Vec<EvidenceView>,
     pub conflicts: Vec<Conflict>,
     pub timeline: Vec<TimelineEntry>,
     /// Last event that set each edited field: a correction names the one it was made on top
@@ -125,7 +150,7 @@ pub fn hlc_time(hlc: Hlc) -> DateTime<Utc> {
 /// scheduled session's `at` is its planned time, not an event time.
 pub fn event_time(e: &Event) -> DateTime<Utc> {
     if e.kind != "case.session_scheduled" {
-        for key in ["received_at", "held_at", "signed_at", "at"] {
+        for key in ["received_at", "held_at", "signed_at", "issued_at", "added_at", "at"] {
             if let Some(t) = e.payload.get(key).and_then(Value::as_str).and_then(|s| s.parse().ok())
             {
                 return t;
@@ -163,6 +188,23 @@ pub fn fold(events: &[Event]) -> Result<Option<CaseState>> {
     Ok(state)
 }
 
+/// The fold of a case's events and one more, `e`, from `s`, the fold of the others: the same
+/// state as `fold` of them all when `e` folds last (it is not a registration and its HLC is
+/// later than every event folded into `s`); `None` when it does not (fold them all again).
+/// For writers that append to a case they hold (a bulk load), so as not to fold its whole
+/// history at every event.
+pub fn fold_next(mut s: CaseState, e: &Event) -> Result<Option<CaseState>> {
+    if e.kind == "case.registered" || e.hlc <= s.last_hlc || s.timeline.iter().any(|t| t.id == e.id)
+    {
+        return Ok(None);
+    }
+    let DomainEvent::Case(ce) = DomainEvent::decode(&e.kind, e.v, &e.payload)? else {
+        return Err(DomainError::Integrity(format!("event {} is not a case event", e.id)));
+    };
+    s.apply(e, ce);
+    Ok(Some(s))
+}
+
 impl CaseState {
     fn new(e: &Event, reg: CaseRegistered) -> CaseState {
         let received = crate::deadline::local_date(reg.received_at);
@@ -185,6 +227,8 @@ impl CaseState {
             notes: Vec::new(),
             void_reason: None,
             anonymized_at: None,
+            documents: Vec::new(),
+            evidence: Vec::new(),
             conflicts: Vec::new(),
             timeline: Vec::new(),
             field_heads: BTreeMap::new(),
@@ -295,6 +339,15 @@ impl CaseState {
             }
             CaseEvent::Anonymized(a) => {
                 self.anonymized_at.get_or_insert(a.at);
+            }
+            CaseEvent::DocumentIssued(doc) => self.documents.push(IssuedDocument {
+                event: e.id,
+                unit: e.unit.clone(),
+                device: e.device,
+                doc,
+            }),
+            CaseEvent::EvidenceAdded(item) => {
+                self.evidence.push(EvidenceView { event: e.id, item });
             }
         }
     }
@@ -469,6 +522,8 @@ pub fn action_name(kind: CaseEventKind) -> &'static str {
         CaseEventKind::NoteAdded => "note",
         CaseEventKind::Voided => "void",
         CaseEventKind::Anonymized => "anonymize",
+        CaseEventKind::DocumentIssued => "issue_document",
+        CaseEventKind::EvidenceAdded => "add_evidence",
     }
 }
 
@@ -504,7 +559,8 @@ pub fn allows(s: &CaseState, kind: CaseEventKind) -> bool {
     match kind {
         // A case has one registration: it starts the stream.
         K::Registered => false,
-        K::Edited | K::NoteAdded | K::Voided => st != Voided,
+        // Issuing a document or attaching a file changes no status.
+        K::Edited | K::NoteAdded | K::Voided | K::DocumentIssued | K::EvidenceAdded => st != Voided,
         K::Accepted | K::NotAccepted => st == Registered,
         K::SessionScheduled
         | K::SessionRecorded
@@ -617,6 +673,8 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
                 issues.push(Issue::new("reason", "required"));
             }
         }
+        CaseEvent::DocumentIssued(d) => crate::document::check_issue(s, d, &mut issues),
+        CaseEvent::EvidenceAdded(x) => crate::document::check_evidence(s, x, &mut issues),
         _ => {}
     }
     check_times(s, ce, now, &mut issues);
@@ -643,6 +701,8 @@ fn check_times(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>, issues: &mut V
         CaseEvent::Closed(x) => ("at", x.at, true, false),
         CaseEvent::FollowedUp { at, .. } => ("at", *at, false, false),
         CaseEvent::Anonymized(x) => ("at", x.at, false, false),
+        CaseEvent::DocumentIssued(x) => ("issued_at", x.issued_at, false, false),
+        CaseEvent::EvidenceAdded(x) => ("added_at", x.added_at, false, false),
         CaseEvent::Registered(_)
         | CaseEvent::Edited { .. }
         | CaseEvent::Transferred(_)

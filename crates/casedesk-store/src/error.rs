@@ -21,6 +21,9 @@ pub enum StoreError {
     /// Signing in, or acting as someone, failed.
     #[error("sign-in: {0:?}")]
     Auth(AuthError),
+    /// A file beside the log is missing or damaged (`blob.missing`, `blob.corrupt`).
+    #[error("{code}: {hash}")]
+    Blob { code: &'static str, hash: String },
 }
 
 /// Why signing in or acting as a staff member failed.
@@ -110,6 +113,7 @@ impl StoreError {
             StoreError::Db(_) => "db.error",
             StoreError::Io(_) => "io.error",
             StoreError::Auth(e) => e.code(),
+            StoreError::Blob { code, .. } => code,
         }
     }
 
@@ -131,6 +135,7 @@ impl StoreError {
             StoreError::Io(e) => e.to_string(),
             StoreError::NotInitialized => String::new(),
             StoreError::Auth(e) => e.arg(),
+            StoreError::Blob { hash, .. } => hash.clone(),
         }
     }
 

@@ -4,7 +4,9 @@ import type { CaseRegistered } from "./CaseRegistered";
 import type { Closed } from "./Closed";
 import type { Conflict } from "./Conflict";
 import type { Decision } from "./Decision";
+import type { EvidenceView } from "./EvidenceView";
 import type { FollowUp } from "./FollowUp";
+import type { IssuedDocument } from "./IssuedDocument";
 import type { RuleSet } from "./RuleSet";
 import type { SessionView } from "./SessionView";
 import type { Status } from "./Status";
@@ -23,7 +25,15 @@ home_unit: string, co_handlers: Array<string>, accepted_at: string | null, not_a
  * When the personal fields of the case were removed (`case.anonymized`): names, numbers
  * and free texts are empty from then on, codes, dates and amounts stay.
  */
-anonymized_at: string | null, conflicts: Array<Conflict>, timeline: Array<TimelineEntry>, 
+anonymized_at: string | null, 
+/**
+ * Documents issued, in fold order.
+ */
+documents: Array<IssuedDocument>, 
+/**
+ * Files attached (证据材料, signed copies), in fold order.
+ */
+evidence: Array<EvidenceView>, conflicts: Array<Conflict>, timeline: Array<TimelineEntry>, 
 /**
  * Last event that set each edited field: a correction names the one it was made on top
  * of (`FieldEdit::base`), which is how concurrent corrections are told apart.

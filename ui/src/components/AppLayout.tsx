@@ -7,6 +7,7 @@ import {
   SettingOutlined,
   BankOutlined,
   LockOutlined,
+  BarChartOutlined,
 } from "@ant-design/icons";
 import { api } from "../ipc/api";
 import { Outlet, useLocation, useNavigate } from "react-router";
@@ -41,6 +42,7 @@ export default function AppLayout() {
     { key: "/intake", icon: <FormOutlined />, label: t("nav.intake") },
     { key: "/cases", icon: <UnorderedListOutlined />, label: t("nav.cases") },
     { key: "/roving", icon: <CarOutlined />, label: t("nav.roving") },
+    { key: "/statistics", icon: <BarChartOutlined />, label: t("nav.statistics") },
     { key: "/settings", icon: <SettingOutlined />, label: t("nav.settings") },
   ];
   const browserMode = typeof window !== "undefined" && window.__CASEDESK_BROWSER_MODE__;

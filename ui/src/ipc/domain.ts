@@ -129,6 +129,8 @@ export function allows(s: CaseState, kind: CaseEventKind): boolean {
   // Written by the station when the retention period after the end ends, never by a person.
   if (kind === "case.anonymized") return s.anonymized_at === null && ["closed", "not_accepted", "voided"].includes(s.status);
   if (s.anonymized_at !== null) return false;
+  // Documents and evidence are not actions of the action bar: allowed whenever the case is not voided.
+  if (kind === "case.document_issued" || kind === "case.evidence_added") return s.status !== "voided";
   return allowedActions(s).includes(kind);
 }
 
@@ -155,6 +157,8 @@ export function newCaseState(
     closure: null,
     follow_ups: [],
     notes: [],
+    documents: [],
+    evidence: [],
     void_reason: null,
     conflicts: [],
     field_heads: {},
@@ -279,6 +283,12 @@ export function applyEvent(s: CaseState, ev: CaseEvent, meta: { eventId: string;
     case "case.voided":
       s.status = "voided";
       s.void_reason = ev.payload.reason;
+      break;
+    case "case.document_issued":
+      s.documents.push({ event: meta.eventId, unit: meta.unit, device: "", ...ev.payload });
+      break;
+    case "case.evidence_added":
+      s.evidence.push({ event: meta.eventId, ...ev.payload });
       break;
   }
 }

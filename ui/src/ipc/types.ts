@@ -62,6 +62,28 @@ export type {
   Transferred,
   UiLang,
   UnitKind,
+  // Statistics (casedesk-report).
+  Adjustment,
+  Alert,
+  Change,
+  Criterion,
+  Derived,
+  Dimension,
+  ExportKind,
+  Figures,
+  HotSpots,
+  Params,
+  Period,
+  PeriodKind,
+  Report,
+  Series,
+  Share,
+  StationRow,
+  SubjectKind,
+  SubmissionView,
+  Supervision,
+  UnitItem,
+  UnitRow,
 } from "../bindings";
 
 export type ReferenceCategory = G.CategoryItem;
@@ -127,8 +149,12 @@ export type CodeListsMatchRust = [
 export type CaseEventKind = G.CaseEvent["kind"];
 /** The actions on a case that have an action form (`case.registered` starts a case; the
  *  correction `case.edited` has its own form, pages/EditCase.tsx; `case.anonymized` is written
- *  by the station when the retention period ends, never from a form). */
-export type ActionKind = Exclude<CaseEventKind, "case.registered" | "case.edited" | "case.anonymized">;
+ *  by the station when the retention period ends, never from a form; documents and evidence
+ *  have their own panel). */
+export type ActionKind = Exclude<
+  CaseEventKind,
+  "case.registered" | "case.edited" | "case.anonymized" | "case.document_issued" | "case.evidence_added"
+>;
 
 export const ACTION_KINDS: ActionKind[] = [
   "case.accepted",

@@ -1,4 +1,4 @@
--- Staff and privacy (version 7): the staff's passwords and PINs, kept on this device only;
+-- Staff and privacy (version 10): the staff's passwords and PINs, kept on this device only;
 -- the access log (who revealed which number, who exported what); ID numbers and phone numbers
 -- found only whole (they leave the search indexes, so a masked number cannot be worked out
 -- by searching for its digits); the first phone of a case for its list row (shown masked);

@@ -19,8 +19,8 @@ mod cases;
 mod docs;
 mod intake;
 mod output;
-mod staff;
 mod report;
+mod staff;
 mod station;
 
 use std::path::PathBuf;

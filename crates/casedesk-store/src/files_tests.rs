@@ -29,8 +29,9 @@ fn log(s: &Store) -> Vec<Event> {
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDAT\x08\xd7c\xf8\xff\xff?\0\x05\xfe\x02\xfe\xdc\xccY\xe7\0\0\0\0IEND\xaeB`\x82";
 
 fn accepted_case(s: &mut Store) -> Uuid {
-    let id = s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap().id;
-    s.act(id, &founder(&s), CaseEvent::Accepted { at: at(2026, 3, 2, 1), note: String::new() }).unwrap();
+    let id = s.register_case(&founder(s), registration(at(2026, 3, 1, 1))).unwrap().id;
+    s.act(id, &founder(s), CaseEvent::Accepted { at: at(2026, 3, 2, 1), note: String::new() })
+        .unwrap();
     id
 }
 
@@ -54,7 +55,7 @@ fn issue(s: &mut Store, case: Uuid, pdf: &[u8]) -> Result<DocumentIssued> {
     let number =
         s.next_document_number(s.case_state(case)?.rule_set, DocKind::Acceptance, s.now())?;
     let doc = acceptance(s, number, pdf);
-    s.issue_document_op(None, case, &founder(&s), doc)
+    s.issue_document_op(None, case, &founder(s), doc)
 }
 
 #[test]
@@ -139,7 +140,10 @@ fn evidence_is_a_blob_beside_the_log_and_verify_checks_it() {
     let doc = issue(&mut s, case, b"%PDF-1.7 signed").unwrap();
     let mut signed = file(b"%PDF-1.7 scan of the signed copy");
     signed.for_document = Some(doc.number.clone());
-    assert_eq!(s.add_evidence_op(None, case, &founder(&s), signed).unwrap().for_document, Some(doc.number));
+    assert_eq!(
+        s.add_evidence_op(None, case, &founder(&s), signed).unwrap().for_document,
+        Some(doc.number)
+    );
     let mut unknown = file(b"%PDF-1.7 another");
     unknown.for_document = Some("没有的文号".into());
     let err = s.add_evidence_op(None, case, &founder(&s), unknown).unwrap_err();
@@ -154,7 +158,8 @@ fn evidence_is_a_blob_beside_the_log_and_verify_checks_it() {
         "{}",
         err.message(casedesk_domain::Lang::Zh)
     );
-    let err = s.add_evidence_op(None, case, &founder(&s), file(b"MZ\x90\0 not a scan")).unwrap_err();
+    let err =
+        s.add_evidence_op(None, case, &founder(&s), file(b"MZ\x90\0 not a scan")).unwrap_err();
     assert_eq!(err.issues()[0].code, "evidence.media_type");
     let err = s.add_evidence_op(None, case, &founder(&s), file(b"")).unwrap_err();
     assert_eq!(err.issues()[0].code, "evidence.empty");

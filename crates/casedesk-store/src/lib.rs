@@ -29,11 +29,11 @@ use uuid::Uuid;
 
 pub use error::{AuthError, Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
-pub use people::{Actor, AuditEntry, NewStaff, SignedIn, StaffLogin, StaffUpdate};
 pub use files::{
     BlobReport, DocumentRow, EVIDENCE_TYPES, EvidenceRow, LedgerCase, NewDocument, NewEvidence,
     sha256_hex, sniff_media_type,
 };
+pub use people::{Actor, AuditEntry, NewStaff, SignedIn, StaffLogin, StaffUpdate};
 pub use verify::VerifyReport;
 
 use casedesk_domain::access;
@@ -1028,12 +1028,7 @@ impl Batch<'_> {
     /// `act` on a case whose current state the caller holds (the state `register_case`, `act`
     /// or `act_on` returned, with nothing written to the case since): checked against it, and
     /// the new state folded on from it rather than from the case's whole log.
-    pub fn act_on(
-        &mut self,
-        state: CaseState,
-        actor: &Actor,
-        ev: CaseEvent,
-    ) -> Result<CaseState> {
+    pub fn act_on(&mut self, state: CaseState, actor: &Actor, ev: CaseEvent) -> Result<CaseState> {
         people::authorize(&self.tx, &self.station, actor, access::for_case(ev.event_kind()))?;
         case::check(&state, &ev, self.now)?;
         let id = state.id;
@@ -1380,8 +1375,8 @@ pub mod testutil;
 #[cfg(test)]
 mod apply_tests;
 #[cfg(test)]
-mod people_tests;
-#[cfg(test)]
 mod files_tests;
+#[cfg(test)]
+mod people_tests;
 #[cfg(test)]
 mod tests;

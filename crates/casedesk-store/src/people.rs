@@ -180,11 +180,11 @@ fn roles_from_codes(codes: &str) -> Vec<StaffRole> {
     codes.split(',').filter_map(StaffRole::from_code).collect()
 }
 
+/// A staff member's unit, name, roles and whether they are active.
+type StaffRecord = (String, String, Vec<StaffRole>, bool);
+
 /// The staff member's unit, roles and whether they are active, from the projection.
-fn staff_record(
-    conn: &Connection,
-    id: Uuid,
-) -> Result<Option<(String, String, Vec<StaffRole>, bool)>> {
+fn staff_record(conn: &Connection, id: Uuid) -> Result<Option<StaffRecord>> {
     Ok(conn
         .prepare_cached("SELECT unit, name, roles, active FROM staff WHERE id = ?1")?
         .query_row([id.as_bytes()], |r| {

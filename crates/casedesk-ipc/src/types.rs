@@ -5,6 +5,7 @@
 use casedesk_domain::Lang;
 use casedesk_domain::case::{CaseState, allowed_actions};
 use casedesk_domain::deadline::{self, CaseDeadline, OwnRules};
+use casedesk_domain::document::{DocOffer, available_documents};
 use casedesk_domain::event::{CaseEvent, CaseRegistered};
 use casedesk_domain::types::{Channel, Language, Permission, StaffRole, UnitKind};
 use casedesk_store::desk::{self, DayCount, MonthCounts, NatureCount, SessionItem, StaffRow};
@@ -86,6 +87,8 @@ pub struct CaseDetail {
     /// The names of the staff members in the timeline, by id.
     #[ts(type = "Record<string, string>")]
     pub actors: std::collections::BTreeMap<Uuid, String>,
+    /// The documents (文书) the case's state allows now, with the numbers issued for each.
+    pub documents: Vec<DocOffer>,
 }
 
 impl CaseDetail {
@@ -110,6 +113,7 @@ impl CaseDetail {
             allowed: allowed_actions(&case).into_iter().map(|k| k.code().to_owned()).collect(),
             revealable,
             actors,
+            documents: available_documents(&case),
             case,
         })
     }

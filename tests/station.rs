@@ -157,8 +157,17 @@ impl Station {
         let mut st =
             Station { db, label, unit: unit.code.into(), device: String::new(), netns: None };
         let name = init.unit_name.as_deref().unwrap_or(unit.name);
-        let mut args =
-            vec!["init", "--unit", unit.code, "--unit-name", name, "--unit-kind", unit.kind];
+        let mut args = vec![
+            "init",
+            "--unit",
+            unit.code,
+            "--unit-name",
+            name,
+            "--unit-kind",
+            unit.kind,
+            "--staff",
+            crate::HEAD,
+        ];
         match &init.device_code {
             DeviceCode::Unit => args.extend(["--device-code", unit.device_code]),
             DeviceCode::Given(code) => args.extend(["--device-code", code.as_str()]),
@@ -190,7 +199,13 @@ impl Station {
             }
             None => Command::new(binary("casedesk")),
         };
-        cmd.arg("--db").arg(&self.db).args(["--lang", "en"]).env_remove("CASEDESK_FAILPOINT");
+        cmd.arg("--db")
+            .arg(&self.db)
+            .args(["--lang", "en"])
+            .env_remove("CASEDESK_FAILPOINT")
+            .env("CASEDESK_AS", crate::HEAD)
+            .env("CASEDESK_PASSWORD", crate::HEAD_PASSWORD)
+            .env_remove("CASEDESK_NEW_PASSWORD");
         cmd
     }
 

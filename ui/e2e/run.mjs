@@ -106,6 +106,8 @@ try {
     await page.fill("#unit", "HX0201");
     await page.fill("#unit_name", "德令哈市消费者投诉联络站");
     await page.fill("#staff_name", "马玉梅");
+    await page.fill("#staff_secret", "qinghai-2026");
+    await page.fill("#staff_secret2", "qinghai-2026");
     await page.getByTestId("setup-submit").click();
     await page.getByTestId("dashboard").waitFor();
     await page.getByTestId("todo-overdue").waitFor();

@@ -204,7 +204,7 @@ fn time(store: &Store, path: &str, v: Option<&str>) -> Result<DateTime<Utc>, Fai
 }
 
 pub fn run(ctx: &Ctx, cmd: ActionCmd) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, me) = ctx.signed_in()?;
     let s = &mut store;
     let (no, ev) = match cmd {
         ActionCmd::Accept { no, at, note } => {
@@ -338,7 +338,7 @@ pub fn run(ctx: &Ctx, cmd: ActionCmd) -> CmdResult {
         }
     };
     let id = store.find_case(&no)?;
-    let event = store.act(id, None, ev)?;
+    let event = store.act(id, &me, ev)?;
     let st = store.case_state(id)?;
     println!("{} {} → {}", st.reg.case_no, ctx.t("状态", "status"), st.status.label(ctx.lang));
     // The ids the CLI made, for the commands that refer to them later.

@@ -7,6 +7,11 @@
 //! problem, 4 when the hub cannot be reached (retry later), 5 when the hub refused and a person
 //! must act (revoked, copied database, changed certificate, wrong code), 6 when sync is stuck on
 //! this station's own data.
+//!
+//! Every command that reads or writes a station's cases acts as a named staff member: `--as
+//! NAME` (or `CASEDESK_AS`), with the password or PIN from `CASEDESK_PASSWORD` (for scripts) or
+//! typed at a prompt. The store checks that member's roles on every write and reveal. `init
+//! --staff NAME` creates the first one (a head); `staff add` adds others.
 
 mod actions;
 mod bench;
@@ -15,13 +20,14 @@ mod docs;
 mod intake;
 mod output;
 mod report;
+mod staff;
 mod station;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_domain::Lang;
-use casedesk_store::{Store, StoreError};
+use casedesk_store::{Actor, Store, StoreError};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -33,6 +39,10 @@ struct Cli {
     /// Language of messages: zh or en (default: from CASEDESK_LANG or the locale; Chinese if unset).
     #[arg(long, global = true, value_name = "zh|en")]
     lang: Option<String>,
+    /// The staff member the command acts as (name or id); the password or PIN comes from
+    /// CASEDESK_PASSWORD or a prompt.
+    #[arg(long = "as", global = true, env = "CASEDESK_AS", value_name = "NAME")]
+    as_staff: Option<String>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -62,6 +72,16 @@ enum Cmd {
         device_code: Option<String>,
         #[arg(long, default_value = "")]
         device_name: String,
+        /// The first staff member (a head, mediator and clerk), who sets the station up. Their
+        /// password or PIN comes from CASEDESK_PASSWORD or a prompt.
+        #[arg(long)]
+        staff: String,
+    },
+    /// Staff of the station: list, add, change roles, change one's own password; the access
+    /// log (who revealed which number, who exported what).
+    Staff {
+        #[command(subcommand)]
+        cmd: staff::StaffCmd,
     },
     /// Standard documents (文书): list, issue, reprint, preview, the 受理台账, settings.
     Doc {
@@ -218,6 +238,18 @@ pub type CmdResult = Result<(), Failure>;
 pub struct Ctx {
     pub lang: Lang,
     pub db: Option<PathBuf>,
+    pub as_staff: Option<String>,
+}
+
+/// The password or PIN for `who`: `CASEDESK_PASSWORD`, or typed at a prompt when there is a
+/// terminal.
+pub fn secret_for(ctx: &Ctx, who: &str, env: &str) -> Result<String, Failure> {
+    if let Ok(s) = std::env::var(env) {
+        return Ok(s);
+    }
+    let prompt = format!("{} {who}: ", ctx.t("密码或 PIN —", "Password or PIN for"));
+    rpassword::prompt_password(prompt)
+        .map_err(|_| Failure::Core(casedesk_store::AuthError::PasswordRequired.into()))
 }
 
 impl Ctx {
@@ -232,6 +264,19 @@ impl Ctx {
         let store = self.open()?;
         store.require_station()?;
         Ok(store)
+    }
+    /// Opens the station and signs in as `--as` (see the crate documentation).
+    pub fn signed_in(&self) -> Result<(Store, Actor), Failure> {
+        let mut store = self.open_station()?;
+        let who = self
+            .as_staff
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or(Failure::Usage("cli.no_actor", String::new()))?;
+        let secret = secret_for(self, who, "CASEDESK_PASSWORD")?;
+        let me = store.sign_in(who, &secret)?;
+        Ok((store, me.actor))
     }
     pub fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
         if self.lang == Lang::Zh { zh } else { en }
@@ -270,7 +315,7 @@ pub enum BundleCmd {
 fn main() -> ExitCode {
     quiet_broken_pipe();
     let cli = Cli::parse();
-    let ctx = Ctx { lang: lang_from(cli.lang.as_deref()), db: cli.db };
+    let ctx = Ctx { lang: lang_from(cli.lang.as_deref()), db: cli.db, as_staff: cli.as_staff };
     match run(&ctx, cli.cmd) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::VerifyFailed) => ExitCode::from(3),
@@ -331,20 +376,29 @@ fn sync_exit_code(e: &casedesk_sync::SyncError) -> u8 {
 
 fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     match cmd {
-        Cmd::Init { unit, unit_name, unit_kind, parent, admin_code, device_code, device_name } => {
-            station::init(
-                ctx,
-                station::InitArgs {
-                    unit,
-                    unit_name,
-                    unit_kind,
-                    parent,
-                    admin_code,
-                    device_code,
-                    device_name,
-                },
-            )
-        }
+        Cmd::Init {
+            unit,
+            unit_name,
+            unit_kind,
+            parent,
+            admin_code,
+            device_code,
+            device_name,
+            staff,
+        } => station::init(
+            ctx,
+            station::InitArgs {
+                unit,
+                unit_name,
+                unit_kind,
+                parent,
+                admin_code,
+                device_code,
+                device_name,
+                staff,
+            },
+        ),
+        Cmd::Staff { cmd } => staff::run(ctx, cmd),
         Cmd::Case { cmd } => cases::run(ctx, cmd),
         Cmd::Doc { cmd } => docs::doc(ctx, cmd),
         Cmd::Evidence { cmd } => docs::evidence(ctx, cmd),

@@ -15,6 +15,12 @@ const CLI_MESSAGES: &[(&str, &str, &str)] = &[
         "no database file at {0} (run init first)",
     ),
     ("cli.bad_arg", "参数无效：{0}", "invalid argument: {0}"),
+    (
+        "cli.no_actor",
+        "请用 --as 姓名（或 CASEDESK_AS）指明以哪位工作人员的身份操作",
+        "name the staff member you act as with --as NAME (or CASEDESK_AS)",
+    ),
+    ("cli.password_mismatch", "两次输入的密码不一致", "the two passwords differ"),
     ("cli.read_json", "无法读取 JSON 文件：{0}", "cannot read the JSON file: {0}"),
     ("cli.read_file", "无法读取文件：{0}", "cannot read the file: {0}"),
     ("cli.write_file", "无法写入文件：{0}", "cannot write the file: {0}"),

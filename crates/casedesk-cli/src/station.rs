@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use casedesk_domain::Issue;
-use casedesk_domain::types::UnitKind;
+use casedesk_domain::types::{Permission, UnitKind};
 use casedesk_store::{StationInit, Store, StoreError};
 use casedesk_sync::EnrollOptions;
 
@@ -19,6 +19,7 @@ pub struct InitArgs {
     pub admin_code: String,
     pub device_code: Option<String>,
     pub device_name: String,
+    pub staff: String,
 }
 
 pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
@@ -30,8 +31,15 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
             &a.unit_kind,
         )]))
     })?;
+    let secret = crate::secret_for(ctx, &a.staff, "CASEDESK_PASSWORD")?;
+    if std::env::var("CASEDESK_PASSWORD").is_err() {
+        let again = crate::secret_for(ctx, &a.staff, "CASEDESK_PASSWORD")?;
+        if again != secret {
+            return Err(Failure::Usage("cli.password_mismatch", String::new()));
+        }
+    }
     let mut store = Store::open(path)?;
-    let st = store.init_station(StationInit {
+    let founded = store.init_station(StationInit {
         unit: a.unit,
         unit_name: a.unit_name,
         unit_kind,
@@ -39,7 +47,10 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
         admin_code: a.admin_code,
         device_code: a.device_code.unwrap_or_default(),
         device_name: a.device_name,
+        founder: a.staff,
+        founder_secret: Some(secret),
     })?;
+    let st = founded.station;
     println!(
         "{} {} ({}) — {} {} {}",
         ctx.t("已创建站点", "Station created:"),
@@ -52,17 +63,30 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
     Ok(())
 }
 
+/// The whole log, personal data included (a copy for another station or for safekeeping): needs
+/// the export permission and is recorded in the access log (`audit.exported`).
 pub fn export(ctx: &Ctx, file: PathBuf) -> CmdResult {
-    let store = ctx.open()?;
+    let (mut store, me) = ctx.signed_in()?;
+    store.authorize(&me, Permission::Export)?;
     let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
     let s = store.export_jsonl(&mut out)?;
+    std::io::Write::flush(&mut out)?;
+    store.record_export(&me, "events", s.events)?;
     println!("{} {} → {}", ctx.t("已导出事件", "Exported events:"), s.events, file.display());
     Ok(())
 }
 
 pub fn import(ctx: &Ctx, file: PathBuf) -> CmdResult {
     let path = ctx.db.as_ref().ok_or(Failure::Usage("cli.no_db", String::new()))?;
-    let mut store = Store::open(path)?;
+    // Into a station, only a head or an administrator imports; a database without a station
+    // (a fresh replica) holds nothing to protect.
+    let mut store = if Store::open(path)?.station().is_some() {
+        let (store, me) = ctx.signed_in()?;
+        store.authorize(&me, Permission::Configure)?;
+        store
+    } else {
+        Store::open(path)?
+    };
     let mut input = std::io::BufReader::new(std::fs::File::open(&file)?);
     let s = store.import_jsonl(&mut input)?;
     println!(
@@ -135,7 +159,8 @@ pub fn rebuild(ctx: &Ctx) -> CmdResult {
 }
 
 pub fn demo(ctx: &Ctx, cases: u64, seed: u64) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, me) = ctx.signed_in()?;
+    store.authorize(&me, Permission::Configure)?;
     let opts = casedesk_demo::DemoOptions { cases, seed, end: store.now(), batch: 2000 };
     let started = std::time::Instant::now();
     let s = casedesk_demo::generate(&mut store, &opts, &mut |done| {
@@ -167,14 +192,14 @@ pub fn enroll(
     allow_plain_http: bool,
     allow_demo: bool,
 ) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, me) = ctx.signed_in()?;
     let name = if device_name.is_empty() {
         store.require_station()?.device_code.clone()
     } else {
         device_name.to_owned()
     };
     let opts = EnrollOptions { hub_url: hub, device_name: &name, allow_plain_http, allow_demo };
-    let r = casedesk_sync::enroll(&mut store, code, &opts).map_err(Failure::Sync)?;
+    let r = casedesk_sync::enroll(&mut store, &me, code, &opts).map_err(Failure::Sync)?;
     println!(
         "{} {} ({}), {} {}",
         ctx.t("已注册到中心服务器：", "Enrolled with the hub for"),
@@ -286,7 +311,7 @@ fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Resul
 }
 
 pub fn sync(ctx: &Ctx, status_only: bool, json: bool) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, _) = ctx.signed_in()?;
     let report = if status_only {
         None
     } else {

@@ -122,6 +122,9 @@ pub struct CaseState {
     pub follow_ups: Vec<FollowUp>,
     pub notes: Vec<(DateTime<Utc>, String)>,
     pub void_reason: Option<String>,
+    /// When the personal fields of the case were removed (`case.anonymized`): names, numbers
+    /// and free texts are empty from then on, codes, dates and amounts stay.
+    pub anonymized_at: Option<DateTime<Utc>>,
     /// Documents issued, in fold order.
     pub documents: Vec<IssuedDocument>,
     /// Files attached (证据材料, signed copies), in fold order.
@@ -223,6 +226,7 @@ impl CaseState {
             follow_ups: Vec::new(),
             notes: Vec::new(),
             void_reason: None,
+            anonymized_at: None,
             documents: Vec::new(),
             evidence: Vec::new(),
             conflicts: Vec::new(),
@@ -333,6 +337,9 @@ impl CaseState {
                 self.status = Status::Voided;
                 self.void_reason = Some(reason);
             }
+            CaseEvent::Anonymized(a) => {
+                self.anonymized_at.get_or_insert(a.at);
+            }
             CaseEvent::DocumentIssued(doc) => self.documents.push(IssuedDocument {
                 event: e.id,
                 unit: e.unit.clone(),
@@ -348,6 +355,15 @@ impl CaseState {
     fn apply_edits(&mut self, event: Uuid, edits: Vec<FieldEdit>) {
         let Ok(mut doc) = serde_json::to_value(&self.reg) else { return };
         for edit in edits {
+            // An edit whose value does not fit the registration (its value removed by
+            // anonymisation, or written by a buggy device) changes nothing; the other edits of
+            // the event still apply.
+            let mut trial = doc.clone();
+            if set_path(&mut trial, &edit.field, edit.value.clone()).is_none()
+                || serde_json::from_value::<CaseRegistered>(trial).is_err()
+            {
+                continue;
+            }
             let head = self.field_heads.get(&edit.field).copied();
             if head != edit.base {
                 // The writer did not see the last edit of this field: a conflict, unless an
@@ -505,6 +521,7 @@ pub fn action_name(kind: CaseEventKind) -> &'static str {
         CaseEventKind::FollowedUp => "follow_up",
         CaseEventKind::NoteAdded => "note",
         CaseEventKind::Voided => "void",
+        CaseEventKind::Anonymized => "anonymize",
         CaseEventKind::DocumentIssued => "issue_document",
         CaseEventKind::EvidenceAdded => "add_evidence",
     }
@@ -534,6 +551,11 @@ pub fn allows(s: &CaseState, kind: CaseEventKind) -> bool {
     use CaseEventKind as K;
     use Status::*;
     let st = s.status;
+    if s.anonymized_at.is_some() {
+        // Nothing may bring personal data back; only a further anonymisation (of events that
+        // arrived late) follows.
+        return kind == K::Anonymized;
+    }
     match kind {
         // A case has one registration: it starts the stream.
         K::Registered => false,
@@ -555,6 +577,7 @@ pub fn allows(s: &CaseState, kind: CaseEventKind) -> bool {
             NotAccepted | Closed | Voided => false,
         },
         K::FollowedUp => matches!(st, Closed | Terminated | NotAccepted | Agreed),
+        K::Anonymized => matches!(st, Closed | NotAccepted | Voided),
     }
 }
 
@@ -616,6 +639,7 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
             }
         }
         CaseEvent::Edited { edits } => issues.extend(check_edits(&s.reg, edits, now)),
+        CaseEvent::Anonymized(a) => issues.extend(crate::retention::check(s, a)),
         CaseEvent::Closed(c) => {
             for (path, v) in [("recovered_fen", c.recovered_fen), ("doubled_fen", c.doubled_fen)] {
                 if v < 0 {
@@ -676,6 +700,7 @@ fn check_times(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>, issues: &mut V
         CaseEvent::TransferFeedback { at, .. } => ("at", *at, false, false),
         CaseEvent::Closed(x) => ("at", x.at, true, false),
         CaseEvent::FollowedUp { at, .. } => ("at", *at, false, false),
+        CaseEvent::Anonymized(x) => ("at", x.at, false, false),
         CaseEvent::DocumentIssued(x) => ("issued_at", x.issued_at, false, false),
         CaseEvent::EvidenceAdded(x) => ("added_at", x.added_at, false, false),
         CaseEvent::Registered(_)

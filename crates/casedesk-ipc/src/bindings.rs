@@ -69,6 +69,9 @@ macro_rules! ipc_types {
         // Commands' arguments and results, in the order of ui/IPC.md.
         v.visit::<StationInfo>();
         v.visit::<SetupStation>();
+        v.visit::<SessionInfo>();
+        v.visit::<casedesk_store::StaffLogin>();
+        v.visit::<SignIn>();
         v.visit::<Reference>();
         v.visit::<Dashboard>();
         v.visit::<ListQuery>();
@@ -79,6 +82,7 @@ macro_rules! ipc_types {
         v.visit::<CaseRef>();
         v.visit::<CaseAction>();
         v.visit::<CaseEvent>();
+        v.visit::<RevealField>();
         v.visit::<DuplicateQuery>();
         v.visit::<DuplicateHint>();
         v.visit::<RespondentHint>();
@@ -88,6 +92,7 @@ macro_rules! ipc_types {
         v.visit::<RecordConsultation>();
         v.visit::<StaffRow>();
         v.visit::<StaffAdd>();
+        v.visit::<casedesk_store::AuditEntry>();
         v.visit::<Settings>();
         v.visit::<SyncStatus>();
         v.visit::<SyncEnroll>();

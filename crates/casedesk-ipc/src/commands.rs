@@ -25,6 +25,10 @@ macro_rules! with_commands {
         $callback! {
             station_info() -> Option<$crate::StationInfo>;
             setup_station(req: $crate::SetupStation) -> $crate::StationInfo;
+            session_info() -> Option<$crate::SessionInfo>;
+            sign_in_list() -> Vec<$crate::StaffLogin>;
+            sign_in(req: $crate::SignIn) -> $crate::SessionInfo;
+            lock_session() -> ();
             reference() -> $crate::Reference;
             dashboard() -> $crate::Dashboard;
             list_cases(q: $crate::ListQuery) -> $crate::Page;
@@ -32,6 +36,7 @@ macro_rules! with_commands {
             get_case(id: String) -> $crate::CaseDetail;
             register_case(req: $crate::RegisterCase) -> $crate::CaseRef;
             case_action(req: $crate::CaseAction) -> $crate::CaseDetail;
+            reveal(req: $crate::RevealField) -> String;
             find_duplicates(req: $crate::DuplicateQuery) -> Vec<$crate::DuplicateHint>;
             lookup_respondents(prefix: String) -> Vec<$crate::RespondentHint>;
             roving_start(req: $crate::RovingStart) -> $crate::RovingSummary;
@@ -40,6 +45,7 @@ macro_rules! with_commands {
             record_consultation(req: $crate::RecordConsultation) -> ();
             staff_list() -> Vec<$crate::StaffRow>;
             staff_add(req: $crate::StaffAdd) -> $crate::StaffRow;
+            audit_log() -> Vec<$crate::AuditEntry>;
             settings_get() -> $crate::Settings;
             settings_set(req: $crate::Settings) -> $crate::Settings;
             sync_status() -> $crate::SyncStatus;
@@ -173,7 +179,7 @@ mod tests {
             ts.contains("  staff_list: { args: Record<string, never>; result: Array<Staff> };"),
             "{ts}"
         );
-        assert!(ts.contains("import type { BundleExport, BundleExported, BundleImport,"), "{ts}");
+        assert!(ts.contains("import type { AuditEntry, BundleExport, BundleExported,"), "{ts}");
         assert_eq!(COMMANDS.len(), ts.matches(": { args: ").count());
     }
 }

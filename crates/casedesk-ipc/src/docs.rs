@@ -225,7 +225,7 @@ pub fn issued_pages(store: &Store, number: &str) -> Res<DocPages> {
 pub fn issue(
     store: &mut Store,
     req: &DocIssue,
-    actor: Option<Uuid>,
+    actor: &casedesk_store::Actor,
     dir: &Path,
     lang: Lang,
 ) -> Res<DocFile> {
@@ -276,7 +276,7 @@ pub fn file(store: &Store, req: &DocFileReq, dir: &Path) -> Res<DocFile> {
 pub fn add_evidence(
     store: &mut Store,
     req: &EvidenceAdd,
-    actor: Option<Uuid>,
+    actor: &casedesk_store::Actor,
     lang: Lang,
 ) -> Res<Uuid> {
     let op = crate::check_op_id(&req.op_id, lang)?;

@@ -35,6 +35,7 @@ pub use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
 };
 pub use casedesk_store::query::{ListQuery, Page};
+pub use casedesk_store::{AuditEntry, StaffLogin};
 // The statistics of casedesk-report, as they are.
 pub use casedesk_report::Report;
 pub use casedesk_report::hotspots::HotSpots;

@@ -8,6 +8,7 @@ pub mod bundle;
 mod canonical;
 mod event;
 pub mod limits;
+pub mod redact;
 pub mod sign;
 pub mod sync;
 

@@ -13,6 +13,7 @@ mod exchange;
 mod files;
 pub mod migrate;
 mod payload;
+pub mod people;
 mod project;
 pub mod query;
 pub mod stats;
@@ -26,19 +27,21 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde::Serialize;
 use uuid::Uuid;
 
-pub use error::{Result, StoreError};
+pub use error::{AuthError, Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
 pub use files::{
     BlobReport, DocumentRow, EVIDENCE_TYPES, EvidenceRow, LedgerCase, NewDocument, NewEvidence,
     sha256_hex, sniff_media_type,
 };
+pub use people::{Actor, AuditEntry, NewStaff, SignedIn, StaffLogin, StaffUpdate};
 pub use verify::VerifyReport;
 
+use casedesk_domain::access;
 use casedesk_domain::calendar::{self, WorkCalendar};
 use casedesk_domain::case::{self, CaseState};
 use casedesk_domain::deadline::OwnRules;
 use casedesk_domain::event::{CaseEvent, CaseRegistered, DomainEvent, OrgEvent, PAYLOAD_VERSION};
-use casedesk_domain::types::UnitKind;
+use casedesk_domain::types::{Permission, StaffRole, UnitKind};
 
 /// Who this database belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -59,6 +62,18 @@ pub struct StationInit {
     pub admin_code: String,
     pub device_code: String,
     pub device_name: String,
+    /// The first staff member, who sets the station up: head, mediator and clerk.
+    pub founder: String,
+    /// Their password or PIN on this device (`None`: no one can sign in as them here until
+    /// one is set; fixtures and demonstration stations).
+    pub founder_secret: Option<String>,
+}
+
+/// A station just set up, and its first staff member.
+#[derive(Clone, Debug)]
+pub struct Founded {
+    pub station: Station,
+    pub founder: Actor,
 }
 
 /// A registered case's identity.
@@ -237,6 +252,12 @@ impl Store {
         Ok(v.is_some())
     }
 
+    /// Records operation `op` (a UI op id) as done with `result`, for work not written through
+    /// an `*_op` function (a station's set-up).
+    pub fn record_op(&mut self, op: &str, result: &str) -> Result<()> {
+        op_record(&self.conn, Some(op), result, self.now())
+    }
+
     /// Whether operation `op` was applied already (see `register_case_op`).
     pub fn op_done(&self, op: &str) -> Result<bool> {
         Ok(op_result(&self.conn, Some(op))?.is_some())
@@ -307,7 +328,7 @@ impl Store {
 
     /// Makes this database a station's: records the unit and this device, seeds the editable
     /// calendar with the shipped holiday data, and writes the unit and device events.
-    pub fn init_station(&mut self, init: StationInit) -> Result<Station> {
+    pub fn init_station(&mut self, init: StationInit) -> Result<Founded> {
         if let Some(s) = &self.station {
             return Err(StoreError::AlreadyInitialized(s.unit.clone()));
         }
@@ -322,6 +343,14 @@ impl Store {
             issues.push(casedesk_domain::Issue::new("unit_name", "required"));
         }
         casedesk_domain::org::device_code(&mut issues, "device_code", &device_code);
+        if init.founder.trim().is_empty() {
+            issues.push(casedesk_domain::Issue::new("founder", "required"));
+        }
+        if let Some(secret) = &init.founder_secret
+            && let Err(e) = people::credential_kind(secret)
+        {
+            issues.push(casedesk_domain::Issue::new("founder_secret", e.code()));
+        }
         if !issues.is_empty() {
             return Err(StoreError::invalid(issues));
         }
@@ -348,10 +377,30 @@ impl Store {
         }
         tx.commit()?;
         self.reload_settings()?;
+        // The founder registers themselves first, so that every event after carries an actor
+        // whose roles are known (see `apply`: a device's first staff registration may name its
+        // own staff member as actor).
+        let founder = Actor::unchecked(Uuid::now_v7());
+        let roles = vec![StaffRole::Head, StaffRole::Mediator, StaffRole::Clerk];
+        self.write_org_unchecked(
+            founder.staff(),
+            Some(founder.staff()),
+            OrgEvent::StaffRegistered {
+                unit: station.unit.clone(),
+                name: init.founder.trim().to_owned(),
+                roles,
+                phone: String::new(),
+                languages: vec![casedesk_domain::types::Language::Zh],
+                active: true,
+            },
+        )?;
+        if let Some(secret) = &init.founder_secret {
+            self.set_credential(&founder, founder.staff(), secret)?;
+        }
         let unit_stream = Uuid::now_v7();
         self.record_org(
             unit_stream,
-            None,
+            &founder,
             OrgEvent::UnitRegistered {
                 code: station.unit.clone(),
                 name: station.unit_name.clone(),
@@ -363,7 +412,7 @@ impl Store {
         )?;
         self.record_org(
             station.device,
-            None,
+            &founder,
             OrgEvent::DeviceRegistered {
                 unit: station.unit.clone(),
                 code: station.device_code.clone(),
@@ -373,14 +422,33 @@ impl Store {
                 },
             },
         )?;
-        Ok(station)
+        Ok(Founded { station, founder })
+    }
+
+    /// Writes an organisation event without asking for a permission: only the founder's own
+    /// registration at set-up.
+    fn write_org_unchecked(
+        &mut self,
+        stream: Uuid,
+        actor: Option<Uuid>,
+        ev: OrgEvent,
+    ) -> Result<Event> {
+        let station = self.require_station()?.clone();
+        let now = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ev = checked_org(&tx, &station, stream, now, ev)?;
+        let event = append(&tx, &station, now, stream, actor, &DomainEvent::Org(ev))?;
+        project::refresh_org(&tx, stream)?;
+        tx.commit()?;
+        Ok(event)
     }
 
     /// Takes the device code the hub assigned at enrollment (unique among the unit's devices)
     /// for the case numbers of this device from now on, and records it in a
     /// `device.registered` event. Cases numbered before keep their numbers. Nothing happens
-    /// when the code is the one the station has.
-    pub fn adopt_device_code(&mut self, code: &str) -> Result<()> {
+    /// when the code is the one the station has. `actor` is the staff member who enrolled the
+    /// device, or `None` when sync adopts a code the hub gave on its own (no person decided).
+    pub fn adopt_device_code(&mut self, actor: Option<&Actor>, code: &str) -> Result<()> {
         let station = self.require_station()?.clone();
         if station.device_code == code {
             return Ok(());
@@ -404,9 +472,12 @@ impl Store {
         };
         // The code and the event that records it commit together.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(a) = actor {
+            people::authorize(&tx, &station, a, Permission::Enroll)?;
+        }
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'device_code'", [code])?;
         let ev = checked_org(&tx, &station, station.device, now, ev)?;
-        append(&tx, &station, now, station.device, None, &DomainEvent::Org(ev))?;
+        append(&tx, &station, now, station.device, actor.map(Actor::staff), &DomainEvent::Org(ev))?;
         project::refresh_org(&tx, station.device)?;
         tx.commit()?;
         self.reload_settings()
@@ -414,7 +485,7 @@ impl Store {
 
     /// Registers a new case. The store fills in the case number and the receiving unit; the
     /// registration is validated first and refused with every problem listed.
-    pub fn register_case(&mut self, actor: Option<Uuid>, reg: CaseRegistered) -> Result<CaseRef> {
+    pub fn register_case(&mut self, actor: &Actor, reg: CaseRegistered) -> Result<CaseRef> {
         self.register_case_op(None, actor, reg)
     }
 
@@ -423,7 +494,7 @@ impl Store {
     pub fn register_case_op(
         &mut self,
         op: Option<&str>,
-        actor: Option<Uuid>,
+        actor: &Actor,
         mut reg: CaseRegistered,
     ) -> Result<CaseRef> {
         if let Some(done) = op_result(&self.conn, op)? {
@@ -444,6 +515,7 @@ impl Store {
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let clock_now = now;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        people::authorize(&tx, &station, actor, Permission::Register)?;
         reg.case_no = next_case_no(&tx, &station, reg.received_at)?;
         let no = reg.case_no.clone();
         let event = append(
@@ -451,7 +523,7 @@ impl Store {
             &station,
             clock_now,
             id,
-            actor,
+            Some(actor.staff()),
             &DomainEvent::Case(CaseEvent::Registered(Box::new(reg))),
         )?;
         let state = case::fold(std::slice::from_ref(&event))?
@@ -464,7 +536,7 @@ impl Store {
     }
 
     /// Records an action on a case after checking it against the state machine.
-    pub fn act(&mut self, case_id: Uuid, actor: Option<Uuid>, ev: CaseEvent) -> Result<Event> {
+    pub fn act(&mut self, case_id: Uuid, actor: &Actor, ev: CaseEvent) -> Result<Event> {
         self.act_op(None, case_id, actor, ev)
     }
 
@@ -473,7 +545,7 @@ impl Store {
         &mut self,
         op: Option<&str>,
         case_id: Uuid,
-        actor: Option<Uuid>,
+        actor: &Actor,
         ev: CaseEvent,
     ) -> Result<Event> {
         if let Some(done) = op_result(&self.conn, op)? {
@@ -496,7 +568,7 @@ impl Store {
         &mut self,
         op: Option<&str>,
         case_id: Uuid,
-        actor: Option<Uuid>,
+        actor: &Actor,
         make: impl FnOnce(&Connection, &CaseState) -> Result<CaseEvent>,
         result: impl FnOnce(&Event) -> String,
     ) -> Result<Event> {
@@ -508,8 +580,10 @@ impl Store {
         let state =
             case::fold(&events)?.ok_or_else(|| StoreError::not_found(case_id.to_string()))?;
         let ev = make(&tx, &state)?;
+        people::authorize(&tx, &station, actor, access::for_case(ev.event_kind()))?;
         case::check(&state, &ev, now)?;
-        let event = append(&tx, &station, now, case_id, actor, &DomainEvent::Case(ev))?;
+        let event =
+            append(&tx, &station, now, case_id, Some(actor.staff()), &DomainEvent::Case(ev))?;
         events.push(event.clone());
         let state = case::fold(&events)?
             .ok_or_else(|| StoreError::integrity("case vanished while writing"))?;
@@ -521,7 +595,7 @@ impl Store {
 
     /// Records an organisation or intake event (unit, staff, device, roving session,
     /// consultation) on `stream`.
-    pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
+    pub fn record_org(&mut self, stream: Uuid, actor: &Actor, ev: OrgEvent) -> Result<Event> {
         self.record_org_op(None, stream, actor, ev)
     }
 
@@ -530,7 +604,7 @@ impl Store {
         &mut self,
         op: Option<&str>,
         stream: Uuid,
-        actor: Option<Uuid>,
+        actor: &Actor,
         ev: OrgEvent,
     ) -> Result<Event> {
         if let Some(done) = op_result(&self.conn, op)? {
@@ -539,8 +613,9 @@ impl Store {
         let station = self.require_station()?.clone();
         let now = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        people::authorize(&tx, &station, actor, org_permission(&ev)?)?;
         let ev = checked_org(&tx, &station, stream, now, ev)?;
-        let event = append(&tx, &station, now, stream, actor, &DomainEvent::Org(ev))?;
+        let event = append(&tx, &station, now, stream, Some(actor.staff()), &DomainEvent::Org(ev))?;
         project::refresh_org(&tx, stream)?;
         op_record(&tx, op, &event.id.to_string(), now)?;
         tx.commit()?;
@@ -576,8 +651,10 @@ impl Store {
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let now = self.now();
         let own_device = self.station.as_ref().map(|s| s.device);
+        let own_unit = self.station.as_ref().map(|s| s.unit.clone());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut apply = apply::Apply::new(&tx, &cal, &own, now, source, own_device);
+        let mut apply =
+            apply::Apply::new(&tx, &cal, &own, now, source, own_device, own_unit.as_deref());
         for e in events {
             apply.admit(e)?;
         }
@@ -899,11 +976,8 @@ impl Batch<'_> {
         self.now = now;
     }
 
-    pub fn register_case(
-        &mut self,
-        actor: Option<Uuid>,
-        mut reg: CaseRegistered,
-    ) -> Result<CaseState> {
+    pub fn register_case(&mut self, actor: &Actor, mut reg: CaseRegistered) -> Result<CaseState> {
+        people::authorize(&self.tx, &self.station, actor, Permission::Register)?;
         let issues = registration_issues(&self.tx, &reg, self.now)?;
         if !issues.is_empty() {
             return Err(StoreError::invalid(issues));
@@ -912,8 +986,15 @@ impl Batch<'_> {
         reg.case_no = next_case_no(&self.tx, &self.station, reg.received_at)?;
         let id = Uuid::now_v7();
         let ev = DomainEvent::Case(CaseEvent::Registered(Box::new(reg)));
-        let event =
-            append_after(&self.tx, &self.station, self.now, id, actor, &ev, &mut self.head)?;
+        let event = append_after(
+            &self.tx,
+            &self.station,
+            self.now,
+            id,
+            Some(actor.staff()),
+            &ev,
+            &mut self.head,
+        )?;
         let state = case::fold(&[event])?
             .ok_or_else(|| StoreError::integrity("registration did not fold"))?;
         Ok(state)
@@ -924,14 +1005,22 @@ impl Batch<'_> {
     pub fn act(
         &mut self,
         events: &mut Vec<Event>,
-        actor: Option<Uuid>,
+        actor: &Actor,
         ev: CaseEvent,
     ) -> Result<CaseState> {
+        people::authorize(&self.tx, &self.station, actor, access::for_case(ev.event_kind()))?;
         let state = case::fold(events)?.ok_or_else(|| StoreError::not_found("case"))?;
         case::check(&state, &ev, self.now)?;
         let ev = DomainEvent::Case(ev);
-        let event =
-            append_after(&self.tx, &self.station, self.now, state.id, actor, &ev, &mut self.head)?;
+        let event = append_after(
+            &self.tx,
+            &self.station,
+            self.now,
+            state.id,
+            Some(actor.staff()),
+            &ev,
+            &mut self.head,
+        )?;
         events.push(event);
         case::fold(events)?.ok_or_else(|| StoreError::integrity("case vanished"))
     }
@@ -939,17 +1028,20 @@ impl Batch<'_> {
     /// `act` on a case whose current state the caller holds (the state `register_case`, `act`
     /// or `act_on` returned, with nothing written to the case since): checked against it, and
     /// the new state folded on from it rather than from the case's whole log.
-    pub fn act_on(
-        &mut self,
-        state: CaseState,
-        actor: Option<Uuid>,
-        ev: CaseEvent,
-    ) -> Result<CaseState> {
+    pub fn act_on(&mut self, state: CaseState, actor: &Actor, ev: CaseEvent) -> Result<CaseState> {
+        people::authorize(&self.tx, &self.station, actor, access::for_case(ev.event_kind()))?;
         case::check(&state, &ev, self.now)?;
         let id = state.id;
         let ev = DomainEvent::Case(ev);
-        let event =
-            append_after(&self.tx, &self.station, self.now, id, actor, &ev, &mut self.head)?;
+        let event = append_after(
+            &self.tx,
+            &self.station,
+            self.now,
+            id,
+            Some(actor.staff()),
+            &ev,
+            &mut self.head,
+        )?;
         match case::fold_next(state, &event)? {
             Some(s) => Ok(s),
             None => case::fold(&project::load_stream(&self.tx, id)?)?
@@ -967,11 +1059,19 @@ impl Batch<'_> {
         project::write_case_with(&self.tx, state, &self.cal, &self.own, Some(&mut self.fts))
     }
 
-    pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
+    pub fn record_org(&mut self, stream: Uuid, actor: &Actor, ev: OrgEvent) -> Result<Event> {
+        people::authorize(&self.tx, &self.station, actor, org_permission(&ev)?)?;
         let ev = checked_org(&self.tx, &self.station, stream, self.now, ev)?;
         let ev = DomainEvent::Org(ev);
-        let event =
-            append_after(&self.tx, &self.station, self.now, stream, actor, &ev, &mut self.head)?;
+        let event = append_after(
+            &self.tx,
+            &self.station,
+            self.now,
+            stream,
+            Some(actor.staff()),
+            &ev,
+            &mut self.head,
+        )?;
         project::refresh_org(&self.tx, stream)?;
         Ok(event)
     }
@@ -1045,6 +1145,13 @@ fn registration_issues(
         }
     }
     Ok(issues)
+}
+
+/// The permission an organisation event needs.
+fn org_permission(ev: &OrgEvent) -> Result<Permission> {
+    let (kind, _) = DomainEvent::Org(ev.clone()).encode()?;
+    access::for_kind(&kind)
+        .ok_or_else(|| StoreError::integrity(format!("no permission for {kind}")))
 }
 
 /// `ev`, normalised, if the domain accepts it on this station.
@@ -1269,5 +1376,7 @@ pub mod testutil;
 mod apply_tests;
 #[cfg(test)]
 mod files_tests;
+#[cfg(test)]
+mod people_tests;
 #[cfg(test)]
 mod tests;

@@ -299,7 +299,7 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<Imported, SyncError> {
             store.sync_set(&[(HUB_BUNDLE_KEY, Some(k.to_owned()))])?;
         }
         if !resp.device_code.is_empty() {
-            store.adopt_device_code(&resp.device_code)?;
+            store.adopt_device_code(None, &resp.device_code)?;
         }
         report.enrolled = true;
     }
@@ -356,7 +356,7 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<Imported, SyncError> {
             store.sync_set(&[(HUB_BUNDLE_KEY, Some(k.to_owned()))])?;
         }
         if !status.device_code.is_empty() {
-            store.adopt_device_code(&status.device_code)?;
+            store.adopt_device_code(None, &status.device_code)?;
         }
     }
     report.acked_seq = number(store.sync_get(keys::ACKED)?);

@@ -413,7 +413,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         .and_then(|k| casedesk_proto::sign::SecretKey::from_seed_hex(&k));
     store.sync_set(&pairs)?;
     if !status.device_code.is_empty() {
-        store.adopt_device_code(&status.device_code)?;
+        store.adopt_device_code(None, &status.device_code)?;
     }
 
     // Push.
@@ -707,13 +707,16 @@ pub struct EnrollOptions<'a> {
 #[cfg(feature = "http")]
 /// Enrolls this station's device with the hub named in an enrollment code, and keeps the hub
 /// address, the pinned certificate fingerprint and the device token in the sync state; adopts
-/// the device code the hub assigned.
+/// the device code the hub assigned. `actor` (a head or an administrator) enrolls it; the
+/// permission is checked before the hub is contacted.
 pub fn enroll(
     store: &mut Store,
+    actor: &casedesk_store::Actor,
     code_text: &str,
     opts: &EnrollOptions<'_>,
 ) -> Result<casedesk_proto::sync::EnrollResponse, SyncError> {
     let station = store.require_station()?.clone();
+    store.authorize(actor, casedesk_domain::types::Permission::Enroll)?;
     if store.is_demo()? && !opts.allow_demo {
         return Err(SyncError::DemoStation);
     }
@@ -811,7 +814,7 @@ pub fn enroll(
     }
     store.sync_set(&pairs)?;
     if !resp.device_code.is_empty() {
-        store.adopt_device_code(&resp.device_code)?;
+        store.adopt_device_code(Some(actor), &resp.device_code)?;
     }
     Ok(resp)
 }

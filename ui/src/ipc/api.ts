@@ -91,6 +91,12 @@ export function newOpId(): string {
 export const api = {
   stationInfo: () => call("station_info"),
   setupStation: (req: SetupStation) => call("setup_station", { req }),
+  sessionInfo: () => call("session_info"),
+  signInList: () => call("sign_in_list"),
+  signIn: (staff: string, secret: string) => call("sign_in", { req: { staff, secret } }),
+  lockSession: () => call("lock_session"),
+  reveal: (op_id: string, case_id: string, field: string) => call("reveal", { req: { op_id, case_id, field } }),
+  auditLog: () => call("audit_log"),
   reference: () => call("reference"),
   dashboard: () => call("dashboard"),
   listCases: (q: ListQuery) => call("list_cases", { q }),

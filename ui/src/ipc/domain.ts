@@ -126,6 +126,9 @@ export function allowedActions(s: CaseState): CaseEventKind[] {
 
 /** The state machine: whether an event of `kind` may happen to a case in `s`'s state. */
 export function allows(s: CaseState, kind: CaseEventKind): boolean {
+  // Written by the station when the retention period after the end ends, never by a person.
+  if (kind === "case.anonymized") return s.anonymized_at === null && ["closed", "not_accepted", "voided"].includes(s.status);
+  if (s.anonymized_at !== null) return false;
   // Documents and evidence are not actions of the action bar: allowed whenever the case is not voided.
   if (kind === "case.document_issued" || kind === "case.evidence_added") return s.status !== "voided";
   return allowedActions(s).includes(kind);
@@ -140,6 +143,7 @@ export function newCaseState(
     id,
     reg,
     status: "registered",
+    anonymized_at: null,
     rule_set: ruleSetFor(reg),
     home_unit: reg.unit,
     co_handlers: [],
@@ -357,7 +361,73 @@ export function toRow(s: CaseState, own: OwnRules, today: string): CaseRow {
     outcome: s.closure?.outcome ?? null,
     deadline: deadlineView(deadlines(s, own)[0], today),
     flags,
+    phone: (() => {
+      const listed = s.reg.complainants.find((c) => !!s.reg.collective && c.representative) ?? s.reg.complainants[0];
+      const p = listed?.phones[0];
+      return p ? maskPhone(p) : null;
+    })(),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masking, as casedesk_domain::mask does it (the browser-mode mock's stand-in for Rust; the
+// desktop gets masked data from Rust and never masks itself).
+
+function isDigitish(c: string): boolean {
+  return (c >= "0" && c <= "9") || c === "*";
+}
+
+function keepLastDigits(s: string, keep: number): string {
+  const total = [...s].filter(isDigitish).length;
+  let seen = 0;
+  return [...s]
+    .map((c) => {
+      if (!isDigitish(c)) return c;
+      seen += 1;
+      return seen + keep > total ? c : "*";
+    })
+    .join("");
+}
+
+export function maskPhone(raw: string): string {
+  const s = raw.trim();
+  const digits = [...s].filter(isDigitish).length;
+  const dash = s.indexOf("-");
+  if (dash >= 0) return `${s.slice(0, dash)}-${keepLastDigits(s.slice(dash + 1), 4)}`;
+  if (digits === 11 && s.startsWith("1")) {
+    let seen = 0;
+    return [...s]
+      .map((c) => {
+        if (!isDigitish(c)) return c;
+        seen += 1;
+        return seen >= 4 && seen <= 7 ? "*" : c;
+      })
+      .join("");
+  }
+  return keepLastDigits(s, digits >= 7 ? 4 : 0);
+}
+
+export function maskIdNumber(raw: string): string {
+  const chars = [...raw.trim()];
+  const n = chars.length;
+  const [head, tail] = n <= 4 ? [0, 0] : n <= 9 ? [1, 2] : [6, 4];
+  return chars.map((c, i) => (i < head || i >= n - tail ? c : "*")).join("");
+}
+
+/** A copy of `s` with the complainants' ID and phone numbers masked, and the fields that may be
+ *  revealed. */
+export function maskedCase(s: CaseState): { case: CaseState; revealable: string[] } {
+  const revealable: string[] = [];
+  const complainants = s.reg.complainants.map((c, i) => {
+    if (c.id_number) revealable.push(`complainants[${i}].id_number`);
+    c.phones.forEach((p, j) => {
+      if (p.trim()) revealable.push(`complainants[${i}].phones[${j}]`);
+    });
+    return { ...c, id_number: c.id_number ? maskIdNumber(c.id_number) : c.id_number, phones: c.phones.map(maskPhone) };
+  });
+  const reg = { ...s.reg, complainants };
+  const timeline = s.timeline.map((e) => (e.kind === "case.registered" ? { ...e, payload: { ...e.payload, complainants } } : e));
+  return { case: { ...s, reg, timeline }, revealable };
 }
 
 // ---------------------------------------------------------------------------------------------

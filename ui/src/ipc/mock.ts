@@ -10,6 +10,7 @@ import type { Command, Commands } from "../bindings/commands";
 import type {
   BundleExported,
   BundleImported,
+  AuditEntry,
   DocFile,
   DocIssue,
   DocKind,
@@ -17,6 +18,10 @@ import type {
   RecordConsultation,
   RovingStart,
   StaffAdd,
+  Permission,
+  SessionInfo,
+  StaffLogin,
+  StaffRole,
 } from "../bindings";
 import { availableDocuments, docNumber, mockPage } from "./mockDocs";
 import { REFERENCE } from "../bindings/reference.data";
@@ -52,6 +57,7 @@ import {
   deadlines,
   isOpen,
   localDate,
+  maskedCase,
   newCaseState,
   toRow,
   validateRegistration,
@@ -80,9 +86,65 @@ export interface MockDb {
   sync: SyncStatus;
   drafts: Record<string, string>;
   ops: Record<string, unknown>;
+  /** Who is signed in (a staff id). */
+  session?: string | null;
+  /** Passwords and PINs by staff id (browser mode only; Rust keeps argon2id hashes). */
+  secrets?: Record<string, string>;
+  failures?: Record<string, number>;
+  audit?: AuditEntry[];
   /** Reports submitted (报送), figures frozen (absent in states saved by older versions). */
   submissions?: MockSubmission[];
 }
+
+/** casedesk_domain::access::grants, for the mock. */
+const GRANTS: Record<StaffRole, Permission[]> = {
+  clerk: ["register", "correct", "note"],
+  liaison: ["register", "correct", "note"],
+  mediator: ["register", "correct", "note", "mediate", "close", "reveal"],
+  head: [
+    "register",
+    "decide_acceptance",
+    "mediate",
+    "close",
+    "void",
+    "correct",
+    "note",
+    "reveal",
+    "export",
+    "audit",
+    "manage_staff",
+    "configure",
+    "enroll",
+    "anonymize",
+  ],
+  secretariat: ["register", "correct", "note", "decide_acceptance", "mediate", "close", "void", "reveal", "export", "audit"],
+  admin: ["audit", "manage_staff", "configure", "enroll", "anonymize"],
+  recorder: [],
+  interpreter: [],
+};
+
+function permissionsOf(roles: StaffRole[]): Permission[] {
+  const all = new Set(roles.flatMap((r) => GRANTS[r] ?? []));
+  return GRANTS.head.filter((p) => all.has(p));
+}
+
+/** Commands Rust answers without a signed-in member. */
+const OPEN_COMMANDS = new Set<string>([
+  "station_info",
+  "setup_station",
+  "session_info",
+  "sign_in_list",
+  "sign_in",
+  "lock_session",
+  "reference",
+  "settings_get",
+  "sync_status",
+  "sync_now",
+  "draft_save",
+  "draft_load",
+  "draft_clear",
+  "app_ready",
+]);
 
 export interface MockOptions {
   /** "none": first start (station_info is null); "demo": a station with the demo desk. */
@@ -162,6 +224,7 @@ const DEMO_STATION: SetupStation = {
   device_code: "A1",
   device_name: "前台电脑",
   staff_name: "马玉梅",
+  staff_secret: "demo-2026",
   load_demo: true,
 };
 
@@ -236,6 +299,7 @@ export class MockBackend {
 
   dispatch(cmd: string, a: Record<string, unknown>): unknown {
     if (!Object.prototype.hasOwnProperty.call(this.handlers, cmd)) throw ipcError("not_found", cmd);
+    if (this.db.station && !OPEN_COMMANDS.has(cmd) && !this.me()) throw ipcError("auth.required");
     const handler = this.handlers[cmd as Command] as (args: Record<string, unknown>) => unknown;
     return handler(a);
   }
@@ -247,6 +311,27 @@ export class MockBackend {
 
   private readonly handlers: Handlers = {
     station_info: () => this.stationInfo(),
+    session_info: () => this.sessionInfo(),
+    sign_in_list: () =>
+      this.db.staff
+        .filter((s) => s.active)
+        .map((s): StaffLogin => ({
+          id: s.id,
+          name: s.name,
+          roles: s.roles,
+          has_credential: !!this.db.secrets?.[s.id],
+          locked_until: null,
+        })),
+    sign_in: ({ req }) => this.signIn(req.staff, req.secret),
+    lock_session: () => {
+      this.db.session = null;
+      return this.saved(null);
+    },
+    reveal: ({ req }) => this.reveal(req.case_id, req.field),
+    audit_log: () => {
+      this.requirePermission("audit");
+      return [...(this.db.audit ?? [])].reverse();
+    },
     setup_station: ({ req }) => this.once(req.op_id, () => this.setup(req)),
     reference: () => this.reference(),
     dashboard: () => this.dashboard(),
@@ -508,12 +593,14 @@ export class MockBackend {
       id: uuidFrom(this.r),
       unit: req.unit,
       name: req.staff_name.trim(),
-      roles: ["clerk", "mediator"],
+      roles: ["head", "mediator", "clerk"],
       phone: "",
       languages: ["zh"],
       active: true,
     };
     this.db.staff = [first];
+    this.db.secrets = { [first.id]: req.staff_secret };
+    this.db.session = first.id;
     if (req.load_demo) {
       for (const s of DEMO_STAFF) if (s.name !== first.name) this.db.staff.push({ ...s, id: uuidFrom(this.r), unit: req.unit });
       const g = generateDemo({ unit: req.unit, device: req.device_code, nowMs: this.now(), staff: this.db.staff });
@@ -575,7 +662,83 @@ export class MockBackend {
 
   private detail(s: CaseState): CaseDetail {
     const d = deadlines(s, this.db.settings.own_rules);
-    return { case: s, next_deadline: d[0] ?? null, deadlines: d, allowed: allowedActions(s), documents: availableDocuments(s) };
+    const m = maskedCase(s);
+    const actors: Record<string, string> = {};
+    for (const e of s.timeline) {
+      const who = e.actor ? this.db.staff.find((p) => p.id === e.actor) : undefined;
+      if (e.actor && who) actors[e.actor] = who.name;
+    }
+    return {
+      case: m.case,
+      next_deadline: d[0] ?? null,
+      deadlines: d,
+      allowed: allowedActions(s),
+      revealable: m.revealable,
+      actors,
+      documents: availableDocuments(s),
+    };
+  }
+
+  private me(): Staff | undefined {
+    const id = this.db.session;
+    return id ? this.db.staff.find((s) => s.id === id && s.active) : undefined;
+  }
+
+  private sessionInfo(): SessionInfo | null {
+    const me = this.me();
+    return me ? { staff: me, permissions: permissionsOf(me.roles), idle_lock_secs: 600 } : null;
+  }
+
+  private requirePermission(p: Permission): Staff {
+    const me = this.me();
+    if (!me) throw ipcError("auth.required");
+    if (!permissionsOf(me.roles).includes(p)) throw ipcError("access.denied", i18n.t(`auth.perm.${p}`, { defaultValue: p }));
+    return me;
+  }
+
+  private signIn(staff: string, secret: string): SessionInfo {
+    const s = this.db.staff.find((x) => x.id === staff && x.active);
+    if (!s) throw ipcError("auth.unknown_staff", staff);
+    const want = this.db.secrets?.[s.id];
+    if (!want) throw ipcError("auth.no_credential", s.name);
+    if (!secret) throw ipcError("auth.password_required");
+    const failures = (this.db.failures ??= {});
+    if ((failures[s.id] ?? 0) >= 5) throw ipcError("auth.locked", "30");
+    if (secret !== want) {
+      failures[s.id] = (failures[s.id] ?? 0) + 1;
+      this.saved(null);
+      const left = 5 - failures[s.id];
+      throw left > 0 ? ipcError("auth.failed_left", String(left)) : ipcError("auth.locked", "30");
+    }
+    failures[s.id] = 0;
+    this.db.session = s.id;
+    this.saved(null);
+    const info = this.sessionInfo();
+    if (!info) throw ipcError("auth.required");
+    return info;
+  }
+
+  private reveal(caseId: string, field: string): string {
+    const me = this.requirePermission("reveal");
+    const s = this.find(caseId);
+    const m = /^complainants\[(\d+)\]\.(?:id_number|phones\[(\d+)\])$/.exec(field);
+    const c = m ? s.reg.complainants[Number(m[1])] : undefined;
+    const value = c ? (m?.[2] !== undefined ? c.phones[Number(m[2])] : c.id_number) : undefined;
+    if (!value) throw invalid([{ path: "field", code: "reveal.not_masked", arg: field }]);
+    (this.db.audit ??= []).push({
+      id: uuidFrom(this.r),
+      at: this.nowIso(),
+      unit: s.home_unit,
+      actor: me.id,
+      actor_name: me.name,
+      action: "reveal",
+      case_id: s.id,
+      case_no: s.reg.case_no,
+      detail: field,
+      count: 0,
+    });
+    this.saved(null);
+    return value;
   }
 
   private row(s: CaseState): CaseRow {
@@ -671,6 +834,7 @@ export class MockBackend {
         outcome: status === "closed" ? "mediated" : null,
         deadline: null,
         flags: 0,
+        phone: "138****2345",
       };
     }
     this.bulkRows = rows;
@@ -997,6 +1161,7 @@ export class MockBackend {
       active: true,
     };
     this.db.staff.push(s);
+    if (req.secret) (this.db.secrets ??= {})[s.id] = req.secret;
     this.changed();
     return s;
   }

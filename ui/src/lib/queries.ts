@@ -6,6 +6,9 @@ import type { CaseDetail, CaseEvent, DuplicateQuery } from "../ipc/types";
 
 export const qk = {
   station: ["station"] as const,
+  session: ["session"] as const,
+  signInList: ["sign-in-list"] as const,
+  audit: ["audit"] as const,
   reference: ["reference"] as const,
   settings: ["settings"] as const,
   sync: ["sync"] as const,
@@ -18,6 +21,14 @@ export const qk = {
 };
 
 export const useStation = () => useQuery({ queryKey: qk.station, queryFn: api.stationInfo });
+export const useSession = () => useQuery({ queryKey: qk.session, queryFn: api.sessionInfo, staleTime: Infinity });
+export const useAuditLog = () => useQuery({ queryKey: qk.audit, queryFn: api.auditLog });
+
+/** Whether the signed-in member's roles give `perm` (the store checks again on every write). */
+export function usePermission(perm: string): boolean {
+  const s = useSession();
+  return !!s.data?.permissions.some((p) => p === perm);
+}
 export const useReference = () => useQuery({ queryKey: qk.reference, queryFn: api.reference, staleTime: Infinity });
 export const useSettings = () => useQuery({ queryKey: qk.settings, queryFn: api.settingsGet });
 export const useSync = () => useQuery({ queryKey: qk.sync, queryFn: api.syncStatus, refetchInterval: 60_000 });

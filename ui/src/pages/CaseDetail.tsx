@@ -1,11 +1,12 @@
 import { useState, type ReactNode } from "react";
 import { Button, Card, Col, Descriptions, Divider, Empty, Result, Row, Skeleton, Space, Tag, Timeline, Tooltip, Typography } from "antd";
-import { ArrowLeftOutlined, WarningOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, EyeOutlined, WarningOutlined } from "@ant-design/icons";
 import { useNavigate, useParams } from "react-router";
 import type { TFunction } from "i18next";
 import type { ActionKind, CaseDetail as Detail, Reference, TimelineEntry } from "../ipc/types";
 import { ACTION_KINDS } from "../ipc/types";
-import { useCase, useReference } from "../lib/queries";
+import { useCase, usePermission, useReference } from "../lib/queries";
+import { api, newOpId } from "../ipc/api";
 import { categoryLabel, codeLabel, errorText, natureLabel, reasonLabel, unitLabel, useLabels } from "../lib/labels";
 import { formatYuan } from "../lib/money";
 import { dayjs, fmtDate, fmtDateTime, stationToday } from "../lib/time";
@@ -96,6 +97,53 @@ export function timelineSummary(
     default:
       return t("timeline.unknown", { kind: e.kind });
   }
+}
+
+/** A masked ID or phone number; a permitted member may show it in full, which Rust records
+ *  (`audit.revealed`) and the head sees in Settings. */
+function Masked({ detail, field, value }: { detail: Detail; field: string; value: string }) {
+  const { t } = useLabels();
+  const may = usePermission("reveal") && detail.revealable.includes(field);
+  const [full, setFull] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const show = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setFull(await api.reveal(newOpId(), detail.case.id, field));
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Space size={4} className="masked-value" data-testid={`masked-${field}`}>
+      <span>{full ?? value}</span>
+      {full !== null ? (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t("auth.revealed_note")}
+        </Typography.Text>
+      ) : (
+        may && (
+          <Tooltip title={t("auth.reveal_help")}>
+            <Button
+              size="small"
+              type="link"
+              icon={<EyeOutlined />}
+              loading={busy}
+              onClick={() => void show()}
+              data-testid={`reveal-${field}`}
+            >
+              {t("auth.reveal")}
+            </Button>
+          </Tooltip>
+        )
+      )}
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+    </Space>
+  );
 }
 
 function Field({ children }: { children: ReactNode }) {
@@ -241,10 +289,25 @@ export default function CaseDetailPage() {
                     }
                   >
                     <Descriptions.Item label={t("detail.phones")}>
-                      <Field>{p.phones.join(t("app.list_sep"))}</Field>
+                      <Field>
+                        {p.phones.length > 0 && (
+                          <Space size={12} wrap>
+                            {p.phones.map((ph, j) => (
+                              <Masked key={j} detail={d} field={`complainants[${i}].phones[${j}]`} value={ph} />
+                            ))}
+                          </Space>
+                        )}
+                      </Field>
                     </Descriptions.Item>
                     <Descriptions.Item label={t("detail.id")}>
-                      <Field>{p.id_number ? `${code("id_type", p.id_type)} ${p.id_number}` : ""}</Field>
+                      <Field>
+                        {p.id_number && (
+                          <Space size={4}>
+                            {code("id_type", p.id_type)}
+                            <Masked detail={d} field={`complainants[${i}].id_number`} value={p.id_number} />
+                          </Space>
+                        )}
+                      </Field>
                     </Descriptions.Item>
                     <Descriptions.Item label={t("detail.address")}>
                       <Field>{[p.address, p.village].filter(Boolean).join(" / ")}</Field>
@@ -504,6 +567,7 @@ export default function CaseDetailPage() {
                         <Typography.Text type="secondary" className="tl-meta">
                           {fmtDateTime(e.kind === "case.registered" ? reg.received_at : ((e.payload.at as string | undefined) ?? e.at))} ·{" "}
                           {unitLabel(ref.data, e.unit)}
+                          {e.actor && d.actors[e.actor] ? ` · ${d.actors[e.actor]}` : ""}
                         </Typography.Text>
                       </div>
                     ),

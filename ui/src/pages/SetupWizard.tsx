@@ -23,6 +23,8 @@ interface Values {
   device_code: string;
   device_name: string;
   staff_name: string;
+  staff_secret: string;
+  staff_secret2: string;
   load_demo: boolean;
   enroll_code?: string;
   hub_url?: string;
@@ -51,6 +53,7 @@ export default function SetupWizard() {
       device_code: v.device_code.trim().toUpperCase(),
       device_name: v.device_name.trim(),
       staff_name: v.staff_name.trim(),
+      staff_secret: v.staff_secret,
       load_demo: mode === "create" && v.load_demo,
     };
     try {
@@ -195,6 +198,32 @@ export default function SetupWizard() {
                   rules={[{ required: true, message: messageText("required") }]}
                 >
                   <Input maxLength={40} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item
+                  name="staff_secret"
+                  label={t("setup.staff_secret")}
+                  extra={t("setup.staff_secret_help")}
+                  rules={[{ required: true, message: messageText("required") }]}
+                >
+                  <Input.Password maxLength={128} autoComplete="new-password" data-testid="setup-secret" />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item
+                  name="staff_secret2"
+                  label={t("setup.staff_secret2")}
+                  dependencies={["staff_secret"]}
+                  rules={[
+                    { required: true, message: messageText("required") },
+                    ({ getFieldValue }) => ({
+                      validator: (_, v) =>
+                        v === getFieldValue("staff_secret") ? Promise.resolve() : Promise.reject(new Error(t("setup.secret_mismatch"))),
+                    }),
+                  ]}
+                >
+                  <Input.Password maxLength={128} autoComplete="new-password" data-testid="setup-secret2" />
                 </Form.Item>
               </Col>
               {mode === "create" ? (

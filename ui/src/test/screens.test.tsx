@@ -276,6 +276,7 @@ describe("case list", () => {
       outcome: null,
       deadline: null,
       flags: 0,
+      phone: null,
     });
     const queries: ListQuery[] = [];
     installBackend({ seed: "demo" }, (cmd, args) => {

@@ -162,6 +162,11 @@ fn complainant(
         out.push(Issue::new(format!("{path}.address"), "required"));
     }
     let number = c.id_number.as_deref().filter(|s| !s.trim().is_empty());
+    // PIPL Art.29: the ID number is sensitive; without the complainant's consent to keep
+    // personal information it is not stored (entrusted cases need both).
+    if number.is_some() && !c.consents.personal_info {
+        out.push(Issue::new(format!("{path}.id_number"), "consent.required_for_id"));
+    }
     match (c.id_type, number) {
         (None, None) if entrusted && complaint => {
             out.push(Issue::new(format!("{path}.id_number"), "id.required"))

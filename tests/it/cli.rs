@@ -260,6 +260,16 @@ fn the_whole_life_of_a_case_with_verbs_and_no_json() {
     // The code tables, and output into a pipe that closes early.
     let codes = run(&["codes", "termination_reason"]);
     assert!(codes.contains("O121T-5"), "{codes}");
+    // Categories are found by everyday words; headings are no categories.
+    let heating = run(&["codes", "category", "暖气"]);
+    assert!(heating.contains("CCA-S12"), "{heating}");
+    assert_eq!(heating.matches("CCA-").count(), 1, "{heating}");
+    let vet = run(&["codes", "category", "饲料兽药"]);
+    assert!(vet.contains("CCA-G10"), "{vet}");
+    let all = run(&["codes", "category"]);
+    assert!(all.contains("CCA-G01") && !all.contains("CCA-G "), "{all}");
+    let o = casedesk(&db, &["codes", "channel", "电话"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let piped = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("'{}' --db '{}' codes | head -1", binary("casedesk").display(), db.display()))

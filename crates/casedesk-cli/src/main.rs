@@ -123,6 +123,10 @@ enum Cmd {
     Codes {
         /// One table, e.g. termination_reason (default: all).
         table: Option<String>,
+        /// Only the categories these words find (with `category`): names and everyday words,
+        /// e.g. `casedesk codes category 暖气`.
+        #[arg(requires = "table")]
+        words: Vec<String>,
     },
     /// Roving intake points (流动受理点): start, end, list.
     Roving {
@@ -290,7 +294,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             station::enroll(ctx, &code, hub.as_deref(), &device_name, allow_plain_http, allow_demo)
         }
         Cmd::Sync { status, json } => station::sync(ctx, status, json),
-        Cmd::Codes { table } => cases::codes(ctx, table.as_deref()),
+        Cmd::Codes { table, words } => cases::codes(ctx, table.as_deref(), &words.join(" ")),
         Cmd::Roving { cmd } => intake::roving(ctx, cmd),
         Cmd::Consult(args) => intake::consult(ctx, args),
     }

@@ -350,11 +350,17 @@ fn check_edits(reg: &CaseRegistered, edits: &[FieldEdit], now: DateTime<Utc>) ->
     };
     let under = |path: &str, field: &str| {
         path.strip_prefix(field).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            // The number of representatives is counted over the complainants.
+            || (path == "collective.representatives" && under_top(field, "complainants"))
     };
     crate::validate::validate_registration(&after, now)
         .into_iter()
         .filter(|i| edits.iter().any(|e| under(&i.path, &e.field)))
         .collect()
+}
+
+fn under_top(field: &str, top: &str) -> bool {
+    field.split(['.', '[']).next() == Some(top)
 }
 
 /// Fields of the registration that a person may correct.

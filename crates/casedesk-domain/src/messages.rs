@@ -33,6 +33,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "请选择商品或服务类别（CCA 分类）",
         "must be a CCA goods or service category",
     ),
+    (
+        "category.group",
+        "这是分组标题，请选择其下的具体类别",
+        "is a heading: choose a category under it",
+    ),
     ("not_a_nature", "请选择投诉性质（CCA 分类）", "must be a CCA complaint nature"),
     ("date.future", "日期不能晚于今天", "must not be in the future"),
     (

@@ -138,6 +138,11 @@ pub struct CategoryItem {
     pub name_zh: String,
     pub name_en: String,
     pub kind: String,
+    /// Everyday words that find the category (家电, 暖气, 兽药), for the search of the picker.
+    pub terms_zh: Vec<String>,
+    pub terms_en: Vec<String>,
+    /// A heading of the tree (商品类, 服务类): shown, never chosen.
+    pub group: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -522,6 +527,9 @@ impl Store {
             name_zh: c.name_zh.clone(),
             name_en: c.name_en.clone(),
             kind: c.kind.clone(),
+            terms_zh: c.terms_zh.clone(),
+            terms_en: c.terms_en.clone(),
+            group: c.group,
         };
         let reasons = |list: &'static [reference::Reason]| -> Vec<ReasonItem> {
             list.iter().map(|r| ReasonItem { code: r.code, zh: r.zh, en: r.en }).collect()

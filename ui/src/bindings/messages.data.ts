@@ -7,6 +7,7 @@ export const MESSAGES = {
   "too_long": { zh: "内容过长（最多 {0} 个字符）", en: "is too long (at most {0} characters)" },
   "unknown_code": { zh: "不是有效的代码：{0}", en: "is not a valid code: {0}" },
   "not_a_subject_category": { zh: "请选择商品或服务类别（CCA 分类）", en: "must be a CCA goods or service category" },
+  "category.group": { zh: "这是分组标题，请选择其下的具体类别", en: "is a heading: choose a category under it" },
   "not_a_nature": { zh: "请选择投诉性质（CCA 分类）", en: "must be a CCA complaint nature" },
   "date.future": { zh: "日期不能晚于今天", en: "must not be in the future" },
   "date.before_occurrence": { zh: "受理时间不能早于消费争议发生时间", en: "must not be before the date of the dispute" },

@@ -1,28 +1,11 @@
 // Selects over reference data, shared by the intake form, roving intake and the list filters.
 import { useMemo } from "react";
-import { AutoComplete, Select, TreeSelect, Typography } from "antd";
-import type { Reference, RespondentHint } from "../ipc/types";
+import { AutoComplete, Select, Typography } from "antd";
+import type { RespondentHint } from "../ipc/types";
+import { categoryGroups, categoryMatches, type CategoryOption } from "../lib/categories";
 import { useReference, useRespondentHints } from "../lib/queries";
 import { useLabels } from "../lib/labels";
 import { useDebounced } from "../lib/useDebounced";
-
-interface TreeNode {
-  value: string;
-  title: string;
-  children?: TreeNode[];
-}
-
-export function categoryTree(ref: Reference | undefined, en: boolean): TreeNode[] {
-  const cats = ref?.categories ?? [];
-  const build = (parent: string | null): TreeNode[] =>
-    cats
-      .filter((c) => c.parent === parent)
-      .map((c) => {
-        const children = build(c.code);
-        return { value: c.code, title: en ? c.name_en : c.name_zh, ...(children.length ? { children } : {}) };
-      });
-  return build(null);
-}
 
 type Common = {
   value?: string | null;
@@ -34,19 +17,35 @@ type Common = {
   "aria-label"?: string;
 };
 
-export function CategorySelect(props: Common) {
+/**
+ * The goods/service category (商品/服务类别): options grouped under their headings (商品类, 服务类),
+ * which are labels the keyboard passes over and never a value (unless `headings`, for the
+ * list's prefix filter). Found by code, name or everyday words (家电, 暖气, 兽药).
+ */
+export function CategorySelect(props: Common & { headings?: boolean }) {
   const { en, t } = useLabels();
   const ref = useReference();
-  const tree = useMemo(() => categoryTree(ref.data, en), [ref.data, en]);
+  const headings = props.headings ?? false;
+  const options = useMemo(() => {
+    const { groups, loose } = categoryGroups(ref.data?.categories ?? [], en, headings);
+    const option = (o: CategoryOption) => ({
+      value: o.value,
+      label: o.label,
+      item: o.item,
+      className: o.depth > 0 ? "category-sub" : o.depth < 0 ? "category-heading" : undefined,
+    });
+    return [...groups.map((g) => ({ label: g.label, title: g.label, options: g.options.map(option) })), ...loose.map(option)];
+  }, [ref.data, en, headings]);
   return (
-    <TreeSelect
+    <Select
       id={props.id}
       aria-label={props["aria-label"]}
       value={props.value ?? undefined}
-      onChange={(v) => props.onChange?.(v ?? undefined)}
-      treeData={tree}
-      showSearch
-      treeNodeFilterProp="title"
+      onChange={(v: string | undefined) => props.onChange?.(v ?? undefined)}
+      options={options}
+      showSearch={{
+        filterOption: (input, option) => (option && "item" in option ? categoryMatches(option.item, input) : false),
+      }}
       allowClear={props.allowClear ?? true}
       placeholder={props.placeholder ?? t("intake.category_ph")}
       style={props.style ?? { width: "100%" }}

@@ -416,6 +416,10 @@ function isSubject(code: string): boolean {
   return REFERENCE.categories.some((c) => c.code === code);
 }
 
+function isHeading(code: string): boolean {
+  return REFERENCE.categories.some((c) => c.code === code && c.group);
+}
+
 function isNature(code: string): boolean {
   return REFERENCE.natures.some((c) => c.code === code);
 }
@@ -459,7 +463,7 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Proble
     if (reg.collective.households < 2) out.push(issue("collective.households", "households.min"));
     const reps = reg.complainants.filter((c) => c.representative).length;
     const [lo, hi] = entrusted ? [1, 2] : [2, 5];
-    if (reps < lo || reps > hi) out.push(issue("complainants", "representatives.count", `${lo}–${hi}`));
+    if (reps < lo || reps > hi) out.push(issue("collective.representatives", "representatives.count", `${lo}–${hi}`));
   }
   const needsRespondent = reg.case_type === "complaint" || reg.case_type === "report";
   if (needsRespondent && reg.respondents.length === 0) out.push(issue("respondents", "count.min", 1));
@@ -479,12 +483,13 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Proble
   if (!reg.category) {
     if (complaint) out.push(issue("category", "required"));
   } else if (!isSubject(reg.category)) out.push(issue("category", "not_a_subject_category"));
+  else if (isHeading(reg.category)) out.push(issue("category", "category.group"));
   if (!reg.nature) {
     if (complaint) out.push(issue("nature", "required"));
   } else if (!isNature(reg.nature)) out.push(issue("nature", "not_a_nature"));
   if (!reg.facts.content.trim()) out.push(issue("facts.content", "required"));
   if (reg.facts.content.length > 20000) out.push(issue("facts.content", "too_long", 20000));
-  if (complaint && reg.requests.length === 0 && !(reg.request_text ?? "").trim()) out.push(issue("requests", "required"));
+  if (complaint && reg.requests.length === 0) out.push(issue("requests", "required"));
   for (const [path, v] of [
     ["facts.amount_fen", reg.facts.amount_fen],
     ["claim_fen", reg.claim_fen],

@@ -240,6 +240,7 @@ export default function CaseList() {
             aria-label={t("list.status")}
           />
           <CategorySelect
+            headings
             value={f.category}
             onChange={(v) => set("category", v)}
             placeholder={t("list.category")}

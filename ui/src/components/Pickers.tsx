@@ -74,6 +74,8 @@ export function NatureSelect(props: Common) {
   );
 }
 
+const HINT = "\u0000hint:";
+
 /** A respondent name box that suggests businesses registered before (lookup_respondents). */
 export function RespondentNameInput(props: {
   value?: string;
@@ -85,27 +87,33 @@ export function RespondentNameInput(props: {
   const { t, code } = useLabels();
   const q = useDebounced((props.value ?? "").trim(), 250);
   const hints = useRespondentHints(q);
-  const options = hints
-    .filter((h) => h.name !== props.value)
-    .map((h) => ({
-      value: h.name,
-      label: (
-        <div className="hint-option">
-          <span>{h.name}</span>
-          <Typography.Text type="secondary" className="hint-meta">
-            {code("respondent_kind", h.kind)} · {t("intake.lookup_cases", { count: h.cases })}
-          </Typography.Text>
-        </div>
-      ),
-    }));
+  const shown = hints.filter((h) => h.name !== props.value);
+  // Options are keyed by position, not by name: the list would otherwise make the entry whose
+  // name starts with the typed text active by itself, and ↓ would land on the second one.
+  const options = shown.map((h, i) => ({
+    value: `${HINT}${i}`,
+    label: (
+      <div className="hint-option">
+        <span>{h.name}</span>
+        <Typography.Text type="secondary" className="hint-meta">
+          {code("respondent_kind", h.kind)} · {t("intake.lookup_cases", { count: h.cases })}
+        </Typography.Text>
+      </div>
+    ),
+  }));
+  const hint = (v: string) => (v.startsWith(HINT) ? shown[Number(v.slice(HINT.length))] : undefined);
   return (
     <AutoComplete
       id={props.id}
       value={props.value}
       options={options}
-      onChange={(v) => props.onChange?.(v)}
+      defaultActiveFirstOption={false}
+      onChange={(v) => {
+        const h = hint(v);
+        props.onChange?.(h ? h.name : v);
+      }}
       onSelect={(v) => {
-        const h = hints.find((x) => x.name === v);
+        const h = hint(v);
         if (h) props.onPick?.(h);
       }}
       placeholder={props.placeholder}

@@ -8,7 +8,7 @@ import { categoryMatches } from "../lib/categories";
 import { installBackend, renderRoute } from "./render";
 
 function intake() {
-  installBackend({ seed: "demo" });
+  const { backend } = installBackend({ seed: "demo" });
   const { container } = renderRoute("/intake", "/intake", <Intake />);
   const field = (id: string) =>
     waitFor(() => {
@@ -16,7 +16,7 @@ function intake() {
       if (!el) throw new Error(`no #${id} yet`);
       return el;
     });
-  return { container, field };
+  return { container, field, backend };
 }
 
 const KEYS: Record<string, number> = { Enter: 13, ArrowDown: 40, ArrowUp: 38, Tab: 9, Escape: 27 };
@@ -73,5 +73,84 @@ describe("category search", () => {
     expect(seen).toContain("家用电子电器类");
     expect(document.querySelectorAll(".ant-select-item-group").length).toBeGreaterThanOrEqual(2);
     expect(screen.getAllByText("商品类").length).toBeGreaterThan(0); // shown as a label
+  });
+});
+
+const formItem = (el: Element) => el.closest(".ant-form-item") as HTMLElement;
+const marked = (el: Element) => !!formItem(el).querySelector(".ant-form-item-required");
+
+describe("keyboard-only intake", () => {
+  it("↓ in the respondent suggestions picks the first entry", async () => {
+    const { field, backend } = intake();
+    // A prefix several known businesses start with (the list used to make the first of them
+    // active by itself, so ↓ went to the second).
+    const names = [...new Set(backend.db.cases.flatMap((c) => c.reg.respondents.map((r) => r.name)))];
+    const prefix = names
+      .map((n) => n.slice(0, 2))
+      .find((p) => names.filter((n) => n.startsWith(p)).length >= 2 && names.filter((n) => n.includes(p)).length >= 2)!;
+    expect(prefix).toBeTruthy();
+    const name = await field("intake_respondents_0_name");
+    await userEvent.click(name);
+    await userEvent.keyboard(prefix);
+    const first = await waitFor(
+      () => {
+        const o = document.querySelector(".hint-option span");
+        if (!o) throw new Error("no suggestions yet");
+        return o.textContent ?? "";
+      },
+      { timeout: 4000 },
+    );
+    press(name, "ArrowDown");
+    press(name, "Enter");
+    await waitFor(() => expect(name).toHaveValue(first));
+  });
+
+  it("the clear × of a select is no Tab stop: Tab goes on to the next field", async () => {
+    const { field } = intake();
+    const cat = await field("intake_category");
+    await userEvent.click(cat);
+    await userEvent.keyboard("暖气");
+    await waitFor(() => expect(document.querySelector(".ant-select-item-option-active")).not.toBeNull());
+    press(cat, "Enter");
+    await waitFor(() => expect(formItem(cat)).toHaveTextContent("公共设施服务"));
+    const clear = formItem(cat).querySelector<HTMLElement>(".ant-select-clear");
+    expect(clear).not.toBeNull();
+    expect(clear!.tabIndex).toBe(-1);
+    await userEvent.tab();
+    expect(document.activeElement?.id).toBe("intake_nature");
+    expect(formItem(cat)).toHaveTextContent("公共设施服务");
+  });
+
+  it("after a failed submit the keyboard is in the first field with a problem", async () => {
+    const { field } = intake();
+    await field("intake_complainants_0_name");
+    await userEvent.click(screen.getByTestId("intake-submit"));
+    await waitFor(() => expect(document.activeElement?.id).toBe("intake_complainants_0_name"), { timeout: 4000 });
+    expect(formItem(document.activeElement!)).toHaveClass("ant-form-item-has-error");
+  });
+});
+
+describe("required marks agree with the domain", () => {
+  it("marks 住址 and 请求事项 on a complaint, collective or not, and not on a suggestion", async () => {
+    const { field } = intake();
+    const address = await field("intake_complainants_0_address");
+    expect(marked(address)).toBe(true);
+    expect(marked(await field("intake_requests"))).toBe(true);
+    expect(marked(await field("intake_complainants_0_id_number"))).toBe(false); // own mediation
+    await userEvent.click(screen.getByRole("switch", { name: "集体投诉" }));
+    expect(marked(await field("intake_complainants_0_address"))).toBe(true);
+    expect(marked(screen.getByTestId("rep-count"))).toBe(true);
+  });
+
+  it("refuses a complaint with no request ticked, beside 请求事项, and the representatives count beside them", async () => {
+    const { field } = intake();
+    await field("intake_complainants_0_name");
+    await userEvent.click(screen.getByRole("switch", { name: "集体投诉" }));
+    await userEvent.click(screen.getByTestId("intake-submit"));
+    const requests = await field("intake_requests");
+    await waitFor(() => expect(formItem(requests)).toHaveClass("ant-form-item-has-error"), { timeout: 4000 });
+    expect(formItem(screen.getByTestId("rep-count"))).toHaveTextContent("代表人数应为 2–5 人");
+    // Every problem is shown where it is: none is left for the summary below the form.
+    expect(screen.queryByTestId("form-problems")).toBeNull();
   });
 });

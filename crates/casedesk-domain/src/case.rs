@@ -556,10 +556,18 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
                 if t.to_department.trim().is_empty() {
                     issues.push(Issue::new("to_department", "required"));
                 }
-            } else if t.to_unit.trim().is_empty() {
-                issues.push(Issue::new("to_unit", "required"));
-            } else if t.to_unit == s.home_unit {
-                issues.push(Issue::new("to_unit", "transfer.to_self"));
+            } else {
+                let before = issues.len();
+                crate::org::unit_code(&mut issues, "to_unit", &t.to_unit);
+                if issues.len() == before && t.to_unit == s.home_unit {
+                    issues.push(Issue::new("to_unit", "transfer.to_self"));
+                }
+                crate::validate::text_limit(
+                    &mut issues,
+                    "to_unit_name",
+                    &t.to_unit_name,
+                    crate::validate::MAX_NAME_CHARS,
+                );
             }
             if s.transfers.iter().any(|x| x.transfer.transfer == t.transfer) {
                 issues.push(Issue::new("transfer", "transfer.exists"));

@@ -4,7 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { Command, Commands } from "../bindings/commands";
 import type { CaseEvent, CaseRegistered, DuplicateQuery, IpcErrorShape, IpcIssue, ListQuery, Settings, SetupStation } from "./types";
-import type { RecordConsultation, RovingEnd, RovingStart, StaffAdd, SyncEnroll } from "../bindings";
+import type { RecordConsultation, RovingEnd, RovingStart, StaffAdd, SyncEnroll, TransferKind } from "../bindings";
 
 /** The code of a failure that never reached Rust (no IpcError came back). */
 export const IPC_FAILED = "ipc.failed";
@@ -83,6 +83,7 @@ export const api = {
   caseAction: (op_id: string, case_id: string, event: CaseEvent) => call("case_action", { req: { op_id, case_id, event } }),
   findDuplicates: (req: DuplicateQuery) => call("find_duplicates", { req }),
   lookupRespondents: (prefix: string) => call("lookup_respondents", { prefix }),
+  transferTargets: (kind: TransferKind) => call("transfer_targets", { kind }),
   rovingStart: (req: RovingStart) => call("roving_start", { req }),
   rovingEnd: (req: RovingEnd) => call("roving_end", { req }),
   rovingList: () => call("roving_list"),

@@ -157,7 +157,7 @@ export function newCaseState(
     timeline: [
       {
         id: meta.eventId,
-        at: meta.at,
+        at: reg.received_at || meta.at,
         unit: meta.unit,
         actor: meta.actor,
         kind: "case.registered",
@@ -186,12 +186,21 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
   return true;
 }
 
+/** case::event_time: the time in the payload (received, held, signed, at), except for a
+ * scheduling, which is stamped when it was made (its `at` is the planned time). */
+export function eventTime(ev: CaseEvent, recorded: string): string {
+  if (ev.kind === "case.session_scheduled") return recorded;
+  const p = ev.payload as Record<string, unknown>;
+  for (const k of ["received_at", "held_at", "signed_at", "at"]) if (typeof p[k] === "string") return p[k];
+  return recorded;
+}
+
 /** Applies one event like CaseState::apply (events that do not fit are kept as anomalies). */
 export function applyEvent(s: CaseState, ev: CaseEvent, meta: { eventId: string; at: string; unit: string; actor: string | null }): void {
   const legal = allows(s, ev.kind);
   s.timeline.push({
     id: meta.eventId,
-    at: meta.at,
+    at: eventTime(ev, meta.at),
     unit: meta.unit,
     actor: meta.actor,
     kind: ev.kind,
@@ -416,6 +425,9 @@ function isSubject(code: string): boolean {
   return REFERENCE.categories.some((c) => c.code === code);
 }
 
+/** casedesk-domain org::unit_code: letters, digits and _, at most 32. */
+export const UNIT_CODE = /^[A-Za-z0-9_]{1,32}$/;
+
 function isHeading(code: string): boolean {
   return REFERENCE.categories.some((c) => c.code === code && c.group);
 }
@@ -582,8 +594,13 @@ export function check(s: CaseState, ev: CaseEvent, nowMs: number): Refused | nul
     case "case.transferred": {
       const t = ev.payload;
       if (t.kind === "to_department") required("to_department", t.to_department);
-      else if (!(t.to_unit ?? "").trim()) out.push(issue("to_unit", "required"));
-      else if (t.to_unit === s.home_unit) out.push(issue("to_unit", "transfer.to_self"));
+      else {
+        const code = t.to_unit ?? "";
+        if (!code) out.push(issue("to_unit", "required"));
+        else if (!UNIT_CODE.test(code)) out.push(issue("to_unit", "unit.code_format"));
+        else if (code === s.home_unit) out.push(issue("to_unit", "transfer.to_self"));
+        if ([...(t.to_unit_name ?? "")].length > 100) out.push(issue("to_unit_name", "too_long", 100));
+      }
       break;
     }
     case "case.edited":

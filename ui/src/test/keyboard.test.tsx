@@ -1,11 +1,11 @@
 // Keyboard-only flows of the intake form (issue 13 item 3) and the category search (item 9).
 import { describe, expect, it } from "vitest";
-import { act, fireEvent, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import Intake from "../pages/Intake";
 import { REFERENCE } from "../bindings/reference.data";
 import { categoryMatches } from "../lib/categories";
-import { installBackend, renderRoute } from "./render";
+import { installBackend, press, renderRoute } from "./render";
 
 function intake() {
   const { backend } = installBackend({ seed: "demo" });
@@ -17,16 +17,6 @@ function intake() {
       return el;
     });
   return { container, field, backend };
-}
-
-const KEYS: Record<string, number> = { Enter: 13, ArrowDown: 40, ArrowUp: 38, Tab: 9, Escape: 27 };
-
-/** A key as a browser sends it (with keyCode/which, which rc-select reads; user-event leaves it 0). */
-export function press(el: Element, key: string) {
-  act(() => {
-    fireEvent.keyDown(el, { key, keyCode: KEYS[key], which: KEYS[key] });
-    fireEvent.keyUp(el, { key, keyCode: KEYS[key], which: KEYS[key] });
-  });
 }
 
 const found = (q: string) => REFERENCE.categories.filter((c) => !c.group && categoryMatches(c, q)).map((c) => c.code);

@@ -461,14 +461,18 @@ impl Store {
         Ok(out)
     }
 
-    /// Roving intake sessions, newest first, with what each took in.
+    /// Roving intake sessions, newest first, with what each took in: cases (voided ones left
+    /// out), consultations, and 接待人次 — every complainant of those cases (at least one each)
+    /// and every person who asked.
     pub fn roving_sessions(&self, only: Option<Uuid>) -> Result<Vec<RovingSummary>> {
         let conn = self.connection();
         let mut stmt = conn.prepare_cached(
             "SELECT r.id, r.unit, r.date, r.place, r.team, r.ended_at,
-                (SELECT count(*) FROM cases c WHERE c.roving = r.id),
+                (SELECT count(*) FROM cases c WHERE c.roving = r.id AND c.status != 'voided'),
                 (SELECT count(*) FROM consultations k WHERE k.roving = r.id),
                 (SELECT coalesce(sum(people), 0) FROM consultations k WHERE k.roving = r.id)
+                + (SELECT coalesce(sum(max(c.complainants, 1)), 0) FROM cases c
+                   WHERE c.roving = r.id AND c.status != 'voided')
              FROM roving_sessions r WHERE ?1 IS NULL OR r.id = ?1 ORDER BY r.date DESC, r.id DESC LIMIT 100",
         )?;
         let rows = stmt.query_map([only.map(|u| u.as_bytes().to_vec())], |r| {

@@ -570,7 +570,17 @@ fn roving_sessions_count_what_they_took_in() {
     let mut reg = registration(at(2026, 7, 1, 3));
     reg.channel = Channel::Roving;
     reg.roving_session = Some(rid);
-    s.register_case(None, reg).unwrap();
+    s.register_case(None, reg.clone()).unwrap();
+    // Two complainants came to the table together; a registration voided later counts nowhere.
+    let mut two = reg.clone();
+    let mut other = two.complainants[0].clone();
+    other.name = "才让卓玛".into();
+    other.id_number = None;
+    other.id_type = None;
+    two.complainants.push(other);
+    s.register_case(None, two).unwrap();
+    let voided = s.register_case(None, reg).unwrap();
+    s.act(voided.id, None, CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
     s.record_org(
         Uuid::now_v7(),
         None,
@@ -588,7 +598,8 @@ fn roving_sessions_count_what_they_took_in() {
     s.record_org(rid, None, OrgEvent::RovingEnded { at: at(2026, 7, 1, 8), note: String::new() })
         .unwrap();
     let r = &s.roving_sessions(Some(rid)).unwrap()[0];
-    assert_eq!((r.complaints, r.consultations, r.people), (1, 1, 3));
+    // 接待人次: every complainant of the cases taken in and every person who asked.
+    assert_eq!((r.complaints, r.consultations, r.people), (2, 1, 1 + 2 + 3));
     assert!(r.ended_at.is_some());
     assert_eq!(r.team, vec!["巴特尔", "扎西"]);
     assert!(s.verify().unwrap().is_ok());

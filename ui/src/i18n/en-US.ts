@@ -666,6 +666,7 @@ const enUS: Resource = {
     complaints: "Complaints",
     consultations: "Consultations",
     people: "People served",
+    people_help: "Every complainant of the complaints taken in, plus the people who asked for advice",
     quick_form: "Quick complaint",
     quick_hint: "Only what is needed now; complete the rest from the case page back at the station.",
     save_next: "Save and take the next",

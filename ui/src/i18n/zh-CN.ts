@@ -639,6 +639,7 @@ const zhCN = {
     complaints: "登记投诉",
     consultations: "接待咨询",
     people: "接待人次",
+    people_help: "登记投诉的每位投诉人，加上咨询的人数",
     quick_form: "快速登记投诉",
     quick_hint: "只需填写必要信息，回到站里后可在案件详情中补充。",
     save_next: "保存，登记下一件",

@@ -21,6 +21,7 @@ import {
   Tag,
   Typography,
   type InputRef,
+  Tooltip,
 } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
@@ -360,7 +361,7 @@ export default function Roving() {
                   <Statistic title={t("roving.consultations")} value={ended.consultations} />
                 </Col>
                 <Col>
-                  <Statistic title={t("roving.people")} value={ended.people} />
+                  <Statistic title={<Tooltip title={t("roving.people_help")}>{t("roving.people")}</Tooltip>} value={ended.people} />
                 </Col>
               </Row>
             }
@@ -391,7 +392,7 @@ export default function Roving() {
                 <Statistic title={t("roving.consultations")} value={current.consultations} />
               </Col>
               <Col>
-                <Statistic title={t("roving.people")} value={current.people} />
+                <Statistic title={<Tooltip title={t("roving.people_help")}>{t("roving.people")}</Tooltip>} value={current.people} />
               </Col>
               <Col>
                 <Popconfirm title={t("roving.end_confirm")} onConfirm={() => void end()}>

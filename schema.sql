@@ -7,6 +7,13 @@ CREATE TABLE applied_ops (
     at     INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE blobs (
+    sha256     TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    stored_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE calendar_days (
     date   TEXT PRIMARY KEY,
     kind   TEXT NOT NULL CHECK (kind IN ('off', 'makeup', 'local_off')),
@@ -81,7 +88,7 @@ CREATE TABLE cases (
     roving         BLOB,
     flags          INTEGER NOT NULL,
     updated_hlc    INTEGER NOT NULL
-);
+, on_time INTEGER, satisfaction TEXT, place TEXT NOT NULL DEFAULT '');
 
 CREATE INDEX cases_accepted ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
 
@@ -132,6 +139,26 @@ CREATE TABLE devices (
     name TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE documents (
+    event      BLOB PRIMARY KEY,
+    case_rowid INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    number     TEXT NOT NULL,
+    template   TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    bytes      INTEGER NOT NULL,
+    issued_at  INTEGER NOT NULL,
+    recipient  TEXT NOT NULL,
+    delivery   TEXT NOT NULL,
+    subject    BLOB,
+    unit       TEXT NOT NULL,
+    device     BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX documents_case ON documents (case_rowid);
+
+CREATE INDEX documents_number ON documents (number);
+
 CREATE TABLE events (
     rowid   INTEGER PRIMARY KEY,
     id      BLOB NOT NULL UNIQUE,
@@ -153,6 +180,24 @@ CREATE TABLE events (
 CREATE INDEX events_kind ON events (kind);
 
 CREATE INDEX events_stream ON events (stream);
+
+CREATE TABLE evidence (
+    event        BLOB PRIMARY KEY,
+    case_rowid   INTEGER NOT NULL,
+    id           BLOB NOT NULL,
+    sha256       TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    media_type   TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    original_returned INTEGER NOT NULL,
+    for_document TEXT,
+    added_at     INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX evidence_case ON evidence (case_rowid);
+
+CREATE INDEX evidence_sha256 ON evidence (sha256);
 
 CREATE TABLE hub_quarantine (
     event_id BLOB PRIMARY KEY,
@@ -188,6 +233,19 @@ CREATE TABLE quarantine (
     reason   TEXT NOT NULL,
     received INTEGER NOT NULL
 , source TEXT NOT NULL DEFAULT 'legacy') WITHOUT ROWID;
+
+CREATE TABLE report_submissions (
+    id      BLOB PRIMARY KEY,
+    unit    TEXT NOT NULL,
+    period  TEXT NOT NULL,
+    from_date TEXT NOT NULL,
+    to_date   TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    figures TEXT NOT NULL,
+    note    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX report_submissions_unit ON report_submissions (unit, from_date, to_date);
 
 CREATE TABLE roving_sessions (
     id       BLOB PRIMARY KEY,
@@ -227,6 +285,24 @@ CREATE TABLE staff (
     active    INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE stat_cases (
+    rowid          INTEGER PRIMARY KEY,
+    case_type      TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    received_at    INTEGER NOT NULL,
+    accepted_at    INTEGER,
+    closed_at      INTEGER,
+    receiving_unit TEXT NOT NULL,
+    unit           TEXT NOT NULL,
+    outcome        TEXT,
+    on_time        INTEGER,
+    recovered_fen  INTEGER NOT NULL,
+    doubled_fen    INTEGER NOT NULL,
+    category       TEXT,
+    nature         TEXT,
+    satisfaction   TEXT
+);
+
 CREATE TABLE sync_state (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -239,7 +315,7 @@ CREATE TABLE transfers (
     from_unit   TEXT NOT NULL,
     to_unit     TEXT NOT NULL,
     due_day     INTEGER,
-    feedback_at INTEGER,
+    feedback_at INTEGER, at INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (case_rowid, id)
 ) WITHOUT ROWID;
 

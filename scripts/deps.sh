@@ -5,12 +5,18 @@ set -euo pipefail
 what=${1:-test}
 pkgs=(build-essential pkg-config sqlite3 python3 python3-venv
       libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
-      fonts-noto-cjk)
+      fonts-noto-cjk
+      # The faces of the standard documents (casedesk-docs): Chinese, Tibetan, traditional
+      # Mongolian and the symbols the CJK faces lack.
+      fonts-noto-core fonts-dejavu-core)
 if [ "$what" = test ]; then
   # Desktop under a virtual display and WebDriver; Chromium for UI browser tests; network
   # namespaces, rate limits and packet loss for the sync fault tests.
   # PostgreSQL: the hub's tests run on it too (scripts/with-pg.sh starts a cluster of its own).
   pkgs+=(xvfb xauth dbus webkit2gtk-driver chromium iproute2 iptables imagemagick postgresql)
+  # The documents' tests read the PDFs back (pdftotext, pdffonts, pdftoppm) and open the
+  # .docx and .xlsx copies in LibreOffice.
+  pkgs+=(poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)
 fi
 need=()
 for pkg in "${pkgs[@]}"; do

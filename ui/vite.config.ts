@@ -19,7 +19,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
-    testTimeout: 30000,
+    testTimeout: 60000,
     css: false,
   },
 });

@@ -16,8 +16,9 @@ use casedesk_domain::event::OrgEvent;
 use casedesk_domain::types::{Language, StaffRole, TransferKind};
 use casedesk_domain::{Issue, Lang};
 use casedesk_ipc::{
-    CaseAction, CaseDetail, Dashboard, IpcError, QuarantineEntry, RecordConsultation, RegisterCase,
-    ResetDemo, RovingEnd, RovingStart, Settings, SetupStation, StaffAdd, StationInfo, SyncEnroll,
+    CaseAction, CaseDetail, Dashboard, HotSpots, HotspotsQuery, IpcError, QuarantineEntry,
+    RecordConsultation, RegisterCase, Report, ReportExport, ReportQuery, ReportSubmit, ResetDemo,
+    RovingEnd, RovingStart, Settings, SetupStation, StaffAdd, StationInfo, Supervision, SyncEnroll,
     SyncStatus, check_op_id,
 };
 use casedesk_store::desk::{
@@ -291,11 +292,7 @@ pub async fn reference(state: St<'_>) -> Res<Reference> {
 }
 
 pub async fn dashboard(state: St<'_>) -> Res<Dashboard> {
-    with_reader(&state, |st, store| {
-        let d = store.dashboard()?;
-        Ok(Dashboard::new(d, sync_view(st, store)?))
-    })
-    .await
+    with_reader(&state, |st, store| Ok(Dashboard::of(store, sync_view(st, store)?)?)).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -666,4 +663,64 @@ pub async fn draft_clear(state: St<'_>, key: String) -> Res<()> {
 pub async fn app_ready(state: St<'_>) -> Res<()> {
     state.show_window("app_ready");
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics (casedesk-report: every figure defined there)
+
+fn report_fail(e: casedesk_report::ReportError) -> Fail {
+    Fail::Core(e.into_store())
+}
+
+fn period_of(code: &str) -> Result<casedesk_report::Period, Fail> {
+    casedesk_report::Period::parse(code).map_err(report_fail)
+}
+
+pub async fn report(state: St<'_>, q: ReportQuery) -> Res<Report> {
+    with_reader(&state, move |_, store| {
+        casedesk_report::report(store, q.unit.as_deref(), &period_of(&q.period)?)
+            .map_err(report_fail)
+    })
+    .await
+}
+
+pub async fn report_submit(state: St<'_>, req: ReportSubmit) -> Res<Report> {
+    let r = with_store(&state, move |st, store| {
+        let op = check_op_id(&req.op_id, st.lang())?;
+        let period = period_of(&req.period)?;
+        casedesk_report::submit(store, &period, &req.note, Some(&op)).map_err(report_fail)?;
+        casedesk_report::report(store, None, &period).map_err(report_fail)
+    })
+    .await?;
+    state.changed(None);
+    Ok(r)
+}
+
+pub async fn report_export(state: St<'_>, req: ReportExport) -> Res<String> {
+    with_reader(&state, move |st, store| {
+        let (name, bytes) = casedesk_ipc::export_file(store, &req, st.lang())?;
+        let dir = st.paths.data_dir.join("exports");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(name);
+        std::fs::write(&path, bytes)?;
+        Ok(path.display().to_string())
+    })
+    .await
+}
+
+pub async fn hotspots(state: St<'_>, q: HotspotsQuery) -> Res<HotSpots> {
+    with_reader(&state, move |_, store| {
+        let params = casedesk_report::hotspots::Params::default();
+        casedesk_report::hotspots::hot_spots(store, q.unit.as_deref(), q.weeks, &params)
+            .map_err(report_fail)
+    })
+    .await
+}
+
+pub async fn supervision(state: St<'_>, q: ReportQuery) -> Res<Supervision> {
+    with_reader(&state, move |_, store| {
+        casedesk_report::supervision::supervision(store, q.unit.as_deref(), &period_of(&q.period)?)
+            .map_err(report_fail)
+    })
+    .await
 }

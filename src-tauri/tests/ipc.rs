@@ -320,3 +320,52 @@ fn setup_with_demo_data_fills_the_station_in_the_background() {
         .any(|e| e.file_name().to_string_lossy().contains(".removed-"));
     assert!(moved, "the demonstration database is kept aside, renamed");
 }
+
+/// 统计 through IPC: the month's report counts what was just registered and accepted, the
+/// dashboard's month figures are the report's, a submission is idempotent by op_id and frozen,
+/// exports land in the exports folder, hot spots and supervision answer, a bad period is a
+/// field error.
+#[test]
+fn statistics_commands() {
+    let d = desk();
+    d.setup();
+    let case = d.ok("register_case", json!({ "req": { "op_id": OP_REG, "reg": registration() } }));
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    d.ok(
+        "case_action",
+        json!({ "req": { "op_id": OP_ACCEPT, "case_id": case["id"],
+            "event": { "kind": "case.accepted", "payload": { "at": now } } } }),
+    );
+    let month = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m")
+        .to_string();
+    let r = d.ok("report", json!({ "q": { "unit": null, "period": month } }));
+    assert_eq!(
+        (r["total"]["received"].as_u64(), r["total"]["accepted"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let dash = d.ok("dashboard", json!({}));
+    assert_eq!(dash["month"]["accepted"], r["total"]["accepted"]);
+    assert_eq!(dash["month"]["resolved"], r["total"]["resolved"]);
+
+    let op = uuid::Uuid::new_v4();
+    let submit = json!({ "req": { "op_id": op, "period": month, "note": "" } });
+    let s1 = d.ok("report_submit", submit.clone());
+    assert_eq!(s1["submission"]["submitted"], r["total"]);
+    let s2 = d.ok("report_submit", submit);
+    assert_eq!(s2["submission"]["id"], s1["submission"]["id"], "the same op_id submits once");
+
+    let path = d
+        .ok("report_export", json!({ "req": { "unit": null, "period": month, "kind": "report" } }));
+    let path = std::path::PathBuf::from(path.as_str().unwrap());
+    assert!(path.ends_with(format!("exports/report-HX0201-{month}.xlsx")), "{path:?}");
+    assert!(std::fs::read(&path).unwrap().starts_with(b"PK"));
+    let h = d.ok("hotspots", json!({ "q": { "unit": null, "weeks": 12 } }));
+    assert_eq!(h["weeks"].as_array().unwrap().len(), 12);
+    let s = d.ok("supervision", json!({ "q": { "unit": null, "period": month } }));
+    assert_eq!(s["rows"][0]["code"], "HX0201");
+    let e = d.call("report", json!({ "q": { "unit": null, "period": "2026-Q5" } })).unwrap_err();
+    assert_eq!(e["issues"][0]["path"], "period");
+    assert_eq!(e["issues"][0]["code"], "report.period");
+}

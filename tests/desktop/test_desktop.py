@@ -330,10 +330,22 @@ class TestCaseLifecycle:
         to_top(drv)
         shot(drv, "09c-corrected")
 
+    def test_09d_record_the_agreement(self):
+        """调解协议: closing as 调解成功 needs one (Rust refuses it beside the field otherwise)."""
+        drv = self.drv
+        click(find(drv, "act-case.agreement_recorded"))
+        fill(drv, "action_terms", "店主退还货款 1,000.50 元，七日内付清。")
+        replace_text(drv, "action_amount", "1,000.50")
+        click(find(drv, "action-ok"))
+        wait(drv, lambda d: not d.find_elements(By.CSS_SELECTOR, ".ant-modal-wrap:not([style*='display: none']) .ant-modal"), 10, "dialog closed")
+        wait_text(drv, "timeline", "达成协议：店主退还货款")
+        to_top(drv)
+        shot(drv, "09d-agreement")
+
     def test_10_close_with_recovered_amount(self):
         drv = self.drv
         click(find(drv, "act-case.closed"))
-        fill(drv, "action_recovered", "1,000.50")
+        replace_text(drv, "action_recovered", "1,000.50")
         click(find(drv, "action-ok"))
         wait_text(drv, "detail-status", "已办结")
         wait_text(drv, "detail-recovered", "1,000.50")

@@ -233,6 +233,49 @@ try {
     await expectText(page.getByTestId("roving-current"), "柯鲁柯镇希望村");
   });
 
+  // 统计: the month's report, a figure opened as its cases, hot spots and supervision; looked
+  // at in the two window sizes clerks have (1366×768 laptops, 1024×768 old screens).
+  for (const [w, h] of [
+    [1366, 768],
+    [1024, 768],
+  ]) {
+    await step(
+      page,
+      `statistics-${w}`,
+      async () => {
+        await page.setViewportSize({ width: w, height: h });
+        await page.getByRole("menuitem", { name: "统计" }).click();
+        await page.getByTestId("fig-accepted").waitFor();
+        await page.getByTestId("stats-report").getByText("按投诉性质").waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (overflow > 0) throw new Error(`the page is ${overflow} px wider than the window`);
+      },
+      { full: true },
+    );
+  }
+  await step(page, "statistics-drill", async () => {
+    const accepted = (await page.getByTestId("fig-accepted").locator(".ant-statistic-content-value").innerText()).trim();
+    await page.getByTestId("fig-accepted").click();
+    await page.getByTestId("report-filter").waitFor();
+    await page.getByTestId("list-total").filter({ hasText: accepted }).waitFor();
+  });
+  await step(page, "statistics-hotspots", async () => {
+    await page.getByRole("menuitem", { name: "统计" }).click();
+    await page.getByRole("tab", { name: "投诉热点" }).click();
+    await page.getByTestId("stats-hotspots").waitFor();
+    const drafts = page.getByTestId("draft-warning");
+    if ((await drafts.count()) > 0) {
+      await drafts.first().click();
+      await expectText(page.getByTestId("draft-text"), "消费提示");
+      await page.keyboard.press("Escape");
+    }
+  });
+  await step(page, "statistics-supervision", async () => {
+    await page.getByRole("tab", { name: "站点督导" }).click();
+    await page.getByTestId("stats-supervision").getByText("示范站条件").first().waitFor();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   await step(page, "settings", async () => {
     await page.getByRole("menuitem", { name: "设置" }).click();
     await page.getByTestId("settings").waitFor();

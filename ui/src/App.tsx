@@ -19,6 +19,7 @@ import Intake from "./pages/Intake";
 import CaseDetailPage from "./pages/CaseDetail";
 import Roving from "./pages/Roving";
 import SettingsPage from "./pages/Settings";
+import Statistics from "./pages/Statistics";
 
 export const FONT_STACK =
   '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", -apple-system, "Segoe UI", sans-serif';
@@ -99,6 +100,7 @@ export function AppRoutes() {
         <Route path="cases" element={null} />
         <Route path="cases/:id" element={<CaseDetailPage />} />
         <Route path="roving" element={<Roving />} />
+        <Route path="statistics" element={<Statistics />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>

@@ -31,6 +31,13 @@ pub struct BenchArgs {
     /// Timed repetitions of each query.
     #[arg(long, default_value_t = 30)]
     reps: usize,
+    /// Only the documents' figures: the first document after start, warm documents, the size
+    /// of a one-page form, the 受理台账 of `--ledger-cases` cases.
+    #[arg(long)]
+    docs: bool,
+    /// Cases in the 受理台账 of the documents' figures.
+    #[arg(long, default_value_t = 10_000)]
+    ledger_cases: u64,
 }
 
 fn station() -> StationInit {
@@ -113,6 +120,20 @@ fn registration(i: usize, now: chrono::DateTime<chrono::Utc>) -> CaseRegistered 
     }
 }
 
+/// CPU time of this process so far (user + system, all threads), in ms: on a machine shared
+/// with other builds, wall time alone says more about the neighbours than about the code.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    match (f.get(10), f.get(11)) {
+        (Some(u), Some(s)) => (u + s) * 10.0,
+        _ => f64::NAN,
+    }
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -127,6 +148,9 @@ pub fn run(_ctx: &Ctx, args: BenchArgs) -> CmdResult {
     let tmp = tempfile::tempdir()?;
     let dir = args.dir.clone().unwrap_or_else(|| tmp.path().to_owned());
     std::fs::create_dir_all(&dir)?;
+    if args.docs {
+        return docs_bench(&dir, args.ledger_cases);
+    }
     println!("CaseDesk benchmarks (medians; each beside its baseline from the same run)");
     register_bench(&dir, args.registrations, "FULL")?;
     register_bench(&dir, args.registrations, "NORMAL")?;
@@ -225,7 +249,11 @@ fn query_bench(dir: &Path, n: u64, reps: usize) -> Result<(), Failure> {
             end: store.now(),
             batch: 2000,
         };
-        casedesk_demo::generate(&mut store, &opts, &mut |_| {})?;
+        casedesk_demo::generate(&mut store, &opts, &mut |done| {
+            if done % 100_000 == 0 {
+                eprintln!("  ({done} cases, {:.0} s)", t.elapsed().as_secs_f64());
+            }
+        })?;
         println!("\n(generated {} demo cases in {:.1} s)", n - have, t.elapsed().as_secs_f64());
     }
     store.checkpoint()?;
@@ -282,11 +310,191 @@ fn query_bench(dir: &Path, n: u64, reps: usize) -> Result<(), Failure> {
             },
         ),
     ];
+    report_bench(&store, reps)?;
     let baseline_page = time_baseline(reps, || store.baseline_rowid_page())?;
     println!("  baseline: 50 rowids in table order                   {baseline_page:.3} ms");
     for (name, q) in lists {
         let (t, rows) = time_query(&store, &q, reps)?;
         println!("  list {name:<30} {t:>8.3} ms  ({rows} rows)");
     }
+    Ok(())
+}
+
+/// The documents' figures. The first document after start reads and indexes the fonts and
+/// builds typst's library; warm documents reuse both (and typst's caches, so the same
+/// document again costs almost nothing: the figure that matters is a different case each
+/// time).
+fn docs_bench(dir: &Path, ledger_cases: u64) -> Result<(), Failure> {
+    use casedesk_docs::DocRequest;
+    use casedesk_domain::event::CaseEvent;
+    use casedesk_domain::types::DocKind;
+    println!("CaseDesk document figures (medians of warm runs; nothing here asserts a time)");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "  (load average {}, {} cores)",
+        load.split_whitespace().next().unwrap_or("?"),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let path = dir.join("bench-docs.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut store = Store::open(&path)?;
+    store.init_station(station())?;
+    let cases = casedesk_docs::sample::populate(&mut store)?;
+    let acceptance = DocRequest::new(DocKind::Acceptance);
+
+    let t = Instant::now();
+    let first = casedesk_docs::preview(&store, cases.mediated, &acceptance)?;
+    let first_pdf = first.pdf()?;
+    println!(
+        "  first document after start (受理通知书, fonts read and indexed)   {:.0} ms",
+        ms(t.elapsed())
+    );
+    let mut same = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        casedesk_docs::preview(&store, cases.mediated, &acceptance)?.pdf()?;
+        same.push(ms(t.elapsed()));
+    }
+    println!(
+        "  warm, the same document again (typst's caches hit)             {:.1} ms",
+        percentile(&mut same, 0.5)
+    );
+
+    // A different case each time: new content to lay out.
+    let now = store.now();
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let id = store.register_case(None, registration(i, now - chrono::Duration::hours(2)))?.id;
+        store.act(
+            id,
+            None,
+            CaseEvent::Accepted { at: now - chrono::Duration::hours(1), note: String::new() },
+        )?;
+        ids.push(id);
+    }
+    let mut warm = Vec::new();
+    let mut reg = Vec::new();
+    for id in &ids {
+        let t = Instant::now();
+        casedesk_docs::preview(&store, *id, &acceptance)?.pdf()?;
+        warm.push(ms(t.elapsed()));
+        let t = Instant::now();
+        casedesk_docs::preview(&store, *id, &DocRequest::new(DocKind::Registration))?.pdf()?;
+        reg.push(ms(t.elapsed()));
+    }
+    println!(
+        "  warm, a different case each time: 受理通知书 (1 page)             {:.1} ms",
+        percentile(&mut warm, 0.5)
+    );
+    println!(
+        "  warm, a different case each time: 投诉登记表 (boxed form)         {:.1} ms",
+        percentile(&mut reg, 0.5)
+    );
+    let t = Instant::now();
+    casedesk_docs::issue(&mut store, None, ids[0], None, &acceptance)?;
+    println!(
+        "  issue (render, blob written and fsynced, event)                  {:.1} ms",
+        ms(t.elapsed())
+    );
+    let reg_pdf =
+        casedesk_docs::preview(&store, cases.mediated, &DocRequest::new(DocKind::Registration))?;
+    println!(
+        "  PDF size: 受理通知书 {} page(s) {:.0} KB; 投诉登记表 {} page(s) {:.0} KB (fonts embedded, subset)",
+        first.typeset.page_count(),
+        first_pdf.len() as f64 / 1024.0,
+        reg_pdf.typeset.page_count(),
+        reg_pdf.pdf()?.len() as f64 / 1024.0
+    );
+
+    // The 受理台账 of a large unit.
+    let lpath = dir.join(format!("bench-ledger-{ledger_cases}.db"));
+    let mut lstore = Store::open(&lpath)?;
+    if lstore.station().is_none() {
+        lstore.init_station(station())?;
+    }
+    let have = lstore.count(&ListQuery { limit: 500, ..Default::default() }).unwrap_or(0);
+    // About one demo case in nine is a consultation, report or suggestion: make enough for
+    // `ledger_cases` complaints.
+    let want = ledger_cases + ledger_cases / 6;
+    if have < want {
+        let opts = casedesk_demo::DemoOptions {
+            cases: want - have,
+            seed: 7,
+            end: lstore.now(),
+            batch: 2000,
+        };
+        casedesk_demo::generate(&mut lstore, &opts, &mut |_| {})?;
+    }
+    let from = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let to = casedesk_domain::deadline::local_date(lstore.now());
+    let t = Instant::now();
+    let mut ledger = casedesk_docs::ledger::ledger(&lstore, from, to)?;
+    ledger.rows.truncate(ledger_cases as usize);
+    let t_rows = ms(t.elapsed());
+    let (t, cpu) = (Instant::now(), cpu_ms());
+    let typeset = ledger.typeset()?;
+    let t_layout = ms(t.elapsed());
+    let pdf = typeset.pdf()?;
+    let t_pdf = ms(t.elapsed());
+    let cpu_pdf = cpu_ms() - cpu;
+    let t = Instant::now();
+    let xlsx = ledger.xlsx()?;
+    let t_xlsx = ms(t.elapsed());
+    println!(
+        "  受理台账 of {} complaints: rows {:.0} ms, PDF {:.0} ms (CPU {:.0} ms; layout {:.0} ms; {} pages, {:.1} MB), xlsx {:.0} ms ({:.1} MB)",
+        ledger.rows.len(),
+        t_rows,
+        t_pdf,
+        cpu_pdf,
+        t_layout,
+        typeset.page_count(),
+        pdf.len() as f64 / 1e6,
+        t_xlsx,
+        xlsx.len() as f64 / 1e6
+    );
+    Ok(())
+}
+
+/// A year's report (the year of the newest case, with 同比 and 环比: the rows of two years are
+/// read) beside a plain scan of the same rows by SQLite alone, then the hot spots and the
+/// supervision table.
+fn report_bench(store: &Store, reps: usize) -> Result<(), Failure> {
+    use casedesk_report::Period;
+    let year = casedesk_domain::deadline::local_date(store.now()).format("%Y").to_string();
+    let period = Period::parse(&year).map_err(casedesk_report::ReportError::into_store)?;
+    let (from, to) = (period.year_before().start(), period.end());
+    let reps = reps.clamp(1, 7);
+    let mut rows = 0;
+    let scan = time_baseline(reps, || {
+        let (n, _) = store.baseline_stat_scan(from, to)?;
+        rows = n;
+        Ok(n as usize)
+    })?;
+    let mut accepted = 0;
+    let report = time_baseline(reps, || {
+        let r = casedesk_report::report(store, None, &period).map_err(|e| e.into_store())?;
+        accepted = r.total.accepted;
+        Ok(r.rows.len())
+    })?;
+    println!(
+        "  report of {year} with 同比/环比 ({rows} rows read, {accepted} accepted)  {report:>8.1} ms"
+    );
+    println!("  baseline: plain scan of the same rows in SQLite       {scan:>8.1} ms");
+    let hot = time_baseline(reps.min(3), || {
+        let p = casedesk_report::hotspots::Params::default();
+        let h = casedesk_report::hotspots::hot_spots(store, None, 12, &p)
+            .map_err(|e| e.into_store())?;
+        Ok(h.alerts.len())
+    })?;
+    println!("  hot spots, 12 weeks                                   {hot:>8.1} ms");
+    let q = Period::parse(&format!("{year}-Q3")).map_err(|e| e.into_store())?;
+    let sup = time_baseline(reps.min(3), || {
+        let s = casedesk_report::supervision::supervision(store, None, &q)
+            .map_err(|e| e.into_store())?;
+        Ok(s.rows.len())
+    })?;
+    println!("  supervision of {year}-Q3                               {sup:>8.1} ms");
     Ok(())
 }

@@ -334,6 +334,7 @@ fn to_query(text: Option<String>, f: Filters) -> Result<ListQuery, Failure> {
         },
         after: f.after,
         limit: f.limit,
+        ..Default::default()
     })
 }
 

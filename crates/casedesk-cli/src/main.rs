@@ -11,8 +11,10 @@
 mod actions;
 mod bench;
 mod cases;
+mod docs;
 mod intake;
 mod output;
+mod report;
 mod station;
 
 use std::path::PathBuf;
@@ -60,6 +62,16 @@ enum Cmd {
         device_code: Option<String>,
         #[arg(long, default_value = "")]
         device_name: String,
+    },
+    /// Standard documents (文书): list, issue, reprint, preview, the 受理台账, settings.
+    Doc {
+        #[command(subcommand)]
+        cmd: docs::DocCmd,
+    },
+    /// Files attached to a case (证据材料, signed copies of documents).
+    Evidence {
+        #[command(subcommand)]
+        cmd: docs::EvidenceCmd,
     },
     /// Register, list, show and act on cases.
     Case {
@@ -135,6 +147,14 @@ enum Cmd {
     },
     /// Record a consultation (咨询), counted in 人次 without a case number.
     Consult(intake::ConsultArgs),
+    /// The report of a unit for a period (this station's, or with --unit a unit below it and
+    /// every unit below that), or `report submit` (报送).
+    Report(report::ReportArgs),
+    /// Hot spots: weekly series and alerts (EARS C2; repeated complaints about a respondent).
+    Hotspots(report::HotspotsArgs),
+    /// The supervision of stations: workload, rates, satisfaction, overdue cases, last
+    /// activity, the demonstration-station checklist; the remuneration table as CSV or xlsx.
+    Supervision(report::SupervisionArgs),
     /// Sync with the hub now: push this station's events, then pull the unit's feed.
     Sync {
         /// Only show the sync state (events waiting, last contact, last error).
@@ -167,6 +187,16 @@ pub enum Failure {
     Usage(&'static str, String),
     VerifyFailed,
     Sync(casedesk_sync::SyncError),
+    Docs(casedesk_docs::DocsError),
+}
+
+impl From<casedesk_docs::DocsError> for Failure {
+    fn from(e: casedesk_docs::DocsError) -> Failure {
+        match e {
+            casedesk_docs::DocsError::Store(e) => Failure::Core(e),
+            e => Failure::Docs(e),
+        }
+    }
 }
 
 impl From<StoreError> for Failure {
@@ -225,6 +255,11 @@ fn main() -> ExitCode {
             }
             ExitCode::from(sync_exit_code(&e))
         }
+        Err(Failure::Docs(e)) => {
+            let label = ctx.t("错误", "error");
+            eprintln!("{label} [{}]: {}", e.code(), e.message(ctx.lang));
+            ExitCode::from(1)
+        }
         Err(Failure::Core(e)) => {
             let label = ctx.t("错误", "error");
             eprintln!("{label} [{}]: {}", e.code(), e.message(ctx.lang));
@@ -280,6 +315,8 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             )
         }
         Cmd::Case { cmd } => cases::run(ctx, cmd),
+        Cmd::Doc { cmd } => docs::doc(ctx, cmd),
+        Cmd::Evidence { cmd } => docs::evidence(ctx, cmd),
         Cmd::Search { text, filters, json } => {
             cases::list(ctx, Some(text.join(" ")), filters, json)
         }
@@ -297,5 +334,8 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::Codes { table, words } => cases::codes(ctx, table.as_deref(), &words.join(" ")),
         Cmd::Roving { cmd } => intake::roving(ctx, cmd),
         Cmd::Consult(args) => intake::consult(ctx, args),
+        Cmd::Report(args) => report::report(ctx, args),
+        Cmd::Hotspots(args) => report::hotspots(ctx, args),
+        Cmd::Supervision(args) => report::supervision(ctx, args),
     }
 }

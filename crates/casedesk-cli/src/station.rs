@@ -104,6 +104,21 @@ pub fn verify(ctx: &Ctx, json: bool) -> CmdResult {
         for e in &r.projection_errors {
             println!("{} {e}", ctx.t("投影不一致:", "projection mismatch:"));
         }
+        let b = &r.blobs;
+        if b.checked + b.missing + b.unreferenced > 0 || !b.errors.is_empty() {
+            println!(
+                "{}: {}  {}: {}  {}: {}",
+                ctx.t("文件已核对", "files checked"),
+                b.checked,
+                ctx.t("尚未到达本机", "not here yet"),
+                b.missing,
+                ctx.t("无记录引用", "unreferenced"),
+                b.unreferenced
+            );
+        }
+        for e in &b.errors {
+            println!("{} {e}", ctx.t("文件错误:", "file error:"));
+        }
         println!(
             "{}",
             if r.is_ok() { ctx.t("校验通过", "OK") } else { ctx.t("校验失败", "FAILED") }

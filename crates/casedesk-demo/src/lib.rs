@@ -41,7 +41,6 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 
-use casedesk_proto::Event;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -2078,12 +2077,12 @@ struct Step {
 
 /// A case with actions still to come.
 struct Flight {
-    id: Uuid,
-    /// The case's events, loaded at its first action and dropped at each checkpoint.
-    events: Option<Vec<Event>>,
-    steps: VecDeque<Step>,
-    /// State not yet projected.
+    /// The case's state after its last event (each action is checked against it and folded on
+    /// from it: `Batch::act_on`).
     state: Option<CaseState>,
+    steps: VecDeque<Step>,
+    /// Changed since it was last projected.
+    dirty: bool,
 }
 
 /// What a queued job writes: a case's next action (by its slot in `World::flights`), an
@@ -2521,15 +2520,13 @@ impl World {
         let missing = || StoreError::integrity("demo: lost a queued case");
         let flight = self.flights.get_mut(slot).and_then(Option::as_mut).ok_or_else(missing)?;
         let step = flight.steps.pop_front().ok_or_else(missing)?;
-        if flight.events.is_none() {
-            flight.events = Some(b.stream_events(flight.id)?);
-        }
-        let events = flight.events.as_mut().ok_or_else(missing)?;
-        let state = b.act(events, step.actor, step.ev)?;
+        let before = flight.state.take().ok_or_else(missing)?;
+        let state = b.act_on(before, step.actor, step.ev)?;
         self.summary.events += 1;
         match flight.steps.front().map(|s| s.at) {
             Some(next) => {
-                if flight.state.replace(state).is_none() {
+                flight.state = Some(state);
+                if !std::mem::replace(&mut flight.dirty, true) {
                     self.dirty.push(slot);
                 }
                 self.push(next, Work::Step(slot));
@@ -2548,10 +2545,10 @@ impl World {
     fn checkpoint(&mut self, b: &mut Batch<'_>) -> Result<()> {
         for slot in std::mem::take(&mut self.dirty) {
             if let Some(f) = self.flights.get_mut(slot).and_then(Option::as_mut) {
-                if let Some(state) = f.state.take() {
-                    b.project_case(&state)?;
+                if let Some(state) = &f.state {
+                    b.project_case(state)?;
                 }
-                f.events = None;
+                f.dirty = false;
             }
         }
         Ok(())
@@ -2596,7 +2593,7 @@ impl World {
             }
         }
         if let Some(first) = steps.first().map(|s| s.at) {
-            let flight = Flight { id: state.id, events: None, steps: steps.into(), state: None };
+            let flight = Flight { state: Some(state), steps: steps.into(), dirty: false };
             let slot = match self.free.pop() {
                 Some(i) => {
                     self.flights[i] = Some(flight);

@@ -38,6 +38,27 @@ pub struct TransferView {
     pub feedback: Option<(DateTime<Utc>, String)>,
 }
 
+/// A document issued on the case: the event's payload, with the event that recorded it and
+/// where it was issued.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IssuedDocument {
+    pub event: Uuid,
+    pub unit: String,
+    pub device: Uuid,
+    #[serde(flatten)]
+    pub doc: DocumentIssued,
+}
+
+/// A file attached to the case, with the event that recorded it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EvidenceView {
+    pub event: Uuid,
+    #[serde(flatten)]
+    pub item: EvidenceAdded,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Decision {
@@ -101,6 +122,10 @@ pub struct CaseState {
     pub follow_ups: Vec<FollowUp>,
     pub notes: Vec<(DateTime<Utc>, String)>,
     pub void_reason: Option<String>,
+    /// Documents issued, in fold order.
+    pub documents: Vec<IssuedDocument>,
+    /// Files attached (证据材料, signed copies), in fold order.
+    pub evidence: Vec<EvidenceView>,
     pub conflicts: Vec<Conflict>,
     pub timeline: Vec<TimelineEntry>,
     /// Last event that set each edited field: a correction names the one it was made on top
@@ -122,7 +147,7 @@ pub fn hlc_time(hlc: Hlc) -> DateTime<Utc> {
 /// scheduled session's `at` is its planned time, not an event time.
 pub fn event_time(e: &Event) -> DateTime<Utc> {
     if e.kind != "case.session_scheduled" {
-        for key in ["received_at", "held_at", "signed_at", "at"] {
+        for key in ["received_at", "held_at", "signed_at", "issued_at", "added_at", "at"] {
             if let Some(t) = e.payload.get(key).and_then(Value::as_str).and_then(|s| s.parse().ok())
             {
                 return t;
@@ -160,6 +185,23 @@ pub fn fold(events: &[Event]) -> Result<Option<CaseState>> {
     Ok(state)
 }
 
+/// The fold of a case's events and one more, `e`, from `s`, the fold of the others: the same
+/// state as `fold` of them all when `e` folds last (it is not a registration and its HLC is
+/// later than every event folded into `s`); `None` when it does not (fold them all again).
+/// For writers that append to a case they hold (a bulk load), so as not to fold its whole
+/// history at every event.
+pub fn fold_next(mut s: CaseState, e: &Event) -> Result<Option<CaseState>> {
+    if e.kind == "case.registered" || e.hlc <= s.last_hlc || s.timeline.iter().any(|t| t.id == e.id)
+    {
+        return Ok(None);
+    }
+    let DomainEvent::Case(ce) = DomainEvent::decode(&e.kind, e.v, &e.payload)? else {
+        return Err(DomainError::Integrity(format!("event {} is not a case event", e.id)));
+    };
+    s.apply(e, ce);
+    Ok(Some(s))
+}
+
 impl CaseState {
     fn new(e: &Event, reg: CaseRegistered) -> CaseState {
         let received = crate::deadline::local_date(reg.received_at);
@@ -181,6 +223,8 @@ impl CaseState {
             follow_ups: Vec::new(),
             notes: Vec::new(),
             void_reason: None,
+            documents: Vec::new(),
+            evidence: Vec::new(),
             conflicts: Vec::new(),
             timeline: Vec::new(),
             field_heads: BTreeMap::new(),
@@ -288,6 +332,15 @@ impl CaseState {
             CaseEvent::Voided { reason } => {
                 self.status = Status::Voided;
                 self.void_reason = Some(reason);
+            }
+            CaseEvent::DocumentIssued(doc) => self.documents.push(IssuedDocument {
+                event: e.id,
+                unit: e.unit.clone(),
+                device: e.device,
+                doc,
+            }),
+            CaseEvent::EvidenceAdded(item) => {
+                self.evidence.push(EvidenceView { event: e.id, item });
             }
         }
     }
@@ -458,6 +511,8 @@ pub fn action_name(kind: CaseEventKind) -> &'static str {
         CaseEventKind::FollowedUp => "follow_up",
         CaseEventKind::NoteAdded => "note",
         CaseEventKind::Voided => "void",
+        CaseEventKind::DocumentIssued => "issue_document",
+        CaseEventKind::EvidenceAdded => "add_evidence",
     }
 }
 
@@ -488,7 +543,8 @@ pub fn allows(s: &CaseState, kind: CaseEventKind) -> bool {
     match kind {
         // A case has one registration: it starts the stream.
         K::Registered => false,
-        K::Edited | K::NoteAdded | K::Voided => st != Voided,
+        // Issuing a document or attaching a file changes no status.
+        K::Edited | K::NoteAdded | K::Voided | K::DocumentIssued | K::EvidenceAdded => st != Voided,
         K::Accepted | K::NotAccepted => st == Registered,
         K::SessionScheduled
         | K::SessionRecorded
@@ -607,6 +663,8 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
                 issues.push(Issue::new("reason", "required"));
             }
         }
+        CaseEvent::DocumentIssued(d) => crate::document::check_issue(s, d, &mut issues),
+        CaseEvent::EvidenceAdded(x) => crate::document::check_evidence(s, x, &mut issues),
         _ => {}
     }
     check_times(s, ce, now, &mut issues);
@@ -632,6 +690,8 @@ fn check_times(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>, issues: &mut V
         CaseEvent::TransferFeedback { at, .. } => ("at", *at, false, false),
         CaseEvent::Closed(x) => ("at", x.at, true, false),
         CaseEvent::FollowedUp { at, .. } => ("at", *at, false, false),
+        CaseEvent::DocumentIssued(x) => ("issued_at", x.issued_at, false, false),
+        CaseEvent::EvidenceAdded(x) => ("added_at", x.added_at, false, false),
         CaseEvent::Registered(_)
         | CaseEvent::Edited { .. }
         | CaseEvent::Transferred(_)

@@ -137,16 +137,7 @@ pub fn deadlines(s: &CaseState, cal: &WorkCalendar, own: &OwnRules) -> Vec<CaseD
             push(&mut out, DeadlineKind::Acceptance, cal.add_working_days(local_date(since), days));
         }
         Status::Accepted | Status::Mediating => {
-            if let Some(at) = s.accepted_at {
-                let start = local_date(at);
-                let d = match s.rule_set {
-                    RuleSet::Order20 => cal.add_working_days(start, 45),
-                    RuleSet::Order121 => cal.add_days(start, 60),
-                    RuleSet::Own if own.mediation_in_working_days => {
-                        cal.add_working_days(start, own.mediation_days)
-                    }
-                    RuleSet::Own => cal.add_days(start, own.mediation_days),
-                };
+            if let Some(d) = mediation_deadline(s, cal, own) {
                 push(&mut out, DeadlineKind::Mediation, d);
             }
         }
@@ -176,6 +167,33 @@ pub fn deadlines(s: &CaseState, cal: &WorkCalendar, own: &OwnRules) -> Vec<CaseD
     }
     out.sort_by_key(|d| d.date);
     out
+}
+
+/// The end of the mediation period of an accepted case under its rule set (Order 20: 45
+/// working days; Order 121: 60 days; own cases: the association's rules), counted from the
+/// day of acceptance. `None` before acceptance.
+pub fn mediation_deadline(
+    s: &CaseState,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+) -> Option<crate::calendar::Deadline> {
+    let start = local_date(s.accepted_at?);
+    Some(match s.rule_set {
+        RuleSet::Order20 => cal.add_working_days(start, 45),
+        RuleSet::Order121 => cal.add_days(start, 60),
+        RuleSet::Own if own.mediation_in_working_days => {
+            cal.add_working_days(start, own.mediation_days)
+        }
+        RuleSet::Own => cal.add_days(start, own.mediation_days),
+    })
+}
+
+/// Whether an accepted case was closed within its mediation period (按期办结): the day of
+/// closure (station time) on or before the period's last day. `None` for a case that is not
+/// closed or was never accepted.
+pub fn closed_on_time(s: &CaseState, cal: &WorkCalendar, own: &OwnRules) -> Option<bool> {
+    let closed = local_date(s.closure.as_ref()?.at);
+    Some(closed <= mediation_deadline(s, cal, own)?.date)
 }
 
 /// The deadline a clerk must watch: the earliest running one.

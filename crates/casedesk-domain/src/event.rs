@@ -243,6 +243,60 @@ pub struct Closed {
     pub note: String,
 }
 
+/// `case.document_issued`: a standard document (文书) was issued with its number (文号). The
+/// hash is over the exact PDF that was printed or sent, so a reprint can prove it is the same.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DocumentIssued {
+    pub kind: DocKind,
+    /// The document number, unique per unit, kind and year without coordination (it holds the
+    /// issuing device's code and a per-device counter: see `document::format_number`).
+    pub number: String,
+    /// The template and its version, e.g. `acceptance@1`.
+    pub template: String,
+    /// SHA-256 of the rendered PDF, in lower-case hex.
+    pub sha256: String,
+    /// Size of the rendered PDF in bytes.
+    pub bytes: u64,
+    pub issued_at: DateTime<Utc>,
+    pub recipient: Recipient,
+    pub delivery: Delivery,
+    /// The session (调解通知书, 调解笔录) or transfer (转办单) the document is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Uuid>,
+    /// What a 限期补正通知 asks for (codes of `document::MISSING_ITEMS` or free text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+    /// The day by which the items are to be supplied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+}
+
+/// `case.evidence_added`: a file (photo, scan, PDF) attached to a case. The file itself is a
+/// content-addressed blob beside the log (its SHA-256 names it); the event carries what is
+/// needed to check and show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EvidenceAdded {
+    pub evidence: Uuid,
+    /// SHA-256 of the file, in lower-case hex.
+    pub sha256: String,
+    pub size: u64,
+    /// `image/jpeg`, `image/png`, `application/pdf`, ...
+    pub media_type: String,
+    /// The file's name as the clerk knew it.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// 原件已退还: the original was handed back (the association keeps copies only).
+    #[serde(default)]
+    pub original_returned: bool,
+    /// The number of the issued document this file is the signed copy of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_document: Option<String>,
+    pub added_at: DateTime<Utc>,
+}
+
 /// Every event of a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload")]
@@ -302,6 +356,10 @@ pub enum CaseEvent {
     NoteAdded { text: String },
     #[serde(rename = "case.voided")]
     Voided { reason: String },
+    #[serde(rename = "case.document_issued")]
+    DocumentIssued(DocumentIssued),
+    #[serde(rename = "case.evidence_added")]
+    EvidenceAdded(EvidenceAdded),
 }
 
 /// The kinds of case event, as a type: what the state machine decides on.
@@ -338,6 +396,10 @@ pub enum CaseEventKind {
     NoteAdded,
     #[serde(rename = "case.voided")]
     Voided,
+    #[serde(rename = "case.document_issued")]
+    DocumentIssued,
+    #[serde(rename = "case.evidence_added")]
+    EvidenceAdded,
 }
 
 impl CaseEventKind {
@@ -357,6 +419,8 @@ impl CaseEventKind {
         CaseEventKind::FollowedUp,
         CaseEventKind::NoteAdded,
         CaseEventKind::Voided,
+        CaseEventKind::DocumentIssued,
+        CaseEventKind::EvidenceAdded,
     ];
 
     /// The envelope `kind` string.
@@ -377,6 +441,8 @@ impl CaseEventKind {
             CaseEventKind::FollowedUp => "case.followed_up",
             CaseEventKind::NoteAdded => "case.note_added",
             CaseEventKind::Voided => "case.voided",
+            CaseEventKind::DocumentIssued => "case.document_issued",
+            CaseEventKind::EvidenceAdded => "case.evidence_added",
         }
     }
 
@@ -404,6 +470,8 @@ impl CaseEvent {
             CaseEvent::FollowedUp { .. } => CaseEventKind::FollowedUp,
             CaseEvent::NoteAdded { .. } => CaseEventKind::NoteAdded,
             CaseEvent::Voided { .. } => CaseEventKind::Voided,
+            CaseEvent::DocumentIssued(_) => CaseEventKind::DocumentIssued,
+            CaseEvent::EvidenceAdded(_) => CaseEventKind::EvidenceAdded,
         }
     }
 
@@ -476,6 +544,23 @@ pub enum OrgEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         category: Option<String>,
     },
+    /// 报送: a unit submits its report for a period. The figures are frozen in the event (the
+    /// JSON `casedesk-report` makes); later changes to the cases behind them show as an
+    /// adjustment beside the submitted figures, never as a changed submission. Each submission
+    /// is a stream of its own; a later one for the same unit and period supersedes it.
+    #[serde(rename = "report.submitted")]
+    ReportSubmitted {
+        unit: String,
+        /// The period's code: `2026-11`, `2026-Q4`, `2026-H2`, `2026` or `2026-10-01..2026-12-31`.
+        period: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        /// When the figures were computed and submitted.
+        at: DateTime<Utc>,
+        figures: Value,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
 }
 
 fn yes() -> bool {
@@ -530,7 +615,9 @@ impl DomainEvent {
 }
 
 fn is_org_kind(kind: &str) -> bool {
-    ["unit.", "staff.", "device.", "roving.", "consultation."].iter().any(|p| kind.starts_with(p))
+    ["unit.", "staff.", "device.", "roving.", "consultation.", "report."]
+        .iter()
+        .any(|p| kind.starts_with(p))
 }
 
 /// Every organisation event kind this version knows.
@@ -541,4 +628,5 @@ pub const ORG_KINDS: &[&str] = &[
     "roving.started",
     "roving.ended",
     "consultation.recorded",
+    "report.submitted",
 ];

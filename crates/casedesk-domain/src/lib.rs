@@ -9,6 +9,8 @@
 //! - `validate`: every problem of an input at once, with field paths and message codes;
 //!   `validate::ids` holds the ID-number, credit-code and phone checks.
 //! - `calendar` and `deadline`: working days with holidays and 调休, and the rule sets' clocks.
+//! - `document`: which documents (文书) a case's state allows, masking for the other party,
+//!   补正 items, document numbers (文号) that need no coordination.
 //! - `reference`: categories and reason-code tables shipped with the app.
 //! - `messages` and `error`: message codes with Chinese and English texts; `DomainError`.
 //!
@@ -18,6 +20,7 @@
 pub mod calendar;
 pub mod case;
 pub mod deadline;
+pub mod document;
 pub mod error;
 pub mod event;
 pub mod messages;

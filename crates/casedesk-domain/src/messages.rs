@@ -302,7 +302,87 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "an administrative division code has 6 digits",
     ),
     ("roving.ended", "该流动受理点已经结束", "this roving intake session has ended already"),
+    // Statistics (casedesk-report).
+    ("date.before_start", "结束日期不能早于开始日期", "must not be before the start date"),
+    (
+        "report.period",
+        "统计期间格式不对：{0}（例：2026-11、2026-Q4、2026-H2、2026、2026-10-01..2026-12-31）",
+        "not a period: {0} (e.g. 2026-11, 2026-Q4, 2026-H2, 2026, 2026-10-01..2026-12-31)",
+    ),
+    ("report.figures", "报送的数据无法读取", "the submitted figures cannot be read"),
+    ("report.unit_unknown", "不认识的单位：{0}", "unknown unit: {0}"),
     ("range", "应在 {0} 之间", "must be between {0}"),
+    // Documents (文书) and evidence.
+    (
+        "doc.not_available",
+        "案件目前的状态下不能出具该文书：{0}",
+        "the case's state does not allow this document now: {0}",
+    ),
+    ("doc.recipient", "该文书不能出具给：{0}", "this document cannot be issued to: {0}"),
+    (
+        "doc.number_taken",
+        "文号已被本案其他文书使用：{0}",
+        "the number is used by another document of the case: {0}",
+    ),
+    ("doc.unknown_number", "本案没有文号为 {0} 的文书", "the case has no document numbered {0}"),
+    ("doc.unknown_kind", "没有这种文书：{0}", "no such document: {0}"),
+    (
+        "doc.subject_needed",
+        "请指明是哪一次调解或哪一次转办（{0}）",
+        "say which session or transfer it is about ({0})",
+    ),
+    (
+        "doc.pattern_needs",
+        "文号格式必须包含 {0}（每台设备各自编号，离线也不会重号）",
+        "the number pattern must hold {0} (each device numbers on its own, so offline numbers never collide)",
+    ),
+    (
+        "doc.pattern_separator",
+        "文号格式中设备代码与序号之间须有分隔符（如“-”）",
+        "the number pattern needs a separator (such as -) between the device code and the counter",
+    ),
+    (
+        "doc.pattern_same",
+        "文号格式与“{0}”相同，会出现重号",
+        "the number pattern is the same as that of {0}, so numbers would collide",
+    ),
+    (
+        "doc.issue_elsewhere",
+        "文书与证据材料请通过“文书”“证据材料”功能出具和添加（casedesk doc / evidence）",
+        "issue documents and attach files through the documents and evidence functions (casedesk doc / evidence)",
+    ),
+    (
+        "doc.font_missing",
+        "缺少排版字体，请安装其 Debian 软件包：{0}（scripts/deps.sh 会安装）",
+        "a font for typesetting is missing; install its Debian package: {0} (scripts/deps.sh does)",
+    ),
+    ("doc.render_failed", "文书排版失败：{0}", "the document could not be typeset: {0}"),
+    (
+        "doc.reprint_mismatch",
+        "重新生成的文书与出具时的不一致（字体或模板已变）：{0}",
+        "the document rendered again differs from the one issued (fonts or template changed): {0}",
+    ),
+    ("doc.export_failed", "生成可编辑文件失败：{0}", "the editable copy could not be written: {0}"),
+    ("hash.invalid", "不是有效的 SHA-256 值", "is not a SHA-256 hash"),
+    ("evidence.empty", "文件为空", "the file is empty"),
+    ("evidence.duplicate", "本案已有这份材料", "the case has this file already"),
+    ("evidence.too_large", "文件过大（最多 {0} MB）", "the file is too large (at most {0} MB)"),
+    (
+        "evidence.too_many",
+        "本案的材料已达上限（{0} 份）",
+        "the case has the most files allowed ({0})",
+    ),
+    (
+        "evidence.media_type",
+        "不支持的文件类型（可用照片 JPEG/PNG、扫描件 PDF）：{0}",
+        "unsupported file type (photos JPEG/PNG, scans PDF): {0}",
+    ),
+    ("blob.missing", "找不到材料文件：{0}", "the attached file is missing: {0}"),
+    (
+        "blob.corrupt",
+        "材料文件已损坏（内容与登记的哈希不符）：{0}",
+        "the attached file is damaged (its content does not match its hash): {0}",
+    ),
 ];
 
 /// The text of `code` in `lang`, with `{0}` replaced by `arg`. Unknown codes come back as

@@ -78,6 +78,10 @@ pub fn normalize_org(ev: &mut OrgEvent) {
                 *category = None;
             }
         }
+        OrgEvent::ReportSubmitted { period, note, .. } => {
+            trim(period);
+            trim(note);
+        }
     }
 }
 
@@ -183,6 +187,19 @@ pub fn check_org(
                 issues.push(Issue::with_arg("roving_session", "not_found", r));
             }
             not_future(&mut issues, "at", *at, now);
+        }
+        OrgEvent::ReportSubmitted { unit, period, from, to, at, figures, note } => {
+            own(&mut issues, unit);
+            required(&mut issues, "period", period);
+            validate::text_limit(&mut issues, "period", period, validate::MAX_NAME_CHARS);
+            if from > to {
+                issues.push(Issue::new("to", "date.before_start"));
+            }
+            if !figures.is_object() {
+                issues.push(Issue::new("figures", "value.invalid"));
+            }
+            not_future(&mut issues, "at", *at, now);
+            validate::text_limit(&mut issues, "note", note, validate::MAX_TEXT_CHARS);
         }
     }
     if issues.is_empty() { Ok(()) } else { Err(DomainError::Invalid(issues)) }

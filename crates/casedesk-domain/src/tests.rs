@@ -211,6 +211,8 @@ fn golden_event_json() {
         satisfaction: Satisfaction::Basic,
         note: String::new(),
     }));
+    all.push(DomainEvent::Case(CaseEvent::DocumentIssued(document_issued())));
+    all.push(DomainEvent::Case(CaseEvent::EvidenceAdded(evidence_added())));
     all.push(DomainEvent::Org(OrgEvent::UnitRegistered {
         code: "HX0201".into(),
         name: "德令哈市消费者投诉联络站".into(),
@@ -251,6 +253,15 @@ fn golden_event_json() {
         people: 3,
         roving_session: Some(Uuid::from_u128(0x99)),
         category: Some("CCA-G10".into()),
+    }));
+    all.push(DomainEvent::Org(OrgEvent::ReportSubmitted {
+        unit: "HX0201".into(),
+        period: "2026-Q3".into(),
+        from: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+        at: at(2026, 10, 8, 2),
+        figures: serde_json::json!({"accepted": 12, "recovered_fen": 1_234_500}),
+        note: String::new(),
     }));
     for ev in &all {
         let (kind, payload) = ev.encode().unwrap();
@@ -439,4 +450,112 @@ fn a_transfer_names_its_unit_by_a_well_formed_code() {
     assert_eq!(codes("海西州", ""), pair("to_unit", "unit.code_format"));
     assert_eq!(codes("HX 02", ""), pair("to_unit", "unit.code_format"));
     assert_eq!(codes("HX02", &"名".repeat(300)), pair("to_unit_name", "too_long"));
+}
+
+fn document_issued() -> DocumentIssued {
+    DocumentIssued {
+        kind: DocKind::Acceptance,
+        number: "海消协受〔2026〕第 A1-1 号".into(),
+        template: "acceptance@1".into(),
+        sha256: "ab".repeat(32),
+        bytes: 48_213,
+        issued_at: at(2026, 3, 2, 3),
+        recipient: Recipient::Complainant,
+        delivery: Delivery::InPerson,
+        subject: None,
+        items: vec![],
+        due: None,
+    }
+}
+
+fn evidence_added() -> EvidenceAdded {
+    EvidenceAdded {
+        evidence: Uuid::from_u128(0xE1),
+        sha256: "cd".repeat(32),
+        size: 1_234_567,
+        media_type: "image/jpeg".into(),
+        name: "购物小票.jpg".into(),
+        description: "购物小票".into(),
+        original_returned: true,
+        for_document: None,
+        added_at: at(2026, 3, 2, 3),
+    }
+}
+
+/// Issuing a document and attaching a file are allowed whenever the case is not voided, change
+/// no status, and are checked against what the case's state offers.
+#[test]
+fn documents_and_evidence_change_no_status() {
+    use crate::case::check;
+    use crate::document::available_documents;
+    let stream = Uuid::from_u128(0xD0C);
+    let reg = DomainEvent::Case(CaseEvent::Registered(Box::new(registration(at(2026, 3, 1, 1)))));
+    let mut events = vec![envelope(stream, 0, 1, 1000, &reg)];
+    let s = fold(&events).unwrap().unwrap();
+    let kinds = |s: &crate::case::CaseState| {
+        available_documents(s).iter().map(|o| o.kind).collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(&s), vec![DocKind::Registration, DocKind::Correction]);
+    let now = at(2026, 3, 3, 1);
+    // Not accepted yet: no 受理通知书.
+    let err = check(&s, &CaseEvent::DocumentIssued(document_issued()), now).unwrap_err();
+    assert_eq!(err.issues()[0].code, "doc.not_available");
+    let accepted = CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() };
+    events.push(envelope(stream, 0, 2, 2000, &DomainEvent::Case(accepted)));
+    let s = fold(&events).unwrap().unwrap();
+    assert_eq!(kinds(&s), vec![DocKind::Registration, DocKind::Acceptance]);
+    check(&s, &CaseEvent::DocumentIssued(document_issued()), now).unwrap();
+    let issued = DomainEvent::Case(CaseEvent::DocumentIssued(document_issued()));
+    events.push(envelope(stream, 0, 3, 3000, &issued));
+    let added = DomainEvent::Case(CaseEvent::EvidenceAdded(evidence_added()));
+    events.push(envelope(stream, 0, 4, 4000, &added));
+    let s = fold(&events).unwrap().unwrap();
+    assert_eq!(s.status, Status::Accepted);
+    assert_eq!(s.documents.len(), 1);
+    assert_eq!(s.evidence.len(), 1);
+    assert!(s.timeline.iter().all(|t| !t.anomaly));
+    let offer = available_documents(&s).into_iter().find(|o| o.kind == DocKind::Acceptance);
+    assert_eq!(offer.unwrap().issued, vec!["海消协受〔2026〕第 A1-1 号".to_owned()]);
+    // The same number twice, a signed copy of a document the case does not have.
+    let err = check(&s, &CaseEvent::DocumentIssued(document_issued()), now).unwrap_err();
+    assert_eq!(err.issues()[0].code, "doc.number_taken");
+    let mut copy = evidence_added();
+    copy.evidence = Uuid::from_u128(0xE2);
+    copy.for_document = Some("没有的文号".into());
+    let err = check(&s, &CaseEvent::EvidenceAdded(copy), now).unwrap_err();
+    assert_eq!(err.issues()[0].code, "doc.unknown_number");
+    // A voided case allows neither and offers nothing.
+    let voided = DomainEvent::Case(CaseEvent::Voided { reason: "重复登记".into() });
+    events.push(envelope(stream, 0, 5, 5000, &voided));
+    let s = fold(&events).unwrap().unwrap();
+    assert!(available_documents(&s).is_empty());
+    let mut again = evidence_added();
+    again.evidence = Uuid::from_u128(0xE3);
+    assert!(check(&s, &CaseEvent::EvidenceAdded(again), now).is_err());
+}
+
+/// `fold_next` gives `fold`'s state for an event that folds last, and declines one that does
+/// not.
+#[test]
+fn fold_next_is_fold_for_a_later_event() {
+    use super::case::fold_next;
+    let stream = Uuid::from_u128(0xF01D);
+    let mut evs = vec![envelope(
+        stream,
+        0,
+        1,
+        1000,
+        &DomainEvent::Case(CaseEvent::Registered(Box::new(registration(at(2026, 3, 1, 1))))),
+    )];
+    for (i, a) in actions().into_iter().enumerate() {
+        let e = envelope(stream, 0, i as u64 + 2, 1001 + i as u64, &DomainEvent::Case(a));
+        let before = fold(&evs).unwrap().unwrap();
+        evs.push(e.clone());
+        let next = fold_next(before.clone(), &e).unwrap().expect("folds last");
+        assert_eq!(next, fold(&evs).unwrap().unwrap(), "after {}", e.kind);
+        // An event that sorts before the last one is refused.
+        let mut early = e.clone();
+        early.hlc = casedesk_proto::Hlc(0);
+        assert!(fold_next(before, &early).unwrap().is_none());
+    }
 }

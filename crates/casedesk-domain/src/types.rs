@@ -244,3 +244,75 @@ code_table!(
         Interpreter = "interpreter", "翻译", "Interpreter";
     }
 );
+
+code_table!(
+    /// The standard documents (文书) of a case (DOMAIN.md §4). The 受理台账 covers a period, not
+    /// one case, and is not issued: see `casedesk_docs::ledger`.
+    DocKind {
+        Registration = "registration", "投诉登记表", "Complaint registration form";
+        Acceptance = "acceptance", "受理通知书", "Notice of acceptance";
+        NonAcceptance = "non_acceptance", "不予受理通知书", "Notice of non-acceptance";
+        Correction = "correction", "限期补正通知", "Notice to supply missing items";
+        MediationNotice = "mediation_notice", "调解通知书", "Notice of mediation";
+        MediationRecord = "mediation_record", "调解笔录", "Mediation record";
+        Agreement = "agreement", "调解协议书", "Mediation agreement";
+        Termination = "termination", "终止调解通知书", "Notice of termination of mediation";
+        Transfer = "transfer", "转办单", "Transfer slip";
+        FollowUp = "follow_up", "回访记录表", "Follow-up record";
+    }
+);
+
+code_table!(
+    /// Whom an issued document is for. Any recipient but the complainant and the archive is
+    /// "the other party": it sees the complainant's details only as far as they agreed to share
+    /// (`Consents::share_with_parties`, PIPL Art.23).
+    Recipient {
+        Complainant = "complainant", "投诉人", "Complainant";
+        Respondent = "respondent", "被投诉人", "Respondent";
+        Parties = "parties", "双方当事人", "Both parties";
+        Unit = "unit", "承办单位", "Receiving unit or department";
+        Archive = "archive", "存档", "Case file";
+    }
+);
+
+impl Recipient {
+    /// Whether a copy for this recipient may show the complainant's contact details unmasked
+    /// whatever they consented to.
+    pub fn is_own_side(self) -> bool {
+        matches!(self, Recipient::Complainant | Recipient::Archive)
+    }
+}
+
+code_table!(
+    /// 送达方式: how a document was delivered (“可以通过互联网、电话、短信、电子邮件、信函等方式告知”).
+    Delivery {
+        InPerson = "in_person", "当面送达", "In person";
+        Letter = "letter", "信函", "Letter";
+        Sms = "sms", "短信", "SMS";
+        Phone = "phone", "电话告知", "By phone";
+        Email = "email", "电子邮件", "E-mail";
+        Online = "online", "互联网", "Online";
+        Filed = "filed", "存档", "Kept on file";
+    }
+);
+
+code_table!(
+    /// The CCA top split of a complaint's subject (商品类 / 服务类 / 其他类), from its category.
+    SubjectKind {
+        Goods = "goods", "商品类", "Goods";
+        Service = "service", "服务类", "Services";
+        Other = "other", "其他类", "Other";
+    }
+);
+
+impl SubjectKind {
+    /// The split a category code falls in: the CCA goods tree (`CCA-G…`), the services tree
+    /// (`CCA-S…`), or 其他 (`CCA-X`, no category, another scheme).
+    pub fn of(category: Option<&str>) -> SubjectKind {
+        match category {
+            Some(c) if c.starts_with("CCA-G") => SubjectKind::Goods,
+            Some(c) if c.starts_with("CCA-S") => SubjectKind::Service,
+            _ => SubjectKind::Other,
+        }
+    }
+}

@@ -20,7 +20,8 @@ use crate::error::{HubError, Result};
 
 /// Prefixes of organisation events (the hub also knows `case.`; an event of any other kind is
 /// quarantined): visible to the unit that wrote them (and its ancestors).
-pub const ORG_KIND_PREFIXES: &[&str] = &["unit.", "staff.", "device.", "roving.", "consultation."];
+pub const ORG_KIND_PREFIXES: &[&str] =
+    &["unit.", "staff.", "device.", "roving.", "consultation.", "report."];
 
 /// Transfer kinds that give the target unit sight of the case (not `to_department`).
 const VISIBLE_TRANSFER_KINDS: &[&str] = &["down", "up", "co_handle"];
@@ -302,7 +303,8 @@ pub fn content_reason(event: &Event, now_ms: i64) -> Option<&'static str> {
         | "staff.registered"
         | "device.registered"
         | "roving.started"
-        | "consultation.recorded" => Some("unit"),
+        | "consultation.recorded"
+        | "report.submitted" => Some("unit"),
         _ => None,
     };
     if let Some(field) = field
@@ -592,6 +594,28 @@ mod tests {
                 None,
                 None,
             ]
+        );
+    }
+
+    /// 报送: a unit's `report.submitted` starts an organisation stream of that unit; one that
+    /// names another unit is quarantined like any organisation event that does.
+    #[test]
+    fn a_report_submission_is_an_organisation_event_of_its_unit() {
+        assert_eq!(StreamKind::of_event("report.submitted"), Some(StreamKind::Org));
+        let d = Uuid::from_u128(7);
+        let events = chain(
+            d,
+            "A",
+            &[
+                ("report.submitted", json!({"unit": "A", "period": "2026-Q4", "figures": {}})),
+                ("report.submitted", json!({"unit": "B", "period": "2026-Q4", "figures": {}})),
+            ],
+        );
+        let reasons: Vec<Option<&str>> = events.iter().map(|e| content_reason(e, 0)).collect();
+        assert_eq!(reasons, [None, Some(reasons::UNIT_MISMATCH)]);
+        assert_eq!(
+            stream_rule(&events[0], None),
+            Ok(StreamChange::Start { kind: StreamKind::Org, owner: "A".into() })
         );
     }
 

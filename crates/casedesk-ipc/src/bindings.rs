@@ -95,6 +95,13 @@ macro_rules! ipc_types {
         v.visit::<SyncEnroll>();
         v.visit::<casedesk_store::QuarantineEntry>();
         v.visit::<ResetDemo>();
+        v.visit::<ReportQuery>();
+        v.visit::<casedesk_report::Report>();
+        v.visit::<ReportSubmit>();
+        v.visit::<ReportExport>();
+        v.visit::<HotspotsQuery>();
+        v.visit::<casedesk_report::hotspots::HotSpots>();
+        v.visit::<casedesk_report::supervision::Supervision>();
         // Events and errors.
         v.visit::<DbChanged>();
         v.visit::<IpcError>();

@@ -52,6 +52,11 @@ macro_rules! with_commands {
             draft_load(key: String) -> Option<String>;
             draft_clear(key: String) -> ();
             app_ready() -> ();
+            report(q: $crate::ReportQuery) -> $crate::Report;
+            report_submit(req: $crate::ReportSubmit) -> $crate::Report;
+            report_export(req: $crate::ReportExport) -> String;
+            hotspots(q: $crate::HotspotsQuery) -> $crate::HotSpots;
+            supervision(q: $crate::ReportQuery) -> $crate::Supervision;
         }
     };
 }

@@ -32,6 +32,10 @@ pub use casedesk_store::desk::{
     TransferTargets,
 };
 pub use casedesk_store::query::{ListQuery, Page};
+// The statistics of casedesk-report, as they are.
+pub use casedesk_report::Report;
+pub use casedesk_report::hotspots::HotSpots;
+pub use casedesk_report::supervision::Supervision;
 
 /// Events Rust emits to the UI.
 pub mod events {
@@ -46,6 +50,32 @@ pub const MAX_PAGE: u32 = casedesk_store::query::MAX_LIMIT;
 
 #[cfg(test)]
 mod tests {
+    /// The exports the desktop writes: the report in the CCA layout, the remuneration table as
+    /// xlsx and CSV, named by unit and period; a bad period is a validation error.
+    #[test]
+    fn exports_are_named_and_made() {
+        use crate::{ExportKind, ReportExport, export_file};
+        let store =
+            casedesk_store::testutil::store_at(casedesk_store::testutil::at(2026, 11, 27, 6));
+        for (kind, name, magic) in [
+            (ExportKind::Report, "report-HX0201-2026-11.xlsx", &b"PK"[..]),
+            (ExportKind::RemunerationXlsx, "handled-HX0201-2026-11.xlsx", &b"PK"[..]),
+            (
+                ExportKind::RemunerationCsv,
+                "handled-HX0201-2026-11.csv",
+                "\u{feff}单位代码".as_bytes(),
+            ),
+        ] {
+            let req = ReportExport { unit: None, period: "2026-11".into(), kind };
+            let (file, bytes) = export_file(&store, &req, casedesk_domain::Lang::Zh).unwrap();
+            assert_eq!(file, name);
+            assert!(bytes.starts_with(magic), "{name}");
+        }
+        let bad = ReportExport { unit: None, period: "2026-13".into(), kind: ExportKind::Report };
+        let err = export_file(&store, &bad, casedesk_domain::Lang::Zh).unwrap_err();
+        assert_eq!(err.code(), "validation.failed");
+    }
+
     #[test]
     fn ipc_md_lists_every_command() {
         let md = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/IPC.md"))

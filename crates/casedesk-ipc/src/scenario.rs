@@ -683,8 +683,7 @@ pub fn generate() -> Made {
     let mut ids = Ids::default();
 
     let cases: Vec<CaseState> = d.cases.iter().map(|(n, _)| d.state(n)).collect();
-    let dashboard =
-        Dashboard::new(store.dashboard().expect("the dashboard"), SyncStatus::default());
+    let dashboard = Dashboard::of(store, SyncStatus::default()).expect("the dashboard");
     let unit = store.station().expect("the station").unit.clone();
     let desk = ids.of(&DeskFixture { now: now(), unit, cases, dashboard });
     let detail = |name| CaseDetail::of(store, d.id(name)).expect("a case detail");
@@ -756,7 +755,29 @@ pub fn generate() -> Made {
             ),
         ),
     ]);
+    // The statistics of the fixture station, for the mock's own (ui/src/ipc/report.ts).
+    let period = |code: &str| casedesk_report::Period::parse(code).expect("a period");
+    let reports: Vec<casedesk_report::Report> =
+        ["2026-11", "2026-Q4", "2026", "2026-11-01..2026-11-27"]
+            .iter()
+            .map(|p| casedesk_report::report(store, None, &period(p)).expect("a report"))
+            .collect();
+    let supervision = casedesk_report::supervision::supervision(store, None, &period("2026-11"))
+        .expect("the supervision table");
+    let hotspots = casedesk_report::hotspots::hot_spots(
+        store,
+        None,
+        12,
+        &casedesk_report::hotspots::Params::default(),
+    )
+    .expect("the hot spots");
+    let statistics = ids.of(&serde_json::json!({
+        "reports": reports,
+        "supervision": supervision,
+        "hotspots": hotspots,
+    }));
     let fixtures = BTreeMap::from([
+        ("statistics.json".to_owned(), json(&statistics)),
         ("desk.json".to_owned(), json(&desk)),
         ("case-mediating.json".to_owned(), json(&mediating)),
         ("case-closed.json".to_owned(), json(&closed)),

@@ -269,6 +269,14 @@ pub struct Dashboard {
 }
 
 impl Dashboard {
+    /// The home screen of `store`: its desk, with the month's figures as casedesk-report
+    /// defines them (解决 of the month's accepted cohort, so 解决率 never exceeds 100 %).
+    pub fn of(store: &Store, sync: SyncStatus) -> Result<Dashboard, StoreError> {
+        let mut d = Dashboard::new(store.dashboard()?, sync);
+        d.month = month_counts(store)?;
+        Ok(d)
+    }
+
     pub fn new(d: desk::Dashboard, sync: SyncStatus) -> Dashboard {
         let desk::Dashboard {
             today,
@@ -292,6 +300,25 @@ impl Dashboard {
             sync,
         }
     }
+}
+
+/// This month's figures of the station's own unit, by the report's definitions (complaints:
+/// 接收, 受理, 办结, 解决 of the accepted cohort, 挽回; consultations in 人次).
+pub fn month_counts(store: &Store) -> Result<MonthCounts, StoreError> {
+    let today = deadline::local_date(store.now());
+    let period = casedesk_report::Period::month_of(today);
+    let unit = store.require_station()?.unit.clone();
+    let r = casedesk_report::report(store, Some(&unit), &period)
+        .map_err(casedesk_report::ReportError::into_store)?;
+    let f = r.rows.first().map(|u| u.own.clone()).unwrap_or_default();
+    Ok(MonthCounts {
+        received: f.received,
+        accepted: f.accepted,
+        closed: f.closed,
+        resolved: f.resolved,
+        recovered_fen: f.recovered_fen,
+        consultations_people: f.consultation_people,
+    })
 }
 
 /// Payload of the `db-changed` event.
@@ -350,4 +377,79 @@ mod tests {
         .unwrap();
         assert_eq!(s.lang.lang(), Lang::Zh);
     }
+}
+
+/// Which report, for whom: `unit` (with every unit below it; the station's own when null) and
+/// the period's code (`2026-11`, `2026-Q4`, `2026-H2`, `2026`, `2026-10-01..2026-12-31`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportQuery {
+    pub unit: Option<String>,
+    pub period: String,
+}
+
+/// Submit (报送) the station's own report for a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportSubmit {
+    pub op_id: String,
+    pub period: String,
+    pub note: String,
+}
+
+/// Hot spots of the last `weeks` weeks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HotspotsQuery {
+    pub unit: Option<String>,
+    pub weeks: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// The report in the CCA layout (.xlsx).
+    Report,
+    /// Cases handled per station, for remuneration (.xlsx, .csv).
+    RemunerationXlsx,
+    RemunerationCsv,
+}
+
+/// An export, written by Rust into the `exports` folder beside the station's data; the answer
+/// is the file's path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportExport {
+    pub unit: Option<String>,
+    pub period: String,
+    pub kind: ExportKind,
+}
+
+/// The file name and contents of an export.
+pub fn export_file(
+    store: &Store,
+    req: &ReportExport,
+    lang: Lang,
+) -> Result<(String, Vec<u8>), StoreError> {
+    use casedesk_report::{ReportError, xlsx};
+    let period = casedesk_report::Period::parse(&req.period).map_err(ReportError::into_store)?;
+    let unit = req.unit.as_deref();
+    let name = |what: &str, ext: &str| {
+        let who = unit.map_or_else(
+            || store.station().map_or_else(String::new, |s| s.unit.clone()),
+            str::to_owned,
+        );
+        format!("{what}-{who}-{}.{ext}", period.code.replace("..", "_"))
+    };
+    let r = match req.kind {
+        ExportKind::Report => casedesk_report::report(store, unit, &period)
+            .and_then(|r| xlsx::report_xlsx(&r, lang))
+            .map(|b| (name("report", "xlsx"), b)),
+        ExportKind::RemunerationXlsx => {
+            casedesk_report::supervision::supervision(store, unit, &period)
+                .and_then(|s| xlsx::remuneration_xlsx(&s, lang))
+                .map(|b| (name("handled", "xlsx"), b))
+        }
+        ExportKind::RemunerationCsv => {
+            casedesk_report::supervision::supervision(store, unit, &period)
+                .map(|s| (name("handled", "csv"), xlsx::remuneration_csv(&s, lang).into_bytes()))
+        }
+    };
+    r.map_err(ReportError::into_store)
 }

@@ -7,46 +7,55 @@ use serde_json::Value;
 
 /// Writes `value` in canonical form.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = Vec::with_capacity(256);
+    let mut out = String::with_capacity(256);
     write_value(value, &mut out);
-    // Only serde_json's own output and ASCII punctuation went in: always UTF-8.
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
-fn write_value(value: &Value, out: &mut Vec<u8>) {
+fn write_value(value: &Value, out: &mut String) {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push(b'{');
+            out.push('{');
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.push(',');
                 }
-                write_leaf(k, out);
-                out.push(b':');
+                write_string(k, out);
+                out.push(':');
                 write_value(v, out);
             }
-            out.push(b'}');
+            out.push('}');
         }
         Value::Array(items) => {
-            out.push(b'[');
+            out.push('[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.push(',');
                 }
                 write_value(v, out);
             }
-            out.push(b']');
+            out.push(']');
         }
-        // serde_json escapes strings (only what JSON requires) and prints numbers, booleans
-        // and null deterministically.
-        Value::String(s) => write_leaf(s, out),
-        other => write_leaf(other, out),
+        Value::String(s) => write_string(s, out),
+        // serde_json prints numbers, booleans and null deterministically.
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        other => out.push_str(&other.to_string()),
     }
 }
 
-fn write_leaf<T: serde::Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
-    // Writing a string, number, boolean or null into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, v);
+fn write_string(s: &str, out: &mut String) {
+    // serde_json's string escaping is deterministic: it escapes `"`, `\` and the control
+    // characters below U+0020, nothing else. A string without them (nearly all) is written as
+    // it is, without the copies.
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
 }

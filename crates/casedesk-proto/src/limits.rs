@@ -45,6 +45,15 @@ pub const MAX_RESPONSE_BYTES: usize = PULL_PAGE_BYTES + 2 * MAX_EVENT_BYTES;
 /// instead of adopted (one day).
 pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
 
+/// Largest file (an evidence photo, a scan, a PDF, the PDF of an issued document) a station
+/// stores as a blob beside its log, in bytes. Files travel apart from events, so this does not
+/// touch `MAX_EVENT_BYTES`.
+pub const MAX_BLOB_BYTES: u64 = 20 * 1024 * 1024;
+/// Most files attached to one case.
+pub const MAX_EVIDENCE_PER_CASE: usize = 200;
+/// Size of one chunk of a blob on the wire (for the blob lane of sync: chunked, resumable).
+pub const BLOB_CHUNK_BYTES: usize = 256 * 1024;
+
 /// Why an event breaks a limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LimitViolation {
@@ -82,12 +91,32 @@ impl LimitViolation {
 /// the size of the whole envelope. The same function runs at the station and at the hub.
 pub fn check_event(event: &Event) -> Result<(), LimitViolation> {
     check_value(&event.payload, &mut String::new(), 0)?;
-    // Compact JSON and canonical JSON differ only in the order of keys: the same length.
-    let size = serde_json::to_vec(event).map_or(usize::MAX, |v| v.len());
+    // The canonical form holds the same keys and values as serde_json's compact output, in
+    // another order: the same length, counted without building either.
+    let size = serialized_len(event);
     if size > MAX_EVENT_BYTES {
         return Err(LimitViolation::EventTooLarge(size));
     }
     Ok(())
+}
+
+/// The length of `value`'s compact JSON (usize::MAX if it cannot be serialized).
+fn serialized_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    match serde_json::to_writer(&mut c, value) {
+        Ok(()) => c.0,
+        Err(_) => usize::MAX,
+    }
 }
 
 fn check_value(v: &Value, path: &mut String, depth: usize) -> Result<(), LimitViolation> {

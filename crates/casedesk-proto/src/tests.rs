@@ -67,6 +67,25 @@ fn hlc_never_goes_backwards() {
 }
 
 proptest::proptest! {
+    /// The fast path of canonical strings writes what serde_json writes, and the size the
+    /// limits count is the canonical form's.
+    #[test]
+    fn canonical_strings_and_sizes_are_serde_jsons(s in "\\PC*", t in "[a-z\"\\\\\n\t\u{1}藏文]{0,12}") {
+        let v = json!({ "s": s, "t": t, "n": [1, -2, true, null] });
+        let canonical = canonical_json(&v);
+        let parsed: serde_json::Value = serde_json::from_str(&canonical).unwrap();
+        proptest::prop_assert_eq!(&parsed, &v);
+        proptest::prop_assert_eq!(canonical.len(), serde_json::to_string(&v).unwrap().len());
+        proptest::prop_assert_eq!(canonical_json(&json!(t.clone())), serde_json::to_string(&t).unwrap());
+        let mut e = sample();
+        e.payload = v;
+        let e = e.seal();
+        proptest::prop_assert_eq!(
+            crate::limits::check_event(&e).is_ok(),
+            canonical_json(&serde_json::to_value(&e).unwrap()).len() <= crate::limits::MAX_EVENT_BYTES
+        );
+    }
+
     #[test]
     fn hlc_tick_is_monotonic(start in 0u64..(1u64 << 47), now in 0u64..(1u64 << 47)) {
         let h = Hlc(start);

@@ -18,6 +18,9 @@ pub enum StoreError {
     Db(#[from] rusqlite::Error),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// A file beside the log is missing or damaged (`blob.missing`, `blob.corrupt`).
+    #[error("{code}: {hash}")]
+    Blob { code: &'static str, hash: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -48,6 +51,7 @@ impl StoreError {
             StoreError::NewerSchema(_) => "db.newer_schema",
             StoreError::Db(_) => "db.error",
             StoreError::Io(_) => "io.error",
+            StoreError::Blob { code, .. } => code,
         }
     }
 
@@ -68,6 +72,7 @@ impl StoreError {
             StoreError::Db(e) => e.to_string(),
             StoreError::Io(e) => e.to_string(),
             StoreError::NotInitialized => String::new(),
+            StoreError::Blob { hash, .. } => hash.clone(),
         }
     }
 

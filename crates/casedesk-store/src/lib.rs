@@ -10,10 +10,12 @@ pub mod bench;
 pub mod desk;
 pub mod error;
 mod exchange;
+mod files;
 pub mod migrate;
 mod payload;
 mod project;
 pub mod query;
+pub mod stats;
 mod verify;
 
 use std::path::Path;
@@ -26,6 +28,10 @@ use uuid::Uuid;
 
 pub use error::{Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
+pub use files::{
+    BlobReport, DocumentRow, EVIDENCE_TYPES, EvidenceRow, LedgerCase, NewDocument, NewEvidence,
+    sha256_hex, sniff_media_type,
+};
 pub use verify::VerifyReport;
 
 use casedesk_domain::calendar::{self, WorkCalendar};
@@ -117,11 +123,15 @@ pub struct Store {
     clock: Clock,
     /// For read-only handles: SQLite's `data_version` when the cached settings were loaded.
     seen_version: Option<i64>,
+    /// `blobs/` beside the database file: evidence files and issued PDFs (see `files`).
+    blob_dir: Option<std::path::PathBuf>,
 }
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
-        Store::from_conn(Connection::open(path)?)
+        let mut store = Store::from_conn(Connection::open(path)?)?;
+        store.blob_dir = Some(blob_dir_beside(path));
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -137,6 +147,7 @@ impl Store {
             own_rules: OwnRules::default(),
             clock: Box::new(Utc::now),
             seen_version: None,
+            blob_dir: None,
         }
     }
 
@@ -180,6 +191,7 @@ impl Store {
         conn.pragma_update(None, "busy_timeout", 5000)?;
         conn.pragma_update(None, "query_only", true)?;
         let mut store = Store::bare(conn);
+        store.blob_dir = Some(blob_dir_beside(path));
         store.refresh()?;
         Ok(store)
     }
@@ -467,6 +479,27 @@ impl Store {
         if let Some(done) = op_result(&self.conn, op)? {
             return self.event_by_id(&done);
         }
+        if matches!(ev, CaseEvent::DocumentIssued(_) | CaseEvent::EvidenceAdded(_)) {
+            // They name files that must be written first: `issue_document_op`, `add_evidence_op`.
+            return Err(StoreError::invalid(vec![casedesk_domain::Issue::new(
+                "kind",
+                "doc.issue_elsewhere",
+            )]));
+        }
+        self.act_checked(op, case_id, actor, |_, _| Ok(ev), |event| event.id.to_string())
+    }
+
+    /// One case command in one transaction: folds the case, asks `make` for the event (it may
+    /// write to the transaction first, e.g. a counter), checks the event against the state,
+    /// appends it, rewrites the projection and records `op` with `result`'s text.
+    pub(crate) fn act_checked(
+        &mut self,
+        op: Option<&str>,
+        case_id: Uuid,
+        actor: Option<Uuid>,
+        make: impl FnOnce(&Connection, &CaseState) -> Result<CaseEvent>,
+        result: impl FnOnce(&Event) -> String,
+    ) -> Result<Event> {
         let station = self.require_station()?.clone();
         let now = self.now();
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
@@ -474,13 +507,14 @@ impl Store {
         let mut events = project::load_stream(&tx, case_id)?;
         let state =
             case::fold(&events)?.ok_or_else(|| StoreError::not_found(case_id.to_string()))?;
+        let ev = make(&tx, &state)?;
         case::check(&state, &ev, now)?;
         let event = append(&tx, &station, now, case_id, actor, &DomainEvent::Case(ev))?;
         events.push(event.clone());
         let state = case::fold(&events)?
             .ok_or_else(|| StoreError::integrity("case vanished while writing"))?;
         project::write_case(&tx, &state, &cal, &own)?;
-        op_record(&tx, op, &event.id.to_string(), now)?;
+        op_record(&tx, op, &result(&event), now)?;
         tx.commit()?;
         Ok(event)
     }
@@ -815,9 +849,28 @@ impl Store {
         let station = self.require_station()?.clone();
         let now = self.now();
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        // A bulk transaction touches far more pages than SQLite's default 2 MB cache holds:
+        // without more room it spills to the WAL and reads them back (up to 256 MB, used only
+        // as needed; back to the default after).
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let out = self.batch_in(station, now, cal, own, f);
+        self.conn.pragma_update(None, "cache_size", -2000)?;
+        out
+    }
+
+    fn batch_in<T>(
+        &mut self,
+        station: Station,
+        now: DateTime<Utc>,
+        cal: WorkCalendar,
+        own: OwnRules,
+        f: impl FnOnce(&mut Batch<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut b = Batch { tx, station, now, cal, own };
+        let mut b =
+            Batch { tx, station, now, cal, own, fts: project::FtsQueue::default(), head: None };
         let out = f(&mut b)?;
+        b.fts.flush(&b.tx)?;
         b.tx.commit()?;
         Ok(out)
     }
@@ -831,6 +884,13 @@ pub struct Batch<'a> {
     now: DateTime<Utc>,
     cal: WorkCalendar,
     own: OwnRules,
+    /// The search index's changes, written at the end of the batch: in SQLite every statement
+    /// that opens a statement journal makes FTS5 flush its pending terms as a new segment, so
+    /// writing the index case by case in a big transaction made a segment per case and kept
+    /// FTS5 merging (most of the time of demonstration data).
+    fts: project::FtsQueue,
+    /// This device's head after the batch's last event.
+    head: Option<Head>,
 }
 
 impl Batch<'_> {
@@ -852,7 +912,8 @@ impl Batch<'_> {
         reg.case_no = next_case_no(&self.tx, &self.station, reg.received_at)?;
         let id = Uuid::now_v7();
         let ev = DomainEvent::Case(CaseEvent::Registered(Box::new(reg)));
-        let event = append(&self.tx, &self.station, self.now, id, actor, &ev)?;
+        let event =
+            append_after(&self.tx, &self.station, self.now, id, actor, &ev, &mut self.head)?;
         let state = case::fold(&[event])?
             .ok_or_else(|| StoreError::integrity("registration did not fold"))?;
         Ok(state)
@@ -868,10 +929,32 @@ impl Batch<'_> {
     ) -> Result<CaseState> {
         let state = case::fold(events)?.ok_or_else(|| StoreError::not_found("case"))?;
         case::check(&state, &ev, self.now)?;
+        let ev = DomainEvent::Case(ev);
         let event =
-            append(&self.tx, &self.station, self.now, state.id, actor, &DomainEvent::Case(ev))?;
+            append_after(&self.tx, &self.station, self.now, state.id, actor, &ev, &mut self.head)?;
         events.push(event);
         case::fold(events)?.ok_or_else(|| StoreError::integrity("case vanished"))
+    }
+
+    /// `act` on a case whose current state the caller holds (the state `register_case`, `act`
+    /// or `act_on` returned, with nothing written to the case since): checked against it, and
+    /// the new state folded on from it rather than from the case's whole log.
+    pub fn act_on(
+        &mut self,
+        state: CaseState,
+        actor: Option<Uuid>,
+        ev: CaseEvent,
+    ) -> Result<CaseState> {
+        case::check(&state, &ev, self.now)?;
+        let id = state.id;
+        let ev = DomainEvent::Case(ev);
+        let event =
+            append_after(&self.tx, &self.station, self.now, id, actor, &ev, &mut self.head)?;
+        match case::fold_next(state, &event)? {
+            Some(s) => Ok(s),
+            None => case::fold(&project::load_stream(&self.tx, id)?)?
+                .ok_or_else(|| StoreError::integrity("case vanished")),
+        }
     }
 
     /// Loads a case's events (for `act`).
@@ -881,16 +964,22 @@ impl Batch<'_> {
 
     /// Writes the projection of a case state produced by `register_case` or `act`.
     pub fn project_case(&mut self, state: &CaseState) -> Result<()> {
-        project::write_case(&self.tx, state, &self.cal, &self.own)
+        project::write_case_with(&self.tx, state, &self.cal, &self.own, Some(&mut self.fts))
     }
 
     pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
         let ev = checked_org(&self.tx, &self.station, stream, self.now, ev)?;
+        let ev = DomainEvent::Org(ev);
         let event =
-            append(&self.tx, &self.station, self.now, stream, actor, &DomainEvent::Org(ev))?;
+            append_after(&self.tx, &self.station, self.now, stream, actor, &ev, &mut self.head)?;
         project::refresh_org(&self.tx, stream)?;
         Ok(event)
     }
+}
+
+/// `blobs/` in the folder of the database file.
+fn blob_dir_beside(db: &Path) -> std::path::PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("blobs")
 }
 
 /// A device code made from the device's id: four characters of Crockford's base32 (no I, L,
@@ -1046,13 +1135,17 @@ fn next_hlc(conn: &Connection, device: Uuid, now: DateTime<Utc>) -> Result<Hlc> 
         .prepare_cached("SELECT hlc FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1")?
         .query_row([device.as_bytes()], |r| r.get(0))
         .optional()?;
+    let last = Hlc((own.unwrap_or(0) as u64).max(hlc_seen(conn)?));
+    Ok(last.tick(now.timestamp_millis().max(0) as u64))
+}
+
+/// The newest HLC this station has received from elsewhere.
+fn hlc_seen(conn: &Connection) -> Result<u64> {
     let seen: Option<String> = conn
         .prepare_cached("SELECT value FROM meta WHERE key = 'hlc_seen'")?
         .query_row([], |r| r.get(0))
         .optional()?;
-    let seen = seen.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
-    let last = Hlc((own.unwrap_or(0) as u64).max(seen));
-    Ok(last.tick(now.timestamp_millis().max(0) as u64))
+    Ok(seen.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0))
 }
 
 pub(crate) fn observe_hlc(conn: &Connection, hlc: Hlc) -> Result<()> {
@@ -1073,9 +1166,36 @@ fn append(
     actor: Option<Uuid>,
     ev: &DomainEvent,
 ) -> Result<Event> {
+    append_after(conn, station, now, stream, actor, ev, &mut None)
+}
+
+/// This device's last event as a bulk transaction knows it: (seq, hash, HLC).
+type Head = (u64, EventHash, Hlc);
+
+/// `append`, taking this device's head from `head` when it holds it (a bulk transaction, in
+/// which nothing else writes: no event of this device, no event from elsewhere), and leaving
+/// the new head there. Reading the head back for every event cost three queries that SQLite
+/// re-prepares on every binding (its STAT4 statistics make the plan depend on the value).
+fn append_after(
+    conn: &Connection,
+    station: &Station,
+    now: DateTime<Utc>,
+    stream: Uuid,
+    actor: Option<Uuid>,
+    ev: &DomainEvent,
+    head: &mut Option<Head>,
+) -> Result<Event> {
     let (kind, payload) = ev.encode()?;
-    let (seq, prev) = device_head(conn, station.device)?;
-    let hlc = next_hlc(conn, station.device, now)?;
+    let (seq, prev, hlc) = match *head {
+        Some((seq, prev, last)) => {
+            let seen = hlc_seen(conn)?;
+            (seq, prev, Hlc(last.0.max(seen)).tick(now.timestamp_millis().max(0) as u64))
+        }
+        None => {
+            let (seq, prev) = device_head(conn, station.device)?;
+            (seq, prev, next_hlc(conn, station.device, now)?)
+        }
+    };
     let event = Event {
         id: Uuid::now_v7(),
         stream,
@@ -1093,6 +1213,7 @@ fn append(
     .seal();
     check_limits(&event)?;
     insert_event(conn, &event, 0)?;
+    *head = Some((event.seq, event.hash, event.hlc));
     Ok(event)
 }
 
@@ -1146,5 +1267,7 @@ pub mod testutil;
 
 #[cfg(test)]
 mod apply_tests;
+#[cfg(test)]
+mod files_tests;
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,9 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_row_data.sql"),
     include_str!("../migrations/0005_apply_never_fails.sql"),
     include_str!("../migrations/0006_short_terms.sql"),
+    include_str!("../migrations/0007_documents.sql"),
+    include_str!("../migrations/0008_statistics.sql"),
+    include_str!("../migrations/0009_stat_cases.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

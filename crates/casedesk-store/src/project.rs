@@ -129,11 +129,57 @@ pub(crate) fn search_text(s: &CaseState) -> String {
     text
 }
 
+/// Changes to the full-text index held back until the end of a bulk transaction
+/// (`Store::batch`): per case row, whether the index held it before and its final text.
+#[derive(Default)]
+pub(crate) struct FtsQueue {
+    rows: std::collections::BTreeMap<i64, (bool, String)>,
+}
+
+impl FtsQueue {
+    fn put(&mut self, rowid: i64, indexed_before: bool, text: String) {
+        self.rows.entry(rowid).or_insert((indexed_before, String::new())).1 = text;
+    }
+
+    /// Writes the held-back changes (in rowid order, one statement each).
+    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
+        for (rowid, (before, text)) in std::mem::take(&mut self.rows) {
+            write_fts(conn, rowid, before, &text)?;
+        }
+        Ok(())
+    }
+}
+
+/// Puts a case's search text into both full-text indexes: `case_fts` (words) and
+/// `case_chars` (one token per character, for words of one or two characters).
+fn write_fts(conn: &Connection, rowid: i64, indexed_before: bool, text: &str) -> Result<()> {
+    if indexed_before {
+        conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?.execute([rowid])?;
+        conn.prepare_cached("DELETE FROM case_chars WHERE rowid = ?1")?.execute([rowid])?;
+    }
+    conn.prepare_cached("INSERT INTO case_fts (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![rowid, text])?;
+    conn.prepare_cached("INSERT INTO case_chars (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![rowid, spaced(text)])?;
+    Ok(())
+}
+
 pub(crate) fn write_case(
     conn: &Connection,
     s: &CaseState,
     cal: &WorkCalendar,
     own: &OwnRules,
+) -> Result<()> {
+    write_case_with(conn, s, cal, own, None)
+}
+
+/// `write_case`, with the search index's change held in `fts` when given.
+pub(crate) fn write_case_with(
+    conn: &Connection,
+    s: &CaseState,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+    fts: Option<&mut FtsQueue>,
 ) -> Result<()> {
     let r = &s.reg;
     let next = deadline::next_deadline(s, cal, own);
@@ -160,9 +206,9 @@ pub(crate) fn write_case(
         "INSERT INTO cases (id, no, reg_no, case_type, mode, status, channel, received_at, receiving_unit, unit,
             category, nature, collective, households, complainant, respondents, claim_fen, recovered_fen,
             doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional, roving,
-            flags, updated_hlc, accepted_at, complainants)
+            flags, updated_hlc, accepted_at, complainants, on_time, satisfaction, place)
          VALUES (?1, ?2, ?29, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?30, ?31, ?32)
          ON CONFLICT (id) DO UPDATE SET no = excluded.no, reg_no = excluded.reg_no,
             case_type = excluded.case_type,
             mode = excluded.mode, status = excluded.status, channel = excluded.channel,
@@ -176,7 +222,8 @@ pub(crate) fn write_case(
             closed_at = excluded.closed_at, deadline_kind = excluded.deadline_kind,
             deadline_day = excluded.deadline_day, deadline_provisional = excluded.deadline_provisional,
             roving = excluded.roving, flags = excluded.flags, updated_hlc = excluded.updated_hlc,
-            accepted_at = excluded.accepted_at
+            accepted_at = excluded.accepted_at, on_time = excluded.on_time,
+            satisfaction = excluded.satisfaction, place = excluded.place
          RETURNING rowid",
     )?;
     let rowid: i64 = stmt.query_row(
@@ -210,9 +257,36 @@ pub(crate) fn write_case(
             s.accepted_at.map(|t| t.timestamp_millis()),
             r.complainants.len() as i64,
             r.case_no,
+            deadline::closed_on_time(s, cal, own),
+            s.follow_ups.last().map(|f| f.satisfaction.code()),
+            r.facts.place,
         ],
         |row| row.get(0),
     )?;
+
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO stat_cases (rowid, case_type, status, received_at, accepted_at,
+            closed_at, receiving_unit, unit, outcome, on_time, recovered_fen, doubled_fen,
+            category, nature, satisfaction)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        rowid,
+        r.case_type.code(),
+        s.status.code(),
+        r.received_at.timestamp_millis(),
+        s.accepted_at.map(|t| t.timestamp_millis()),
+        closure.map(|c| c.at.timestamp_millis()),
+        r.unit,
+        s.home_unit,
+        closure.map(|c| c.outcome.code()),
+        deadline::closed_on_time(s, cal, own),
+        closure.map_or(0, |c| c.recovered_fen),
+        closure.map_or(0, |c| c.doubled_fen),
+        r.category,
+        r.nature,
+        s.follow_ups.last().map(|f| f.satisfaction.code()),
+    ])?;
 
     conn.prepare_cached("DELETE FROM parties WHERE case_rowid = ?1")?.execute([rowid])?;
     let mut party = conn.prepare_cached(
@@ -258,8 +332,8 @@ pub(crate) fn write_case(
         // Transfer ids are the case's own; a transfer id repeated within one case keeps the
         // first in fold order.
         let mut ins = conn.prepare_cached(
-            "INSERT OR IGNORE INTO transfers (id, case_rowid, kind, from_unit, to_unit, due_day, feedback_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO transfers (id, case_rowid, kind, from_unit, to_unit, due_day, feedback_at, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for t in &s.transfers {
             let to = if t.transfer.to_unit.is_empty() {
@@ -275,6 +349,59 @@ pub(crate) fn write_case(
                 to,
                 t.transfer.due.map(deadline::day_number),
                 t.feedback.as_ref().map(|f| f.0.timestamp_millis()),
+                t.at.timestamp_millis(),
+            ])?;
+        }
+    }
+
+    if !s.documents.is_empty() || has_rows(conn, "documents", rowid)? {
+        conn.prepare_cached("DELETE FROM documents WHERE case_rowid = ?1")?.execute([rowid])?;
+        let mut ins = conn.prepare_cached(
+            "INSERT OR IGNORE INTO documents (event, case_rowid, kind, number, template, sha256, bytes,
+                issued_at, recipient, delivery, subject, unit, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        for d in &s.documents {
+            let x = &d.doc;
+            ins.execute(params![
+                d.event.as_bytes(),
+                rowid,
+                x.kind.code(),
+                x.number,
+                x.template,
+                x.sha256,
+                x.bytes as i64,
+                x.issued_at.timestamp_millis(),
+                x.recipient.code(),
+                x.delivery.code(),
+                x.subject.map(|u| u.as_bytes().to_vec()),
+                d.unit,
+                d.device.as_bytes(),
+            ])?;
+        }
+    }
+
+    if !s.evidence.is_empty() || has_rows(conn, "evidence", rowid)? {
+        conn.prepare_cached("DELETE FROM evidence WHERE case_rowid = ?1")?.execute([rowid])?;
+        let mut ins = conn.prepare_cached(
+            "INSERT OR IGNORE INTO evidence (event, case_rowid, id, sha256, size, media_type, name,
+                description, original_returned, for_document, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for v in &s.evidence {
+            let x = &v.item;
+            ins.execute(params![
+                v.event.as_bytes(),
+                rowid,
+                x.evidence.as_bytes(),
+                x.sha256,
+                x.size as i64,
+                x.media_type,
+                x.name,
+                x.description,
+                x.original_returned,
+                x.for_document,
+                x.added_at.timestamp_millis(),
             ])?;
         }
     }
@@ -285,16 +412,12 @@ pub(crate) fn write_case(
         .query_row([rowid], |r| r.get(0))
         .optional()?;
     if old.as_deref() != Some(text.as_str()) {
-        if old.is_some() {
-            conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?.execute([rowid])?;
-            conn.prepare_cached("DELETE FROM case_chars WHERE rowid = ?1")?.execute([rowid])?;
-        }
         conn.prepare_cached("INSERT OR REPLACE INTO case_text (rowid, text) VALUES (?1, ?2)")?
             .execute(params![rowid, text])?;
-        conn.prepare_cached("INSERT INTO case_fts (rowid, text) VALUES (?1, ?2)")?
-            .execute(params![rowid, text])?;
-        conn.prepare_cached("INSERT INTO case_chars (rowid, text) VALUES (?1, ?2)")?
-            .execute(params![rowid, spaced(&text)])?;
+        match fts {
+            Some(q) => q.put(rowid, old.is_some(), text),
+            None => write_fts(conn, rowid, old.is_some(), &text)?,
+        }
     }
     Ok(())
 }
@@ -438,10 +561,11 @@ fn write_org(conn: &Connection, stream: Uuid, ev: &OrgEvent) -> Result<()> {
             roving_session,
             category,
         } => {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT OR REPLACE INTO consultations (id, unit, at, channel, topic, people, roving, category)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+            )?
+            .execute(params![
                     stream.as_bytes(),
                     unit,
                     at.timestamp_millis(),
@@ -450,6 +574,22 @@ fn write_org(conn: &Connection, stream: Uuid, ev: &OrgEvent) -> Result<()> {
                     people,
                     roving_session.map(|u| u.as_bytes().to_vec()),
                     category
+                ],
+            )?;
+        }
+        OrgEvent::ReportSubmitted { unit, period, from, to, at, figures, note } => {
+            conn.execute(
+                "INSERT OR REPLACE INTO report_submissions (id, unit, period, from_date, to_date, at, figures, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    stream.as_bytes(),
+                    unit,
+                    period,
+                    from.to_string(),
+                    to.to_string(),
+                    at.timestamp_millis(),
+                    serde_json::to_string(figures)?,
+                    note
                 ],
             )?;
         }
@@ -464,10 +604,14 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "devices",
     "roving_sessions",
     "consultations",
+    "report_submissions",
     "cases",
+    "stat_cases",
     "parties",
     "sessions",
     "transfers",
+    "documents",
+    "evidence",
     "case_text",
 ];
 

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::Store;
 use casedesk_domain::Issue;
 use casedesk_domain::deadline::{self, from_day_number};
-use casedesk_domain::types::{CaseType, Channel, Status};
+use casedesk_domain::types::{CaseType, Channel, Outcome, Status, SubjectKind, TransferKind};
 
 use crate::error::{Result, StoreError};
 use crate::project::spaced;
@@ -29,7 +29,7 @@ pub enum Sort {
     Deadline,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
@@ -55,6 +55,41 @@ pub struct ListQuery {
     pub sort: Sort,
     pub after: Option<String>,
     pub limit: u32,
+    // The filters below let every figure of a report open as the list of its cases
+    // (`casedesk-report` makes the query of each figure). Dates are station days, inclusive.
+    pub accepted_from: Option<NaiveDate>,
+    pub accepted_to: Option<NaiveDate>,
+    pub closed_from: Option<NaiveDate>,
+    pub closed_to: Option<NaiveDate>,
+    /// Outcome of the closure (any of).
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub outcomes: Vec<Outcome>,
+    /// Handling units (any of), beside `unit`.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub units: Vec<String>,
+    /// Receiving units (any of): the unit that registered the case.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub receiving_units: Vec<String>,
+    /// With (true) or without (false) punitive damages (加倍赔偿).
+    pub doubled: Option<bool>,
+    /// Closed within (true) or after (false) the mediation period.
+    pub on_time: Option<bool>,
+    /// 商品类 / 服务类 / 其他类 of the category.
+    pub subject: Option<SubjectKind>,
+    /// A respondent's name, exactly.
+    pub respondent: Option<String>,
+    /// The place of the dispute starts with this.
+    pub place: Option<String>,
+    /// Cases with a transfer of one of these kinds (with the three fields below, the same
+    /// transfer).
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub transfer_kinds: Vec<TransferKind>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub transfer_from_units: Vec<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub transfer_to_units: Vec<String>,
+    pub transferred_from: Option<NaiveDate>,
+    pub transferred_to: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -287,6 +322,74 @@ impl Store {
             let t = deadline::day_number(today);
             conds.push(format!("c.deadline_day >= {}", arg(&mut args, Box::new(t))));
             conds.push(format!("c.deadline_day <= {}", arg(&mut args, Box::new(t + i64::from(n)))));
+        }
+        let window = |conds: &mut Vec<String>,
+                      args: &mut Vec<Box<dyn ToSql>>,
+                      col: &str,
+                      from: Option<NaiveDate>,
+                      to: Option<NaiveDate>| {
+            if let Some(d) = from {
+                conds.push(format!("{col} >= {}", arg(args, Box::new(day_start_ms(d)))));
+            }
+            if let Some(d) = to {
+                let end = day_start_ms(d.succ_opt().unwrap_or(d));
+                conds.push(format!("{col} < {}", arg(args, Box::new(end))));
+            }
+        };
+        window(&mut conds, &mut args, "c.accepted_at", q.accepted_from, q.accepted_to);
+        window(&mut conds, &mut args, "c.closed_at", q.closed_from, q.closed_to);
+        let any_of = |conds: &mut Vec<String>,
+                      args: &mut Vec<Box<dyn ToSql>>,
+                      col: &str,
+                      values: Vec<String>| {
+            if !values.is_empty() {
+                let ps: Vec<String> = values.into_iter().map(|v| arg(args, Box::new(v))).collect();
+                conds.push(format!("{col} IN ({})", ps.join(",")));
+            }
+        };
+        let codes = |v: &[Outcome]| v.iter().map(|o| o.code().to_owned()).collect();
+        any_of(&mut conds, &mut args, "c.outcome", codes(&q.outcomes));
+        any_of(&mut conds, &mut args, "c.unit", q.units.clone());
+        any_of(&mut conds, &mut args, "c.receiving_unit", q.receiving_units.clone());
+        if let Some(d) = q.doubled {
+            conds.push(if d { "c.doubled_fen > 0" } else { "c.doubled_fen = 0" }.into());
+        }
+        if let Some(t) = q.on_time {
+            conds.push(format!("c.on_time = {}", i32::from(t)));
+        }
+        const GOODS: &str = "(c.category >= 'CCA-G' AND c.category < 'CCA-H')";
+        const SERVICE: &str = "(c.category >= 'CCA-S' AND c.category < 'CCA-T')";
+        match q.subject {
+            Some(SubjectKind::Goods) => conds.push(GOODS.into()),
+            Some(SubjectKind::Service) => conds.push(SERVICE.into()),
+            Some(SubjectKind::Other) => {
+                conds.push(format!("(c.category IS NULL OR NOT ({GOODS} OR {SERVICE}))"))
+            }
+            None => {}
+        }
+        if let Some(name) = q.respondent.as_deref().filter(|s| !s.is_empty()) {
+            let a = arg(&mut args, Box::new(name.to_owned()));
+            conds.push(format!(
+                "EXISTS (SELECT 1 FROM parties p WHERE p.case_rowid = c.rowid AND p.role = 'r' AND p.name = {a})"
+            ));
+        }
+        if let Some(place) = q.place.as_deref().filter(|s| !s.is_empty()) {
+            let a = arg(&mut args, Box::new(place.to_owned()));
+            conds.push(format!("substr(c.place, 1, length({a})) = {a}"));
+        }
+        let transfer = !q.transfer_kinds.is_empty()
+            || !q.transfer_from_units.is_empty()
+            || !q.transfer_to_units.is_empty()
+            || q.transferred_from.is_some()
+            || q.transferred_to.is_some();
+        if transfer {
+            let mut tc = vec!["t.case_rowid = c.rowid".to_owned()];
+            let kinds = q.transfer_kinds.iter().map(|k| k.code().to_owned()).collect();
+            any_of(&mut tc, &mut args, "t.kind", kinds);
+            any_of(&mut tc, &mut args, "t.from_unit", q.transfer_from_units.clone());
+            any_of(&mut tc, &mut args, "t.to_unit", q.transfer_to_units.clone());
+            window(&mut tc, &mut args, "t.at", q.transferred_from, q.transferred_to);
+            conds.push(format!("EXISTS (SELECT 1 FROM transfers t WHERE {})", tc.join(" AND ")));
         }
         if let Some(col) = q.collective {
             // A literal, so that the partial index on collective cases can serve the query.

@@ -29,11 +29,15 @@ pub struct VerifyReport {
     pub projection_errors: Vec<String>,
     /// Other devices whose chains we hold only in part (normal: we receive only some cases).
     pub partial_devices: u64,
+    /// The files beside the log (evidence, issued PDFs), each checked against its hash.
+    pub blobs: crate::BlobReport,
 }
 
 impl VerifyReport {
     pub fn is_ok(&self) -> bool {
-        self.chain_errors.is_empty() && self.projection_errors.is_empty()
+        self.chain_errors.is_empty()
+            && self.projection_errors.is_empty()
+            && self.blobs.errors.is_empty()
     }
 }
 
@@ -71,6 +75,7 @@ pub(super) fn verify(store: &Store) -> Result<VerifyReport> {
     for (table, sql) in COMPARISONS {
         compare(conn, &fresh, table, sql, &mut report)?;
     }
+    report.blobs = store.verify_blobs()?;
     Ok(report)
 }
 
@@ -157,12 +162,21 @@ const COMPARISONS: &[(&str, &str)] = &[
     ("devices", "SELECT * FROM devices ORDER BY id"),
     ("roving_sessions", "SELECT * FROM roving_sessions ORDER BY id"),
     ("consultations", "SELECT * FROM consultations ORDER BY id"),
+    ("report_submissions", "SELECT * FROM report_submissions ORDER BY id"),
     (
         "cases",
         "SELECT id, no, case_type, mode, status, channel, received_at, receiving_unit, unit, category,
             nature, collective, households, complainant, complainants, respondents, claim_fen,
             recovered_fen, doubled_fen, outcome, closed_at, deadline_kind, deadline_day,
-            deadline_provisional, roving, flags, updated_hlc, accepted_at FROM cases ORDER BY id",
+            deadline_provisional, roving, flags, updated_hlc, accepted_at, on_time, satisfaction,
+            place FROM cases ORDER BY id",
+    ),
+    (
+        "stat_cases",
+        "SELECT c.id, s.case_type, s.status, s.received_at, s.accepted_at, s.closed_at,
+            s.receiving_unit, s.unit, s.outcome, s.on_time, s.recovered_fen, s.doubled_fen,
+            s.category, s.nature, s.satisfaction
+         FROM stat_cases s JOIN cases c ON c.rowid = s.rowid ORDER BY c.id",
     ),
     (
         "parties",
@@ -176,8 +190,20 @@ const COMPARISONS: &[(&str, &str)] = &[
     ),
     (
         "transfers",
-        "SELECT t.id, c.id, t.kind, t.from_unit, t.to_unit, t.due_day, t.feedback_at
+        "SELECT t.id, c.id, t.kind, t.from_unit, t.to_unit, t.due_day, t.feedback_at, t.at
          FROM transfers t JOIN cases c ON c.rowid = t.case_rowid ORDER BY t.id",
+    ),
+    (
+        "documents",
+        "SELECT d.event, c.id, d.kind, d.number, d.template, d.sha256, d.bytes, d.issued_at,
+            d.recipient, d.delivery, d.subject, d.unit, d.device
+         FROM documents d JOIN cases c ON c.rowid = d.case_rowid ORDER BY d.event",
+    ),
+    (
+        "evidence",
+        "SELECT e.event, c.id, e.id, e.sha256, e.size, e.media_type, e.name, e.description,
+            e.original_returned, e.for_document, e.added_at
+         FROM evidence e JOIN cases c ON c.rowid = e.case_rowid ORDER BY e.event",
     ),
     ("case_text", "SELECT c.id, t.text FROM case_text t JOIN cases c ON c.rowid = t.rowid ORDER BY c.id"),
     (
@@ -189,7 +215,10 @@ const COMPARISONS: &[(&str, &str)] = &[
         "SELECT c.id FROM case_chars f JOIN cases c ON c.rowid = f.rowid ORDER BY c.id",
     ),
     ("orphans", "SELECT 'parties', case_rowid FROM parties WHERE case_rowid NOT IN (SELECT rowid FROM cases)
+        UNION ALL SELECT 'documents', case_rowid FROM documents WHERE case_rowid NOT IN (SELECT rowid FROM cases)
+        UNION ALL SELECT 'evidence', case_rowid FROM evidence WHERE case_rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_text', rowid FROM case_text WHERE rowid NOT IN (SELECT rowid FROM cases)
+        UNION ALL SELECT 'stat_cases', rowid FROM stat_cases WHERE rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_fts', rowid FROM case_fts WHERE rowid NOT IN (SELECT rowid FROM cases)
         UNION ALL SELECT 'case_chars', rowid FROM case_chars WHERE rowid NOT IN (SELECT rowid FROM cases)"),
 ];

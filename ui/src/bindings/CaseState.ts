@@ -4,7 +4,9 @@ import type { CaseRegistered } from "./CaseRegistered";
 import type { Closed } from "./Closed";
 import type { Conflict } from "./Conflict";
 import type { Decision } from "./Decision";
+import type { EvidenceView } from "./EvidenceView";
 import type { FollowUp } from "./FollowUp";
+import type { IssuedDocument } from "./IssuedDocument";
 import type { RuleSet } from "./RuleSet";
 import type { SessionView } from "./SessionView";
 import type { Status } from "./Status";
@@ -18,7 +20,15 @@ export type CaseState = { id: string, reg: CaseRegistered, status: Status, rule_
 /**
  * The unit handling the case now.
  */
-home_unit: string, co_handlers: Array<string>, accepted_at: string | null, not_accepted: Decision | null, sessions: Array<SessionView>, agreement: AgreementRecorded | null, performance_confirmed_at: string | null, termination: Decision | null, transfers: Array<TransferView>, closure: Closed | null, follow_ups: Array<FollowUp>, notes: Array<[string, string]>, void_reason: string | null, conflicts: Array<Conflict>, timeline: Array<TimelineEntry>, 
+home_unit: string, co_handlers: Array<string>, accepted_at: string | null, not_accepted: Decision | null, sessions: Array<SessionView>, agreement: AgreementRecorded | null, performance_confirmed_at: string | null, termination: Decision | null, transfers: Array<TransferView>, closure: Closed | null, follow_ups: Array<FollowUp>, notes: Array<[string, string]>, void_reason: string | null, 
+/**
+ * Documents issued, in fold order.
+ */
+documents: Array<IssuedDocument>, 
+/**
+ * Files attached (证据材料, signed copies), in fold order.
+ */
+evidence: Array<EvidenceView>, conflicts: Array<Conflict>, timeline: Array<TimelineEntry>, 
 /**
  * Last event that set each edited field: a correction names the one it was made on top
  * of (`FieldEdit::base`), which is how concurrent corrections are told apart.

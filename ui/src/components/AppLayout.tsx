@@ -1,5 +1,13 @@
 import { Layout, Menu, Space, Typography, Tag, Popconfirm, Tooltip } from "antd";
-import { DashboardOutlined, FormOutlined, UnorderedListOutlined, CarOutlined, SettingOutlined, BankOutlined } from "@ant-design/icons";
+import {
+  DashboardOutlined,
+  FormOutlined,
+  UnorderedListOutlined,
+  CarOutlined,
+  SettingOutlined,
+  BankOutlined,
+  BarChartOutlined,
+} from "@ant-design/icons";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import SyncBadge from "./SyncBadge";
@@ -31,6 +39,7 @@ export default function AppLayout() {
     { key: "/intake", icon: <FormOutlined />, label: t("nav.intake") },
     { key: "/cases", icon: <UnorderedListOutlined />, label: t("nav.cases") },
     { key: "/roving", icon: <CarOutlined />, label: t("nav.roving") },
+    { key: "/statistics", icon: <BarChartOutlined />, label: t("nav.statistics") },
     { key: "/settings", icon: <SettingOutlined />, label: t("nav.settings") },
   ];
   const browserMode = typeof window !== "undefined" && window.__CASEDESK_BROWSER_MODE__;

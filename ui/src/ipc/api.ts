@@ -4,7 +4,18 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { Command, Commands } from "../bindings/commands";
 import type { CaseEvent, CaseRegistered, DuplicateQuery, IpcErrorShape, IpcIssue, ListQuery, Settings, SetupStation } from "./types";
-import type { RecordConsultation, RovingEnd, RovingStart, StaffAdd, SyncEnroll, TransferKind } from "../bindings";
+import type {
+  HotspotsQuery,
+  RecordConsultation,
+  ReportExport,
+  ReportQuery,
+  ReportSubmit,
+  RovingEnd,
+  RovingStart,
+  StaffAdd,
+  SyncEnroll,
+  TransferKind,
+} from "../bindings";
 
 /** The code of a failure that never reached Rust (no IpcError came back). */
 export const IPC_FAILED = "ipc.failed";
@@ -101,6 +112,11 @@ export const api = {
   draftLoad: (key: string) => call("draft_load", { key }),
   draftClear: (key: string) => call("draft_clear", { key }),
   appReady: () => call("app_ready"),
+  report: (q: ReportQuery) => call("report", { q }),
+  reportSubmit: (req: ReportSubmit) => call("report_submit", { req }),
+  reportExport: (req: ReportExport) => call("report_export", { req }),
+  hotspots: (q: HotspotsQuery) => call("hotspots", { q }),
+  supervision: (q: ReportQuery) => call("supervision", { q }),
 };
 
 export type Api = typeof api;

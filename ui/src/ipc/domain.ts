@@ -126,6 +126,8 @@ export function allowedActions(s: CaseState): CaseEventKind[] {
 
 /** The state machine: whether an event of `kind` may happen to a case in `s`'s state. */
 export function allows(s: CaseState, kind: CaseEventKind): boolean {
+  // Documents and evidence are not actions of the action bar: allowed whenever the case is not voided.
+  if (kind === "case.document_issued" || kind === "case.evidence_added") return s.status !== "voided";
   return allowedActions(s).includes(kind);
 }
 
@@ -151,6 +153,8 @@ export function newCaseState(
     closure: null,
     follow_ups: [],
     notes: [],
+    documents: [],
+    evidence: [],
     void_reason: null,
     conflicts: [],
     field_heads: {},
@@ -284,6 +288,12 @@ export function applyEvent(s: CaseState, ev: CaseEvent, meta: { eventId: string;
     case "case.voided":
       s.status = "voided";
       s.void_reason = ev.payload.reason;
+      break;
+    case "case.document_issued":
+      s.documents.push({ event: meta.eventId, unit: meta.unit, device: "", ...ev.payload });
+      break;
+    case "case.evidence_added":
+      s.evidence.push({ event: meta.eventId, ...ev.payload });
       break;
   }
 }

@@ -46,6 +46,17 @@ import {
   validateRegistration,
 } from "./domain";
 import { DEMO_STAFF, HUB_UNITS, caseFromRow, dateMinus, generateDemo, rng, uuidFrom } from "./mockData";
+import {
+  type MockSubmission,
+  type StatInput,
+  buildHotSpots,
+  buildReport,
+  buildSupervision,
+  closedOnTime,
+  parsePeriod,
+  subjectOf,
+} from "./mockReport";
+import type { Dimension, HotSpots, Period, Report, Supervision } from "./types";
 
 export interface MockDb {
   station: (Omit<StationInfo, "staff"> & { parent: string | null; admin_code: string }) | null;
@@ -58,6 +69,8 @@ export interface MockDb {
   sync: SyncStatus;
   drafts: Record<string, string>;
   ops: Record<string, unknown>;
+  /** Reports submitted (报送), figures frozen (absent in states saved by older versions). */
+  submissions?: MockSubmission[];
 }
 
 export interface MockOptions {
@@ -269,7 +282,64 @@ export class MockBackend {
       return this.saved(null);
     },
     app_ready: () => null,
+    report: ({ q }) => this.report(q.unit, q.period),
+    report_submit: ({ req }) => this.once(req.op_id, () => this.submit(req.period)),
+    report_export: ({ req }) => {
+      // Browser mode writes no files: it answers with the name the desktop would write.
+      this.report(req.unit, req.period);
+      return `exports/${req.kind === "report" ? "report" : "handled"}-${req.unit ?? this.requireStation().unit}-${req.period}.${req.kind === "remuneration_csv" ? "csv" : "xlsx"}`;
+    },
+    hotspots: ({ q }) => this.hotspots(q.unit, q.weeks),
+    supervision: ({ q }) => this.supervision(q.unit, q.period),
   };
+
+  // ---- statistics (mockReport.ts: casedesk-report's rules) -------------------------------------
+
+  private statInput(): StatInput {
+    const st = this.requireStation();
+    return { cases: this.db.cases, consultations: this.db.consultations, unit: st.unit, own: this.db.settings.own_rules };
+  }
+
+  private period(code: string): Period {
+    const p = parsePeriod(code);
+    if (!p) throw invalid([{ path: "period", code: "report.period", arg: code }]);
+    return p;
+  }
+
+  private rootUnit(unit: string | null | undefined): string {
+    return unit?.trim() || this.requireStation().unit;
+  }
+
+  report(unit: string | null | undefined, code: string): Report {
+    const root = this.rootUnit(unit);
+    const r = buildReport(this.statInput(), this.reference().units, root, this.period(code), this.nowIso(), this.db.submissions ?? []);
+    if (!r) throw invalid([{ path: "unit", code: "report.unit_unknown", arg: root }]);
+    return r;
+  }
+
+  private submit(code: string): Report {
+    const st = this.requireStation();
+    const r = this.report(st.unit, code);
+    (this.db.submissions ??= []).push({ id: uuidFrom(this.r), unit: st.unit, period: r.period, at: this.nowIso(), total: r.total });
+    this.changed();
+    return this.report(st.unit, code);
+  }
+
+  private supervision(unit: string | null | undefined, code: string): Supervision {
+    const root = this.rootUnit(unit);
+    const s = buildSupervision(this.statInput(), this.reference().units, root, this.period(code), this.nowIso());
+    if (!s) throw invalid([{ path: "unit", code: "report.unit_unknown", arg: root }]);
+    return s;
+  }
+
+  private hotspots(unit: string | null | undefined, weeks: number): HotSpots {
+    const root = this.rootUnit(unit);
+    const cat = (code: string) => REFERENCE.categories.find((c) => c.code === code) ?? REFERENCE.natures.find((c) => c.code === code);
+    const label = (dim: Dimension, key: string) => (dim === "category" || dim === "nature" ? (cat(key)?.name_zh ?? key) : key);
+    const h = buildHotSpots(this.statInput(), this.reference().units, root, weeks, this.nowIso(), label);
+    if (!h) throw invalid([{ path: "unit", code: "report.unit_unknown", arg: root }]);
+    return h;
+  }
 
   // -------------------------------------------------------------------------------------------
 
@@ -551,6 +621,7 @@ export class MockBackend {
       if (q.received_from && day < q.received_from) return false;
       if (q.received_to && day > q.received_to) return false;
       if (q.overdue && !row.deadline?.overdue) return false;
+      if (!this.matchesReportFilters(q, byId.get(row.id), row)) return false;
       if (q.collective === true && !row.collective) return false;
       if (q.collective === false && row.collective) return false;
       if (text) {
@@ -565,6 +636,53 @@ export class MockBackend {
       }
       return true;
     };
+  }
+
+  /** The filters of the lists behind report figures (casedesk-store's `plan`). */
+  private matchesReportFilters(q: ListQuery, c: CaseState | undefined, row: CaseRow): boolean {
+    const inDays = (iso: string | null | undefined, from?: string | null, to?: string | null) => {
+      if (!from && !to) return true;
+      if (!iso) return false;
+      const d = localDate(iso);
+      return (!from || d >= from) && (!to || d <= to);
+    };
+    const any = <T>(xs: T[] | undefined, v: T) => !xs?.length || xs.includes(v);
+    if (!any(q.units, row.unit)) return false;
+    if (!c) {
+      // Synthetic bulk rows (browser mode) know only their row.
+      return !(
+        q.accepted_from ||
+        q.accepted_to ||
+        q.closed_from ||
+        q.closed_to ||
+        q.outcomes?.length ||
+        q.receiving_units?.length ||
+        q.transfer_kinds?.length
+      );
+    }
+    if (!inDays(c.accepted_at, q.accepted_from, q.accepted_to)) return false;
+    if (!inDays(c.closure?.at, q.closed_from, q.closed_to)) return false;
+    if (q.outcomes?.length && !(c.closure && q.outcomes.includes(c.closure.outcome))) return false;
+    if (!any(q.receiving_units, c.reg.unit)) return false;
+    if (q.doubled != null && (c.closure?.doubled_fen ?? 0) > 0 !== q.doubled) return false;
+    if (q.on_time != null && closedOnTime(c, this.db.settings.own_rules) !== q.on_time) return false;
+    if (q.subject && subjectOf(c.reg.category) !== q.subject) return false;
+    if (q.respondent && !c.reg.respondents.some((p) => p.name === q.respondent)) return false;
+    if (q.place && !(c.reg.facts.place ?? "").startsWith(q.place)) return false;
+    const transfer =
+      q.transfer_kinds?.length || q.transfer_from_units?.length || q.transfer_to_units?.length || q.transferred_from || q.transferred_to;
+    if (
+      transfer &&
+      !c.transfers.some(
+        (t) =>
+          any(q.transfer_kinds, t.kind) &&
+          any(q.transfer_from_units, t.from_unit) &&
+          any(q.transfer_to_units, t.to_unit || t.to_department || "") &&
+          inDays(t.at, q.transferred_from, q.transferred_to),
+      )
+    )
+      return false;
+    return true;
   }
 
   list(q: ListQuery): Page {
@@ -630,11 +748,10 @@ export class MockBackend {
       }
     }
     sessions.sort((a, b) => a.at.localeCompare(b.at));
-    const month = today.slice(0, 7);
-    const inMonth = (iso: string | null | undefined) => !!iso && localDate(iso).slice(0, 7) === month;
+    // The month's figures as casedesk-report counts them (解决 of the month's accepted cohort).
+    const st = this.requireStation();
+    const mine = this.report(st.unit, today.slice(0, 7)).rows[0].own;
     const real = this.db.cases.filter((c) => c.status !== "voided");
-    const closedThisMonth = real.filter((c) => c.closure && inMonth(c.closure.at));
-    const resolved = closedThisMonth.filter((c) => ["mediated", "settled", "department_handled"].includes(c.closure!.outcome));
     const by_day: Dashboard["by_day"] = [];
     for (let i = 29; i >= 0; i--) {
       const d = dateMinus(today, i);
@@ -656,12 +773,12 @@ export class MockBackend {
       awaiting_acceptance: awaiting,
       sessions: sessions.slice(0, 20),
       month: {
-        received: real.filter((c) => inMonth(c.reg.received_at)).length,
-        accepted: real.filter((c) => inMonth(c.accepted_at)).length,
-        closed: closedThisMonth.length,
-        resolved: resolved.length,
-        recovered_fen: closedThisMonth.reduce((n, c) => n + (c.closure?.recovered_fen ?? 0), 0),
-        consultations_people: this.db.consultations.filter((c) => inMonth(c.at)).reduce((n, c) => n + c.people, 0),
+        received: mine.received,
+        accepted: mine.accepted,
+        closed: mine.closed,
+        resolved: mine.resolved,
+        recovered_fen: mine.recovered_fen,
+        consultations_people: mine.consultation_people,
       },
       by_day,
       by_nature: [...natureCount.entries()]

@@ -62,6 +62,28 @@ export type {
   Transferred,
   UiLang,
   UnitKind,
+  // Statistics (casedesk-report).
+  Adjustment,
+  Alert,
+  Change,
+  Criterion,
+  Derived,
+  Dimension,
+  ExportKind,
+  Figures,
+  HotSpots,
+  Params,
+  Period,
+  PeriodKind,
+  Report,
+  Series,
+  Share,
+  StationRow,
+  SubjectKind,
+  SubmissionView,
+  Supervision,
+  UnitItem,
+  UnitRow,
 } from "../bindings";
 
 export type ReferenceCategory = G.CategoryItem;
@@ -127,7 +149,8 @@ export type CodeListsMatchRust = [
 export type CaseEventKind = G.CaseEvent["kind"];
 /** The actions on a case that have an action form (`case.registered` starts a case; the
  *  correction `case.edited` has its own form, pages/EditCase.tsx). */
-export type ActionKind = Exclude<CaseEventKind, "case.registered" | "case.edited">;
+/** The actions of the case page's action dialog (documents and evidence have their own panel). */
+export type ActionKind = Exclude<CaseEventKind, "case.registered" | "case.edited" | "case.document_issued" | "case.evidence_added">;
 
 export const ACTION_KINDS: ActionKind[] = [
   "case.accepted",

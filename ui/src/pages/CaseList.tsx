@@ -32,6 +32,20 @@ interface Filters {
   overdue: boolean;
   collective: boolean;
   sort: "received" | "deadline";
+  /** The query behind a report figure (the 统计 screen's links: `?rq=<json>`), beside the
+   * filters above, which narrow it further. */
+  report?: Partial<ListQuery>;
+}
+
+function reportFromUrl(p: URLSearchParams): Partial<ListQuery> | undefined {
+  const raw = p.get("rq");
+  if (!raw) return undefined;
+  try {
+    const v: unknown = JSON.parse(raw);
+    return v && typeof v === "object" ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function filtersFromUrl(p: URLSearchParams): Filters {
@@ -45,6 +59,7 @@ function filtersFromUrl(p: URLSearchParams): Filters {
     overdue: p.get("overdue") === "1",
     collective: p.get("collective") === "1",
     sort: p.get("sort") === "deadline" ? "deadline" : "received",
+    report: reportFromUrl(p),
   };
 }
 
@@ -62,10 +77,24 @@ function filtersToUrl(f: Filters): URLSearchParams {
   if (f.overdue) p.set("overdue", "1");
   if (f.collective) p.set("collective", "1");
   if (f.sort !== "received") p.set("sort", f.sort);
+  if (f.report) p.set("rq", JSON.stringify(f.report));
   return p;
 }
 
 export function toQuery(f: Filters, text: string): Omit<ListQuery, "after" | "limit"> {
+  const own = ownQuery(f, text);
+  if (!f.report) return own;
+  // A report's query, narrowed by whatever the list's own filters set.
+  const { after: _a, limit: _l, ...report } = f.report;
+  const out: Record<string, unknown> = { ...report };
+  for (const [k, v] of Object.entries(own)) {
+    const unset = v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0);
+    if (!unset || !(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+function ownQuery(f: Filters, text: string): Omit<ListQuery, "after" | "limit"> {
   return {
     text: text.trim() || null,
     status: f.status,
@@ -191,7 +220,7 @@ export default function CaseList() {
   }, [base]);
 
   const set = <K extends keyof Filters>(k: K, v: Filters[K]) => setF((old) => ({ ...old, [k]: v }));
-  const filtered = f.text || f.status.length || f.category || f.nature || f.channel || f.range || f.overdue || f.collective;
+  const filtered = f.text || f.status.length || f.category || f.nature || f.channel || f.range || f.overdue || f.collective || f.report;
 
   const open = (r: CaseRow) => void navigate(`/cases/${r.id}`);
 
@@ -285,6 +314,11 @@ export default function CaseList() {
             ]}
             aria-label={t("list.sort")}
           />
+          {f.report && (
+            <Tag closable color="blue" onClose={() => set("report", undefined)} data-testid="report-filter">
+              {t("list.report_filter")}
+            </Tag>
+          )}
           {filtered && (
             <Button type="link" onClick={() => setF({ ...filtersFromUrl(new URLSearchParams()) })}>
               {t("list.clear_filters")}

@@ -36,6 +36,8 @@ const enUS: Resource = {
     "en-US": "English",
   },
   common: {
+    copy: "Copy",
+    copied: "Copied",
     save: "Save",
     cancel: "Cancel",
     confirm: "OK",
@@ -384,7 +386,7 @@ const enUS: Resource = {
     dup_by_phone: "phone",
     dup_by_uscc: "credit code",
     success_title: "Registered",
-    success_desc: "Case number: {{no}}",
+    success_no: "Case number (tell the complainant)",
     view_case: "Open the case",
     continue: "Register another",
     problems: "Please correct these before submitting:",

@@ -33,6 +33,8 @@ const zhCN = {
     "en-US": "English",
   },
   common: {
+    copy: "复制",
+    copied: "已复制",
     save: "保存",
     cancel: "取消",
     confirm: "确定",
@@ -372,7 +374,7 @@ const zhCN = {
     dup_by_phone: "电话",
     dup_by_uscc: "信用代码",
     success_title: "登记成功",
-    success_desc: "案件编号：{{no}}",
+    success_no: "案件编号（请告知投诉人）",
     view_case: "查看案件",
     continue: "继续登记",
     problems: "请修改以下问题后再提交：",

@@ -279,7 +279,18 @@ export default function Intake() {
           <Result
             status="success"
             title={t("intake.success_title")}
-            subTitle={<span data-testid="case-no">{t("intake.success_desc", { no: done.no })}</span>}
+            subTitle={
+              <div className="new-case">
+                <div>{t("intake.success_no")}</div>
+                <Typography.Text
+                  className="new-case-no"
+                  copyable={{ text: done.no, tooltips: [t("common.copy"), t("common.copied")] }}
+                  data-testid="case-no"
+                >
+                  {done.no}
+                </Typography.Text>
+              </div>
+            }
             extra={[
               <Button key="view" type="primary" size="large" onClick={() => void navigate(`/cases/${done.id}`)} autoFocus>
                 {t("intake.view_case")}

@@ -379,6 +379,43 @@ try {
   });
   await big.close();
 
+  // The home screen in English, at both window sizes: case numbers on one line.
+  const desk = await context.newPage();
+  desk.setDefaultTimeout(15000);
+  await desk.goto(`${base}?fresh=1&demo=1#/`);
+  await desk.getByTestId("dashboard").waitFor();
+  await desk.getByTestId("lang-switch").getByText("English").click();
+  for (const [w, h] of [
+    [1024, 768],
+    [1366, 768],
+  ]) {
+    await step(
+      desk,
+      `dashboard-en-${w}`,
+      async () => {
+        await desk.setViewportSize({ width: w, height: h });
+        await desk.getByRole("menuitem", { name: "Desk" }).click();
+        await desk.getByTestId("dashboard").waitFor();
+        await desk.getByTestId("todo-item").first().waitFor();
+        const wrapped = await desk
+          .locator(".todo-item .case-no")
+          .evaluateAll((els) =>
+            els
+              .filter((e) => e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).lineHeight) * 1.5)
+              .map((e) => e.textContent),
+          );
+        if (wrapped.length) throw new Error(`case numbers wrap: ${wrapped.join(", ")}`);
+        const bar = await desk.locator(".app-header").boundingBox();
+        if (bar.height > 66) throw new Error(`the top bar is ${bar.height} px high (it wrapped)`);
+        const name = await desk.locator(".station-name").evaluate((e) => e.getBoundingClientRect().height);
+        if (name > 30) throw new Error(`the station name wraps (${name} px high)`);
+      },
+      { full: true },
+    );
+  }
+  await desk.getByTestId("lang-switch").getByText("中文").click();
+  await desk.close();
+
   const real = consoleErrors.filter((e) => !/favicon|ResizeObserver|Download the React DevTools/.test(e));
   if (real.length) {
     console.log("console errors:\n  " + real.slice(0, 10).join("\n  "));

@@ -284,6 +284,11 @@ try {
     await page.getByTestId("roving-start").click();
     await page.getByTestId("roving-current").waitFor();
     await page.getByTestId("consult-add").click();
+    // Without a topic the core refuses it, and says so under the topic.
+    await page.locator(".ant-form-item-has-error").filter({ hasText: "必填项不能为空" }).first().waitFor();
+    await page.getByTestId("consult-topic").fill("饲料兽药");
+    await page.getByTestId("consult-add").click();
+    await page.locator(".ant-form-item-has-error").waitFor({ state: "detached" });
     await expectText(page.getByTestId("roving-current"), "柯鲁柯镇希望村");
   });
 

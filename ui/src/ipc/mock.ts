@@ -879,8 +879,12 @@ export class MockBackend {
 
   private consultation(req: RecordConsultation): null {
     this.requireStation();
+    // org::check_org of casedesk-domain: a topic, 1–1000 people.
     const people = Number(req.people ?? 1);
-    if (!Number.isInteger(people) || people < 1) throw invalid([{ path: "people", code: "count.min", arg: "1" }]);
+    const problems: { path: string; code: MessageCode; arg: string }[] = [];
+    if (!String(req.topic ?? "").trim()) problems.push({ path: "topic", code: "required", arg: "" });
+    if (!Number.isInteger(people) || people < 1 || people > 1000) problems.push({ path: "people", code: "range", arg: "1–1000" });
+    if (problems.length) throw invalid(problems);
     const rs = req.roving_session ? this.db.roving.find((x) => x.id === req.roving_session) : undefined;
     this.db.consultations.push({ at: this.nowIso(), people, topic: String(req.topic ?? ""), ...(rs ? { roving_session: rs.id } : {}) });
     if (rs) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import Intake from "../pages/Intake";
+import Roving from "../pages/Roving";
 import { REFERENCE } from "../bindings/reference.data";
 import { categoryMatches } from "../lib/categories";
 import { installBackend, press, renderRoute } from "./render";
@@ -142,5 +143,25 @@ describe("required marks agree with the domain", () => {
     expect(formItem(screen.getByTestId("rep-count"))).toHaveTextContent("代表人数应为 2–5 人");
     // Every problem is shown where it is: none is left for the summary below the form.
     expect(screen.queryByTestId("form-problems")).toBeNull();
+  });
+});
+
+describe("记一次咨询", () => {
+  it("marks its required topic and shows the core's problem under it, not only a count", async () => {
+    const { backend } = installBackend({ seed: "demo" });
+    const today = new Date().toISOString().slice(0, 10);
+    backend.dispatch("roving_start", { req: { op_id: "r1", date: today, place: "柯鲁柯镇希望村", team: ["巴特尔"] } });
+    renderRoute("/roving", "/roving", <Roving />);
+    const add = await screen.findByTestId("consult-add", {}, { timeout: 8000 });
+    const topic = screen.getByTestId("consult-topic");
+    expect(marked(topic)).toBe(true);
+    await userEvent.click(add);
+    await waitFor(() => expect(formItem(topic)).toHaveClass("ant-form-item-has-error"));
+    expect(formItem(topic)).toHaveTextContent("必填项不能为空");
+    expect(document.activeElement).toBe(topic);
+    await userEvent.type(topic, "饲料兽药");
+    await userEvent.click(add);
+    await waitFor(() => expect(formItem(topic)).not.toHaveClass("ant-form-item-has-error"));
+    expect(backend.db.consultations.at(-1)?.topic).toBe("饲料兽药");
   });
 });

@@ -279,7 +279,8 @@ const enUS: Resource = {
     accepted: "Accepted",
     closed: "Closed",
     resolution_rate: "Resolution rate",
-    resolution_rate_help: "Resolved ÷ accepted (mediated, settled or handled by the department count as resolved)",
+    resolution_rate_help:
+      "Of the complaints accepted this month, the share resolved by the month's end (mediated, settled or handled by the department); counted by the month of acceptance, so never above 100%",
     recovered: "Losses recovered",
     consultations: "Consultations (people)",
     chart_days: "Received and closed, last 30 days",

@@ -268,7 +268,7 @@ const zhCN = {
     accepted: "本月受理",
     closed: "本月办结",
     resolution_rate: "解决率",
-    resolution_rate_help: "解决数 ÷ 受理数（调解成功、自行和解、行政部门处理计为解决）",
+    resolution_rate_help: "本月受理的投诉中，到月底已解决（调解成功、自行和解、行政部门处理）的占比；按受理月份计，不会超过 100%",
     recovered: "挽回经济损失",
     consultations: "咨询人次",
     chart_days: "近 30 天登记与办结",

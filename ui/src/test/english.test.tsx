@@ -147,3 +147,16 @@ describe("after registering", () => {
     expect(document.querySelector(".ant-message-notice")).toHaveTextContent("saved 4");
   });
 });
+
+describe("the home screen's 解决率", () => {
+  it("never exceeds 100% and its tooltip says what it counts", async () => {
+    const { backend } = installBackend({ seed: "demo" });
+    const m = backend.dashboard().month;
+    expect(m.resolved).toBeLessThanOrEqual(m.accepted);
+    renderRoute("/", "/", <Dashboard />);
+    const rate = await screen.findByTestId("stat-rate", {}, { timeout: 8000 });
+    const pct = parseFloat(rate.textContent ?? "");
+    if (!Number.isNaN(pct)) expect(pct).toBeLessThanOrEqual(100);
+    expect(i18n.t("dashboard.resolution_rate_help")).toContain("本月受理的投诉中");
+  });
+});

@@ -256,7 +256,20 @@ fn the_whole_life_of_a_case_with_verbs_and_no_json() {
     assert_eq!(shown["case"]["transfers"][0]["feedback"][1], "已协助调查");
     assert_eq!(shown["case"]["transfers"][0]["to_unit_name"], "德令哈市尕海镇维权服务站");
     // A unit code that is no code is refused, naming the field.
-    let o = casedesk(&db, &["case", "transfer", &two, "--kind", "up", "--to", "海西州", "--reason", "hard_case_joint"]);
+    let o = casedesk(
+        &db,
+        &[
+            "case",
+            "transfer",
+            &two,
+            "--kind",
+            "up",
+            "--to",
+            "海西州",
+            "--reason",
+            "hard_case_joint",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("to_unit"), "{}", stderr(&o));
     // Refusals name the field: a time in the future, an unknown code.

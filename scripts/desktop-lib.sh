@@ -100,6 +100,13 @@ desk_start() {
   export XDG_RUNTIME_DIR="$DESK_TMP/run"
   unset DBUS_SESSION_BUS_ADDRESS WAYLAND_DISPLAY
   export NO_AT_BRIDGE=1 GDK_BACKEND=x11 LANG=C.UTF-8 TZ=Asia/Shanghai
+  # The system's "open with" (xdg-open, which the app runs to open an issued PDF) is a script
+  # that writes down what it was asked to open: the tests read DESK_OPENED, and no viewer starts.
+  mkdir -p "$DESK_TMP/bin"
+  export DESK_OPENED="$DESK_TMP/opened.txt"
+  printf '#!/bin/sh\nprintf "%%s\\n" "$1" >> "%s"\n' "$DESK_OPENED" > "$DESK_TMP/bin/xdg-open"
+  chmod +x "$DESK_TMP/bin/xdg-open"
+  export PATH="$DESK_TMP/bin:$PATH"
 
   Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$DESK_TMP/display" >"$DESK_TMP/xvfb.log" 2>&1 &
   DESK_PIDS+=($!)

@@ -15,8 +15,10 @@ use casedesk_domain::deadline::OwnRules;
 use casedesk_domain::event::OrgEvent;
 use casedesk_domain::types::{Language, StaffRole, TransferKind};
 use casedesk_domain::{Issue, Lang};
+use casedesk_ipc::docs;
 use casedesk_ipc::{
-    CaseAction, CaseDetail, Dashboard, HotSpots, HotspotsQuery, IpcError, QuarantineEntry,
+    CaseAction, CaseDetail, Dashboard, DocFile, DocFileReq, DocIssue, DocPages, DocPreview,
+    EvidenceAdd, HotSpots, HotspotsQuery, IpcError, LedgerExport, QuarantineEntry,
     RecordConsultation, RegisterCase, Report, ReportExport, ReportQuery, ReportSubmit, ResetDemo,
     RovingEnd, RovingStart, Settings, SetupStation, StaffAdd, StationInfo, Supervision, SyncEnroll,
     SyncStatus, check_op_id,
@@ -721,6 +723,94 @@ pub async fn supervision(state: St<'_>, q: ReportQuery) -> Res<Supervision> {
     with_reader(&state, move |_, store| {
         casedesk_report::supervision::supervision(store, q.unit.as_deref(), &period_of(&q.period)?)
             .map_err(report_fail)
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents (文书), evidence and the 受理台账 (casedesk-docs through casedesk_ipc::docs)
+
+fn docs_fail(lang: casedesk_domain::Lang) -> impl Fn(docs::DocsFail) -> Fail {
+    move |e| Fail::Ipc(e.into_ipc(lang))
+}
+
+pub async fn doc_preview(state: St<'_>, req: DocPreview) -> Res<DocPages> {
+    with_reader(&state, move |st, store| {
+        docs::preview(store, &req, st.lang()).map_err(docs_fail(st.lang()))
+    })
+    .await
+}
+
+pub async fn doc_pages(state: St<'_>, number: String) -> Res<DocPages> {
+    with_reader(&state, move |st, store| {
+        docs::issued_pages(store, &number).map_err(docs_fail(st.lang()))
+    })
+    .await
+}
+
+pub async fn doc_issue(state: St<'_>, req: DocIssue) -> Res<DocFile> {
+    let f = with_store(&state, move |st, store| {
+        let dir = st.paths.data_dir.join("documents");
+        docs::issue(store, &req, None, &dir, st.lang()).map_err(docs_fail(st.lang()))
+    })
+    .await?;
+    state.changed(None);
+    Ok(f)
+}
+
+pub async fn doc_file(state: St<'_>, req: DocFileReq) -> Res<DocFile> {
+    with_reader(&state, move |st, store| {
+        let dir = st.paths.data_dir.join("documents");
+        docs::file(store, &req, &dir).map_err(docs_fail(st.lang()))
+    })
+    .await
+}
+
+/// Opens a file the desktop wrote (a document, an attachment, an export) with the system's
+/// program for it (the PDF viewer prints it). Only files inside the station's data folder.
+pub async fn doc_open(state: St<'_>, path: String) -> Res<()> {
+    blocking(&state, move |st| {
+        let lang = st.lang();
+        let p = std::path::PathBuf::from(&path);
+        if !docs::inside(&st.paths.data_dir, &p) {
+            return Err(Fail::Ipc(IpcError::new("file.outside", "", lang)));
+        }
+        tauri_plugin_opener::open_path(&p, None::<&str>)
+            .map_err(|e| Fail::Ipc(IpcError::new("file.open_failed", &e.to_string(), lang)))
+    })
+    .await
+}
+
+pub async fn evidence_add(state: St<'_>, req: EvidenceAdd) -> Res<CaseDetail> {
+    let (case, d) = with_store(&state, move |st, store| {
+        let case =
+            docs::add_evidence(store, &req, None, st.lang()).map_err(docs_fail(st.lang()))?;
+        Ok((case, CaseDetail::of(store, case)?))
+    })
+    .await?;
+    state.changed(Some(case));
+    Ok(d)
+}
+
+pub async fn evidence_thumb(state: St<'_>, case: String, evidence: String) -> Res<Option<String>> {
+    with_reader(&state, move |st, store| {
+        docs::evidence_thumb(store, &case, &evidence, st.lang()).map_err(docs_fail(st.lang()))
+    })
+    .await
+}
+
+pub async fn evidence_file(state: St<'_>, case: String, evidence: String) -> Res<String> {
+    with_reader(&state, move |st, store| {
+        let dir = st.paths.data_dir.join("evidence");
+        docs::evidence_file(store, &case, &evidence, &dir, st.lang()).map_err(docs_fail(st.lang()))
+    })
+    .await
+}
+
+pub async fn ledger_export(state: St<'_>, req: LedgerExport) -> Res<String> {
+    with_reader(&state, move |st, store| {
+        let dir = st.paths.data_dir.join("exports");
+        docs::ledger_file(store, &req, &dir, st.lang()).map_err(docs_fail(st.lang()))
     })
     .await
 }

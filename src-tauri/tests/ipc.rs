@@ -369,3 +369,114 @@ fn statistics_commands() {
     assert_eq!(e["issues"][0]["path"], "period");
     assert_eq!(e["issues"][0]["code"], "report.period");
 }
+
+/// The documents panel and the 受理台账 through IPC, with real typesetting: the offers of the
+/// case page, a preview with the number it would get, issuing (once per op_id) and the PDF as
+/// issued, the .docx copy, a photo attached (base64) with its thumbnail, a file of another type
+/// refused beside the file field, the ledger, and `doc_open` refusing paths outside the data
+/// folder.
+#[test]
+fn documents_evidence_and_ledger() {
+    use base64::Engine as _;
+    let d = desk();
+    d.setup();
+    let case = d.ok("register_case", json!({ "req": { "op_id": OP_REG, "reg": registration() } }));
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let detail = d.ok(
+        "case_action",
+        json!({ "req": { "op_id": OP_ACCEPT, "case_id": case["id"],
+            "event": { "kind": "case.accepted", "payload": { "at": now } } } }),
+    );
+    let kinds: Vec<&str> = detail["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["registration", "acceptance"]);
+
+    let pages = d.ok("doc_preview", json!({ "req": { "case": case["id"], "kind": "acceptance" } }));
+    let number = pages["number"].as_str().unwrap().to_owned();
+    assert!(number.contains("〔") && number.contains("A1-1"), "{number}");
+    let page = pages["pages"][0].as_str().unwrap();
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(page.strip_prefix("data:image/png;base64,").unwrap())
+        .unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+
+    let issue = json!({ "req": { "op_id": "0190f5a1-7b2c-7d3e-8f40-0000000000d1", "case": case["id"],
+        "kind": "acceptance", "recipient": "complainant", "delivery": "in_person" } });
+    let f = d.ok("doc_issue", issue.clone());
+    assert_eq!(f["number"], number.as_str());
+    let pdf = std::fs::read(f["path"].as_str().unwrap()).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(d.ok("doc_issue", issue), f, "the same op_id issues once");
+    let detail = d.ok("get_case", json!({ "id": case["id"] }));
+    assert_eq!(detail["case"]["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["documents"][1]["issued"][0], number.as_str());
+    // The PDF as issued is the same bytes; the editable copy is a .docx (a zip).
+    let again = d.ok("doc_file", json!({ "req": { "number": number, "format": "pdf" } }));
+    assert_eq!(std::fs::read(again["path"].as_str().unwrap()).unwrap(), pdf);
+    let docx = d.ok("doc_file", json!({ "req": { "number": number, "format": "docx" } }));
+    assert!(std::fs::read(docx["path"].as_str().unwrap()).unwrap().starts_with(b"PK"));
+    let shown = d.ok("doc_pages", json!({ "number": number }));
+    assert_eq!(shown["number"], number.as_str());
+
+    // Evidence: a PNG photo, and a text file refused beside the file field.
+    let photo = casedesk_docs::sample::RECEIPT_PNG;
+    let data = base64::engine::general_purpose::STANDARD.encode(photo);
+    let add = json!({ "req": { "op_id": "0190f5a1-7b2c-7d3e-8f40-0000000000e1", "case": case["id"],
+        "name": "小票.png", "data": data, "description": "购物小票", "original_returned": true } });
+    let detail = d.ok("evidence_add", add);
+    let ev = &detail["case"]["evidence"][0];
+    assert_eq!(ev["media_type"], "image/png");
+    assert_eq!(ev["original_returned"], true);
+    let thumb = d.ok("evidence_thumb", json!({ "case": case["id"], "evidence": ev["evidence"] }));
+    assert!(thumb.as_str().unwrap().starts_with("data:image/png;base64,"));
+    let file = d.ok("evidence_file", json!({ "case": case["id"], "evidence": ev["evidence"] }));
+    assert_eq!(std::fs::read(file.as_str().unwrap()).unwrap(), photo);
+    let text = base64::engine::general_purpose::STANDARD.encode("not a photo");
+    let bad = json!({ "req": { "op_id": "0190f5a1-7b2c-7d3e-8f40-0000000000e2", "case": case["id"],
+        "name": "note.txt", "data": text } });
+    let e = d.call("evidence_add", bad).unwrap_err();
+    assert_eq!(
+        (e["issues"][0]["path"].as_str(), e["issues"][0]["code"].as_str()),
+        (Some("file"), Some("evidence.media_type"))
+    );
+    let e = d
+        .call(
+            "evidence_add",
+            json!({ "req": { "op_id": "0190f5a1-7b2c-7d3e-8f40-0000000000e3",
+            "case": case["id"], "name": "x.png", "data": "%%%" } }),
+        )
+        .unwrap_err();
+    assert_eq!(e["issues"][0]["code"], "evidence.unreadable");
+
+    // The 受理台账 of this month, as PDF and as xlsx.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    let from = today - chrono::Days::new(30);
+    for (format, magic) in [("pdf", &b"%PDF-"[..]), ("xlsx", &b"PK"[..])] {
+        let path = d.ok("ledger_export", json!({ "req": { "from": from.to_string(), "to": today.to_string(), "format": format } }));
+        assert!(std::fs::read(path.as_str().unwrap()).unwrap().starts_with(magic), "{format}");
+    }
+    let e = d
+        .call("ledger_export", json!({ "req": { "from": today.to_string(), "to": from.to_string(), "format": "pdf" } }))
+        .unwrap_err();
+    assert_eq!(
+        (e["issues"][0]["path"].as_str(), e["issues"][0]["code"].as_str()),
+        (Some("to"), Some("date.before_start"))
+    );
+
+    // Only files in the data folder open.
+    let e = d.call("doc_open", json!({ "path": "/etc/passwd" })).unwrap_err();
+    assert_eq!(e["code"], "file.outside");
+    let e = d
+        .call(
+            "doc_open",
+            json!({ "path": format!("{}/../../etc/passwd", d._dir.path().display()) }),
+        )
+        .unwrap_err();
+    assert_eq!(e["code"], "file.outside");
+}

@@ -9,6 +9,7 @@ screenshot in test-artifacts/desktop/ (taken after two animation frames).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -352,6 +353,32 @@ class TestCaseLifecycle:
         wait(drv, lambda d: not d.find_elements(By.CSS_SELECTOR, ".ant-modal-wrap:not([style*='display: none']) .ant-modal"), 5, "dialog closed")
         to_top(drv)
         shot(drv, "10-closed")
+
+    def test_10b_issue_the_agreement_and_open_it(self):
+        """文书: the 调解协议书 previewed with the number it will get, issued, and handed to the
+        system's PDF viewer (xdg-open is a recorder here: scripts/desktop-lib.sh)."""
+        drv = self.drv
+        opened = Path(os.environ["DESK_OPENED"]) if os.environ.get("DESK_OPENED") else None
+        panel = find(drv, "documents")
+        drv.execute_script("arguments[0].scrollIntoView({block: 'start'})", panel)
+        click(find(drv, "doc-preview-agreement"))
+        number = wait(drv, lambda d: d.find_element(*tid("doc-next-number")).text, 30, "the number the agreement will get")
+        wait(drv, lambda d: d.execute_script(
+            "const i = document.querySelector('[data-testid=doc-pages] img');"
+            "return i && i.complete && i.naturalWidth > 500;"), 30, "the first page rendered")
+        shot(drv, "10b-agreement-preview")
+        click(find(drv, "doc-issue-ok"))
+        wait(drv, lambda d: not d.find_elements(*tid("doc-pages")), 30, "the preview closed")
+        wait_text(drv, "documents", "调解协议书")
+        issued = wait(drv, lambda d: [e.text for e in d.find_elements(*tid("doc-issued"))], 10, "the issued number")
+        m = re.search(r"(\S+〔\d{4}〕第 \S+ 号)", number)
+        assert m and any(m.group(1) in t for t in issued), (number, issued)
+        wait_text(drv, "timeline", "出具调解协议书")
+        if opened is not None:
+            pdf = wait(drv, lambda d: opened.exists() and opened.read_text().strip(), 15, "xdg-open called")
+            path = Path(pdf.splitlines()[-1])
+            assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF-"), path
+        shot(drv, "10c-agreement-issued")
 
     def test_11_dashboard_counts_the_case(self):
         drv = self.drv

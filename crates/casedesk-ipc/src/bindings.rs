@@ -102,6 +102,16 @@ macro_rules! ipc_types {
         v.visit::<HotspotsQuery>();
         v.visit::<casedesk_report::hotspots::HotSpots>();
         v.visit::<casedesk_report::supervision::Supervision>();
+        v.visit::<crate::DocPreview>();
+        v.visit::<crate::DocPages>();
+        v.visit::<crate::DocIssue>();
+        v.visit::<crate::DocFileReq>();
+        v.visit::<crate::DocFile>();
+        v.visit::<crate::DocFormat>();
+        v.visit::<crate::EvidenceAdd>();
+        v.visit::<crate::LedgerExport>();
+        v.visit::<crate::LedgerFormat>();
+        v.visit::<casedesk_domain::document::DocOffer>();
         // Events and errors.
         v.visit::<DbChanged>();
         v.visit::<IpcError>();

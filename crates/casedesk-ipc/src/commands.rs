@@ -57,6 +57,15 @@ macro_rules! with_commands {
             report_export(req: $crate::ReportExport) -> String;
             hotspots(q: $crate::HotspotsQuery) -> $crate::HotSpots;
             supervision(q: $crate::ReportQuery) -> $crate::Supervision;
+            doc_preview(req: $crate::DocPreview) -> $crate::DocPages;
+            doc_pages(number: String) -> $crate::DocPages;
+            doc_issue(req: $crate::DocIssue) -> $crate::DocFile;
+            doc_file(req: $crate::DocFileReq) -> $crate::DocFile;
+            doc_open(path: String) -> ();
+            evidence_add(req: $crate::EvidenceAdd) -> $crate::CaseDetail;
+            evidence_thumb(case: String, evidence: String) -> Option<String>;
+            evidence_file(case: String, evidence: String) -> String;
+            ledger_export(req: $crate::LedgerExport) -> String;
         }
     };
 }

@@ -47,6 +47,28 @@ pub const IPC_MESSAGES: &[(&str, &str, &str)] = &[
         "演示数据还在写入，请稍后再删除",
         "demonstration data is still being written; remove the station a little later",
     ),
+    ("uuid.invalid", "编号“{0}”无效", "“{0}” is not a valid id"),
+    ("date.invalid", "日期“{0}”无效（应为 年-月-日）", "“{0}” is not a date (year-month-day)"),
+    (
+        "evidence.unreadable",
+        "无法读取文件“{0}”，请重新选择",
+        "the file “{0}” could not be read; choose it again",
+    ),
+    (
+        "evidence.name",
+        "请填写文件名（最多 {0} 字）",
+        "give the file a name (at most {0} characters)",
+    ),
+    (
+        "file.outside",
+        "只能打开本站数据文件夹中的文件",
+        "only files in the station's data folder can be opened",
+    ),
+    (
+        "file.open_failed",
+        "无法用系统程序打开文件：{0}",
+        "the file could not be opened with the system's program: {0}",
+    ),
     ("internal", "程序内部错误：{0}", "internal error: {0}"),
 ];
 

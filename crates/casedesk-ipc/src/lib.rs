@@ -11,6 +11,7 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod docs;
 pub mod error;
 #[cfg(test)]
 mod golden;
@@ -21,6 +22,10 @@ pub mod ui_data;
 
 pub use casedesk_store::QuarantineEntry;
 pub use commands::COMMANDS;
+pub use docs::{
+    DocFile, DocFileReq, DocFormat, DocIssue, DocPages, DocPreview, EvidenceAdd, LedgerExport,
+    LedgerFormat,
+};
 pub use error::{IpcError, IpcIssue};
 pub use types::*;
 

@@ -5,6 +5,7 @@
 use casedesk_domain::Lang;
 use casedesk_domain::case::{CaseState, allowed_actions};
 use casedesk_domain::deadline::{self, CaseDeadline, OwnRules};
+use casedesk_domain::document::{DocOffer, available_documents};
 use casedesk_domain::event::{CaseEvent, CaseRegistered};
 use casedesk_domain::types::{Channel, Language, StaffRole, UnitKind};
 use casedesk_store::desk::{self, DayCount, MonthCounts, NatureCount, SessionItem, StaffRow};
@@ -77,6 +78,8 @@ pub struct CaseDetail {
     pub deadlines: Vec<CaseDeadline>,
     /// Actions the state machine allows now, by event kind (`case.accepted`, ...).
     pub allowed: Vec<String>,
+    /// The documents (文书) the case's state allows now, with the numbers issued for each.
+    pub documents: Vec<DocOffer>,
 }
 
 impl CaseDetail {
@@ -89,6 +92,7 @@ impl CaseDetail {
             next_deadline: deadlines.first().copied(),
             deadlines,
             allowed: allowed_actions(&case).into_iter().map(|k| k.code().to_owned()).collect(),
+            documents: available_documents(&case),
             case,
         })
     }

@@ -130,6 +130,12 @@ export const MESSAGES = {
   "db.open_failed": { zh: "无法打开数据库：{0}", en: "cannot open the database: {0}" },
   "reset.not_demo": { zh: "只有演示站点可以删除", en: "only a demonstration station can be removed" },
   "reset.demo_running": { zh: "演示数据还在写入，请稍后再删除", en: "demonstration data is still being written; remove the station a little later" },
+  "uuid.invalid": { zh: "编号“{0}”无效", en: "“{0}” is not a valid id" },
+  "date.invalid": { zh: "日期“{0}”无效（应为 年-月-日）", en: "“{0}” is not a date (year-month-day)" },
+  "evidence.unreadable": { zh: "无法读取文件“{0}”，请重新选择", en: "the file “{0}” could not be read; choose it again" },
+  "evidence.name": { zh: "请填写文件名（最多 {0} 字）", en: "give the file a name (at most {0} characters)" },
+  "file.outside": { zh: "只能打开本站数据文件夹中的文件", en: "only files in the station's data folder can be opened" },
+  "file.open_failed": { zh: "无法用系统程序打开文件：{0}", en: "the file could not be opened with the system's program: {0}" },
   "internal": { zh: "程序内部错误：{0}", en: "internal error: {0}" },
 } as const satisfies Record<string, { readonly zh: string; readonly en: string }>;
 

@@ -5,6 +5,11 @@ import { invoke } from "@tauri-apps/api/core";
 import type { Command, Commands } from "../bindings/commands";
 import type { CaseEvent, CaseRegistered, DuplicateQuery, IpcErrorShape, IpcIssue, ListQuery, Settings, SetupStation } from "./types";
 import type {
+  DocFileReq,
+  DocIssue,
+  DocPreview,
+  EvidenceAdd,
+  LedgerExport,
   HotspotsQuery,
   RecordConsultation,
   ReportExport,
@@ -117,6 +122,15 @@ export const api = {
   reportExport: (req: ReportExport) => call("report_export", { req }),
   hotspots: (q: HotspotsQuery) => call("hotspots", { q }),
   supervision: (q: ReportQuery) => call("supervision", { q }),
+  docPreview: (req: DocPreview) => call("doc_preview", { req }),
+  docPages: (number: string) => call("doc_pages", { number }),
+  docIssue: (req: DocIssue) => call("doc_issue", { req }),
+  docFile: (req: DocFileReq) => call("doc_file", { req }),
+  docOpen: (path: string) => call("doc_open", { path }),
+  evidenceAdd: (req: EvidenceAdd) => call("evidence_add", { req }),
+  evidenceThumb: (caseId: string, evidence: string) => call("evidence_thumb", { case: caseId, evidence }),
+  evidenceFile: (caseId: string, evidence: string) => call("evidence_file", { case: caseId, evidence }),
+  ledgerExport: (req: LedgerExport) => call("ledger_export", { req }),
 };
 
 export type Api = typeof api;

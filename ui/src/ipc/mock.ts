@@ -7,7 +7,20 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import i18n from "../i18n";
 import type { Command, Commands } from "../bindings/commands";
-import type { RecordConsultation, RovingStart, StaffAdd, TransferKind, TransferTarget, TransferTargets, UnitRelation } from "../bindings";
+import type {
+  DocFile,
+  DocIssue,
+  DocKind,
+  EvidenceAdd,
+  RecordConsultation,
+  RovingStart,
+  StaffAdd,
+  TransferKind,
+  TransferTarget,
+  TransferTargets,
+  UnitRelation,
+} from "../bindings";
+import { availableDocuments, docNumber, mockPage } from "./mockDocs";
 import { REFERENCE } from "../bindings/reference.data";
 import { messageText, type MessageCode } from "../lib/messages";
 import type {
@@ -291,7 +304,124 @@ export class MockBackend {
     },
     hotspots: ({ q }) => this.hotspots(q.unit, q.weeks),
     supervision: ({ q }) => this.supervision(q.unit, q.period),
+    doc_preview: ({ req }) => {
+      const s = this.find(req.case);
+      const number = this.nextDocNumber(req.kind);
+      return { number, pages: [mockPage(req.kind, number, s.reg.case_no, this.requireStation().unit_name)] };
+    },
+    doc_pages: ({ number }) => {
+      const { s, d } = this.findDocument(number);
+      return { number, pages: [mockPage(d.kind, number, s.reg.case_no, this.requireStation().unit_name)] };
+    },
+    doc_issue: ({ req }) => this.once(req.op_id, () => this.issueDocument(req)),
+    doc_file: ({ req }) => {
+      const { s, d } = this.findDocument(req.number);
+      // Browser mode writes no files: it answers with the path the desktop would write.
+      return { number: d.number, path: `documents/${s.reg.case_no}/${d.number}.${req.format}`, bytes: d.bytes };
+    },
+    doc_open: () => null,
+    evidence_add: ({ req }) => this.once(req.op_id, () => this.addEvidence(req)),
+    evidence_thumb: ({ case: id, evidence }) => {
+      const e = this.find(id).evidence.find((x) => x.evidence === evidence);
+      if (!e) throw ipcError("not_found", evidence);
+      return e.media_type.startsWith("image/") ? (this.files[e.sha256] ?? null) : null;
+    },
+    evidence_file: ({ case: id, evidence }) => {
+      const s = this.find(id);
+      const e = s.evidence.find((x) => x.evidence === evidence);
+      if (!e) throw ipcError("not_found", evidence);
+      return `evidence/${s.reg.case_no}/${e.name}`;
+    },
+    ledger_export: ({ req }) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(req.from)) throw invalid([{ path: "from", code: "date.invalid", arg: req.from }]);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(req.to)) throw invalid([{ path: "to", code: "date.invalid", arg: req.to }]);
+      if (req.to < req.from) throw invalid([{ path: "to", code: "date.before_start", arg: "" }]);
+      return `exports/ledger-${this.requireStation().unit}-${req.from}_${req.to}.${req.format}`;
+    },
   };
+
+  // ---- documents and evidence (mockDocs.ts) ----------------------------------------------------
+
+  /** Photos attached in browser mode, by hash (data URLs, shown as their own thumbnails). */
+  private files: Record<string, string> = {};
+
+  private nextDocNumber(kind: DocKind): string {
+    const st = this.requireStation();
+    const year = this.today().slice(0, 4);
+    const mine = this.db.cases.flatMap((c) => c.documents).filter((d) => d.kind === kind && d.number.includes(`〔${year}〕`));
+    return docNumber("消协", kind, year, st.device_code, mine.length + 1);
+  }
+
+  private findDocument(number: string): { s: CaseState; d: CaseState["documents"][number] } {
+    for (const s of this.db.cases) {
+      const d = s.documents.find((x) => x.number === number);
+      if (d) return { s, d };
+    }
+    throw ipcError("not_found", number);
+  }
+
+  private issueDocument(req: DocIssue): DocFile {
+    const st = this.requireStation();
+    const s = this.find(req.case);
+    const offer = availableDocuments(s).find((o) => o.kind === req.kind && (req.subject ? o.subject === req.subject : true));
+    if (!offer) throw invalid([{ path: "kind", code: "doc.not_available", arg: req.kind }]);
+    const number = this.nextDocNumber(req.kind);
+    const at = this.nowIso();
+    const payload = {
+      kind: req.kind,
+      number,
+      template: `${req.kind}@1`,
+      sha256: uuidFrom(this.r).replace(/-/g, "").padEnd(64, "0"),
+      bytes: 48_000,
+      issued_at: at,
+      recipient: req.recipient ?? offer.recipients[0] ?? "archive",
+      delivery: req.delivery,
+      subject: offer.subject,
+    };
+    applyEvent(
+      s,
+      { kind: "case.document_issued", payload },
+      { eventId: uuidFrom(this.r), at, unit: st.unit, actor: this.db.staff[0]?.id ?? null },
+    );
+    this.changed(s.id);
+    return { number, path: `documents/${s.reg.case_no}/${number}.pdf`, bytes: payload.bytes };
+  }
+
+  private addEvidence(req: EvidenceAdd): CaseDetail {
+    const st = this.requireStation();
+    const s = this.find(req.case);
+    const head = atob(req.data.slice(0, 16));
+    const media = head.startsWith("\xFF\xD8\xFF")
+      ? "image/jpeg"
+      : head.startsWith("\x89PNG")
+        ? "image/png"
+        : head.startsWith("%PDF-")
+          ? "application/pdf"
+          : null;
+    if (!req.data) throw invalid([{ path: "file", code: "evidence.empty", arg: "" }]);
+    if (!media) throw invalid([{ path: "file", code: "evidence.media_type", arg: req.name }]);
+    const sha256 = uuidFrom(this.r).replace(/-/g, "").padEnd(64, "0");
+    if (media.startsWith("image/")) this.files[sha256] = `data:${media};base64,${req.data}`;
+    const at = this.nowIso();
+    const payload = {
+      evidence: uuidFrom(this.r),
+      sha256,
+      size: Math.floor((req.data.length * 3) / 4),
+      media_type: media,
+      name: req.name.trim(),
+      description: req.description.trim(),
+      original_returned: req.original_returned,
+      for_document: req.for_document ?? null,
+      added_at: at,
+    };
+    applyEvent(
+      s,
+      { kind: "case.evidence_added", payload },
+      { eventId: uuidFrom(this.r), at, unit: st.unit, actor: this.db.staff[0]?.id ?? null },
+    );
+    this.changed(s.id);
+    return this.detail(s);
+  }
 
   // ---- statistics (mockReport.ts: casedesk-report's rules) -------------------------------------
 
@@ -448,7 +578,7 @@ export class MockBackend {
 
   private detail(s: CaseState): CaseDetail {
     const d = deadlines(s, this.db.settings.own_rules);
-    return { case: s, next_deadline: d[0] ?? null, deadlines: d, allowed: allowedActions(s) };
+    return { case: s, next_deadline: d[0] ?? null, deadlines: d, allowed: allowedActions(s), documents: availableDocuments(s) };
   }
 
   private row(s: CaseState): CaseRow {

@@ -84,6 +84,13 @@ export type {
   Supervision,
   UnitItem,
   UnitRow,
+  Delivery,
+  DocFile,
+  DocKind,
+  DocOffer,
+  DocPages,
+  LedgerFormat,
+  Recipient,
 } from "../bindings";
 
 export type ReferenceCategory = G.CategoryItem;
@@ -113,6 +120,20 @@ export const CODES = {
   staff_role: ["head", "mediator", "liaison", "recorder", "clerk", "interpreter"],
   rule_set: ["order20", "order121", "own"],
   deadline_kind: ["acceptance", "mediation", "transfer_feedback", "performance"],
+  doc_kind: [
+    "registration",
+    "acceptance",
+    "non_acceptance",
+    "correction",
+    "mediation_notice",
+    "mediation_record",
+    "agreement",
+    "termination",
+    "transfer",
+    "follow_up",
+  ],
+  recipient: ["complainant", "respondent", "parties", "unit", "archive"],
+  delivery: ["in_person", "letter", "sms", "phone", "email", "online", "filed"],
 } as const;
 
 export type CodeTable = keyof typeof CODES;
@@ -144,6 +165,9 @@ export type CodeListsMatchRust = [
   Check<Exactly<(typeof CODES)["staff_role"], G.StaffRole>>,
   Check<Exactly<(typeof CODES)["rule_set"], G.RuleSet>>,
   Check<Exactly<(typeof CODES)["deadline_kind"], G.DeadlineKind>>,
+  Check<Exactly<(typeof CODES)["doc_kind"], G.DocKind>>,
+  Check<Exactly<(typeof CODES)["recipient"], G.Recipient>>,
+  Check<Exactly<(typeof CODES)["delivery"], G.Delivery>>,
 ];
 
 export type CaseEventKind = G.CaseEvent["kind"];

@@ -14,6 +14,7 @@ import DeadlineText from "../components/DeadlineText";
 import ActionModal from "./CaseActions";
 import EditCaseModal from "./EditCase";
 import ConflictList from "./ConflictList";
+import { DocumentsCard, EvidenceCard } from "./CaseDocuments";
 import { fieldLabel } from "../lib/fields";
 
 const PRIMARY: ActionKind[] = [
@@ -92,6 +93,10 @@ export function timelineSummary(
       return t("timeline.case.note_added", { text: s("text") });
     case "case.voided":
       return t("timeline.case.voided", { reason: s("reason") });
+    case "case.document_issued":
+      return t("timeline.case.document_issued", { kind: codeLabel("doc_kind", s("kind")), number: s("number") });
+    case "case.evidence_added":
+      return t("timeline.case.evidence_added", { name: s("description") || s("name") });
     case "case.edited": {
       const fields = Array.isArray(p.edits)
         ? p.edits.map((x) => (x as { field?: unknown }).field).map((f) => (typeof f === "string" ? f : ""))
@@ -486,34 +491,38 @@ export default function CaseDetailPage() {
           </Space>
         </Col>
         <Col span={9}>
-          <Card title={t("detail.tab_timeline")} size="small" className="timeline-card">
-            {c.timeline.length === 0 ? (
-              <Empty description={t("detail.timeline_empty")} />
-            ) : (
-              <Timeline
-                data-testid="timeline"
-                items={byTimeDone(c.timeline).map((e) => ({
-                  key: e.id,
-                  color: e.anomaly ? "orange" : e.kind === "case.voided" ? "gray" : e.kind === "case.closed" ? "green" : "blue",
-                  children: (
-                    <div className="tl-item">
-                      <div className="tl-text">
-                        {e.anomaly && (
-                          <Tooltip title={t("detail.anomaly")}>
-                            <WarningOutlined className="flag warn" aria-label={t("detail.anomaly")} />{" "}
-                          </Tooltip>
-                        )}
-                        {timelineSummary(e, t, ref.data, en, c.rule_set)}
+          <Space direction="vertical" size={16} style={{ width: "100%" }}>
+            <DocumentsCard detail={d} />
+            <EvidenceCard detail={d} />
+            <Card title={t("detail.tab_timeline")} size="small" className="timeline-card">
+              {c.timeline.length === 0 ? (
+                <Empty description={t("detail.timeline_empty")} />
+              ) : (
+                <Timeline
+                  data-testid="timeline"
+                  items={byTimeDone(c.timeline).map((e) => ({
+                    key: e.id,
+                    color: e.anomaly ? "orange" : e.kind === "case.voided" ? "gray" : e.kind === "case.closed" ? "green" : "blue",
+                    children: (
+                      <div className="tl-item">
+                        <div className="tl-text">
+                          {e.anomaly && (
+                            <Tooltip title={t("detail.anomaly")}>
+                              <WarningOutlined className="flag warn" aria-label={t("detail.anomaly")} />{" "}
+                            </Tooltip>
+                          )}
+                          {timelineSummary(e, t, ref.data, en, c.rule_set)}
+                        </div>
+                        <Typography.Text type="secondary" className="tl-meta">
+                          {fmtDateTime(e.at)} · {unitLabel(ref.data, e.unit)}
+                        </Typography.Text>
                       </div>
-                      <Typography.Text type="secondary" className="tl-meta">
-                        {fmtDateTime(e.at)} · {unitLabel(ref.data, e.unit)}
-                      </Typography.Text>
-                    </div>
-                  ),
-                }))}
-              />
-            )}
-          </Card>
+                    ),
+                  }))}
+                />
+              )}
+            </Card>
+          </Space>
         </Col>
       </Row>
       <ActionModal kind={action} detail={d} onClose={() => setAction(null)} />

@@ -11,6 +11,7 @@ import { useReference } from "../lib/queries";
 import { useDebounced } from "../lib/useDebounced";
 import { dayjs, fmtDate, fmtDateTime } from "../lib/time";
 import PageTitle from "../components/PageTitle";
+import LedgerButton from "./LedgerExport";
 import StatusTag from "../components/StatusTag";
 import DeadlineText from "../components/DeadlineText";
 import { CategorySelect, NatureSelect } from "../components/Pickers";
@@ -258,9 +259,12 @@ export default function CaseList() {
       <PageTitle
         title={t("list.title")}
         extra={
-          <Typography.Text type="secondary" data-testid="list-total">
-            {count.data === undefined ? t("list.counting") : t("list.total", { count: count.data })}
-          </Typography.Text>
+          <Space size={16}>
+            <Typography.Text type="secondary" data-testid="list-total">
+              {count.data === undefined ? t("list.counting") : t("list.total", { count: count.data })}
+            </Typography.Text>
+            <LedgerButton />
+          </Space>
         }
       />
       <div className="filters">

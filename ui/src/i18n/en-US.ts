@@ -18,6 +18,7 @@ const enUS: Resource = {
     reload: "Reload",
     labeled: "{{label}}: {{value}}",
     list_sep: ", ",
+    problem_sep: "; ",
     browser_mode: "Demo mode: data is kept in this browser only",
     reset_demo: "Reset demo data",
     reset_demo_confirm: "Delete all demo data in this browser and start again?",

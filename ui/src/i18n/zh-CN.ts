@@ -15,6 +15,7 @@ const zhCN = {
     reload: "重新载入",
     labeled: "{{label}}：{{value}}",
     list_sep: "、",
+    problem_sep: "；",
     browser_mode: "演示模式：数据只保存在本浏览器中",
     reset_demo: "重置演示数据",
     reset_demo_confirm: "确定清除本浏览器中的全部演示数据并重新开始吗？",

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use casedesk_demo as demo;
 use casedesk_domain::deadline::OwnRules;
 use casedesk_domain::event::OrgEvent;
-use casedesk_domain::types::Permission;
+use casedesk_domain::types::{Permission, TransferKind};
 use casedesk_domain::{Issue, Lang};
 use casedesk_ipc::docs;
 use casedesk_ipc::{
@@ -25,6 +25,7 @@ use casedesk_ipc::{
 };
 use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
+    TransferTargets,
 };
 use casedesk_store::query::{ListQuery, Page};
 use casedesk_store::{CaseRef, NewStaff, StationInit, Store, StoreError};
@@ -168,6 +169,10 @@ fn check_range(issues: &mut Vec<Issue>, path: &str, v: u32, lo: u32, hi: u32) {
 
 fn invalid(issues: Vec<Issue>, lang: Lang) -> Fail {
     Fail::Ipc(IpcError::invalid_all(&issues, lang))
+}
+
+pub async fn transfer_targets(state: St<'_>, kind: TransferKind) -> Res<TransferTargets> {
+    with_reader(&state, move |_, store| Ok(store.transfer_targets(kind)?)).await
 }
 
 // ---------------------------------------------------------------------------------------------

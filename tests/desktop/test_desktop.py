@@ -242,7 +242,7 @@ class TestCaseLifecycle:
         pick_option(drv, "intake_respondents_0_kind", "个体工商户")
         open_select(drv, "intake_category")
         drv.find_element(By.ID, "intake_category").send_keys("农用")
-        node = '.ant-select-tree-node-content-wrapper[title="农用生产资料类"]'
+        node = '.ant-select-dropdown .ant-select-item-option[title="农用生产资料类"]'
         click(wait(drv, lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, node) if e.is_displayed()), False), 5, "category node"))
         pick_option(drv, "intake_nature", "质量")
         fill(drv, "intake_facts_content", "2026年11月在该店购买羊饲料10袋，开袋后发现霉变结块，店主拒绝退换。")

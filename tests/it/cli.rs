@@ -259,6 +259,8 @@ fn the_whole_life_of_a_case_with_verbs_and_no_json() {
         "co_handle",
         "--to",
         "HX0202",
+        "--to-name",
+        "德令哈市尕海镇维权服务站",
         "--reason",
         "hard_case_joint",
     ]);
@@ -266,6 +268,24 @@ fn the_whole_life_of_a_case_with_verbs_and_no_json() {
     run(&["case", "feedback", &two, "--text", "已协助调查"]);
     let shown: Value = serde_json::from_str(&run(&["case", "show", &two, "--json"])).unwrap();
     assert_eq!(shown["case"]["transfers"][0]["feedback"][1], "已协助调查");
+    assert_eq!(shown["case"]["transfers"][0]["to_unit_name"], "德令哈市尕海镇维权服务站");
+    // A unit code that is no code is refused, naming the field.
+    let o = casedesk(
+        &db,
+        &[
+            "case",
+            "transfer",
+            &two,
+            "--kind",
+            "up",
+            "--to",
+            "海西州",
+            "--reason",
+            "hard_case_joint",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("to_unit"), "{}", stderr(&o));
     // Refusals name the field: a time in the future, an unknown code.
     let o = casedesk(&db, &["case", "void", &two, "--reason", ""]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -274,6 +294,16 @@ fn the_whole_life_of_a_case_with_verbs_and_no_json() {
     // The code tables, and output into a pipe that closes early.
     let codes = run(&["codes", "termination_reason"]);
     assert!(codes.contains("O121T-5"), "{codes}");
+    // Categories are found by everyday words; headings are no categories.
+    let heating = run(&["codes", "category", "暖气"]);
+    assert!(heating.contains("CCA-S12"), "{heating}");
+    assert_eq!(heating.matches("CCA-").count(), 1, "{heating}");
+    let vet = run(&["codes", "category", "饲料兽药"]);
+    assert!(vet.contains("CCA-G10"), "{vet}");
+    let all = run(&["codes", "category"]);
+    assert!(all.contains("CCA-G01") && !all.contains("CCA-G "), "{all}");
+    let o = casedesk(&db, &["codes", "channel", "电话"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let piped = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("'{}' --db '{}' codes | head -1", binary("casedesk").display(), db.display()))

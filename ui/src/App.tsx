@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useUntabbableClearButtons } from "./lib/clearButtons";
 import { App as AntApp, ConfigProvider, Result, Spin, Button } from "antd";
 import zhCNLocale from "antd/locale/zh_CN";
 import enUSLocale from "antd/locale/en_US";
@@ -172,6 +173,7 @@ export function Providers({ children, client }: { children: ReactNode; client?: 
   const qc = useMemo(() => client ?? makeQueryClient(), [client]);
   const { i18n: inst } = useTranslation();
   const locale = inst.language === "en-US" ? enUSLocale : zhCNLocale;
+  useUntabbableClearButtons();
   return (
     <QueryClientProvider client={qc}>
       <ConfigProvider
@@ -188,7 +190,8 @@ export function Providers({ children, client }: { children: ReactNode; client?: 
           components: { Layout: { headerBg: "#ffffff", siderBg: "#ffffff", bodyBg: "#f4f6f9" } },
         }}
       >
-        <AntApp>{children}</AntApp>
+        {/* One message at a time: a new one replaces the last instead of stacking up. */}
+        <AntApp message={{ maxCount: 1 }}>{children}</AntApp>
       </ConfigProvider>
     </QueryClientProvider>
   );

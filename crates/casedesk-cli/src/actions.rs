@@ -126,6 +126,9 @@ pub enum ActionCmd {
         /// The receiving unit's code (down, up, co_handle).
         #[arg(long, default_value = "")]
         to: String,
+        /// The target unit's name, when the station does not know the unit yet.
+        #[arg(long, default_value = "")]
+        to_name: String,
         /// The administrative department (to_department).
         #[arg(long, default_value = "")]
         department: String,
@@ -272,11 +275,12 @@ pub fn run(ctx: &Ctx, cmd: ActionCmd) -> CmdResult {
             let at = time(s, "at", at.as_deref())?;
             (no, CaseEvent::MediationTerminated { at, reason, note })
         }
-        ActionCmd::Transfer { no, kind, to, department, reason, due, note } => {
+        ActionCmd::Transfer { no, kind, to, to_name, department, reason, due, note } => {
             let ev = Transferred {
                 transfer: Uuid::now_v7(),
                 kind: code("kind", &kind, TransferKind::from_code)?,
                 to_unit: to,
+                to_unit_name: to_name.trim().to_owned(),
                 to_department: department,
                 reason: code("reason", &reason, TransferReason::from_code)?,
                 due,

@@ -682,8 +682,9 @@ fn complainant_text(ctx: &Ctx, r: &casedesk_store::query::CaseRow) -> String {
 }
 
 /// `casedesk codes [TABLE]`: the codes the commands take, with their labels in the CLI's
-/// language; reason codes per rule set.
-pub fn codes(ctx: &Ctx, which: Option<&str>) -> CmdResult {
+/// language; reason codes per rule set. With `query`, only the categories it finds (names and
+/// everyday words: 暖气, 手机, 兽药).
+pub fn codes(ctx: &Ctx, which: Option<&str>, query: &str) -> CmdResult {
     use casedesk_domain::reference::{self, RuleSet};
     let lang = ctx.lang;
     macro_rules! list {
@@ -706,10 +707,30 @@ pub fn codes(ctx: &Ctx, which: Option<&str>) -> CmdResult {
     let cats = |subject: bool| {
         reference::categories()
             .iter()
-            .filter(|c| if subject { c.is_subject() } else { c.is_nature() })
+            .filter(|c| if subject { c.is_subject() && !c.group } else { c.is_nature() })
             .map(|c| (c.code.clone(), c.label(lang, None).to_owned()))
             .collect::<Vec<_>>()
     };
+    if !query.trim().is_empty() {
+        if which != Some("category") {
+            return Err(Failure::Usage("cli.codes_search", which.unwrap_or("").to_owned()));
+        }
+        let found = reference::find_categories(query);
+        if found.is_empty() {
+            eprintln!("{}", crate::output::cli_text("cli.no_category", lang, query.trim()));
+            return Ok(());
+        }
+        let rows: Vec<Vec<String>> = found
+            .iter()
+            .map(|c| {
+                let terms = if lang == Lang::Zh { &c.terms_zh } else { &c.terms_en };
+                vec![format!("  {}", c.code), c.label(lang, None).to_owned(), terms.join("、")]
+            })
+            .collect();
+        println!("category");
+        table(&rows);
+        return Ok(());
+    }
     let tables: Vec<(&str, Vec<(String, String)>)> = vec![
         ("case_type", list!(CaseType)),
         ("mode", list!(Mode)),

@@ -161,6 +161,10 @@ enum Cmd {
     Codes {
         /// One table, e.g. termination_reason (default: all).
         table: Option<String>,
+        /// Only the categories these words find (with `category`): names and everyday words,
+        /// e.g. `casedesk codes category 暖气`.
+        #[arg(requires = "table")]
+        words: Vec<String>,
     },
     /// Roving intake points (流动受理点): start, end, list.
     Roving {
@@ -417,7 +421,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::Sync { status, json } => station::sync(ctx, status, json),
         Cmd::Bundle { cmd } => station::bundle(ctx, cmd),
-        Cmd::Codes { table } => cases::codes(ctx, table.as_deref()),
+        Cmd::Codes { table, words } => cases::codes(ctx, table.as_deref(), &words.join(" ")),
         Cmd::Roving { cmd } => intake::roving(ctx, cmd),
         Cmd::Consult(args) => intake::consult(ctx, args),
         Cmd::Report(args) => report::report(ctx, args),

@@ -29,6 +29,12 @@ const CLI_MESSAGES: &[(&str, &str, &str)] = &[
         "有几条转办尚未反馈，请用 --transfer 指明：{0}",
         "several transfers wait for feedback; name one with --transfer: {0}",
     ),
+    (
+        "cli.codes_search",
+        "只有 category 表可以按词查找（casedesk codes category 暖气），不能查 {0}",
+        "only the category table can be searched by words (casedesk codes category heating), not {0}",
+    ),
+    ("cli.no_category", "没有类别与“{0}”相符", "no category matches “{0}”"),
 ];
 
 pub fn cli_text(code: &str, lang: Lang, arg: &str) -> String {

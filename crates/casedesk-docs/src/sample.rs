@@ -193,6 +193,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
             transfer: t,
             kind: TransferKind::CoHandle,
             to_unit: "HX08".into(),
+            to_unit_name: String::new(),
             to_department: String::new(),
             reason: TransferReason::HardCaseJoint,
             due: NaiveDate::from_ymd_opt(2026, 3, 25),

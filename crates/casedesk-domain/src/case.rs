@@ -419,11 +419,17 @@ fn check_edits(reg: &CaseRegistered, edits: &[FieldEdit], now: DateTime<Utc>) ->
     };
     let under = |path: &str, field: &str| {
         path.strip_prefix(field).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            // The number of representatives is counted over the complainants.
+            || (path == "collective.representatives" && under_top(field, "complainants"))
     };
     crate::validate::validate_registration(&after, now)
         .into_iter()
         .filter(|i| edits.iter().any(|e| under(&i.path, &e.field)))
         .collect()
+}
+
+fn under_top(field: &str, top: &str) -> bool {
+    field.split(['.', '[']).next() == Some(top)
 }
 
 /// Fields of the registration that a person may correct.
@@ -629,10 +635,18 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
                 if t.to_department.trim().is_empty() {
                     issues.push(Issue::new("to_department", "required"));
                 }
-            } else if t.to_unit.trim().is_empty() {
-                issues.push(Issue::new("to_unit", "required"));
-            } else if t.to_unit == s.home_unit {
-                issues.push(Issue::new("to_unit", "transfer.to_self"));
+            } else {
+                let before = issues.len();
+                crate::org::unit_code(&mut issues, "to_unit", &t.to_unit);
+                if issues.len() == before && t.to_unit == s.home_unit {
+                    issues.push(Issue::new("to_unit", "transfer.to_self"));
+                }
+                crate::validate::text_limit(
+                    &mut issues,
+                    "to_unit_name",
+                    &t.to_unit_name,
+                    crate::validate::MAX_NAME_CHARS,
+                );
             }
             if s.transfers.iter().any(|x| x.transfer.transfer == t.transfer) {
                 issues.push(Issue::new("transfer", "transfer.exists"));

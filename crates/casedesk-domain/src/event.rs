@@ -218,6 +218,10 @@ pub struct Transferred {
     /// Target unit code (down, up, co-handle).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub to_unit: String,
+    /// The target unit's name as the clerk typed it beside its code, when the station did not
+    /// know the unit yet (no unit list from the hub).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub to_unit_name: String,
     /// Target administrative department (转行政部门).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub to_department: String,

@@ -33,6 +33,26 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "请选择商品或服务类别（CCA 分类）",
         "must be a CCA goods or service category",
     ),
+    (
+        "transfer.no_parent",
+        "本单位设置时没有填写上级单位，也还没有从协会同步到单位名录：请直接输入上级单位的代码和名称",
+        "no parent unit was named at setup and no unit list has come from the association yet: type the parent unit's code and name",
+    ),
+    (
+        "transfer.no_units_below",
+        "还没有从协会同步到下级单位名录（在“设置”中注册到协会并同步后会列出）：请直接输入对方单位的代码和名称",
+        "no list of the units below has come from the association yet (enroll and sync in Settings to get it): type the unit's code and name",
+    ),
+    (
+        "transfer.no_units",
+        "还没有从协会同步到其他单位（在“设置”中注册到协会并同步后会列出）：请直接输入对方单位的代码和名称",
+        "no other units have come from the association yet (enroll and sync in Settings to get them): type the unit's code and name",
+    ),
+    (
+        "category.group",
+        "这是分组标题，请选择其下的具体类别",
+        "is a heading: choose a category under it",
+    ),
     ("not_a_nature", "请选择投诉性质（CCA 分类）", "must be a CCA complaint nature"),
     ("date.future", "日期不能晚于今天", "must not be in the future"),
     (

@@ -63,6 +63,7 @@ macro_rules! ipc_types {
         use casedesk_store::CaseRef;
         use casedesk_store::desk::{
             DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
+            TransferTargets,
         };
         use casedesk_store::query::{ListQuery, Page};
         let v = $v;
@@ -86,6 +87,7 @@ macro_rules! ipc_types {
         v.visit::<DuplicateQuery>();
         v.visit::<DuplicateHint>();
         v.visit::<RespondentHint>();
+        v.visit::<TransferTargets>();
         v.visit::<RovingStart>();
         v.visit::<RovingEnd>();
         v.visit::<RovingSummary>();

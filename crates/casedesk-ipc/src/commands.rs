@@ -39,6 +39,7 @@ macro_rules! with_commands {
             reveal(req: $crate::RevealField) -> String;
             find_duplicates(req: $crate::DuplicateQuery) -> Vec<$crate::DuplicateHint>;
             lookup_respondents(prefix: String) -> Vec<$crate::RespondentHint>;
+            transfer_targets(kind: $crate::TransferKind) -> $crate::TransferTargets;
             roving_start(req: $crate::RovingStart) -> $crate::RovingSummary;
             roving_end(req: $crate::RovingEnd) -> $crate::RovingSummary;
             roving_list() -> Vec<$crate::RovingSummary>;

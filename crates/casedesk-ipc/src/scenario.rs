@@ -127,6 +127,7 @@ fn transfer(
         transfer: Uuid::now_v7(),
         kind,
         to_unit: if kind == TransferKind::ToDepartment { String::new() } else { to_unit.into() },
+        to_unit_name: String::new(),
         to_department: if kind == TransferKind::ToDepartment {
             to_unit.into()
         } else {

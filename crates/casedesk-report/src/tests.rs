@@ -121,6 +121,7 @@ impl Desk {
                 transfer: Uuid::now_v7(),
                 kind,
                 to_unit: to.into(),
+                to_unit_name: String::new(),
                 to_department: String::new(),
                 reason,
                 due: None,

@@ -150,6 +150,7 @@ fn a_session_or_transfer_id_another_case_uses_does_not_wedge_a_replica() {
                 transfer: shared,
                 kind: TransferKind::CoHandle,
                 to_unit: "HX02".into(),
+                to_unit_name: String::new(),
                 to_department: String::new(),
                 reason: TransferReason::HardCaseJoint,
                 due: None,

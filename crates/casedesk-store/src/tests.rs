@@ -576,7 +576,17 @@ fn roving_sessions_count_what_they_took_in() {
     let mut reg = registration(at(2026, 7, 1, 3));
     reg.channel = Channel::Roving;
     reg.roving_session = Some(rid);
-    s.register_case(&founder(&s), reg).unwrap();
+    s.register_case(&founder(&s), reg.clone()).unwrap();
+    // Two complainants came to the table together; a registration voided later counts nowhere.
+    let mut two = reg.clone();
+    let mut other = two.complainants[0].clone();
+    other.name = "才让卓玛".into();
+    other.id_number = None;
+    other.id_type = None;
+    two.complainants.push(other);
+    s.register_case(&founder(&s), two).unwrap();
+    let voided = s.register_case(&founder(&s), reg).unwrap();
+    s.act(voided.id, &founder(&s), CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
     s.record_org(
         Uuid::now_v7(),
         &founder(&s),
@@ -598,7 +608,8 @@ fn roving_sessions_count_what_they_took_in() {
     )
     .unwrap();
     let r = &s.roving_sessions(Some(rid)).unwrap()[0];
-    assert_eq!((r.complaints, r.consultations, r.people), (1, 1, 3));
+    // 接待人次: every complainant of the cases taken in and every person who asked.
+    assert_eq!((r.complaints, r.consultations, r.people), (2, 1, 1 + 2 + 3));
     assert!(r.ended_at.is_some());
     assert_eq!(r.team, vec!["巴特尔", "扎西"]);
     assert!(s.verify().unwrap().is_ok());
@@ -709,4 +720,64 @@ fn dashboard_lists_cases_due_soon_behind_many_overdue_ones_and_leaves_voided_cas
     assert!(d.due_soon.is_empty());
     assert_eq!(d.month.received, 0, "a voided case counts nowhere");
     assert_eq!(d.by_day.iter().map(|x| x.received).sum::<u64>(), 0);
+}
+
+#[test]
+fn transfer_targets_come_from_the_units_the_station_knows() {
+    use casedesk_domain::event::OrgEvent;
+    use casedesk_domain::types::{TransferKind, UnitKind};
+    use desk::UnitRelation as R;
+    let mut s = store_at(at(2026, 7, 1, 8));
+    let codes = |t: &desk::TransferTargets| {
+        t.targets.iter().map(|x| (x.code.clone(), x.name.is_some(), x.relation)).collect::<Vec<_>>()
+    };
+    // Fresh from the wizard: only the parent's code is known, and nothing below or beside.
+    let up = s.transfer_targets(TransferKind::Up).unwrap();
+    assert_eq!(codes(&up), [("HX02".to_owned(), false, R::Parent)]);
+    let down = s.transfer_targets(TransferKind::Down).unwrap();
+    assert!(down.targets.is_empty());
+    assert_eq!(down.none_reason.as_deref(), Some("transfer.no_units_below"));
+    assert_eq!(s.transfer_targets(TransferKind::CoHandle).unwrap().targets.len(), 1);
+    assert!(s.transfer_targets(TransferKind::ToDepartment).unwrap().none_reason.is_none());
+
+    // The units the hub sends down (their events project the same way as local ones).
+    for (code, name, kind, parent) in [
+        ("HX", "青海省消费者协会", UnitKind::Association, None),
+        ("HX02", "海西州消费者协会", UnitKind::Association, Some("HX")),
+        ("HX0202", "格尔木市消费者协会", UnitKind::Branch, Some("HX02")),
+        ("HX020101", "德令哈市柯鲁柯镇维权服务站", UnitKind::ServiceStation, Some("HX0201")),
+        ("XZ", "西藏自治区消费者协会", UnitKind::Association, None),
+    ] {
+        s.record_org(
+            Uuid::now_v7(),
+            &founder(&s),
+            OrgEvent::UnitRegistered {
+                code: code.into(),
+                name: name.into(),
+                unit_kind: kind,
+                parent: parent.map(Into::into),
+                admin_code: String::new(),
+                demonstration: false,
+            },
+        )
+        .unwrap();
+    }
+    let up = s.transfer_targets(TransferKind::Up).unwrap();
+    assert_eq!(codes(&up), [("HX02".into(), true, R::Parent), ("HX".into(), true, R::Ancestor)]);
+    assert_eq!(up.targets[0].name.as_deref(), Some("海西州消费者协会"));
+    assert_eq!(up.none_reason, None);
+    let down = s.transfer_targets(TransferKind::Down).unwrap();
+    assert_eq!(codes(&down), [("HX020101".into(), true, R::Below)]);
+    let co = s.transfer_targets(TransferKind::CoHandle).unwrap();
+    let order: Vec<_> = co.targets.iter().map(|t| (t.code.as_str(), t.relation)).collect();
+    assert_eq!(
+        order,
+        [
+            ("HX0202", R::Sibling),
+            ("HX02", R::Parent),
+            ("HX", R::Ancestor),
+            ("HX020101", R::Below),
+            ("XZ", R::Other)
+        ]
+    );
 }

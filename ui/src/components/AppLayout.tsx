@@ -48,7 +48,7 @@ export default function AppLayout() {
   const browserMode = typeof window !== "undefined" && window.__CASEDESK_BROWSER_MODE__;
   return (
     <Layout className="app-layout">
-      <Sider width={208} theme="light" className="app-sider" breakpoint="lg" collapsedWidth={64}>
+      <Sider width={208} theme="light" className="app-sider" breakpoint="xl" collapsedWidth={64}>
         <div className="brand">
           <div className="brand-mark" aria-hidden>
             <BankOutlined />

@@ -21,6 +21,7 @@ import type {
   RovingStart,
   StaffAdd,
   SyncEnroll,
+  TransferKind,
 } from "../bindings";
 
 /** The code of a failure that never reached Rust (no IpcError came back). */
@@ -106,6 +107,7 @@ export const api = {
   caseAction: (op_id: string, case_id: string, event: CaseEvent) => call("case_action", { req: { op_id, case_id, event } }),
   findDuplicates: (req: DuplicateQuery) => call("find_duplicates", { req }),
   lookupRespondents: (prefix: string) => call("lookup_respondents", { prefix }),
+  transferTargets: (kind: TransferKind) => call("transfer_targets", { kind }),
   rovingStart: (req: RovingStart) => call("roving_start", { req }),
   rovingEnd: (req: RovingEnd) => call("roving_end", { req }),
   rovingList: () => call("roving_list"),

@@ -165,7 +165,7 @@ export function newCaseState(
     timeline: [
       {
         id: meta.eventId,
-        at: meta.at,
+        at: reg.received_at || meta.at,
         unit: meta.unit,
         actor: meta.actor,
         kind: "case.registered",
@@ -194,12 +194,21 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
   return true;
 }
 
+/** case::event_time: the time in the payload (received, held, signed, at), except for a
+ * scheduling, which is stamped when it was made (its `at` is the planned time). */
+export function eventTime(ev: CaseEvent, recorded: string): string {
+  if (ev.kind === "case.session_scheduled") return recorded;
+  const p = ev.payload as Record<string, unknown>;
+  for (const k of ["received_at", "held_at", "signed_at", "at"]) if (typeof p[k] === "string") return p[k];
+  return recorded;
+}
+
 /** Applies one event like CaseState::apply (events that do not fit are kept as anomalies). */
 export function applyEvent(s: CaseState, ev: CaseEvent, meta: { eventId: string; at: string; unit: string; actor: string | null }): void {
   const legal = allows(s, ev.kind);
   s.timeline.push({
     id: meta.eventId,
-    at: meta.at,
+    at: eventTime(ev, meta.at),
     unit: meta.unit,
     actor: meta.actor,
     kind: ev.kind,
@@ -496,6 +505,13 @@ function isSubject(code: string): boolean {
   return REFERENCE.categories.some((c) => c.code === code);
 }
 
+/** casedesk-domain org::unit_code: letters, digits and _, at most 32. */
+export const UNIT_CODE = /^[A-Za-z0-9_]{1,32}$/;
+
+function isHeading(code: string): boolean {
+  return REFERENCE.categories.some((c) => c.code === code && c.group);
+}
+
 function isNature(code: string): boolean {
   return REFERENCE.natures.some((c) => c.code === code);
 }
@@ -539,7 +555,7 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Proble
     if (reg.collective.households < 2) out.push(issue("collective.households", "households.min"));
     const reps = reg.complainants.filter((c) => c.representative).length;
     const [lo, hi] = entrusted ? [1, 2] : [2, 5];
-    if (reps < lo || reps > hi) out.push(issue("complainants", "representatives.count", `${lo}–${hi}`));
+    if (reps < lo || reps > hi) out.push(issue("collective.representatives", "representatives.count", `${lo}–${hi}`));
   }
   const needsRespondent = reg.case_type === "complaint" || reg.case_type === "report";
   if (needsRespondent && reg.respondents.length === 0) out.push(issue("respondents", "count.min", 1));
@@ -559,12 +575,13 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Proble
   if (!reg.category) {
     if (complaint) out.push(issue("category", "required"));
   } else if (!isSubject(reg.category)) out.push(issue("category", "not_a_subject_category"));
+  else if (isHeading(reg.category)) out.push(issue("category", "category.group"));
   if (!reg.nature) {
     if (complaint) out.push(issue("nature", "required"));
   } else if (!isNature(reg.nature)) out.push(issue("nature", "not_a_nature"));
   if (!reg.facts.content.trim()) out.push(issue("facts.content", "required"));
   if (reg.facts.content.length > 20000) out.push(issue("facts.content", "too_long", 20000));
-  if (complaint && reg.requests.length === 0 && !(reg.request_text ?? "").trim()) out.push(issue("requests", "required"));
+  if (complaint && reg.requests.length === 0) out.push(issue("requests", "required"));
   for (const [path, v] of [
     ["facts.amount_fen", reg.facts.amount_fen],
     ["claim_fen", reg.claim_fen],
@@ -657,8 +674,13 @@ export function check(s: CaseState, ev: CaseEvent, nowMs: number): Refused | nul
     case "case.transferred": {
       const t = ev.payload;
       if (t.kind === "to_department") required("to_department", t.to_department);
-      else if (!(t.to_unit ?? "").trim()) out.push(issue("to_unit", "required"));
-      else if (t.to_unit === s.home_unit) out.push(issue("to_unit", "transfer.to_self"));
+      else {
+        const code = t.to_unit ?? "";
+        if (!code) out.push(issue("to_unit", "required"));
+        else if (!UNIT_CODE.test(code)) out.push(issue("to_unit", "unit.code_format"));
+        else if (code === s.home_unit) out.push(issue("to_unit", "transfer.to_self"));
+        if ([...(t.to_unit_name ?? "")].length > 100) out.push(issue("to_unit_name", "too_long", 100));
+      }
       break;
     }
     case "case.edited":

@@ -22,6 +22,10 @@ import type {
   SessionInfo,
   StaffLogin,
   StaffRole,
+  TransferKind,
+  TransferTarget,
+  TransferTargets,
+  UnitRelation,
 } from "../bindings";
 import { availableDocuments, docNumber, mockPage } from "./mockDocs";
 import { REFERENCE } from "../bindings/reference.data";
@@ -153,6 +157,8 @@ export interface MockOptions {
   bulk?: number;
   /** localStorage key to keep the state across reloads (browser mode). */
   persistKey?: string;
+  /** Whether the hub has sent its unit list (default true; false: a station not yet synced). */
+  hubUnits?: boolean;
   /** Simulated latency of each command, in ms. */
   latency?: number;
   /** The clock (tests may fix it). */
@@ -342,6 +348,7 @@ export class MockBackend {
     case_action: ({ req }) => this.once(req.op_id, () => this.action(req.case_id, req.event)),
     find_duplicates: ({ req }) => this.duplicates(req),
     lookup_respondents: ({ prefix }) => this.lookup(prefix ?? ""),
+    transfer_targets: ({ kind }) => this.transferTargets(kind),
     roving_start: ({ req }) => this.once(req.op_id, () => this.rovingStart(req)),
     roving_end: ({ req }) => this.once(req.op_id, () => this.rovingEnd(req.id)),
     roving_list: () => [...this.db.roving].sort((x, y) => y.date.localeCompare(x.date) || (y.ended_at ? 0 : 1) - (x.ended_at ? 0 : 1)),
@@ -783,8 +790,49 @@ export class MockBackend {
   private reference(): Reference {
     const s = this.db.station;
     const own = s ? [{ code: s.unit, name: s.unit_name, kind: s.unit_kind, parent: s.parent }] : [];
-    const units = [...own, ...HUB_UNITS.filter((u) => u.code !== s?.unit)].sort((a, b) => a.code.localeCompare(b.code));
+    const hub = this.opts.hubUnits === false ? [] : HUB_UNITS;
+    const units = [...own, ...hub.filter((u) => u.code !== s?.unit)].sort((a, b) => a.code.localeCompare(b.code));
     return { ...REFERENCE, units };
+  }
+
+  /** Store::transfer_targets: the parent chain, the units below, siblings first for 协办. */
+  private transferTargets(kind: TransferKind): TransferTargets {
+    const st = this.requireStation();
+    const units = this.reference().units;
+    const own = st.unit;
+    const find = (c: string) => units.find((u) => u.code === c);
+    const target = (code: string, relation: UnitRelation): TransferTarget => {
+      const u = find(code);
+      return { code, name: u?.name ?? null, kind: u?.kind ?? null, relation };
+    };
+    const chain: TransferTarget[] = [];
+    let next = find(own)?.parent ?? null;
+    while (next && next !== own && !chain.some((t) => t.code === next)) {
+      chain.push(target(next, chain.length ? "ancestor" : "parent"));
+      next = find(next)?.parent ?? null;
+    }
+    const below: TransferTarget[] = [];
+    const frontier = [own];
+    while (frontier.length) {
+      const code = frontier.pop()!;
+      for (const u of units.filter((x) => x.parent === code))
+        if (u.code !== own && !below.some((t) => t.code === u.code)) {
+          below.push(target(u.code, "below"));
+          frontier.unshift(u.code);
+        }
+    }
+    const parent = chain[0]?.code ?? null;
+    let targets: TransferTarget[] = [];
+    let reason: string | null = null;
+    if (kind === "up") [targets, reason] = [chain, "transfer.no_parent"];
+    else if (kind === "down") [targets, reason] = [below, "transfer.no_units_below"];
+    else if (kind === "co_handle") {
+      targets = units.filter((u) => u.code !== own && parent && u.parent === parent).map((u) => target(u.code, "sibling"));
+      for (const t of [...chain, ...below]) if (!targets.some((o) => o.code === t.code)) targets.push(t);
+      for (const u of units) if (u.code !== own && !targets.some((o) => o.code === u.code)) targets.push(target(u.code, "other"));
+      reason = "transfer.no_units";
+    }
+    return { targets, none_reason: targets.length ? null : reason };
   }
 
   // ---- lists --------------------------------------------------------------------------------
@@ -1129,8 +1177,12 @@ export class MockBackend {
 
   private consultation(req: RecordConsultation): null {
     this.requireStation();
+    // org::check_org of casedesk-domain: a topic, 1–1000 people.
     const people = Number(req.people ?? 1);
-    if (!Number.isInteger(people) || people < 1) throw invalid([{ path: "people", code: "count.min", arg: "1" }]);
+    const problems: { path: string; code: MessageCode; arg: string }[] = [];
+    if (!String(req.topic ?? "").trim()) problems.push({ path: "topic", code: "required", arg: "" });
+    if (!Number.isInteger(people) || people < 1 || people > 1000) problems.push({ path: "people", code: "range", arg: "1–1000" });
+    if (problems.length) throw invalid(problems);
     const rs = req.roving_session ? this.db.roving.find((x) => x.id === req.roving_session) : undefined;
     this.db.consultations.push({ at: this.nowIso(), people, topic: String(req.topic ?? ""), ...(rs ? { roving_session: rs.id } : {}) });
     if (rs) {

@@ -3,6 +3,7 @@ import { useCallback } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../ipc/api";
 import type { CaseDetail, CaseEvent, DuplicateQuery } from "../ipc/types";
+import type { TransferKind } from "../bindings";
 
 export const qk = {
   station: ["station"] as const,
@@ -34,6 +35,13 @@ export const useSettings = () => useQuery({ queryKey: qk.settings, queryFn: api.
 export const useSync = () => useQuery({ queryKey: qk.sync, queryFn: api.syncStatus, refetchInterval: 60_000 });
 export const useDashboard = () => useQuery({ queryKey: qk.dashboard, queryFn: api.dashboard });
 export const useStaff = () => useQuery({ queryKey: qk.staff, queryFn: api.staffList });
+/** The units a transfer of `kind` can go to (none for a transfer to a department). */
+export const useTransferTargets = (kind: TransferKind | undefined) =>
+  useQuery({
+    queryKey: ["transfer_targets", kind],
+    queryFn: () => api.transferTargets(kind!),
+    enabled: !!kind && kind !== "to_department",
+  });
 export const useRoving = () => useQuery({ queryKey: qk.roving, queryFn: api.rovingList });
 // A case is read from the local database in milliseconds: keeping every opened case in memory
 // would only make the window grow while a clerk works through a list.

@@ -27,6 +27,18 @@ const PRIMARY: ActionKind[] = [
   "case.closed",
 ];
 
+/**
+ * The timeline in the order things were done (each entry's `at`: when received, held, signed,
+ * decided; a scheduling at the time it was made, its planned time being part of its text),
+ * entries done at the same time in the order they were recorded.
+ */
+export function byTimeDone<T extends { at: string }>(entries: T[]): T[] {
+  return entries
+    .map((e, i) => ({ e, i, t: Date.parse(e.at) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map((x) => x.e);
+}
+
 /** A one-line summary of a timeline entry in the UI language. */
 export function timelineSummary(
   e: TimelineEntry,
@@ -66,7 +78,7 @@ export function timelineSummary(
     case "case.transferred":
       return t("timeline.case.transferred", {
         kind: codeLabel("transfer_kind", s("kind")),
-        to: s("to_department") || unitLabel(ref, s("to_unit")),
+        to: s("to_department") || unitLabel(ref, s("to_unit"), s("to_unit_name")),
         reason: codeLabel("transfer_reason", s("reason")),
       });
     case "case.transfer_feedback":
@@ -471,7 +483,7 @@ export default function CaseDetailPage() {
                     column={2}
                     size="small"
                     className="party-desc"
-                    title={`${code("transfer_kind", x.kind)} → ${x.to_department || unitLabel(ref.data, x.to_unit)}`}
+                    title={`${code("transfer_kind", x.kind)} → ${x.to_department || unitLabel(ref.data, x.to_unit, x.to_unit_name)}`}
                   >
                     <Descriptions.Item label={t("action.case.transferred.reason")}>{code("transfer_reason", x.reason)}</Descriptions.Item>
                     <Descriptions.Item label={t("action.case.transferred.due")}>
@@ -551,7 +563,7 @@ export default function CaseDetailPage() {
               ) : (
                 <Timeline
                   data-testid="timeline"
-                  items={c.timeline.map((e) => ({
+                  items={byTimeDone(c.timeline).map((e) => ({
                     key: e.id,
                     color: e.anomaly ? "orange" : e.kind === "case.voided" ? "gray" : e.kind === "case.closed" ? "green" : "blue",
                     children: (
@@ -565,8 +577,7 @@ export default function CaseDetailPage() {
                           {timelineSummary(e, t, ref.data, en, c.rule_set)}
                         </div>
                         <Typography.Text type="secondary" className="tl-meta">
-                          {fmtDateTime(e.kind === "case.registered" ? reg.received_at : ((e.payload.at as string | undefined) ?? e.at))} ·{" "}
-                          {unitLabel(ref.data, e.unit)}
+                          {fmtDateTime(e.at)} · {unitLabel(ref.data, e.unit)}
                           {e.actor && d.actors[e.actor] ? ` · ${d.actors[e.actor]}` : ""}
                         </Typography.Text>
                       </div>

@@ -11,6 +11,7 @@ import { issuePathToNamePath } from "../lib/paths";
 import { useOpId } from "../lib/useOpId";
 import LanguageSwitch from "../components/LanguageSwitch";
 import { messageText } from "../lib/messages";
+import { UNIT_CODE } from "../ipc/domain";
 
 const ADMIN_CODES = ["632802", "632801", "632803", "632821", "632822", "632823"];
 
@@ -34,6 +35,8 @@ export default function SetupWizard() {
   const { t } = useTranslation();
   const [mode, setMode] = useState<"create" | "join">("create");
   const [form] = Form.useForm<Values>();
+  const [parentSearch, setParentSearch] = useState("");
+  const parent = Form.useWatch("parent", form);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ref = useReference();
@@ -81,6 +84,7 @@ export default function SetupWizard() {
   };
 
   const parents = (ref.data?.units ?? []).filter((u) => u.kind === "association" || u.kind === "branch");
+  const typedParent = UNIT_CODE.test(parentSearch.trim()) ? parentSearch.trim().toUpperCase() : "";
 
   return (
     <div className="setup-screen">
@@ -130,7 +134,6 @@ export default function SetupWizard() {
               device_code: "A1",
               device_name: t("setup.device_name_default"),
               load_demo: false,
-              parent: "HX02",
             }}
           >
             <Row gutter={24}>
@@ -158,10 +161,32 @@ export default function SetupWizard() {
                 </Form.Item>
               </Col>
               <Col span={12}>
-                <Form.Item name="parent" label={t("setup.parent")} extra={t("setup.parent_help")}>
+                <Form.Item
+                  name="parent"
+                  label={t("setup.parent")}
+                  extra={parent && !parents.some((u) => u.code === parent) ? t("setup.parent_unknown") : t("setup.parent_help")}
+                  rules={[{ pattern: UNIT_CODE, message: messageText("unit.code_format") }]}
+                >
                   <Select
                     allowClear
-                    options={parents.map((u) => ({ value: u.code, label: t("common.name_code", { name: u.name, code: u.code }) }))}
+                    showSearch={{ optionFilterProp: "search", onSearch: setParentSearch }}
+                    placeholder={t("setup.parent_ph")}
+                    notFoundContent={t("setup.parent_none")}
+                    data-testid="setup-parent"
+                    options={[
+                      ...parents.map((u) => ({
+                        value: u.code,
+                        search: `${u.name} ${u.code}`,
+                        label: t("common.name_code", { name: u.name, code: u.code }),
+                      })),
+                      // A code typed that the station does not know yet (no list before enrollment).
+                      ...(typedParent && !parents.some((u) => u.code === typedParent)
+                        ? [{ value: typedParent, search: parentSearch, label: t("setup.parent_typed", { code: typedParent }) }]
+                        : []),
+                      ...(parent && !parents.some((u) => u.code === parent) && parent !== typedParent
+                        ? [{ value: parent, search: parent, label: t("setup.parent_typed", { code: parent }) }]
+                        : []),
+                    ]}
                   />
                 </Form.Item>
               </Col>

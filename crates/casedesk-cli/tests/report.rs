@@ -5,11 +5,17 @@ use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx};
 
+const HEAD: &str = "马站长";
+
 fn casedesk(db: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_casedesk"))
         .arg("--db")
         .arg(db)
         .args(["--lang", "zh"])
+        // Every command runs as a named staff member: the head that `init --staff` makes.
+        .env("CASEDESK_AS", HEAD)
+        .env("CASEDESK_PASSWORD", "qinghai-lake-2026")
+        .env_remove("CASEDESK_NEW_PASSWORD")
         .args(args)
         .output()
         .expect("runs casedesk");
@@ -31,6 +37,8 @@ fn the_cli_the_xlsx_and_the_library_agree() {
             "德令哈市消费者投诉联络站",
             "--parent",
             "HX02",
+            "--staff",
+            HEAD,
         ],
     );
     casedesk(&db, &["demo", "--cases", "300", "--seed", "5"]);

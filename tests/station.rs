@@ -407,8 +407,16 @@ impl Station {
     }
 
     /// `case show NO --json`.
+    /// The case page as every replica must show it: without `actors`, the names of the staff
+    /// members this station knows (a station does not hold the staff of the units that sent it
+    /// a case, so the names differ between replicas while the events are the same).
     pub fn show(&self, no: &str) -> Value {
-        serde_json::from_str(&self.ok(&["case", "show", no, "--json"])).expect("case show output")
+        let mut v: Value = serde_json::from_str(&self.ok(&["case", "show", no, "--json"]))
+            .expect("case show output");
+        if let Some(o) = v.as_object_mut() {
+            o.remove("actors");
+        }
+        v
     }
 
     /// Every case row (`case list --json`, all pages), by case id.

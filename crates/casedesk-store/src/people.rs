@@ -286,7 +286,18 @@ impl Store {
             .into_iter()
             .filter(|s| s.unit == station.unit && (s.name == who || Some(s.id) == id))
             .collect();
-        let active: Vec<&StaffRow> = matching.iter().filter(|s| s.active).collect();
+        let mut active: Vec<&StaffRow> = matching.iter().filter(|s| s.active).collect();
+        // Two devices of a unit can each have made a member of the same name (each device's
+        // founder). Only members with a password or PIN on this device can sign in here
+        // (credentials never sync), so those decide when a name is shared.
+        if active.len() > 1 {
+            let here = self.credential_states()?;
+            let local: Vec<&StaffRow> =
+                active.iter().copied().filter(|s| here.contains_key(&s.id)).collect();
+            if !local.is_empty() {
+                active = local;
+            }
+        }
         match (active.as_slice(), matching.first()) {
             ([one], _) => Ok((*one).clone()),
             ([], Some(inactive)) => Err(AuthError::Inactive(inactive.name.clone()).into()),

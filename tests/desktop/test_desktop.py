@@ -259,7 +259,7 @@ class TestCaseLifecycle:
         box = drv.find_element(By.ID, "intake_request_text")
         click(box)
         press_ctrl_enter(box)
-        text = wait_text(drv, "case-no", "案件编号", timeout=15)
+        text = wait_text(drv, "case-no", f"{UNIT}-", timeout=15)
         m = desk.CASE_NO.search(text)
         assert m, f"no case number in {text!r}"
         no = m.group(0)
@@ -407,6 +407,8 @@ class TestCaseLifecycle:
             path = Path(pdf.splitlines()[-1])
             assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF-"), path
         shot(drv, "10c-agreement-issued")
+        # The confirmations sit over the top bar until they fade.
+        wait(drv, lambda d: not d.find_elements(By.CSS_SELECTOR, ".ant-message-notice"), 15, "the messages faded")
 
     def test_11_dashboard_counts_the_case(self):
         drv = self.drv

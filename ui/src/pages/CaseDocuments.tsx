@@ -62,7 +62,7 @@ function useOpen() {
   return async (path: string) => {
     try {
       await api.docOpen(path);
-      void message.success(t("docs.opened", { path }));
+      void message.success(t("docs.opened", { path: path.split(/[\\/]/).pop() ?? path }));
     } catch (e) {
       void message.error(errorText(e));
     }

@@ -34,6 +34,8 @@ test:
 	bash scripts/with-pg.sh bash -c '$(CARGO) test && CDK_HUB_DB=postgres $(CARGO) test -p casedesk-tests --test it -- sync_e2e'
 	$(MAKE) ui
 	cd ui && npm run lint && npm run format:check && npm test && npm run test:e2e
+	# The hub's console in Chromium against a real hub with stations that enrolled and pushed.
+	CDK_BIN_DIR=$(CURDIR)/target/debug bash scripts/console-e2e.sh
 	# The desktop shell with the UI embedded (same features as the WebDriver test's build, so
 	# the build is shared), then the real window under Xvfb driven by WebDriver.
 	$(CARGO) clippy -p casedesk-desktop --features tauri/custom-protocol --all-targets -- -D warnings

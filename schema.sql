@@ -7,6 +7,20 @@ CREATE TABLE applied_ops (
     at     INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE audit_log (
+    id      BLOB PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    unit    TEXT NOT NULL,
+    actor   BLOB,
+    action  TEXT NOT NULL,
+    case_id BLOB,
+    case_no TEXT NOT NULL,
+    detail  TEXT NOT NULL,
+    count   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX audit_log_at ON audit_log (at);
+
 CREATE TABLE blobs (
     sha256     TEXT PRIMARY KEY,
     size       INTEGER NOT NULL,
@@ -51,6 +65,14 @@ CREATE TABLE 'case_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB, origin INTEGER)
 
 CREATE TABLE 'case_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 
+CREATE TABLE case_ids (
+    value      TEXT NOT NULL,
+    case_rowid INTEGER NOT NULL,
+    PRIMARY KEY (value, case_rowid)
+) WITHOUT ROWID;
+
+CREATE INDEX case_ids_case ON case_ids (case_rowid);
+
 CREATE TABLE case_text (
     rowid INTEGER PRIMARY KEY,
     text  TEXT NOT NULL
@@ -88,7 +110,7 @@ CREATE TABLE cases (
     roving         BLOB,
     flags          INTEGER NOT NULL,
     updated_hlc    INTEGER NOT NULL
-, on_time INTEGER, satisfaction TEXT, place TEXT NOT NULL DEFAULT '');
+, on_time INTEGER, satisfaction TEXT, place TEXT NOT NULL DEFAULT '', phone TEXT);
 
 CREATE INDEX cases_accepted ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
 
@@ -283,6 +305,15 @@ CREATE TABLE staff (
     phone     TEXT NOT NULL,
     languages TEXT NOT NULL,
     active    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE staff_credentials (
+    staff        BLOB PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('pin', 'password')),
+    hash         TEXT NOT NULL,
+    set_at       INTEGER NOT NULL,
+    failures     INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER
 ) WITHOUT ROWID;
 
 CREATE TABLE stat_cases (

@@ -272,6 +272,18 @@ impl Hub {
         code
     }
 
+    /// `casedesk-hub bundle import FILE --out OUT` on this hub's database, whatever its outcome.
+    pub fn bundle_import(&self, file: &Path, out: &Path) -> std::process::Output {
+        Command::new(binary("casedesk-hub"))
+            .args(["bundle", "import"])
+            .args(self.db_args())
+            .arg(file)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("run casedesk-hub bundle import")
+    }
+
     /// Enrolls `station` with a fresh code; `via` overrides the hub's address (a proxy's).
     pub fn enroll(&self, station: &Station, via: Option<&str>) {
         let code = self.enroll_code(&station.unit, None);
@@ -410,6 +422,10 @@ impl Hub {
 
     /// Devices the hub has frozen (a fork), with the reason.
     pub fn frozen(&self) -> Vec<(String, String)> {
+        let sql = "SELECT id, coalesce(frozen_reason, '') FROM devices WHERE frozen_ms IS NOT NULL";
+        if let Some(rows) = self.psql(sql) {
+            return rows.into_iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+        }
         let conn = self.open();
         let mut stmt = conn
             .prepare(

@@ -104,6 +104,11 @@ pub fn minutes_ago(minutes: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// The first staff member (a head) of every station the tests make, and their password: every
+/// command runs as them (`CASEDESK_AS`, `CASEDESK_PASSWORD`) unless a test says otherwise.
+pub const HEAD: &str = "马站长";
+pub const HEAD_PASSWORD: &str = "qinghai-lake-2026";
+
 /// The station passphrase of the tests' stations (given as `CASEDESK_PASSPHRASE`): every
 /// station the tests make is encrypted, as a real one is.
 pub const PASSPHRASE: &str = "测试站点口令 casedesk-tests";
@@ -139,6 +144,9 @@ pub fn casedesk_lang(db: &Path, lang: &str, args: &[&str]) -> Output {
         .arg("--db")
         .arg(db)
         .args(["--lang", lang])
+        .env("CASEDESK_AS", HEAD)
+        .env("CASEDESK_PASSWORD", HEAD_PASSWORD)
+        .env_remove("CASEDESK_NEW_PASSWORD")
         .args(args)
         .env("CASEDESK_PASSPHRASE", PASSPHRASE)
         .output()
@@ -173,6 +181,8 @@ pub fn station(dir: &Path) -> PathBuf {
             "德令哈市消费者投诉联络站",
             "--admin-code",
             "632802",
+            "--staff",
+            HEAD,
         ],
     ));
     db

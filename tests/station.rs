@@ -165,8 +165,17 @@ impl Station {
             netns: None,
         };
         let name = init.unit_name.as_deref().unwrap_or(unit.name);
-        let mut args =
-            vec!["init", "--unit", unit.code, "--unit-name", name, "--unit-kind", unit.kind];
+        let mut args = vec![
+            "init",
+            "--unit",
+            unit.code,
+            "--unit-name",
+            name,
+            "--unit-kind",
+            unit.kind,
+            "--staff",
+            crate::HEAD,
+        ];
         match &init.device_code {
             DeviceCode::Unit => args.extend(["--device-code", unit.device_code]),
             DeviceCode::Given(code) => args.extend(["--device-code", code.as_str()]),
@@ -202,7 +211,10 @@ impl Station {
             .arg(&self.db)
             .args(["--lang", "en"])
             .env_remove("CASEDESK_FAILPOINT")
-            .env("CASEDESK_PASSPHRASE", crate::PASSPHRASE);
+            .env("CASEDESK_PASSPHRASE", crate::PASSPHRASE)
+            .env("CASEDESK_AS", crate::HEAD)
+            .env("CASEDESK_PASSWORD", crate::HEAD_PASSWORD)
+            .env_remove("CASEDESK_NEW_PASSWORD");
         cmd
     }
 
@@ -429,8 +441,16 @@ impl Station {
     }
 
     /// `case show NO --json`.
+    /// The case page as every replica must show it: without `actors`, the names of the staff
+    /// members this station knows (a station does not hold the staff of the units that sent it
+    /// a case, so the names differ between replicas while the events are the same).
     pub fn show(&self, no: &str) -> Value {
-        serde_json::from_str(&self.ok(&["case", "show", no, "--json"])).expect("case show output")
+        let mut v: Value = serde_json::from_str(&self.ok(&["case", "show", no, "--json"]))
+            .expect("case show output");
+        if let Some(o) = v.as_object_mut() {
+            o.remove("actors");
+        }
+        v
     }
 
     /// Every case row (`case list --json`, all pages), by case id.

@@ -13,21 +13,22 @@ use std::sync::Arc;
 use casedesk_demo as demo;
 use casedesk_domain::deadline::OwnRules;
 use casedesk_domain::event::OrgEvent;
-use casedesk_domain::types::{Language, StaffRole};
+use casedesk_domain::types::{Permission, TransferKind};
 use casedesk_domain::{Issue, Lang};
 use casedesk_ipc::docs;
 use casedesk_ipc::{
-    CaseAction, CaseDetail, Dashboard, DocFile, DocFileReq, DocIssue, DocPages, DocPreview,
-    EvidenceAdd, HotSpots, HotspotsQuery, IpcError, LedgerExport, QuarantineEntry,
+    AuditEntry, CaseAction, CaseDetail, Dashboard, DocFile, DocFileReq, DocIssue, DocPages,
+    DocPreview, EvidenceAdd, HotSpots, HotspotsQuery, IpcError, LedgerExport, QuarantineEntry,
     RecordConsultation, RegisterCase, Report, ReportExport, ReportQuery, ReportSubmit, ResetDemo,
-    RovingEnd, RovingStart, Settings, SetupStation, StaffAdd, StationInfo, Supervision, SyncEnroll,
-    SyncStatus, check_op_id,
+    RevealField, RovingEnd, RovingStart, SessionInfo, Settings, SetupStation, SignIn, StaffAdd,
+    StaffLogin, StationInfo, Supervision, SyncEnroll, SyncStatus, check_op_id,
 };
 use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
+    TransferTargets,
 };
 use casedesk_store::query::{ListQuery, Page};
-use casedesk_store::{CaseRef, StationInit, Store, StoreError};
+use casedesk_store::{CaseRef, NewStaff, StationInit, Store, StoreError};
 use casedesk_sync::{self, SyncError, keys};
 use chrono::Utc;
 use tauri::State;
@@ -135,7 +136,16 @@ fn station_info_of(store: &Store) -> Result<Option<StationInfo>, StoreError> {
     let unit = store
         .unit(&s.unit)?
         .ok_or_else(|| StoreError::integrity(format!("unit {} is not registered", s.unit)))?;
-    let staff = store.staff()?.into_iter().filter(|p| p.unit == s.unit).collect();
+    // Answered before anyone signs in: staff phones masked (`staff_list` shows them to heads).
+    let staff = store
+        .staff()?
+        .into_iter()
+        .filter(|p| p.unit == s.unit)
+        .map(|mut p| {
+            p.phone = casedesk_domain::mask::phone(&p.phone);
+            p
+        })
+        .collect();
     Ok(Some(StationInfo {
         unit: s.unit.clone(),
         unit_name: s.unit_name.clone(),
@@ -151,12 +161,6 @@ fn sync_view(st: &AppState, store: &Store) -> Result<SyncStatus, StoreError> {
     Ok(SyncStatus::from_core(casedesk_sync::sync_status(store)?, st.lang()))
 }
 
-fn require(issues: &mut Vec<Issue>, path: &str, value: &str) {
-    if value.trim().is_empty() {
-        issues.push(Issue::new(path, "required"));
-    }
-}
-
 fn check_range(issues: &mut Vec<Issue>, path: &str, v: u32, lo: u32, hi: u32) {
     if !(lo..=hi).contains(&v) {
         issues.push(Issue::with_arg(path, "range", format!("{lo}–{hi}")));
@@ -165,6 +169,10 @@ fn check_range(issues: &mut Vec<Issue>, path: &str, v: u32, lo: u32, hi: u32) {
 
 fn invalid(issues: Vec<Issue>, lang: Lang) -> Fail {
     Fail::Ipc(IpcError::invalid_all(&issues, lang))
+}
+
+pub async fn transfer_targets(state: St<'_>, kind: TransferKind) -> Res<TransferTargets> {
+    with_reader(&state, move |_, store| Ok(store.transfer_targets(kind)?)).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,23 +196,12 @@ pub async fn setup_station(state: St<'_>, req: SetupStation) -> Res<StationInfo>
 fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(StationInfo, bool), Fail> {
     let lang = st.lang();
     let op = check_op_id(&req.op_id, lang)?;
-    let staff_event = |unit: &str| OrgEvent::StaffRegistered {
-        unit: unit.to_owned(),
-        name: req.staff_name.trim().to_owned(),
-        roles: vec![StaffRole::Head, StaffRole::Mediator, StaffRole::Clerk],
-        phone: String::new(),
-        languages: vec![Language::Zh],
-        active: true,
-    };
     if let Some(station) = store.station().cloned() {
-        // A re-sent setup returns the station; a setup cut off before its staff member was
-        // written finishes here. Anything else is a second setup of a set-up station.
+        // A re-sent setup returns the station (the founder signs in again with the password
+        // they gave). Anything else is a second setup of a set-up station.
         if store.op_done(&op)? {
-            let info = station_info_of(store)?.ok_or(StoreError::NotInitialized)?;
-            return Ok((info, false));
-        }
-        if store.staff()?.iter().all(|p| p.unit != station.unit) {
-            store.record_org_op(Some(&op), Uuid::now_v7(), None, staff_event(&station.unit))?;
+            let me = store.sign_in(req.staff_name.trim(), &req.staff_secret)?;
+            st.set_session(Some(me.actor));
             let info = station_info_of(store)?.ok_or(StoreError::NotInitialized)?;
             return Ok((info, false));
         }
@@ -218,15 +215,27 @@ fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(Station
         admin_code: req.admin_code.trim().to_owned(),
         device_code: req.device_code.clone(),
         device_name: req.device_name.trim().to_owned(),
+        founder: req.staff_name.trim().to_owned(),
+        founder_secret: Some(req.staff_secret.clone()),
     };
-    if req.staff_name.trim().is_empty() {
-        // Report every problem at once: the core's checks (tried on a throw-away database)
-        // and ours.
-        let mut issues = match Store::open_in_memory()?.init_station(init) {
-            Err(e) => e.issues().to_vec(),
-            Ok(_) => Vec::new(),
-        };
-        require(&mut issues, "staff_name", &req.staff_name);
+    // Every problem at once, under the wizard's field names: the core's checks (tried on a
+    // throw-away database: argon2 and all) before anything is written.
+    let issues: Vec<Issue> = match Store::open_in_memory()?.init_station(init.clone()) {
+        Err(e) => e
+            .issues()
+            .iter()
+            .map(|i| {
+                let path = match i.path.as_str() {
+                    "founder" => "staff_name".to_owned(),
+                    "founder_secret" => "staff_secret".to_owned(),
+                    other => other.to_owned(),
+                };
+                Issue { path, ..i.clone() }
+            })
+            .collect(),
+        Ok(_) => Vec::new(),
+    };
+    if !issues.is_empty() {
         return Err(invalid(issues, lang));
     }
     let now = store.now();
@@ -238,13 +247,16 @@ fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(Station
         store.set_clock(move || at);
     }
     let result = (|| -> Result<StationInfo, Fail> {
-        let station = store.init_station(init)?;
+        // The person setting up is the station's first staff member (head, mediator, clerk),
+        // signed in from here on.
+        let founded = store.init_station(init)?;
+        store.record_op(&op, &founded.founder.staff().to_string())?;
         if req.load_demo {
-            // The demo's staff (head, mediators, interpreters...) first, then ours joins them.
+            // The demo's staff (head, mediators, interpreters...) join them.
             let opts = demo::DemoOptions { cases: 0, seed: 1, end: now, batch: 500 };
             demo::generate(store, &opts, &mut |_| {})?;
         }
-        store.record_org_op(Some(&op), Uuid::now_v7(), None, staff_event(&station.unit))?;
+        st.set_session(Some(founded.founder));
         Ok(station_info_of(store)?.ok_or(StoreError::NotInitialized)?)
     })();
     store.set_clock(Utc::now);
@@ -289,24 +301,48 @@ pub async fn reference(state: St<'_>) -> Res<Reference> {
 }
 
 pub async fn dashboard(state: St<'_>) -> Res<Dashboard> {
-    with_reader(&state, |st, store| Ok(Dashboard::of(store, sync_view(st, store)?)?)).await
+    with_reader(&state, |st, store| {
+        st.actor()?;
+        Ok(Dashboard::of(store, sync_view(st, store)?)?)
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
 // Cases
 
 pub async fn list_cases(state: St<'_>, q: ListQuery) -> Res<Page> {
-    with_reader(&state, move |_, store| Ok(store.list(&q)?)).await
+    with_reader(&state, move |st, store| {
+        st.actor()?;
+        Ok(store.list(&q)?)
+    })
+    .await
 }
 
 pub async fn count_cases(state: St<'_>, q: ListQuery) -> Res<u64> {
-    with_reader(&state, move |_, store| Ok(store.count(&q)?)).await
+    with_reader(&state, move |st, store| {
+        st.actor()?;
+        Ok(store.count(&q)?)
+    })
+    .await
 }
 
 pub async fn get_case(state: St<'_>, id: String) -> Res<CaseDetail> {
-    with_reader(&state, move |_, store| {
+    with_reader(&state, move |st, store| {
+        st.actor()?;
         let id = store.find_case(&id)?;
         Ok(CaseDetail::of(store, id)?)
+    })
+    .await
+}
+
+/// One masked field of a case in full, for a staff member with the reveal permission; the
+/// store records who saw it (`audit.revealed`) in the same transaction.
+pub async fn reveal(state: St<'_>, req: RevealField) -> Res<String> {
+    with_store(&state, move |st, store| {
+        let me = st.actor()?;
+        let op = check_op_id(&req.op_id, st.lang())?;
+        Ok(store.reveal_op(Some(&op), &me, req.case_id, &req.field)?)
     })
     .await
 }
@@ -314,7 +350,8 @@ pub async fn get_case(state: St<'_>, id: String) -> Res<CaseDetail> {
 pub async fn register_case(state: St<'_>, req: RegisterCase) -> Res<CaseRef> {
     let r = with_store(&state, move |st, store| {
         let op = check_op_id(&req.op_id, st.lang())?;
-        Ok(store.register_case_op(Some(&op), None, req.reg)?)
+        let me = st.actor()?;
+        Ok(store.register_case_op(Some(&op), &me, req.reg)?)
     })
     .await?;
     state.changed(Some(r.id));
@@ -325,7 +362,8 @@ pub async fn case_action(state: St<'_>, req: CaseAction) -> Res<CaseDetail> {
     let case_id = req.case_id;
     let d = with_store(&state, move |st, store| {
         let op = check_op_id(&req.op_id, st.lang())?;
-        store.act_op(Some(&op), req.case_id, None, req.event)?;
+        let me = st.actor()?;
+        store.act_op(Some(&op), req.case_id, &me, req.event)?;
         Ok(CaseDetail::of(store, req.case_id)?)
     })
     .await?;
@@ -334,7 +372,11 @@ pub async fn case_action(state: St<'_>, req: CaseAction) -> Res<CaseDetail> {
 }
 
 pub async fn find_duplicates(state: St<'_>, req: DuplicateQuery) -> Res<Vec<DuplicateHint>> {
-    with_reader(&state, move |_, store| Ok(store.find_duplicates(&req)?)).await
+    with_reader(&state, move |st, store| {
+        st.actor()?;
+        Ok(store.find_duplicates(&req)?)
+    })
+    .await
 }
 
 pub async fn lookup_respondents(state: St<'_>, prefix: String) -> Res<Vec<RespondentHint>> {
@@ -355,12 +397,13 @@ fn roving_summary(store: &Store, id: Uuid) -> Result<RovingSummary, StoreError> 
 pub async fn roving_start(state: St<'_>, req: RovingStart) -> Res<RovingSummary> {
     let r = with_store(&state, move |st, store| {
         let lang = st.lang();
+        let me = st.actor()?;
         let op = check_op_id(&req.op_id, lang)?;
         let unit = store.require_station()?.unit.clone();
         let ev = store.record_org_op(
             Some(&op),
             Uuid::now_v7(),
-            None,
+            &me,
             OrgEvent::RovingStarted {
                 unit,
                 date: req.date,
@@ -378,6 +421,7 @@ pub async fn roving_start(state: St<'_>, req: RovingStart) -> Res<RovingSummary>
 
 pub async fn roving_end(state: St<'_>, req: RovingEnd) -> Res<RovingSummary> {
     let r = with_store(&state, move |st, store| {
+        let me = st.actor()?;
         let op = check_op_id(&req.op_id, st.lang())?;
         let current = roving_summary(store, req.id)?;
         // Ending an ended session changes nothing (and a re-sent call finds it ended).
@@ -388,7 +432,7 @@ pub async fn roving_end(state: St<'_>, req: RovingEnd) -> Res<RovingSummary> {
         store.record_org_op(
             Some(&op),
             req.id,
-            None,
+            &me,
             OrgEvent::RovingEnded { at, note: String::new() },
         )?;
         Ok(roving_summary(store, req.id)?)
@@ -405,13 +449,14 @@ pub async fn roving_list(state: St<'_>) -> Res<Vec<RovingSummary>> {
 pub async fn record_consultation(state: St<'_>, req: RecordConsultation) -> Res<()> {
     with_store(&state, move |st, store| {
         let lang = st.lang();
+        let me = st.actor()?;
         let op = check_op_id(&req.op_id, lang)?;
         let unit = store.require_station()?.unit.clone();
         let at = store.now();
         store.record_org_op(
             Some(&op),
             Uuid::now_v7(),
-            None,
+            &me,
             OrgEvent::ConsultationRecorded {
                 unit,
                 at,
@@ -430,29 +475,42 @@ pub async fn record_consultation(state: St<'_>, req: RecordConsultation) -> Res<
 }
 
 pub async fn staff_list(state: St<'_>) -> Res<Vec<StaffRow>> {
-    with_reader(&state, |_, store| Ok(store.staff()?)).await
+    with_reader(&state, |st, store| {
+        let me = st.actor()?;
+        let mut list = store.staff()?;
+        // Staff phones are for those who manage staff.
+        if store.authorize(&me, Permission::ManageStaff).is_err() {
+            for s in &mut list {
+                s.phone = casedesk_domain::mask::phone(&s.phone);
+            }
+        }
+        Ok(list)
+    })
+    .await
+}
+
+/// The access log (who revealed which number, who exported what), for the audit permission.
+pub async fn audit_log(state: St<'_>) -> Res<Vec<AuditEntry>> {
+    with_reader(&state, |st, store| {
+        let me = st.actor()?;
+        Ok(store.audit_log(&me, 500)?)
+    })
+    .await
 }
 
 pub async fn staff_add(state: St<'_>, req: StaffAdd) -> Res<StaffRow> {
     let r = with_store(&state, move |st, store| {
         let lang = st.lang();
+        let me = st.actor()?;
         let op = check_op_id(&req.op_id, lang)?;
-        let unit = store.require_station()?.unit.clone();
-        let ev = store.record_org_op(
-            Some(&op),
-            Uuid::now_v7(),
-            None,
-            OrgEvent::StaffRegistered {
-                unit,
-                name: req.name,
-                roles: req.roles,
-                phone: req.phone,
-                languages: req.languages,
-                active: true,
-            },
-        )?;
-        let staff = store.staff()?.into_iter().find(|p| p.id == ev.stream);
-        Ok(staff.ok_or_else(|| StoreError::not_found(ev.stream.to_string()))?)
+        let new = NewStaff {
+            name: req.name,
+            roles: req.roles,
+            phone: req.phone,
+            languages: req.languages,
+            secret: req.secret.filter(|s| !s.is_empty()),
+        };
+        Ok(store.add_staff_op(Some(&op), &me, new)?)
     })
     .await?;
     state.changed(None);
@@ -480,6 +538,11 @@ pub async fn settings_set(state: St<'_>, req: Settings) -> Res<Settings> {
     let (settings, changed) = with_store(&state, move |st, store| {
         // Messages of this answer already in the new language.
         let lang = req.lang.lang();
+        let me = st.actor()?;
+        // The language is each person's own; the station's rules and hub are a head's.
+        if store.own_rules() != &req.own_rules || req.hub_url != settings_of(st, store)?.hub_url {
+            store.authorize(&me, Permission::Configure)?;
+        }
         let mut issues = Vec::new();
         let r: &OwnRules = &req.own_rules;
         check_range(&mut issues, "own_rules.accept_working_days", r.accept_working_days, 1, 60);
@@ -557,6 +620,7 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
                 .map(|u| u.trim().trim_end_matches('/').to_owned())
                 .filter(|u| !u.is_empty())
                 .or(st.file_settings().hub_url);
+            let me = st.actor()?;
             st.store()?; // the database is open and migrated
             let mut store = st.open_db()?;
             let name = store.require_station()?.device_code.clone();
@@ -569,7 +633,7 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
                 allow_plain_http,
                 allow_demo: false,
             };
-            let resp = casedesk_sync::enroll(&mut store, &code2, &opts)?;
+            let resp = casedesk_sync::enroll(&mut store, &me, &code2, &opts)?;
             tracing::info!(hub_unit = %resp.unit_name, "enrolled with the hub");
             Ok(())
         })
@@ -580,9 +644,66 @@ pub async fn sync_enroll(state: St<'_>, req: casedesk_ipc::SyncEnroll) -> Res<Sy
     with_store(&state, |st, store| Ok(sync_view(st, store)?)).await
 }
 
+/// Writes a USB bundle of what the hub has not acknowledged into a folder (with the
+/// enrollment, for a station not enrolled yet and a code given).
+pub async fn bundle_export(
+    state: St<'_>,
+    req: casedesk_ipc::BundleExport,
+) -> Res<casedesk_ipc::BundleExported> {
+    with_store(&state, move |st, store| {
+        let lang = st.lang();
+        let folder = req.folder.trim().to_owned();
+        if folder.is_empty() {
+            return Err(invalid(vec![Issue::new("folder", "required")], lang));
+        }
+        let folder = std::path::PathBuf::from(folder);
+        if !folder.is_dir() {
+            return Err(invalid(vec![Issue::new("folder", "bundle.folder_missing")], lang));
+        }
+        let code = req.code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        let name = store.require_station()?.device_code.clone();
+        let b = casedesk_sync::bundle::export(store, code.as_deref(), &name, false)?;
+        let path = folder.join(&b.file_name);
+        crate::files::write_atomic(&path, &b.bytes)?;
+        tracing::info!(events = b.events, enrolling = b.enrolling, "bundle written");
+        Ok(casedesk_ipc::BundleExported {
+            file: path.display().to_string(),
+            events: b.events,
+            enrolling: b.enrolling,
+        })
+    })
+    .await
+}
+
+/// Takes a return bundle from the hub: the enrollment answer, receipts, the unit's feed.
+pub async fn bundle_import(
+    state: St<'_>,
+    req: casedesk_ipc::BundleImport,
+) -> Res<casedesk_ipc::BundleImported> {
+    let result = with_store(&state, move |st, store| {
+        let lang = st.lang();
+        let file = req.file.trim().to_owned();
+        if file.is_empty() {
+            return Err(invalid(vec![Issue::new("file", "required")], lang));
+        }
+        let bytes = std::fs::read(&file)
+            .map_err(|_| invalid(vec![Issue::new("file", "bundle.file_missing")], lang))?;
+        let r = casedesk_sync::bundle::import(store, &bytes)?;
+        tracing::info!(applied = r.applied, enrolled = r.enrolled, "return bundle taken");
+        Ok(casedesk_ipc::BundleImported::from(r))
+    })
+    .await?;
+    state.changed(None);
+    Ok(result)
+}
+
 /// The events from elsewhere this station set aside, with the reasons.
 pub async fn sync_quarantine(state: St<'_>) -> Res<Vec<QuarantineEntry>> {
-    with_reader(&state, |_, store| Ok(store.quarantine()?)).await
+    with_reader(&state, |st, store| {
+        st.actor()?;
+        Ok(store.quarantine()?)
+    })
+    .await
 }
 
 /// Removes a demonstration station: its database is moved aside, and the wizard starts again.
@@ -591,7 +712,9 @@ pub async fn reset_demo_station(state: St<'_>, req: ResetDemo) -> Res<()> {
     blocking(&state, move |st| {
         let lang = st.lang();
         check_op_id(&req.op_id, lang)?;
+        let me = st.actor()?;
         let db = st.store()?;
+        db.reader()?.authorize(&me, Permission::Configure)?;
         let demo = db.reader()?.is_demo()?;
         if !demo {
             return Err(Fail::Ipc(IpcError::new("reset.not_demo", "", lang)));
@@ -603,8 +726,61 @@ pub async fn reset_demo_station(state: St<'_>, req: ResetDemo) -> Res<()> {
     })
     .await?;
     let moved = st.reset_store().map_err(|e| IpcError::internal(e, st.lang()))?;
+    st.set_session(None);
     tracing::info!(moved = %moved.display(), "station reset");
     st.changed(None);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+fn session_of(store: &Store, actor: &casedesk_store::Actor) -> Result<SessionInfo, StoreError> {
+    let me = store.signed_in_as(actor)?;
+    Ok(SessionInfo {
+        staff: me.staff,
+        permissions: me.permissions,
+        idle_lock_secs: crate::state::idle_lock().as_secs() as u32,
+    })
+}
+
+/// Who is signed in (`None`: the sign-in screen is shown).
+pub async fn session_info(state: St<'_>) -> Res<Option<SessionInfo>> {
+    with_reader(&state, |st, store| match st.current_actor() {
+        None => Ok(None),
+        Some(a) => match session_of(store, &a) {
+            Ok(s) => Ok(Some(s)),
+            // Deactivated meanwhile: signed out.
+            Err(StoreError::Auth(_)) => {
+                st.set_session(None);
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        },
+    })
+    .await
+}
+
+/// The staff who may sign in on this device (no phone numbers before sign-in).
+pub async fn sign_in_list(state: St<'_>) -> Res<Vec<StaffLogin>> {
+    with_reader(&state, |_, store| Ok(store.sign_in_list()?)).await
+}
+
+/// Signs a staff member in (switching clerk needs no restart); wrong tries lock them out for
+/// a while (`auth.locked`).
+pub async fn sign_in(state: St<'_>, req: SignIn) -> Res<SessionInfo> {
+    with_store(&state, move |st, store| {
+        let me = store.sign_in(&req.staff.to_string(), &req.secret)?;
+        st.set_session(Some(me.actor));
+        tracing::info!(staff = %me.staff.id, "signed in");
+        Ok(session_of(store, &me.actor)?)
+    })
+    .await
+}
+
+/// Locks the desktop (signs out); the sign-in screen follows.
+pub async fn lock_session(state: St<'_>) -> Res<()> {
+    state.set_session(None);
     Ok(())
 }
 
@@ -674,7 +850,8 @@ fn period_of(code: &str) -> Result<casedesk_report::Period, Fail> {
 }
 
 pub async fn report(state: St<'_>, q: ReportQuery) -> Res<Report> {
-    with_reader(&state, move |_, store| {
+    with_reader(&state, move |st, store| {
+        st.actor()?;
         casedesk_report::report(store, q.unit.as_deref(), &period_of(&q.period)?)
             .map_err(report_fail)
     })
@@ -683,9 +860,10 @@ pub async fn report(state: St<'_>, q: ReportQuery) -> Res<Report> {
 
 pub async fn report_submit(state: St<'_>, req: ReportSubmit) -> Res<Report> {
     let r = with_store(&state, move |st, store| {
+        let me = st.actor()?;
         let op = check_op_id(&req.op_id, st.lang())?;
         let period = period_of(&req.period)?;
-        casedesk_report::submit(store, &period, &req.note, Some(&op)).map_err(report_fail)?;
+        casedesk_report::submit(store, &me, &period, &req.note, Some(&op)).map_err(report_fail)?;
         casedesk_report::report(store, None, &period).map_err(report_fail)
     })
     .await?;
@@ -693,20 +871,26 @@ pub async fn report_submit(state: St<'_>, req: ReportSubmit) -> Res<Report> {
     Ok(r)
 }
 
+/// A report spreadsheet written to the exports folder: needs the export permission and is
+/// recorded (`audit.exported`).
 pub async fn report_export(state: St<'_>, req: ReportExport) -> Res<String> {
-    with_reader(&state, move |st, store| {
+    with_store(&state, move |st, store| {
+        let me = st.actor()?;
+        store.authorize(&me, Permission::Export)?;
         let (name, bytes) = casedesk_ipc::export_file(store, &req, st.lang())?;
         let dir = st.paths.data_dir.join("exports");
         std::fs::create_dir_all(&dir)?;
-        let path = dir.join(name);
+        let path = dir.join(&name);
         std::fs::write(&path, bytes)?;
+        store.record_export(&me, &name, 1)?;
         Ok(path.display().to_string())
     })
     .await
 }
 
 pub async fn hotspots(state: St<'_>, q: HotspotsQuery) -> Res<HotSpots> {
-    with_reader(&state, move |_, store| {
+    with_reader(&state, move |st, store| {
+        st.actor()?;
         let params = casedesk_report::hotspots::Params::default();
         casedesk_report::hotspots::hot_spots(store, q.unit.as_deref(), q.weeks, &params)
             .map_err(report_fail)
@@ -715,7 +899,8 @@ pub async fn hotspots(state: St<'_>, q: HotspotsQuery) -> Res<HotSpots> {
 }
 
 pub async fn supervision(state: St<'_>, q: ReportQuery) -> Res<Supervision> {
-    with_reader(&state, move |_, store| {
+    with_reader(&state, move |st, store| {
+        st.actor()?;
         casedesk_report::supervision::supervision(store, q.unit.as_deref(), &period_of(&q.period)?)
             .map_err(report_fail)
     })
@@ -731,6 +916,7 @@ fn docs_fail(lang: casedesk_domain::Lang) -> impl Fn(docs::DocsFail) -> Fail {
 
 pub async fn doc_preview(state: St<'_>, req: DocPreview) -> Res<DocPages> {
     with_reader(&state, move |st, store| {
+        st.actor()?;
         docs::preview(store, &req, st.lang()).map_err(docs_fail(st.lang()))
     })
     .await
@@ -738,6 +924,7 @@ pub async fn doc_preview(state: St<'_>, req: DocPreview) -> Res<DocPages> {
 
 pub async fn doc_pages(state: St<'_>, number: String) -> Res<DocPages> {
     with_reader(&state, move |st, store| {
+        st.actor()?;
         docs::issued_pages(store, &number).map_err(docs_fail(st.lang()))
     })
     .await
@@ -745,8 +932,9 @@ pub async fn doc_pages(state: St<'_>, number: String) -> Res<DocPages> {
 
 pub async fn doc_issue(state: St<'_>, req: DocIssue) -> Res<DocFile> {
     let f = with_store(&state, move |st, store| {
+        let me = st.actor()?;
         let dir = st.paths.data_dir.join("documents");
-        docs::issue(store, &req, None, &dir, st.lang()).map_err(docs_fail(st.lang()))
+        docs::issue(store, &req, &me, &dir, st.lang()).map_err(docs_fail(st.lang()))
     })
     .await?;
     state.changed(None);
@@ -755,6 +943,7 @@ pub async fn doc_issue(state: St<'_>, req: DocIssue) -> Res<DocFile> {
 
 pub async fn doc_file(state: St<'_>, req: DocFileReq) -> Res<DocFile> {
     with_reader(&state, move |st, store| {
+        st.actor()?;
         let dir = st.paths.data_dir.join("documents");
         docs::file(store, &req, &dir).map_err(docs_fail(st.lang()))
     })
@@ -778,8 +967,8 @@ pub async fn doc_open(state: St<'_>, path: String) -> Res<()> {
 
 pub async fn evidence_add(state: St<'_>, req: EvidenceAdd) -> Res<CaseDetail> {
     let (case, d) = with_store(&state, move |st, store| {
-        let case =
-            docs::add_evidence(store, &req, None, st.lang()).map_err(docs_fail(st.lang()))?;
+        let me = st.actor()?;
+        let case = docs::add_evidence(store, &req, &me, st.lang()).map_err(docs_fail(st.lang()))?;
         Ok((case, CaseDetail::of(store, case)?))
     })
     .await?;
@@ -789,6 +978,7 @@ pub async fn evidence_add(state: St<'_>, req: EvidenceAdd) -> Res<CaseDetail> {
 
 pub async fn evidence_thumb(state: St<'_>, case: String, evidence: String) -> Res<Option<String>> {
     with_reader(&state, move |st, store| {
+        st.actor()?;
         docs::evidence_thumb(store, &case, &evidence, st.lang()).map_err(docs_fail(st.lang()))
     })
     .await
@@ -796,16 +986,23 @@ pub async fn evidence_thumb(state: St<'_>, case: String, evidence: String) -> Re
 
 pub async fn evidence_file(state: St<'_>, case: String, evidence: String) -> Res<String> {
     with_reader(&state, move |st, store| {
+        st.actor()?;
         let dir = st.paths.data_dir.join("evidence");
         docs::evidence_file(store, &case, &evidence, &dir, st.lang()).map_err(docs_fail(st.lang()))
     })
     .await
 }
 
+/// The 受理台账 of a period as a file: needs the export permission and is recorded
+/// (`audit.exported`).
 pub async fn ledger_export(state: St<'_>, req: LedgerExport) -> Res<String> {
-    with_reader(&state, move |st, store| {
+    with_store(&state, move |st, store| {
+        let me = st.actor()?;
+        store.authorize(&me, Permission::Export)?;
         let dir = st.paths.data_dir.join("exports");
-        docs::ledger_file(store, &req, &dir, st.lang()).map_err(docs_fail(st.lang()))
+        let path = docs::ledger_file(store, &req, &dir, st.lang()).map_err(docs_fail(st.lang()))?;
+        store.record_export(&me, "ledger", 1)?;
+        Ok(path)
     })
     .await
 }

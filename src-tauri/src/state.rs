@@ -21,6 +21,18 @@ use uuid::Uuid;
 
 use crate::files::{Drafts, FileSettings};
 
+/// The desktop locks itself after this long without a command (`CASEDESK_IDLE_LOCK_SECS`
+/// overrides it, for the tests; at least 5 seconds).
+pub const IDLE_LOCK_SECS: u64 = 10 * 60;
+
+pub fn idle_lock() -> Duration {
+    let secs = std::env::var("CASEDESK_IDLE_LOCK_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(IDLE_LOCK_SECS, |v| v.max(5));
+    Duration::from_secs(secs)
+}
+
 /// The environment variable that overrides the database path (tests, a second station).
 pub const DB_ENV: &str = "CASEDESK_DB";
 
@@ -143,6 +155,9 @@ pub struct AppState {
     pub enrolled_codes: Mutex<HashSet<String>>,
     last_success_ms: AtomicI64,
     pub demo_running: AtomicBool,
+    /// Who is signed in, and when they last did something (the desktop locks after
+    /// `IDLE_LOCK` without a command, or on demand).
+    session: Mutex<Option<(casedesk_store::Actor, std::time::Instant)>>,
     shown: AtomicBool,
     notify: OnceLock<Notify>,
     show: OnceLock<Show>,
@@ -166,12 +181,42 @@ impl AppState {
             enrolled_codes: Mutex::new(HashSet::new()),
             last_success_ms: AtomicI64::new(i64::MIN),
             demo_running: AtomicBool::new(false),
+            session: Mutex::new(None),
             shown: AtomicBool::new(false),
             notify: OnceLock::new(),
             show: OnceLock::new(),
             key: Mutex::new(None),
             backup_ticker: AtomicBool::new(false),
         })
+    }
+
+    /// The signed-in staff member, for a command that acts or shows case data; refused with
+    /// `auth.required` when no one is signed in or the desktop locked itself after
+    /// `IDLE_LOCK` without a command. Each call counts as activity.
+    pub fn actor(&self) -> Result<casedesk_store::Actor, casedesk_store::StoreError> {
+        let mut session = lock(&self.session);
+        match session.as_mut() {
+            Some((actor, last)) if last.elapsed() < idle_lock() => {
+                *last = std::time::Instant::now();
+                Ok(*actor)
+            }
+            Some(_) => {
+                *session = None;
+                tracing::info!("locked after idle time");
+                Err(casedesk_store::AuthError::Required.into())
+            }
+            None => Err(casedesk_store::AuthError::Required.into()),
+        }
+    }
+
+    /// The signed-in staff member without counting it as activity (`session_info`).
+    pub fn current_actor(&self) -> Option<casedesk_store::Actor> {
+        let session = lock(&self.session);
+        session.as_ref().filter(|(_, last)| last.elapsed() < idle_lock()).map(|(a, _)| *a)
+    }
+
+    pub fn set_session(&self, actor: Option<casedesk_store::Actor>) {
+        *lock(&self.session) = actor.map(|a| (a, std::time::Instant::now()));
     }
 
     /// How events reach the UI (set once, in `setup`).

@@ -58,7 +58,8 @@ fn setup_req(op: &str) -> Value {
     json!({
         "op_id": op, "unit": "HX0201", "unit_name": "德令哈市消费者投诉联络站",
         "unit_kind": "liaison_station", "parent": "HX02", "admin_code": "632802",
-        "device_code": "A1", "device_name": "前台电脑", "staff_name": "卓玛", "load_demo": false
+        "device_code": "A1", "device_name": "前台电脑", "staff_name": "卓玛",
+        "staff_secret": "德令哈-2026", "load_demo": false
     })
 }
 
@@ -223,7 +224,7 @@ fn drafts_staff_roving_and_consultations() {
 
     let op = uuid::Uuid::new_v4();
     let add = json!({ "req": { "op_id": op, "name": "巴特尔", "roles": ["interpreter"],
-        "phone": "13897712345", "languages": ["mn", "zh"] } });
+        "phone": "13897712345", "languages": ["mn", "zh"], "secret": null } });
     let s1 = d.ok("staff_add", add.clone());
     assert_eq!(d.ok("staff_add", add), s1);
     assert_eq!(d.ok("staff_list", json!({})).as_array().unwrap().len(), 2);
@@ -319,6 +320,82 @@ fn setup_with_demo_data_fills_the_station_in_the_background() {
         .filter_map(Result::ok)
         .any(|e| e.file_name().to_string_lossy().contains(".removed-"));
     assert!(moved, "the demonstration database is kept aside, renamed");
+}
+
+/// Sign-in, lock, switching clerk, the permission checks behind the commands, masking of the
+/// case page and the reveal that is recorded for the head.
+#[test]
+fn sign_in_lock_switch_and_reveal() {
+    let d = desk();
+    d.setup();
+    let me = d.ok("session_info", json!({})).clone();
+    assert_eq!(me["staff"]["name"], "卓玛", "the founder is signed in after setup");
+    assert!(me["permissions"].as_array().unwrap().contains(&json!("reveal")));
+    let reg = json!({ "req": { "op_id": uuid::Uuid::new_v4(), "reg": registration() } });
+    let case = d.ok("register_case", reg);
+
+    // The case page shows masked numbers and says which may be revealed.
+    let detail = d.ok("get_case", json!({ "id": case["id"] }));
+    assert_eq!(detail["case"]["reg"]["complainants"][0]["phones"][0], "133****6344");
+    assert_eq!(detail["revealable"], json!(["complainants[0].phones[0]"]));
+    let actor = detail["case"]["timeline"][0]["actor"].as_str().unwrap().to_owned();
+    assert_eq!(detail["actors"][&actor], "卓玛", "the timeline names who acted");
+    let rows = d.ok("list_cases", json!({ "q": { "limit": 10 } }));
+    assert_eq!(rows["rows"][0]["phone"], "133****6344");
+    // A whole phone number still finds the case.
+    let found = d.ok("list_cases", json!({ "q": { "limit": 10, "text": "13315716344" } }));
+    assert_eq!(found["rows"].as_array().unwrap().len(), 1);
+
+    // A clerk joins with a PIN.
+    d.ok(
+        "staff_add",
+        json!({ "req": { "op_id": uuid::Uuid::new_v4(), "name": "小王", "roles": ["clerk"],
+        "phone": "13997700101", "languages": ["zh"], "secret": "2580" } }),
+    );
+
+    // Locked: nothing with case data answers.
+    d.ok("lock_session", json!({}));
+    assert_eq!(d.ok("session_info", json!({})), Value::Null);
+    let e = d.call("list_cases", json!({ "q": { "limit": 10 } })).unwrap_err();
+    assert_eq!(e["code"], "auth.required");
+    let e = d.call("get_case", json!({ "id": case["id"] })).unwrap_err();
+    assert_eq!(e["code"], "auth.required");
+    // The sign-in list shows names and roles, no phones.
+    let list = d.ok("sign_in_list", json!({}));
+    let wang = list.as_array().unwrap().iter().find(|s| s["name"] == "小王").unwrap().clone();
+    assert!(wang.get("phone").is_none(), "{wang}");
+    assert_eq!(wang["has_credential"], true);
+
+    // A wrong PIN, then the right one: switching clerk without a restart.
+    let e = d.call("sign_in", json!({ "req": { "staff": wang["id"], "secret": "0000" } }));
+    let e = e.unwrap_err();
+    assert_eq!(e["code"], "auth.failed_left");
+    assert!(e["message"].as_str().unwrap().contains('4'), "{e}");
+    let s = d.ok("sign_in", json!({ "req": { "staff": wang["id"], "secret": "2580" } }));
+    assert_eq!(s["staff"]["name"], "小王");
+    assert!(!s["permissions"].as_array().unwrap().contains(&json!("reveal")));
+
+    // A clerk may register but not reveal, void or read the access log.
+    let field = json!({ "req": { "op_id": uuid::Uuid::new_v4(), "case_id": case["id"],
+        "field": "complainants[0].phones[0]" } });
+    let e = d.call("reveal", field.clone()).unwrap_err();
+    assert_eq!(e["code"], "access.denied");
+    assert!(e["message"].as_str().unwrap().contains("查看完整证件号码和电话"), "{e}");
+    let e = d.call("audit_log", json!({})).unwrap_err();
+    assert_eq!(e["code"], "access.denied");
+    let void = json!({ "req": { "op_id": uuid::Uuid::new_v4(), "case_id": case["id"],
+        "event": { "kind": "case.voided", "payload": { "reason": "重复" } } } });
+    assert_eq!(d.call("case_action", void).unwrap_err()["code"], "access.denied");
+
+    // The head reveals; the access log shows it.
+    let founder = list.as_array().unwrap().iter().find(|s| s["name"] == "卓玛").unwrap().clone();
+    d.ok("sign_in", json!({ "req": { "staff": founder["id"], "secret": "德令哈-2026" } }));
+    assert_eq!(d.ok("reveal", field), json!("13315716344"));
+    let log = d.ok("audit_log", json!({}));
+    assert_eq!(log[0]["action"], "reveal");
+    assert_eq!(log[0]["actor_name"], "卓玛");
+    assert_eq!(log[0]["case_no"], case["no"]);
+    assert_eq!(log[0]["detail"], "complainants[0].phones[0]");
 }
 
 /// 统计 through IPC: the month's report counts what was just registered and accepted, the

@@ -51,6 +51,8 @@ fn run(db: &std::path::Path, cases: u64) -> Result<(), StoreError> {
         Err(e) => return Err(StoreError::Io(std::io::Error::other(e.to_string()))),
     };
     store.require_station()?;
+    // The writer signs in like a person at the desk (the station's first head).
+    let me = store.sign_in(casedesk_tests::HEAD, casedesk_tests::HEAD_PASSWORD)?.actor;
     let mut out = std::io::stdout().lock();
     let now = store.now();
     for i in 0..cases {
@@ -73,9 +75,9 @@ fn run(db: &std::path::Path, cases: u64) -> Result<(), StoreError> {
             request_text: String::new(),
             claim_fen: None,
         };
-        let r = store.register_case(None, reg)?;
+        let r = store.register_case(&me, reg)?;
         if i % 2 == 0 {
-            store.act(r.id, None, CaseEvent::NoteAdded { text: "已电话答复".into() })?;
+            store.act(r.id, &me, CaseEvent::NoteAdded { text: "已电话答复".into() })?;
         }
         writeln!(out, "{}", r.no)?;
         out.flush()?;

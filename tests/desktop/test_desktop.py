@@ -24,6 +24,8 @@ import desk
 from desk import by_text, find, shot, tid, wait, wait_text
 
 UNIT = "HX0201"
+# The founder's password (set in the wizard; argon2id on this computer only).
+PASSWORD = "qinghai-2026"
 UNIT_NAME = "德令哈市消费者投诉联络站"
 RESPONDENT = "德令哈市高原牧业饲料店"
 # How long after the process starts the window may stay hidden (it starts hidden, and is shown
@@ -129,6 +131,19 @@ def to_top(drv) -> None:
     )
 
 
+def sign_in(drv, name: str, password: str, choose: bool = True) -> None:
+    if choose:
+        pick_option(drv, "sign_in_staff", name)
+    box = find(drv, "sign-in-secret")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(password)
+    click(find(drv, "sign-in-submit"))
+
+
+def text_of_timeline(drv) -> str:
+    return find(drv, "timeline").get_attribute("textContent")
+
+
 def body_text(drv) -> str:
     """The page's innerText (WebDriver's element text leaves out text cut with an ellipsis)."""
     return drv.execute_script("return document.body.innerText")
@@ -203,6 +218,8 @@ class TestCaseLifecycle:
         fill(drv, "unit", UNIT)
         fill(drv, "unit_name", UNIT_NAME)
         fill(drv, "staff_name", "马玉梅")
+        fill(drv, "staff_secret", PASSWORD)
+        fill(drv, "staff_secret2", PASSWORD)
         demo = checkbox(find(drv, "load-demo"))
         assert not demo.is_selected(), "a real station gets no demonstration data unless asked"
         shot(drv, "02-setup-filled")
@@ -225,7 +242,7 @@ class TestCaseLifecycle:
         pick_option(drv, "intake_respondents_0_kind", "个体工商户")
         open_select(drv, "intake_category")
         drv.find_element(By.ID, "intake_category").send_keys("农用")
-        node = '.ant-select-tree-node-content-wrapper[title="农用生产资料类"]'
+        node = '.ant-select-dropdown .ant-select-item-option[title="农用生产资料类"]'
         click(wait(drv, lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, node) if e.is_displayed()), False), 5, "category node"))
         pick_option(drv, "intake_nature", "质量")
         fill(drv, "intake_facts_content", "2026年11月在该店购买羊饲料10袋，开袋后发现霉变结块，店主拒绝退换。")
@@ -242,7 +259,7 @@ class TestCaseLifecycle:
         box = drv.find_element(By.ID, "intake_request_text")
         click(box)
         press_ctrl_enter(box)
-        text = wait_text(drv, "case-no", "案件编号", timeout=15)
+        text = wait_text(drv, "case-no", f"{UNIT}-", timeout=15)
         m = desk.CASE_NO.search(text)
         assert m, f"no case number in {text!r}"
         no = m.group(0)
@@ -281,6 +298,17 @@ class TestCaseLifecycle:
         for want in ("索南才让", RESPONDENT, "农用生产资料类", "质量", "1,234.56"):
             assert want in body, f"{want!r} not on the detail page"
         shot(drv, "07-detail-registered")
+
+    def test_07b_numbers_masked_and_revealed_on_record(self):
+        drv = self.drv
+        body = body_text(drv)
+        assert "13897712345" not in body, "the phone is masked on the case page"
+        assert "138****2345" in body, body
+        click(find(drv, "reveal-complainants[0].phones[0]"))
+        wait_text(drv, "masked-complainants[0].phones[0]", "13897712345")
+        wait_text(drv, "masked-complainants[0].phones[0]", "已记录查看")
+        assert "马玉梅" in text_of_timeline(drv), "the timeline names who registered"
+        shot(drv, "07b-revealed")
 
     def test_08_accept(self):
         drv = self.drv
@@ -379,6 +407,8 @@ class TestCaseLifecycle:
             path = Path(pdf.splitlines()[-1])
             assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF-"), path
         shot(drv, "10c-agreement-issued")
+        # The confirmations sit over the top bar until they fade.
+        wait(drv, lambda d: not d.find_elements(By.CSS_SELECTOR, ".ant-message-notice"), 15, "the messages faded")
 
     def test_11_dashboard_counts_the_case(self):
         drv = self.drv
@@ -388,6 +418,23 @@ class TestCaseLifecycle:
         wait(drv, lambda d: stat(d, "stat-closed") == "1", 10, "month closed = 1")
         assert "1,000.50" in stat(drv, "stat-recovered")
         shot(drv, "11-dashboard-after")
+
+    def test_11b_lock_wrong_pin_sign_in_again_and_the_access_log(self):
+        drv = self.drv
+        click(find(drv, "lock"))
+        find(drv, "sign-in", timeout=10)
+        assert not drv.find_elements(*tid("dashboard")), "nothing of the station behind the lock"
+        shot(drv, "11b-locked")
+        sign_in(drv, "马玉梅", "wrong-password")
+        wait_text(drv, "sign-in-error", "再错 4 次")
+        shot(drv, "11c-wrong-password")
+        sign_in(drv, "马玉梅", PASSWORD, choose=False)
+        find(drv, "dashboard", timeout=15)
+        wait_text(drv, "signed-in-as", "马玉梅")
+        menu(drv, "设置")
+        log = wait_text(drv, "audit-log", "查看完整信息")
+        assert self.case_no in log and "马玉梅" in log, log
+        shot(drv, "11d-access-log")
 
     @pytest.mark.not_a_step
     def test_12_no_uncaught_page_errors(self):
@@ -401,8 +448,11 @@ class TestCaseLifecycle:
         cls.drv = desk.new_session(cls.db)
         cls.app_pid = desk.find_app_pid(desk.env_or_fail("CASEDESK_DESKTOP_BIN"), known)
         drv = cls.drv
-        find(drv, "dashboard", timeout=20)
+        # A restart asks who is working.
+        find(drv, "sign-in", timeout=20)
         assert not drv.find_elements(*tid("setup-submit")), "no wizard once the station exists"
+        sign_in(drv, "马玉梅", PASSWORD)
+        find(drv, "dashboard", timeout=20)
         wait(drv, lambda d: stat(d, "stat-closed") == "1", 10, "month closed = 1 after restart")
         menu(drv, "案件列表")
         find(drv, "list-search").send_keys(self.case_no)

@@ -225,7 +225,7 @@ fn ingest(dir: &Path, demo: &[Event], args: &Args) {
             let barrier = Arc::clone(&barrier);
             std::thread::spawn(move || {
                 let mut t = HttpTransport::new(&endpoint, &token).expect("transport");
-                t.status().expect("status"); // connect and shake hands before the clock starts
+                t.status(0).expect("status"); // connect and shake hands before the clock starts
                 barrier.wait();
                 for b in &batches {
                     let receipt = t.push(b).expect("push");

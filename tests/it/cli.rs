@@ -148,8 +148,22 @@ fn export_and_import_twice_change_nothing_the_second_time() {
     ok(casedesk(&db, &["demo", "--cases", "200"]));
     let file = dir.path().join("events.jsonl");
     ok(casedesk(&db, &["export", file.to_str().unwrap()]));
+    // Importing into the association's station (its head imports): a read copy.
     let other = dir.path().join("hub-copy.db");
-    // Importing into a new file creates it (an association's read copy, say).
+    ok(casedesk(
+        &other,
+        &[
+            "init",
+            "--unit",
+            "HX",
+            "--unit-name",
+            "海西州消费者协会",
+            "--unit-kind",
+            "association",
+            "--staff",
+            HEAD,
+        ],
+    ));
     let first = ok(casedesk(&other, &["import", file.to_str().unwrap()]));
     assert!(first.contains("0 already present"), "{first}");
     let second = ok(casedesk(&other, &["import", file.to_str().unwrap()]));
@@ -245,6 +259,8 @@ fn the_whole_life_of_a_case_with_verbs_and_no_json() {
         "co_handle",
         "--to",
         "HX0202",
+        "--to-name",
+        "德令哈市尕海镇维权服务站",
         "--reason",
         "hard_case_joint",
     ]);
@@ -252,6 +268,24 @@ fn the_whole_life_of_a_case_with_verbs_and_no_json() {
     run(&["case", "feedback", &two, "--text", "已协助调查"]);
     let shown: Value = serde_json::from_str(&run(&["case", "show", &two, "--json"])).unwrap();
     assert_eq!(shown["case"]["transfers"][0]["feedback"][1], "已协助调查");
+    assert_eq!(shown["case"]["transfers"][0]["to_unit_name"], "德令哈市尕海镇维权服务站");
+    // A unit code that is no code is refused, naming the field.
+    let o = casedesk(
+        &db,
+        &[
+            "case",
+            "transfer",
+            &two,
+            "--kind",
+            "up",
+            "--to",
+            "海西州",
+            "--reason",
+            "hard_case_joint",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("to_unit"), "{}", stderr(&o));
     // Refusals name the field: a time in the future, an unknown code.
     let o = casedesk(&db, &["case", "void", &two, "--reason", ""]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -260,6 +294,16 @@ fn the_whole_life_of_a_case_with_verbs_and_no_json() {
     // The code tables, and output into a pipe that closes early.
     let codes = run(&["codes", "termination_reason"]);
     assert!(codes.contains("O121T-5"), "{codes}");
+    // Categories are found by everyday words; headings are no categories.
+    let heating = run(&["codes", "category", "暖气"]);
+    assert!(heating.contains("CCA-S12"), "{heating}");
+    assert_eq!(heating.matches("CCA-").count(), 1, "{heating}");
+    let vet = run(&["codes", "category", "饲料兽药"]);
+    assert!(vet.contains("CCA-G10"), "{vet}");
+    let all = run(&["codes", "category"]);
+    assert!(all.contains("CCA-G01") && !all.contains("CCA-G "), "{all}");
+    let o = casedesk(&db, &["codes", "channel", "电话"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let piped = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("'{}' --db '{}' codes | head -1", binary("casedesk").display(), db.display()))
@@ -293,8 +337,120 @@ fn search_with_several_words_and_a_phone_typed_in_groups() {
     let o = std::process::Command::new(binary("casedesk"))
         .env("LANG", "C.UTF-8")
         .env("CASEDESK_PASSPHRASE", PASSPHRASE)
+        .env("CASEDESK_AS", HEAD)
+        .env("CASEDESK_PASSWORD", HEAD_PASSWORD)
         .args(["--db", db.to_str().unwrap(), "case", "show", "NOPE"])
         .output()
         .unwrap();
     assert!(stderr(&o).contains("找不到"), "{}", stderr(&o));
+}
+
+/// Runs `casedesk` as `who` with `password` (English messages).
+fn as_staff(
+    db: &std::path::Path,
+    who: &str,
+    password: &str,
+    args: &[&str],
+) -> std::process::Output {
+    std::process::Command::new(binary("casedesk"))
+        .args(["--db", db.to_str().unwrap(), "--lang", "en", "--as", who])
+        .env("CASEDESK_PASSWORD", password)
+        .env_remove("CASEDESK_AS")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Staff and privacy from the command line: every command names who acts; a clerk may register
+/// but not reveal; numbers are masked in the list and the case, revealed only on record; wrong
+/// passwords lock the member out.
+#[test]
+fn staff_roles_masking_reveal_and_lockout() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = station(dir.path());
+    let file = dir.path().join("case.json");
+    std::fs::write(&file, COMPLAINT).unwrap();
+    // No --as: refused with the usage code.
+    let o = std::process::Command::new(binary("casedesk"))
+        .args(["--db", db.to_str().unwrap(), "--lang", "en", "case", "list"])
+        .env_remove("CASEDESK_AS")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("[cli.no_actor]"), "{}", stderr(&o));
+
+    // The head adds a clerk with a PIN.
+    let added = std::process::Command::new(binary("casedesk"))
+        .args(["--db", db.to_str().unwrap(), "--lang", "en", "staff", "add", "小王"])
+        .args(["--roles", "clerk"])
+        .env("CASEDESK_AS", HEAD)
+        .env("CASEDESK_PASSWORD", HEAD_PASSWORD)
+        .env("CASEDESK_NEW_PASSWORD", "2580")
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", stderr(&added));
+    let staff = ok(casedesk(&db, &["staff", "list"]));
+    assert!(staff.contains("小王") && staff.contains("Clerk"), "{staff}");
+
+    // The clerk registers; the event names them.
+    let out = ok(as_staff(
+        &db,
+        "小王",
+        "2580",
+        &["case", "add", "--json", file.to_str().unwrap(), "--json-out"],
+    ));
+    let no = serde_json::from_str::<Value>(out.trim()).unwrap()["no"].as_str().unwrap().to_owned();
+    let shown: Value =
+        serde_json::from_str(&ok(casedesk(&db, &["case", "show", &no, "--json"]))).unwrap();
+    let actor = shown["case"]["timeline"][0]["actor"].as_str().unwrap();
+    assert_eq!(shown["actors"][actor], "小王");
+
+    // Masked in the list, the case page and its JSON; the whole number still finds the case.
+    let list = ok(casedesk(&db, &["case", "list"]));
+    assert!(list.contains("138****2345") && !list.contains("13897712345"), "{list}");
+    let text = ok(casedesk(&db, &["case", "show", &no]));
+    assert!(!text.contains("13897712345"), "{text}");
+    let json = ok(casedesk(&db, &["case", "show", &no, "--json"]));
+    assert!(!json.contains("13897712345"), "the JSON is masked too");
+    assert!(ok(casedesk(&db, &["search", "13897712345"])).contains(&no));
+    assert!(!ok(casedesk(&db, &["search", "9771"])).contains(&no), "no search by masked digits");
+
+    // The clerk may not reveal nor read the access log; the refusal names the permission.
+    let o = as_staff(&db, "小王", "2580", &["case", "reveal", &no, "complainants[0].phones[0]"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("[access.denied]")
+            && stderr(&o).contains("see full ID and phone numbers"),
+        "{}",
+        stderr(&o)
+    );
+    // The head may; it is recorded.
+    let full = ok(casedesk(&db, &["case", "reveal", &no, "complainants[0].phones[0]"]));
+    assert_eq!(full.trim(), "13897712345");
+    let audit = ok(casedesk(&db, &["staff", "audit"]));
+    assert!(audit.contains(HEAD) && audit.contains("revealed") && audit.contains(&no), "{audit}");
+    let o = as_staff(&db, "小王", "2580", &["staff", "audit"]);
+    assert!(stderr(&o).contains("[access.denied]"), "{}", stderr(&o));
+
+    // Wrong PINs: tries left, then a lock-out that even the right PIN does not pass.
+    for left in (1..=4).rev() {
+        let o = as_staff(&db, "小王", "0000", &["case", "list"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("[auth.failed_left]") && stderr(&o).contains(&left.to_string()),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = as_staff(&db, "小王", "0000", &["case", "list"]);
+    assert!(stderr(&o).contains("[auth.locked]"), "{}", stderr(&o));
+    let o = as_staff(&db, "小王", "2580", &["case", "list"]);
+    assert!(stderr(&o).contains("[auth.locked]"), "{}", stderr(&o));
+    // Others are not locked out.
+    ok(casedesk(&db, &["case", "list"]));
+    // A deactivated member can no longer act.
+    ok(casedesk(&db, &["staff", "set", "小王", "--inactive"]));
+    let o = as_staff(&db, "小王", "2580", &["case", "list"]);
+    assert!(stderr(&o).contains("[auth.inactive]"), "{}", stderr(&o));
+    ok(casedesk(&db, &["verify"]));
 }

@@ -1,6 +1,7 @@
 //! The workspace's end-to-end tests (one binary, modules per area).
 
 mod backup;
+mod bundle;
 mod cli;
 mod crash;
 mod sync_e2e;

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useUntabbableClearButtons } from "./lib/clearButtons";
 import { App as AntApp, ConfigProvider, Result, Spin, Button } from "antd";
 import zhCNLocale from "antd/locale/zh_CN";
 import enUSLocale from "antd/locale/en_US";
@@ -8,7 +9,9 @@ import { useTranslation } from "react-i18next";
 import { listen } from "@tauri-apps/api/event";
 import i18n from "./i18n";
 import type { SyncStatus } from "./ipc/types";
-import { qk, useSettings, useStation } from "./lib/queries";
+import { qk, useSession, useSettings, useStation } from "./lib/queries";
+import { api } from "./ipc/api";
+import SignIn from "./pages/SignIn";
 import { errorText } from "./lib/labels";
 import AppLayout from "./components/AppLayout";
 import ErrorBoundary from "./components/ErrorBoundary";
@@ -86,6 +89,65 @@ function StationGate({ children }: { children: ReactNode }) {
       </div>
     );
   if (station.data === null) return <SetupWizard />;
+  return <SessionGate>{children}</SessionGate>;
+}
+
+/** What the user does counts as activity; background refreshes do not. */
+const ACTIVITY_EVENTS = ["pointerdown", "keydown", "wheel", "touchstart"] as const;
+
+/** Shows the sign-in screen when nobody is signed in. Locks after `idle_lock_secs` without
+ *  activity, and whenever Rust answers `auth.required` (it locked itself, or another window
+ *  locked). */
+function SessionGate({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const session = useSession();
+  const [notice, setNotice] = useState<string | null>(null);
+  const idleSecs = session.data?.idle_lock_secs ?? 0;
+  const signedIn = !!session.data;
+
+  // Any answer "sign in first" shows the sign-in screen.
+  useEffect(
+    () =>
+      qc.getQueryCache().subscribe((ev) => {
+        const err = ev.query.state.error as { code?: string } | null;
+        if (ev.type === "updated" && err?.code === "auth.required" && (ev.query.queryKey as readonly unknown[])[0] !== "session") {
+          qc.setQueryData(qk.session, null);
+        }
+      }),
+    [qc],
+  );
+
+  useEffect(() => {
+    if (!signedIn || idleSecs <= 0) return;
+    let timer = 0;
+    const lock = () => {
+      void api.lockSession().finally(() => {
+        setNotice(t("auth.idle_locked"));
+        qc.setQueryData(qk.session, null);
+      });
+    };
+    const reset = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(lock, idleSecs * 1000);
+    };
+    reset();
+    for (const e of ACTIVITY_EVENTS) window.addEventListener(e, reset, { passive: true });
+    return () => {
+      window.clearTimeout(timer);
+      for (const e of ACTIVITY_EVENTS) window.removeEventListener(e, reset);
+    };
+  }, [signedIn, idleSecs, qc, t]);
+
+  if (session.isPending)
+    return (
+      <div className="center-screen">
+        <Spin size="large" tip={t("app.loading")}>
+          <div style={{ width: 200, height: 80 }} />
+        </Spin>
+      </div>
+    );
+  if (!session.data) return <SignIn notice={notice} />;
   return <>{children}</>;
 }
 
@@ -111,6 +173,7 @@ export function Providers({ children, client }: { children: ReactNode; client?: 
   const qc = useMemo(() => client ?? makeQueryClient(), [client]);
   const { i18n: inst } = useTranslation();
   const locale = inst.language === "en-US" ? enUSLocale : zhCNLocale;
+  useUntabbableClearButtons();
   return (
     <QueryClientProvider client={qc}>
       <ConfigProvider
@@ -127,7 +190,8 @@ export function Providers({ children, client }: { children: ReactNode; client?: 
           components: { Layout: { headerBg: "#ffffff", siderBg: "#ffffff", bodyBg: "#f4f6f9" } },
         }}
       >
-        <AntApp>{children}</AntApp>
+        {/* One message at a time: a new one replaces the last instead of stacking up. */}
+        <AntApp message={{ maxCount: 1 }}>{children}</AntApp>
       </ConfigProvider>
     </QueryClientProvider>
   );

@@ -126,6 +126,9 @@ pub enum ActionCmd {
         /// The receiving unit's code (down, up, co_handle).
         #[arg(long, default_value = "")]
         to: String,
+        /// The target unit's name, when the station does not know the unit yet.
+        #[arg(long, default_value = "")]
+        to_name: String,
         /// The administrative department (to_department).
         #[arg(long, default_value = "")]
         department: String,
@@ -204,7 +207,7 @@ fn time(store: &Store, path: &str, v: Option<&str>) -> Result<DateTime<Utc>, Fai
 }
 
 pub fn run(ctx: &Ctx, cmd: ActionCmd) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, me) = ctx.signed_in()?;
     let s = &mut store;
     let (no, ev) = match cmd {
         ActionCmd::Accept { no, at, note } => {
@@ -272,11 +275,12 @@ pub fn run(ctx: &Ctx, cmd: ActionCmd) -> CmdResult {
             let at = time(s, "at", at.as_deref())?;
             (no, CaseEvent::MediationTerminated { at, reason, note })
         }
-        ActionCmd::Transfer { no, kind, to, department, reason, due, note } => {
+        ActionCmd::Transfer { no, kind, to, to_name, department, reason, due, note } => {
             let ev = Transferred {
                 transfer: Uuid::now_v7(),
                 kind: code("kind", &kind, TransferKind::from_code)?,
                 to_unit: to,
+                to_unit_name: to_name.trim().to_owned(),
                 to_department: department,
                 reason: code("reason", &reason, TransferReason::from_code)?,
                 due,
@@ -338,7 +342,7 @@ pub fn run(ctx: &Ctx, cmd: ActionCmd) -> CmdResult {
         }
     };
     let id = store.find_case(&no)?;
-    let event = store.act(id, None, ev)?;
+    let event = store.act(id, &me, ev)?;
     let st = store.case_state(id)?;
     println!("{} {} → {}", st.reg.case_no, ctx.t("状态", "status"), st.status.label(ctx.lang));
     // The ids the CLI made, for the commands that refer to them later.

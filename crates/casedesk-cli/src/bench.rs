@@ -49,6 +49,8 @@ fn station() -> StationInit {
         admin_code: "632802".into(),
         device_code: "B1".into(),
         device_name: "bench".into(),
+        founder: "测试站长".into(),
+        founder_secret: None,
     }
 }
 
@@ -268,7 +270,8 @@ fn register_bench(dir: &Path, n: usize, synchronous: &str) -> Result<(), Failure
         }
     }
     let mut store = Store::open(&store_path)?;
-    store.init_station(station())?;
+    // The bench writes as the founder, whose roles are checked like anyone's (no password).
+    let me = store.init_station(station())?.founder;
     store.set_synchronous(synchronous)?;
     let now = store.now();
     let regs = (0..n).map(|i| registration(i, now)).collect::<Vec<_>>();
@@ -281,7 +284,7 @@ fn register_bench(dir: &Path, n: usize, synchronous: &str) -> Result<(), Failure
         bare.insert(&json)?;
         t_bare.push(ms(t.elapsed()));
         let t = Instant::now();
-        store.register_case(None, reg)?;
+        store.register_case(&me, reg)?;
         t_store.push(ms(t.elapsed()));
     }
     let (s50, s95) = (percentile(&mut t_store, 0.5), percentile(&mut t_store, 0.95));
@@ -436,7 +439,7 @@ fn docs_bench(dir: &Path, ledger_cases: u64) -> Result<(), Failure> {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     let mut store = Store::open(&path)?;
-    store.init_station(station())?;
+    let me = store.init_station(station())?.founder;
     let cases = casedesk_docs::sample::populate(&mut store)?;
     let acceptance = DocRequest::new(DocKind::Acceptance);
 
@@ -462,10 +465,10 @@ fn docs_bench(dir: &Path, ledger_cases: u64) -> Result<(), Failure> {
     let now = store.now();
     let mut ids = Vec::new();
     for i in 0..30 {
-        let id = store.register_case(None, registration(i, now - chrono::Duration::hours(2)))?.id;
+        let id = store.register_case(&me, registration(i, now - chrono::Duration::hours(2)))?.id;
         store.act(
             id,
-            None,
+            &me,
             CaseEvent::Accepted { at: now - chrono::Duration::hours(1), note: String::new() },
         )?;
         ids.push(id);
@@ -489,7 +492,7 @@ fn docs_bench(dir: &Path, ledger_cases: u64) -> Result<(), Failure> {
         percentile(&mut reg, 0.5)
     );
     let t = Instant::now();
-    casedesk_docs::issue(&mut store, None, ids[0], None, &acceptance)?;
+    casedesk_docs::issue(&mut store, None, ids[0], &me, &acceptance)?;
     println!(
         "  issue (render, blob written and fsynced, event)                  {:.1} ms",
         ms(t.elapsed())

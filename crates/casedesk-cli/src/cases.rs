@@ -25,12 +25,21 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Show a case with its timeline.
+    /// Show a case with its timeline (ID and phone numbers masked).
     Show {
         /// Case number or id.
         no: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Show one masked number of a case in full (查看完整信息): needs the reveal permission and
+    /// is recorded in the access log.
+    Reveal {
+        /// Case number or id.
+        no: String,
+        /// The field, e.g. complainants[0].id_number or complainants[0].phones[0] (`case show
+        /// --json` lists them under "revealable").
+        field: String,
     },
     #[command(flatten)]
     Action(crate::actions::ActionCmd),
@@ -201,12 +210,13 @@ pub fn run(ctx: &Ctx, cmd: CaseCmd) -> CmdResult {
         CaseCmd::Add(args) => add(ctx, *args),
         CaseCmd::List { filters, json } => list(ctx, None, filters, json),
         CaseCmd::Show { no, json } => show(ctx, &no, json),
+        CaseCmd::Reveal { no, field } => reveal(ctx, &no, &field),
         CaseCmd::Action(cmd) => crate::actions::run(ctx, cmd),
     }
 }
 
 fn add(ctx: &Ctx, a: AddArgs) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, me) = ctx.signed_in()?;
     let reg: CaseRegistered = match &a.json {
         Some(path) => {
             let mut v = read_json(path)?;
@@ -221,7 +231,7 @@ fn add(ctx: &Ctx, a: AddArgs) -> CmdResult {
         }
         None => from_flags(&store, &a)?,
     };
-    let r = store.register_case(None, reg)?;
+    let r = store.register_case(&me, reg)?;
     if a.json_out {
         println!("{}", serde_json::json!({ "id": r.id, "no": r.no }));
     } else {
@@ -339,7 +349,7 @@ fn to_query(text: Option<String>, f: Filters) -> Result<ListQuery, Failure> {
 }
 
 pub fn list(ctx: &Ctx, text: Option<String>, f: Filters, json: bool) -> CmdResult {
-    let store = ctx.open()?;
+    let (store, _) = ctx.signed_in()?;
     let q = to_query(text, f)?;
     let page = store.list(&q)?;
     if json {
@@ -353,6 +363,7 @@ pub fn list(ctx: &Ctx, text: Option<String>, f: Filters, json: bool) -> CmdResul
             ("状态", "Status"),
             ("登记时间", "Received"),
             ("投诉人", "Complainant"),
+            ("电话", "Phone"),
             ("被投诉人", "Respondent"),
             ("期限", "Deadline"),
         ]
@@ -381,6 +392,7 @@ pub fn list(ctx: &Ctx, text: Option<String>, f: Filters, json: bool) -> CmdResul
             status,
             local_time(r.received_at),
             clip(&complainant_text(ctx, r), 18),
+            r.phone.clone().unwrap_or_default(),
             clip(&r.respondents.join(ctx.t("、", ", ")), 24),
             deadline,
         ]);
@@ -396,12 +408,26 @@ pub fn list(ctx: &Ctx, text: Option<String>, f: Filters, json: bool) -> CmdResul
 }
 
 fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
-    let store = ctx.open()?;
+    let (store, _) = ctx.signed_in()?;
     let id = store.find_case(no)?;
-    let s = store.case_state(id)?;
+    let mut s = store.case_state(id)?;
     let next = casedesk_domain::deadline::next_deadline(&s, store.calendar(), store.own_rules());
+    let revealable = casedesk_domain::mask::revealable(&s.reg);
+    casedesk_domain::mask::case(&mut s);
+    let names = store.staff_names()?;
     if json {
-        let v = serde_json::json!({ "case": s, "next_deadline": next });
+        let actors: std::collections::BTreeMap<String, &String> = s
+            .timeline
+            .iter()
+            .filter_map(|t| t.actor)
+            .filter_map(|a| names.get(&a).map(|n| (a.to_string(), n)))
+            .collect();
+        let v = serde_json::json!({
+            "case": s,
+            "next_deadline": next,
+            "revealable": revealable,
+            "actors": actors,
+        });
         println!("{}", serde_json::to_string_pretty(&v).map_err(StoreError::from)?);
         return Ok(());
     }
@@ -436,7 +462,13 @@ fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
     }
     for c in &r.complainants {
         let rep = if c.representative { ctx.t("（代表人）", " (representative)") } else { "" };
-        println!("  {} {}{rep} {}", ctx.t("投诉人", "Complainant"), c.name, c.phones.join(", "));
+        let id = c.id_number.as_deref().unwrap_or_default();
+        println!(
+            "  {} {}{rep} {} {id}",
+            ctx.t("投诉人", "Complainant"),
+            c.name,
+            c.phones.join(", ")
+        );
     }
     if let Some(col) = &r.collective {
         println!("  {} {}", ctx.t("集体投诉户数", "Collective, households"), col.households);
@@ -572,15 +604,25 @@ fn show(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
         } else {
             ""
         };
-        println!("  {}  {:<28} {}{flag}", local_time(t.at), t.kind, t.unit);
+        let who = t.actor.and_then(|a| names.get(&a)).map_or("—", String::as_str);
+        println!("  {}  {:<28} {} {who}{flag}", local_time(t.at), t.kind, t.unit);
     }
+    Ok(())
+}
+
+fn reveal(ctx: &Ctx, no: &str, field: &str) -> CmdResult {
+    let (mut store, me) = ctx.signed_in()?;
+    let id = store.find_case(no)?;
+    let value = store.reveal_op(None, &me, id, field)?;
+    println!("{value}");
+    eprintln!("{}", ctx.t("（已记入查看记录）", "(recorded in the access log)"));
     Ok(())
 }
 
 pub fn calendar(ctx: &Ctx, cmd: CalendarCmd) -> CmdResult {
     match cmd {
         CalendarCmd::List { year } => {
-            let store = ctx.open_station()?;
+            let (store, _) = ctx.signed_in()?;
             let rows: Vec<Vec<String>> = store
                 .calendar_days(year)?
                 .into_iter()
@@ -601,7 +643,8 @@ pub fn calendar(ctx: &Ctx, cmd: CalendarCmd) -> CmdResult {
             Ok(())
         }
         CalendarCmd::Set { date, kind, name } => {
-            let mut store = ctx.open_station()?;
+            let (mut store, me) = ctx.signed_in()?;
+            store.authorize(&me, Permission::Configure)?;
             let k = match kind.as_str() {
                 "clear" => None,
                 other => Some(code("kind", other, casedesk_domain::calendar::DayKind::from_code)?),
@@ -639,8 +682,9 @@ fn complainant_text(ctx: &Ctx, r: &casedesk_store::query::CaseRow) -> String {
 }
 
 /// `casedesk codes [TABLE]`: the codes the commands take, with their labels in the CLI's
-/// language; reason codes per rule set.
-pub fn codes(ctx: &Ctx, which: Option<&str>) -> CmdResult {
+/// language; reason codes per rule set. With `query`, only the categories it finds (names and
+/// everyday words: 暖气, 手机, 兽药).
+pub fn codes(ctx: &Ctx, which: Option<&str>, query: &str) -> CmdResult {
     use casedesk_domain::reference::{self, RuleSet};
     let lang = ctx.lang;
     macro_rules! list {
@@ -663,10 +707,30 @@ pub fn codes(ctx: &Ctx, which: Option<&str>) -> CmdResult {
     let cats = |subject: bool| {
         reference::categories()
             .iter()
-            .filter(|c| if subject { c.is_subject() } else { c.is_nature() })
+            .filter(|c| if subject { c.is_subject() && !c.group } else { c.is_nature() })
             .map(|c| (c.code.clone(), c.label(lang, None).to_owned()))
             .collect::<Vec<_>>()
     };
+    if !query.trim().is_empty() {
+        if which != Some("category") {
+            return Err(Failure::Usage("cli.codes_search", which.unwrap_or("").to_owned()));
+        }
+        let found = reference::find_categories(query);
+        if found.is_empty() {
+            eprintln!("{}", crate::output::cli_text("cli.no_category", lang, query.trim()));
+            return Ok(());
+        }
+        let rows: Vec<Vec<String>> = found
+            .iter()
+            .map(|c| {
+                let terms = if lang == Lang::Zh { &c.terms_zh } else { &c.terms_en };
+                vec![format!("  {}", c.code), c.label(lang, None).to_owned(), terms.join("、")]
+            })
+            .collect();
+        println!("category");
+        table(&rows);
+        return Ok(());
+    }
     let tables: Vec<(&str, Vec<(String, String)>)> = vec![
         ("case_type", list!(CaseType)),
         ("mode", list!(Mode)),

@@ -122,10 +122,10 @@ pub fn doc(ctx: &Ctx, cmd: DocCmd) -> CmdResult {
     match cmd {
         DocCmd::List { no, json } => list(ctx, &no, json),
         DocCmd::Issue { no, form, out, docx } => {
-            let mut store = ctx.open_station()?;
+            let (mut store, me) = ctx.signed_in()?;
             let id = store.find_case(&no)?;
             let req = form.request()?;
-            let issued = casedesk_docs::issue(&mut store, None, id, None, &req)?;
+            let issued = casedesk_docs::issue(&mut store, None, id, &me, &req)?;
             write(&out, &issued.pdf)?;
             if docx {
                 let (_, r) = casedesk_docs::rerender(&store, &issued.doc.number)?;
@@ -142,7 +142,7 @@ pub fn doc(ctx: &Ctx, cmd: DocCmd) -> CmdResult {
             Ok(())
         }
         DocCmd::Reprint { number, out, docx } => {
-            let store = ctx.open_station()?;
+            let (store, _) = ctx.signed_in()?;
             let (row, pdf) = casedesk_docs::reprint(&store, &number)?;
             write(&out, &pdf)?;
             if docx {
@@ -159,7 +159,7 @@ pub fn doc(ctx: &Ctx, cmd: DocCmd) -> CmdResult {
             Ok(())
         }
         DocCmd::Preview { no, form, out } => {
-            let store = ctx.open_station()?;
+            let (store, _) = ctx.signed_in()?;
             let id = store.find_case(&no)?;
             let r = casedesk_docs::preview(&store, id, &form.request()?)?;
             match out.extension().and_then(|e| e.to_str()) {
@@ -177,7 +177,7 @@ pub fn doc(ctx: &Ctx, cmd: DocCmd) -> CmdResult {
             Ok(())
         }
         DocCmd::Ledger { from, to, out } => {
-            let store = ctx.open_station()?;
+            let (store, _) = ctx.signed_in()?;
             let ledger =
                 casedesk_docs::ledger::ledger(&store, date("from", &from)?, date("to", &to)?)?;
             let bytes = match out.extension().and_then(|e| e.to_str()) {
@@ -189,8 +189,9 @@ pub fn doc(ctx: &Ctx, cmd: DocCmd) -> CmdResult {
             Ok(())
         }
         DocCmd::Settings { json } => {
-            let mut store = ctx.open_station()?;
+            let (mut store, me) = ctx.signed_in()?;
             if let Some(path) = json {
+                store.authorize(&me, casedesk_domain::types::Permission::Configure)?;
                 let v = read_json(&path)?;
                 let s = serde_json::from_value(v)
                     .map_err(|e| bad("json", "json.invalid", &e.to_string()))?;
@@ -207,7 +208,7 @@ pub fn doc(ctx: &Ctx, cmd: DocCmd) -> CmdResult {
 }
 
 fn list(ctx: &Ctx, no: &str, json: bool) -> CmdResult {
-    let store = ctx.open_station()?;
+    let (store, _) = ctx.signed_in()?;
     let id = store.find_case(no)?;
     let offers = casedesk_docs::available(&store, id)?;
     let issued = casedesk_docs::issued(&store, id)?;
@@ -286,7 +287,7 @@ pub enum EvidenceCmd {
 pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> CmdResult {
     match cmd {
         EvidenceCmd::Add { no, file, original_returned, for_document, description } => {
-            let mut store = ctx.open_station()?;
+            let (mut store, me) = ctx.signed_in()?;
             let id = store.find_case(&no)?;
             // Refuse a file over the limit before reading it all.
             let size = std::fs::metadata(&file)?.len();
@@ -303,7 +304,7 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> CmdResult {
             let added = store.add_evidence_op(
                 None,
                 id,
-                None,
+                &me,
                 NewEvidence { name, description, original_returned, for_document, bytes },
             )?;
             println!(
@@ -317,7 +318,7 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> CmdResult {
             Ok(())
         }
         EvidenceCmd::List { no, json } => {
-            let store = ctx.open_station()?;
+            let (store, _) = ctx.signed_in()?;
             let id = store.find_case(&no)?;
             let items = store.evidence(id)?;
             if json {

@@ -62,27 +62,23 @@ pub struct ConsultArgs {
 pub fn roving(ctx: &Ctx, cmd: RovingCmd) -> CmdResult {
     match cmd {
         RovingCmd::Start { place, date, team, note } => {
-            let mut store = ctx.open_station()?;
+            let (mut store, me) = ctx.signed_in()?;
             let unit = store.require_station()?.unit.clone();
             let date = date.unwrap_or_else(|| casedesk_domain::deadline::local_date(store.now()));
             let id = Uuid::now_v7();
-            store.record_org(
-                id,
-                None,
-                OrgEvent::RovingStarted { unit, date, place, team, note },
-            )?;
+            store.record_org(id, &me, OrgEvent::RovingStarted { unit, date, place, team, note })?;
             println!("{} {id}", ctx.t("已开始流动受理：", "Roving intake started:"));
             Ok(())
         }
         RovingCmd::End { id, note } => {
-            let mut store = ctx.open_station()?;
+            let (mut store, me) = ctx.signed_in()?;
             let at = store.now();
-            store.record_org(id, None, OrgEvent::RovingEnded { at, note })?;
+            store.record_org(id, &me, OrgEvent::RovingEnded { at, note })?;
             println!("{} {id}", ctx.t("已结束流动受理：", "Roving intake ended:"));
             Ok(())
         }
         RovingCmd::List { json } => {
-            let store = ctx.open_station()?;
+            let (store, _) = ctx.signed_in()?;
             let list = store.roving_sessions(None)?;
             if json {
                 println!(
@@ -117,7 +113,7 @@ pub fn roving(ctx: &Ctx, cmd: RovingCmd) -> CmdResult {
 }
 
 pub fn consult(ctx: &Ctx, a: ConsultArgs) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, me) = ctx.signed_in()?;
     let channel =
         Channel::from_code(&a.channel).ok_or_else(|| {
             Failure::Core(casedesk_store::StoreError::invalid(vec![
@@ -128,7 +124,7 @@ pub fn consult(ctx: &Ctx, a: ConsultArgs) -> CmdResult {
     let at = store.now();
     store.record_org(
         Uuid::now_v7(),
-        None,
+        &me,
         OrgEvent::ConsultationRecorded {
             unit,
             at,

@@ -7,6 +7,11 @@
 //! problem, 4 when the hub cannot be reached (retry later), 5 when the hub refused and a person
 //! must act (revoked, copied database, changed certificate, wrong code), 6 when sync is stuck on
 //! this station's own data.
+//!
+//! Every command that reads or writes a station's cases acts as a named staff member: `--as
+//! NAME` (or `CASEDESK_AS`), with the password or PIN from `CASEDESK_PASSWORD` (for scripts) or
+//! typed at a prompt. The store checks that member's roles on every write and reveal. `init
+//! --staff NAME` creates the first one (a head); `staff add` adds others.
 
 mod actions;
 mod bench;
@@ -16,13 +21,14 @@ mod docs;
 mod intake;
 mod output;
 mod report;
+mod staff;
 mod station;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_domain::Lang;
-use casedesk_store::{Store, StoreError};
+use casedesk_store::{Actor, Store, StoreError};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -34,6 +40,10 @@ struct Cli {
     /// Language of messages: zh or en (default: from CASEDESK_LANG or the locale; Chinese if unset).
     #[arg(long, global = true, value_name = "zh|en")]
     lang: Option<String>,
+    /// The staff member the command acts as (name or id); the password or PIN comes from
+    /// CASEDESK_PASSWORD or a prompt.
+    #[arg(long = "as", global = true, env = "CASEDESK_AS", value_name = "NAME")]
+    as_staff: Option<String>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -63,6 +73,10 @@ enum Cmd {
         device_code: Option<String>,
         #[arg(long, default_value = "")]
         device_name: String,
+        /// The first staff member (a head, mediator and clerk), who sets the station up. Their
+        /// password or PIN comes from CASEDESK_PASSWORD or a prompt.
+        #[arg(long)]
+        staff: String,
         /// How the database key is kept: the system keyring if there is one (auto), or a
         /// station passphrase (from CASEDESK_PASSPHRASE or a prompt).
         #[arg(long, value_enum, default_value = "auto")]
@@ -81,6 +95,12 @@ enum Cmd {
     Backup {
         #[command(subcommand)]
         cmd: crypt::BackupCmd,
+    },
+    /// Staff of the station: list, add, change roles, change one's own password; the access
+    /// log (who revealed which number, who exported what).
+    Staff {
+        #[command(subcommand)]
+        cmd: staff::StaffCmd,
     },
     /// Standard documents (文书): list, issue, reprint, preview, the 受理台账, settings.
     Doc {
@@ -149,11 +169,21 @@ enum Cmd {
         #[arg(long)]
         allow_demo: bool,
     },
+    /// USB bundles, for a station that never gets a link: export what the hub has not
+    /// acknowledged, import the hub's return bundle.
+    Bundle {
+        #[command(subcommand)]
+        cmd: BundleCmd,
+    },
     /// The codes the commands take (reason codes per rule set, outcomes, channels ...), with
     /// their labels.
     Codes {
         /// One table, e.g. termination_reason (default: all).
         table: Option<String>,
+        /// Only the categories these words find (with `category`): names and everyday words,
+        /// e.g. `casedesk codes category 暖气`.
+        #[arg(requires = "table")]
+        words: Vec<String>,
     },
     /// Roving intake points (流动受理点): start, end, list.
     Roving {
@@ -233,6 +263,18 @@ pub type CmdResult = Result<(), Failure>;
 pub struct Ctx {
     pub lang: Lang,
     pub db: Option<PathBuf>,
+    pub as_staff: Option<String>,
+}
+
+/// The password or PIN for `who`: `CASEDESK_PASSWORD`, or typed at a prompt when there is a
+/// terminal.
+pub fn secret_for(ctx: &Ctx, who: &str, env: &str) -> Result<String, Failure> {
+    if let Ok(s) = std::env::var(env) {
+        return Ok(s);
+    }
+    let prompt = format!("{} {who}: ", ctx.t("密码或 PIN —", "Password or PIN for"));
+    rpassword::prompt_password(prompt)
+        .map_err(|_| Failure::Core(casedesk_store::AuthError::PasswordRequired.into()))
 }
 
 impl Ctx {
@@ -256,15 +298,57 @@ impl Ctx {
         store.require_station()?;
         Ok(store)
     }
+    /// Opens the station and signs in as `--as` (see the crate documentation).
+    pub fn signed_in(&self) -> Result<(Store, Actor), Failure> {
+        let mut store = self.open_station()?;
+        let who = self
+            .as_staff
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or(Failure::Usage("cli.no_actor", String::new()))?;
+        let secret = secret_for(self, who, "CASEDESK_PASSWORD")?;
+        let me = store.sign_in(who, &secret)?;
+        Ok((store, me.actor))
+    }
     pub fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
         if self.lang == Lang::Zh { zh } else { en }
     }
 }
 
+#[derive(Subcommand)]
+pub enum BundleCmd {
+    /// Write a signed, encrypted bundle of this station's events the hub has not acknowledged
+    /// into a folder (a USB stick), for `casedesk-hub bundle import`.
+    Export {
+        /// Folder to write the bundle into.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The enrollment code, for a station not enrolled yet: the bundle carries the
+        /// enrollment (later bundles too, until the answer is imported).
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, default_value = "")]
+        device_name: String,
+        /// Enroll although the station holds demonstration data (training hubs and tests only).
+        #[arg(long)]
+        allow_demo: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a return bundle written by the hub (receipts, the unit's feed, the enrollment
+    /// answer).
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 fn main() -> ExitCode {
     quiet_broken_pipe();
     let cli = Cli::parse();
-    let ctx = Ctx { lang: lang_from(cli.lang.as_deref()), db: cli.db };
+    let ctx = Ctx { lang: lang_from(cli.lang.as_deref()), db: cli.db, as_staff: cli.as_staff };
     match run(&ctx, cli.cmd) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::VerifyFailed) => ExitCode::from(3),
@@ -340,6 +424,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             device_name,
             key,
             unencrypted,
+            staff,
         } => station::init(
             ctx,
             station::InitArgs {
@@ -351,10 +436,12 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 device_code,
                 device_name,
                 key: (!unencrypted).then_some(key),
+                staff,
             },
         ),
         Cmd::Encrypt { key } => crypt::encrypt(ctx, key),
         Cmd::Backup { cmd } => crypt::backup(ctx, cmd),
+        Cmd::Staff { cmd } => staff::run(ctx, cmd),
         Cmd::Case { cmd } => cases::run(ctx, cmd),
         Cmd::Doc { cmd } => docs::doc(ctx, cmd),
         Cmd::Evidence { cmd } => docs::evidence(ctx, cmd),
@@ -372,7 +459,8 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             station::enroll(ctx, &code, hub.as_deref(), &device_name, allow_plain_http, allow_demo)
         }
         Cmd::Sync { status, json } => station::sync(ctx, status, json),
-        Cmd::Codes { table } => cases::codes(ctx, table.as_deref()),
+        Cmd::Bundle { cmd } => station::bundle(ctx, cmd),
+        Cmd::Codes { table, words } => cases::codes(ctx, table.as_deref(), &words.join(" ")),
         Cmd::Roving { cmd } => intake::roving(ctx, cmd),
         Cmd::Consult(args) => intake::consult(ctx, args),
         Cmd::Report(args) => report::report(ctx, args),

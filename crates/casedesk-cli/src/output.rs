@@ -25,12 +25,26 @@ const CLI_MESSAGES: &[(&str, &str, &str)] = &[
         "{0} backup folders could not be written (see above)",
     ),
     ("cli.bad_arg", "参数无效：{0}", "invalid argument: {0}"),
+    (
+        "cli.no_actor",
+        "请用 --as 姓名（或 CASEDESK_AS）指明以哪位工作人员的身份操作",
+        "name the staff member you act as with --as NAME (or CASEDESK_AS)",
+    ),
+    ("cli.password_mismatch", "两次输入的密码不一致", "the two passwords differ"),
     ("cli.read_json", "无法读取 JSON 文件：{0}", "cannot read the JSON file: {0}"),
+    ("cli.read_file", "无法读取文件：{0}", "cannot read the file: {0}"),
+    ("cli.write_file", "无法写入文件：{0}", "cannot write the file: {0}"),
     (
         "cli.which_transfer",
         "有几条转办尚未反馈，请用 --transfer 指明：{0}",
         "several transfers wait for feedback; name one with --transfer: {0}",
     ),
+    (
+        "cli.codes_search",
+        "只有 category 表可以按词查找（casedesk codes category 暖气），不能查 {0}",
+        "only the category table can be searched by words (casedesk codes category heating), not {0}",
+    ),
+    ("cli.no_category", "没有类别与“{0}”相符", "no category matches “{0}”"),
 ];
 
 pub fn cli_text(code: &str, lang: Lang, arg: &str) -> String {

@@ -94,9 +94,9 @@ fn print_json(v: &impl serde::Serialize) -> CmdResult {
 pub fn report(ctx: &Ctx, args: ReportArgs) -> CmdResult {
     match args.cmd {
         Some(ReportCmd::Submit { period: p, note }) => {
-            let mut store = ctx.open_station()?;
+            let (mut store, me) = ctx.signed_in()?;
             let p = period(&p)?;
-            casedesk_report::submit(&mut store, &p, &note, None)?;
+            casedesk_report::submit(&mut store, &me, &p, &note, None)?;
             let r = casedesk_report::report(&store, None, &p)?;
             println!(
                 "{} {} {}: {} {}, {} {}",
@@ -115,7 +115,7 @@ pub fn report(ctx: &Ctx, args: ReportArgs) -> CmdResult {
 }
 
 fn show(ctx: &Ctx, a: ShowArgs) -> CmdResult {
-    let store = ctx.open_station()?;
+    let (store, _) = ctx.signed_in()?;
     let Some(p) = a.period.as_deref() else {
         return Err(Failure::Usage("cli.bad_arg", "--period".into()));
     };
@@ -283,7 +283,7 @@ fn show(ctx: &Ctx, a: ShowArgs) -> CmdResult {
 }
 
 pub fn hotspots(ctx: &Ctx, a: HotspotsArgs) -> CmdResult {
-    let store = ctx.open_station()?;
+    let (store, _) = ctx.signed_in()?;
     let h = hotspots::hot_spots(&store, a.unit.as_deref(), a.weeks, &Params::default())?;
     if a.json {
         return print_json(&h);
@@ -338,7 +338,7 @@ pub fn hotspots(ctx: &Ctx, a: HotspotsArgs) -> CmdResult {
 }
 
 pub fn supervision(ctx: &Ctx, a: SupervisionArgs) -> CmdResult {
-    let store = ctx.open_station()?;
+    let (store, _) = ctx.signed_in()?;
     let p = period(&a.period)?;
     let s = casedesk_report::supervision::supervision(&store, a.unit.as_deref(), &p)?;
     if let Some(path) = &a.csv {

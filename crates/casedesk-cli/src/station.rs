@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use casedesk_domain::Issue;
-use casedesk_domain::types::UnitKind;
+use casedesk_domain::types::{Permission, UnitKind};
 use casedesk_store::{StationInit, Store, StoreError};
 use casedesk_sync::EnrollOptions;
 
@@ -21,6 +21,7 @@ pub struct InitArgs {
     pub device_name: String,
     /// How the key is kept; None: unencrypted.
     pub key: Option<crate::crypt::KeyChoice>,
+    pub staff: String,
 }
 
 pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
@@ -32,6 +33,13 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
             &a.unit_kind,
         )]))
     })?;
+    let secret = crate::secret_for(ctx, &a.staff, "CASEDESK_PASSWORD")?;
+    if std::env::var("CASEDESK_PASSWORD").is_err() {
+        let again = crate::secret_for(ctx, &a.staff, "CASEDESK_PASSWORD")?;
+        if again != secret {
+            return Err(Failure::Usage("cli.password_mismatch", String::new()));
+        }
+    }
     // A file or a key note there already is never given a new key (that would lose the old
     // one): it is opened with its own, and refused if it holds a station.
     let exists = (path.exists() && std::fs::metadata(path)?.len() > 0)
@@ -51,7 +59,7 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
             None => (Store::open(path)?, None),
         }
     };
-    let st = store.init_station(StationInit {
+    let founded = store.init_station(StationInit {
         unit: a.unit,
         unit_name: a.unit_name,
         unit_kind,
@@ -59,7 +67,10 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
         admin_code: a.admin_code,
         device_code: a.device_code.unwrap_or_default(),
         device_name: a.device_name,
+        founder: a.staff,
+        founder_secret: Some(secret),
     })?;
+    let st = founded.station;
     println!(
         "{} {} ({}) — {} {} {}",
         ctx.t("已创建站点", "Station created:"),
@@ -89,22 +100,35 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
     Ok(())
 }
 
+/// The whole log, personal data included (a copy for another station or for safekeeping): needs
+/// the export permission. It is not recorded with `audit.exported`: it carries exactly what sync
+/// carries to the hub (which is not recorded either), and an event written into the log at each
+/// copy would make every copy of the log differ from the log. Exports made for people to read
+/// (reports, the 受理台账, CSV) and reveals are recorded.
 pub fn export(ctx: &Ctx, file: PathBuf) -> CmdResult {
-    let store = ctx.open()?;
+    let (store, me) = ctx.signed_in()?;
+    store.authorize(&me, Permission::Export)?;
     let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
     let s = store.export_jsonl(&mut out)?;
+    std::io::Write::flush(&mut out)?;
     println!("{} {} → {}", ctx.t("已导出事件", "Exported events:"), s.events, file.display());
     Ok(())
 }
 
 pub fn import(ctx: &Ctx, file: PathBuf) -> CmdResult {
-    // Importing into a new file creates an encrypted station file (an association's read copy).
+    // Into a station, only a head or an administrator imports; a database without a station
+    // (a fresh replica) holds nothing to protect. Importing into a new file creates an
+    // encrypted station file (an association's read copy).
     let path = ctx.db_path()?;
-    let mut store = if path.exists() {
-        ctx.open()?
-    } else {
+    let mut store = if !path.exists() {
         let (_, key) = crate::crypt::create_key(ctx, &path, crate::crypt::KeyChoice::Auto)?;
         Store::open_encrypted(&path, &key, None)?
+    } else if ctx.open()?.station().is_some() {
+        let (store, me) = ctx.signed_in()?;
+        store.authorize(&me, Permission::Configure)?;
+        store
+    } else {
+        ctx.open()?
     };
     let mut input = std::io::BufReader::new(std::fs::File::open(&file)?);
     let s = store.import_jsonl(&mut input)?;
@@ -178,7 +202,8 @@ pub fn rebuild(ctx: &Ctx) -> CmdResult {
 }
 
 pub fn demo(ctx: &Ctx, cases: u64, seed: u64) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, me) = ctx.signed_in()?;
+    store.authorize(&me, Permission::Configure)?;
     let opts = casedesk_demo::DemoOptions { cases, seed, end: store.now(), batch: 2000 };
     let started = std::time::Instant::now();
     let s = casedesk_demo::generate(&mut store, &opts, &mut |done| {
@@ -210,14 +235,14 @@ pub fn enroll(
     allow_plain_http: bool,
     allow_demo: bool,
 ) -> CmdResult {
-    let mut store = ctx.open_station()?;
+    let (mut store, me) = ctx.signed_in()?;
     let name = if device_name.is_empty() {
         store.require_station()?.device_code.clone()
     } else {
         device_name.to_owned()
     };
     let opts = EnrollOptions { hub_url: hub, device_name: &name, allow_plain_http, allow_demo };
-    let r = casedesk_sync::enroll(&mut store, code, &opts).map_err(Failure::Sync)?;
+    let r = casedesk_sync::enroll(&mut store, &me, code, &opts).map_err(Failure::Sync)?;
     println!(
         "{} {} ({}), {} {}",
         ctx.t("已注册到中心服务器：", "Enrolled with the hub for"),
@@ -229,8 +254,107 @@ pub fn enroll(
     Ok(())
 }
 
-pub fn sync(ctx: &Ctx, status_only: bool, json: bool) -> CmdResult {
+pub fn bundle(ctx: &Ctx, cmd: crate::BundleCmd) -> CmdResult {
+    use crate::BundleCmd;
     let mut store = ctx.open_station()?;
+    match cmd {
+        BundleCmd::Export { out, code, device_name, allow_demo, json } => {
+            let name = if device_name.is_empty() {
+                store.require_station()?.device_code.clone()
+            } else {
+                device_name
+            };
+            let b = casedesk_sync::bundle::export(&mut store, code.as_deref(), &name, allow_demo)
+                .map_err(Failure::Sync)?;
+            let path = out.join(&b.file_name);
+            write_file_atomically(&path, &b.bytes).map_err(|e| {
+                Failure::Usage("cli.write_file", format!("{}: {e}", path.display()))
+            })?;
+            if json {
+                let v = serde_json::json!({
+                    "file": path, "events": b.events, "enrolling": b.enrolling,
+                });
+                println!("{v}");
+            } else {
+                println!(
+                    "{} {} ({} {}{})",
+                    ctx.t("已写出同步包：", "Bundle written:"),
+                    path.display(),
+                    b.events,
+                    ctx.t("条待上传记录", "events the hub has not acknowledged"),
+                    if b.enrolling {
+                        ctx.t("，含注册申请", ", with the enrollment")
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        BundleCmd::Import { file, json } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure::Usage("cli.read_file", format!("{}: {e}", file.display())))?;
+            let r = casedesk_sync::bundle::import(&mut store, &bytes).map_err(Failure::Sync)?;
+            if json {
+                println!("{}", serde_json::to_string(&r).unwrap_or_default());
+            } else {
+                if r.enrolled {
+                    println!(
+                        "{}",
+                        ctx.t("已通过同步包注册到中心服务器。", "Enrolled with the hub by bundle.")
+                    );
+                }
+                if ctx.lang == casedesk_domain::Lang::Zh {
+                    println!(
+                        "中心服务器已收到本机记录至第 {} 条；收到下发记录 {} 条，其中新记录 {} 条",
+                        r.acked_seq, r.pulled, r.applied
+                    );
+                } else {
+                    println!(
+                        "The hub holds this device's events up to {}; {} events received, {} new",
+                        r.acked_seq, r.pulled, r.applied
+                    );
+                }
+                if r.receipts_known > 0 && r.receipts == 0 {
+                    println!(
+                        "{}",
+                        ctx.t(
+                            "此同步包已导入过，没有新内容。",
+                            "This bundle was imported before: nothing new in it."
+                        )
+                    );
+                }
+                if r.pages_skipped {
+                    println!("{}", ctx.t("同步包中的下发记录早于本机已有的内容之后的位置，未导入：请重新导出同步包。", "The feed in this bundle starts after this station's position and was not applied: export a new bundle."));
+                }
+                for line in &r.refused {
+                    println!("{} {line}", ctx.t("被拒收：", "refused:"));
+                }
+            }
+            if !r.refused.is_empty() {
+                return Err(Failure::Sync(casedesk_sync::SyncError::Protocol(format!(
+                    "the hub refused some events: {}",
+                    r.refused.join("; ")
+                ))));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("part");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+pub fn sync(ctx: &Ctx, status_only: bool, json: bool) -> CmdResult {
+    let (mut store, _) = ctx.signed_in()?;
     let report = if status_only {
         None
     } else {

@@ -5,11 +5,17 @@ use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx};
 
+const HEAD: &str = "马站长";
+
 fn casedesk(db: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_casedesk"))
         .arg("--db")
         .arg(db)
         .args(["--lang", "zh"])
+        // Every command runs as a named staff member: the head that `init --staff` makes.
+        .env("CASEDESK_AS", HEAD)
+        .env("CASEDESK_PASSWORD", "qinghai-lake-2026")
+        .env_remove("CASEDESK_NEW_PASSWORD")
         .args(args)
         .output()
         .expect("runs casedesk");
@@ -33,6 +39,8 @@ fn the_cli_the_xlsx_and_the_library_agree() {
             "HX02",
             // Plain, so that the test reads the same file with the library.
             "--unencrypted",
+            "--staff",
+            HEAD,
         ],
     );
     casedesk(&db, &["demo", "--cases", "300", "--seed", "5"]);

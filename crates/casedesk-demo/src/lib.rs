@@ -47,6 +47,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use uuid::Uuid;
 
+use casedesk_domain::access;
 use casedesk_domain::calendar::WorkCalendar;
 use casedesk_domain::case::CaseState;
 use casedesk_domain::deadline::{local_date, station_offset};
@@ -56,11 +57,12 @@ use casedesk_domain::event::{
 };
 use casedesk_domain::reference::{Reason, RuleSet};
 use casedesk_domain::types::{
-    CaseType, Channel, ContactMethod, IdType, Language, Mode, Outcome, RequestKind, RespondentKind,
-    Satisfaction, SessionMode, SessionResult, StaffRole, TransferKind, TransferReason,
+    CaseType, Channel, ContactMethod, IdType, Language, Mode, Outcome, Permission, RequestKind,
+    RespondentKind, Satisfaction, SessionMode, SessionResult, StaffRole, TransferKind,
+    TransferReason,
 };
 use casedesk_domain::validate::ids::{make_resident_id, make_uscc};
-use casedesk_store::{Batch, Store};
+use casedesk_store::{Actor, Batch, Store};
 use casedesk_store::{Result, StoreError};
 
 /// What to generate.
@@ -108,7 +110,9 @@ pub fn generate(
     // enroll with a hub (casedesk_sync::enroll), so made-up cases never reach the association.
     store.mark_demo()?;
     let mut world = World::new(store, opts)?;
-    if world.staff.is_empty() {
+    // The station's founder (who set it up) is staff already; the demonstration's own staff
+    // are registered by them once.
+    if !world.staff.iter().any(|p| STAFF.iter().any(|(name, ..)| *name == p.name)) {
         store.batch(|b| world.register_staff(b))?;
     }
     if opts.cases == 0 {
@@ -1886,6 +1890,19 @@ const STAFF: &[(&str, &[StaffRole], &[Language], &str)] = &[
     ),
 ];
 
+/// The permission an organisation event of the demonstration needs.
+fn org_permission(ev: &OrgEvent) -> Permission {
+    match ev {
+        OrgEvent::StaffRegistered { .. } => Permission::ManageStaff,
+        OrgEvent::UnitRegistered { .. } | OrgEvent::DeviceRegistered { .. } => Permission::Enroll,
+        OrgEvent::AuditRevealed { .. } => Permission::Reveal,
+        OrgEvent::AuditExported { .. } | OrgEvent::ReportSubmitted { .. } => Permission::Export,
+        OrgEvent::RovingStarted { .. }
+        | OrgEvent::RovingEnded { .. }
+        | OrgEvent::ConsultationRecorded { .. } => Permission::Register,
+    }
+}
+
 /// Other unit codes, for co-handling.
 const OTHER_UNITS: &[&str] = &["HX", "HX01", "HX02", "HX03", "HX21", "HX22", "HX23"];
 
@@ -2249,11 +2266,12 @@ impl World {
     fn register_staff(&mut self, b: &mut Batch<'_>) -> Result<()> {
         b.set_now(self.end - Duration::days(SPAN_DAYS));
         let n = self.rng.random_range(4..=STAFF.len());
+        let head = self.acting(None, Permission::ManageStaff)?;
         for (name, roles, languages, phone) in &STAFF[..n] {
             let id = Uuid::now_v7();
             b.record_org(
                 id,
-                None,
+                &head,
                 OrgEvent::StaffRegistered {
                     unit: self.unit.clone(),
                     name: (*name).to_owned(),
@@ -2272,6 +2290,19 @@ impl World {
             });
         }
         Ok(())
+    }
+
+    /// Who writes an event that needs `perm`: `preferred` (the case's mediator, the clerk at
+    /// the desk) when their roles give it, else a clerk, else anyone whose roles do (the head
+    /// decides acceptance and voids).
+    fn acting(&self, preferred: Option<Uuid>, perm: Permission) -> Result<Actor> {
+        let may = |p: &Staff| access::permits(&p.roles, perm);
+        let chosen = preferred
+            .and_then(|id| self.staff.iter().find(|p| p.id == id && may(p)))
+            .or_else(|| self.clerks.iter().filter_map(|&i| self.staff.get(i)).find(|p| may(p)))
+            .or_else(|| self.staff.iter().find(|p| may(p)))
+            .ok_or_else(|| StoreError::integrity("demo: no staff member may write this"))?;
+        Ok(Actor::unchecked(chosen.id))
     }
 
     fn index_staff(&mut self) {
@@ -2499,14 +2530,16 @@ impl World {
             match job.work {
                 Work::Step(slot) => self.step(b, slot)?,
                 Work::Org(stream, ev) => {
-                    b.record_org(stream, None, *ev)?;
+                    let who = self.acting(None, org_permission(&ev))?;
+                    b.record_org(stream, &who, *ev)?;
                     self.summary.events += 1;
                 }
                 Work::RovingEnd(s) => {
                     let s = &self.sessions[s];
                     let note =
                         format!("本次流动受理共登记投诉{}件，接待咨询{}人次。", s.cases, s.people);
-                    b.record_org(s.id, None, OrgEvent::RovingEnded { at, note })?;
+                    let who = self.acting(None, Permission::Register)?;
+                    b.record_org(s.id, &who, OrgEvent::RovingEnded { at, note })?;
                     self.summary.events += 1;
                 }
             }
@@ -2520,8 +2553,10 @@ impl World {
         let missing = || StoreError::integrity("demo: lost a queued case");
         let flight = self.flights.get_mut(slot).and_then(Option::as_mut).ok_or_else(missing)?;
         let step = flight.steps.pop_front().ok_or_else(missing)?;
+        let who = self.acting(step.actor, access::for_case(step.ev.event_kind()))?;
+        let flight = self.flights.get_mut(slot).and_then(Option::as_mut).ok_or_else(missing)?;
         let before = flight.state.take().ok_or_else(missing)?;
-        let state = b.act_on(before, step.actor, step.ev)?;
+        let state = b.act_on(before, &who, step.ev)?;
         self.summary.events += 1;
         match flight.steps.front().map(|s| s.at) {
             Some(next) => {
@@ -2570,7 +2605,8 @@ impl World {
         let clerk = self.staff[*pick(&mut self.rng, &self.clerks)].id;
         reg.staff = Some(clerk);
         b.set_now(at);
-        let state = b.register_case(Some(clerk), reg)?;
+        let who = self.acting(Some(clerk), Permission::Register)?;
+        let state = b.register_case(&who, reg)?;
         b.project_case(&state)?;
         self.registered += 1;
         self.summary.events += 1;
@@ -3370,6 +3406,7 @@ impl World {
                 transfer,
                 kind: TransferKind::ToDepartment,
                 to_unit: String::new(),
+                to_unit_name: String::new(),
                 to_department,
                 reason,
                 due: Some(due),
@@ -3417,6 +3454,7 @@ impl World {
                 transfer,
                 kind: TransferKind::CoHandle,
                 to_unit: to_unit.to_owned(),
+                to_unit_name: String::new(),
                 to_department: String::new(),
                 reason: TransferReason::HardCaseJoint,
                 due: Some(due),
@@ -3720,6 +3758,8 @@ mod tests {
             admin_code: "632802".into(),
             device_code: "A1".into(),
             device_name: "前台电脑".into(),
+            founder: "站长".into(),
+            founder_secret: None,
         })?;
         let mut calls = Vec::new();
         let summary = generate(&mut store, &opts, &mut |n| calls.push(n))?;

@@ -87,7 +87,7 @@ pub fn issue(
     store: &mut Store,
     op: Option<&str>,
     case: Uuid,
-    actor: Option<Uuid>,
+    actor: &casedesk_store::Actor,
     req: &DocRequest,
 ) -> Result<Issued> {
     if let Some(op) = op

@@ -840,6 +840,8 @@ pub fn compose(i: &Inputs<'_>, req: &DocRequest) -> Result<DocModel, DocsError> 
             let to = t.map_or(String::new(), |t| {
                 if t.transfer.to_unit.is_empty() {
                     t.transfer.to_department.clone()
+                } else if !t.transfer.to_unit_name.is_empty() {
+                    format!("{}（{}）", t.transfer.to_unit_name, t.transfer.to_unit)
                 } else {
                     t.transfer.to_unit.clone()
                 }

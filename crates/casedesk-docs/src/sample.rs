@@ -122,6 +122,8 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     let now = local(2026, 5, 20, 10, 0);
     store.set_clock(move || now);
     store.set_doc_settings(&settings())?;
+    // Written by the station's first head (no password: sample data).
+    let me = head_of(store)?;
     let tibetan = format!("才让卓玛（{TIBETAN_NAME}）");
     let mongolian = format!("巴特尔（{MONGOLIAN_NAME}）");
 
@@ -134,11 +136,11 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
             complainant(&mongolian, "13897754321", Language::Mn, false),
         ],
     );
-    let mediated = store.register_case(None, reg)?.id;
+    let mediated = store.register_case(&me, reg)?.id;
     store.add_evidence_op(
         None,
         mediated,
-        None,
+        &me,
         NewEvidence {
             name: "购物小票.png".into(),
             description: "饲料购物小票（复印件）".into(),
@@ -149,14 +151,14 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::Accepted { at: local(2026, 3, 3, 10, 0), note: String::new() },
     )?;
     let s1 = Uuid::from_u128(0x5e55_0001);
     let s2 = Uuid::from_u128(0x5e55_0002);
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::SessionScheduled(SessionScheduled {
             session: s1,
             at: local(2026, 3, 6, 10, 0),
@@ -168,7 +170,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::SessionRecorded(SessionRecorded {
             session: s1,
             held_at: local(2026, 3, 6, 10, 0),
@@ -186,11 +188,12 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     let t = Uuid::from_u128(0x7a45_0001);
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::Transferred(Transferred {
             transfer: t,
             kind: TransferKind::CoHandle,
             to_unit: "HX08".into(),
+            to_unit_name: String::new(),
             to_department: String::new(),
             reason: TransferReason::HardCaseJoint,
             due: NaiveDate::from_ymd_opt(2026, 3, 25),
@@ -199,7 +202,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::TransferFeedback {
             transfer: t,
             at: local(2026, 3, 9, 9, 0),
@@ -208,7 +211,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::SessionRecorded(SessionRecorded {
             session: s2,
             held_at: local(2026, 3, 10, 15, 0),
@@ -227,7 +230,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::AgreementRecorded(AgreementRecorded {
             signed_at: local(2026, 3, 10, 16, 0),
             terms: "一、被投诉人退还投诉人饲料款人民币3,800.00元；\n二、被投诉人承担兽药及诊疗费用人民币700.00元；\n三、投诉人将剩余饲料退还被投诉人。".into(),
@@ -237,7 +240,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::PerformanceConfirmed {
             at: local(2026, 3, 18, 11, 0),
             note: "已当面付清".into(),
@@ -245,7 +248,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::Closed(Closed {
             at: local(2026, 3, 19, 10, 0),
             outcome: Outcome::Mediated,
@@ -256,7 +259,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         mediated,
-        None,
+        &me,
         CaseEvent::FollowedUp {
             at: local(2026, 3, 26, 15, 0),
             method: ContactMethod::Phone,
@@ -273,10 +276,10 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     );
     reg.facts.content = "购买的电暖器超过保修期一年后损坏，要求免费更换。".into();
     reg.category = Some("CCA-G01".into());
-    let not_accepted = store.register_case(None, reg)?.id;
+    let not_accepted = store.register_case(&me, reg)?.id;
     store.act(
         not_accepted,
-        None,
+        &me,
         CaseEvent::NotAccepted {
             at: local(2026, 4, 9, 10, 0),
             reason: "OWN-06".into(),
@@ -290,15 +293,15 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
         Mode::Entrusted,
         vec![complainant(&tibetan, "13897712345", Language::Bo, false)],
     );
-    let terminated = store.register_case(None, reg)?.id;
+    let terminated = store.register_case(&me, reg)?.id;
     store.act(
         terminated,
-        None,
+        &me,
         CaseEvent::Accepted { at: local(2026, 4, 21, 9, 0), note: String::new() },
     )?;
     store.act(
         terminated,
-        None,
+        &me,
         CaseEvent::SessionScheduled(SessionScheduled {
             session: Uuid::from_u128(0x5e55_0003),
             at: local(2026, 4, 28, 10, 0),
@@ -310,7 +313,7 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     )?;
     store.act(
         terminated,
-        None,
+        &me,
         CaseEvent::MediationTerminated {
             at: local(2026, 4, 28, 11, 0),
             reason: "O121T-2".into(),
@@ -327,6 +330,17 @@ pub fn populate(store: &mut Store) -> Result<Cases, StoreError> {
     reg.respondents[0].address = String::new();
     reg.facts.occurred_on = None;
     reg.facts.amount_fen = None;
-    let incomplete = store.register_case(None, reg)?.id;
+    let incomplete = store.register_case(&me, reg)?.id;
     Ok(Cases { mediated, not_accepted, terminated, incomplete })
+}
+
+/// The station's first active head, as the sample's writer.
+fn head_of(store: &Store) -> Result<casedesk_store::Actor, StoreError> {
+    let unit = store.require_station()?.unit.clone();
+    store
+        .staff()?
+        .into_iter()
+        .find(|s| s.unit == unit && s.active && s.roles.iter().any(|r| r == "head"))
+        .map(|s| casedesk_store::Actor::unchecked(s.id))
+        .ok_or_else(|| StoreError::integrity("the sample station has no head"))
 }

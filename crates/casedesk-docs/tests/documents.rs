@@ -78,7 +78,14 @@ fn issue_all(
             let mut req = DocRequest::new(offer.kind);
             req.subject = offer.subject;
             req.recipient = Some(*recipient);
-            let issued = casedesk_docs::issue(store, None, case, None, &req).unwrap();
+            let issued = casedesk_docs::issue(
+                store,
+                None,
+                case,
+                &casedesk_store::testutil::founder(store),
+                &req,
+            )
+            .unwrap();
             let name =
                 format!("{tag}-{}-{}-{}.pdf", offer.kind.code(), recipient.code(), out.len());
             let path = dir.join(&name);

@@ -122,6 +122,9 @@ pub struct CaseState {
     pub follow_ups: Vec<FollowUp>,
     pub notes: Vec<(DateTime<Utc>, String)>,
     pub void_reason: Option<String>,
+    /// When the personal fields of the case were removed (`case.anonymized`): names, numbers
+    /// and free texts are empty from then on, codes, dates and amounts stay.
+    pub anonymized_at: Option<DateTime<Utc>>,
     /// Documents issued, in fold order.
     pub documents: Vec<IssuedDocument>,
     /// Files attached (证据材料, signed copies), in fold order.
@@ -223,6 +226,7 @@ impl CaseState {
             follow_ups: Vec::new(),
             notes: Vec::new(),
             void_reason: None,
+            anonymized_at: None,
             documents: Vec::new(),
             evidence: Vec::new(),
             conflicts: Vec::new(),
@@ -333,6 +337,9 @@ impl CaseState {
                 self.status = Status::Voided;
                 self.void_reason = Some(reason);
             }
+            CaseEvent::Anonymized(a) => {
+                self.anonymized_at.get_or_insert(a.at);
+            }
             CaseEvent::DocumentIssued(doc) => self.documents.push(IssuedDocument {
                 event: e.id,
                 unit: e.unit.clone(),
@@ -348,6 +355,15 @@ impl CaseState {
     fn apply_edits(&mut self, event: Uuid, edits: Vec<FieldEdit>) {
         let Ok(mut doc) = serde_json::to_value(&self.reg) else { return };
         for edit in edits {
+            // An edit whose value does not fit the registration (its value removed by
+            // anonymisation, or written by a buggy device) changes nothing; the other edits of
+            // the event still apply.
+            let mut trial = doc.clone();
+            if set_path(&mut trial, &edit.field, edit.value.clone()).is_none()
+                || serde_json::from_value::<CaseRegistered>(trial).is_err()
+            {
+                continue;
+            }
             let head = self.field_heads.get(&edit.field).copied();
             if head != edit.base {
                 // The writer did not see the last edit of this field: a conflict, unless an
@@ -403,11 +419,17 @@ fn check_edits(reg: &CaseRegistered, edits: &[FieldEdit], now: DateTime<Utc>) ->
     };
     let under = |path: &str, field: &str| {
         path.strip_prefix(field).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            // The number of representatives is counted over the complainants.
+            || (path == "collective.representatives" && under_top(field, "complainants"))
     };
     crate::validate::validate_registration(&after, now)
         .into_iter()
         .filter(|i| edits.iter().any(|e| under(&i.path, &e.field)))
         .collect()
+}
+
+fn under_top(field: &str, top: &str) -> bool {
+    field.split(['.', '[']).next() == Some(top)
 }
 
 /// Fields of the registration that a person may correct.
@@ -505,6 +527,7 @@ pub fn action_name(kind: CaseEventKind) -> &'static str {
         CaseEventKind::FollowedUp => "follow_up",
         CaseEventKind::NoteAdded => "note",
         CaseEventKind::Voided => "void",
+        CaseEventKind::Anonymized => "anonymize",
         CaseEventKind::DocumentIssued => "issue_document",
         CaseEventKind::EvidenceAdded => "add_evidence",
     }
@@ -534,6 +557,11 @@ pub fn allows(s: &CaseState, kind: CaseEventKind) -> bool {
     use CaseEventKind as K;
     use Status::*;
     let st = s.status;
+    if s.anonymized_at.is_some() {
+        // Nothing may bring personal data back; only a further anonymisation (of events that
+        // arrived late) follows.
+        return kind == K::Anonymized;
+    }
     match kind {
         // A case has one registration: it starts the stream.
         K::Registered => false,
@@ -555,6 +583,7 @@ pub fn allows(s: &CaseState, kind: CaseEventKind) -> bool {
             NotAccepted | Closed | Voided => false,
         },
         K::FollowedUp => matches!(st, Closed | Terminated | NotAccepted | Agreed),
+        K::Anonymized => matches!(st, Closed | NotAccepted | Voided),
     }
 }
 
@@ -606,16 +635,25 @@ pub fn check(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>) -> Result<()> {
                 if t.to_department.trim().is_empty() {
                     issues.push(Issue::new("to_department", "required"));
                 }
-            } else if t.to_unit.trim().is_empty() {
-                issues.push(Issue::new("to_unit", "required"));
-            } else if t.to_unit == s.home_unit {
-                issues.push(Issue::new("to_unit", "transfer.to_self"));
+            } else {
+                let before = issues.len();
+                crate::org::unit_code(&mut issues, "to_unit", &t.to_unit);
+                if issues.len() == before && t.to_unit == s.home_unit {
+                    issues.push(Issue::new("to_unit", "transfer.to_self"));
+                }
+                crate::validate::text_limit(
+                    &mut issues,
+                    "to_unit_name",
+                    &t.to_unit_name,
+                    crate::validate::MAX_NAME_CHARS,
+                );
             }
             if s.transfers.iter().any(|x| x.transfer.transfer == t.transfer) {
                 issues.push(Issue::new("transfer", "transfer.exists"));
             }
         }
         CaseEvent::Edited { edits } => issues.extend(check_edits(&s.reg, edits, now)),
+        CaseEvent::Anonymized(a) => issues.extend(crate::retention::check(s, a)),
         CaseEvent::Closed(c) => {
             for (path, v) in [("recovered_fen", c.recovered_fen), ("doubled_fen", c.doubled_fen)] {
                 if v < 0 {
@@ -676,6 +714,7 @@ fn check_times(s: &CaseState, ce: &CaseEvent, now: DateTime<Utc>, issues: &mut V
         CaseEvent::TransferFeedback { at, .. } => ("at", *at, false, false),
         CaseEvent::Closed(x) => ("at", x.at, true, false),
         CaseEvent::FollowedUp { at, .. } => ("at", *at, false, false),
+        CaseEvent::Anonymized(x) => ("at", x.at, false, false),
         CaseEvent::DocumentIssued(x) => ("issued_at", x.issued_at, false, false),
         CaseEvent::EvidenceAdded(x) => ("added_at", x.added_at, false, false),
         CaseEvent::Registered(_)

@@ -97,29 +97,15 @@ pub fn shows_contact(consents: &crate::event::Consents, recipient: Recipient) ->
     recipient.is_own_side() || consents.share_with_parties
 }
 
-/// `13812342345` → `138****2345`; `0977-8221234` → `097*****1234`: the first three and the
-/// last four characters.
+/// A phone number for the other party: masked by `crate::mask::phone`, the one masking rule
+/// (`13812342345` → `138****2345`, `0977-8221234` → `0977-***1234`).
 pub fn mask_phone(phone: &str) -> String {
-    mask(phone, 3, 4)
+    crate::mask::phone(phone)
 }
 
-/// `632801199001010019` → `632801********0019`: the first six and the last four characters.
+/// An ID number for the other party: `crate::mask::id_number` (`632801********0019`).
 pub fn mask_id(id: &str) -> String {
-    mask(id, 6, 4)
-}
-
-fn mask(text: &str, head: usize, tail: usize) -> String {
-    let chars: Vec<char> = text.trim().chars().collect();
-    let n = chars.len();
-    if n == 0 {
-        return String::new();
-    }
-    // Short values keep less, so that at least half of them is hidden.
-    let (head, tail) = if n >= head + tail + 4 { (head, tail) } else { (0, n.min(tail) / 2) };
-    let mut out: String = chars[..head].iter().collect();
-    out.extend(std::iter::repeat_n('*', n - head - tail));
-    out.extend(&chars[n - tail..]);
-    out
+    crate::mask::id_number(id)
 }
 
 /// Items a 限期补正通知 can ask for: (code, Chinese, English).
@@ -436,9 +422,9 @@ mod tests {
     fn masks_keep_the_ends() {
         assert_eq!(mask_phone("13812342345"), "138****2345");
         assert_eq!(mask_id("632801199001010019"), "632801********0019");
-        assert_eq!(mask_phone("0977-8221234"), "097*****1234");
+        assert_eq!(mask_phone("0977-8221234"), "0977-***1234");
         assert_eq!(mask_phone(""), "");
-        assert_eq!(mask_phone("12345"), "***45");
+        assert_eq!(mask_phone("12345"), "*****");
     }
 
     #[test]

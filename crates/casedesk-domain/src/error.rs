@@ -42,6 +42,9 @@ pub enum DomainError {
     UnknownEventKind(String),
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
+    /// The acting staff member's roles do not give the permission.
+    #[error("permission missing: {0:?}")]
+    Forbidden(crate::types::Permission),
 }
 
 pub type Result<T, E = DomainError> = std::result::Result<T, E>;
@@ -60,6 +63,7 @@ impl DomainError {
             DomainError::Integrity(_) => "integrity.error",
             DomainError::UnknownEventKind(_) => "event.unknown_kind",
             DomainError::Json(_) => "json.invalid",
+            DomainError::Forbidden(_) => "access.denied",
         }
     }
 
@@ -82,6 +86,7 @@ impl DomainError {
             DomainError::NotFound(s) | DomainError::Integrity(s) => s.clone(),
             DomainError::UnknownEventKind(s) => s.clone(),
             DomainError::Json(e) => e.to_string(),
+            DomainError::Forbidden(p) => p.label(lang).to_owned(),
         }
     }
 

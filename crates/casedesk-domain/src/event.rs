@@ -36,6 +36,8 @@ pub struct Consents {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Complainant {
+    /// Empty once the case is anonymised (`case.anonymized` removes the key).
+    #[serde(default)]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_type: Option<IdType>,
@@ -151,6 +153,7 @@ pub struct FieldEdit {
     /// A path into the registration, such as `respondents[0].phone` or `category`.
     pub field: String,
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[serde(default)]
     pub value: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<Uuid>,
@@ -198,6 +201,7 @@ pub struct SessionRecorded {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgreementRecorded {
     pub signed_at: DateTime<Utc>,
+    #[serde(default)]
     pub terms: String,
     /// Amount the respondent agrees to pay or refund, in fen.
     #[serde(default)]
@@ -214,6 +218,10 @@ pub struct Transferred {
     /// Target unit code (down, up, co-handle).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub to_unit: String,
+    /// The target unit's name as the clerk typed it beside its code, when the station did not
+    /// know the unit yet (no unit list from the hub).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub to_unit_name: String,
     /// Target administrative department (转行政部门).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub to_department: String,
@@ -337,7 +345,12 @@ pub enum CaseEvent {
     #[serde(rename = "case.transferred")]
     Transferred(Transferred),
     #[serde(rename = "case.transfer_feedback")]
-    TransferFeedback { transfer: Uuid, at: DateTime<Utc>, text: String },
+    TransferFeedback {
+        transfer: Uuid,
+        at: DateTime<Utc>,
+        #[serde(default)]
+        text: String,
+    },
     #[serde(rename = "case.closed")]
     Closed(Closed),
     #[serde(rename = "case.followed_up")]
@@ -349,13 +362,34 @@ pub enum CaseEvent {
         note: String,
     },
     #[serde(rename = "case.note_added")]
-    NoteAdded { text: String },
+    NoteAdded {
+        #[serde(default)]
+        text: String,
+    },
     #[serde(rename = "case.voided")]
-    Voided { reason: String },
+    Voided {
+        #[serde(default)]
+        reason: String,
+    },
     #[serde(rename = "case.document_issued")]
     DocumentIssued(DocumentIssued),
     #[serde(rename = "case.evidence_added")]
     EvidenceAdded(EvidenceAdded),
+    /// The retention period after closure ended: the personal fields of the case's events are
+    /// removed (see `casedesk_proto::redact` and `crate::retention`).
+    #[serde(rename = "case.anonymized")]
+    Anonymized(Anonymized),
+}
+
+/// `case.anonymized`: which earlier events of the case lose which fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Anonymized {
+    pub at: DateTime<Utc>,
+    /// The retention period that ended, in days after closure.
+    pub retention_days: u32,
+    #[cfg_attr(feature = "ts", ts(type = "Array<unknown>"))]
+    pub redactions: Vec<casedesk_proto::redact::Redaction>,
 }
 
 /// The kinds of case event, as a type: what the state machine decides on.
@@ -392,6 +426,8 @@ pub enum CaseEventKind {
     NoteAdded,
     #[serde(rename = "case.voided")]
     Voided,
+    #[serde(rename = "case.anonymized")]
+    Anonymized,
     #[serde(rename = "case.document_issued")]
     DocumentIssued,
     #[serde(rename = "case.evidence_added")]
@@ -415,6 +451,7 @@ impl CaseEventKind {
         CaseEventKind::FollowedUp,
         CaseEventKind::NoteAdded,
         CaseEventKind::Voided,
+        CaseEventKind::Anonymized,
         CaseEventKind::DocumentIssued,
         CaseEventKind::EvidenceAdded,
     ];
@@ -437,6 +474,7 @@ impl CaseEventKind {
             CaseEventKind::FollowedUp => "case.followed_up",
             CaseEventKind::NoteAdded => "case.note_added",
             CaseEventKind::Voided => "case.voided",
+            CaseEventKind::Anonymized => "case.anonymized",
             CaseEventKind::DocumentIssued => "case.document_issued",
             CaseEventKind::EvidenceAdded => "case.evidence_added",
         }
@@ -466,6 +504,7 @@ impl CaseEvent {
             CaseEvent::FollowedUp { .. } => CaseEventKind::FollowedUp,
             CaseEvent::NoteAdded { .. } => CaseEventKind::NoteAdded,
             CaseEvent::Voided { .. } => CaseEventKind::Voided,
+            CaseEvent::Anonymized(_) => CaseEventKind::Anonymized,
             CaseEvent::DocumentIssued(_) => CaseEventKind::DocumentIssued,
             CaseEvent::EvidenceAdded(_) => CaseEventKind::EvidenceAdded,
         }
@@ -540,6 +579,27 @@ pub enum OrgEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         category: Option<String>,
     },
+    /// A staff member saw a masked number in full (查看完整信息): who (the envelope's actor),
+    /// when, which case and which field. One stream per entry, like consultations.
+    #[serde(rename = "audit.revealed")]
+    AuditRevealed {
+        unit: String,
+        case: Uuid,
+        case_no: String,
+        /// The field, as a path into the registration (`complainants[0].id_number`).
+        field: String,
+        at: DateTime<Utc>,
+    },
+    /// Data left the station in a file (a log export, a ledger, a report spreadsheet).
+    #[serde(rename = "audit.exported")]
+    AuditExported {
+        unit: String,
+        /// What was exported (`events`, `ledger`, `report` ...).
+        what: String,
+        /// How many records (events, cases, rows).
+        count: u64,
+        at: DateTime<Utc>,
+    },
     /// 报送: a unit submits its report for a period. The figures are frozen in the event (the
     /// JSON `casedesk-report` makes); later changes to the cases behind them show as an
     /// adjustment beside the submitted figures, never as a changed submission. Each submission
@@ -611,7 +671,7 @@ impl DomainEvent {
 }
 
 fn is_org_kind(kind: &str) -> bool {
-    ["unit.", "staff.", "device.", "roving.", "consultation.", "report."]
+    ["unit.", "staff.", "device.", "roving.", "consultation.", "audit.", "report."]
         .iter()
         .any(|p| kind.starts_with(p))
 }
@@ -624,5 +684,7 @@ pub const ORG_KINDS: &[&str] = &[
     "roving.started",
     "roving.ended",
     "consultation.recorded",
+    "audit.revealed",
+    "audit.exported",
     "report.submitted",
 ];

@@ -12,20 +12,26 @@
 //! - `document`: which documents (文书) a case's state allows, masking for the other party,
 //!   补正 items, document numbers (文号) that need no coordination.
 //! - `reference`: categories and reason-code tables shipped with the app.
+//! - `access`: staff roles, the permissions they give, the permission each event kind needs.
+//! - `mask`: ID numbers and phones masked for display and output (one rule for every path).
+//! - `retention`: which fields are personal, and when a closed case's are removed.
 //! - `messages` and `error`: message codes with Chinese and English texts; `DomainError`.
 //!
 //! **Invariant:** nothing here does I/O: no database, no network, no files, no randomness.
 //! Data shipped with the app (holidays, categories) is compiled in.
 
+pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod deadline;
 pub mod document;
 pub mod error;
 pub mod event;
+pub mod mask;
 pub mod messages;
 pub mod org;
 pub mod reference;
+pub mod retention;
 pub mod types;
 pub mod validate;
 

@@ -33,6 +33,26 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "请选择商品或服务类别（CCA 分类）",
         "must be a CCA goods or service category",
     ),
+    (
+        "transfer.no_parent",
+        "本单位设置时没有填写上级单位，也还没有从协会同步到单位名录：请直接输入上级单位的代码和名称",
+        "no parent unit was named at setup and no unit list has come from the association yet: type the parent unit's code and name",
+    ),
+    (
+        "transfer.no_units_below",
+        "还没有从协会同步到下级单位名录（在“设置”中注册到协会并同步后会列出）：请直接输入对方单位的代码和名称",
+        "no list of the units below has come from the association yet (enroll and sync in Settings to get it): type the unit's code and name",
+    ),
+    (
+        "transfer.no_units",
+        "还没有从协会同步到其他单位（在“设置”中注册到协会并同步后会列出）：请直接输入对方单位的代码和名称",
+        "no other units have come from the association yet (enroll and sync in Settings to get them): type the unit's code and name",
+    ),
+    (
+        "category.group",
+        "这是分组标题，请选择其下的具体类别",
+        "is a heading: choose a category under it",
+    ),
     ("not_a_nature", "请选择投诉性质（CCA 分类）", "must be a CCA complaint nature"),
     ("date.future", "日期不能晚于今天", "must not be in the future"),
     (
@@ -307,6 +327,29 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "This is a demonstration station (it holds demo data) and cannot enroll with a hub: remove it and set up a new station",
     ),
     ("sync.failed", "同步出错：{0}", "Sync error: {0}"),
+    ("bundle.not_a_bundle", "这不是 CaseDesk 同步包文件", "This is not a CaseDesk bundle file"),
+    (
+        "bundle.not_for_us",
+        "这个同步包是给其他站点或其他中心服务器的，未使用",
+        "This bundle is for another station or hub; nothing in it was used",
+    ),
+    (
+        "bundle.damaged",
+        "同步包已损坏（不完整或被改动过），未使用：请重新导出",
+        "The bundle is damaged (cut short or changed) and was not used: export it again",
+    ),
+    (
+        "bundle.bad_signature",
+        "同步包的签名不对，不是由中心服务器写出的，未使用",
+        "The bundle's signature is wrong (not written by the hub); nothing in it was used",
+    ),
+    ("bundle.wrong", "同步包不能用于本站点：{0}", "The bundle cannot be used here: {0}"),
+    (
+        "bundle.folder_missing",
+        "找不到这个文件夹（U 盘插好了吗？）",
+        "no such folder (is the USB stick plugged in?)",
+    ),
+    ("bundle.file_missing", "无法读取这个文件", "this file cannot be read"),
     // Organisation events.
     ("unit.not_own", "只能为本单位登记：{0}", "only for this station's own unit: {0}"),
     ("unit.parent_self", "上级单位不能是本单位", "a unit cannot be its own parent"),
@@ -336,6 +379,78 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("report.figures", "报送的数据无法读取", "the submitted figures cannot be read"),
     ("report.unit_unknown", "不认识的单位：{0}", "unknown unit: {0}"),
     ("range", "应在 {0} 之间", "must be between {0}"),
+    // Staff, sign-in and permissions.
+    (
+        "access.denied",
+        "没有权限：您的岗位不能“{0}”，请由有权限的工作人员办理",
+        "not permitted: your roles do not allow you to {0}; ask a colleague who may",
+    ),
+    ("auth.required", "请先登录", "sign in first"),
+    (
+        "auth.unknown_staff",
+        "本站没有这位工作人员：{0}",
+        "no such staff member at this station: {0}",
+    ),
+    (
+        "auth.ambiguous_staff",
+        "本站有几位同名工作人员，请用工号（ID）登录：{0}",
+        "several staff members have this name; sign in with the id: {0}",
+    ),
+    ("auth.inactive", "该工作人员已停用：{0}", "this staff member is no longer active: {0}"),
+    (
+        "auth.no_credential",
+        "该工作人员在本机还没有密码：请负责人先为其设置初始密码",
+        "this staff member has no password on this device yet: a head must set a first one",
+    ),
+    ("auth.failed", "密码或 PIN 不正确", "wrong password or PIN"),
+    (
+        "auth.failed_left",
+        "密码或 PIN 不正确，再错 {0} 次将暂时锁定",
+        "wrong password or PIN; {0} more wrong tries lock the account for a while",
+    ),
+    (
+        "auth.locked",
+        "输错次数过多，已锁定，请 {0} 秒后再试",
+        "too many wrong tries: locked, try again in {0} seconds",
+    ),
+    (
+        "auth.password_weak",
+        "密码至少 8 个字符，PIN 为 4–8 位数字",
+        "a password has at least 8 characters; a PIN has 4 to 8 digits",
+    ),
+    ("auth.password_required", "请输入密码或 PIN", "enter a password or PIN"),
+    (
+        "staff.name_taken",
+        "本站已有同名工作人员：{0}",
+        "a staff member of this station has this name: {0}",
+    ),
+    (
+        "staff.last_head",
+        "本站至少要保留一位在职的负责人",
+        "the station must keep at least one active head",
+    ),
+    // Personal information.
+    (
+        "consent.required_for_id",
+        "投诉人未同意登记个人信息，不能记录证件号码",
+        "the complainant did not consent to the personal information being kept: the ID number cannot be stored",
+    ),
+    (
+        "reveal.not_masked",
+        "这一项不是可查看的证件号码或电话：{0}",
+        "not an ID or phone number that can be revealed: {0}",
+    ),
+    (
+        "retention.not_due",
+        "保存期限尚未届满，不能删除个人信息",
+        "the retention period has not ended yet; personal data cannot be removed",
+    ),
+    ("retention.nothing", "没有需要删除的个人信息", "there is no personal data left to remove"),
+    (
+        "case.anonymized",
+        "个人信息已按保存期限删除",
+        "personal data removed after the retention period",
+    ),
     // Documents (文书) and evidence.
     (
         "doc.not_available",

@@ -69,6 +69,8 @@ pub fn normalize_org(ev: &mut OrgEvent) {
             team.retain(|t| !t.is_empty());
         }
         OrgEvent::RovingEnded { note, .. } => trim(note),
+        OrgEvent::AuditRevealed { field, .. } => trim(field),
+        OrgEvent::AuditExported { what, .. } => trim(what),
         OrgEvent::ConsultationRecorded { topic, category, .. } => {
             trim(topic);
             if let Some(c) = category {
@@ -186,6 +188,19 @@ pub fn check_org(
             {
                 issues.push(Issue::with_arg("roving_session", "not_found", r));
             }
+            not_future(&mut issues, "at", *at, now);
+        }
+        OrgEvent::AuditRevealed { unit, field, at, .. } => {
+            own(&mut issues, unit);
+            if crate::mask::sensitive(field).is_none() {
+                issues.push(Issue::with_arg("field", "reveal.not_masked", field));
+            }
+            not_future(&mut issues, "at", *at, now);
+        }
+        OrgEvent::AuditExported { unit, what, at, .. } => {
+            own(&mut issues, unit);
+            required(&mut issues, "what", what);
+            validate::text_limit(&mut issues, "what", what, validate::MAX_NAME_CHARS);
             not_future(&mut issues, "at", *at, now);
         }
         OrgEvent::ReportSubmitted { unit, period, from, to, at, figures, note } => {

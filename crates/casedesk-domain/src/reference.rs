@@ -1,6 +1,8 @@
 //! Reference data shipped with the app: the CCA goods/service categories and complaint natures
-//! (`data/categories.csv`, local codes with versioned labels), and the reason-code tables of each
-//! rule set (non-acceptance and termination grounds).
+//! (`data/categories.csv`, local codes with versioned labels, a copy of the shared domain table;
+//! `data/category_terms.csv`, the everyday words a clerk types for each category: 家电, 暖气,
+//! 兽药 ...), and the reason-code tables of each rule set (non-acceptance and termination
+//! grounds).
 
 use std::sync::OnceLock;
 
@@ -20,6 +22,18 @@ pub struct Category {
     pub kind: String,
     /// Scheme prefix: `CCA`, `CCA2010` or `M12315`.
     pub scheme: String,
+    /// Everyday words that find this category (`data/category_terms.csv`), Chinese and English.
+    pub terms_zh: Vec<String>,
+    pub terms_en: Vec<String>,
+    /// A heading of the tree (商品类, 服务类): it groups categories and is never one itself.
+    pub group: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct TermsRow {
+    code: String,
+    terms_zh: String,
+    terms_en: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -38,22 +52,64 @@ const RELABELS: &[(&str, &str, &str)] =
 /// All categories and natures, parsed once from the embedded CSV.
 pub fn categories() -> &'static [Category] {
     static CATS: OnceLock<Vec<Category>> = OnceLock::new();
-    CATS.get_or_init(|| parse_categories(include_str!("../data/categories.csv")))
+    CATS.get_or_init(|| {
+        parse_categories(
+            include_str!("../data/categories.csv"),
+            include_str!("../data/category_terms.csv"),
+        )
+    })
 }
 
-fn parse_categories(text: &str) -> Vec<Category> {
+fn split_terms(s: &str) -> Vec<String> {
+    s.split('|').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+}
+
+fn parse_categories(text: &str, terms: &str) -> Vec<Category> {
+    let mut terms: std::collections::HashMap<String, (Vec<String>, Vec<String>)> =
+        csv::Reader::from_reader(terms.as_bytes())
+            .deserialize::<TermsRow>()
+            .filter_map(Result::ok)
+            .map(|r| (r.code, (split_terms(&r.terms_zh), split_terms(&r.terms_en))))
+            .collect();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    reader
+    let mut cats: Vec<Category> = reader
         .deserialize::<CategoryRow>()
         .filter_map(Result::ok)
-        .map(|r| Category {
-            scheme: r.code.split('-').next().unwrap_or("").to_owned(),
-            parent: (!r.parent_code.is_empty()).then_some(r.parent_code),
-            code: r.code,
-            name_zh: r.name_zh,
-            name_en: r.name_en,
-            kind: r.kind,
+        .map(|r| {
+            let (terms_zh, terms_en) = terms.remove(&r.code).unwrap_or_default();
+            Category {
+                scheme: r.code.split('-').next().unwrap_or("").to_owned(),
+                parent: (!r.parent_code.is_empty()).then_some(r.parent_code),
+                code: r.code,
+                name_zh: r.name_zh,
+                name_en: r.name_en,
+                kind: r.kind,
+                terms_zh,
+                terms_en,
+                group: false,
+            }
         })
+        .collect();
+    let parents: std::collections::HashSet<String> =
+        cats.iter().filter_map(|c| c.parent.clone()).collect();
+    for c in &mut cats {
+        c.group = c.parent.is_none() && parents.contains(&c.code);
+    }
+    cats
+}
+
+/// Subject categories of the current scheme that `query` finds: every word of it (separated by
+/// spaces) is part of the code, a label (Chinese or English, any case) or a search term, or a
+/// term is part of the word (饲料兽药 finds 兽药). Headings are never found. In table order.
+pub fn find_categories(query: &str) -> Vec<&'static Category> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    categories()
+        .iter()
+        .filter(|c| c.is_subject() && !c.group)
+        .filter(|c| words.iter().all(|w| c.matches(w)))
         .collect()
 }
 
@@ -75,7 +131,19 @@ impl Category {
         }
         &self.name_zh
     }
-    /// A subject category (goods or service) of the current CCA scheme, usable on a new case.
+    /// Does one lower-cased search word find this category (see `find_categories`)?
+    pub fn matches(&self, word: &str) -> bool {
+        let has = |s: &str| s.to_lowercase().contains(word);
+        has(&self.code)
+            || has(&self.name_zh)
+            || has(&self.name_en)
+            || RELABELS.iter().any(|(c, _, l)| *c == self.code && has(l))
+            || self.terms_en.iter().any(|t| has(t))
+            // A Chinese word may hold a term: 饲料兽药 finds 兽药, 暖气费 finds 暖气.
+            || self.terms_zh.iter().any(|t| has(t) || (t.chars().count() >= 2 && word.contains(t.as_str())))
+    }
+    /// A subject category (goods or service) of the current CCA scheme. A heading (`group`)
+    /// is one too but cannot be given to a case (`validate_registration`).
     pub fn is_subject(&self) -> bool {
         self.scheme == "CCA" && (self.kind == "goods" || self.kind == "service")
     }
@@ -338,6 +406,50 @@ mod tests {
         assert_eq!(cats.iter().filter(|c| c.is_nature()).count(), 10);
         assert!(category("CCA-S12").is_some_and(Category::is_subject));
         assert!(!category("M12315-G01").is_some_and(Category::is_subject));
+    }
+
+    #[test]
+    fn everyday_words_find_categories() {
+        let found =
+            |q: &str| find_categories(q).iter().map(|c| c.code.as_str()).collect::<Vec<_>>();
+        assert!(found("家电").contains(&"CCA-G01"), "{:?}", found("家电"));
+        assert!(found("手机").contains(&"CCA-G01-01"));
+        assert!(found("手机").contains(&"CCA-S06"));
+        assert!(found("通信").contains(&"CCA-S06"));
+        assert_eq!(found("供暖"), ["CCA-S12"]);
+        assert_eq!(found("暖气"), ["CCA-S12"]);
+        assert_eq!(found("暖气费"), ["CCA-S12"]);
+        assert_eq!(found("兽药"), ["CCA-G10"]);
+        assert_eq!(found("饲料兽药"), ["CCA-G10"]);
+        assert_eq!(found("Heating"), ["CCA-S12"]);
+        assert_eq!(found("CCA-S12"), ["CCA-S12"]);
+        // The name still finds it; every word must match; headings are never found.
+        assert_eq!(found("农用生产资料"), ["CCA-G10"]);
+        assert_eq!(found("手机 话费"), ["CCA-S06", "CCA-S06-01"]);
+        assert_eq!(found("商品类"), ["CCA-G06"], "日用商品类, not the heading 商品类");
+        assert!(!found("服务类").contains(&"CCA-S"));
+        assert!(found("   ").is_empty());
+        // Short English terms are not found inside longer words.
+        assert!(!found("accommodation").contains(&"CCA-G01-04"));
+    }
+
+    #[test]
+    fn every_term_row_names_a_subject_category() {
+        let text = include_str!("../data/category_terms.csv");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut n = 0;
+        for row in reader.deserialize::<TermsRow>() {
+            let row = row.expect("a terms row");
+            let c = category(&row.code).unwrap_or_else(|| panic!("{} is no category", row.code));
+            assert!(c.is_subject() && !c.group, "{}", row.code);
+            assert!(!c.terms_zh.is_empty() && !c.terms_en.is_empty(), "{}", row.code);
+            n += 1;
+        }
+        assert!(n > 40, "{n}");
+        assert!(category("CCA-G").is_some_and(|c| c.group));
+        assert!(category("CCA-S").is_some_and(|c| c.group));
+        assert!(category("CCA-X").is_some_and(|c| !c.group));
+        assert!(category("CCA-G01").is_some_and(|c| !c.group));
     }
 
     #[test]

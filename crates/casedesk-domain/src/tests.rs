@@ -93,6 +93,7 @@ fn actions() -> Vec<CaseEvent> {
             transfer: Uuid::from_u128(0x71),
             kind: TransferKind::CoHandle,
             to_unit: "HX03".into(),
+            to_unit_name: String::new(),
             to_department: String::new(),
             reason: TransferReason::HardCaseJoint,
             due: NaiveDate::from_ymd_opt(2026, 3, 20),
@@ -418,6 +419,37 @@ fn an_event_kind_this_version_does_not_know_is_unknown_not_malformed() {
         let err = DomainEvent::decode(kind, PAYLOAD_VERSION, &json!({})).unwrap_err();
         assert_eq!(err.code(), "event.unknown_kind", "{kind}");
     }
+}
+
+#[test]
+fn a_transfer_names_its_unit_by_a_well_formed_code() {
+    use super::case::check;
+    let stream = Uuid::from_u128(0xCA60);
+    let reg = DomainEvent::Case(CaseEvent::Registered(Box::new(registration(at(2026, 3, 1, 1)))));
+    let s = fold(&[envelope(stream, 0, 1, 1000, &reg)]).unwrap().unwrap();
+    let codes = |to: &str, name: &str| -> Vec<(String, String)> {
+        let ce = CaseEvent::Transferred(Transferred {
+            transfer: Uuid::from_u128(0x72),
+            kind: TransferKind::Up,
+            to_unit: to.into(),
+            to_unit_name: name.into(),
+            to_department: String::new(),
+            reason: TransferReason::HardCaseJoint,
+            due: None,
+            note: String::new(),
+        });
+        match check(&s, &ce, at(2026, 3, 2, 1)) {
+            Ok(()) => vec![],
+            Err(e) => e.issues().iter().map(|i| (i.path.clone(), i.code.clone())).collect(),
+        }
+    };
+    let pair = |p: &str, c: &str| vec![(p.to_owned(), c.to_owned())];
+    assert_eq!(codes("HX02", "海西州消费者协会"), vec![]);
+    assert_eq!(codes("HX02", ""), vec![]);
+    assert_eq!(codes("", ""), pair("to_unit", "required"));
+    assert_eq!(codes("海西州", ""), pair("to_unit", "unit.code_format"));
+    assert_eq!(codes("HX 02", ""), pair("to_unit", "unit.code_format"));
+    assert_eq!(codes("HX02", &"名".repeat(300)), pair("to_unit_name", "too_long"));
 }
 
 fn document_issued() -> DocumentIssued {

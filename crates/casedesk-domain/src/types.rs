@@ -242,6 +242,29 @@ code_table!(
         Recorder = "recorder", "记录人", "Recorder";
         Clerk = "clerk", "登记员", "Clerk";
         Interpreter = "interpreter", "翻译", "Interpreter";
+        Secretariat = "secretariat", "协会秘书处", "Association secretariat";
+        Admin = "admin", "系统管理员", "Administrator";
+    }
+);
+
+code_table!(
+    /// What a staff member may do (`access::grants` says which roles give which). The labels
+    /// name the action, as a refusal names the permission that was missing.
+    Permission {
+        Register = "register", "登记投诉", "register complaints";
+        DecideAcceptance = "decide_acceptance", "决定受理与转办", "decide acceptance and transfers";
+        Mediate = "mediate", "调解", "mediate";
+        Close = "close", "办结", "close cases";
+        Void = "void", "作废", "void cases";
+        Correct = "correct", "更正登记信息", "correct registrations";
+        Note = "note", "备注与回访", "add notes and follow-ups";
+        Reveal = "reveal", "查看完整证件号码和电话", "see full ID and phone numbers";
+        Export = "export", "导出数据", "export data";
+        Audit = "audit", "查看查阅记录", "see the access log";
+        ManageStaff = "manage_staff", "管理工作人员", "manage staff";
+        Configure = "configure", "修改站点设置", "change station settings";
+        Enroll = "enroll", "注册设备与站点", "enroll devices and set up the station";
+        Anonymize = "anonymize", "执行个人信息删除", "remove personal data after retention";
     }
 );
 

@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use casedesk_proto::sync::{
     DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
-    PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch, codes,
+    PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch, StatusQuery, codes,
 };
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
@@ -39,7 +39,7 @@ use crate::body::decode_push_body;
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch};
 use crate::secret::{bearer_token, random_secret, sha256_hex};
-use crate::store::{DeviceRecord, Enrollment, HubStore};
+use crate::store::{DeviceRecord, Enrollment, HubStore, Refusal};
 use crate::throttle::{EnrollLimiter, PushSlots};
 
 /// Environment variable of the test failpoint: `after_commit` makes the hub abort right after a
@@ -206,6 +206,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
+/// A device authenticated in the process itself, by other means than a token: the USB bundle
+/// import (`crate::bundle`) puts it in a request's extensions once the bundle's signature by
+/// the device's registered key has been checked. A request from the network cannot carry one.
+#[derive(Clone, Copy, Debug)]
+pub struct InProcessDevice(pub uuid::Uuid);
+
 /// An authenticated, active device: a known token that is neither revoked nor frozen.
 struct Device(DeviceRecord);
 
@@ -213,14 +219,24 @@ impl<S: HubStore> FromRequestParts<AppState<S>> for Device {
     type Rejection = HubError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Device> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(bearer_token)
-            .ok_or(HubError::Unauthorized)?;
-        let device =
-            state.store.device_by_token(sha256_hex(token)).await?.ok_or(HubError::Unauthorized)?;
+        let device = if let Some(InProcessDevice(id)) = parts.extensions.get::<InProcessDevice>() {
+            let id = *id;
+            state
+                .store
+                .list_devices()
+                .await?
+                .into_iter()
+                .find(|d| d.id == id)
+                .ok_or(HubError::Unauthorized)?
+        } else {
+            let token = parts
+                .headers
+                .get(AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(bearer_token)
+                .ok_or(HubError::Unauthorized)?;
+            state.store.device_by_token(sha256_hex(token)).await?.ok_or(HubError::Unauthorized)?
+        };
         tracing::Span::current().record("device", tracing::field::display(device.id));
         if device.revoked_ms.is_some() {
             return Err(HubError::TokenRevoked);
@@ -278,19 +294,54 @@ async fn enroll<S: HubStore>(
         hub_id: state.store.hub_id(),
         device_code: enrolled.device_code,
         hub_key: Some(state.store.signing_key().public_hex()),
+        bundle_key: casedesk_proto::bundle::recipient_of(state.store.bundle_identity()),
     }))
 }
 
+/// A station's status request is its contact: recorded with the head it reports (the console
+/// shows last contact and the events waiting), then answered.
 async fn status<S: HubStore>(
     State(state): State<AppState<S>>,
     Device(device): Device,
+    query: std::result::Result<Query<StatusQuery>, QueryRejection>,
 ) -> Result<Json<DeviceStatus>> {
-    Ok(Json(state.store.status(device.id, crate::now_ms()).await?))
+    // An unreadable query is ignored, as older hubs ignore every query here.
+    let head = query.ok().and_then(|Query(q)| q.head);
+    let now = crate::now_ms();
+    state.store.record_contact(device.id, now, head).await?;
+    Ok(Json(state.store.status(device.id, now).await?))
 }
 
+/// A push; a refused one is recorded with its error for the console (`casedesk-hub` lists
+/// them), except a busy hub, which refused nothing.
 async fn push<S: HubStore>(
     State(state): State<AppState<S>>,
     Device(device): Device,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let store = Arc::clone(&state.store);
+    let id = device.id;
+    let result = push_inner(state, device, headers, body).await;
+    if let Err(e) = &result
+        && !matches!(e, HubError::Busy { .. } | HubError::Unavailable(_))
+    {
+        let refusal = Refusal {
+            at_ms: crate::now_ms(),
+            device: id,
+            code: e.code().to_owned(),
+            message: e.to_string().chars().take(500).collect(),
+        };
+        if let Err(record) = store.record_refusal(refusal).await {
+            tracing::warn!(error = %record, "could not record a refused push");
+        }
+    }
+    result
+}
+
+async fn push_inner<S: HubStore>(
+    state: AppState<S>,
+    device: DeviceRecord,
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {

@@ -33,6 +33,9 @@
 pub mod api;
 pub mod bench;
 pub mod body;
+pub mod bundle;
+pub mod codes;
+pub mod console;
 pub mod error;
 pub mod rules;
 pub mod secret;

@@ -5,12 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
+use casedesk_hub::store::HubStore;
 use casedesk_hub::store::any::{self, AnyStore};
-use casedesk_hub::store::{HubStore, NewEnrollCode};
 use casedesk_hub::tls::{self, TlsFiles};
-use casedesk_hub::{now_ms, secret, server, units};
-use casedesk_proto::sync::EnrollCode;
+use casedesk_hub::{codes, now_ms, server, units};
 use clap::{Args, Parser, Subcommand};
 use uuid::Uuid;
 
@@ -58,6 +57,27 @@ enum Command {
         /// Longest a request may take, upload included, in seconds.
         #[arg(long, default_value_t = 120)]
         request_timeout_secs: u64,
+        /// Serve the administrator's console on this address of its own, e.g. 127.0.0.1:8444
+        /// (plain HTTP on a loopback address; elsewhere HTTPS with the hub's certificate).
+        #[arg(long)]
+        console: Option<String>,
+        /// The hub's URL as stations reach it, for enrollment codes made in the console
+        /// [default: the scheme and address --listen is bound to].
+        #[arg(long)]
+        hub_url: Option<String>,
+        /// The console flags a station without contact for more than this many days.
+        #[arg(long, default_value_t = 7)]
+        silent_days: u32,
+    },
+    /// Administrator accounts of the console.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// USB bundles of stations that never get a link.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
     },
     /// The unit hierarchy.
     Units {
@@ -130,6 +150,42 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator; the password is read from standard input (one line).
+    Add {
+        #[command(flatten)]
+        db: Db,
+        name: String,
+    },
+    /// Set an administrator's password, read from standard input (one line).
+    Passwd {
+        #[command(flatten)]
+        db: Db,
+        name: String,
+    },
+    /// List administrators.
+    List {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Take a station's bundle (through the same checks as a push over the network) and write
+    /// the return bundle for the station into a folder.
+    Import {
+        #[command(flatten)]
+        db: Db,
+        /// The station's bundle file (.cdkb).
+        file: PathBuf,
+        /// Folder for the return bundle.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum UnitsCommand {
     /// Insert or update units from a CSV (code,name,kind,parent) or JSON file.
     Import {
@@ -164,7 +220,18 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { db, listen, plain_http, cert, key, tls_names, request_timeout_secs } => {
+        Command::Serve {
+            db,
+            listen,
+            plain_http,
+            cert,
+            key,
+            tls_names,
+            request_timeout_secs,
+            console,
+            hub_url,
+            silent_days,
+        } => {
             init_tracing();
             let opts = server::ServeOptions {
                 db: db.db,
@@ -174,8 +241,31 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 cert: cert.zip(key),
                 tls_names,
                 request_timeout: Duration::from_secs(request_timeout_secs.max(1)),
+                console,
+                hub_url,
+                silent_days,
             };
             server::serve(opts).await?;
+        }
+        Command::Admin { command } => admin(command).await?,
+        Command::Bundle { command: BundleCommand::Import { db, file, out } } => {
+            let store = std::sync::Arc::new(open(&db).await?);
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let outcome = casedesk_hub::bundle::import(store, &bytes).await?;
+            for line in &outcome.lines {
+                println!("{line}");
+            }
+            if let Some(ret) = &outcome.return_bundle {
+                std::fs::create_dir_all(&out)
+                    .with_context(|| format!("cannot create {}", out.display()))?;
+                let path = out.join(&ret.file_name);
+                write_atomically(&path, &ret.bytes)?;
+                println!("return bundle: {}", path.display());
+            }
+            if !outcome.ok {
+                anyhow::bail!("{}", outcome.lines.last().cloned().unwrap_or_default());
+            }
         }
         Command::Units { command: UnitsCommand::Import { db, file } } => {
             let store = open(&db).await?;
@@ -280,14 +370,7 @@ async fn enroll_code(
     valid_hours: u32,
     cert: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    if !(1..=24 * 30).contains(&valid_hours) {
-        bail!("--valid-hours must be between 1 and 720");
-    }
-    let hub = hub_url.trim().trim_end_matches('/').to_owned();
-    let https = hub.starts_with("https://");
-    if !https && !hub.starts_with("http://") {
-        bail!("--hub-url must start with https:// or http://");
-    }
+    let (_, https) = codes::normalize_hub_url(&hub_url)?;
     let fingerprint = if https {
         let cert = match cert {
             Some(cert) => cert,
@@ -307,19 +390,9 @@ async fn enroll_code(
         None
     };
     let store = open(db).await?;
-    let secret = secret::random_secret();
-    let created_ms = now_ms();
-    store
-        .create_enroll_code(NewEnrollCode {
-            unit: unit.clone(),
-            secret_sha256: secret::sha256_hex(&secret),
-            created_ms,
-            expires_ms: created_ms + i64::from(valid_hours) * 3_600_000,
-            device,
-        })
-        .await?;
-    let hub_key = Some(store.signing_key().public_hex());
-    let code = EnrollCode { hub, unit: unit.clone(), secret, fingerprint, device, hub_key };
+    let request =
+        codes::CodeRequest { unit: unit.clone(), device, hub_url, valid_hours, fingerprint };
+    let code = codes::make_code(&store, request, now_ms()).await?;
     println!("{}", code.encode());
     match device {
         None => eprintln!(
@@ -332,6 +405,64 @@ async fn enroll_code(
              revocation (a fork freeze stays until `casedesk-hub unfreeze`)"
         ),
     }
+    Ok(())
+}
+
+async fn admin(command: AdminCommand) -> anyhow::Result<()> {
+    use casedesk_hub::console::{check_admin_name, hash_password};
+    use casedesk_hub::store::AdminWrite;
+    match command {
+        AdminCommand::List { db } => {
+            let rows = open(&db)
+                .await?
+                .list_admins()
+                .await?
+                .into_iter()
+                .map(|a| vec![a.name, time(a.created_ms), time(a.updated_ms)])
+                .collect();
+            print_table(&["name", "created", "password changed"], rows);
+        }
+        AdminCommand::Add { db, name } => {
+            check_admin_name(&name)?;
+            let password = read_password()?;
+            let store = open(&db).await?;
+            let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+            store.write_admin(name.clone(), hash, now_ms(), AdminWrite::Create).await?;
+            println!("administrator {name} added");
+        }
+        AdminCommand::Passwd { db, name } => {
+            let password = read_password()?;
+            let store = open(&db).await?;
+            let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+            store.write_admin(name.clone(), hash, now_ms(), AdminWrite::Update).await?;
+            println!("password of {name} changed");
+        }
+    }
+    Ok(())
+}
+
+/// One line of standard input (a terminal echoes it: pipe it from a password manager or use
+/// `read -s`).
+fn read_password() -> anyhow::Result<String> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprint!("password (10 characters or more; shown as typed): ");
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("cannot read the password")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    casedesk_hub::console::check_password(&password)?;
+    Ok(password)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, synced, then renamed.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("part");
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

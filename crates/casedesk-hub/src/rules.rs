@@ -21,7 +21,7 @@ use crate::error::{HubError, Result};
 /// Prefixes of organisation events (the hub also knows `case.`; an event of any other kind is
 /// quarantined): visible to the unit that wrote them (and its ancestors).
 pub const ORG_KIND_PREFIXES: &[&str] =
-    &["unit.", "staff.", "device.", "roving.", "consultation.", "report."];
+    &["unit.", "staff.", "device.", "roving.", "consultation.", "audit.", "report."];
 
 /// Transfer kinds that give the target unit sight of the case (not `to_department`).
 const VISIBLE_TRANSFER_KINDS: &[&str] = &["down", "up", "co_handle"];

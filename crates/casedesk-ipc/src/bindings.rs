@@ -63,12 +63,16 @@ macro_rules! ipc_types {
         use casedesk_store::CaseRef;
         use casedesk_store::desk::{
             DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
+            TransferTargets,
         };
         use casedesk_store::query::{ListQuery, Page};
         let v = $v;
         // Commands' arguments and results, in the order of ui/IPC.md.
         v.visit::<StationInfo>();
         v.visit::<SetupStation>();
+        v.visit::<SessionInfo>();
+        v.visit::<casedesk_store::StaffLogin>();
+        v.visit::<SignIn>();
         v.visit::<Reference>();
         v.visit::<Dashboard>();
         v.visit::<ListQuery>();
@@ -79,18 +83,25 @@ macro_rules! ipc_types {
         v.visit::<CaseRef>();
         v.visit::<CaseAction>();
         v.visit::<CaseEvent>();
+        v.visit::<RevealField>();
         v.visit::<DuplicateQuery>();
         v.visit::<DuplicateHint>();
         v.visit::<RespondentHint>();
+        v.visit::<TransferTargets>();
         v.visit::<RovingStart>();
         v.visit::<RovingEnd>();
         v.visit::<RovingSummary>();
         v.visit::<RecordConsultation>();
         v.visit::<StaffRow>();
         v.visit::<StaffAdd>();
+        v.visit::<casedesk_store::AuditEntry>();
         v.visit::<Settings>();
         v.visit::<SyncStatus>();
         v.visit::<SyncEnroll>();
+        v.visit::<BundleExport>();
+        v.visit::<BundleExported>();
+        v.visit::<BundleImport>();
+        v.visit::<BundleImported>();
         v.visit::<casedesk_store::QuarantineEntry>();
         v.visit::<ResetDemo>();
         v.visit::<ReportQuery>();

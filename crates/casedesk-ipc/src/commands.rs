@@ -25,6 +25,10 @@ macro_rules! with_commands {
         $callback! {
             station_info() -> Option<$crate::StationInfo>;
             setup_station(req: $crate::SetupStation) -> $crate::StationInfo;
+            session_info() -> Option<$crate::SessionInfo>;
+            sign_in_list() -> Vec<$crate::StaffLogin>;
+            sign_in(req: $crate::SignIn) -> $crate::SessionInfo;
+            lock_session() -> ();
             reference() -> $crate::Reference;
             dashboard() -> $crate::Dashboard;
             list_cases(q: $crate::ListQuery) -> $crate::Page;
@@ -32,20 +36,25 @@ macro_rules! with_commands {
             get_case(id: String) -> $crate::CaseDetail;
             register_case(req: $crate::RegisterCase) -> $crate::CaseRef;
             case_action(req: $crate::CaseAction) -> $crate::CaseDetail;
+            reveal(req: $crate::RevealField) -> String;
             find_duplicates(req: $crate::DuplicateQuery) -> Vec<$crate::DuplicateHint>;
             lookup_respondents(prefix: String) -> Vec<$crate::RespondentHint>;
+            transfer_targets(kind: $crate::TransferKind) -> $crate::TransferTargets;
             roving_start(req: $crate::RovingStart) -> $crate::RovingSummary;
             roving_end(req: $crate::RovingEnd) -> $crate::RovingSummary;
             roving_list() -> Vec<$crate::RovingSummary>;
             record_consultation(req: $crate::RecordConsultation) -> ();
             staff_list() -> Vec<$crate::StaffRow>;
             staff_add(req: $crate::StaffAdd) -> $crate::StaffRow;
+            audit_log() -> Vec<$crate::AuditEntry>;
             settings_get() -> $crate::Settings;
             settings_set(req: $crate::Settings) -> $crate::Settings;
             sync_status() -> $crate::SyncStatus;
             sync_now() -> $crate::SyncStatus;
             sync_enroll(req: $crate::SyncEnroll) -> $crate::SyncStatus;
             sync_quarantine() -> Vec<$crate::QuarantineEntry>;
+            bundle_export(req: $crate::BundleExport) -> $crate::BundleExported;
+            bundle_import(req: $crate::BundleImport) -> $crate::BundleImported;
             reset_demo_station(req: $crate::ResetDemo) -> ();
             draft_save(key: String, json: String) -> ();
             draft_load(key: String) -> Option<String>;
@@ -171,7 +180,7 @@ mod tests {
             ts.contains("  staff_list: { args: Record<string, never>; result: Array<Staff> };"),
             "{ts}"
         );
-        assert!(ts.contains("import type { CaseAction, CaseDetail, CaseRef, Dashboard,"), "{ts}");
+        assert!(ts.contains("import type { AuditEntry, BundleExport, BundleExported,"), "{ts}");
         assert_eq!(COMMANDS.len(), ts.matches(": { args: ").count());
     }
 }

@@ -225,7 +225,7 @@ pub fn issued_pages(store: &Store, number: &str) -> Res<DocPages> {
 pub fn issue(
     store: &mut Store,
     req: &DocIssue,
-    actor: Option<Uuid>,
+    actor: &casedesk_store::Actor,
     dir: &Path,
     lang: Lang,
 ) -> Res<DocFile> {
@@ -276,7 +276,7 @@ pub fn file(store: &Store, req: &DocFileReq, dir: &Path) -> Res<DocFile> {
 pub fn add_evidence(
     store: &mut Store,
     req: &EvidenceAdd,
-    actor: Option<Uuid>,
+    actor: &casedesk_store::Actor,
     lang: Lang,
 ) -> Res<Uuid> {
     let op = crate::check_op_id(&req.op_id, lang)?;
@@ -321,7 +321,7 @@ fn evidence_bytes(
     case: &str,
     evidence: &str,
     lang: Lang,
-) -> Res<(casedesk_domain::case::EvidenceView, Vec<u8>)> {
+) -> Res<(casedesk_domain::case::EvidenceView, String, Vec<u8>)> {
     let id = store.find_case(case)?;
     let ev = Uuid::parse_str(evidence.trim())
         .map_err(|_| IpcError::invalid("evidence", "uuid.invalid", evidence, lang))?;
@@ -330,7 +330,7 @@ fn evidence_bytes(
         return Err(StoreError::not_found(evidence.to_owned()).into());
     };
     let bytes = store.blob(&item.item.sha256)?;
-    Ok((item, bytes))
+    Ok((item, state.reg.case_no, bytes))
 }
 
 /// The thumbnail of a photo attached to a case (a PNG data URL), or None for a scan or PDF.
@@ -340,7 +340,7 @@ pub fn evidence_thumb(
     evidence: &str,
     lang: Lang,
 ) -> Res<Option<String>> {
-    let (_, bytes) = evidence_bytes(store, case, evidence, lang)?;
+    let (_, _, bytes) = evidence_bytes(store, case, evidence, lang)?;
     Ok(casedesk_docs::thumb::thumbnail(&bytes, casedesk_docs::thumb::THUMB_PX)?
         .map(|p| data_url(&p)))
 }
@@ -353,15 +353,16 @@ pub fn evidence_file(
     dir: &Path,
     lang: Lang,
 ) -> Res<String> {
-    let (item, bytes) = evidence_bytes(store, case, evidence, lang)?;
-    let no = store.case_state(store.find_case(case)?)?.reg.case_no.clone();
+    let (item, no, bytes) = evidence_bytes(store, case, evidence, lang)?;
     let ext = match item.item.media_type.as_str() {
         "image/jpeg" => "jpg",
         "image/png" => "png",
         _ => "pdf",
     };
     let stem = Path::new(&item.item.name).file_stem().and_then(|s| s.to_str()).unwrap_or("file");
-    let name = format!("{}-{}.{ext}", file_name(stem), &item.item.sha256[..8]);
+    // The hash came with the event, perhaps from another device: never index into it.
+    let short: String = item.item.sha256.chars().take(8).collect();
+    let name = format!("{}-{}.{ext}", file_name(stem), file_name(&short));
     Ok(write_file(&dir.join(file_name(&no)), &name, &bytes)?.display().to_string())
 }
 

@@ -30,11 +30,14 @@ pub use error::{IpcError, IpcIssue};
 pub use types::*;
 
 // The core types that cross IPC as they are, under the names the command list uses.
+pub use casedesk_domain::types::TransferKind;
 pub use casedesk_store::CaseRef;
 pub use casedesk_store::desk::{
     DuplicateHint, DuplicateQuery, Reference, RespondentHint, RovingSummary, StaffRow,
+    TransferTargets,
 };
 pub use casedesk_store::query::{ListQuery, Page};
+pub use casedesk_store::{AuditEntry, StaffLogin};
 // The statistics of casedesk-report, as they are.
 pub use casedesk_report::Report;
 pub use casedesk_report::hotspots::HotSpots;

@@ -20,7 +20,7 @@ use casedesk_domain::event::*;
 use casedesk_domain::reference::RuleSet;
 use casedesk_domain::types::*;
 use casedesk_store::query::ListQuery;
-use casedesk_store::testutil::{complainant, registration, station_init};
+use casedesk_store::testutil::{complainant, founder, registration, station_init};
 use casedesk_store::{StationInit, Store};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
@@ -72,7 +72,8 @@ impl Desk {
     /// Registers `reg` ten minutes after it was received.
     fn register(&mut self, name: &'static str, reg: CaseRegistered) -> Uuid {
         self.clock(reg.received_at + Duration::minutes(10));
-        let id = self.store.register_case(None, reg).unwrap_or_else(|e| panic!("{name}: {e}")).id;
+        let who = founder(&self.store);
+        let id = self.store.register_case(&who, reg).unwrap_or_else(|e| panic!("{name}: {e}")).id;
         self.cases.push((name, id));
         id
     }
@@ -81,7 +82,8 @@ impl Desk {
     fn act(&mut self, id: Uuid, t: DateTime<Utc>, ev: CaseEvent) {
         self.clock(t);
         let kind = ev.event_kind().code();
-        self.store.act(id, None, ev).unwrap_or_else(|e| panic!("{kind} at {t}: {e}"));
+        let who = founder(&self.store);
+        self.store.act(id, &who, ev).unwrap_or_else(|e| panic!("{kind} at {t}: {e}"));
     }
 
     /// Accepts case `id` at `at`.
@@ -125,6 +127,7 @@ fn transfer(
         transfer: Uuid::now_v7(),
         kind,
         to_unit: if kind == TransferKind::ToDepartment { String::new() } else { to_unit.into() },
+        to_unit_name: String::new(),
         to_department: if kind == TransferKind::ToDepartment {
             to_unit.into()
         } else {
@@ -651,9 +654,18 @@ impl Ids {
                 _ => Value::String(s),
             },
             Value::Array(a) => Value::Array(a.into_iter().map(|x| self.rename(x)).collect()),
-            Value::Object(o) => {
-                Value::Object(o.into_iter().map(|(k, x)| (k, self.rename(x))).collect())
-            }
+            // Keys too: `CaseDetail.actors` is keyed by staff id.
+            Value::Object(o) => Value::Object(
+                o.into_iter()
+                    .map(|(k, x)| {
+                        let k = match self.rename(Value::String(k)) {
+                            Value::String(k) => k,
+                            _ => unreachable!("a string renames to a string"),
+                        };
+                        (k, self.rename(x))
+                    })
+                    .collect(),
+            ),
             other => other,
         }
     }

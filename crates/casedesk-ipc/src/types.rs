@@ -7,7 +7,7 @@ use casedesk_domain::case::{CaseState, allowed_actions};
 use casedesk_domain::deadline::{self, CaseDeadline, OwnRules};
 use casedesk_domain::document::{DocOffer, available_documents};
 use casedesk_domain::event::{CaseEvent, CaseRegistered};
-use casedesk_domain::types::{Channel, Language, StaffRole, UnitKind};
+use casedesk_domain::types::{Channel, Language, Permission, StaffRole, UnitKind};
 use casedesk_store::desk::{self, DayCount, MonthCounts, NatureCount, SessionItem, StaffRow};
 use casedesk_store::query::CaseRow;
 use casedesk_store::{Store, StoreError};
@@ -65,6 +65,9 @@ pub struct SetupStation {
     pub device_name: String,
     /// The first staff member (head, mediator and clerk of the station).
     pub staff_name: String,
+    /// Their password (8 characters or more) or PIN (4–8 digits) on this device; kept as an
+    /// argon2id hash, never synced.
+    pub staff_secret: String,
     /// Fill the station with demonstration cases (written in the background; `db-changed`
     /// events follow as they land).
     pub load_demo: bool,
@@ -78,6 +81,12 @@ pub struct CaseDetail {
     pub deadlines: Vec<CaseDeadline>,
     /// Actions the state machine allows now, by event kind (`case.accepted`, ...).
     pub allowed: Vec<String>,
+    /// The masked fields (`complainants[0].id_number`, ...) a permitted person may `reveal`.
+    /// ID and phone numbers in `case` are masked (`632802********3019`, `138****2345`).
+    pub revealable: Vec<String>,
+    /// The names of the staff members in the timeline, by id.
+    #[ts(type = "Record<string, string>")]
+    pub actors: std::collections::BTreeMap<Uuid, String>,
     /// The documents (文书) the case's state allows now, with the numbers issued for each.
     pub documents: Vec<DocOffer>,
 }
@@ -86,12 +95,24 @@ impl CaseDetail {
     /// The case page of case `id`: its state, its running deadlines under the store's calendar
     /// and rules, and what the state machine allows.
     pub fn of(store: &Store, id: Uuid) -> Result<CaseDetail, StoreError> {
-        let case = store.case_state(id)?;
+        let mut case = store.case_state(id)?;
         let deadlines = deadline::deadlines(&case, store.calendar(), store.own_rules());
+        let revealable = casedesk_domain::mask::revealable(&case.reg);
+        // Minimum necessary display: the one masking function of the domain.
+        casedesk_domain::mask::case(&mut case);
+        let names = store.staff_names()?;
+        let actors = case
+            .timeline
+            .iter()
+            .filter_map(|t| t.actor)
+            .filter_map(|a| names.get(&a).map(|n| (a, n.clone())))
+            .collect();
         Ok(CaseDetail {
             next_deadline: deadlines.first().copied(),
             deadlines,
             allowed: allowed_actions(&case).into_iter().map(|k| k.code().to_owned()).collect(),
+            revealable,
+            actors,
             documents: available_documents(&case),
             case,
         })
@@ -152,6 +173,33 @@ pub struct StaffAdd {
     pub roles: Vec<StaffRole>,
     pub phone: String,
     pub languages: Vec<Language>,
+    /// A first password or PIN on this device.
+    pub secret: Option<String>,
+}
+
+/// Who is signed in on the desktop, and what their roles let them do.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct SessionInfo {
+    pub staff: StaffRow,
+    pub permissions: Vec<Permission>,
+    /// The desktop locks itself after this many seconds without a command.
+    pub idle_lock_secs: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignIn {
+    /// The staff member's id (from `sign_in_list`).
+    pub staff: Uuid,
+    pub secret: String,
+}
+
+/// Show one masked field of a case in full (recorded as `audit.revealed`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RevealField {
+    pub op_id: String,
+    pub case_id: Uuid,
+    /// One of `CaseDetail.revealable`.
+    pub field: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -161,6 +209,71 @@ pub struct SyncEnroll {
     /// The hub's address as this station reaches it, if not the one in the code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hub_url: Option<String>,
+}
+
+/// `bundle_export`: write a USB bundle of what the hub has not acknowledged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleExport {
+    /// The folder to write it into (a USB stick's).
+    pub folder: String,
+    /// The enrollment code, for a station that is not enrolled yet: the bundle carries the
+    /// enrollment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// A bundle written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleExported {
+    /// Its full path.
+    pub file: String,
+    /// Own events in it.
+    pub events: u64,
+    /// It carries this station's enrollment.
+    pub enrolling: bool,
+}
+
+/// `bundle_import`: take a return bundle written by the hub.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleImport {
+    /// The return bundle file.
+    pub file: String,
+}
+
+/// What a return bundle brought (`casedesk_sync::bundle::Imported`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleImported {
+    /// The enrollment answer was taken now.
+    pub enrolled: bool,
+    /// Receipts that advanced what the hub acknowledged.
+    pub receipts: u64,
+    /// Receipts known already (a bundle imported before, or an older one).
+    pub receipts_known: u64,
+    /// The hub holds this device's events up to here.
+    pub acked_seq: u64,
+    pub pulled: u64,
+    pub applied: u64,
+    pub quarantined_here: u64,
+    /// Its feed starts after this station's position and was not applied: export again.
+    pub pages_skipped: bool,
+    /// Events the hub refused, and why.
+    pub refused: Vec<String>,
+}
+
+impl From<casedesk_sync::bundle::Imported> for BundleImported {
+    fn from(r: casedesk_sync::bundle::Imported) -> BundleImported {
+        BundleImported {
+            enrolled: r.enrolled,
+            receipts: r.receipts,
+            receipts_known: r.receipts_known,
+            acked_seq: r.acked_seq,
+            pulled: r.pulled,
+            applied: r.applied,
+            quarantined_here: r.quarantined_here,
+            pages_skipped: r.pages_skipped,
+            refused: r.refused,
+        }
+    }
 }
 
 /// The station's settings.

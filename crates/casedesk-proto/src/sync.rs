@@ -8,7 +8,7 @@
 //! |--------|---------------|-------------------------------------------------|
 //! | GET    | /v1/health    | → `Health`                                      |
 //! | POST   | /v1/enroll    | `EnrollRequest` → `EnrollResponse`              |
-//! | GET    | /v1/status    | → `DeviceStatus`                                |
+//! | GET    | /v1/status?head=SEQ | → `DeviceStatus` (`head`: the station's last own seq, optional) |
 //! | POST   | /v1/push      | `PushBatch` (zstd, `content-encoding: zstd`) → `PushReceipt` |
 //! | GET    | /v1/pull?after=POS&limit=N&checkpoint=ID | → `PullPage` (zstd when `accept-encoding: zstd`) |
 //!
@@ -111,6 +111,10 @@ pub struct EnrollCode {
     /// The hub's Ed25519 public key (hex): receipts and checkpoints must carry its signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hub_key: Option<String>,
+    /// The hub's bundle key (an age X25519 recipient, `age1...`): USB bundles for this hub are
+    /// encrypted to it (`bundle`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_key: Option<String>,
 }
 
 const CODE_PREFIX: &str = "CDE1-";
@@ -121,10 +125,21 @@ impl EnrollCode {
         format!("{CODE_PREFIX}{}", hex::encode(json))
     }
 
-    /// Parses a pasted code; whitespace and line breaks inside it are ignored.
+    /// The code in capitals (`CDE1-7B22...`), as a QR code carries it: digits, capitals and
+    /// `-` fit the QR alphanumeric mode, which makes the symbol smaller. `decode` reads both.
+    pub fn encode_upper(&self) -> String {
+        self.encode().to_ascii_uppercase()
+    }
+
+    /// Parses a pasted code; whitespace and line breaks inside it are ignored, and so is the
+    /// case of its letters.
     pub fn decode(text: &str) -> Option<EnrollCode> {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let body = compact.strip_prefix(CODE_PREFIX)?;
+        let head = compact.get(..CODE_PREFIX.len())?;
+        if !head.eq_ignore_ascii_case(CODE_PREFIX) {
+            return None;
+        }
+        let body = &compact[CODE_PREFIX.len()..];
         let bytes = hex::decode(body).ok()?;
         serde_json::from_slice(&bytes).ok()
     }
@@ -162,6 +177,19 @@ pub struct EnrollResponse {
     /// The hub's Ed25519 public key (hex).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hub_key: Option<String>,
+    /// The hub's bundle key (age X25519 recipient) for USB bundles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_key: Option<String>,
+}
+
+/// The query of `GET /v1/status`. Every field is optional, so an older station that sends none
+/// is answered alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusQuery {
+    /// The station's last own sequence number: with `acked_seq`, how many of its events wait
+    /// to be sent (shown in the association's console).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,6 +212,9 @@ pub struct DeviceStatus {
     /// Whether the hub holds a signing key for this device (it then takes signed batches only).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub device_key_known: bool,
+    /// The hub's bundle key (age X25519 recipient) for USB bundles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_key: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -103,12 +103,15 @@ fn enroll_code_round_trips_and_tolerates_line_breaks() {
         fingerprint: Some("ab".repeat(32)),
         device: None,
         hub_key: None,
+        bundle_key: None,
     };
     let text = code.encode();
     assert!(text.starts_with("CDE1-"));
     let broken = format!("{}\n {}", &text[..20], &text[20..]);
-    assert_eq!(EnrollCode::decode(&broken), Some(code));
+    assert_eq!(EnrollCode::decode(&broken), Some(code.clone()));
     assert_eq!(EnrollCode::decode("CDE1-zz"), None);
+    // The capitals a QR code carries read back alike.
+    assert_eq!(EnrollCode::decode(&code.encode_upper()), Some(code));
 }
 
 #[test]
@@ -143,6 +146,7 @@ fn golden_sync_messages() {
         device_code: String::new(),
         hub_key: None,
         device_key_known: false,
+        bundle_key: None,
     };
     assert_eq!(
         serde_json::to_string(&status).unwrap(),

@@ -519,10 +519,17 @@ pub fn submission_event(store: &Store, period: &Period, note: &str) -> Result<Or
     })
 }
 
-/// Submits (报送) the station's own report for `period`.
-pub fn submit(store: &mut Store, period: &Period, note: &str, op: Option<&str>) -> Result<Uuid> {
+/// Submits (报送) the station's own report for `period`, as `actor` (a head or the
+/// secretariat: the export permission, checked by the store).
+pub fn submit(
+    store: &mut Store,
+    actor: &casedesk_store::Actor,
+    period: &Period,
+    note: &str,
+    op: Option<&str>,
+) -> Result<Uuid> {
     let ev = submission_event(store, period, note)?;
-    Ok(store.record_org_op(op, Uuid::now_v7(), None, ev)?.stream)
+    Ok(store.record_org_op(op, Uuid::now_v7(), actor, ev)?.stream)
 }
 
 /// The label of a breakdown code (a nature, a category or a subject kind) in `lang`.

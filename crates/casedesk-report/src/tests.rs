@@ -48,6 +48,8 @@ impl Desk {
                 admin_code: "632802".into(),
                 device_code: "A1".into(),
                 device_name: String::new(),
+                founder: "站长".into(),
+                founder_secret: None,
             })
             .unwrap();
         Desk { store, clock }
@@ -71,12 +73,14 @@ impl Desk {
         reg.category = category.map(str::to_owned);
         reg.nature = nature.map(str::to_owned);
         reg.facts.occurred_on = None;
-        self.store.register_case(None, reg).unwrap().id
+        let me = casedesk_store::testutil::founder(&self.store);
+        self.store.register_case(&me, reg).unwrap().id
     }
 
     fn act(&mut self, id: Uuid, t: DateTime<Utc>, ev: CaseEvent) {
         self.at(t);
-        self.store.act(id, None, ev).unwrap();
+        let me = casedesk_store::testutil::founder(&self.store);
+        self.store.act(id, &me, ev).unwrap();
     }
 
     fn accept(&mut self, id: Uuid, t: DateTime<Utc>) {
@@ -117,6 +121,7 @@ impl Desk {
                 transfer: Uuid::now_v7(),
                 kind,
                 to_unit: to.into(),
+                to_unit_name: String::new(),
                 to_department: String::new(),
                 reason,
                 due: None,
@@ -128,10 +133,11 @@ impl Desk {
     fn consult(&mut self, t: DateTime<Utc>, people: u32) {
         self.at(t);
         let unit = self.store.require_station().unwrap().unit.clone();
+        let me = casedesk_store::testutil::founder(&self.store);
         self.store
             .record_org(
                 Uuid::now_v7(),
-                None,
+                &me,
                 OrgEvent::ConsultationRecorded {
                     unit,
                     at: t,
@@ -414,7 +420,8 @@ fn a_submission_is_frozen_and_later_changes_show_as_adjustments() {
     let q4 = Period::parse("2026-Q4").unwrap();
     s.at(local(2027, 1, 5, 10));
     let before = report(&s.store, None, &q4).unwrap();
-    crate::submit(&mut s.store, &q4, "", None).unwrap();
+    let me = casedesk_store::testutil::founder(&s.store);
+    crate::submit(&mut s.store, &me, &q4, "", None).unwrap();
     let submitted = report(&s.store, None, &q4).unwrap().submission.unwrap();
     assert_eq!(submitted.submitted, before.total);
     assert!(submitted.adjustments.is_empty());

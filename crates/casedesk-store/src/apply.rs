@@ -8,12 +8,15 @@
 //! quarantined with the error. Only failures of the file itself (disk full, I/O) abort the
 //! whole page, since retrying later can succeed.
 
+use casedesk_domain::access;
 use casedesk_domain::calendar::WorkCalendar;
 use casedesk_domain::deadline::OwnRules;
-use casedesk_domain::event::DomainEvent;
+use casedesk_domain::event::{DomainEvent, OrgEvent};
+use casedesk_domain::types::StaffRole;
 use casedesk_proto::{Event, Hlc, limits};
 use chrono::{DateTime, Utc};
 use rusqlite::{ErrorCode, OptionalExtension, Transaction, params};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::{Result, StoreError};
@@ -33,6 +36,12 @@ pub mod reasons {
     /// This station's own event, arriving from elsewhere with content it never wrote.
     pub const OWN_DEVICE: &str = "own_device";
     pub const CLOCK_AHEAD: &str = "clock_ahead";
+    /// The event names an actor this station knows no staff registration of (at the event's
+    /// time).
+    pub const ACTOR_UNKNOWN: &str = "actor_unknown";
+    /// The actor's roles at the event's time did not give the permission its kind needs
+    /// (`actor_forbidden: mediate`), or the actor was inactive then.
+    pub const ACTOR_FORBIDDEN: &str = "actor_forbidden";
 }
 
 pub(crate) struct Apply<'a, 't> {
@@ -42,6 +51,7 @@ pub(crate) struct Apply<'a, 't> {
     now: DateTime<Utc>,
     source: Source,
     own_device: Option<Uuid>,
+    own_unit: Option<&'a str>,
     /// Admitted events, grouped by stream in the order the streams first appear.
     streams: Vec<(Uuid, bool, Vec<&'a Event>)>,
     report: ApplyReport,
@@ -55,6 +65,7 @@ impl<'a, 't> Apply<'a, 't> {
         now: DateTime<Utc>,
         source: Source,
         own_device: Option<Uuid>,
+        own_unit: Option<&'a str>,
     ) -> Apply<'a, 't> {
         Apply {
             tx,
@@ -63,6 +74,7 @@ impl<'a, 't> Apply<'a, 't> {
             now,
             source,
             own_device,
+            own_unit,
             streams: Vec::new(),
             report: ApplyReport::default(),
         }
@@ -130,6 +142,9 @@ impl<'a, 't> Apply<'a, 't> {
         if let Err(err) = DomainEvent::decode(&e.kind, e.v, &e.payload) {
             return Ok(Some(format!("{}: {err}", err_code(&err))));
         }
+        if let Some(reason) = self.actor_reason(e)? {
+            return Ok(Some(reason));
+        }
         let is_case = e.kind.starts_with("case.");
         let stream_kind: Option<String> = self
             .tx
@@ -153,6 +168,69 @@ impl<'a, 't> Apply<'a, 't> {
             return Ok(Some(reasons::STREAM_EXISTS.to_owned()));
         }
         Ok(None)
+    }
+
+    /// Whether the event's actor could write it: their roles at the event's time (their latest
+    /// `staff.registered` by HLC not after the event's, held or earlier in this page) must give
+    /// the permission the kind needs. A staff member's very first registration may be their
+    /// own (the founder of a station registers themselves). Events without an actor were
+    /// written before sign-in existed and are taken as they are. A station sees the staff of
+    /// its own unit (and, at the association, of the units below): an event of another unit
+    /// whose actor it does not know (a case transferred down from the association) is taken
+    /// as the hub admitted it, and judged by the stations that see that unit's staff.
+    fn actor_reason(&self, e: &Event) -> Result<Option<String>> {
+        let Some(actor) = e.actor else { return Ok(None) };
+        let Some(perm) = access::for_kind(&e.kind) else { return Ok(None) };
+        let at = self.staff_at(actor, e.hlc)?;
+        let Some((roles, active)) = at else {
+            if e.kind == "staff.registered" && e.stream == actor {
+                return Ok(None);
+            }
+            if self.own_unit.is_some_and(|u| u != e.unit) {
+                return Ok(None);
+            }
+            return Ok(Some(reasons::ACTOR_UNKNOWN.to_owned()));
+        };
+        if !active {
+            return Ok(Some(format!("{}: inactive", reasons::ACTOR_FORBIDDEN)));
+        }
+        if !access::permits(&roles, perm) {
+            return Ok(Some(format!("{}: {}", reasons::ACTOR_FORBIDDEN, perm.code())));
+        }
+        Ok(None)
+    }
+
+    /// The roles and status of staff member `staff` at `hlc`.
+    fn staff_at(&self, staff: Uuid, hlc: Hlc) -> Result<Option<(Vec<StaffRole>, bool)>> {
+        let sql = format!(
+            "SELECT {} FROM events WHERE stream = ?1 AND kind = 'staff.registered' AND hlc <= ?2
+             ORDER BY hlc DESC, device DESC, seq DESC LIMIT 1",
+            project::EVENT_COLUMNS
+        );
+        let held: Option<Event> = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row(params![staff.as_bytes(), hlc.0 as i64], project::event_from_row)
+            .optional()?;
+        let mut best: Option<(Hlc, Uuid, u64, Value)> =
+            held.map(|h| (h.hlc, h.device, h.seq, h.payload));
+        for x in self.streams.iter().filter(|(s, _, _)| *s == staff).flat_map(|(_, _, l)| l) {
+            if x.kind != "staff.registered" || x.hlc > hlc {
+                continue;
+            }
+            let key = (x.hlc, x.device, x.seq);
+            if best.as_ref().is_none_or(|(h, d, q, _)| key > (*h, *d, *q)) {
+                best = Some((x.hlc, x.device, x.seq, x.payload.clone()));
+            }
+        }
+        let Some((_, _, _, payload)) = best else { return Ok(None) };
+        let v = casedesk_domain::event::PAYLOAD_VERSION;
+        match DomainEvent::decode("staff.registered", v, &payload) {
+            Ok(DomainEvent::Org(OrgEvent::StaffRegistered { roles, active, .. })) => {
+                Ok(Some((roles, active)))
+            }
+            _ => Ok(None),
+        }
     }
 
     fn stream_has_registration(&self, stream: Uuid) -> Result<bool> {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::query::ListQuery;
 use super::*;
-use crate::testutil::{at, registration, station_init, store_at};
+use crate::testutil::{at, founder, registration, station_init, store_at};
 
 /// A station of `unit` with device code `code`, its clock at `now`.
 fn station(unit: &str, code: &str, now: DateTime<Utc>) -> Store {
@@ -84,8 +84,8 @@ fn two_devices_that_share_a_device_code_never_wedge_a_replica() {
     let now = at(2026, 3, 5, 2);
     let mut a = station("HX0201", "A1", now);
     let mut b = station("HX0201", "A1", now);
-    let ca = a.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
-    let cb = b.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
+    let ca = a.register_case(&founder(&a), registration(at(2026, 3, 4, 1))).unwrap();
+    let cb = b.register_case(&founder(&b), registration(at(2026, 3, 4, 1))).unwrap();
     assert_eq!(ca.no, cb.no, "both devices gave out the same number");
     // The association receives both, in either order, and so does each device.
     let mut hx1 = station("HX", "Z1", now);
@@ -107,7 +107,7 @@ fn two_devices_that_share_a_device_code_never_wedge_a_replica() {
     // Each device keeps working and sees the other's case.
     a.apply_remote(&log(&b), Source::Pull).unwrap();
     assert_eq!(rows(&a).len(), 2);
-    a.act(ca.id, None, CaseEvent::NoteAdded { text: "回访".into() }).unwrap();
+    a.act(ca.id, &founder(&a), CaseEvent::NoteAdded { text: "回访".into() }).unwrap();
     assert!(a.verify().unwrap().is_ok());
 }
 
@@ -118,12 +118,16 @@ fn a_session_or_transfer_id_another_case_uses_does_not_wedge_a_replica() {
     let mut stores = Vec::new();
     for (unit, code) in [("HX0201", "A1"), ("HX0301", "B1")] {
         let mut s = station(unit, code, now);
-        let c = s.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
-        s.act(c.id, None, CaseEvent::Accepted { at: at(2026, 3, 4, 2), note: String::new() })
-            .unwrap();
+        let c = s.register_case(&founder(&s), registration(at(2026, 3, 4, 1))).unwrap();
         s.act(
             c.id,
-            None,
+            &founder(&s),
+            CaseEvent::Accepted { at: at(2026, 3, 4, 2), note: String::new() },
+        )
+        .unwrap();
+        s.act(
+            c.id,
+            &founder(&s),
             CaseEvent::SessionRecorded(SessionRecorded {
                 session: shared,
                 held_at: at(2026, 3, 4, 3),
@@ -141,11 +145,12 @@ fn a_session_or_transfer_id_another_case_uses_does_not_wedge_a_replica() {
         .unwrap();
         s.act(
             c.id,
-            None,
+            &founder(&s),
             CaseEvent::Transferred(Transferred {
                 transfer: shared,
                 kind: TransferKind::CoHandle,
                 to_unit: "HX02".into(),
+                to_unit_name: String::new(),
                 to_department: String::new(),
                 reason: TransferReason::HardCaseJoint,
                 due: None,
@@ -175,7 +180,7 @@ fn a_session_or_transfer_id_another_case_uses_does_not_wedge_a_replica() {
 fn one_bad_event_is_set_aside_and_the_rest_of_the_page_applies() {
     let now = at(2026, 3, 5, 2);
     let mut a = station("HX0201", "A1", now);
-    let good = a.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
+    let good = a.register_case(&founder(&a), registration(at(2026, 3, 4, 1))).unwrap();
     let mut page = log(&a);
     let mut chain = Vec::new();
     let case = Uuid::now_v7();
@@ -240,7 +245,7 @@ fn one_bad_event_is_set_aside_and_the_rest_of_the_page_applies() {
     assert_eq!(hx.quarantine_count().unwrap(), 6);
     assert!(hx.verify().unwrap().is_ok());
     // The clock that ran ahead was not adopted.
-    let next = hx.record_org(Uuid::now_v7(), None, consultation()).unwrap();
+    let next = hx.record_org(Uuid::now_v7(), &founder(&hx), consultation()).unwrap();
     assert!(next.hlc < ahead.hlc);
     // Pulling the same page again changes nothing.
     let again = hx.apply_remote(&page, Source::Pull).unwrap();
@@ -262,8 +267,10 @@ fn consultation() -> OrgEvent {
 #[test]
 fn a_too_long_text_is_refused_where_it_is_written_with_its_field() {
     let mut s = store_at(at(2026, 3, 5, 2));
-    let c = s.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
-    let err = s.act(c.id, None, CaseEvent::NoteAdded { text: "字".repeat(5_000_000) }).unwrap_err();
+    let c = s.register_case(&founder(&s), registration(at(2026, 3, 4, 1))).unwrap();
+    let err = s
+        .act(c.id, &founder(&s), CaseEvent::NoteAdded { text: "字".repeat(5_000_000) })
+        .unwrap_err();
     let issue = &err.issues()[0];
     assert_eq!((issue.path.as_str(), issue.code.as_str()), ("text", "too_long"));
     assert_eq!(s.stream_events(c.id).unwrap().len(), 1, "nothing was written");
@@ -274,7 +281,7 @@ fn a_too_long_text_is_refused_where_it_is_written_with_its_field() {
     for c in &mut reg.complainants {
         c.address = "地".repeat(300);
     }
-    let ok = s.register_case(None, reg);
+    let ok = s.register_case(&founder(&s), reg);
     assert!(ok.is_ok(), "a registration at its field limits fits: {ok:?}");
 }
 
@@ -282,7 +289,7 @@ fn a_too_long_text_is_refused_where_it_is_written_with_its_field() {
 fn import_refuses_what_would_write_into_this_stations_own_chain() {
     let now = at(2026, 3, 5, 2);
     let mut a = station("HX0201", "A1", now);
-    a.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
+    a.register_case(&founder(&a), registration(at(2026, 3, 4, 1))).unwrap();
     let mut own = log(&a);
     let mut text = String::new();
     for e in &own {
@@ -314,7 +321,7 @@ fn a_registration_naming_an_unknown_roving_session_is_refused() {
     let mut s = store_at(at(2026, 3, 5, 2));
     let mut reg = registration(at(2026, 3, 4, 1));
     reg.roving_session = Some(Uuid::now_v7());
-    let err = s.register_case(None, reg).unwrap_err();
+    let err = s.register_case(&founder(&s), reg).unwrap_err();
     assert_eq!(err.issues()[0].code, "roving.unknown");
 }
 

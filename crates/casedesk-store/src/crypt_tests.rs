@@ -22,7 +22,7 @@ fn station(path: &Path, k: &DbKey, cases: usize) -> Store {
     let mut s = Store::open_encrypted(path, k, None).unwrap();
     s.init_station(station_init()).unwrap();
     for _ in 0..cases {
-        s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+        s.register_case(&crate::testutil::founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     }
     s
 }
@@ -41,7 +41,7 @@ fn an_encrypted_file_and_its_wal_show_nothing_readable() {
     {
         let mut s = Store::open(&plain).unwrap();
         s.init_station(station_init()).unwrap();
-        s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+        s.register_case(&crate::testutil::founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     }
     assert!(NEEDLES.iter().all(|n| contains(&plain, n)), "the control file holds the strings");
 
@@ -84,7 +84,7 @@ fn a_plain_station_file_is_encrypted_on_first_open_with_a_key() {
         let mut s = Store::open(&db).unwrap();
         s.init_station(station_init()).unwrap();
         for _ in 0..5 {
-            s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+            s.register_case(&crate::testutil::founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
         }
         (
             s.event_count().unwrap(),
@@ -198,7 +198,7 @@ fn a_restore_brings_back_the_backed_up_state() {
     let policy = BackupPolicy::new(dir.path().join("backups"));
     let b = s.backup(&policy, BackupReason::Manual).unwrap().written.remove(0).path;
     let at_backup = s.event_count().unwrap();
-    s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    s.register_case(&crate::testutil::founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     let (staged, summary) = backup::stage_restore(&b, Some(&key(5)), &db).unwrap();
     assert_eq!(summary.events, at_backup);
     drop(s);
@@ -235,4 +235,19 @@ fn a_migration_is_preceded_by_a_backup() {
     assert_eq!(listed[0].reason, BackupReason::PreMigration);
     let summary = backup::inspect(&listed[0].path, Some(&key(9))).unwrap();
     assert_eq!(summary.schema, migrate::MIGRATIONS.len() as i64 - 1);
+}
+
+#[test]
+fn sqlcipher_memory_security_is_off_and_pages_are_4k_with_hmac() {
+    // Memory security (wiping every freed allocation) costs every query; SQLCipher 4.20 has it
+    // off unless a connection turns it on (it cannot be turned off again), and nothing here does.
+    let dir = tempfile::tempdir().unwrap();
+    let s = station(&dir.path().join("st.db"), &key(4), 1);
+    let q = |p: &str| -> String {
+        s.conn.query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, String>(0)).unwrap()
+    };
+    assert_eq!(q("cipher_memory_security"), "0");
+    assert_eq!(q("cipher_page_size"), "4096");
+    assert_eq!(q("cipher_hmac_algorithm"), "HMAC_SHA512");
+    assert_eq!(q("cipher_use_hmac"), "1");
 }

@@ -138,6 +138,11 @@ pub struct CategoryItem {
     pub name_zh: String,
     pub name_en: String,
     pub kind: String,
+    /// Everyday words that find the category (家电, 暖气, 兽药), for the search of the picker.
+    pub terms_zh: Vec<String>,
+    pub terms_en: Vec<String>,
+    /// A heading of the tree (商品类, 服务类): shown, never chosen.
+    pub group: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -156,6 +161,43 @@ pub struct UnitItem {
     #[cfg_attr(feature = "ts", ts(as = "UnitKind"))]
     pub kind: String,
     pub parent: Option<String>,
+}
+
+/// How a unit the station knows stands to the station's own unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum UnitRelation {
+    /// The unit above the station's (上级单位).
+    Parent,
+    /// Above the parent.
+    Ancestor,
+    /// Below the station's unit (its branches and stations, at any depth).
+    Below,
+    /// Under the same parent.
+    Sibling,
+    Other,
+}
+
+/// A unit a case may be transferred to (转办, 协办, 上报).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TransferTarget {
+    pub code: String,
+    /// `None` when only the code is known: the parent named at setup whose record the hub has
+    /// not sent yet.
+    pub name: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<UnitKind>"))]
+    pub kind: Option<String>,
+    pub relation: UnitRelation,
+}
+
+/// The units a transfer of one kind can go to, and when there are none, why (a message code).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TransferTargets {
+    pub targets: Vec<TransferTarget>,
+    pub none_reason: Option<String>,
 }
 
 /// Everything the station knows of a unit.
@@ -419,14 +461,18 @@ impl Store {
         Ok(out)
     }
 
-    /// Roving intake sessions, newest first, with what each took in.
+    /// Roving intake sessions, newest first, with what each took in: cases (voided ones left
+    /// out), consultations, and 接待人次 — every complainant of those cases (at least one each)
+    /// and every person who asked.
     pub fn roving_sessions(&self, only: Option<Uuid>) -> Result<Vec<RovingSummary>> {
         let conn = self.connection();
         let mut stmt = conn.prepare_cached(
             "SELECT r.id, r.unit, r.date, r.place, r.team, r.ended_at,
-                (SELECT count(*) FROM cases c WHERE c.roving = r.id),
+                (SELECT count(*) FROM cases c WHERE c.roving = r.id AND c.status != 'voided'),
                 (SELECT count(*) FROM consultations k WHERE k.roving = r.id),
                 (SELECT coalesce(sum(people), 0) FROM consultations k WHERE k.roving = r.id)
+                + (SELECT coalesce(sum(max(c.complainants, 1)), 0) FROM cases c
+                   WHERE c.roving = r.id AND c.status != 'voided')
              FROM roving_sessions r WHERE ?1 IS NULL OR r.id = ?1 ORDER BY r.date DESC, r.id DESC LIMIT 100",
         )?;
         let rows = stmt.query_map([only.map(|u| u.as_bytes().to_vec())], |r| {
@@ -514,6 +560,81 @@ impl Store {
         }))
     }
 
+    /// The units a transfer of `kind` can go to, from what the station knows: its own unit's
+    /// parent chain (上报), the units below it (下转), any other unit (协办: siblings first, then
+    /// the chain, the units below and the rest). The hub sends the units down at sync; before
+    /// that, only the parent code named at setup may be known, without a name.
+    pub fn transfer_targets(&self, kind: TransferKind) -> Result<TransferTargets> {
+        let station = self.require_station()?;
+        let own = station.unit.clone();
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT code, name, kind, parent FROM units WHERE demonstration = 0 OR ?1 ORDER BY code",
+        )?;
+        let demo = self.is_demo()?;
+        let units: Vec<(String, String, String, Option<String>)> = stmt
+            .query_map([demo], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let find = |code: &str| units.iter().find(|u| u.0 == code);
+        let target = |code: &str, relation| match find(code) {
+            Some((c, n, k, _)) => TransferTarget {
+                code: c.clone(),
+                name: Some(n.clone()),
+                kind: Some(k.clone()),
+                relation,
+            },
+            None => TransferTarget { code: code.to_owned(), name: None, kind: None, relation },
+        };
+        // The parent chain, nearest first (a cycle in hostile data ends the walk).
+        let mut chain: Vec<TransferTarget> = Vec::new();
+        let mut next = find(&own).and_then(|u| u.3.clone());
+        while let Some(p) = next {
+            if p == own || chain.iter().any(|t| t.code == p) {
+                break;
+            }
+            let relation =
+                if chain.is_empty() { UnitRelation::Parent } else { UnitRelation::Ancestor };
+            next = find(&p).and_then(|u| u.3.clone());
+            chain.push(target(&p, relation));
+        }
+        // The units below, breadth first.
+        let mut below: Vec<TransferTarget> = Vec::new();
+        let mut frontier = vec![own.clone()];
+        while let Some(code) = frontier.pop() {
+            for u in units.iter().filter(|u| u.3.as_deref() == Some(code.as_str())) {
+                if u.0 != own && !below.iter().any(|t| t.code == u.0) {
+                    below.push(target(&u.0, UnitRelation::Below));
+                    frontier.insert(0, u.0.clone());
+                }
+            }
+        }
+        let parent = chain.first().map(|t| t.code.clone());
+        let (targets, none_reason) = match kind {
+            TransferKind::ToDepartment => (Vec::new(), None),
+            TransferKind::Up => (chain, Some("transfer.no_parent")),
+            TransferKind::Down => (below, Some("transfer.no_units_below")),
+            TransferKind::CoHandle => {
+                let mut out: Vec<TransferTarget> = units
+                    .iter()
+                    .filter(|u| u.0 != own && parent.is_some() && u.3 == parent)
+                    .map(|u| target(&u.0, UnitRelation::Sibling))
+                    .collect();
+                for t in chain.into_iter().chain(below) {
+                    if !out.iter().any(|o| o.code == t.code) {
+                        out.push(t);
+                    }
+                }
+                for u in &units {
+                    if u.0 != own && !out.iter().any(|o| o.code == u.0) {
+                        out.push(target(&u.0, UnitRelation::Other));
+                    }
+                }
+                (out, Some("transfer.no_units"))
+            }
+        };
+        let none_reason = none_reason.filter(|_| targets.is_empty()).map(str::to_owned);
+        Ok(TransferTargets { targets, none_reason })
+    }
+
     /// Code tables the UI needs: categories, natures, reason codes of each rule set, units.
     pub fn reference(&self) -> Result<Reference> {
         let item = |c: &reference::Category| CategoryItem {
@@ -522,6 +643,9 @@ impl Store {
             name_zh: c.name_zh.clone(),
             name_en: c.name_en.clone(),
             kind: c.kind.clone(),
+            terms_zh: c.terms_zh.clone(),
+            terms_en: c.terms_en.clone(),
+            group: c.group,
         };
         let reasons = |list: &'static [reference::Reason]| -> Vec<ReasonItem> {
             list.iter().map(|r| ReasonItem { code: r.code, zh: r.zh, en: r.en }).collect()

@@ -30,9 +30,70 @@ pub enum StoreError {
     Db(#[from] rusqlite::Error),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// Signing in, or acting as someone, failed.
+    #[error("sign-in: {0:?}")]
+    Auth(AuthError),
     /// A file beside the log is missing or damaged (`blob.missing`, `blob.corrupt`).
     #[error("{code}: {hash}")]
     Blob { code: &'static str, hash: String },
+}
+
+/// Why signing in or acting as a staff member failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthError {
+    /// No one is signed in (the desktop is locked, the CLI got no `--as`).
+    Required,
+    UnknownStaff(String),
+    /// Several active staff members have the name: the ids.
+    AmbiguousStaff(String),
+    Inactive(String),
+    /// No password or PIN on this device.
+    NoCredential(String),
+    /// Wrong password or PIN; `left` more wrong tries before a lock-out.
+    Failed {
+        left: u32,
+    },
+    Locked {
+        seconds: u64,
+    },
+    /// Too short, not a PIN of 4–8 digits, or too long.
+    Weak,
+    PasswordRequired,
+}
+
+impl From<AuthError> for StoreError {
+    fn from(e: AuthError) -> StoreError {
+        StoreError::Auth(e)
+    }
+}
+
+impl AuthError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthError::Required => "auth.required",
+            AuthError::UnknownStaff(_) => "auth.unknown_staff",
+            AuthError::AmbiguousStaff(_) => "auth.ambiguous_staff",
+            AuthError::Inactive(_) => "auth.inactive",
+            AuthError::NoCredential(_) => "auth.no_credential",
+            AuthError::Failed { left: 0 } => "auth.failed",
+            AuthError::Failed { .. } => "auth.failed_left",
+            AuthError::Locked { .. } => "auth.locked",
+            AuthError::Weak => "auth.password_weak",
+            AuthError::PasswordRequired => "auth.password_required",
+        }
+    }
+
+    pub fn arg(&self) -> String {
+        match self {
+            AuthError::UnknownStaff(s)
+            | AuthError::AmbiguousStaff(s)
+            | AuthError::Inactive(s)
+            | AuthError::NoCredential(s) => s.clone(),
+            AuthError::Failed { left } => left.to_string(),
+            AuthError::Locked { seconds } => seconds.to_string(),
+            AuthError::Required | AuthError::Weak | AuthError::PasswordRequired => String::new(),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -67,6 +128,7 @@ impl StoreError {
             StoreError::BackupNotFound(_) => "backup.not_found",
             StoreError::Db(_) => "db.error",
             StoreError::Io(_) => "io.error",
+            StoreError::Auth(e) => e.code(),
             StoreError::Blob { code, .. } => code,
         }
     }
@@ -88,6 +150,7 @@ impl StoreError {
             StoreError::Db(e) => e.to_string(),
             StoreError::Io(e) => e.to_string(),
             StoreError::NotInitialized | StoreError::WrongKey => String::new(),
+            StoreError::Auth(e) => e.arg(),
             StoreError::BadBackup { file, why } => format!("{file}: {why}"),
             StoreError::BackupWrongKey(f) | StoreError::BackupNotFound(f) => f.clone(),
             StoreError::Blob { hash, .. } => hash.clone(),

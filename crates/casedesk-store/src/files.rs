@@ -288,7 +288,7 @@ impl Store {
         &mut self,
         op: Option<&str>,
         case_id: Uuid,
-        actor: Option<Uuid>,
+        actor: &crate::Actor,
         doc: NewDocument,
     ) -> Result<DocumentIssued> {
         if let Some(done) = op_result(&self.conn, op)? {
@@ -354,7 +354,7 @@ impl Store {
         &mut self,
         op: Option<&str>,
         case_id: Uuid,
-        actor: Option<Uuid>,
+        actor: &crate::Actor,
         file: NewEvidence,
     ) -> Result<EvidenceAdded> {
         if let Some(done) = op_result(&self.conn, op)? {

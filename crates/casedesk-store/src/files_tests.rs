@@ -7,7 +7,7 @@ use casedesk_proto::limits;
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::testutil::{at, registration, station_init};
+use crate::testutil::{at, founder, registration, station_init};
 
 fn station(code: &str, now: DateTime<Utc>, dir: &std::path::Path) -> Store {
     let mut s = Store::open_in_memory().unwrap();
@@ -29,8 +29,9 @@ fn log(s: &Store) -> Vec<Event> {
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDAT\x08\xd7c\xf8\xff\xff?\0\x05\xfe\x02\xfe\xdc\xccY\xe7\0\0\0\0IEND\xaeB`\x82";
 
 fn accepted_case(s: &mut Store) -> Uuid {
-    let id = s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap().id;
-    s.act(id, None, CaseEvent::Accepted { at: at(2026, 3, 2, 1), note: String::new() }).unwrap();
+    let id = s.register_case(&founder(s), registration(at(2026, 3, 1, 1))).unwrap().id;
+    s.act(id, &founder(s), CaseEvent::Accepted { at: at(2026, 3, 2, 1), note: String::new() })
+        .unwrap();
     id
 }
 
@@ -54,7 +55,7 @@ fn issue(s: &mut Store, case: Uuid, pdf: &[u8]) -> Result<DocumentIssued> {
     let number =
         s.next_document_number(s.case_state(case)?.rule_set, DocKind::Acceptance, s.now())?;
     let doc = acceptance(s, number, pdf);
-    s.issue_document_op(None, case, None, doc)
+    s.issue_document_op(None, case, &founder(s), doc)
 }
 
 #[test]
@@ -98,17 +99,17 @@ fn a_number_that_is_no_longer_next_is_refused_and_nothing_is_written() {
     issue(&mut s, case, b"%PDF-1.7 a").unwrap();
     let before = s.event_count().unwrap();
     let mut doc = acceptance(&s, "消协受〔2026〕第 A1-1 号".into(), b"%PDF-1.7 b");
-    let err = s.issue_document_op(None, case, None, doc.clone()).unwrap_err();
+    let err = s.issue_document_op(None, case, &founder(&s), doc.clone()).unwrap_err();
     assert_eq!(err.issues()[0].code, "doc.number_taken");
     assert_eq!(s.event_count().unwrap(), before);
     // A kind the case's state does not offer.
     doc.kind = DocKind::Termination;
     doc.number = s.next_document_number(RuleSet::Own, DocKind::Termination, s.now()).unwrap();
-    let err = s.issue_document_op(None, case, None, doc).unwrap_err();
+    let err = s.issue_document_op(None, case, &founder(&s), doc).unwrap_err();
     assert_eq!(err.issues()[0].code, "doc.not_available");
     // Documents go through issue_document_op, never through act.
     let payload = s.documents(case).unwrap()[0].doc.clone();
-    let err = s.act(case, None, CaseEvent::DocumentIssued(payload)).unwrap_err();
+    let err = s.act(case, &founder(&s), CaseEvent::DocumentIssued(payload)).unwrap_err();
     assert_eq!(err.issues()[0].code, "doc.issue_elsewhere");
 }
 
@@ -126,7 +127,7 @@ fn evidence_is_a_blob_beside_the_log_and_verify_checks_it() {
         for_document: None,
         bytes: bytes.to_vec(),
     };
-    let added = s.add_evidence_op(None, case, None, file(PNG)).unwrap();
+    let added = s.add_evidence_op(None, case, &founder(&s), file(PNG)).unwrap();
     assert_eq!(added.media_type, "image/png");
     assert_eq!(added.sha256, sha256_hex(PNG));
     let path = s.blob_path(&added.sha256).unwrap();
@@ -139,24 +140,28 @@ fn evidence_is_a_blob_beside_the_log_and_verify_checks_it() {
     let doc = issue(&mut s, case, b"%PDF-1.7 signed").unwrap();
     let mut signed = file(b"%PDF-1.7 scan of the signed copy");
     signed.for_document = Some(doc.number.clone());
-    assert_eq!(s.add_evidence_op(None, case, None, signed).unwrap().for_document, Some(doc.number));
+    assert_eq!(
+        s.add_evidence_op(None, case, &founder(&s), signed).unwrap().for_document,
+        Some(doc.number)
+    );
     let mut unknown = file(b"%PDF-1.7 another");
     unknown.for_document = Some("没有的文号".into());
-    let err = s.add_evidence_op(None, case, None, unknown).unwrap_err();
+    let err = s.add_evidence_op(None, case, &founder(&s), unknown).unwrap_err();
     assert_eq!(err.issues()[0].code, "doc.unknown_number");
 
     // Limits: too large, not a photo or a scan, empty.
     let big = vec![0xFFu8; limits::MAX_BLOB_BYTES as usize + 1];
-    let err = s.add_evidence_op(None, case, None, file(&big)).unwrap_err();
+    let err = s.add_evidence_op(None, case, &founder(&s), file(&big)).unwrap_err();
     assert_eq!(err.issues()[0].code, "evidence.too_large");
     assert!(
         err.message(casedesk_domain::Lang::Zh).contains("最多 20 MB"),
         "{}",
         err.message(casedesk_domain::Lang::Zh)
     );
-    let err = s.add_evidence_op(None, case, None, file(b"MZ\x90\0 not a scan")).unwrap_err();
+    let err =
+        s.add_evidence_op(None, case, &founder(&s), file(b"MZ\x90\0 not a scan")).unwrap_err();
     assert_eq!(err.issues()[0].code, "evidence.media_type");
-    let err = s.add_evidence_op(None, case, None, file(b"")).unwrap_err();
+    let err = s.add_evidence_op(None, case, &founder(&s), file(b"")).unwrap_err();
     assert_eq!(err.issues()[0].code, "evidence.empty");
 
     // A damaged file and a lost one are found.
@@ -177,11 +182,12 @@ fn a_station_without_the_file_lists_it_as_still_to_come() {
     let mut a = station("A1", now, d1.path());
     let mut b = station("A2", now, d2.path());
     let case = accepted_case(&mut a);
+    let head = founder(&a);
     let added = a
         .add_evidence_op(
             None,
             case,
-            None,
+            &head,
             NewEvidence {
                 name: "p.png".into(),
                 description: String::new(),

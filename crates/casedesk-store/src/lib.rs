@@ -15,6 +15,7 @@ mod exchange;
 mod files;
 pub mod migrate;
 mod payload;
+pub mod people;
 mod project;
 pub mod query;
 pub mod stats;
@@ -30,19 +31,21 @@ use uuid::Uuid;
 
 pub use backup::{BackupInfo, BackupPolicy, BackupReason};
 pub use crypt::DbKey;
-pub use error::{Result, StoreError};
+pub use error::{AuthError, Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
 pub use files::{
     BlobReport, DocumentRow, EVIDENCE_TYPES, EvidenceRow, LedgerCase, NewDocument, NewEvidence,
     sha256_hex, sniff_media_type,
 };
+pub use people::{Actor, AuditEntry, NewStaff, SignedIn, StaffLogin, StaffUpdate};
 pub use verify::VerifyReport;
 
+use casedesk_domain::access;
 use casedesk_domain::calendar::{self, WorkCalendar};
 use casedesk_domain::case::{self, CaseState};
 use casedesk_domain::deadline::OwnRules;
 use casedesk_domain::event::{CaseEvent, CaseRegistered, DomainEvent, OrgEvent, PAYLOAD_VERSION};
-use casedesk_domain::types::UnitKind;
+use casedesk_domain::types::{Permission, StaffRole, UnitKind};
 
 /// Who this database belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -63,6 +66,18 @@ pub struct StationInit {
     pub admin_code: String,
     pub device_code: String,
     pub device_name: String,
+    /// The first staff member, who sets the station up: head, mediator and clerk.
+    pub founder: String,
+    /// Their password or PIN on this device (`None`: no one can sign in as them here until
+    /// one is set; fixtures and demonstration stations).
+    pub founder_secret: Option<String>,
+}
+
+/// A station just set up, and its first staff member.
+#[derive(Clone, Debug)]
+pub struct Founded {
+    pub station: Station,
+    pub founder: Actor,
 }
 
 /// A registered case's identity.
@@ -294,6 +309,12 @@ impl Store {
         Ok(v.is_some())
     }
 
+    /// Records operation `op` (a UI op id) as done with `result`, for work not written through
+    /// an `*_op` function (a station's set-up).
+    pub fn record_op(&mut self, op: &str, result: &str) -> Result<()> {
+        op_record(&self.conn, Some(op), result, self.now())
+    }
+
     /// Whether operation `op` was applied already (see `register_case_op`).
     pub fn op_done(&self, op: &str) -> Result<bool> {
         Ok(op_result(&self.conn, Some(op))?.is_some())
@@ -364,7 +385,7 @@ impl Store {
 
     /// Makes this database a station's: records the unit and this device, seeds the editable
     /// calendar with the shipped holiday data, and writes the unit and device events.
-    pub fn init_station(&mut self, init: StationInit) -> Result<Station> {
+    pub fn init_station(&mut self, init: StationInit) -> Result<Founded> {
         if let Some(s) = &self.station {
             return Err(StoreError::AlreadyInitialized(s.unit.clone()));
         }
@@ -379,6 +400,14 @@ impl Store {
             issues.push(casedesk_domain::Issue::new("unit_name", "required"));
         }
         casedesk_domain::org::device_code(&mut issues, "device_code", &device_code);
+        if init.founder.trim().is_empty() {
+            issues.push(casedesk_domain::Issue::new("founder", "required"));
+        }
+        if let Some(secret) = &init.founder_secret
+            && let Err(e) = people::credential_kind(secret)
+        {
+            issues.push(casedesk_domain::Issue::new("founder_secret", e.code()));
+        }
         if !issues.is_empty() {
             return Err(StoreError::invalid(issues));
         }
@@ -405,10 +434,30 @@ impl Store {
         }
         tx.commit()?;
         self.reload_settings()?;
+        // The founder registers themselves first, so that every event after carries an actor
+        // whose roles are known (see `apply`: a device's first staff registration may name its
+        // own staff member as actor).
+        let founder = Actor::unchecked(Uuid::now_v7());
+        let roles = vec![StaffRole::Head, StaffRole::Mediator, StaffRole::Clerk];
+        self.write_org_unchecked(
+            founder.staff(),
+            Some(founder.staff()),
+            OrgEvent::StaffRegistered {
+                unit: station.unit.clone(),
+                name: init.founder.trim().to_owned(),
+                roles,
+                phone: String::new(),
+                languages: vec![casedesk_domain::types::Language::Zh],
+                active: true,
+            },
+        )?;
+        if let Some(secret) = &init.founder_secret {
+            self.set_credential(&founder, founder.staff(), secret)?;
+        }
         let unit_stream = Uuid::now_v7();
         self.record_org(
             unit_stream,
-            None,
+            &founder,
             OrgEvent::UnitRegistered {
                 code: station.unit.clone(),
                 name: station.unit_name.clone(),
@@ -420,7 +469,7 @@ impl Store {
         )?;
         self.record_org(
             station.device,
-            None,
+            &founder,
             OrgEvent::DeviceRegistered {
                 unit: station.unit.clone(),
                 code: station.device_code.clone(),
@@ -430,14 +479,33 @@ impl Store {
                 },
             },
         )?;
-        Ok(station)
+        Ok(Founded { station, founder })
+    }
+
+    /// Writes an organisation event without asking for a permission: only the founder's own
+    /// registration at set-up.
+    fn write_org_unchecked(
+        &mut self,
+        stream: Uuid,
+        actor: Option<Uuid>,
+        ev: OrgEvent,
+    ) -> Result<Event> {
+        let station = self.require_station()?.clone();
+        let now = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ev = checked_org(&tx, &station, stream, now, ev)?;
+        let event = append(&tx, &station, now, stream, actor, &DomainEvent::Org(ev))?;
+        project::refresh_org(&tx, stream)?;
+        tx.commit()?;
+        Ok(event)
     }
 
     /// Takes the device code the hub assigned at enrollment (unique among the unit's devices)
     /// for the case numbers of this device from now on, and records it in a
     /// `device.registered` event. Cases numbered before keep their numbers. Nothing happens
-    /// when the code is the one the station has.
-    pub fn adopt_device_code(&mut self, code: &str) -> Result<()> {
+    /// when the code is the one the station has. `actor` is the staff member who enrolled the
+    /// device, or `None` when sync adopts a code the hub gave on its own (no person decided).
+    pub fn adopt_device_code(&mut self, actor: Option<&Actor>, code: &str) -> Result<()> {
         let station = self.require_station()?.clone();
         if station.device_code == code {
             return Ok(());
@@ -461,9 +529,12 @@ impl Store {
         };
         // The code and the event that records it commit together.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(a) = actor {
+            people::authorize(&tx, &station, a, Permission::Enroll)?;
+        }
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'device_code'", [code])?;
         let ev = checked_org(&tx, &station, station.device, now, ev)?;
-        append(&tx, &station, now, station.device, None, &DomainEvent::Org(ev))?;
+        append(&tx, &station, now, station.device, actor.map(Actor::staff), &DomainEvent::Org(ev))?;
         project::refresh_org(&tx, station.device)?;
         tx.commit()?;
         self.reload_settings()
@@ -546,7 +617,7 @@ impl Store {
 
     /// Registers a new case. The store fills in the case number and the receiving unit; the
     /// registration is validated first and refused with every problem listed.
-    pub fn register_case(&mut self, actor: Option<Uuid>, reg: CaseRegistered) -> Result<CaseRef> {
+    pub fn register_case(&mut self, actor: &Actor, reg: CaseRegistered) -> Result<CaseRef> {
         self.register_case_op(None, actor, reg)
     }
 
@@ -555,7 +626,7 @@ impl Store {
     pub fn register_case_op(
         &mut self,
         op: Option<&str>,
-        actor: Option<Uuid>,
+        actor: &Actor,
         mut reg: CaseRegistered,
     ) -> Result<CaseRef> {
         if let Some(done) = op_result(&self.conn, op)? {
@@ -576,6 +647,7 @@ impl Store {
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let clock_now = now;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        people::authorize(&tx, &station, actor, Permission::Register)?;
         reg.case_no = next_case_no(&tx, &station, reg.received_at)?;
         let no = reg.case_no.clone();
         let event = append(
@@ -583,7 +655,7 @@ impl Store {
             &station,
             clock_now,
             id,
-            actor,
+            Some(actor.staff()),
             &DomainEvent::Case(CaseEvent::Registered(Box::new(reg))),
         )?;
         let state = case::fold(std::slice::from_ref(&event))?
@@ -596,7 +668,7 @@ impl Store {
     }
 
     /// Records an action on a case after checking it against the state machine.
-    pub fn act(&mut self, case_id: Uuid, actor: Option<Uuid>, ev: CaseEvent) -> Result<Event> {
+    pub fn act(&mut self, case_id: Uuid, actor: &Actor, ev: CaseEvent) -> Result<Event> {
         self.act_op(None, case_id, actor, ev)
     }
 
@@ -605,7 +677,7 @@ impl Store {
         &mut self,
         op: Option<&str>,
         case_id: Uuid,
-        actor: Option<Uuid>,
+        actor: &Actor,
         ev: CaseEvent,
     ) -> Result<Event> {
         if let Some(done) = op_result(&self.conn, op)? {
@@ -628,7 +700,7 @@ impl Store {
         &mut self,
         op: Option<&str>,
         case_id: Uuid,
-        actor: Option<Uuid>,
+        actor: &Actor,
         make: impl FnOnce(&Connection, &CaseState) -> Result<CaseEvent>,
         result: impl FnOnce(&Event) -> String,
     ) -> Result<Event> {
@@ -640,8 +712,10 @@ impl Store {
         let state =
             case::fold(&events)?.ok_or_else(|| StoreError::not_found(case_id.to_string()))?;
         let ev = make(&tx, &state)?;
+        people::authorize(&tx, &station, actor, access::for_case(ev.event_kind()))?;
         case::check(&state, &ev, now)?;
-        let event = append(&tx, &station, now, case_id, actor, &DomainEvent::Case(ev))?;
+        let event =
+            append(&tx, &station, now, case_id, Some(actor.staff()), &DomainEvent::Case(ev))?;
         events.push(event.clone());
         let state = case::fold(&events)?
             .ok_or_else(|| StoreError::integrity("case vanished while writing"))?;
@@ -653,7 +727,7 @@ impl Store {
 
     /// Records an organisation or intake event (unit, staff, device, roving session,
     /// consultation) on `stream`.
-    pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
+    pub fn record_org(&mut self, stream: Uuid, actor: &Actor, ev: OrgEvent) -> Result<Event> {
         self.record_org_op(None, stream, actor, ev)
     }
 
@@ -662,7 +736,7 @@ impl Store {
         &mut self,
         op: Option<&str>,
         stream: Uuid,
-        actor: Option<Uuid>,
+        actor: &Actor,
         ev: OrgEvent,
     ) -> Result<Event> {
         if let Some(done) = op_result(&self.conn, op)? {
@@ -671,8 +745,9 @@ impl Store {
         let station = self.require_station()?.clone();
         let now = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        people::authorize(&tx, &station, actor, org_permission(&ev)?)?;
         let ev = checked_org(&tx, &station, stream, now, ev)?;
-        let event = append(&tx, &station, now, stream, actor, &DomainEvent::Org(ev))?;
+        let event = append(&tx, &station, now, stream, Some(actor.staff()), &DomainEvent::Org(ev))?;
         project::refresh_org(&tx, stream)?;
         op_record(&tx, op, &event.id.to_string(), now)?;
         tx.commit()?;
@@ -708,8 +783,10 @@ impl Store {
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let now = self.now();
         let own_device = self.station.as_ref().map(|s| s.device);
+        let own_unit = self.station.as_ref().map(|s| s.unit.clone());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut apply = apply::Apply::new(&tx, &cal, &own, now, source, own_device);
+        let mut apply =
+            apply::Apply::new(&tx, &cal, &own, now, source, own_device, own_unit.as_deref());
         for e in events {
             apply.admit(e)?;
         }
@@ -1014,11 +1091,8 @@ impl Batch<'_> {
         self.now = now;
     }
 
-    pub fn register_case(
-        &mut self,
-        actor: Option<Uuid>,
-        mut reg: CaseRegistered,
-    ) -> Result<CaseState> {
+    pub fn register_case(&mut self, actor: &Actor, mut reg: CaseRegistered) -> Result<CaseState> {
+        people::authorize(&self.tx, &self.station, actor, Permission::Register)?;
         let issues = registration_issues(&self.tx, &reg, self.now)?;
         if !issues.is_empty() {
             return Err(StoreError::invalid(issues));
@@ -1027,8 +1101,15 @@ impl Batch<'_> {
         reg.case_no = next_case_no(&self.tx, &self.station, reg.received_at)?;
         let id = Uuid::now_v7();
         let ev = DomainEvent::Case(CaseEvent::Registered(Box::new(reg)));
-        let event =
-            append_after(&self.tx, &self.station, self.now, id, actor, &ev, &mut self.head)?;
+        let event = append_after(
+            &self.tx,
+            &self.station,
+            self.now,
+            id,
+            Some(actor.staff()),
+            &ev,
+            &mut self.head,
+        )?;
         let state = case::fold(&[event])?
             .ok_or_else(|| StoreError::integrity("registration did not fold"))?;
         Ok(state)
@@ -1039,14 +1120,22 @@ impl Batch<'_> {
     pub fn act(
         &mut self,
         events: &mut Vec<Event>,
-        actor: Option<Uuid>,
+        actor: &Actor,
         ev: CaseEvent,
     ) -> Result<CaseState> {
+        people::authorize(&self.tx, &self.station, actor, access::for_case(ev.event_kind()))?;
         let state = case::fold(events)?.ok_or_else(|| StoreError::not_found("case"))?;
         case::check(&state, &ev, self.now)?;
         let ev = DomainEvent::Case(ev);
-        let event =
-            append_after(&self.tx, &self.station, self.now, state.id, actor, &ev, &mut self.head)?;
+        let event = append_after(
+            &self.tx,
+            &self.station,
+            self.now,
+            state.id,
+            Some(actor.staff()),
+            &ev,
+            &mut self.head,
+        )?;
         events.push(event);
         case::fold(events)?.ok_or_else(|| StoreError::integrity("case vanished"))
     }
@@ -1054,17 +1143,20 @@ impl Batch<'_> {
     /// `act` on a case whose current state the caller holds (the state `register_case`, `act`
     /// or `act_on` returned, with nothing written to the case since): checked against it, and
     /// the new state folded on from it rather than from the case's whole log.
-    pub fn act_on(
-        &mut self,
-        state: CaseState,
-        actor: Option<Uuid>,
-        ev: CaseEvent,
-    ) -> Result<CaseState> {
+    pub fn act_on(&mut self, state: CaseState, actor: &Actor, ev: CaseEvent) -> Result<CaseState> {
+        people::authorize(&self.tx, &self.station, actor, access::for_case(ev.event_kind()))?;
         case::check(&state, &ev, self.now)?;
         let id = state.id;
         let ev = DomainEvent::Case(ev);
-        let event =
-            append_after(&self.tx, &self.station, self.now, id, actor, &ev, &mut self.head)?;
+        let event = append_after(
+            &self.tx,
+            &self.station,
+            self.now,
+            id,
+            Some(actor.staff()),
+            &ev,
+            &mut self.head,
+        )?;
         match case::fold_next(state, &event)? {
             Some(s) => Ok(s),
             None => case::fold(&project::load_stream(&self.tx, id)?)?
@@ -1082,11 +1174,19 @@ impl Batch<'_> {
         project::write_case_with(&self.tx, state, &self.cal, &self.own, Some(&mut self.fts))
     }
 
-    pub fn record_org(&mut self, stream: Uuid, actor: Option<Uuid>, ev: OrgEvent) -> Result<Event> {
+    pub fn record_org(&mut self, stream: Uuid, actor: &Actor, ev: OrgEvent) -> Result<Event> {
+        people::authorize(&self.tx, &self.station, actor, org_permission(&ev)?)?;
         let ev = checked_org(&self.tx, &self.station, stream, self.now, ev)?;
         let ev = DomainEvent::Org(ev);
-        let event =
-            append_after(&self.tx, &self.station, self.now, stream, actor, &ev, &mut self.head)?;
+        let event = append_after(
+            &self.tx,
+            &self.station,
+            self.now,
+            stream,
+            Some(actor.staff()),
+            &ev,
+            &mut self.head,
+        )?;
         project::refresh_org(&self.tx, stream)?;
         Ok(event)
     }
@@ -1160,6 +1260,13 @@ fn registration_issues(
         }
     }
     Ok(issues)
+}
+
+/// The permission an organisation event needs.
+fn org_permission(ev: &OrgEvent) -> Result<Permission> {
+    let (kind, _) = DomainEvent::Org(ev.clone()).encode()?;
+    access::for_kind(&kind)
+        .ok_or_else(|| StoreError::integrity(format!("no permission for {kind}")))
 }
 
 /// `ev`, normalised, if the domain accepts it on this station.
@@ -1384,6 +1491,8 @@ pub mod testutil;
 mod apply_tests;
 #[cfg(test)]
 mod files_tests;
+#[cfg(test)]
+mod people_tests;
 #[cfg(test)]
 mod tests;
 

@@ -93,9 +93,10 @@ pub(crate) fn spaced(text: &str) -> String {
 pub(crate) fn search_text(s: &CaseState) -> String {
     let r = &s.reg;
     let mut parts: Vec<&str> = vec![&r.case_no];
+    // Complainants' ID numbers and phone numbers are not in the text: a search by some of
+    // their digits would tell what a masked number hides. They are found whole (`case_ids`).
     for c in &r.complainants {
         parts.push(&c.name);
-        parts.extend(c.phones.iter().map(String::as_str));
         parts.push(&c.contact_person);
         parts.push(&c.village);
         parts.push(&c.address);
@@ -114,12 +115,7 @@ pub(crate) fn search_text(s: &CaseState) -> String {
     parts.retain(|p| !p.is_empty());
     let mut text = parts.join(" ");
     // A phone typed without its dash or with spaces (0977 8221234) is found by its digits.
-    let phones = r
-        .complainants
-        .iter()
-        .flat_map(|c| c.phones.iter())
-        .chain(r.respondents.iter().map(|p| &p.phone));
-    for phone in phones {
+    for phone in r.respondents.iter().map(|p| &p.phone) {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         if !digits.is_empty() && digits != *phone {
             text.push(' ');
@@ -127,6 +123,34 @@ pub(crate) fn search_text(s: &CaseState) -> String {
         }
     }
     text
+}
+
+/// The complainants' ID numbers and phone numbers (and the respondents' phones) of a case as
+/// `case_ids` keeps them: digits
+/// only (an ID number's check character upper-cased), each once.
+pub(crate) fn identifiers(s: &CaseState) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in &s.reg.complainants {
+        for v in c.id_number.iter().chain(c.phones.iter()) {
+            let key = identifier_key(v);
+            if key.len() >= 5 && !out.contains(&key) {
+                out.push(key);
+            }
+        }
+    }
+    // Respondents' phones are public and in the text too; a whole one is looked up here.
+    for p in &s.reg.respondents {
+        let key = identifier_key(&p.phone);
+        if key.len() >= 5 && !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    out
+}
+
+/// A number as `case_ids` keeps it (and as a search term is compared with it).
+pub(crate) fn identifier_key(v: &str) -> String {
+    v.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 /// Changes to the full-text index held back until the end of a bulk transaction
@@ -191,6 +215,8 @@ pub(crate) fn write_case_with(
         .find(|c| r.collective.is_some() && c.representative)
         .or(r.complainants.first());
     let complainant = listed.map(|c| c.name.clone()).unwrap_or_default();
+    // Shown in lists, so kept masked (minimum necessary display).
+    let phone = listed.and_then(|c| c.phones.first()).map(|p| casedesk_domain::mask::phone(p));
     let respondents =
         serde_json::to_string(&r.respondents.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())?;
     let mut flags = 0;
@@ -206,9 +232,9 @@ pub(crate) fn write_case_with(
         "INSERT INTO cases (id, no, reg_no, case_type, mode, status, channel, received_at, receiving_unit, unit,
             category, nature, collective, households, complainant, respondents, claim_fen, recovered_fen,
             doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional, roving,
-            flags, updated_hlc, accepted_at, complainants, on_time, satisfaction, place)
+            flags, updated_hlc, accepted_at, complainants, on_time, satisfaction, place, phone)
          VALUES (?1, ?2, ?29, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?30, ?31, ?32)
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?30, ?31, ?32, ?33)
          ON CONFLICT (id) DO UPDATE SET no = excluded.no, reg_no = excluded.reg_no,
             case_type = excluded.case_type,
             mode = excluded.mode, status = excluded.status, channel = excluded.channel,
@@ -216,7 +242,7 @@ pub(crate) fn write_case_with(
             unit = excluded.unit, category = excluded.category, nature = excluded.nature,
             collective = excluded.collective, households = excluded.households,
             complainant = excluded.complainant, respondents = excluded.respondents,
-            complainants = excluded.complainants,
+            complainants = excluded.complainants, phone = excluded.phone,
             claim_fen = excluded.claim_fen, recovered_fen = excluded.recovered_fen,
             doubled_fen = excluded.doubled_fen, outcome = excluded.outcome,
             closed_at = excluded.closed_at, deadline_kind = excluded.deadline_kind,
@@ -260,6 +286,7 @@ pub(crate) fn write_case_with(
             deadline::closed_on_time(s, cal, own),
             s.follow_ups.last().map(|f| f.satisfaction.code()),
             r.facts.place,
+            phone,
         ],
         |row| row.get(0),
     )?;
@@ -406,6 +433,13 @@ pub(crate) fn write_case_with(
         }
     }
 
+    conn.prepare_cached("DELETE FROM case_ids WHERE case_rowid = ?1")?.execute([rowid])?;
+    let mut ins =
+        conn.prepare_cached("INSERT OR IGNORE INTO case_ids (value, case_rowid) VALUES (?1, ?2)")?;
+    for v in identifiers(s) {
+        ins.execute(params![v, rowid])?;
+    }
+
     let text = search_text(s);
     let old: Option<String> = conn
         .prepare_cached("SELECT text FROM case_text WHERE rowid = ?1")?
@@ -469,6 +503,12 @@ pub(crate) fn refresh_org(conn: &Connection, stream: Uuid) -> Result<()> {
             DomainEvent::Org(OrgEvent::UnitRegistered { code, .. }) => {
                 units.insert(code);
             }
+            DomainEvent::Org(OrgEvent::AuditRevealed { unit, case, case_no, field, at }) => {
+                write_audit(conn, e, &unit, at, "reveal", Some(case), &case_no, &field, 0)?
+            }
+            DomainEvent::Org(OrgEvent::AuditExported { unit, what, count, at }) => {
+                write_audit(conn, e, &unit, at, "export", None, "", &what, count)?
+            }
             DomainEvent::Org(ev) => write_org(conn, stream, &ev)?,
             DomainEvent::Case(_) => {}
         }
@@ -476,6 +516,37 @@ pub(crate) fn refresh_org(conn: &Connection, stream: Uuid) -> Result<()> {
     for code in units {
         write_unit(conn, &code)?;
     }
+    Ok(())
+}
+
+/// One entry of the access log, from an `audit.*` event (the actor is the envelope's).
+#[allow(clippy::too_many_arguments)]
+fn write_audit(
+    conn: &Connection,
+    e: &Event,
+    unit: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    action: &str,
+    case: Option<Uuid>,
+    case_no: &str,
+    detail: &str,
+    count: u64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO audit_log (id, at, unit, actor, action, case_id, case_no, detail, count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        e.id.as_bytes(),
+        at.timestamp_millis(),
+        unit,
+        e.actor.map(|a| a.as_bytes().to_vec()),
+        action,
+        case.map(|c| c.as_bytes().to_vec()),
+        case_no,
+        detail,
+        i64::try_from(count).unwrap_or(i64::MAX),
+    ])?;
     Ok(())
 }
 
@@ -552,6 +623,8 @@ fn write_org(conn: &Connection, stream: Uuid, ev: &OrgEvent) -> Result<()> {
                 params![stream.as_bytes(), at.timestamp_millis()],
             )?;
         }
+        // The access log needs the envelope: `refresh_org` writes it.
+        OrgEvent::AuditRevealed { .. } | OrgEvent::AuditExported { .. } => {}
         OrgEvent::ConsultationRecorded {
             unit,
             at,
@@ -613,6 +686,8 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "documents",
     "evidence",
     "case_text",
+    "case_ids",
+    "audit_log",
 ];
 
 /// Clears every projection and replays the whole log, stream by stream in log order.

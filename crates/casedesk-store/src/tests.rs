@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::query::{ListQuery, Sort};
 use super::*;
-use crate::testutil::{at, registration, store_at};
+use crate::testutil::{at, founder, registration, store_at};
 use casedesk_domain::event::*;
 use casedesk_domain::types::*;
 
@@ -26,8 +26,8 @@ fn session_recorded() -> CaseEvent {
 #[test]
 fn register_assigns_numbers_and_projects() {
     let mut s = store_at(at(2026, 3, 1, 2));
-    let a = s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
-    let b = s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    let a = s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
+    let b = s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     assert_eq!(a.no, "HX0201-2026-A1-00001");
     assert_eq!(b.no, "HX0201-2026-A1-00002");
     let page = s.list(&ListQuery { limit: 10, ..Default::default() }).unwrap();
@@ -54,7 +54,7 @@ fn invalid_registration_lists_every_problem_and_writes_nothing() {
     reg.respondents[0].uscc = Some("91350100M000100Y44".into());
     reg.category = Some("CCA-N02".into());
     reg.claim_fen = Some(-5);
-    let err = s.register_case(None, reg).unwrap_err();
+    let err = s.register_case(&founder(&s), reg).unwrap_err();
     let paths: Vec<(&str, &str)> =
         err.issues().iter().map(|i| (i.path.as_str(), i.code.as_str())).collect();
     assert_eq!(
@@ -79,7 +79,7 @@ fn invalid_registration_lists_every_problem_and_writes_nothing() {
 #[test]
 fn life_of_a_case() {
     let mut s = store_at(at(2026, 3, 5, 2));
-    let c = s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    let c = s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     // Illegal: closing before acceptance.
     let close = CaseEvent::Closed(Closed {
         at: at(2026, 3, 5, 2),
@@ -88,7 +88,7 @@ fn life_of_a_case() {
         doubled_fen: 0,
         note: String::new(),
     });
-    let err = s.act(c.id, None, close.clone()).unwrap_err();
+    let err = s.act(c.id, &founder(&s), close.clone()).unwrap_err();
     assert!(matches!(
         err,
         StoreError::Domain(casedesk_domain::DomainError::IllegalTransition {
@@ -98,7 +98,8 @@ fn life_of_a_case() {
     ));
     assert!(err.message(casedesk_domain::Lang::Zh).contains("待受理"));
 
-    s.act(c.id, None, CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() }).unwrap();
+    s.act(c.id, &founder(&s), CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() })
+        .unwrap();
     let row = &s.list(&ListQuery { limit: 1, ..Default::default() }).unwrap().rows[0];
     // Own case: 60 days from acceptance on 2026-03-02 → 2026-05-01 is a holiday → 05-06.
     let d = row.deadline.as_ref().unwrap();
@@ -107,10 +108,10 @@ fn life_of_a_case() {
         ("mediation", NaiveDate::from_ymd_opt(2026, 5, 6).unwrap())
     );
 
-    s.act(c.id, None, session_recorded()).unwrap();
+    s.act(c.id, &founder(&s), session_recorded()).unwrap();
     s.act(
         c.id,
-        None,
+        &founder(&s),
         CaseEvent::AgreementRecorded(AgreementRecorded {
             signed_at: at(2026, 3, 2, 3),
             terms: "商家为消费者更换同型号新机".into(),
@@ -121,14 +122,14 @@ fn life_of_a_case() {
     .unwrap();
     s.act(
         c.id,
-        None,
+        &founder(&s),
         CaseEvent::PerformanceConfirmed { at: at(2026, 3, 4, 2), note: String::new() },
     )
     .unwrap();
-    s.act(c.id, None, close).unwrap();
+    s.act(c.id, &founder(&s), close).unwrap();
     s.act(
         c.id,
-        None,
+        &founder(&s),
         CaseEvent::FollowedUp {
             at: at(2026, 3, 5, 2),
             method: ContactMethod::Phone,
@@ -155,12 +156,13 @@ fn not_accept_needs_a_reason_of_the_rule_set() {
     let mut s = store_at(at(2026, 5, 5, 2));
     let mut reg = registration(at(2026, 5, 1, 1));
     reg.mode = Mode::Entrusted;
-    let c = s.register_case(None, reg).unwrap();
+    let c = s.register_case(&founder(&s), reg).unwrap();
     assert_eq!(s.case_state(c.id).unwrap().rule_set, casedesk_domain::reference::RuleSet::Order121);
+    let head = founder(&s);
     let err = s
         .act(
             c.id,
-            None,
+            &head,
             CaseEvent::NotAccepted {
                 at: at(2026, 5, 2, 1),
                 reason: "O20-1".into(),
@@ -171,7 +173,7 @@ fn not_accept_needs_a_reason_of_the_rule_set() {
     assert_eq!(err.issues()[0].code, "reason.unknown");
     s.act(
         c.id,
-        None,
+        &founder(&s),
         CaseEvent::NotAccepted {
             at: at(2026, 5, 2, 1),
             reason: "O121-6".into(),
@@ -185,7 +187,7 @@ fn not_accept_needs_a_reason_of_the_rule_set() {
 #[test]
 fn search_long_and_short_queries_and_filters() {
     let mut s = store_at(at(2026, 3, 5, 2));
-    let a = s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    let a = s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     let mut other = registration(at(2026, 3, 2, 1));
     other.complainants[0].name = "巴特尔".into();
     other.facts.content = "供暖温度不达标，家中只有十二度。".into();
@@ -198,7 +200,7 @@ fn search_long_and_short_queries_and_filters() {
     let mut rep2 = other.complainants[0].clone();
     rep2.name = "其其格".into();
     other.complainants.push(rep2);
-    let b = s.register_case(None, other).unwrap();
+    let b = s.register_case(&founder(&s), other).unwrap();
 
     fn find_in(s: &Store, q: ListQuery) -> Vec<String> {
         s.list(&q).unwrap().rows.into_iter().map(|r| r.no).collect()
@@ -274,7 +276,7 @@ fn search_long_and_short_queries_and_filters() {
     // Edits re-index the text.
     s.act(
         b.id,
-        None,
+        &founder(&s),
         CaseEvent::Edited {
             edits: vec![FieldEdit {
                 field: "respondents[0].name".into(),
@@ -300,7 +302,7 @@ fn keyset_pages_cover_everything_once() {
     let mut s = store_at(at(2026, 3, 20, 2));
     let mut expected = Vec::new();
     for day in 1..=17 {
-        expected.push(s.register_case(None, registration(at(2026, 3, day, 1))).unwrap().no);
+        expected.push(s.register_case(&founder(&s), registration(at(2026, 3, day, 1))).unwrap().no);
     }
     for sort in [Sort::Received, Sort::Deadline] {
         let mut q = ListQuery { limit: 5, sort, ..Default::default() };
@@ -337,31 +339,32 @@ fn keyset_pages_cover_everything_once() {
 #[test]
 fn export_import_is_idempotent_and_rebuilds_projections() {
     let mut a = store_at(at(2026, 3, 5, 2));
-    let c = a.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
-    a.act(c.id, None, CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() }).unwrap();
+    let c = a.register_case(&founder(&a), registration(at(2026, 3, 1, 1))).unwrap();
+    a.act(c.id, &founder(&a), CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() })
+        .unwrap();
     let mut buf = Vec::new();
     let exported = a.export_jsonl(&mut buf).unwrap();
-    assert_eq!(exported.events, 4); // unit, device, registration, acceptance
+    assert_eq!(exported.events, 5); // founder, unit, device, registration, acceptance
 
     let mut b = Store::open_in_memory().unwrap();
     b.set_clock(|| at(2026, 3, 5, 2));
     let first = b.import_jsonl(&mut buf.as_slice()).unwrap();
-    assert_eq!((first.inserted, first.duplicates), (4, 0));
+    assert_eq!((first.inserted, first.duplicates), (5, 0));
     let second = b.import_jsonl(&mut buf.as_slice()).unwrap();
-    assert_eq!((second.inserted, second.duplicates), (0, 4));
+    assert_eq!((second.inserted, second.duplicates), (0, 5));
     assert_eq!(b.case_state(c.id).unwrap().status, Status::Accepted);
     assert_eq!(b.find_case(&c.no).unwrap(), c.id);
     assert!(b.verify().unwrap().is_ok());
     // Importing into the source changes nothing either.
     let again = a.import_jsonl(&mut buf.as_slice()).unwrap();
-    assert_eq!((again.inserted, again.duplicates), (0, 4));
+    assert_eq!((again.inserted, again.duplicates), (0, 5));
 
     // A malformed line is refused with its number, and nothing is written.
     let mut bad = buf.clone();
     bad.extend_from_slice(b"{not json}\n");
     let mut fresh = Store::open_in_memory().unwrap();
     let err = fresh.import_jsonl(&mut bad.as_slice()).unwrap_err();
-    assert_eq!(err.issues()[0].path, "line 5");
+    assert_eq!(err.issues()[0].path, "line 6");
     let n: i64 =
         fresh.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 0);
@@ -370,7 +373,7 @@ fn export_import_is_idempotent_and_rebuilds_projections() {
 #[test]
 fn tampering_and_forks_are_caught() {
     let mut a = store_at(at(2026, 3, 5, 2));
-    let c = a.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    let c = a.register_case(&founder(&a), registration(at(2026, 3, 1, 1))).unwrap();
     let events = a.stream_events(c.id).unwrap();
     // A changed payload with the old hash is refused.
     let mut forged = events[0].clone();
@@ -403,7 +406,7 @@ fn tampering_and_forks_are_caught() {
 #[test]
 fn unknown_event_kinds_are_quarantined_not_dropped() {
     let mut a = store_at(at(2026, 3, 5, 2));
-    let c = a.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    let c = a.register_case(&founder(&a), registration(at(2026, 3, 1, 1))).unwrap();
     let mut e = a.stream_events(c.id).unwrap()[0].clone();
     e.id = Uuid::now_v7();
     e.seq = 99;
@@ -419,7 +422,7 @@ fn unknown_event_kinds_are_quarantined_not_dropped() {
 #[test]
 fn calendar_edits_move_deadlines() {
     let mut s = store_at(at(2026, 3, 1, 2));
-    s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     let day = |s: &Store| {
         s.list(&ListQuery { limit: 1, ..Default::default() }).unwrap().rows[0]
             .deadline
@@ -448,7 +451,7 @@ fn calendar_edits_move_deadlines() {
 #[test]
 fn deadlines_in_years_without_data_are_provisional() {
     let mut s = store_at(at(2027, 3, 1, 2));
-    s.register_case(None, registration(at(2027, 3, 1, 1))).unwrap();
+    s.register_case(&founder(&s), registration(at(2027, 3, 1, 1))).unwrap();
     let row = &s.list(&ListQuery { limit: 1, ..Default::default() }).unwrap().rows[0];
     assert!(row.deadline.as_ref().unwrap().provisional);
 }
@@ -468,14 +471,16 @@ fn schema_sql_matches_a_freshly_migrated_database() {
 #[test]
 fn commands_with_an_op_id_apply_once() {
     let mut s = store_at(at(2026, 3, 5, 2));
-    let a = s.register_case_op(Some("op-1"), None, registration(at(2026, 3, 1, 1))).unwrap();
-    let again = s.register_case_op(Some("op-1"), None, registration(at(2026, 3, 1, 1))).unwrap();
+    let a =
+        s.register_case_op(Some("op-1"), &founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
+    let again =
+        s.register_case_op(Some("op-1"), &founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     assert_eq!(a, again);
     let e1 = s
         .act_op(
             Some("op-2"),
             a.id,
-            None,
+            &founder(&s),
             CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() },
         )
         .unwrap();
@@ -484,7 +489,7 @@ fn commands_with_an_op_id_apply_once() {
         .act_op(
             Some("op-2"),
             a.id,
-            None,
+            &founder(&s),
             CaseEvent::Accepted { at: at(2026, 3, 2, 2), note: String::new() },
         )
         .unwrap();
@@ -499,12 +504,13 @@ fn commands_with_an_op_id_apply_once() {
 #[test]
 fn the_desk_home_screen_and_intake_helpers() {
     let mut s = store_at(at(2026, 3, 20, 2));
-    let a = s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
-    let b = s.register_case(None, registration(at(2026, 3, 19, 1))).unwrap();
-    s.act(b.id, None, CaseEvent::Accepted { at: at(2026, 3, 19, 2), note: String::new() }).unwrap();
+    let a = s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
+    let b = s.register_case(&founder(&s), registration(at(2026, 3, 19, 1))).unwrap();
+    s.act(b.id, &founder(&s), CaseEvent::Accepted { at: at(2026, 3, 19, 2), note: String::new() })
+        .unwrap();
     s.act(
         b.id,
-        None,
+        &founder(&s),
         CaseEvent::SessionScheduled(SessionScheduled {
             session: Uuid::now_v7(),
             at: at(2026, 3, 23, 2),
@@ -543,8 +549,8 @@ fn the_desk_home_screen_and_intake_helpers() {
     assert_eq!(r.units.len(), 1);
 
     // A voided registration counts nowhere.
-    let c = s.register_case(None, registration(at(2026, 3, 20, 1))).unwrap();
-    s.act(c.id, None, CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
+    let c = s.register_case(&founder(&s), registration(at(2026, 3, 20, 1))).unwrap();
+    s.act(c.id, &founder(&s), CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
     let d = s.dashboard().unwrap();
     assert_eq!((d.month.received, d.awaiting_acceptance.len()), (2, 1));
     assert_eq!(d.by_day.iter().map(|x| x.received).sum::<u64>(), 2);
@@ -557,7 +563,7 @@ fn roving_sessions_count_what_they_took_in() {
     let rid = Uuid::now_v7();
     s.record_org(
         rid,
-        None,
+        &founder(&s),
         OrgEvent::RovingStarted {
             unit: "HX0201".into(),
             date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
@@ -570,10 +576,20 @@ fn roving_sessions_count_what_they_took_in() {
     let mut reg = registration(at(2026, 7, 1, 3));
     reg.channel = Channel::Roving;
     reg.roving_session = Some(rid);
-    s.register_case(None, reg).unwrap();
+    s.register_case(&founder(&s), reg.clone()).unwrap();
+    // Two complainants came to the table together; a registration voided later counts nowhere.
+    let mut two = reg.clone();
+    let mut other = two.complainants[0].clone();
+    other.name = "才让卓玛".into();
+    other.id_number = None;
+    other.id_type = None;
+    two.complainants.push(other);
+    s.register_case(&founder(&s), two).unwrap();
+    let voided = s.register_case(&founder(&s), reg).unwrap();
+    s.act(voided.id, &founder(&s), CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
     s.record_org(
         Uuid::now_v7(),
-        None,
+        &founder(&s),
         OrgEvent::ConsultationRecorded {
             unit: "HX0201".into(),
             at: at(2026, 7, 1, 4),
@@ -585,10 +601,15 @@ fn roving_sessions_count_what_they_took_in() {
         },
     )
     .unwrap();
-    s.record_org(rid, None, OrgEvent::RovingEnded { at: at(2026, 7, 1, 8), note: String::new() })
-        .unwrap();
+    s.record_org(
+        rid,
+        &founder(&s),
+        OrgEvent::RovingEnded { at: at(2026, 7, 1, 8), note: String::new() },
+    )
+    .unwrap();
     let r = &s.roving_sessions(Some(rid)).unwrap()[0];
-    assert_eq!((r.complaints, r.consultations, r.people), (1, 1, 3));
+    // 接待人次: every complainant of the cases taken in and every person who asked.
+    assert_eq!((r.complaints, r.consultations, r.people), (2, 1, 1 + 2 + 3));
     assert!(r.ended_at.is_some());
     assert_eq!(r.team, vec!["巴特尔", "扎西"]);
     assert!(s.verify().unwrap().is_ok());
@@ -604,7 +625,7 @@ fn reader_sees_the_writers_commits_and_cannot_write() {
 
     w.set_clock(|| at(2026, 3, 1, 2));
     w.init_station(crate::testutil::station_init()).unwrap();
-    let a = w.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    let a = w.register_case(&founder(&w), registration(at(2026, 3, 1, 1))).unwrap();
     // Cached settings follow the writer once refreshed.
     r.refresh().unwrap();
     assert_eq!(r.station().map(|s| s.unit.as_str()), Some("HX0201"));
@@ -615,7 +636,7 @@ fn reader_sees_the_writers_commits_and_cannot_write() {
     // A reader mid-query does not stop the writer (WAL), and it cannot write.
     let err = r.connection().execute("DELETE FROM meta", []).unwrap_err();
     assert!(err.to_string().contains("readonly"), "{err}");
-    w.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    w.register_case(&founder(&w), registration(at(2026, 3, 1, 1))).unwrap();
     assert_eq!(r.count(&ListQuery::default()).unwrap(), 2);
 }
 
@@ -623,7 +644,7 @@ fn reader_sees_the_writers_commits_and_cannot_write() {
 fn search_pages_walk_the_search_table_newest_first_without_sorting() {
     let mut s = store_at(at(2026, 3, 1, 2));
     for _ in 0..3 {
-        s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+        s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     }
     // The search table is walked newest first and nothing is sorted, so a page stops after
     // `limit` matches. (On a 100,000-case file SQLite 3.54 chose to scan `cases` and sort every
@@ -654,7 +675,7 @@ fn search_pages_walk_the_search_table_newest_first_without_sorting() {
 fn count_agrees_with_the_pages() {
     let mut s = store_at(at(2026, 3, 1, 2));
     for _ in 0..7 {
-        s.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+        s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
     }
     for q in [
         ListQuery { limit: 3, ..Default::default() },
@@ -687,16 +708,76 @@ fn dashboard_lists_cases_due_soon_behind_many_overdue_ones_and_leaves_voided_cas
     })
     .unwrap();
     for _ in 0..65 {
-        s.register_case(None, registration(now - chrono::Duration::days(30))).unwrap();
+        s.register_case(&founder(&s), registration(now - chrono::Duration::days(30))).unwrap();
     }
-    let soon = s.register_case(None, registration(now)).unwrap();
+    let soon = s.register_case(&founder(&s), registration(now)).unwrap();
     let d = s.dashboard().unwrap();
     assert_eq!(d.overdue.len(), 20);
     assert_eq!(d.due_soon.iter().map(|r| r.id).collect::<Vec<_>>(), vec![soon.id]);
     assert_eq!(d.month.received, 1);
-    s.act(soon.id, None, CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
+    s.act(soon.id, &founder(&s), CaseEvent::Voided { reason: "重复登记".into() }).unwrap();
     let d = s.dashboard().unwrap();
     assert!(d.due_soon.is_empty());
     assert_eq!(d.month.received, 0, "a voided case counts nowhere");
     assert_eq!(d.by_day.iter().map(|x| x.received).sum::<u64>(), 0);
+}
+
+#[test]
+fn transfer_targets_come_from_the_units_the_station_knows() {
+    use casedesk_domain::event::OrgEvent;
+    use casedesk_domain::types::{TransferKind, UnitKind};
+    use desk::UnitRelation as R;
+    let mut s = store_at(at(2026, 7, 1, 8));
+    let codes = |t: &desk::TransferTargets| {
+        t.targets.iter().map(|x| (x.code.clone(), x.name.is_some(), x.relation)).collect::<Vec<_>>()
+    };
+    // Fresh from the wizard: only the parent's code is known, and nothing below or beside.
+    let up = s.transfer_targets(TransferKind::Up).unwrap();
+    assert_eq!(codes(&up), [("HX02".to_owned(), false, R::Parent)]);
+    let down = s.transfer_targets(TransferKind::Down).unwrap();
+    assert!(down.targets.is_empty());
+    assert_eq!(down.none_reason.as_deref(), Some("transfer.no_units_below"));
+    assert_eq!(s.transfer_targets(TransferKind::CoHandle).unwrap().targets.len(), 1);
+    assert!(s.transfer_targets(TransferKind::ToDepartment).unwrap().none_reason.is_none());
+
+    // The units the hub sends down (their events project the same way as local ones).
+    for (code, name, kind, parent) in [
+        ("HX", "青海省消费者协会", UnitKind::Association, None),
+        ("HX02", "海西州消费者协会", UnitKind::Association, Some("HX")),
+        ("HX0202", "格尔木市消费者协会", UnitKind::Branch, Some("HX02")),
+        ("HX020101", "德令哈市柯鲁柯镇维权服务站", UnitKind::ServiceStation, Some("HX0201")),
+        ("XZ", "西藏自治区消费者协会", UnitKind::Association, None),
+    ] {
+        s.record_org(
+            Uuid::now_v7(),
+            &founder(&s),
+            OrgEvent::UnitRegistered {
+                code: code.into(),
+                name: name.into(),
+                unit_kind: kind,
+                parent: parent.map(Into::into),
+                admin_code: String::new(),
+                demonstration: false,
+            },
+        )
+        .unwrap();
+    }
+    let up = s.transfer_targets(TransferKind::Up).unwrap();
+    assert_eq!(codes(&up), [("HX02".into(), true, R::Parent), ("HX".into(), true, R::Ancestor)]);
+    assert_eq!(up.targets[0].name.as_deref(), Some("海西州消费者协会"));
+    assert_eq!(up.none_reason, None);
+    let down = s.transfer_targets(TransferKind::Down).unwrap();
+    assert_eq!(codes(&down), [("HX020101".into(), true, R::Below)]);
+    let co = s.transfer_targets(TransferKind::CoHandle).unwrap();
+    let order: Vec<_> = co.targets.iter().map(|t| (t.code.as_str(), t.relation)).collect();
+    assert_eq!(
+        order,
+        [
+            ("HX0202", R::Sibling),
+            ("HX02", R::Parent),
+            ("HX", R::Ancestor),
+            ("HX020101", R::Below),
+            ("XZ", R::Other)
+        ]
+    );
 }

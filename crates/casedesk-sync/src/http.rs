@@ -180,10 +180,10 @@ impl Transport for HttpTransport {
         self.health_info().map(|_| ())
     }
 
-    fn status(&mut self) -> Result<DeviceStatus, SyncError> {
+    fn status(&mut self, head: u64) -> Result<DeviceStatus, SyncError> {
         let resp = self
             .agent
-            .get(format!("{}/v1/status", self.base))
+            .get(format!("{}/v1/status?head={head}", self.base))
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
             .header("authorization", format!("Bearer {}", self.token))
             .call()

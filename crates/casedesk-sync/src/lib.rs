@@ -10,6 +10,7 @@
 //! it is drained, applying each page and advancing the cursor in one transaction. Every step
 //! is idempotent, so a round cut at any point is simply repeated.
 
+pub mod bundle;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod restore;
@@ -22,6 +23,7 @@ use casedesk_proto::sync::{
 use serde::Serialize;
 
 use casedesk_domain::Lang;
+use casedesk_proto::bundle::BundleError;
 use casedesk_store::{HubQuarantined, Source, Store, StoreError};
 
 /// Keys of the `sync_state` table.
@@ -94,6 +96,10 @@ pub enum SyncError {
     /// not from the hub this station enrolled with): refused, nothing recorded.
     #[error("not signed by the hub: {0}")]
     Unverified(String),
+    /// A USB bundle that cannot be taken (not a bundle, for someone else, damaged, wrongly
+    /// signed, or not for this station): nothing in it was used.
+    #[error("bundle refused: {0}")]
+    Bundle(casedesk_proto::bundle::BundleError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -113,6 +119,14 @@ impl SyncError {
             SyncError::EventTooLarge { .. } => client::EVENT_TOO_LARGE.into(),
             SyncError::DemoStation => client::DEMO_STATION.into(),
             SyncError::Unverified(_) => client::UNVERIFIED.into(),
+            SyncError::Bundle(e) => match e {
+                BundleError::NotABundle(_) => client::BUNDLE_NOT_A_BUNDLE,
+                BundleError::NotForUs => client::BUNDLE_NOT_FOR_US,
+                BundleError::Damaged(_) => client::BUNDLE_DAMAGED,
+                BundleError::BadSignature(_) => client::BUNDLE_BAD_SIGNATURE,
+                BundleError::Wrong(_) => client::BUNDLE_WRONG,
+            }
+            .into(),
             SyncError::Store(e) => e.code().into(),
         }
     }
@@ -149,7 +163,8 @@ impl SyncError {
             | SyncError::PlainHttpRefused(_)
             | SyncError::EventTooLarge { .. }
             | SyncError::DemoStation
-            | SyncError::Unverified(_) => true,
+            | SyncError::Unverified(_)
+            | SyncError::Bundle(_) => true,
             _ => false,
         }
     }
@@ -173,6 +188,17 @@ impl SyncError {
             client::PIN_MISMATCH => "sync.pin_mismatch",
             client::PLAIN_HTTP_REFUSED => "sync.plain_http_refused",
             client::DEMO_STATION => "sync.demo_station",
+            client::BUNDLE_NOT_A_BUNDLE => "bundle.not_a_bundle",
+            client::BUNDLE_NOT_FOR_US => "bundle.not_for_us",
+            client::BUNDLE_DAMAGED => "bundle.damaged",
+            client::BUNDLE_BAD_SIGNATURE => "bundle.bad_signature",
+            client::BUNDLE_WRONG => {
+                let arg = match self {
+                    SyncError::Bundle(BundleError::Wrong(m)) => m.clone(),
+                    _ => String::new(),
+                };
+                return ("bundle.wrong", arg);
+            }
             client::EVENT_TOO_LARGE => {
                 let seq = match self {
                     SyncError::EventTooLarge { seq } => seq.to_string(),
@@ -216,6 +242,13 @@ pub mod client {
     pub const DEMO_STATION: &str = "demo_station";
     /// A receipt or checkpoint without the hub's valid signature.
     pub const UNVERIFIED: &str = "unverified";
+    /// USB bundles: not a bundle, for another station or hub, damaged (truncated or changed),
+    /// signed by someone else, or not applicable here.
+    pub const BUNDLE_NOT_A_BUNDLE: &str = "bundle_not_a_bundle";
+    pub const BUNDLE_NOT_FOR_US: &str = "bundle_not_for_us";
+    pub const BUNDLE_DAMAGED: &str = "bundle_damaged";
+    pub const BUNDLE_BAD_SIGNATURE: &str = "bundle_bad_signature";
+    pub const BUNDLE_WRONG: &str = "bundle_wrong";
 }
 
 /// Where the hub is and how to trust it.
@@ -265,7 +298,9 @@ impl HubEndpoint {
 pub trait Transport {
     /// Does the hub answer at all (a cheap probe while it is unreachable)?
     fn health(&mut self) -> Result<(), SyncError>;
-    fn status(&mut self) -> Result<DeviceStatus, SyncError>;
+    /// The device's status at the hub; `head` (the station's last own seq) is reported with
+    /// it, so the association's console shows how many events wait here.
+    fn status(&mut self, head: u64) -> Result<DeviceStatus, SyncError>;
     fn push(&mut self, batch: &PushBatch) -> Result<PushReceipt, SyncError>;
     /// The unit's feed after position `after`; `checkpoint` is the event id the station holds
     /// for that position (`PullPage::checkpoint` of the page that ended there).
@@ -322,14 +357,14 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
     let station = store.require_station()?;
     let (device, station_unit) = (station.device, station.unit.clone());
     let mut report = SyncReport::default();
-    let status = t.status()?;
+    let (head, _) = store.device_head()?;
+    let status = t.status(head)?;
     if status.device != device {
         return Err(SyncError::Protocol(format!("hub answered for device {}", status.device)));
     }
     let offset = status.hub_time_ms - store.now().timestamp_millis();
     let known_acked: u64 = store.sync_get(keys::ACKED)?.and_then(|v| v.parse().ok()).unwrap_or(0);
     report.hub_regressed = status.acked_seq < known_acked;
-    let (head, _) = store.device_head()?;
     if status.acked_seq > head {
         // The hub holds more of this device's events than the database does: the database was
         // restored from an older copy. Writing on would fork the chain.
@@ -378,12 +413,17 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         }
         (None, _) => None,
     };
+    if let Some(k) =
+        status.bundle_key.as_deref().filter(|k| casedesk_proto::bundle::is_recipient(k))
+    {
+        pairs.push((bundle::bundle_keys::HUB_BUNDLE_KEY, Some(k.to_owned())));
+    }
     let device_key = store
         .sync_get(keys::DEVICE_KEY)?
         .and_then(|k| casedesk_proto::sign::SecretKey::from_seed_hex(&k));
     store.sync_set(&pairs)?;
     if !status.device_code.is_empty() {
-        store.adopt_device_code(&status.device_code)?;
+        store.adopt_device_code(None, &status.device_code)?;
     }
 
     // Push.
@@ -421,7 +461,7 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
                 record_receipt(store, &receipt, batch_bytes)?;
             }
             Err(SyncError::Hub { body, .. }) if body.code == codes::GAP => {
-                acked = t.status()?.acked_seq;
+                acked = t.status(head)?.acked_seq;
             }
             Err(e) if too_large(&e) => {
                 // The batch is more than the hub takes in one request: send less at a time.
@@ -677,13 +717,16 @@ pub struct EnrollOptions<'a> {
 #[cfg(feature = "http")]
 /// Enrolls this station's device with the hub named in an enrollment code, and keeps the hub
 /// address, the pinned certificate fingerprint and the device token in the sync state; adopts
-/// the device code the hub assigned.
+/// the device code the hub assigned. `actor` (a head or an administrator) enrolls it; the
+/// permission is checked before the hub is contacted.
 pub fn enroll(
     store: &mut Store,
+    actor: &casedesk_store::Actor,
     code_text: &str,
     opts: &EnrollOptions<'_>,
 ) -> Result<casedesk_proto::sync::EnrollResponse, SyncError> {
     let station = store.require_station()?.clone();
+    store.authorize(actor, casedesk_domain::types::Permission::Enroll)?;
     if store.is_demo()? && !opts.allow_demo {
         return Err(SyncError::DemoStation);
     }
@@ -761,6 +804,13 @@ pub fn enroll(
         (keys::ALLOW_PLAIN_HTTP, opts.allow_plain_http.then(|| "1".to_owned())),
         (keys::DEVICE_KEY, Some(device_key.seed_hex())),
         (keys::HUB_KEY, hub_key),
+        (
+            bundle::bundle_keys::HUB_BUNDLE_KEY,
+            code.bundle_key
+                .or(resp.bundle_key.clone())
+                .filter(|k| casedesk_proto::bundle::is_recipient(k)),
+        ),
+        (bundle::bundle_keys::PENDING_ENROLL, None),
         (keys::LAST_ERROR_CODE, None),
         (keys::LAST_ERROR, None),
         (keys::FAILURES, Some("0".into())),
@@ -775,7 +825,7 @@ pub fn enroll(
     }
     store.sync_set(&pairs)?;
     if !resp.device_code.is_empty() {
-        store.adopt_device_code(&resp.device_code)?;
+        store.adopt_device_code(Some(actor), &resp.device_code)?;
     }
     Ok(resp)
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::*;
 use casedesk_domain::event::CaseEvent;
 use casedesk_store::query::ListQuery;
-use casedesk_store::testutil::{at, registration, station_init};
+use casedesk_store::testutil::{at, founder, registration, station_init};
 
 #[derive(Default)]
 struct FakeHub {
@@ -58,7 +58,7 @@ impl Transport for Link {
         self.fault()
     }
 
-    fn status(&mut self) -> Result<DeviceStatus, SyncError> {
+    fn status(&mut self, _head: u64) -> Result<DeviceStatus, SyncError> {
         self.fault()?;
         let h = self.hub.borrow();
         let (acked_seq, head_hash) = h.heads.get(&self.device).copied().unwrap_or((0, ZERO_HASH));
@@ -72,6 +72,7 @@ impl Transport for Link {
             device_code: String::new(),
             hub_key: h.key.as_ref().map(|k| k.public_hex()),
             device_key_known: false,
+            bundle_key: None,
         })
     }
 
@@ -220,7 +221,7 @@ fn a_lost_reply_is_harmless_and_the_round_resumes() {
     let hub = Rc::new(RefCell::new(FakeHub::default()));
     let mut a = station("HX01", "A1");
     for day in 1..=5 {
-        a.register_case(None, registration(at(2026, 3, day, 1))).unwrap();
+        a.register_case(&founder(&a), registration(at(2026, 3, day, 1))).unwrap();
     }
     hub.borrow_mut().lose_next_reply = true;
     let err = round(&hub, &mut a).unwrap_err();
@@ -229,7 +230,7 @@ fn a_lost_reply_is_harmless_and_the_round_resumes() {
     // The hub stored the batch; the next round learns that from status and sends nothing twice.
     let report = round(&hub, &mut a).unwrap();
     assert_eq!(report.pushed, 0);
-    assert_eq!(hub.borrow().log.len(), 7);
+    assert_eq!(hub.borrow().log.len(), 8); // founder, unit, device, 5 cases
     assert_eq!(hub.borrow().stored_twice, 0);
     let st = sync_status(&a).unwrap();
     assert_eq!((st.waiting, st.last_error_code), (0, None));
@@ -240,11 +241,11 @@ fn stations_exchange_cases_and_converge() {
     let hub = Rc::new(RefCell::new(FakeHub::default()));
     let mut a = station("HX01", "A1");
     let mut b = station("HX02", "B1");
-    let c = a.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    let c = a.register_case(&founder(&a), registration(at(2026, 3, 1, 1))).unwrap();
     round(&hub, &mut a).unwrap();
     round(&hub, &mut b).unwrap();
     // B now holds A's case and can act on it (co-handling); A gets B's action back.
-    b.act(c.id, None, CaseEvent::NoteAdded { text: "协办单位已联系商家".into() }).unwrap();
+    b.act(c.id, &founder(&b), CaseEvent::NoteAdded { text: "协办单位已联系商家".into() }).unwrap();
     round(&hub, &mut b).unwrap();
     round(&hub, &mut a).unwrap();
     assert_eq!(a.case_state(c.id).unwrap().notes.len(), 1);
@@ -258,7 +259,7 @@ fn a_hub_restored_from_an_older_backup_loses_nothing() {
     let mut a = station("HX01", "A1");
     let mut b = station("HX02", "B1");
     for day in 1..=3 {
-        a.register_case(None, registration(at(2026, 3, day, 1))).unwrap();
+        a.register_case(&founder(&a), registration(at(2026, 3, day, 1))).unwrap();
     }
     round(&hub, &mut a).unwrap();
     round(&hub, &mut b).unwrap();
@@ -267,7 +268,7 @@ fn a_hub_restored_from_an_older_backup_loses_nothing() {
     // A re-sends everything (the hub's status is behind its receipts); B starts over.
     let r = round(&hub, &mut a).unwrap();
     assert!(r.hub_regressed);
-    let c = a.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
+    let c = a.register_case(&founder(&a), registration(at(2026, 3, 4, 1))).unwrap();
     round(&hub, &mut a).unwrap();
     let r = round(&hub, &mut b).unwrap();
     assert!(r.hub_regressed);
@@ -282,7 +283,7 @@ fn receipts_are_verified_kept_and_verify_later_and_a_tampered_one_is_refused() {
         ..FakeHub::default()
     }));
     let mut a = station("HX01", "A1");
-    a.register_case(None, registration(at(2026, 3, 1, 1))).unwrap();
+    a.register_case(&founder(&a), registration(at(2026, 3, 1, 1))).unwrap();
     // An old station learns the hub's key from the status; the receipt is verified and kept.
     round(&hub, &mut a).unwrap();
     let key = hub.borrow().key.as_ref().unwrap().public_hex();
@@ -292,7 +293,7 @@ fn receipts_are_verified_kept_and_verify_later_and_a_tampered_one_is_refused() {
     assert!(a.sync_get(keys::CHECKPOINT_SIGNATURE).unwrap().is_some());
 
     // A receipt changed on the way: refused, nothing recorded, a person must look.
-    a.register_case(None, registration(at(2026, 3, 2, 1))).unwrap();
+    a.register_case(&founder(&a), registration(at(2026, 3, 2, 1))).unwrap();
     hub.borrow_mut().tamper_next_receipt = true;
     let err = round(&hub, &mut a).unwrap_err();
     assert_eq!(err.code(), client::UNVERIFIED);
@@ -357,7 +358,8 @@ proptest! {
             match op {
                 Op::Register(i) => {
                     day = day % 4 + 1;
-                    st[i].register_case(None, registration(at(2026, 3, day, 1))).unwrap();
+                    let who = founder(&st[i]);
+                    st[i].register_case(&who, registration(at(2026, 3, day, 1))).unwrap();
                 }
                 Op::Act(i, k) => {
                     let cases = st[i].list(&ListQuery { limit: 50, ..Default::default() }).unwrap().rows;
@@ -369,7 +371,8 @@ proptest! {
                         };
                         // Two stations may accept the same case while apart: the second is
                         // refused locally if it already knows, or flagged when they meet.
-                        let _ = st[i].act(r.id, None, ev);
+                        let who = founder(&st[i]);
+                        let _ = st[i].act(r.id, &who, ev);
                     }
                 }
                 Op::Sync(i) => {
@@ -417,7 +420,7 @@ fn batches_the_hub_finds_too_large_shrink_and_one_event_too_large_stops_in_words
     let hub = Rc::new(RefCell::new(FakeHub { max_push_events: Some(3), ..Default::default() }));
     let mut a = station("HX0201", "A1");
     for _ in 0..12 {
-        a.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
+        a.register_case(&founder(&a), registration(at(2026, 3, 4, 1))).unwrap();
     }
     let mut l = link(&hub, &a);
     let r = sync_once(&mut a, &mut l).unwrap();
@@ -425,7 +428,7 @@ fn batches_the_hub_finds_too_large_shrink_and_one_event_too_large_stops_in_words
     assert!(r.batches >= 5, "at most three events a batch: {r:?}");
 
     hub.borrow_mut().max_push_events = None;
-    let stuck = a.register_case(None, registration(at(2026, 3, 4, 1))).unwrap();
+    let stuck = a.register_case(&founder(&a), registration(at(2026, 3, 4, 1))).unwrap();
     let seq = a.stream_events(stuck.id).unwrap()[0].seq;
     hub.borrow_mut().too_large_seq = Some(seq);
     let err = sync_once(&mut a, &mut l).unwrap_err();

@@ -12,6 +12,15 @@ export type CaseDetail = { case: CaseState, next_deadline: CaseDeadline | null, 
  */
 allowed: Array<string>, 
 /**
+ * The masked fields (`complainants[0].id_number`, ...) a permitted person may `reveal`.
+ * ID and phone numbers in `case` are masked (`632802********3019`, `138****2345`).
+ */
+revealable: Array<string>, 
+/**
+ * The names of the staff members in the timeline, by id.
+ */
+actors: Record<string, string>, 
+/**
  * The documents (文书) the case's state allows now, with the numbers issued for each.
  */
 documents: Array<DocOffer>, };

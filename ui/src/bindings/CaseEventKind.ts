@@ -3,4 +3,4 @@
 /**
  * The kinds of case event, as a type: what the state machine decides on.
  */
-export type CaseEventKind = "case.registered" | "case.edited" | "case.accepted" | "case.not_accepted" | "case.session_scheduled" | "case.session_recorded" | "case.agreement_recorded" | "case.performance_confirmed" | "case.mediation_terminated" | "case.transferred" | "case.transfer_feedback" | "case.closed" | "case.followed_up" | "case.note_added" | "case.voided" | "case.document_issued" | "case.evidence_added";
+export type CaseEventKind = "case.registered" | "case.edited" | "case.accepted" | "case.not_accepted" | "case.session_scheduled" | "case.session_recorded" | "case.agreement_recorded" | "case.performance_confirmed" | "case.mediation_terminated" | "case.transferred" | "case.transfer_feedback" | "case.closed" | "case.followed_up" | "case.note_added" | "case.voided" | "case.anonymized" | "case.document_issued" | "case.evidence_added";

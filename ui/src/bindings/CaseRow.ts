@@ -17,6 +17,10 @@ complainant: string,
  */
 complainants: number, 
 /**
+ * The phone number of the person the case is listed under, masked (`138****2345`).
+ */
+phone: string | null, 
+/**
  * The respondents' names.
  */
 respondents: Array<string>, claim_fen: number | null, recovered_fen: number, outcome: Outcome | null, deadline: DeadlineView | null, 

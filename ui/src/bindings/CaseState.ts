@@ -22,6 +22,11 @@ export type CaseState = { id: string, reg: CaseRegistered, status: Status, rule_
  */
 home_unit: string, co_handlers: Array<string>, accepted_at: string | null, not_accepted: Decision | null, sessions: Array<SessionView>, agreement: AgreementRecorded | null, performance_confirmed_at: string | null, termination: Decision | null, transfers: Array<TransferView>, closure: Closed | null, follow_ups: Array<FollowUp>, notes: Array<[string, string]>, void_reason: string | null, 
 /**
+ * When the personal fields of the case were removed (`case.anonymized`): names, numbers
+ * and free texts are empty from then on, codes, dates and amounts stay.
+ */
+anonymized_at: string | null, 
+/**
  * Documents issued, in fold order.
  */
 documents: Array<IssuedDocument>, 

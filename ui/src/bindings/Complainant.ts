@@ -3,7 +3,11 @@ import type { Consents } from "./Consents";
 import type { IdType } from "./IdType";
 import type { Language } from "./Language";
 
-export type Complainant = { name: string, id_type?: IdType | null, id_number?: string | null, phones: Array<string>, 
+export type Complainant = { 
+/**
+ * Empty once the case is anonymised (`case.anonymized` removes the key).
+ */
+name: string, id_type?: IdType | null, id_number?: string | null, phones: Array<string>, 
 /**
  * 联系人/代接人: herders often share a phone.
  */

@@ -10,6 +10,11 @@ export type SetupStation = { op_id: string, unit: string, unit_name: string, uni
  */
 staff_name: string, 
 /**
+ * Their password (8 characters or more) or PIN (4–8 digits) on this device; kept as an
+ * argon2id hash, never synced.
+ */
+staff_secret: string, 
+/**
  * Fill the station with demonstration cases (written in the background; `db-changed`
  * events follow as they land).
  */

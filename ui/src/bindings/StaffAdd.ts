@@ -2,4 +2,8 @@
 import type { Language } from "./Language";
 import type { StaffRole } from "./StaffRole";
 
-export type StaffAdd = { op_id: string, name: string, roles: Array<StaffRole>, phone: string, languages: Array<Language>, };
+export type StaffAdd = { op_id: string, name: string, roles: Array<StaffRole>, phone: string, languages: Array<Language>, 
+/**
+ * A first password or PIN on this device.
+ */
+secret: string | null, };

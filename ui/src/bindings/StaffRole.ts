@@ -3,4 +3,4 @@
 /**
  * Staff roles.
  */
-export type StaffRole = "head" | "mediator" | "liaison" | "recorder" | "clerk" | "interpreter";
+export type StaffRole = "head" | "mediator" | "liaison" | "recorder" | "clerk" | "interpreter" | "secretariat" | "admin";

@@ -8,6 +8,11 @@ export type Transferred = { transfer: string, kind: TransferKind,
  */
 to_unit?: string, 
 /**
+ * The target unit's name as the clerk typed it beside its code, when the station did not
+ * know the unit yet (no unit list from the hub).
+ */
+to_unit_name?: string, 
+/**
  * Target administrative department (转行政部门).
  */
 to_department?: string, reason: TransferReason, due?: string | null, note?: string, };

@@ -6,446 +6,1278 @@ export const REFERENCE: Reference = {
   "categories": [
     {
       "code": "CCA-G",
+      "group": true,
       "kind": "goods",
       "name_en": "Goods (all goods complaints)",
       "name_zh": "商品类",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-G01",
+      "group": false,
       "kind": "goods",
       "name_en": "Household electronic and electrical appliances",
       "name_zh": "家用电子电器类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "appliance",
+        "appliances",
+        "electronics",
+        "electrical"
+      ],
+      "terms_zh": [
+        "家电",
+        "家用电器",
+        "电器",
+        "小家电",
+        "电子产品",
+        "数码"
+      ]
     },
     {
       "code": "CCA-G02",
+      "group": false,
       "kind": "goods",
       "name_en": "Clothing footwear and headwear",
       "name_zh": "服装鞋帽类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "clothes",
+        "apparel",
+        "hat",
+        "shoes"
+      ],
+      "terms_zh": [
+        "衣服",
+        "服饰",
+        "帽子",
+        "鞋帽"
+      ]
     },
     {
       "code": "CCA-G03",
+      "group": false,
       "kind": "goods",
       "name_en": "Food",
       "name_zh": "食品类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "groceries",
+        "meat",
+        "dairy",
+        "expired food"
+      ],
+      "terms_zh": [
+        "食物",
+        "吃的",
+        "副食",
+        "牛羊肉",
+        "奶制品",
+        "酥油",
+        "保健食品",
+        "过期食品"
+      ]
     },
     {
       "code": "CCA-G04",
+      "group": false,
       "kind": "goods",
       "name_en": "Tobacco alcohol and beverages",
       "name_zh": "烟、酒和饮料类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "cigarettes",
+        "tobacco",
+        "liquor",
+        "wine",
+        "beer",
+        "drinks"
+      ],
+      "terms_zh": [
+        "烟",
+        "酒",
+        "白酒",
+        "啤酒",
+        "饮料",
+        "矿泉水",
+        "青稞酒"
+      ]
     },
     {
       "code": "CCA-G05",
+      "group": false,
       "kind": "goods",
       "name_en": "Housing and building materials",
       "name_zh": "房屋及建材类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "house",
+        "flat",
+        "apartment",
+        "building materials",
+        "tiles",
+        "flooring"
+      ],
+      "terms_zh": [
+        "房子",
+        "商品房",
+        "购房",
+        "建材",
+        "门窗",
+        "瓷砖",
+        "地板",
+        "水泥",
+        "涂料"
+      ]
     },
     {
       "code": "CCA-G06",
+      "group": false,
       "kind": "goods",
       "name_en": "Daily-use commodities",
       "name_zh": "日用商品类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "daily necessities",
+        "household goods"
+      ],
+      "terms_zh": [
+        "日用品",
+        "百货",
+        "生活用品"
+      ]
     },
     {
       "code": "CCA-G07",
+      "group": false,
       "kind": "goods",
       "name_en": "Jewellery stationery and sports goods",
       "name_zh": "首饰及文体用品类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "jewelry",
+        "gold",
+        "stationery",
+        "sports goods",
+        "toys"
+      ],
+      "terms_zh": [
+        "珠宝",
+        "黄金",
+        "金银首饰",
+        "文具",
+        "体育用品",
+        "乐器",
+        "玩具"
+      ]
     },
     {
       "code": "CCA-G08",
+      "group": false,
       "kind": "goods",
       "name_en": "Medicines and medical supplies",
       "name_zh": "医药及医疗用品类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "medicine",
+        "drugs",
+        "pharmacy",
+        "medical device",
+        "supplements"
+      ],
+      "terms_zh": [
+        "药",
+        "药品",
+        "药店",
+        "医疗器械",
+        "保健品",
+        "口罩",
+        "血压计",
+        "藏药",
+        "蒙药"
+      ]
     },
     {
       "code": "CCA-G09",
+      "group": false,
       "kind": "goods",
       "name_en": "Vehicles and transport equipment",
       "name_zh": "交通工具类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "vehicle",
+        "car",
+        "e-bike",
+        "bicycle"
+      ],
+      "terms_zh": [
+        "车",
+        "汽车",
+        "电动车",
+        "自行车",
+        "电瓶车"
+      ]
     },
     {
       "code": "CCA-G10",
+      "group": false,
       "kind": "goods",
       "name_en": "Agricultural production inputs",
       "name_zh": "农用生产资料类",
-      "parent": "CCA-G"
+      "parent": "CCA-G",
+      "terms_en": [
+        "farm inputs",
+        "veterinary drugs",
+        "feed",
+        "animal feed",
+        "fertiliser",
+        "fertilizer",
+        "pesticide",
+        "seeds",
+        "farm machinery"
+      ],
+      "terms_zh": [
+        "农资",
+        "兽药",
+        "饲料",
+        "饲料兽药",
+        "化肥",
+        "农药",
+        "种子",
+        "农机",
+        "农膜",
+        "草料",
+        "牧草"
+      ]
     },
     {
       "code": "CCA-S",
+      "group": true,
       "kind": "service",
       "name_en": "Services (all service complaints)",
       "name_zh": "服务类",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-S01",
+      "group": false,
       "kind": "service",
       "name_en": "Living and social services",
       "name_zh": "生活、社会服务类",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "household services",
+        "domestic services",
+        "laundry",
+        "repair",
+        "funeral",
+        "wedding"
+      ],
+      "terms_zh": [
+        "生活服务",
+        "社会服务",
+        "家政",
+        "洗浴",
+        "洗衣",
+        "维修",
+        "殡葬",
+        "婚庆",
+        "照相",
+        "冲印"
+      ]
     },
     {
       "code": "CCA-S02",
+      "group": false,
       "kind": "service",
       "name_en": "Home decoration and property-management services",
       "name_zh": "房屋装修及物业服务类",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "renovation",
+        "decoration",
+        "property management",
+        "estate management"
+      ],
+      "terms_zh": [
+        "装修",
+        "装潢",
+        "物业",
+        "物业费",
+        "小区"
+      ]
     },
     {
       "code": "CCA-S03",
+      "group": false,
       "kind": "service",
       "name_en": "Tourism services",
       "name_zh": "旅游服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "travel",
+        "tour",
+        "travel agency",
+        "tour guide",
+        "scenic spot"
+      ],
+      "terms_zh": [
+        "旅游",
+        "旅行社",
+        "导游",
+        "景区",
+        "跟团",
+        "门票"
+      ]
     },
     {
       "code": "CCA-S04",
+      "group": false,
       "kind": "service",
       "name_en": "Culture entertainment and sports services",
       "name_zh": "文化、娱乐、体育服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "entertainment",
+        "cinema",
+        "karaoke",
+        "concert",
+        "amusement park"
+      ],
+      "terms_zh": [
+        "文化",
+        "娱乐",
+        "体育",
+        "KTV",
+        "网吧",
+        "电影院",
+        "演出",
+        "游乐场"
+      ]
     },
     {
       "code": "CCA-S05",
+      "group": false,
       "kind": "service",
       "name_en": "Postal and express-delivery services",
       "name_zh": "邮政业服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "express delivery",
+        "courier",
+        "parcel",
+        "post office",
+        "logistics"
+      ],
+      "terms_zh": [
+        "快递",
+        "邮寄",
+        "包裹",
+        "物流",
+        "寄件",
+        "邮局"
+      ]
     },
     {
       "code": "CCA-S06",
+      "group": false,
       "kind": "service",
       "name_en": "Telecommunication services",
       "name_zh": "电信服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "telecom",
+        "phone bill",
+        "mobile data",
+        "broadband",
+        "sim card",
+        "phone plan"
+      ],
+      "terms_zh": [
+        "通信",
+        "通讯",
+        "话费",
+        "流量",
+        "宽带",
+        "手机卡",
+        "套餐",
+        "电信",
+        "移动",
+        "联通",
+        "号码"
+      ]
     },
     {
       "code": "CCA-S07",
+      "group": false,
       "kind": "service",
       "name_en": "Internet services",
       "name_zh": "互联网服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "online shopping",
+        "online store",
+        "live-stream shopping",
+        "app",
+        "in-game purchase",
+        "membership"
+      ],
+      "terms_zh": [
+        "网购",
+        "网店",
+        "直播带货",
+        "平台",
+        "APP",
+        "游戏充值",
+        "会员"
+      ]
     },
     {
       "code": "CCA-S08",
+      "group": false,
       "kind": "service",
       "name_en": "Financial services",
       "name_zh": "金融服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "bank",
+        "loan",
+        "credit card",
+        "wealth management",
+        "payment"
+      ],
+      "terms_zh": [
+        "银行",
+        "贷款",
+        "信用卡",
+        "理财",
+        "借款",
+        "网贷",
+        "支付"
+      ]
     },
     {
       "code": "CCA-S09",
+      "group": false,
       "kind": "service",
       "name_en": "Insurance services",
       "name_zh": "保险服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "insurance",
+        "claim",
+        "policy",
+        "car insurance"
+      ],
+      "terms_zh": [
+        "保险",
+        "车险",
+        "医保",
+        "理赔",
+        "保单"
+      ]
     },
     {
       "code": "CCA-S10",
+      "group": false,
       "kind": "service",
       "name_en": "Health-care services",
       "name_zh": "卫生保健服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "hospital",
+        "clinic",
+        "dentist",
+        "medical check",
+        "cosmetic surgery"
+      ],
+      "terms_zh": [
+        "医院",
+        "诊所",
+        "看病",
+        "牙科",
+        "体检",
+        "医疗",
+        "整形",
+        "医美"
+      ]
     },
     {
       "code": "CCA-S11",
+      "group": false,
       "kind": "service",
       "name_en": "Education and training services",
       "name_zh": "教育培训服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "training",
+        "education",
+        "tutoring",
+        "driving school",
+        "tuition"
+      ],
+      "terms_zh": [
+        "培训",
+        "教育",
+        "辅导班",
+        "驾校",
+        "学费",
+        "早教"
+      ]
     },
     {
       "code": "CCA-S12",
+      "group": false,
       "kind": "service",
       "name_en": "Public utility services",
       "name_zh": "公共设施服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "heating",
+        "central heating",
+        "water supply",
+        "water bill",
+        "electricity",
+        "power cut",
+        "gas",
+        "utilities"
+      ],
+      "terms_zh": [
+        "供暖",
+        "暖气",
+        "采暖",
+        "供热",
+        "取暖费",
+        "采暖费",
+        "供水",
+        "水费",
+        "电费",
+        "供电",
+        "燃气",
+        "天然气",
+        "煤气",
+        "停水",
+        "停电"
+      ]
     },
     {
       "code": "CCA-S13",
+      "group": false,
       "kind": "service",
       "name_en": "Sales services",
       "name_zh": "销售服务",
-      "parent": "CCA-S"
+      "parent": "CCA-S",
+      "terms_en": [
+        "sales",
+        "shop",
+        "supermarket",
+        "mall",
+        "prepaid card",
+        "store card"
+      ],
+      "terms_zh": [
+        "销售",
+        "售后",
+        "商场",
+        "超市",
+        "门店",
+        "预付卡",
+        "购物卡"
+      ]
     },
     {
       "code": "CCA-X",
+      "group": false,
       "kind": "service",
       "name_en": "Other goods and services (CCA 其他类)",
       "name_zh": "其他商品和服务",
-      "parent": null
+      "parent": null,
+      "terms_en": [
+        "other",
+        "misc"
+      ],
+      "terms_zh": [
+        "其他",
+        "其它"
+      ]
     },
     {
       "code": "CCA-G01-01",
+      "group": false,
       "kind": "goods",
       "name_en": "Telecom devices (phones etc.)",
       "name_zh": "通讯类产品",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "phone",
+        "mobile phone",
+        "smartphone",
+        "cell phone",
+        "handset",
+        "charger"
+      ],
+      "terms_zh": [
+        "手机",
+        "电话机",
+        "智能手机",
+        "通讯",
+        "通信",
+        "对讲机",
+        "手机壳",
+        "充电器"
+      ]
     },
     {
       "code": "CCA-G01-02",
+      "group": false,
       "kind": "goods",
       "name_en": "Computer products",
       "name_zh": "计算机类产品",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "computer",
+        "laptop",
+        "notebook",
+        "tablet",
+        "printer",
+        "monitor"
+      ],
+      "terms_zh": [
+        "电脑",
+        "笔记本",
+        "平板",
+        "打印机",
+        "显示器",
+        "键盘",
+        "鼠标",
+        "硬盘",
+        "U盘"
+      ]
     },
     {
       "code": "CCA-G01-03",
+      "group": false,
       "kind": "goods",
       "name_en": "Television sets",
       "name_zh": "电视机",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "tv",
+        "television"
+      ],
+      "terms_zh": [
+        "彩电",
+        "液晶电视",
+        "电视",
+        "机顶盒"
+      ]
     },
     {
       "code": "CCA-G01-04",
+      "group": false,
       "kind": "goods",
       "name_en": "Air conditioners",
       "name_zh": "空调器类产品",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "air conditioner",
+        "ac"
+      ],
+      "terms_zh": [
+        "空调",
+        "挂机",
+        "柜机"
+      ]
     },
     {
       "code": "CCA-G01-05",
+      "group": false,
       "kind": "goods",
       "name_en": "Washing machines",
       "name_zh": "洗衣机类产品",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "washing machine",
+        "washer",
+        "dryer"
+      ],
+      "terms_zh": [
+        "洗衣机",
+        "烘干机"
+      ]
     },
     {
       "code": "CCA-G01-06",
+      "group": false,
       "kind": "goods",
       "name_en": "Refrigerators and freezers",
       "name_zh": "电冰箱（冰柜）",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "fridge",
+        "refrigerator",
+        "freezer"
+      ],
+      "terms_zh": [
+        "冰箱",
+        "冰柜",
+        "冷柜"
+      ]
     },
     {
       "code": "CCA-G01-07",
+      "group": false,
       "kind": "goods",
       "name_en": "Kitchen appliances and related products",
       "name_zh": "厨房电器及相关产品",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "kitchen appliance",
+        "rice cooker",
+        "microwave",
+        "cooker hood",
+        "electric heater"
+      ],
+      "terms_zh": [
+        "厨电",
+        "电饭锅",
+        "电磁炉",
+        "微波炉",
+        "油烟机",
+        "燃气灶",
+        "热水壶",
+        "电暖器",
+        "取暖器"
+      ]
     },
     {
       "code": "CCA-G01-08",
+      "group": false,
       "kind": "goods",
       "name_en": "Cameras and camcorders",
       "name_zh": "照摄像产品",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "camera",
+        "camcorder",
+        "lens"
+      ],
+      "terms_zh": [
+        "相机",
+        "摄像机",
+        "照相机",
+        "镜头"
+      ]
     },
     {
       "code": "CCA-G01-09",
+      "group": false,
       "kind": "goods",
       "name_en": "Home cinema",
       "name_zh": "家庭影院",
-      "parent": "CCA-G01"
+      "parent": "CCA-G01",
+      "terms_en": [
+        "home theatre",
+        "speaker",
+        "projector"
+      ],
+      "terms_zh": [
+        "音响",
+        "功放",
+        "投影仪"
+      ]
     },
     {
       "code": "CCA-G02-01",
+      "group": false,
       "kind": "goods",
       "name_en": "Clothing",
       "name_zh": "服装",
-      "parent": "CCA-G02"
+      "parent": "CCA-G02",
+      "terms_en": [
+        "clothes",
+        "garment",
+        "coat",
+        "jacket"
+      ],
+      "terms_zh": [
+        "衣服",
+        "衣裤",
+        "羽绒服",
+        "藏袍",
+        "蒙古袍",
+        "民族服装"
+      ]
     },
     {
       "code": "CCA-G02-02",
+      "group": false,
       "kind": "goods",
       "name_en": "Footwear",
       "name_zh": "鞋",
-      "parent": "CCA-G02"
+      "parent": "CCA-G02",
+      "terms_en": [
+        "shoes",
+        "boots",
+        "sneakers"
+      ],
+      "terms_zh": [
+        "鞋子",
+        "皮鞋",
+        "运动鞋",
+        "靴子"
+      ]
     },
     {
       "code": "CCA-G03-01",
+      "group": false,
       "kind": "goods",
       "name_en": "Food products",
       "name_zh": "食品",
-      "parent": "CCA-G03"
+      "parent": "CCA-G03",
+      "terms_en": [
+        "groceries",
+        "meat",
+        "milk powder",
+        "pastry"
+      ],
+      "terms_zh": [
+        "食物",
+        "牛羊肉",
+        "奶粉",
+        "糕点",
+        "酥油",
+        "青稞",
+        "保健食品"
+      ]
     },
     {
       "code": "CCA-G06-01",
+      "group": false,
       "kind": "goods",
       "name_en": "Cosmetics",
       "name_zh": "化妆品",
-      "parent": "CCA-G06"
+      "parent": "CCA-G06",
+      "terms_en": [
+        "skin care",
+        "make-up",
+        "shampoo"
+      ],
+      "terms_zh": [
+        "护肤品",
+        "彩妆",
+        "面霜",
+        "洗发水"
+      ]
     },
     {
       "code": "CCA-G06-02",
+      "group": false,
       "kind": "goods",
       "name_en": "Daily sundries",
       "name_zh": "日用杂品",
-      "parent": "CCA-G06"
+      "parent": "CCA-G06",
+      "terms_en": [
+        "sundries",
+        "detergent",
+        "tissues",
+        "cookware"
+      ],
+      "terms_zh": [
+        "杂货",
+        "洗涤用品",
+        "纸巾",
+        "锅碗",
+        "炊具"
+      ]
     },
     {
       "code": "CCA-G06-03",
+      "group": false,
       "kind": "goods",
       "name_en": "Furniture",
       "name_zh": "家具类产品",
-      "parent": "CCA-G06"
+      "parent": "CCA-G06",
+      "terms_en": [
+        "furniture",
+        "sofa",
+        "mattress",
+        "wardrobe"
+      ],
+      "terms_zh": [
+        "家具",
+        "沙发",
+        "床垫",
+        "柜子",
+        "桌椅"
+      ]
     },
     {
       "code": "CCA-G07-01",
+      "group": false,
       "kind": "goods",
       "name_en": "Jewellery",
       "name_zh": "首饰",
-      "parent": "CCA-G07"
+      "parent": "CCA-G07",
+      "terms_en": [
+        "jewelry",
+        "gold",
+        "silver",
+        "jade"
+      ],
+      "terms_zh": [
+        "珠宝",
+        "黄金",
+        "金饰",
+        "银饰",
+        "玉石",
+        "蜜蜡",
+        "绿松石"
+      ]
     },
     {
       "code": "CCA-G09-01",
+      "group": false,
       "kind": "goods",
       "name_en": "Cars and car parts",
       "name_zh": "汽车及零部件",
-      "parent": "CCA-G09"
+      "parent": "CCA-G09",
+      "terms_en": [
+        "car",
+        "used car",
+        "tyre",
+        "tire",
+        "spare parts"
+      ],
+      "terms_zh": [
+        "汽车",
+        "轿车",
+        "越野车",
+        "新车",
+        "二手车",
+        "轮胎",
+        "配件",
+        "4S店"
+      ]
     },
     {
       "code": "CCA-G09-02",
+      "group": false,
       "kind": "goods",
       "name_en": "Motorcycles",
       "name_zh": "摩托车",
-      "parent": "CCA-G09"
+      "parent": "CCA-G09",
+      "terms_en": [
+        "motorbike",
+        "scooter"
+      ],
+      "terms_zh": [
+        "摩托",
+        "电动摩托"
+      ]
     },
     {
       "code": "CCA-S07-01",
+      "group": false,
       "kind": "service",
       "name_en": "Commercial internet services",
       "name_zh": "经营性互联网服务",
-      "parent": "CCA-S07"
+      "parent": "CCA-S07",
+      "terms_en": [
+        "online shopping",
+        "live-stream",
+        "online game",
+        "membership",
+        "top-up"
+      ],
+      "terms_zh": [
+        "网购",
+        "网店",
+        "直播",
+        "游戏",
+        "会员",
+        "充值",
+        "外卖平台"
+      ]
     },
     {
       "code": "CCA-S07-02",
+      "group": false,
       "kind": "service",
       "name_en": "Network access services",
       "name_zh": "网络接入服务",
-      "parent": "CCA-S07"
+      "parent": "CCA-S07",
+      "terms_en": [
+        "broadband",
+        "internet access",
+        "wifi",
+        "fibre"
+      ],
+      "terms_zh": [
+        "宽带",
+        "网速",
+        "上网",
+        "光纤",
+        "WiFi"
+      ]
     },
     {
       "code": "CCA-S01-01",
+      "group": false,
       "kind": "service",
       "name_en": "Catering services",
       "name_zh": "餐饮服务",
-      "parent": "CCA-S01"
+      "parent": "CCA-S01",
+      "terms_en": [
+        "restaurant",
+        "takeaway",
+        "dining",
+        "banquet"
+      ],
+      "terms_zh": [
+        "餐馆",
+        "饭店",
+        "外卖",
+        "吃饭",
+        "酒席",
+        "宴席"
+      ]
     },
     {
       "code": "CCA-S01-02",
+      "group": false,
       "kind": "service",
       "name_en": "Accommodation services",
       "name_zh": "住宿服务",
-      "parent": "CCA-S01"
+      "parent": "CCA-S01",
+      "terms_en": [
+        "hotel",
+        "guesthouse",
+        "lodging",
+        "hostel"
+      ],
+      "terms_zh": [
+        "宾馆",
+        "酒店",
+        "旅馆",
+        "住宿",
+        "民宿",
+        "客栈"
+      ]
     },
     {
       "code": "CCA-S01-03",
+      "group": false,
       "kind": "service",
       "name_en": "Beauty and hairdressing",
       "name_zh": "美容美发",
-      "parent": "CCA-S01"
+      "parent": "CCA-S01",
+      "terms_en": [
+        "hairdresser",
+        "beauty salon",
+        "barber",
+        "manicure"
+      ],
+      "terms_zh": [
+        "理发",
+        "美容",
+        "美发",
+        "美甲",
+        "办卡",
+        "美容院",
+        "理发店"
+      ]
     },
     {
       "code": "CCA-S01-04",
+      "group": false,
       "kind": "service",
       "name_en": "Fitness services",
       "name_zh": "健身服务",
-      "parent": "CCA-S01"
+      "parent": "CCA-S01",
+      "terms_en": [
+        "gym",
+        "fitness",
+        "yoga",
+        "swimming"
+      ],
+      "terms_zh": [
+        "健身房",
+        "游泳",
+        "瑜伽",
+        "健身卡"
+      ]
     },
     {
       "code": "CCA-S11-01",
+      "group": false,
       "kind": "service",
       "name_en": "Training services",
       "name_zh": "培训服务",
-      "parent": "CCA-S11"
+      "parent": "CCA-S11",
+      "terms_en": [
+        "training course",
+        "tutoring",
+        "driving school",
+        "tuition refund"
+      ],
+      "terms_zh": [
+        "培训班",
+        "辅导",
+        "驾校",
+        "学费",
+        "退费"
+      ]
     },
     {
       "code": "CCA-S06-01",
+      "group": false,
       "kind": "service",
       "name_en": "Mobile telephone services",
       "name_zh": "移动电话服务",
-      "parent": "CCA-S06"
+      "parent": "CCA-S06",
+      "terms_en": [
+        "phone bill",
+        "sim card",
+        "mobile data",
+        "phone plan"
+      ],
+      "terms_zh": [
+        "话费",
+        "手机卡",
+        "流量",
+        "套餐",
+        "停机",
+        "扣费",
+        "携号转网"
+      ]
     },
     {
       "code": "CCA-S13-01",
+      "group": false,
       "kind": "service",
       "name_en": "Remote (distance) shopping",
       "name_zh": "远程购物",
-      "parent": "CCA-S13"
+      "parent": "CCA-S13",
+      "terms_en": [
+        "tv shopping",
+        "mail order",
+        "teleshopping",
+        "distance selling"
+      ],
+      "terms_zh": [
+        "电视购物",
+        "电话购物",
+        "邮购",
+        "网购",
+        "直播购物"
+      ]
     }
   ],
   "natures": [
     {
       "code": "CCA-N01",
+      "group": false,
       "kind": "nature",
       "name_en": "After-sales service",
       "name_zh": "售后服务",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N02",
+      "group": false,
       "kind": "nature",
       "name_en": "Quality",
       "name_zh": "质量",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N03",
+      "group": false,
       "kind": "nature",
       "name_en": "Contract",
       "name_zh": "合同",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N04",
+      "group": false,
       "kind": "nature",
       "name_en": "False or misleading advertising/publicity",
       "name_zh": "虚假宣传",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N05",
+      "group": false,
       "kind": "nature",
       "name_en": "Price",
       "name_zh": "价格",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N06",
+      "group": false,
       "kind": "nature",
       "name_en": "Safety",
       "name_zh": "安全",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N07",
+      "group": false,
       "kind": "nature",
       "name_en": "Counterfeit",
       "name_zh": "假冒",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N08",
+      "group": false,
       "kind": "nature",
       "name_en": "Personal dignity",
       "name_zh": "人格尊严",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N09",
+      "group": false,
       "kind": "nature",
       "name_en": "Measurement (weights and measures)",
       "name_zh": "计量",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     },
     {
       "code": "CCA-N10",
+      "group": false,
       "kind": "nature",
       "name_en": "Other",
       "name_zh": "其他",
-      "parent": null
+      "parent": null,
+      "terms_en": [],
+      "terms_zh": []
     }
   ],
   "not_accept_reasons": {

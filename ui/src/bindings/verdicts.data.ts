@@ -167,7 +167,7 @@ export const VERDICTS: VerdictTable = {
           "kind": "up",
           "reason": "other",
           "to_unit": "HX0201",
-          "transfer": "00000000-0000-7000-8000-000000000072"
+          "transfer": "00000000-0000-7000-8000-000000000073"
         }
       },
       "name": "transfer to the handling unit itself",
@@ -191,7 +191,7 @@ export const VERDICTS: VerdictTable = {
           "kind": "up",
           "reason": "other",
           "to_unit": "HX02",
-          "transfer": "00000000-0000-7000-8000-000000000073"
+          "transfer": "00000000-0000-7000-8000-000000000074"
         }
       },
       "name": "transfer up",
@@ -206,7 +206,7 @@ export const VERDICTS: VerdictTable = {
           "kind": "down",
           "reason": "other",
           "to_unit": "HX0201",
-          "transfer": "00000000-0000-7000-8000-000000000074"
+          "transfer": "00000000-0000-7000-8000-000000000075"
         }
       },
       "name": "transfer back to this station from the unit now handling it",
@@ -220,7 +220,7 @@ export const VERDICTS: VerdictTable = {
           "due": "2026-12-31",
           "kind": "co_handle",
           "reason": "other",
-          "transfer": "00000000-0000-7000-8000-000000000075"
+          "transfer": "00000000-0000-7000-8000-000000000076"
         }
       },
       "name": "transfer with no unit",
@@ -243,7 +243,7 @@ export const VERDICTS: VerdictTable = {
           "due": "2026-12-31",
           "kind": "to_department",
           "reason": "other",
-          "transfer": "00000000-0000-7000-8000-000000000076"
+          "transfer": "00000000-0000-7000-8000-000000000077"
         }
       },
       "name": "transfer to no department",
@@ -267,7 +267,7 @@ export const VERDICTS: VerdictTable = {
           "kind": "up",
           "reason": "other",
           "to_unit": "HX02",
-          "transfer": "00000000-0000-7000-8000-000000000077"
+          "transfer": "00000000-0000-7000-8000-000000000078"
         }
       },
       "name": "transfer an agreed case",
@@ -283,7 +283,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "已处理",
-          "transfer": "00000000-0000-7000-8000-000000000078"
+          "transfer": "00000000-0000-7000-8000-000000000079"
         }
       },
       "name": "transfer feedback without any transfer",
@@ -299,7 +299,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "再次反馈",
-          "transfer": "00000000-0000-7000-8000-000000000055"
+          "transfer": "00000000-0000-7000-8000-000000000056"
         }
       },
       "name": "transfer feedback when every transfer has its feedback",
@@ -315,7 +315,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "已处理",
-          "transfer": "00000000-0000-7000-8000-000000000079"
+          "transfer": "00000000-0000-7000-8000-000000000080"
         }
       },
       "name": "transfer feedback for an unknown transfer",
@@ -337,7 +337,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": " ",
-          "transfer": "00000000-0000-7000-8000-000000000046"
+          "transfer": "00000000-0000-7000-8000-000000000047"
         }
       },
       "name": "transfer feedback without text",
@@ -359,7 +359,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "协办单位已联系经营者",
-          "transfer": "00000000-0000-7000-8000-000000000046"
+          "transfer": "00000000-0000-7000-8000-000000000047"
         }
       },
       "name": "transfer feedback",
@@ -372,7 +372,7 @@ export const VERDICTS: VerdictTable = {
         "payload": {
           "at": "2026-11-27T06:00:00Z",
           "text": "已处理",
-          "transfer": "00000000-0000-7000-8000-000000000041"
+          "transfer": "00000000-0000-7000-8000-000000000042"
         }
       },
       "name": "transfer feedback from a department",
@@ -395,7 +395,7 @@ export const VERDICTS: VerdictTable = {
           "record": "双方陈述事实，调解员释明相关法律规定。",
           "recorder": "马玉梅",
           "result": "continue",
-          "session": "00000000-0000-7000-8000-000000000080"
+          "session": "00000000-0000-7000-8000-000000000081"
         }
       },
       "name": "record a session without a mediator",
@@ -1849,6 +1849,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": true,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": false,
         "case.document_issued": true,
         "case.edited": true,
@@ -1876,6 +1877,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -1978,10 +1980,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-25T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000002",
+            "id": "00000000-0000-7000-8000-000000000003",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00001",
@@ -2085,6 +2087,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": true,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": false,
         "case.document_issued": true,
         "case.edited": true,
@@ -2112,6 +2115,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -2120,7 +2124,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000003",
+        "id": "00000000-0000-7000-8000-000000000004",
         "last_hlc": "117674645913600001",
         "not_accepted": null,
         "notes": [],
@@ -2181,10 +2185,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-09-28T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000004",
+            "id": "00000000-0000-7000-8000-000000000005",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00002",
@@ -2256,6 +2260,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": true,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -2277,6 +2282,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -2285,7 +2291,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000005",
+        "id": "00000000-0000-7000-8000-000000000006",
         "last_hlc": "117680544153600000",
         "not_accepted": null,
         "notes": [],
@@ -2342,10 +2348,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000006",
+            "id": "00000000-0000-7000-8000-000000000007",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00003",
@@ -2415,6 +2421,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": true,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -2442,6 +2449,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-17T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -2450,7 +2458,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000007",
+        "id": "00000000-0000-7000-8000-000000000008",
         "last_hlc": "117680544153600002",
         "not_accepted": null,
         "notes": [],
@@ -2511,10 +2519,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-16T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000008",
+            "id": "00000000-0000-7000-8000-000000000009",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00004",
@@ -2569,10 +2577,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-17T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000009",
+            "id": "00000000-0000-7000-8000-000000000010",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-17T02:00:00Z"
@@ -2599,6 +2607,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": true,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -2626,6 +2635,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-03-04T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -2634,7 +2644,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000010",
+        "id": "00000000-0000-7000-8000-000000000011",
         "last_hlc": "117680544153600004",
         "not_accepted": null,
         "notes": [],
@@ -2695,10 +2705,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-03-02T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000011",
+            "id": "00000000-0000-7000-8000-000000000012",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00005",
@@ -2753,10 +2763,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-03-04T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000012",
+            "id": "00000000-0000-7000-8000-000000000013",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-03-04T02:00:00Z"
@@ -2783,6 +2793,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": true,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -2810,6 +2821,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-23T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -2818,7 +2830,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000013",
+        "id": "00000000-0000-7000-8000-000000000014",
         "last_hlc": "117680544153600008",
         "not_accepted": null,
         "notes": [
@@ -2881,14 +2893,14 @@ export const VERDICTS: VerdictTable = {
         "rule_set": "own",
         "sessions": [
           {
-            "id": "00000000-0000-7000-8000-000000000014",
+            "id": "00000000-0000-7000-8000-000000000015",
             "recorded": null,
             "scheduled": {
               "at": "2026-12-01T02:00:00Z",
               "mediator": "李建国",
               "mode": "on_site",
               "place": "联络站调解室",
-              "session": "00000000-0000-7000-8000-000000000014"
+              "session": "00000000-0000-7000-8000-000000000015"
             }
           }
         ],
@@ -2896,10 +2908,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-20T01:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000015",
+            "id": "00000000-0000-7000-8000-000000000016",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00006",
@@ -2954,10 +2966,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-23T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000016",
+            "id": "00000000-0000-7000-8000-000000000017",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-23T02:00:00Z"
@@ -2965,25 +2977,25 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000017",
+            "id": "00000000-0000-7000-8000-000000000018",
             "kind": "case.session_scheduled",
             "payload": {
               "at": "2026-12-01T02:00:00Z",
               "mediator": "李建国",
               "mode": "on_site",
               "place": "联络站调解室",
-              "session": "00000000-0000-7000-8000-000000000014"
+              "session": "00000000-0000-7000-8000-000000000015"
             },
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000018",
+            "id": "00000000-0000-7000-8000-000000000019",
             "kind": "case.note_added",
             "payload": {
               "text": "已电话通知双方到场。"
@@ -3007,6 +3019,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -3039,6 +3052,7 @@ export const VERDICTS: VerdictTable = {
           "signed_at": "2026-11-10T03:00:00Z",
           "terms": "被投诉人于协议约定日期前退还货款。"
         },
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -3047,7 +3061,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000019",
+        "id": "00000000-0000-7000-8000-000000000020",
         "last_hlc": "117680544153600012",
         "not_accepted": null,
         "notes": [],
@@ -3105,7 +3119,7 @@ export const VERDICTS: VerdictTable = {
         "rule_set": "own",
         "sessions": [
           {
-            "id": "00000000-0000-7000-8000-000000000020",
+            "id": "00000000-0000-7000-8000-000000000021",
             "recorded": {
               "attendees": [
                 "投诉人",
@@ -3119,7 +3133,7 @@ export const VERDICTS: VerdictTable = {
               "record": "双方陈述事实，调解员释明相关法律规定。",
               "recorder": "马玉梅",
               "result": "agreement",
-              "session": "00000000-0000-7000-8000-000000000020"
+              "session": "00000000-0000-7000-8000-000000000021"
             },
             "scheduled": null
           }
@@ -3128,10 +3142,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-02T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000021",
+            "id": "00000000-0000-7000-8000-000000000022",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00007",
@@ -3186,10 +3200,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-03T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000022",
+            "id": "00000000-0000-7000-8000-000000000023",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-03T02:00:00Z"
@@ -3197,10 +3211,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-10T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000023",
+            "id": "00000000-0000-7000-8000-000000000024",
             "kind": "case.session_recorded",
             "payload": {
               "attendees": [
@@ -3215,15 +3229,15 @@ export const VERDICTS: VerdictTable = {
               "record": "双方陈述事实，调解员释明相关法律规定。",
               "recorder": "马玉梅",
               "result": "agreement",
-              "session": "00000000-0000-7000-8000-000000000020"
+              "session": "00000000-0000-7000-8000-000000000021"
             },
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-10T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000024",
+            "id": "00000000-0000-7000-8000-000000000025",
             "kind": "case.agreement_recorded",
             "payload": {
               "amount_fen": 259900,
@@ -3249,6 +3263,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -3275,6 +3290,7 @@ export const VERDICTS: VerdictTable = {
           "signed_at": "2026-10-27T03:00:00Z",
           "terms": "被投诉人于协议约定日期前退还货款。"
         },
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -3283,7 +3299,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000025",
+        "id": "00000000-0000-7000-8000-000000000026",
         "last_hlc": "117680544153600016",
         "not_accepted": null,
         "notes": [],
@@ -3344,10 +3360,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-19T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000026",
+            "id": "00000000-0000-7000-8000-000000000027",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00008",
@@ -3402,10 +3418,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-20T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000027",
+            "id": "00000000-0000-7000-8000-000000000028",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-10-20T02:00:00Z"
@@ -3413,10 +3429,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-27T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000028",
+            "id": "00000000-0000-7000-8000-000000000029",
             "kind": "case.agreement_recorded",
             "payload": {
               "amount_fen": 259900,
@@ -3427,10 +3443,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-05T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000029",
+            "id": "00000000-0000-7000-8000-000000000030",
             "kind": "case.performance_confirmed",
             "payload": {
               "at": "2026-11-05T02:00:00Z"
@@ -3453,6 +3469,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -3474,6 +3491,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-10-13T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -3482,7 +3500,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000030",
+        "id": "00000000-0000-7000-8000-000000000031",
         "last_hlc": "117680544153600019",
         "not_accepted": null,
         "notes": [],
@@ -3547,10 +3565,10 @@ export const VERDICTS: VerdictTable = {
         },
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-12T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000031",
+            "id": "00000000-0000-7000-8000-000000000032",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00009",
@@ -3605,10 +3623,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-10-13T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000032",
+            "id": "00000000-0000-7000-8000-000000000033",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-10-13T02:00:00Z"
@@ -3616,10 +3634,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-16T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000033",
+            "id": "00000000-0000-7000-8000-000000000034",
             "kind": "case.mediation_terminated",
             "payload": {
               "at": "2026-11-16T02:00:00Z",
@@ -3643,6 +3661,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": true,
         "case.closed": false,
         "case.document_issued": true,
         "case.edited": true,
@@ -3664,6 +3683,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -3672,7 +3692,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000034",
+        "id": "00000000-0000-7000-8000-000000000035",
         "last_hlc": "117680544153600021",
         "not_accepted": {
           "at": "2026-11-17T03:00:00Z",
@@ -3737,10 +3757,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-16T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000035",
+            "id": "00000000-0000-7000-8000-000000000036",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00010",
@@ -3795,10 +3815,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-17T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000036",
+            "id": "00000000-0000-7000-8000-000000000037",
             "kind": "case.not_accepted",
             "payload": {
               "at": "2026-11-17T03:00:00Z",
@@ -3822,6 +3842,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -3849,6 +3870,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-10T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -3857,7 +3879,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000037",
+        "id": "00000000-0000-7000-8000-000000000038",
         "last_hlc": "117680544153600024",
         "not_accepted": null,
         "notes": [],
@@ -3918,10 +3940,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-09T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000038",
+            "id": "00000000-0000-7000-8000-000000000039",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00011",
@@ -3976,10 +3998,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-10T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000039",
+            "id": "00000000-0000-7000-8000-000000000040",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-10T02:00:00Z"
@@ -3987,17 +4009,17 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000040",
+            "id": "00000000-0000-7000-8000-000000000041",
             "kind": "case.transferred",
             "payload": {
               "due": "2026-11-26",
               "kind": "to_department",
               "reason": "no_jurisdiction",
               "to_department": "德令哈市市场监督管理局",
-              "transfer": "00000000-0000-7000-8000-000000000041"
+              "transfer": "00000000-0000-7000-8000-000000000042"
             },
             "unit": "HX0201"
           }
@@ -4011,7 +4033,7 @@ export const VERDICTS: VerdictTable = {
             "kind": "to_department",
             "reason": "no_jurisdiction",
             "to_department": "德令哈市市场监督管理局",
-            "transfer": "00000000-0000-7000-8000-000000000041"
+            "transfer": "00000000-0000-7000-8000-000000000042"
           }
         ],
         "void_reason": null
@@ -4033,6 +4055,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": true,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -4065,6 +4088,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-12T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [
           "HX02"
@@ -4075,7 +4099,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000042",
+        "id": "00000000-0000-7000-8000-000000000043",
         "last_hlc": "117680544153600027",
         "not_accepted": null,
         "notes": [],
@@ -4136,10 +4160,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-11T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000043",
+            "id": "00000000-0000-7000-8000-000000000044",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00012",
@@ -4194,10 +4218,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-12T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000044",
+            "id": "00000000-0000-7000-8000-000000000045",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-12T02:00:00Z"
@@ -4205,17 +4229,17 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000045",
+            "id": "00000000-0000-7000-8000-000000000046",
             "kind": "case.transferred",
             "payload": {
               "due": "2026-12-11",
               "kind": "co_handle",
               "reason": "hard_case_joint",
               "to_unit": "HX02",
-              "transfer": "00000000-0000-7000-8000-000000000046"
+              "transfer": "00000000-0000-7000-8000-000000000047"
             },
             "unit": "HX0201"
           }
@@ -4229,7 +4253,7 @@ export const VERDICTS: VerdictTable = {
             "kind": "co_handle",
             "reason": "hard_case_joint",
             "to_unit": "HX02",
-            "transfer": "00000000-0000-7000-8000-000000000046"
+            "transfer": "00000000-0000-7000-8000-000000000047"
           }
         ],
         "void_reason": null
@@ -4248,6 +4272,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": true,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": false,
         "case.document_issued": true,
         "case.edited": true,
@@ -4280,6 +4305,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -4288,7 +4314,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX02",
-        "id": "00000000-0000-7000-8000-000000000047",
+        "id": "00000000-0000-7000-8000-000000000048",
         "last_hlc": "117680544153600029",
         "not_accepted": null,
         "notes": [],
@@ -4349,10 +4375,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-24T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000048",
+            "id": "00000000-0000-7000-8000-000000000049",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00013",
@@ -4407,17 +4433,17 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000049",
+            "id": "00000000-0000-7000-8000-000000000050",
             "kind": "case.transferred",
             "payload": {
               "due": "2026-12-10",
               "kind": "up",
               "reason": "big_case_up",
               "to_unit": "HX02",
-              "transfer": "00000000-0000-7000-8000-000000000050"
+              "transfer": "00000000-0000-7000-8000-000000000051"
             },
             "unit": "HX0201"
           }
@@ -4431,7 +4457,7 @@ export const VERDICTS: VerdictTable = {
             "kind": "up",
             "reason": "big_case_up",
             "to_unit": "HX02",
-            "transfer": "00000000-0000-7000-8000-000000000050"
+            "transfer": "00000000-0000-7000-8000-000000000051"
           }
         ],
         "void_reason": null
@@ -4447,6 +4473,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": false,
         "case.closed": true,
         "case.document_issued": true,
         "case.edited": true,
@@ -4468,6 +4495,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": "2026-11-06T02:00:00Z",
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -4476,7 +4504,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000051",
+        "id": "00000000-0000-7000-8000-000000000052",
         "last_hlc": "117680544153600033",
         "not_accepted": null,
         "notes": [],
@@ -4537,10 +4565,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-05T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000052",
+            "id": "00000000-0000-7000-8000-000000000053",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00014",
@@ -4595,10 +4623,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-06T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000053",
+            "id": "00000000-0000-7000-8000-000000000054",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-06T02:00:00Z"
@@ -4606,30 +4634,30 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T03:10:00Z",
-            "id": "00000000-0000-7000-8000-000000000054",
+            "id": "00000000-0000-7000-8000-000000000055",
             "kind": "case.transferred",
             "payload": {
               "due": "2026-11-20",
               "kind": "to_department",
               "reason": "no_jurisdiction",
               "to_department": "德令哈市市场监督管理局",
-              "transfer": "00000000-0000-7000-8000-000000000055"
+              "transfer": "00000000-0000-7000-8000-000000000056"
             },
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-19T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000056",
+            "id": "00000000-0000-7000-8000-000000000057",
             "kind": "case.transfer_feedback",
             "payload": {
               "at": "2026-11-19T02:00:00Z",
               "text": "已立案调查。",
-              "transfer": "00000000-0000-7000-8000-000000000055"
+              "transfer": "00000000-0000-7000-8000-000000000056"
             },
             "unit": "HX0201"
           }
@@ -4646,7 +4674,7 @@ export const VERDICTS: VerdictTable = {
             "kind": "to_department",
             "reason": "no_jurisdiction",
             "to_department": "德令哈市市场监督管理局",
-            "transfer": "00000000-0000-7000-8000-000000000055"
+            "transfer": "00000000-0000-7000-8000-000000000056"
           }
         ],
         "void_reason": null
@@ -4662,6 +4690,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": true,
         "case.closed": false,
         "case.document_issued": true,
         "case.edited": true,
@@ -4688,6 +4717,7 @@ export const VERDICTS: VerdictTable = {
           "signed_at": "2026-11-06T03:00:00Z",
           "terms": "被投诉人于协议约定日期前退还货款。"
         },
+        "anonymized_at": null,
         "closure": {
           "at": "2026-11-13T02:00:00Z",
           "doubled_fen": 0,
@@ -4709,7 +4739,7 @@ export const VERDICTS: VerdictTable = {
           }
         ],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000057",
+        "id": "00000000-0000-7000-8000-000000000058",
         "last_hlc": "117680544153600040",
         "not_accepted": null,
         "notes": [],
@@ -4767,7 +4797,7 @@ export const VERDICTS: VerdictTable = {
         "rule_set": "own",
         "sessions": [
           {
-            "id": "00000000-0000-7000-8000-000000000058",
+            "id": "00000000-0000-7000-8000-000000000059",
             "recorded": {
               "attendees": [
                 "投诉人",
@@ -4781,7 +4811,7 @@ export const VERDICTS: VerdictTable = {
               "record": "双方陈述事实，调解员释明相关法律规定。",
               "recorder": "马玉梅",
               "result": "agreement",
-              "session": "00000000-0000-7000-8000-000000000058"
+              "session": "00000000-0000-7000-8000-000000000059"
             },
             "scheduled": null
           }
@@ -4790,10 +4820,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-03T01:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000059",
+            "id": "00000000-0000-7000-8000-000000000060",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00015",
@@ -4848,10 +4878,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-04T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000060",
+            "id": "00000000-0000-7000-8000-000000000061",
             "kind": "case.accepted",
             "payload": {
               "at": "2026-11-04T02:00:00Z"
@@ -4859,10 +4889,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-06T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000061",
+            "id": "00000000-0000-7000-8000-000000000062",
             "kind": "case.session_recorded",
             "payload": {
               "attendees": [
@@ -4877,15 +4907,15 @@ export const VERDICTS: VerdictTable = {
               "record": "双方陈述事实，调解员释明相关法律规定。",
               "recorder": "马玉梅",
               "result": "agreement",
-              "session": "00000000-0000-7000-8000-000000000058"
+              "session": "00000000-0000-7000-8000-000000000059"
             },
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-06T03:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000062",
+            "id": "00000000-0000-7000-8000-000000000063",
             "kind": "case.agreement_recorded",
             "payload": {
               "amount_fen": 259900,
@@ -4896,10 +4926,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-12T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000063",
+            "id": "00000000-0000-7000-8000-000000000064",
             "kind": "case.performance_confirmed",
             "payload": {
               "at": "2026-11-12T02:00:00Z"
@@ -4907,10 +4937,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-13T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000064",
+            "id": "00000000-0000-7000-8000-000000000065",
             "kind": "case.closed",
             "payload": {
               "at": "2026-11-13T02:00:00Z",
@@ -4922,10 +4952,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-20T02:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000065",
+            "id": "00000000-0000-7000-8000-000000000066",
             "kind": "case.followed_up",
             "payload": {
               "at": "2026-11-20T02:00:00Z",
@@ -4949,6 +4979,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": true,
         "case.closed": false,
         "case.document_issued": true,
         "case.edited": true,
@@ -4970,6 +5001,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": {
           "at": "2026-11-26T06:00:00Z",
           "doubled_fen": 0,
@@ -4984,7 +5016,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000066",
+        "id": "00000000-0000-7000-8000-000000000067",
         "last_hlc": "117681212620800000",
         "not_accepted": null,
         "notes": [],
@@ -5041,10 +5073,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T05:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000067",
+            "id": "00000000-0000-7000-8000-000000000068",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00016",
@@ -5095,10 +5127,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T06:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000068",
+            "id": "00000000-0000-7000-8000-000000000069",
             "kind": "case.closed",
             "payload": {
               "at": "2026-11-26T06:00:00Z",
@@ -5119,6 +5151,7 @@ export const VERDICTS: VerdictTable = {
       "allows": {
         "case.accepted": false,
         "case.agreement_recorded": false,
+        "case.anonymized": true,
         "case.closed": false,
         "case.document_issued": false,
         "case.edited": false,
@@ -5140,6 +5173,7 @@ export const VERDICTS: VerdictTable = {
       "state": {
         "accepted_at": null,
         "agreement": null,
+        "anonymized_at": null,
         "closure": null,
         "co_handlers": [],
         "conflicts": [],
@@ -5148,7 +5182,7 @@ export const VERDICTS: VerdictTable = {
         "field_heads": {},
         "follow_ups": [],
         "home_unit": "HX0201",
-        "id": "00000000-0000-7000-8000-000000000069",
+        "id": "00000000-0000-7000-8000-000000000070",
         "last_hlc": "117681684480000000",
         "not_accepted": null,
         "notes": [],
@@ -5209,10 +5243,10 @@ export const VERDICTS: VerdictTable = {
         "termination": null,
         "timeline": [
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T07:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000070",
+            "id": "00000000-0000-7000-8000-000000000071",
             "kind": "case.registered",
             "payload": {
               "case_no": "HX0201-2026-A2-00017",
@@ -5267,10 +5301,10 @@ export const VERDICTS: VerdictTable = {
             "unit": "HX0201"
           },
           {
-            "actor": null,
+            "actor": "00000000-0000-7000-8000-000000000002",
             "anomaly": false,
             "at": "2026-11-26T08:00:00Z",
-            "id": "00000000-0000-7000-8000-000000000071",
+            "id": "00000000-0000-7000-8000-000000000072",
             "kind": "case.voided",
             "payload": {
               "reason": "重复登记"

@@ -1,4 +1,4 @@
-import { Layout, Menu, Space, Typography, Tag, Popconfirm, Tooltip } from "antd";
+import { Button, Layout, Menu, Space, Typography, Tag, Popconfirm, Tooltip } from "antd";
 import {
   DashboardOutlined,
   FormOutlined,
@@ -6,15 +6,17 @@ import {
   CarOutlined,
   SettingOutlined,
   BankOutlined,
+  LockOutlined,
   BarChartOutlined,
 } from "@ant-design/icons";
+import { api } from "../ipc/api";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import SyncBadge from "./SyncBadge";
 import LanguageSwitch from "./LanguageSwitch";
 import { Activity, useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { useStation } from "../lib/queries";
+import { qk, useSession, useStation } from "../lib/queries";
 import CaseList, { prefetchCaseList } from "../pages/CaseList";
 import { BROWSER_MODE_KEY } from "../ipc/mock";
 
@@ -26,6 +28,7 @@ export default function AppLayout() {
   const loc = useLocation();
   const station = useStation();
   const qc = useQueryClient();
+  const session = useSession();
   const hasStation = !!station.data;
   // The case list is the most used screen: its first page (one small query, on a read
   // connection of its own) is loaded as soon as the station is known.
@@ -45,7 +48,7 @@ export default function AppLayout() {
   const browserMode = typeof window !== "undefined" && window.__CASEDESK_BROWSER_MODE__;
   return (
     <Layout className="app-layout">
-      <Sider width={208} theme="light" className="app-sider" breakpoint="lg" collapsedWidth={64}>
+      <Sider width={208} theme="light" className="app-sider" breakpoint="xl" collapsedWidth={64}>
         <div className="brand">
           <div className="brand-mark" aria-hidden>
             <BankOutlined />
@@ -88,6 +91,25 @@ export default function AppLayout() {
             )}
           </Space>
           <Space size={16}>
+            {session.data && (
+              <Typography.Text className="app-user" data-testid="signed-in-as">
+                {t("auth.signed_in_as", { name: session.data.staff.name })}
+              </Typography.Text>
+            )}
+            <Tooltip title={t("auth.lock_help")}>
+              <Button
+                icon={<LockOutlined />}
+                data-testid="lock"
+                onClick={() => {
+                  void api.lockSession().finally(() => {
+                    qc.setQueryData(qk.session, null);
+                    qc.removeQueries({ predicate: (q) => q.queryKey[0] === "case" || q.queryKey[0] === "cases" });
+                  });
+                }}
+              >
+                {t("auth.lock")}
+              </Button>
+            </Tooltip>
             <SyncBadge />
             <LanguageSwitch />
           </Space>

@@ -3,7 +3,16 @@ import { useTranslation } from "react-i18next";
 import type { DeadlineView } from "../ipc/types";
 
 /** A deadline: date, then 剩N天 / 今天到期 / 已超期 (red), and 暂定 when provisional. */
-export default function DeadlineText({ d, showKind = false }: { d: DeadlineView | null; showKind?: boolean }) {
+export default function DeadlineText({
+  d,
+  showKind = false,
+  compact = false,
+}: {
+  d: DeadlineView | null;
+  showKind?: boolean;
+  /** Month and day only (the full date in a tooltip), for narrow lists. */
+  compact?: boolean;
+}) {
   const { t } = useTranslation();
   if (!d) return <Typography.Text type="secondary">—</Typography.Text>;
   const rel = d.overdue
@@ -15,7 +24,9 @@ export default function DeadlineText({ d, showKind = false }: { d: DeadlineView 
   return (
     <span className="deadline">
       {showKind && <Typography.Text type="secondary">{t(`code.deadline_kind.${d.kind}`)} </Typography.Text>}
-      <span className="deadline-date">{d.date}</span>{" "}
+      <span className="deadline-date" title={compact ? d.date : undefined}>
+        {compact ? d.date.slice(5) : d.date}
+      </span>{" "}
       <Typography.Text type={urgent} strong={!!d.overdue}>
         {rel}
       </Typography.Text>

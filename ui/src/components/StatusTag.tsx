@@ -17,7 +17,12 @@ const COLORS: Record<Status, string> = {
 export default function StatusTag({ status }: { status: Status }) {
   const { code } = useLabels();
   return (
-    <Tag color={COLORS[status]} style={{ marginInlineEnd: 0, textDecoration: status === "voided" ? "line-through" : undefined }}>
+    <Tag
+      color={COLORS[status]}
+      className="status-tag"
+      title={code("status", status)}
+      style={{ marginInlineEnd: 0, textDecoration: status === "voided" ? "line-through" : undefined }}
+    >
       {code("status", status)}
     </Tag>
   );

@@ -10,6 +10,8 @@ import type {
   DocPreview,
   EvidenceAdd,
   LedgerExport,
+  BundleExport,
+  BundleImport,
   HotspotsQuery,
   RecordConsultation,
   ReportExport,
@@ -19,6 +21,7 @@ import type {
   RovingStart,
   StaffAdd,
   SyncEnroll,
+  TransferKind,
 } from "../bindings";
 
 /** The code of a failure that never reached Rust (no IpcError came back). */
@@ -89,6 +92,12 @@ export function newOpId(): string {
 export const api = {
   stationInfo: () => call("station_info"),
   setupStation: (req: SetupStation) => call("setup_station", { req }),
+  sessionInfo: () => call("session_info"),
+  signInList: () => call("sign_in_list"),
+  signIn: (staff: string, secret: string) => call("sign_in", { req: { staff, secret } }),
+  lockSession: () => call("lock_session"),
+  reveal: (op_id: string, case_id: string, field: string) => call("reveal", { req: { op_id, case_id, field } }),
+  auditLog: () => call("audit_log"),
   reference: () => call("reference"),
   dashboard: () => call("dashboard"),
   listCases: (q: ListQuery) => call("list_cases", { q }),
@@ -98,6 +107,7 @@ export const api = {
   caseAction: (op_id: string, case_id: string, event: CaseEvent) => call("case_action", { req: { op_id, case_id, event } }),
   findDuplicates: (req: DuplicateQuery) => call("find_duplicates", { req }),
   lookupRespondents: (prefix: string) => call("lookup_respondents", { prefix }),
+  transferTargets: (kind: TransferKind) => call("transfer_targets", { kind }),
   rovingStart: (req: RovingStart) => call("roving_start", { req }),
   rovingEnd: (req: RovingEnd) => call("roving_end", { req }),
   rovingList: () => call("roving_list"),
@@ -110,6 +120,8 @@ export const api = {
   syncNow: () => call("sync_now"),
   syncEnroll: (req: SyncEnroll) => call("sync_enroll", { req }),
   syncQuarantine: () => call("sync_quarantine"),
+  bundleExport: (req: BundleExport) => call("bundle_export", { req }),
+  bundleImport: (req: BundleImport) => call("bundle_import", { req }),
   resetDemoStation: (opId: string) => call("reset_demo_station", { req: { op_id: opId } }),
   draftSave: (key: string, json: string) => call("draft_save", { key, json }),
   draftLoad: (key: string) => call("draft_load", { key }),

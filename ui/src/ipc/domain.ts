@@ -126,6 +126,9 @@ export function allowedActions(s: CaseState): CaseEventKind[] {
 
 /** The state machine: whether an event of `kind` may happen to a case in `s`'s state. */
 export function allows(s: CaseState, kind: CaseEventKind): boolean {
+  // Written by the station when the retention period after the end ends, never by a person.
+  if (kind === "case.anonymized") return s.anonymized_at === null && ["closed", "not_accepted", "voided"].includes(s.status);
+  if (s.anonymized_at !== null) return false;
   // Documents and evidence are not actions of the action bar: allowed whenever the case is not voided.
   if (kind === "case.document_issued" || kind === "case.evidence_added") return s.status !== "voided";
   return allowedActions(s).includes(kind);
@@ -140,6 +143,7 @@ export function newCaseState(
     id,
     reg,
     status: "registered",
+    anonymized_at: null,
     rule_set: ruleSetFor(reg),
     home_unit: reg.unit,
     co_handlers: [],
@@ -161,7 +165,7 @@ export function newCaseState(
     timeline: [
       {
         id: meta.eventId,
-        at: meta.at,
+        at: reg.received_at || meta.at,
         unit: meta.unit,
         actor: meta.actor,
         kind: "case.registered",
@@ -190,12 +194,21 @@ export function setPath(doc: Record<string, unknown>, path: string, value: unkno
   return true;
 }
 
+/** case::event_time: the time in the payload (received, held, signed, at), except for a
+ * scheduling, which is stamped when it was made (its `at` is the planned time). */
+export function eventTime(ev: CaseEvent, recorded: string): string {
+  if (ev.kind === "case.session_scheduled") return recorded;
+  const p = ev.payload as Record<string, unknown>;
+  for (const k of ["received_at", "held_at", "signed_at", "at"]) if (typeof p[k] === "string") return p[k];
+  return recorded;
+}
+
 /** Applies one event like CaseState::apply (events that do not fit are kept as anomalies). */
 export function applyEvent(s: CaseState, ev: CaseEvent, meta: { eventId: string; at: string; unit: string; actor: string | null }): void {
   const legal = allows(s, ev.kind);
   s.timeline.push({
     id: meta.eventId,
-    at: meta.at,
+    at: eventTime(ev, meta.at),
     unit: meta.unit,
     actor: meta.actor,
     kind: ev.kind,
@@ -357,7 +370,73 @@ export function toRow(s: CaseState, own: OwnRules, today: string): CaseRow {
     outcome: s.closure?.outcome ?? null,
     deadline: deadlineView(deadlines(s, own)[0], today),
     flags,
+    phone: (() => {
+      const listed = s.reg.complainants.find((c) => !!s.reg.collective && c.representative) ?? s.reg.complainants[0];
+      const p = listed?.phones[0];
+      return p ? maskPhone(p) : null;
+    })(),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masking, as casedesk_domain::mask does it (the browser-mode mock's stand-in for Rust; the
+// desktop gets masked data from Rust and never masks itself).
+
+function isDigitish(c: string): boolean {
+  return (c >= "0" && c <= "9") || c === "*";
+}
+
+function keepLastDigits(s: string, keep: number): string {
+  const total = [...s].filter(isDigitish).length;
+  let seen = 0;
+  return [...s]
+    .map((c) => {
+      if (!isDigitish(c)) return c;
+      seen += 1;
+      return seen + keep > total ? c : "*";
+    })
+    .join("");
+}
+
+export function maskPhone(raw: string): string {
+  const s = raw.trim();
+  const digits = [...s].filter(isDigitish).length;
+  const dash = s.indexOf("-");
+  if (dash >= 0) return `${s.slice(0, dash)}-${keepLastDigits(s.slice(dash + 1), 4)}`;
+  if (digits === 11 && s.startsWith("1")) {
+    let seen = 0;
+    return [...s]
+      .map((c) => {
+        if (!isDigitish(c)) return c;
+        seen += 1;
+        return seen >= 4 && seen <= 7 ? "*" : c;
+      })
+      .join("");
+  }
+  return keepLastDigits(s, digits >= 7 ? 4 : 0);
+}
+
+export function maskIdNumber(raw: string): string {
+  const chars = [...raw.trim()];
+  const n = chars.length;
+  const [head, tail] = n <= 4 ? [0, 0] : n <= 9 ? [1, 2] : [6, 4];
+  return chars.map((c, i) => (i < head || i >= n - tail ? c : "*")).join("");
+}
+
+/** A copy of `s` with the complainants' ID and phone numbers masked, and the fields that may be
+ *  revealed. */
+export function maskedCase(s: CaseState): { case: CaseState; revealable: string[] } {
+  const revealable: string[] = [];
+  const complainants = s.reg.complainants.map((c, i) => {
+    if (c.id_number) revealable.push(`complainants[${i}].id_number`);
+    c.phones.forEach((p, j) => {
+      if (p.trim()) revealable.push(`complainants[${i}].phones[${j}]`);
+    });
+    return { ...c, id_number: c.id_number ? maskIdNumber(c.id_number) : c.id_number, phones: c.phones.map(maskPhone) };
+  });
+  const reg = { ...s.reg, complainants };
+  const timeline = s.timeline.map((e) => (e.kind === "case.registered" ? { ...e, payload: { ...e.payload, complainants } } : e));
+  return { case: { ...s, reg, timeline }, revealable };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,6 +505,13 @@ function isSubject(code: string): boolean {
   return REFERENCE.categories.some((c) => c.code === code);
 }
 
+/** casedesk-domain org::unit_code: letters, digits and _, at most 32. */
+export const UNIT_CODE = /^[A-Za-z0-9_]{1,32}$/;
+
+function isHeading(code: string): boolean {
+  return REFERENCE.categories.some((c) => c.code === code && c.group);
+}
+
 function isNature(code: string): boolean {
   return REFERENCE.natures.some((c) => c.code === code);
 }
@@ -469,7 +555,7 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Proble
     if (reg.collective.households < 2) out.push(issue("collective.households", "households.min"));
     const reps = reg.complainants.filter((c) => c.representative).length;
     const [lo, hi] = entrusted ? [1, 2] : [2, 5];
-    if (reps < lo || reps > hi) out.push(issue("complainants", "representatives.count", `${lo}–${hi}`));
+    if (reps < lo || reps > hi) out.push(issue("collective.representatives", "representatives.count", `${lo}–${hi}`));
   }
   const needsRespondent = reg.case_type === "complaint" || reg.case_type === "report";
   if (needsRespondent && reg.respondents.length === 0) out.push(issue("respondents", "count.min", 1));
@@ -489,12 +575,13 @@ export function validateRegistration(reg: CaseRegistered, nowMs: number): Proble
   if (!reg.category) {
     if (complaint) out.push(issue("category", "required"));
   } else if (!isSubject(reg.category)) out.push(issue("category", "not_a_subject_category"));
+  else if (isHeading(reg.category)) out.push(issue("category", "category.group"));
   if (!reg.nature) {
     if (complaint) out.push(issue("nature", "required"));
   } else if (!isNature(reg.nature)) out.push(issue("nature", "not_a_nature"));
   if (!reg.facts.content.trim()) out.push(issue("facts.content", "required"));
   if (reg.facts.content.length > 20000) out.push(issue("facts.content", "too_long", 20000));
-  if (complaint && reg.requests.length === 0 && !(reg.request_text ?? "").trim()) out.push(issue("requests", "required"));
+  if (complaint && reg.requests.length === 0) out.push(issue("requests", "required"));
   for (const [path, v] of [
     ["facts.amount_fen", reg.facts.amount_fen],
     ["claim_fen", reg.claim_fen],
@@ -587,8 +674,13 @@ export function check(s: CaseState, ev: CaseEvent, nowMs: number): Refused | nul
     case "case.transferred": {
       const t = ev.payload;
       if (t.kind === "to_department") required("to_department", t.to_department);
-      else if (!(t.to_unit ?? "").trim()) out.push(issue("to_unit", "required"));
-      else if (t.to_unit === s.home_unit) out.push(issue("to_unit", "transfer.to_self"));
+      else {
+        const code = t.to_unit ?? "";
+        if (!code) out.push(issue("to_unit", "required"));
+        else if (!UNIT_CODE.test(code)) out.push(issue("to_unit", "unit.code_format"));
+        else if (code === s.home_unit) out.push(issue("to_unit", "transfer.to_self"));
+        if ([...(t.to_unit_name ?? "")].length > 100) out.push(issue("to_unit_name", "too_long", 100));
+      }
       break;
     }
     case "case.edited":

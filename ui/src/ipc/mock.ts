@@ -7,7 +7,26 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import i18n from "../i18n";
 import type { Command, Commands } from "../bindings/commands";
-import type { DocFile, DocIssue, DocKind, EvidenceAdd, RecordConsultation, RovingStart, StaffAdd } from "../bindings";
+import type {
+  BundleExported,
+  BundleImported,
+  AuditEntry,
+  DocFile,
+  DocIssue,
+  DocKind,
+  EvidenceAdd,
+  RecordConsultation,
+  RovingStart,
+  StaffAdd,
+  Permission,
+  SessionInfo,
+  StaffLogin,
+  StaffRole,
+  TransferKind,
+  TransferTarget,
+  TransferTargets,
+  UnitRelation,
+} from "../bindings";
 import { availableDocuments, docNumber, mockPage } from "./mockDocs";
 import { REFERENCE } from "../bindings/reference.data";
 import { messageText, type MessageCode } from "../lib/messages";
@@ -42,6 +61,7 @@ import {
   deadlines,
   isOpen,
   localDate,
+  maskedCase,
   newCaseState,
   toRow,
   validateRegistration,
@@ -70,9 +90,65 @@ export interface MockDb {
   sync: SyncStatus;
   drafts: Record<string, string>;
   ops: Record<string, unknown>;
+  /** Who is signed in (a staff id). */
+  session?: string | null;
+  /** Passwords and PINs by staff id (browser mode only; Rust keeps argon2id hashes). */
+  secrets?: Record<string, string>;
+  failures?: Record<string, number>;
+  audit?: AuditEntry[];
   /** Reports submitted (报送), figures frozen (absent in states saved by older versions). */
   submissions?: MockSubmission[];
 }
+
+/** casedesk_domain::access::grants, for the mock. */
+const GRANTS: Record<StaffRole, Permission[]> = {
+  clerk: ["register", "correct", "note"],
+  liaison: ["register", "correct", "note"],
+  mediator: ["register", "correct", "note", "mediate", "close", "reveal"],
+  head: [
+    "register",
+    "decide_acceptance",
+    "mediate",
+    "close",
+    "void",
+    "correct",
+    "note",
+    "reveal",
+    "export",
+    "audit",
+    "manage_staff",
+    "configure",
+    "enroll",
+    "anonymize",
+  ],
+  secretariat: ["register", "correct", "note", "decide_acceptance", "mediate", "close", "void", "reveal", "export", "audit"],
+  admin: ["audit", "manage_staff", "configure", "enroll", "anonymize"],
+  recorder: [],
+  interpreter: [],
+};
+
+function permissionsOf(roles: StaffRole[]): Permission[] {
+  const all = new Set(roles.flatMap((r) => GRANTS[r] ?? []));
+  return GRANTS.head.filter((p) => all.has(p));
+}
+
+/** Commands Rust answers without a signed-in member. */
+const OPEN_COMMANDS = new Set<string>([
+  "station_info",
+  "setup_station",
+  "session_info",
+  "sign_in_list",
+  "sign_in",
+  "lock_session",
+  "reference",
+  "settings_get",
+  "sync_status",
+  "sync_now",
+  "draft_save",
+  "draft_load",
+  "draft_clear",
+  "app_ready",
+]);
 
 export interface MockOptions {
   /** "none": first start (station_info is null); "demo": a station with the demo desk. */
@@ -81,6 +157,8 @@ export interface MockOptions {
   bulk?: number;
   /** localStorage key to keep the state across reloads (browser mode). */
   persistKey?: string;
+  /** Whether the hub has sent its unit list (default true; false: a station not yet synced). */
+  hubUnits?: boolean;
   /** Simulated latency of each command, in ms. */
   latency?: number;
   /** The clock (tests may fix it). */
@@ -152,6 +230,7 @@ const DEMO_STATION: SetupStation = {
   device_code: "A1",
   device_name: "前台电脑",
   staff_name: "马玉梅",
+  staff_secret: "demo-2026",
   load_demo: true,
 };
 
@@ -226,6 +305,7 @@ export class MockBackend {
 
   dispatch(cmd: string, a: Record<string, unknown>): unknown {
     if (!Object.prototype.hasOwnProperty.call(this.handlers, cmd)) throw ipcError("not_found", cmd);
+    if (this.db.station && !OPEN_COMMANDS.has(cmd) && !this.me()) throw ipcError("auth.required");
     const handler = this.handlers[cmd as Command] as (args: Record<string, unknown>) => unknown;
     return handler(a);
   }
@@ -237,6 +317,27 @@ export class MockBackend {
 
   private readonly handlers: Handlers = {
     station_info: () => this.stationInfo(),
+    session_info: () => this.sessionInfo(),
+    sign_in_list: () =>
+      this.db.staff
+        .filter((s) => s.active)
+        .map((s): StaffLogin => ({
+          id: s.id,
+          name: s.name,
+          roles: s.roles,
+          has_credential: !!this.db.secrets?.[s.id],
+          locked_until: null,
+        })),
+    sign_in: ({ req }) => this.signIn(req.staff, req.secret),
+    lock_session: () => {
+      this.db.session = null;
+      return this.saved(null);
+    },
+    reveal: ({ req }) => this.reveal(req.case_id, req.field),
+    audit_log: () => {
+      this.requirePermission("audit");
+      return [...(this.db.audit ?? [])].reverse();
+    },
     setup_station: ({ req }) => this.once(req.op_id, () => this.setup(req)),
     reference: () => this.reference(),
     dashboard: () => this.dashboard(),
@@ -247,6 +348,7 @@ export class MockBackend {
     case_action: ({ req }) => this.once(req.op_id, () => this.action(req.case_id, req.event)),
     find_duplicates: ({ req }) => this.duplicates(req),
     lookup_respondents: ({ prefix }) => this.lookup(prefix ?? ""),
+    transfer_targets: ({ kind }) => this.transferTargets(kind),
     roving_start: ({ req }) => this.once(req.op_id, () => this.rovingStart(req)),
     roving_end: ({ req }) => this.once(req.op_id, () => this.rovingEnd(req.id)),
     roving_list: () => [...this.db.roving].sort((x, y) => y.date.localeCompare(x.date) || (y.ended_at ? 0 : 1) - (x.ended_at ? 0 : 1)),
@@ -263,6 +365,8 @@ export class MockBackend {
     sync_now: () => this.syncNow(),
     sync_enroll: ({ req }) => this.enroll(req.code ?? "", req.hub_url ?? undefined),
     sync_quarantine: () => [],
+    bundle_export: ({ req }) => this.bundleExport(req.folder, req.code ?? undefined),
+    bundle_import: ({ req }) => this.bundleImport(req.file),
     reset_demo_station: ({ req }) =>
       this.once(req.op_id, () => {
         if (!this.db.station?.demo) throw ipcError("reset.not_demo");
@@ -496,12 +600,14 @@ export class MockBackend {
       id: uuidFrom(this.r),
       unit: req.unit,
       name: req.staff_name.trim(),
-      roles: ["clerk", "mediator"],
+      roles: ["head", "mediator", "clerk"],
       phone: "",
       languages: ["zh"],
       active: true,
     };
     this.db.staff = [first];
+    this.db.secrets = { [first.id]: req.staff_secret };
+    this.db.session = first.id;
     if (req.load_demo) {
       for (const s of DEMO_STAFF) if (s.name !== first.name) this.db.staff.push({ ...s, id: uuidFrom(this.r), unit: req.unit });
       const g = generateDemo({ unit: req.unit, device: req.device_code, nowMs: this.now(), staff: this.db.staff });
@@ -563,7 +669,83 @@ export class MockBackend {
 
   private detail(s: CaseState): CaseDetail {
     const d = deadlines(s, this.db.settings.own_rules);
-    return { case: s, next_deadline: d[0] ?? null, deadlines: d, allowed: allowedActions(s), documents: availableDocuments(s) };
+    const m = maskedCase(s);
+    const actors: Record<string, string> = {};
+    for (const e of s.timeline) {
+      const who = e.actor ? this.db.staff.find((p) => p.id === e.actor) : undefined;
+      if (e.actor && who) actors[e.actor] = who.name;
+    }
+    return {
+      case: m.case,
+      next_deadline: d[0] ?? null,
+      deadlines: d,
+      allowed: allowedActions(s),
+      revealable: m.revealable,
+      actors,
+      documents: availableDocuments(s),
+    };
+  }
+
+  private me(): Staff | undefined {
+    const id = this.db.session;
+    return id ? this.db.staff.find((s) => s.id === id && s.active) : undefined;
+  }
+
+  private sessionInfo(): SessionInfo | null {
+    const me = this.me();
+    return me ? { staff: me, permissions: permissionsOf(me.roles), idle_lock_secs: 600 } : null;
+  }
+
+  private requirePermission(p: Permission): Staff {
+    const me = this.me();
+    if (!me) throw ipcError("auth.required");
+    if (!permissionsOf(me.roles).includes(p)) throw ipcError("access.denied", i18n.t(`auth.perm.${p}`, { defaultValue: p }));
+    return me;
+  }
+
+  private signIn(staff: string, secret: string): SessionInfo {
+    const s = this.db.staff.find((x) => x.id === staff && x.active);
+    if (!s) throw ipcError("auth.unknown_staff", staff);
+    const want = this.db.secrets?.[s.id];
+    if (!want) throw ipcError("auth.no_credential", s.name);
+    if (!secret) throw ipcError("auth.password_required");
+    const failures = (this.db.failures ??= {});
+    if ((failures[s.id] ?? 0) >= 5) throw ipcError("auth.locked", "30");
+    if (secret !== want) {
+      failures[s.id] = (failures[s.id] ?? 0) + 1;
+      this.saved(null);
+      const left = 5 - failures[s.id];
+      throw left > 0 ? ipcError("auth.failed_left", String(left)) : ipcError("auth.locked", "30");
+    }
+    failures[s.id] = 0;
+    this.db.session = s.id;
+    this.saved(null);
+    const info = this.sessionInfo();
+    if (!info) throw ipcError("auth.required");
+    return info;
+  }
+
+  private reveal(caseId: string, field: string): string {
+    const me = this.requirePermission("reveal");
+    const s = this.find(caseId);
+    const m = /^complainants\[(\d+)\]\.(?:id_number|phones\[(\d+)\])$/.exec(field);
+    const c = m ? s.reg.complainants[Number(m[1])] : undefined;
+    const value = c ? (m?.[2] !== undefined ? c.phones[Number(m[2])] : c.id_number) : undefined;
+    if (!value) throw invalid([{ path: "field", code: "reveal.not_masked", arg: field }]);
+    (this.db.audit ??= []).push({
+      id: uuidFrom(this.r),
+      at: this.nowIso(),
+      unit: s.home_unit,
+      actor: me.id,
+      actor_name: me.name,
+      action: "reveal",
+      case_id: s.id,
+      case_no: s.reg.case_no,
+      detail: field,
+      count: 0,
+    });
+    this.saved(null);
+    return value;
   }
 
   private row(s: CaseState): CaseRow {
@@ -608,8 +790,49 @@ export class MockBackend {
   private reference(): Reference {
     const s = this.db.station;
     const own = s ? [{ code: s.unit, name: s.unit_name, kind: s.unit_kind, parent: s.parent }] : [];
-    const units = [...own, ...HUB_UNITS.filter((u) => u.code !== s?.unit)].sort((a, b) => a.code.localeCompare(b.code));
+    const hub = this.opts.hubUnits === false ? [] : HUB_UNITS;
+    const units = [...own, ...hub.filter((u) => u.code !== s?.unit)].sort((a, b) => a.code.localeCompare(b.code));
     return { ...REFERENCE, units };
+  }
+
+  /** Store::transfer_targets: the parent chain, the units below, siblings first for 协办. */
+  private transferTargets(kind: TransferKind): TransferTargets {
+    const st = this.requireStation();
+    const units = this.reference().units;
+    const own = st.unit;
+    const find = (c: string) => units.find((u) => u.code === c);
+    const target = (code: string, relation: UnitRelation): TransferTarget => {
+      const u = find(code);
+      return { code, name: u?.name ?? null, kind: u?.kind ?? null, relation };
+    };
+    const chain: TransferTarget[] = [];
+    let next = find(own)?.parent ?? null;
+    while (next && next !== own && !chain.some((t) => t.code === next)) {
+      chain.push(target(next, chain.length ? "ancestor" : "parent"));
+      next = find(next)?.parent ?? null;
+    }
+    const below: TransferTarget[] = [];
+    const frontier = [own];
+    while (frontier.length) {
+      const code = frontier.pop()!;
+      for (const u of units.filter((x) => x.parent === code))
+        if (u.code !== own && !below.some((t) => t.code === u.code)) {
+          below.push(target(u.code, "below"));
+          frontier.unshift(u.code);
+        }
+    }
+    const parent = chain[0]?.code ?? null;
+    let targets: TransferTarget[] = [];
+    let reason: string | null = null;
+    if (kind === "up") [targets, reason] = [chain, "transfer.no_parent"];
+    else if (kind === "down") [targets, reason] = [below, "transfer.no_units_below"];
+    else if (kind === "co_handle") {
+      targets = units.filter((u) => u.code !== own && parent && u.parent === parent).map((u) => target(u.code, "sibling"));
+      for (const t of [...chain, ...below]) if (!targets.some((o) => o.code === t.code)) targets.push(t);
+      for (const u of units) if (u.code !== own && !targets.some((o) => o.code === u.code)) targets.push(target(u.code, "other"));
+      reason = "transfer.no_units";
+    }
+    return { targets, none_reason: targets.length ? null : reason };
   }
 
   // ---- lists --------------------------------------------------------------------------------
@@ -659,6 +882,7 @@ export class MockBackend {
         outcome: status === "closed" ? "mediated" : null,
         deadline: null,
         flags: 0,
+        phone: "138****2345",
       };
     }
     this.bulkRows = rows;
@@ -953,8 +1177,12 @@ export class MockBackend {
 
   private consultation(req: RecordConsultation): null {
     this.requireStation();
+    // org::check_org of casedesk-domain: a topic, 1–1000 people.
     const people = Number(req.people ?? 1);
-    if (!Number.isInteger(people) || people < 1) throw invalid([{ path: "people", code: "count.min", arg: "1" }]);
+    const problems: { path: string; code: MessageCode; arg: string }[] = [];
+    if (!String(req.topic ?? "").trim()) problems.push({ path: "topic", code: "required", arg: "" });
+    if (!Number.isInteger(people) || people < 1 || people > 1000) problems.push({ path: "people", code: "range", arg: "1–1000" });
+    if (problems.length) throw invalid(problems);
     const rs = req.roving_session ? this.db.roving.find((x) => x.id === req.roving_session) : undefined;
     this.db.consultations.push({ at: this.nowIso(), people, topic: String(req.topic ?? ""), ...(rs ? { roving_session: rs.id } : {}) });
     if (rs) {
@@ -985,6 +1213,7 @@ export class MockBackend {
       active: true,
     };
     this.db.staff.push(s);
+    if (req.secret) (this.db.secrets ??= {})[s.id] = req.secret;
     this.changed();
     return s;
   }
@@ -1007,6 +1236,48 @@ export class MockBackend {
     if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
     setTimeout(() => void emit("sync-status", { ...s }).catch(() => undefined), 0);
     return { ...s };
+  }
+
+  /** Bundles written in this session (file → whether it carried the enrollment). */
+  private bundles = new Map<string, boolean>();
+
+  private bundleExport(folder: string, code?: string): BundleExported {
+    this.requireStation();
+    if (!folder.trim()) throw invalid([{ path: "folder", code: "required", arg: "" }]);
+    const enrolling = !this.db.sync.enrolled;
+    if (enrolling) {
+      if (!code?.trim()) throw ipcError("sync.not_enrolled");
+      if (this.db.station?.demo) throw ipcError("sync.demo_station");
+      if (!/^CDE1-[0-9A-F]+$/i.test(code.trim())) throw ipcError("sync.enroll_code_invalid");
+    }
+    const file = `${folder.trim().replace(/\/+$/, "")}/casedesk-${this.db.station?.unit ?? ""}-${this.bundles.size + 1}.cdkb`;
+    this.bundles.set(file, enrolling);
+    return { file, events: this.db.sync.waiting, enrolling };
+  }
+
+  private bundleImport(file: string): BundleImported {
+    this.requireStation();
+    if (!file.trim()) throw invalid([{ path: "file", code: "required", arg: "" }]);
+    if (!file.trim().endsWith(".cdkb")) throw ipcError("bundle.not_a_bundle");
+    if (this.bundles.size === 0) throw ipcError("bundle.wrong", "this station has written no bundle, so no return bundle can be for it");
+    const enrolled = !this.db.sync.enrolled;
+    this.db.sync.enrolled = true;
+    this.db.sync.hub ??= "https://hub.haixi-xiehui.cn:8443";
+    const acked = this.db.sync.waiting;
+    this.db.sync.waiting = 0;
+    this.db.sync.last_success_ms = this.now();
+    this.saved(null);
+    return {
+      enrolled,
+      receipts: acked ? 1 : 0,
+      receipts_known: acked ? 0 : 1,
+      acked_seq: acked,
+      pulled: 0,
+      applied: 0,
+      quarantined_here: 0,
+      pages_skipped: false,
+      refused: [],
+    };
   }
 
   private enroll(code: string, hub?: string): SyncStatus {

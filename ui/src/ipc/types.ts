@@ -117,7 +117,7 @@ export const CODES = {
   satisfaction: ["satisfied", "basic", "unsatisfied"],
   contact_method: ["phone", "visit", "sms", "letter", "in_person"],
   unit_kind: ["association", "branch", "liaison_station", "service_station"],
-  staff_role: ["head", "mediator", "liaison", "recorder", "clerk", "interpreter"],
+  staff_role: ["head", "mediator", "liaison", "recorder", "clerk", "interpreter", "secretariat", "admin"],
   rule_set: ["order20", "order121", "own"],
   deadline_kind: ["acceptance", "mediation", "transfer_feedback", "performance"],
   doc_kind: [
@@ -172,9 +172,13 @@ export type CodeListsMatchRust = [
 
 export type CaseEventKind = G.CaseEvent["kind"];
 /** The actions on a case that have an action form (`case.registered` starts a case; the
- *  correction `case.edited` has its own form, pages/EditCase.tsx). */
-/** The actions of the case page's action dialog (documents and evidence have their own panel). */
-export type ActionKind = Exclude<CaseEventKind, "case.registered" | "case.edited" | "case.document_issued" | "case.evidence_added">;
+ *  correction `case.edited` has its own form, pages/EditCase.tsx; `case.anonymized` is written
+ *  by the station when the retention period ends, never from a form; documents and evidence
+ *  have their own panel). */
+export type ActionKind = Exclude<
+  CaseEventKind,
+  "case.registered" | "case.edited" | "case.anonymized" | "case.document_issued" | "case.evidence_added"
+>;
 
 export const ACTION_KINDS: ActionKind[] = [
   "case.accepted",

@@ -16,6 +16,7 @@ import type {
 import { parseYuan } from "./money";
 import { dayjs, pickerToDate, pickerToIso } from "./time";
 import { issuePathToNamePath, type NamePath } from "./paths";
+import { validateRegistration } from "../ipc/domain";
 
 export interface ComplainantValues {
   name?: string;
@@ -90,7 +91,46 @@ const s = (v: string | undefined | null) => (v ?? "").trim();
 const ALIASES: Record<string, string> = {
   "facts.amount_fen": "facts.amount",
   claim_fen: "claim",
+  // The form always holds one row of each: "at least one" is said at the first one's name.
+  complainants: "complainants[0].name",
+  respondents: "respondents[0].name",
 };
+
+/** Codes that say a field must be filled in (what earns its *). */
+const REQUIRED_CODES = new Set(["required", "id.required", "representatives.count"]);
+
+/**
+ * The fields this registration requires, as issue paths ("complainants[0].address"): the
+ * domain's own check (`validateRegistration`, tested against casedesk-domain) run on the form's
+ * choices (case type, mode, collective, rows) with every field left empty. The form's * marks
+ * come from here, so a field is marked exactly when the core would refuse it empty.
+ */
+export function requiredPaths(v: Partial<IntakeValues> | undefined): Set<string> {
+  const rows = <T>(xs: T[] | undefined) => Math.max(1, xs?.length ?? 0);
+  const reg: CaseRegistered = {
+    case_no: "",
+    case_type: v?.case_type ?? "complaint",
+    mode: v?.mode ?? "own",
+    received_at: "2000-01-01T00:00:00Z",
+    channel: v?.channel ?? "visit",
+    unit: "",
+    complainants: Array.from({ length: rows(v?.complainants) }, () => ({
+      name: "",
+      phones: [],
+      language: "zh" as const,
+      consents: { personal_info: false, publish: false, entrust_mediation: true, share_with_parties: false },
+    })),
+    respondents: Array.from({ length: rows(v?.respondents) }, () => ({ name: "", kind: "enterprise" as const })),
+    facts: { content: "" },
+    requests: [],
+  };
+  if (v?.is_collective) reg.collective = { households: 2 };
+  return new Set(
+    validateRegistration(reg, Date.parse("2000-01-02T00:00:00Z"))
+      .filter((p) => REQUIRED_CODES.has(p.code))
+      .map((p) => p.path),
+  );
+}
 
 /** Turns an issue path of the Rust core into the intake form's field name path. */
 export function intakeNamePath(path: string): NamePath | null {
@@ -101,7 +141,7 @@ export function intakeNamePath(path: string): NamePath | null {
       p,
     ) ||
     /^respondents\[\d+\]\.(name|kind|uscc|address|contact|phone)$/.test(p) ||
-    /^(case_type|mode|channel|received_at|category|nature|requests|request_text|claim|facts\.(occurred_on|place|content|amount)|collective\.households)$/.test(
+    /^(case_type|mode|channel|received_at|category|nature|requests|request_text|claim|facts\.(occurred_on|place|content|amount)|collective\.(households|representatives))$/.test(
       p,
     )
   )

@@ -62,10 +62,10 @@ export function reasonLabel(
   return r ? (en ? r.en : r.zh) : code;
 }
 
-export function unitLabel(ref: Reference | undefined, code: string | null | undefined): string {
+export function unitLabel(ref: Reference | undefined, code: string | null | undefined, typedName?: string | null): string {
   if (!code) return "";
   const u = ref?.units.find((x) => x.code === code);
-  return u ? u.name : code;
+  return u ? u.name : typedName ? i18n.t("common.name_code", { name: typedName, code }) : code;
 }
 
 /** The message of an issue in the UI language (see lib/messages.ts for the rule). */

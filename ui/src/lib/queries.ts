@@ -3,9 +3,13 @@ import { useCallback } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../ipc/api";
 import type { CaseDetail, CaseEvent, DuplicateQuery } from "../ipc/types";
+import type { TransferKind } from "../bindings";
 
 export const qk = {
   station: ["station"] as const,
+  session: ["session"] as const,
+  signInList: ["sign-in-list"] as const,
+  audit: ["audit"] as const,
   reference: ["reference"] as const,
   settings: ["settings"] as const,
   sync: ["sync"] as const,
@@ -18,11 +22,26 @@ export const qk = {
 };
 
 export const useStation = () => useQuery({ queryKey: qk.station, queryFn: api.stationInfo });
+export const useSession = () => useQuery({ queryKey: qk.session, queryFn: api.sessionInfo, staleTime: Infinity });
+export const useAuditLog = () => useQuery({ queryKey: qk.audit, queryFn: api.auditLog });
+
+/** Whether the signed-in member's roles give `perm` (the store checks again on every write). */
+export function usePermission(perm: string): boolean {
+  const s = useSession();
+  return !!s.data?.permissions.some((p) => p === perm);
+}
 export const useReference = () => useQuery({ queryKey: qk.reference, queryFn: api.reference, staleTime: Infinity });
 export const useSettings = () => useQuery({ queryKey: qk.settings, queryFn: api.settingsGet });
 export const useSync = () => useQuery({ queryKey: qk.sync, queryFn: api.syncStatus, refetchInterval: 60_000 });
 export const useDashboard = () => useQuery({ queryKey: qk.dashboard, queryFn: api.dashboard });
 export const useStaff = () => useQuery({ queryKey: qk.staff, queryFn: api.staffList });
+/** The units a transfer of `kind` can go to (none for a transfer to a department). */
+export const useTransferTargets = (kind: TransferKind | undefined) =>
+  useQuery({
+    queryKey: ["transfer_targets", kind],
+    queryFn: () => api.transferTargets(kind!),
+    enabled: !!kind && kind !== "to_department",
+  });
 export const useRoving = () => useQuery({ queryKey: qk.roving, queryFn: api.rovingList });
 // A case is read from the local database in milliseconds: keeping every opened case in memory
 // would only make the window grow while a clerk works through a list.

@@ -13,6 +13,8 @@ import { useOpId } from "../lib/useOpId";
 import { issuePathToNamePath } from "../lib/paths";
 import { amountRule, submitKeys } from "./Intake";
 import { messageText } from "../lib/messages";
+import { UnitTarget } from "../components/UnitTarget";
+import type { TransferKind } from "../bindings";
 
 type Values = Record<string, unknown> & {
   at?: Dayjs;
@@ -94,7 +96,9 @@ export function buildEvent(kind: ActionKind, v: Values, now: () => string, ids: 
         payload: {
           transfer: ids.transfer,
           kind: k,
-          ...(k === "to_department" ? opt("to_department", v.to_department) : opt("to_unit", v.to_unit)),
+          ...(k === "to_department"
+            ? opt("to_department", v.to_department)
+            : { ...opt("to_unit", v.to_unit), ...(v.typed_unit === true ? opt("to_unit_name", v.to_unit_name) : {}) }),
           reason: (v.reason as never) ?? "other",
           ...(pickerToDate(v.due as Dayjs) ? { due: pickerToDate(v.due as Dayjs) } : {}),
           ...opt("note", v.note),
@@ -375,14 +379,7 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
                   <Input placeholder={t(`${k}.to_department_ph`)} />
                 </Form.Item>
               ) : (
-                <Form.Item name="to_unit" label={t(`${k}.to_unit`)} rules={[{ required: true, message: messageText("required") }]}>
-                  <Select
-                    showSearch={{ optionFilterProp: "label" }}
-                    options={(ref.data?.units ?? [])
-                      .filter((u) => u.code !== c.home_unit)
-                      .map((u) => ({ value: u.code, label: t("common.name_code", { name: unitLabel(ref.data, u.code), code: u.code }) }))}
-                  />
-                </Form.Item>
+                <UnitTarget kind={txKind as TransferKind | undefined} homeUnit={c.home_unit} />
               )}
               <Form.Item name="reason" label={t(`${k}.reason`)} rules={[{ required: true, message: messageText("required") }]}>
                 <Select options={codeOptions("transfer_reason")} />
@@ -399,7 +396,7 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
                 <Select
                   options={pendingTransfers.map((x) => ({
                     value: x.transfer,
-                    label: `${t(`code.transfer_kind.${x.kind}`)} · ${x.to_department || unitLabel(ref.data, x.to_unit)}`,
+                    label: `${t(`code.transfer_kind.${x.kind}`)} · ${x.to_department || unitLabel(ref.data, x.to_unit, x.to_unit_name)}`,
                   }))}
                 />
               </Form.Item>
@@ -451,6 +448,12 @@ function ActionForm({ kind, detail, onClose }: { kind: ActionKind; detail: CaseD
   );
 }
 
+/** A scheduled session is recorded at its planned time, unless that is still ahead. */
+export function plannedOrNow(planned: string | undefined, now: Dayjs): Dayjs {
+  const p = planned ? dayjs(planned) : null;
+  return p && p.isValid() && !p.isAfter(now) ? p : now;
+}
+
 function defaults(kind: ActionKind, d: CaseDetail): Values {
   const now = dayjs().second(0).millisecond(0);
   const c = d.case;
@@ -462,7 +465,7 @@ function defaults(kind: ActionKind, d: CaseDetail): Values {
       const sc = firstOpen?.scheduled;
       return {
         session: firstOpen ? firstOpen.id : "new",
-        at: now,
+        at: plannedOrNow(sc?.at, now),
         mode: sc?.mode ?? "on_site",
         place: sc?.place ?? "",
         mediator: sc?.mediator ?? "",

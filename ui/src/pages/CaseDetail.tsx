@@ -1,11 +1,12 @@
 import { useState, type ReactNode } from "react";
 import { Button, Card, Col, Descriptions, Divider, Empty, Result, Row, Skeleton, Space, Tag, Timeline, Tooltip, Typography } from "antd";
-import { ArrowLeftOutlined, WarningOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, EyeOutlined, WarningOutlined } from "@ant-design/icons";
 import { useNavigate, useParams } from "react-router";
 import type { TFunction } from "i18next";
 import type { ActionKind, CaseDetail as Detail, Reference, TimelineEntry } from "../ipc/types";
 import { ACTION_KINDS } from "../ipc/types";
-import { useCase, useReference } from "../lib/queries";
+import { useCase, usePermission, useReference } from "../lib/queries";
+import { api, newOpId } from "../ipc/api";
 import { categoryLabel, codeLabel, errorText, natureLabel, reasonLabel, unitLabel, useLabels } from "../lib/labels";
 import { formatYuan } from "../lib/money";
 import { dayjs, fmtDate, fmtDateTime, stationToday } from "../lib/time";
@@ -25,6 +26,18 @@ const PRIMARY: ActionKind[] = [
   "case.performance_confirmed",
   "case.closed",
 ];
+
+/**
+ * The timeline in the order things were done (each entry's `at`: when received, held, signed,
+ * decided; a scheduling at the time it was made, its planned time being part of its text),
+ * entries done at the same time in the order they were recorded.
+ */
+export function byTimeDone<T extends { at: string }>(entries: T[]): T[] {
+  return entries
+    .map((e, i) => ({ e, i, t: Date.parse(e.at) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map((x) => x.e);
+}
 
 /** A one-line summary of a timeline entry in the UI language. */
 export function timelineSummary(
@@ -65,7 +78,7 @@ export function timelineSummary(
     case "case.transferred":
       return t("timeline.case.transferred", {
         kind: codeLabel("transfer_kind", s("kind")),
-        to: s("to_department") || unitLabel(ref, s("to_unit")),
+        to: s("to_department") || unitLabel(ref, s("to_unit"), s("to_unit_name")),
         reason: codeLabel("transfer_reason", s("reason")),
       });
     case "case.transfer_feedback":
@@ -96,6 +109,53 @@ export function timelineSummary(
     default:
       return t("timeline.unknown", { kind: e.kind });
   }
+}
+
+/** A masked ID or phone number; a permitted member may show it in full, which Rust records
+ *  (`audit.revealed`) and the head sees in Settings. */
+function Masked({ detail, field, value }: { detail: Detail; field: string; value: string }) {
+  const { t } = useLabels();
+  const may = usePermission("reveal") && detail.revealable.includes(field);
+  const [full, setFull] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const show = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setFull(await api.reveal(newOpId(), detail.case.id, field));
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Space size={4} className="masked-value" data-testid={`masked-${field}`}>
+      <span>{full ?? value}</span>
+      {full !== null ? (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t("auth.revealed_note")}
+        </Typography.Text>
+      ) : (
+        may && (
+          <Tooltip title={t("auth.reveal_help")}>
+            <Button
+              size="small"
+              type="link"
+              icon={<EyeOutlined />}
+              loading={busy}
+              onClick={() => void show()}
+              data-testid={`reveal-${field}`}
+            >
+              {t("auth.reveal")}
+            </Button>
+          </Tooltip>
+        )
+      )}
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+    </Space>
+  );
 }
 
 function Field({ children }: { children: ReactNode }) {
@@ -241,10 +301,25 @@ export default function CaseDetailPage() {
                     }
                   >
                     <Descriptions.Item label={t("detail.phones")}>
-                      <Field>{p.phones.join(t("app.list_sep"))}</Field>
+                      <Field>
+                        {p.phones.length > 0 && (
+                          <Space size={12} wrap>
+                            {p.phones.map((ph, j) => (
+                              <Masked key={j} detail={d} field={`complainants[${i}].phones[${j}]`} value={ph} />
+                            ))}
+                          </Space>
+                        )}
+                      </Field>
                     </Descriptions.Item>
                     <Descriptions.Item label={t("detail.id")}>
-                      <Field>{p.id_number ? `${code("id_type", p.id_type)} ${p.id_number}` : ""}</Field>
+                      <Field>
+                        {p.id_number && (
+                          <Space size={4}>
+                            {code("id_type", p.id_type)}
+                            <Masked detail={d} field={`complainants[${i}].id_number`} value={p.id_number} />
+                          </Space>
+                        )}
+                      </Field>
                     </Descriptions.Item>
                     <Descriptions.Item label={t("detail.address")}>
                       <Field>{[p.address, p.village].filter(Boolean).join(" / ")}</Field>
@@ -408,7 +483,7 @@ export default function CaseDetailPage() {
                     column={2}
                     size="small"
                     className="party-desc"
-                    title={`${code("transfer_kind", x.kind)} → ${x.to_department || unitLabel(ref.data, x.to_unit)}`}
+                    title={`${code("transfer_kind", x.kind)} → ${x.to_department || unitLabel(ref.data, x.to_unit, x.to_unit_name)}`}
                   >
                     <Descriptions.Item label={t("action.case.transferred.reason")}>{code("transfer_reason", x.reason)}</Descriptions.Item>
                     <Descriptions.Item label={t("action.case.transferred.due")}>
@@ -488,7 +563,7 @@ export default function CaseDetailPage() {
               ) : (
                 <Timeline
                   data-testid="timeline"
-                  items={c.timeline.map((e) => ({
+                  items={byTimeDone(c.timeline).map((e) => ({
                     key: e.id,
                     color: e.anomaly ? "orange" : e.kind === "case.voided" ? "gray" : e.kind === "case.closed" ? "green" : "blue",
                     children: (
@@ -502,8 +577,8 @@ export default function CaseDetailPage() {
                           {timelineSummary(e, t, ref.data, en, c.rule_set)}
                         </div>
                         <Typography.Text type="secondary" className="tl-meta">
-                          {fmtDateTime(e.kind === "case.registered" ? reg.received_at : ((e.payload.at as string | undefined) ?? e.at))} ·{" "}
-                          {unitLabel(ref.data, e.unit)}
+                          {fmtDateTime(e.at)} · {unitLabel(ref.data, e.unit)}
+                          {e.actor && d.actors[e.actor] ? ` · ${d.actors[e.actor]}` : ""}
                         </Typography.Text>
                       </div>
                     ),

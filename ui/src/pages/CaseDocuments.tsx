@@ -62,7 +62,7 @@ function useOpen() {
   return async (path: string) => {
     try {
       await api.docOpen(path);
-      void message.success(t("docs.opened", { path }));
+      void message.success(t("docs.opened", { path: path.split(/[\\/]/).pop() ?? path }));
     } catch (e) {
       void message.error(errorText(e));
     }
@@ -108,7 +108,7 @@ function IssueModal({ detail, offer, onClose }: { detail: CaseDetail; offer: Doc
       onClose();
       void open(f.path);
     } catch (e) {
-      setError(e instanceof IpcError && e.issues.length ? e.issues.map(issueMessage).join("；") : errorText(e));
+      setError(e instanceof IpcError && e.issues.length ? e.issues.map(issueMessage).join(t("app.problem_sep")) : errorText(e));
     } finally {
       setBusy(false);
     }
@@ -302,7 +302,7 @@ function AddEvidenceModal({ detail, onClose }: { detail: CaseDetail; onClose: ()
       onClose();
     } catch (e) {
       const file = e instanceof IpcError ? e.issues.filter((i) => i.path === "file" || i.path === "name") : [];
-      setFileError(file.length ? file.map(issueMessage).join("；") : errorText(e));
+      setFileError(file.length ? file.map(issueMessage).join(t("app.problem_sep")) : errorText(e));
     } finally {
       setBusy(false);
     }

@@ -9,7 +9,7 @@ import type { CaseRow, Channel, ListQuery, Status } from "../ipc/types";
 import { categoryLabel, codeOptions, complainantText, errorText, respondentsText, useLabels } from "../lib/labels";
 import { useReference } from "../lib/queries";
 import { useDebounced } from "../lib/useDebounced";
-import { dayjs, fmtDateTime } from "../lib/time";
+import { dayjs, fmtDate, fmtDateTime } from "../lib/time";
 import PageTitle from "../components/PageTitle";
 import LedgerButton from "./LedgerExport";
 import StatusTag from "../components/StatusTag";
@@ -127,10 +127,39 @@ export function prefetchCaseList(qc: QueryClient): Promise<void> {
   return qc.prefetchInfiniteQuery(listQuery(toQuery(filtersFromUrl(new URLSearchParams()), "")));
 }
 
-const COLS = "170px 92px 128px minmax(80px,0.8fr) minmax(160px,2fr) minmax(120px,1.2fr) 150px";
+/**
+ * The list's columns for the width it has: every column fits at 1024×768 (the deadline and the
+ * category stay visible), the status column is wider for English labels, and below
+ * `WIDE_TABLE` px the received time is a date and the deadline is shorter.
+ */
+export const WIDE_TABLE = 1090;
+export function listColumns(width: number, en: boolean): string {
+  const status = en ? (width >= WIDE_TABLE ? 150 : 136) : width >= WIDE_TABLE ? 92 : 84;
+  return width >= WIDE_TABLE
+    ? `176px ${status}px 128px minmax(104px,0.8fr) minmax(140px,2fr) minmax(110px,1.2fr) 180px`
+    : `164px ${status}px 88px minmax(64px,0.8fr) minmax(90px,1.6fr) minmax(80px,1fr) 128px`;
+}
+
+/** The width of an element, followed as it changes. */
+function useWidth(ref: React.RefObject<HTMLElement | null>, initial: number): number {
+  const [w, setW] = useState(initial);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setW(el.clientWidth || initial);
+    const ro = new ResizeObserver(() => setW(el.clientWidth || initial));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref, initial]);
+  return w;
+}
 
 export default function CaseList() {
   const { t, en } = useLabels();
+  const tableRef = useRef<HTMLDivElement>(null);
+  const tableWidth = useWidth(tableRef, 1200);
+  const COLS = listColumns(tableWidth, en);
+  const compact = tableWidth < WIDE_TABLE;
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const { pathname, search } = useLocation();
@@ -273,6 +302,7 @@ export default function CaseList() {
             aria-label={t("list.status")}
           />
           <CategorySelect
+            headings
             value={f.category}
             onChange={(v) => set("category", v)}
             placeholder={t("list.category")}
@@ -340,15 +370,13 @@ export default function CaseList() {
         />
       )}
 
-      <div className="vtable" role="table" aria-rowcount={count.data ?? rows.length}>
+      <div className="vtable" role="table" aria-rowcount={count.data ?? rows.length} ref={tableRef}>
         <div className="vtable-head" role="row" style={{ gridTemplateColumns: COLS }}>
-          <div role="columnheader">{t("list.col_no")}</div>
-          <div role="columnheader">{t("list.col_status")}</div>
-          <div role="columnheader">{t("list.col_received")}</div>
-          <div role="columnheader">{t("list.col_complainant")}</div>
-          <div role="columnheader">{t("list.col_respondent")}</div>
-          <div role="columnheader">{t("list.col_category")}</div>
-          <div role="columnheader">{t("list.col_deadline")}</div>
+          {(["no", "status", "received", "complainant", "respondent", "category", "deadline"] as const).map((k) => (
+            <div role="columnheader" key={k} title={t(`list.col_${k}`)} data-testid={`col-${k}`}>
+              {t(`list.col_${k}`)}
+            </div>
+          ))}
         </div>
         <div
           className={`vtable-body${list.isPlaceholderData ? " stale" : ""}`}
@@ -403,8 +431,8 @@ export default function CaseList() {
                     <div role="cell">
                       <StatusTag status={r.status} />
                     </div>
-                    <div role="cell" className="muted">
-                      {fmtDateTime(r.received_at)}
+                    <div role="cell" className="muted" title={fmtDateTime(r.received_at)}>
+                      {compact ? fmtDate(r.received_at) : fmtDateTime(r.received_at)}
                     </div>
                     <div role="cell" className="ellipsis" title={complainantText(r)}>
                       {complainantText(r) || <span className="muted">{t("list.anonymous")}</span>}
@@ -416,8 +444,8 @@ export default function CaseList() {
                     <div role="cell" className="ellipsis muted" title={categoryLabel(ref.data, r.category, en)}>
                       {categoryLabel(ref.data, r.category, en) || "—"}
                     </div>
-                    <div role="cell">
-                      <DeadlineText d={r.deadline} />
+                    <div role="cell" className="deadline-cell">
+                      <DeadlineText d={r.deadline} compact={compact} />
                     </div>
                   </div>
                 );

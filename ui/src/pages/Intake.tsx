@@ -34,6 +34,7 @@ import {
   intakeNamePath,
   isEmptyQuery,
   isPhone,
+  requiredPaths,
   reviveDraft,
   toRegistration,
   type IntakeValues,
@@ -80,6 +81,32 @@ export function submitKeys(e: KeyboardEvent<HTMLElement>, submit: () => void) {
   }
   const el = e.target as HTMLElement;
   if (e.key === "Enter" && !ctrl && el.tagName === "INPUT") e.preventDefault();
+}
+
+/**
+ * Puts the keyboard in the first field that shows a problem (in the order of the form) and
+ * scrolls it to the middle; waits for the messages to render.
+ */
+export function focusFirstError(root: HTMLElement | null) {
+  setTimeout(() => {
+    const item = root?.querySelector<HTMLElement>(".ant-form-item-has-error");
+    if (!item) return;
+    const target = item.querySelector<HTMLElement>(
+      "input:not([type=hidden]):not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])",
+    );
+    (target ?? item).scrollIntoView?.({ block: "center" });
+    target?.focus({ preventScroll: true });
+  }, 0);
+}
+
+/** The number of representatives ticked, beside which their count problem is shown. */
+function RepresentativeCount({ count }: { count: number; value?: unknown; onChange?: unknown }) {
+  const { t } = useLabels();
+  return (
+    <Typography.Text className="rep-count" data-testid="rep-count">
+      {t("intake.representatives_ticked", { count })}
+    </Typography.Text>
+  );
 }
 
 export default function Intake() {
@@ -154,8 +181,26 @@ export default function Intake() {
   const dups = useDuplicates(dupKey, isEmptyQuery(dupQuery) || isEmptyQuery(JSON.parse(dupKey) as ReturnType<typeof duplicateQuery>));
 
   const mode = Form.useWatch("mode", form);
+  const caseType = Form.useWatch("case_type", form);
   const collective = Form.useWatch("is_collective", form);
   const entrusted = mode === "entrusted";
+  // The * marks: what the domain refuses empty for this kind of case (lib/intake requiredPaths).
+  const nComplainants = complainants?.length ?? 1;
+  const nRespondents = respondents?.length ?? 1;
+  const required = useMemo(
+    () =>
+      requiredPaths({
+        case_type: caseType,
+        mode,
+        is_collective: collective,
+        complainants: Array.from({ length: nComplainants }, () => ({})),
+        respondents: Array.from({ length: nRespondents }, () => ({})),
+      }),
+    [caseType, mode, collective, nComplainants, nRespondents],
+  );
+  const req = (path: string) => required.has(path);
+  const formRef = useRef<HTMLDivElement | null>(null);
+  const representatives = (complainants ?? []).filter((c) => c?.representative).length;
 
   const clearAll = async () => {
     if (saveTimer.current) clearTimeout(saveTimer.current);
@@ -176,7 +221,8 @@ export default function Intake() {
       await form.validateFields();
       values = form.getFieldsValue(true) as IntakeValues;
     } catch {
-      return; // antd shows the problems and scrolls to the first one
+      focusFirstError(formRef.current); // antd shows the problems
+      return;
     }
     let reg;
     try {
@@ -184,7 +230,7 @@ export default function Intake() {
     } catch (e) {
       if (e instanceof AmountError) {
         form.setFields([{ name: e.path as never, errors: [explain({ code: e.code })] }]);
-        form.scrollToField(e.path);
+        focusFirstError(formRef.current);
       }
       return;
     }
@@ -216,8 +262,7 @@ export default function Intake() {
         for (const f of byField.values()) fields.push({ name: f.name as never, errors: f.errors });
         form.setFields(fields);
         setProblems(rest);
-        const first = fields[0];
-        if (first) form.scrollToField(first.name, { block: "center" });
+        focusFirstError(formRef.current);
         void message.error(t("intake.form_problems", { count: e.issues.length }));
       } else {
         setProblems([errorText(e)]);
@@ -234,7 +279,18 @@ export default function Intake() {
           <Result
             status="success"
             title={t("intake.success_title")}
-            subTitle={<span data-testid="case-no">{t("intake.success_desc", { no: done.no })}</span>}
+            subTitle={
+              <div className="new-case">
+                <div>{t("intake.success_no")}</div>
+                <Typography.Text
+                  className="new-case-no"
+                  copyable={{ text: done.no, tooltips: [t("common.copy"), t("common.copied")] }}
+                  data-testid="case-no"
+                >
+                  {done.no}
+                </Typography.Text>
+              </div>
+            }
             extra={[
               <Button key="view" type="primary" size="large" onClick={() => void navigate(`/cases/${done.id}`)} autoFocus>
                 {t("intake.view_case")}
@@ -257,7 +313,7 @@ export default function Intake() {
     );
 
   return (
-    <div className="page intake" onKeyDown={(e) => submitKeys(e, () => void submit())}>
+    <div className="page intake" ref={formRef} onKeyDown={(e) => submitKeys(e, () => void submit())}>
       <PageTitle title={t("intake.title")} sub={t("intake.subtitle")} />
       {restored && (
         <Alert
@@ -280,7 +336,6 @@ export default function Intake() {
         layout="vertical"
         initialValues={emptyIntake()}
         onValuesChange={scheduleSave}
-        scrollToFirstError={{ block: "center" }}
         requiredMark
         className="intake-form"
       >
@@ -329,7 +384,18 @@ export default function Intake() {
                   <InputNumber min={2} max={100000} style={{ width: "100%" }} />
                 </Form.Item>
               </Col>
-              <Col span={18}>
+              <Col span={6}>
+                {/* The representatives are ticked on each complainant below; their count is checked here. */}
+                <Form.Item
+                  name={["collective", "representatives"]}
+                  label={t("intake.representatives")}
+                  required={req("collective.representatives")}
+                  data-testid="representatives"
+                >
+                  <RepresentativeCount count={representatives} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
                 <Alert type="info" showIcon message={t("intake.collective_help")} style={{ marginTop: 30 }} />
               </Col>
             </Row>
@@ -356,7 +422,7 @@ export default function Intake() {
                     </div>
                     <Row gutter={20}>
                       <Col span={6}>
-                        <Form.Item name={[f.name, "name"]} label={t("intake.name")} required>
+                        <Form.Item name={[f.name, "name"]} label={t("intake.name")} required={req(`complainants[${idx}].name`)}>
                           <Input maxLength={100} />
                         </Form.Item>
                       </Col>
@@ -366,7 +432,11 @@ export default function Intake() {
                         </Form.Item>
                       </Col>
                       <Col span={8}>
-                        <Form.Item name={[f.name, "id_number"]} label={t("intake.id_number")} required={entrusted}>
+                        <Form.Item
+                          name={[f.name, "id_number"]}
+                          label={t("intake.id_number")}
+                          required={req(`complainants[${idx}].id_number`)}
+                        >
                           <Input maxLength={40} />
                         </Form.Item>
                       </Col>
@@ -385,7 +455,7 @@ export default function Intake() {
                                 <Form.Item
                                   key={p.key}
                                   label={j === 0 ? t("intake.phones") : undefined}
-                                  required={j === 0}
+                                  required={j === 0 && req(`complainants[${idx}].phones`)}
                                   className={j > 0 ? "phone-extra" : undefined}
                                 >
                                   <div className="phone-row">
@@ -425,7 +495,12 @@ export default function Intake() {
                     </Row>
                     <Row gutter={20}>
                       <Col span={12}>
-                        <Form.Item name={[f.name, "address"]} label={t("intake.address")}>
+                        <Form.Item
+                          name={[f.name, "address"]}
+                          label={t("intake.address")}
+                          required={req(`complainants[${idx}].address`)}
+                          tooltip={req(`complainants[${idx}].address`) ? t("intake.address_or_village") : undefined}
+                        >
                           <Input maxLength={300} />
                         </Form.Item>
                       </Col>
@@ -482,7 +557,7 @@ export default function Intake() {
                     </div>
                     <Row gutter={20}>
                       <Col span={12}>
-                        <Form.Item name={[f.name, "name"]} label={t("intake.resp_name")} required>
+                        <Form.Item name={[f.name, "name"]} label={t("intake.resp_name")} required={req(`respondents[${idx}].name`)}>
                           <RespondentNameInput
                             placeholder={t("intake.resp_name_ph")}
                             onPick={(h) =>
@@ -575,12 +650,12 @@ export default function Intake() {
         <Card title={t("intake.section_facts")} className="form-card">
           <Row gutter={20}>
             <Col span={12}>
-              <Form.Item name="category" label={t("intake.category")} required>
+              <Form.Item name="category" label={t("intake.category")} required={req("category")}>
                 <CategorySelect />
               </Form.Item>
             </Col>
             <Col span={12}>
-              <Form.Item name="nature" label={t("intake.nature")} required>
+              <Form.Item name="nature" label={t("intake.nature")} required={req("nature")}>
                 <NatureSelect />
               </Form.Item>
             </Col>
@@ -602,13 +677,13 @@ export default function Intake() {
               </Form.Item>
             </Col>
           </Row>
-          <Form.Item name={["facts", "content"]} label={t("intake.content")} required>
+          <Form.Item name={["facts", "content"]} label={t("intake.content")} required={req("facts.content")}>
             <Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} placeholder={t("intake.content_ph")} maxLength={20000} />
           </Form.Item>
         </Card>
 
         <Card title={t("intake.section_requests")} className="form-card">
-          <Form.Item name="requests" label={t("intake.requests")} required>
+          <Form.Item name="requests" label={t("intake.requests")} required={req("requests")}>
             <Checkbox.Group options={codeOptions("request_kind")} className="request-group" />
           </Form.Item>
           <Row gutter={20}>

@@ -27,7 +27,7 @@ export default function LedgerButton() {
       void message.success(t("docs.ledger_done", { path }));
       await api.docOpen(path).catch((e: unknown) => void message.error(errorText(e)));
     } catch (e) {
-      setError(e instanceof IpcError && e.issues.length ? e.issues.map(issueMessage).join("；") : errorText(e));
+      setError(e instanceof IpcError && e.issues.length ? e.issues.map(issueMessage).join(t("app.problem_sep")) : errorText(e));
     } finally {
       setBusy(false);
     }

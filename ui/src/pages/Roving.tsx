@@ -21,6 +21,7 @@ import {
   Tag,
   Typography,
   type InputRef,
+  Tooltip,
 } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
@@ -230,12 +231,16 @@ function Consultations({ session }: { session: RovingSummary }) {
   const [people, setPeople] = useState<number>(1);
   const [topic, setTopic] = useState("");
   const [busy, setBusy] = useState(false);
+  // The problems the core found, each shown under its field (the topic is required).
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const topicRef = useRef<InputRef>(null);
   const qc = useQueryClient();
   const op = useOpId();
   const { message } = AntApp.useApp();
   const topics = ["topic_feed", "topic_return", "topic_phone", "topic_price", "topic_food"].map((k) => t(`roving.${k}`));
   const add = async () => {
     setBusy(true);
+    setIssues({});
     const req = { topic: topic.trim(), people, channel: "roving" as const, roving_session: session.id };
     try {
       await api.recordConsultation({ ...req, op_id: op.get(req) });
@@ -245,33 +250,48 @@ function Consultations({ session }: { session: RovingSummary }) {
       setPeople(1);
       void qc.invalidateQueries({ queryKey: qk.roving });
     } catch (e) {
-      void message.error(errorText(e));
+      if (e instanceof IpcError && e.issues.length) {
+        const byPath: Record<string, string> = {};
+        for (const i of e.issues) byPath[i.path === "people" ? "people" : i.path === "topic" ? "topic" : "other"] = issueMessage(i);
+        setIssues(byPath);
+        if (byPath.topic) topicRef.current?.focus();
+        if (byPath.other) void message.error(byPath.other);
+      } else void message.error(errorText(e));
     } finally {
       setBusy(false);
     }
   };
   return (
     <Card title={t("roving.consult")}>
-      <Space direction="vertical" size={12} style={{ width: "100%" }}>
-        <div className="consult-row">
-          <Typography.Text>{t("roving.consult_people")}</Typography.Text>
+      <Form layout="vertical" requiredMark component={false}>
+        <Form.Item
+          label={t("roving.consult_people")}
+          required
+          validateStatus={issues.people ? "error" : undefined}
+          help={issues.people}
+          className="consult-people"
+        >
           <InputNumber
             min={1}
-            max={500}
+            max={1000}
             value={people}
             onChange={(v) => setPeople(v ?? 1)}
             size="large"
             style={{ width: 120 }}
             aria-label={t("roving.consult_people")}
           />
-        </div>
-        <Input
-          value={topic}
-          onChange={(e) => setTopic(e.target.value)}
-          placeholder={t("roving.consult_topic_ph")}
-          aria-label={t("roving.consult_topic")}
-        />
-        <div>
+        </Form.Item>
+        <Form.Item label={t("roving.consult_topic")} required validateStatus={issues.topic ? "error" : undefined} help={issues.topic}>
+          <Input
+            ref={topicRef}
+            value={topic}
+            onChange={(e) => setTopic(e.target.value)}
+            placeholder={t("roving.consult_topic_ph")}
+            aria-label={t("roving.consult_topic")}
+            data-testid="consult-topic"
+          />
+        </Form.Item>
+        <div className="block-gap">
           <Typography.Text type="secondary">{t("roving.topics")}: </Typography.Text>
           <Space wrap size={[6, 6]}>
             {topics.map((x) => (
@@ -284,7 +304,7 @@ function Consultations({ session }: { session: RovingSummary }) {
         <Button type="primary" block size="large" loading={busy} onClick={() => void add()} data-testid="consult-add">
           {t("roving.consult_add")}
         </Button>
-      </Space>
+      </Form>
     </Card>
   );
 }
@@ -360,7 +380,7 @@ export default function Roving() {
                   <Statistic title={t("roving.consultations")} value={ended.consultations} />
                 </Col>
                 <Col>
-                  <Statistic title={t("roving.people")} value={ended.people} />
+                  <Statistic title={<Tooltip title={t("roving.people_help")}>{t("roving.people")}</Tooltip>} value={ended.people} />
                 </Col>
               </Row>
             }
@@ -391,7 +411,7 @@ export default function Roving() {
                 <Statistic title={t("roving.consultations")} value={current.consultations} />
               </Col>
               <Col>
-                <Statistic title={t("roving.people")} value={current.people} />
+                <Statistic title={<Tooltip title={t("roving.people_help")}>{t("roving.people")}</Tooltip>} value={current.people} />
               </Col>
               <Col>
                 <Popconfirm title={t("roving.end_confirm")} onConfirm={() => void end()}>

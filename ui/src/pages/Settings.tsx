@@ -25,9 +25,10 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { api, IpcError } from "../ipc/api";
 import type { Language, OwnRules, Staff, StaffRole, UiLang } from "../ipc/types";
-import type { QuarantineEntry } from "../bindings";
+import type { AuditEntry, QuarantineEntry } from "../bindings";
 import { LANGS } from "../i18n";
-import { qk, useSettings, useStaff, useStation, useSync } from "../lib/queries";
+import { qk, useAuditLog, usePermission, useSettings, useStaff, useStation, useSync } from "../lib/queries";
+import { fmtDateTime } from "../lib/time";
 import { codeOptions, errorText, issueMessage, useLabels } from "../lib/labels";
 import { useOpId } from "../lib/useOpId";
 import PageTitle from "../components/PageTitle";
@@ -38,7 +39,7 @@ import { messageText } from "../lib/messages";
 
 function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useLabels();
-  const [form] = Form.useForm<{ name: string; roles: StaffRole[]; phone?: string; languages: Language[] }>();
+  const [form] = Form.useForm<{ name: string; roles: StaffRole[]; phone?: string; languages: Language[]; secret?: string }>();
   const qc = useQueryClient();
   const op = useOpId();
   const { message } = AntApp.useApp();
@@ -56,7 +57,13 @@ function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
     } catch {
       return;
     }
-    const req = { name: v.name.trim(), roles: v.roles, phone: (v.phone ?? "").trim(), languages: v.languages };
+    const req = {
+      name: v.name.trim(),
+      roles: v.roles,
+      phone: (v.phone ?? "").trim(),
+      languages: v.languages,
+      secret: v.secret ? v.secret : null,
+    };
     setBusy(true);
     try {
       const s = await api.staffAdd({ ...req, op_id: op.get(req) });
@@ -102,6 +109,9 @@ function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
         </Form.Item>
         <Form.Item name="languages" label={t("settings.staff_languages")}>
           <Checkbox.Group options={codeOptions("language")} />
+        </Form.Item>
+        <Form.Item name="secret" label={t("auth.staff_secret")} extra={t("auth.staff_secret_help")}>
+          <Input.Password maxLength={128} autoComplete="new-password" data-testid="staff-secret" />
         </Form.Item>
       </Form>
     </Modal>
@@ -184,6 +194,123 @@ function Enrollment() {
           )}
         </Col>
       </Row>
+    </Card>
+  );
+}
+
+/** USB bundles: sync for a station without a link (export, carry to the association, import
+ * the return bundle). */
+function Bundles() {
+  const { t } = useLabels();
+  const sync = useSync();
+  const qc = useQueryClient();
+  const [folder, setFolder] = useState("");
+  const [code, setCode] = useState("");
+  const [file, setFile] = useState("");
+  const [busy, setBusy] = useState<"export" | "import" | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; title: string; text?: string } | null>(null);
+  const enrolled = !!sync.data?.enrolled;
+  const doExport = async () => {
+    setBusy("export");
+    setResult(null);
+    try {
+      const b = await api.bundleExport({ folder: folder.trim(), ...(!enrolled && code.trim() ? { code: code.trim() } : {}) });
+      setResult({
+        ok: true,
+        title: t("settings.bundle_exported", { count: b.events }),
+        text: `${b.file}${b.enrolling ? `\n${t("settings.bundle_with_enroll")}` : ""}`,
+      });
+    } catch (e) {
+      setResult({ ok: false, title: t("settings.bundle_failed"), text: errorText(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const doImport = async () => {
+    setBusy("import");
+    setResult(null);
+    try {
+      const r = await api.bundleImport({ file: file.trim() });
+      await qc.invalidateQueries();
+      const lines = [
+        r.enrolled ? t("settings.bundle_enrolled") : null,
+        t("settings.bundle_acked", { seq: r.acked_seq }),
+        t("settings.bundle_applied", { pulled: r.pulled, applied: r.applied }),
+        r.receipts === 0 && r.receipts_known > 0 ? t("settings.bundle_known") : null,
+        r.pages_skipped ? t("settings.bundle_pages_skipped") : null,
+        ...r.refused.map((x) => `${t("settings.bundle_refused")} ${x}`),
+      ].filter(Boolean);
+      setResult({ ok: r.refused.length === 0, title: t("settings.bundle_imported"), text: lines.join("\n") });
+      setFile("");
+    } catch (e) {
+      setResult({ ok: false, title: t("settings.bundle_failed"), text: errorText(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <Card title={t("settings.bundle")} id="bundle" className="block-gap" data-testid="bundle-card">
+      <Typography.Paragraph type="secondary">{t("settings.bundle_help")}</Typography.Paragraph>
+      <Row gutter={32}>
+        <Col span={12}>
+          <Typography.Title level={5}>{t("settings.bundle_step1")}</Typography.Title>
+          <Form layout="vertical" name="bundle-export">
+            <Form.Item label={t("settings.bundle_folder")} extra={t("settings.bundle_folder_help")}>
+              <Input value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/media/usb" data-testid="bundle-folder" />
+            </Form.Item>
+            {!enrolled && (
+              <Form.Item label={t("settings.enroll_code")} extra={t("settings.bundle_code_help")}>
+                <Input
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                  placeholder={t("settings.enroll_code_ph")}
+                  data-testid="bundle-code"
+                />
+              </Form.Item>
+            )}
+            <Button
+              type="primary"
+              loading={busy === "export"}
+              disabled={!folder.trim() || busy !== null}
+              onClick={() => void doExport()}
+              data-testid="bundle-export"
+            >
+              {t("settings.bundle_export")}
+            </Button>
+          </Form>
+        </Col>
+        <Col span={12}>
+          <Typography.Title level={5}>{t("settings.bundle_step2")}</Typography.Title>
+          <Form layout="vertical" name="bundle-import">
+            <Form.Item label={t("settings.bundle_file")} extra={t("settings.bundle_file_help")}>
+              <Input
+                value={file}
+                onChange={(e) => setFile(e.target.value)}
+                placeholder="/media/usb/casedesk-return-….cdkb"
+                data-testid="bundle-file"
+              />
+            </Form.Item>
+            <Button
+              loading={busy === "import"}
+              disabled={!file.trim() || busy !== null}
+              onClick={() => void doImport()}
+              data-testid="bundle-import"
+            >
+              {t("settings.bundle_import")}
+            </Button>
+          </Form>
+        </Col>
+      </Row>
+      {result && (
+        <Alert
+          style={{ marginTop: 16, whiteSpace: "pre-line" }}
+          type={result.ok ? "success" : "error"}
+          showIcon
+          message={result.title}
+          description={result.text}
+          data-testid="bundle-result"
+        />
+      )}
     </Card>
   );
 }
@@ -308,6 +435,48 @@ function Rules() {
   );
 }
 
+/** Reveals and exports, for heads and the secretariat (the audit permission). */
+function AuditLog() {
+  const { t } = useLabels();
+  const log = useAuditLog();
+  const fieldText = (f: string) => {
+    const id = /^complainants\[(\d+)\]\.id_number$/.exec(f);
+    if (id) return t("auth.field_id", { n: Number(id[1]) + 1 });
+    const ph = /^complainants\[(\d+)\]\.phones\[(\d+)\]$/.exec(f);
+    if (ph) return t("auth.field_phone", { n: Number(ph[1]) + 1, m: Number(ph[2]) + 1 });
+    return f;
+  };
+  return (
+    <Card title={t("auth.audit")} className="block-gap" data-testid="audit-log">
+      <Typography.Paragraph type="secondary">{t("auth.audit_help")}</Typography.Paragraph>
+      <Table<AuditEntry>
+        rowKey="id"
+        size="small"
+        loading={log.isPending}
+        dataSource={log.data ?? []}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        locale={{ emptyText: t("auth.audit_empty") }}
+        columns={[
+          { title: t("auth.audit_time"), dataIndex: "at", width: 160, render: (v: string) => fmtDateTime(v) },
+          { title: t("auth.audit_who"), dataIndex: "actor_name", width: 120, render: (v: string | null) => v ?? t("auth.actor_unknown") },
+          {
+            title: t("auth.audit_action"),
+            dataIndex: "action",
+            width: 130,
+            render: (v: string) => (v === "reveal" ? t("auth.action_reveal") : t("auth.action_export")),
+          },
+          { title: t("auth.audit_case"), dataIndex: "case_no", width: 210, render: (v: string) => v || "—" },
+          {
+            title: t("auth.audit_field"),
+            dataIndex: "detail",
+            render: (_: string, e: AuditEntry) => (e.action === "reveal" ? fieldText(e.detail) : `${e.detail} × ${e.count}`),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
 export default function SettingsPage() {
   const { t, code, lang } = useLabels();
   const station = useStation();
@@ -315,6 +484,8 @@ export default function SettingsPage() {
   const settings = useSettings();
   const qc = useQueryClient();
   const [adding, setAdding] = useState(false);
+  const mayManage = usePermission("manage_staff");
+  const mayAudit = usePermission("audit");
   const st = station.data;
 
   useEffect(() => {
@@ -355,9 +526,11 @@ export default function SettingsPage() {
         title={t("settings.staff")}
         className="block-gap"
         extra={
-          <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="staff-add">
-            {t("settings.staff_add")}
-          </Button>
+          mayManage && (
+            <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="staff-add">
+              {t("settings.staff_add")}
+            </Button>
+          )
         }
       >
         <Table<Staff>
@@ -396,7 +569,9 @@ export default function SettingsPage() {
           ]}
         />
       </Card>
+      {mayAudit && <AuditLog />}
       {st?.demo ? <DemoStation /> : <Enrollment />}
+      {!st?.demo && <Bundles />}
       <Rules />
       <AddStaff open={adding} onClose={() => setAdding(false)} />
     </div>

@@ -11,6 +11,7 @@ import { issuePathToNamePath } from "../lib/paths";
 import { useOpId } from "../lib/useOpId";
 import LanguageSwitch from "../components/LanguageSwitch";
 import { messageText } from "../lib/messages";
+import { UNIT_CODE } from "../ipc/domain";
 
 const ADMIN_CODES = ["632802", "632801", "632803", "632821", "632822", "632823"];
 
@@ -23,6 +24,8 @@ interface Values {
   device_code: string;
   device_name: string;
   staff_name: string;
+  staff_secret: string;
+  staff_secret2: string;
   load_demo: boolean;
   enroll_code?: string;
   hub_url?: string;
@@ -32,6 +35,8 @@ export default function SetupWizard() {
   const { t } = useTranslation();
   const [mode, setMode] = useState<"create" | "join">("create");
   const [form] = Form.useForm<Values>();
+  const [parentSearch, setParentSearch] = useState("");
+  const parent = Form.useWatch("parent", form);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ref = useReference();
@@ -51,6 +56,7 @@ export default function SetupWizard() {
       device_code: v.device_code.trim().toUpperCase(),
       device_name: v.device_name.trim(),
       staff_name: v.staff_name.trim(),
+      staff_secret: v.staff_secret,
       load_demo: mode === "create" && v.load_demo,
     };
     try {
@@ -78,6 +84,7 @@ export default function SetupWizard() {
   };
 
   const parents = (ref.data?.units ?? []).filter((u) => u.kind === "association" || u.kind === "branch");
+  const typedParent = UNIT_CODE.test(parentSearch.trim()) ? parentSearch.trim().toUpperCase() : "";
 
   return (
     <div className="setup-screen">
@@ -127,7 +134,6 @@ export default function SetupWizard() {
               device_code: "A1",
               device_name: t("setup.device_name_default"),
               load_demo: false,
-              parent: "HX02",
             }}
           >
             <Row gutter={24}>
@@ -155,10 +161,32 @@ export default function SetupWizard() {
                 </Form.Item>
               </Col>
               <Col span={12}>
-                <Form.Item name="parent" label={t("setup.parent")} extra={t("setup.parent_help")}>
+                <Form.Item
+                  name="parent"
+                  label={t("setup.parent")}
+                  extra={parent && !parents.some((u) => u.code === parent) ? t("setup.parent_unknown") : t("setup.parent_help")}
+                  rules={[{ pattern: UNIT_CODE, message: messageText("unit.code_format") }]}
+                >
                   <Select
                     allowClear
-                    options={parents.map((u) => ({ value: u.code, label: t("common.name_code", { name: u.name, code: u.code }) }))}
+                    showSearch={{ optionFilterProp: "search", onSearch: setParentSearch }}
+                    placeholder={t("setup.parent_ph")}
+                    notFoundContent={t("setup.parent_none")}
+                    data-testid="setup-parent"
+                    options={[
+                      ...parents.map((u) => ({
+                        value: u.code,
+                        search: `${u.name} ${u.code}`,
+                        label: t("common.name_code", { name: u.name, code: u.code }),
+                      })),
+                      // A code typed that the station does not know yet (no list before enrollment).
+                      ...(typedParent && !parents.some((u) => u.code === typedParent)
+                        ? [{ value: typedParent, search: parentSearch, label: t("setup.parent_typed", { code: typedParent }) }]
+                        : []),
+                      ...(parent && !parents.some((u) => u.code === parent) && parent !== typedParent
+                        ? [{ value: parent, search: parent, label: t("setup.parent_typed", { code: parent }) }]
+                        : []),
+                    ]}
                   />
                 </Form.Item>
               </Col>
@@ -195,6 +223,32 @@ export default function SetupWizard() {
                   rules={[{ required: true, message: messageText("required") }]}
                 >
                   <Input maxLength={40} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item
+                  name="staff_secret"
+                  label={t("setup.staff_secret")}
+                  extra={t("setup.staff_secret_help")}
+                  rules={[{ required: true, message: messageText("required") }]}
+                >
+                  <Input.Password maxLength={128} autoComplete="new-password" data-testid="setup-secret" />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item
+                  name="staff_secret2"
+                  label={t("setup.staff_secret2")}
+                  dependencies={["staff_secret"]}
+                  rules={[
+                    { required: true, message: messageText("required") },
+                    ({ getFieldValue }) => ({
+                      validator: (_, v) =>
+                        v === getFieldValue("staff_secret") ? Promise.resolve() : Promise.reject(new Error(t("setup.secret_mismatch"))),
+                    }),
+                  ]}
+                >
+                  <Input.Password maxLength={128} autoComplete="new-password" data-testid="setup-secret2" />
                 </Form.Item>
               </Col>
               {mode === "create" ? (

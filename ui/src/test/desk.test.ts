@@ -22,6 +22,12 @@ function fixtureDesk(): MockBackend {
     demo: false,
   };
   b.db.cases = structuredClone(DESK.cases);
+  // The fixture station's founder wrote every event; they are signed in.
+  const founder = DESK.cases[0]?.timeline[0]?.actor ?? "founder";
+  b.db.staff = [
+    { id: founder, unit: DESK.unit, name: "马站长", roles: ["head", "mediator", "clerk"], phone: "", languages: ["zh"], active: true },
+  ];
+  b.db.session = founder;
   return b;
 }
 

@@ -47,6 +47,9 @@ describe("issue paths", () => {
     expect(intakeNamePath("claim_fen")).toEqual(["claim"]);
     expect(intakeNamePath("facts.amount_fen")).toEqual(["facts", "amount"]);
     expect(intakeNamePath("complainants[0].phones")).toEqual(["complainants", 0, "phones", 0]);
-    expect(intakeNamePath("complainants")).toBeNull();
+    // "At least one" is said at the first row, which the form always has.
+    expect(intakeNamePath("complainants")).toEqual(["complainants", 0, "name"]);
+    expect(intakeNamePath("collective.representatives")).toEqual(["collective", "representatives"]);
+    expect(intakeNamePath("unknown.path")).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // Renders the app (or one route) against the mock backend installed with mockIPC.
 import type { ReactElement } from "react";
-import { render } from "@testing-library/react";
+import { act, fireEvent, render } from "@testing-library/react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import i18n from "../i18n";
@@ -46,4 +46,14 @@ export function renderRoute(path: string, pattern: string, element: ReactElement
       </MemoryRouter>
     </Providers>,
   );
+}
+
+const KEYS: Record<string, number> = { Enter: 13, ArrowDown: 40, ArrowUp: 38, Tab: 9, Escape: 27 };
+
+/** A key as a browser sends it (with keyCode/which, which rc-select reads; user-event leaves it 0). */
+export function press(el: Element, key: string) {
+  act(() => {
+    fireEvent.keyDown(el, { key, keyCode: KEYS[key], which: KEYS[key] });
+    fireEvent.keyUp(el, { key, keyCode: KEYS[key], which: KEYS[key] });
+  });
 }

@@ -6,6 +6,7 @@ import Intake from "../pages/Intake";
 import CaseList, { PAGE_SIZE } from "../pages/CaseList";
 import CaseDetailPage from "../pages/CaseDetail";
 import Dashboard from "../pages/Dashboard";
+import SettingsPage from "../pages/Settings";
 import type { CaseRow, ListQuery } from "../ipc/types";
 import { installBackend, renderRoute, rustError } from "./render";
 
@@ -275,6 +276,7 @@ describe("case list", () => {
       outcome: null,
       deadline: null,
       flags: 0,
+      phone: null,
     });
     const queries: ListQuery[] = [];
     installBackend({ seed: "demo" }, (cmd, args) => {
@@ -311,5 +313,51 @@ describe("case list", () => {
     fireEvent.scroll(scroller);
     await waitFor(() => expect(queries.some((q) => q.after === "cursor-1")).toBe(true));
     await waitFor(() => expect(screen.getByTestId("list-total")).toHaveTextContent("110"));
+  });
+});
+
+describe("USB bundles in the sync settings", () => {
+  it("exports with the enrollment code before joining, then imports the return bundle", async () => {
+    // A real station (no demonstration data), not joined yet.
+    const { backend, calls } = installBackend({ seed: "none" });
+    backend.handler("setup_station", {
+      req: {
+        op_id: "setup",
+        unit: "HX0201",
+        unit_name: "德令哈市消费者投诉联络站",
+        unit_kind: "liaison_station",
+        parent: "HX02",
+        admin_code: "632802",
+        device_code: "A1",
+        device_name: "前台电脑",
+        staff_name: "马玉梅",
+        load_demo: false,
+      },
+    });
+    renderRoute("/settings", "/settings", <SettingsPage />);
+    const card = await screen.findByTestId("bundle-card");
+    const user = userEvent.setup();
+    await user.type(within(card).getByTestId("bundle-folder"), "/media/usb");
+    await user.type(within(card).getByTestId("bundle-code"), "CDE1-7B22");
+    await user.click(within(card).getByTestId("bundle-export"));
+    const done = await within(card).findByTestId("bundle-result");
+    expect(done).toHaveTextContent("已导出同步包");
+    expect(done).toHaveTextContent("/media/usb/casedesk-HX0201-1.cdkb");
+    expect(done).toHaveTextContent("同步包中含本站的注册申请");
+    expect(calls.find((c) => c.cmd === "bundle_export")?.args).toEqual({ req: { folder: "/media/usb", code: "CDE1-7B22" } });
+
+    await user.type(within(card).getByTestId("bundle-file"), "/media/usb/notes.txt");
+    await user.click(within(card).getByTestId("bundle-import"));
+    await waitFor(() => expect(within(card).getByTestId("bundle-result")).toHaveTextContent("同步包没有处理成功"));
+    expect(within(card).getByTestId("bundle-result")).toHaveTextContent("这不是 CaseDesk 同步包文件");
+
+    await user.clear(within(card).getByTestId("bundle-file"));
+    await user.type(within(card).getByTestId("bundle-file"), "/media/usb/casedesk-return-HX0201.cdkb");
+    await user.click(within(card).getByTestId("bundle-import"));
+    await waitFor(() => expect(within(card).getByTestId("bundle-result")).toHaveTextContent("已导入回执包"));
+    expect(within(card).getByTestId("bundle-result")).toHaveTextContent("本站已通过同步包加入协会同步");
+    expect(calls.filter((c) => c.cmd === "bundle_import").at(-1)?.args).toEqual({
+      req: { file: "/media/usb/casedesk-return-HX0201.cdkb" },
+    });
   });
 });

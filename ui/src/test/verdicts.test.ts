@@ -16,7 +16,7 @@ const state = (name: string) => {
 
 describe("the mock's domain rules give Rust's verdicts", () => {
   it("has a table to compare with", () => {
-    expect(KINDS).toHaveLength(17);
+    expect(KINDS).toHaveLength(18);
     expect(VERDICTS.states.length).toBeGreaterThanOrEqual(15);
     expect(new Set(VERDICTS.states.map((s) => s.state.status)).size).toBe(9);
     expect(VERDICTS.checks.filter((c) => c.refused === null).length).toBeGreaterThan(5);

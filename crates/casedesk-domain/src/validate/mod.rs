@@ -69,7 +69,7 @@ pub fn validate_registration(reg: &CaseRegistered, now: DateTime<Utc>) -> Vec<Is
         let (lo, hi) = if entrusted { (1, 2) } else { (2, 5) };
         if reps < lo || reps > hi {
             out.push(Issue::with_arg(
-                "complainants",
+                "collective.representatives",
                 "representatives.count",
                 format!("{lo}–{hi}"),
             ));
@@ -108,6 +108,7 @@ pub fn validate_registration(reg: &CaseRegistered, now: DateTime<Utc>) -> Vec<Is
             Some(c) if !c.is_subject() => {
                 out.push(Issue::new("category", "not_a_subject_category"))
             }
+            Some(c) if c.group => out.push(Issue::new("category", "category.group")),
             Some(_) => {}
         },
     }
@@ -128,7 +129,9 @@ pub fn validate_registration(reg: &CaseRegistered, now: DateTime<Utc>) -> Vec<Is
     text(&mut out, "facts.content", &reg.facts.content, MAX_TEXT);
     text(&mut out, "facts.place", &reg.facts.place, MAX_SHORT);
     text(&mut out, "request_text", &reg.request_text, MAX_TEXT);
-    if complaint && reg.requests.is_empty() && reg.request_text.trim().is_empty() {
+    // A complaint states what the consumer asks for by ticking at least one request (其他
+    // with a description when none fits): the statistics count requests by kind.
+    if complaint && reg.requests.is_empty() {
         out.push(Issue::new("requests", "required"));
     }
     amount(&mut out, "facts.amount_fen", reg.facts.amount_fen);
@@ -162,6 +165,11 @@ fn complainant(
         out.push(Issue::new(format!("{path}.address"), "required"));
     }
     let number = c.id_number.as_deref().filter(|s| !s.trim().is_empty());
+    // PIPL Art.29: the ID number is sensitive; without the complainant's consent to keep
+    // personal information it is not stored (entrusted cases need both).
+    if number.is_some() && !c.consents.personal_info {
+        out.push(Issue::new(format!("{path}.id_number"), "consent.required_for_id"));
+    }
     match (c.id_type, number) {
         (None, None) if entrusted && complaint => {
             out.push(Issue::new(format!("{path}.id_number"), "id.required"))

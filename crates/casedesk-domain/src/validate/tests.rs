@@ -76,7 +76,7 @@ fn collective_complaints_count_representatives() {
     reg.collective = Some(Collective { households: 1 });
     let got = codes(&reg);
     assert!(got.contains(&("collective.households".into(), "households.min".into())));
-    assert!(got.contains(&("complainants".into(), "representatives.count".into())));
+    assert!(got.contains(&("collective.representatives".into(), "representatives.count".into())));
     reg.collective = Some(Collective { households: 120 });
     reg.complainants = (0..3)
         .map(|i| {
@@ -87,7 +87,10 @@ fn collective_complaints_count_representatives() {
         .collect();
     assert_eq!(codes(&reg), vec![]);
     reg.mode = Mode::Entrusted; // at most two representatives under SAMR rules
-    assert!(codes(&reg).contains(&("complainants".into(), "representatives.count".into())));
+    assert!(
+        codes(&reg)
+            .contains(&("collective.representatives".into(), "representatives.count".into()))
+    );
 }
 
 #[test]
@@ -133,4 +136,25 @@ fn normalisation_upgrades_legacy_ids() {
     normalize_registration(&mut reg, chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap());
     assert_eq!(reg.complainants[0].id_number.as_deref(), Some("11010519491231002X"));
     assert_eq!(reg.complainants[0].phones[0], "13897712345");
+}
+
+#[test]
+fn a_complaint_ticks_a_request_even_with_a_description() {
+    let mut reg = registration(at(2026, 3, 1, 1));
+    reg.requests.clear();
+    reg.request_text = "退还押金".into();
+    assert_eq!(codes(&reg), vec![("requests".to_owned(), "required".to_owned())]);
+    reg.requests = vec![crate::types::RequestKind::Other];
+    assert_eq!(codes(&reg), vec![]);
+}
+
+#[test]
+fn a_heading_is_not_a_category() {
+    let mut reg = registration(at(2026, 3, 1, 1));
+    for heading in ["CCA-G", "CCA-S"] {
+        reg.category = Some(heading.into());
+        assert_eq!(codes(&reg), vec![("category".to_owned(), "category.group".to_owned())]);
+    }
+    reg.category = Some("CCA-X".into());
+    assert_eq!(codes(&reg), vec![]);
 }

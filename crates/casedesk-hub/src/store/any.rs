@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::postgres::{PgStore, is_postgres_url, redacted};
 use super::sqlite::SqliteStore;
 use super::{
-    Counts, DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit,
-    UnitImport,
+    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
 };
 use crate::error::Result;
 use crate::rules::CheckedBatch;
@@ -140,5 +140,41 @@ impl HubStore for AnyStore {
     }
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
         each!(self, s => s.list_quarantine().await)
+    }
+    fn bundle_identity(&self) -> &str {
+        each!(self, s => s.bundle_identity())
+    }
+    async fn record_contact(&self, device: Uuid, now_ms: i64, head: Option<u64>) -> Result<()> {
+        each!(self, s => s.record_contact(device, now_ms, head).await)
+    }
+    async fn list_enroll_codes(&self) -> Result<Vec<EnrollCodeRecord>> {
+        each!(self, s => s.list_enroll_codes().await)
+    }
+    async fn write_admin(
+        &self,
+        name: String,
+        password_hash: String,
+        now_ms: i64,
+        how: AdminWrite,
+    ) -> Result<()> {
+        each!(self, s => s.write_admin(name, password_hash, now_ms, how).await)
+    }
+    async fn admin_password_hash(&self, name: String) -> Result<Option<String>> {
+        each!(self, s => s.admin_password_hash(name).await)
+    }
+    async fn list_admins(&self) -> Result<Vec<AdminRecord>> {
+        each!(self, s => s.list_admins().await)
+    }
+    async fn record_admin_action(&self, action: AdminAction) -> Result<()> {
+        each!(self, s => s.record_admin_action(action).await)
+    }
+    async fn list_admin_actions(&self, limit: u32) -> Result<Vec<AdminAction>> {
+        each!(self, s => s.list_admin_actions(limit).await)
+    }
+    async fn record_refusal(&self, refusal: Refusal) -> Result<()> {
+        each!(self, s => s.record_refusal(refusal).await)
+    }
+    async fn list_refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
+        each!(self, s => s.list_refusals(limit).await)
     }
 }

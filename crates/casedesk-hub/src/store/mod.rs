@@ -124,6 +124,69 @@ pub struct DeviceRecord {
     pub frozen_reason: Option<String>,
     /// The device's Ed25519 public key (hex); `None` for a device enrolled without one.
     pub sign_key: Option<String>,
+    /// When the device last asked for its status (every sync round and bundle import starts
+    /// so); `None` before its first contact after enrollment.
+    pub last_contact_ms: Option<i64>,
+    /// The last own sequence number the station reported (`StatusQuery::head`).
+    pub reported_head: Option<u64>,
+}
+
+impl DeviceRecord {
+    /// Events waiting at the station as it last reported (its head beyond what the hub holds).
+    pub fn waiting(&self) -> Option<u64> {
+        self.reported_head.map(|h| h.saturating_sub(self.acked_seq))
+    }
+}
+
+/// An enrollment code as listed (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnrollCodeRecord {
+    /// The first 12 hex digits of its secret's hash: enough to tell codes apart.
+    pub id: String,
+    pub unit: String,
+    pub device: Option<Uuid>,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+    pub used_ms: Option<i64>,
+    pub used_by: Option<Uuid>,
+}
+
+/// An administrator account of the console (`casedesk-hub admin add`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AdminRecord {
+    pub name: String,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+/// Something an administrator did (revoke, unfreeze, an enrollment code), recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AdminAction {
+    pub at_ms: i64,
+    pub admin: String,
+    /// `revoke`, `unfreeze`, `enroll_code`.
+    pub action: String,
+    /// A device id or a unit code.
+    pub target: String,
+    pub detail: String,
+}
+
+/// A push the hub refused (tampered, gap, forked, too large, ...), with its error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    pub at_ms: i64,
+    pub device: Uuid,
+    pub code: String,
+    pub message: String,
+}
+
+/// How an administrator's password hash is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminWrite {
+    /// A new account (`Invalid` when the name is taken).
+    Create,
+    /// A new password for an existing account (`NotFound` otherwise).
+    Update,
 }
 
 /// A quarantined event: stored and acknowledged, in no feed.
@@ -196,6 +259,42 @@ pub trait HubStore: Send + Sync + 'static {
         checkpoint: Option<Uuid>,
     ) -> impl Future<Output = Result<PullPage>> + Send;
     fn list_quarantine(&self) -> impl Future<Output = Result<Vec<QuarantineRecord>>> + Send;
+
+    /// This hub's bundle key: the age X25519 identity (`AGE-SECRET-KEY-1...`) USB bundles for
+    /// it are encrypted to (created with the database, kept in it like the signing key).
+    fn bundle_identity(&self) -> &str;
+    /// Records a device's contact (its status request) and, when it sent one, its head.
+    fn record_contact(
+        &self,
+        device: Uuid,
+        now_ms: i64,
+        head: Option<u64>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Every enrollment code, newest first.
+    fn list_enroll_codes(&self) -> impl Future<Output = Result<Vec<EnrollCodeRecord>>> + Send;
+    /// Creates an administrator or changes one's password (`password_hash`: argon2id PHC).
+    fn write_admin(
+        &self,
+        name: String,
+        password_hash: String,
+        now_ms: i64,
+        how: AdminWrite,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// The stored password hash of an administrator.
+    fn admin_password_hash(
+        &self,
+        name: String,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
+    fn list_admins(&self) -> impl Future<Output = Result<Vec<AdminRecord>>> + Send;
+    fn record_admin_action(&self, action: AdminAction) -> impl Future<Output = Result<()>> + Send;
+    /// The latest `limit` administrator actions, newest first.
+    fn list_admin_actions(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<AdminAction>>> + Send;
+    fn record_refusal(&self, refusal: Refusal) -> impl Future<Output = Result<()>> + Send;
+    /// The latest `limit` refused pushes, newest first.
+    fn list_refusals(&self, limit: u32) -> impl Future<Output = Result<Vec<Refusal>>> + Send;
 }
 
 /// An accepted-looking note event for the benchmark's bulk load (its hash is not sealed: the

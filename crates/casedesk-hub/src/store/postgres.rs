@@ -39,8 +39,8 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 use uuid::Uuid;
 
 use super::{
-    Counts, DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit,
-    UnitImport,
+    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -49,6 +49,7 @@ use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Wr
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_keys.sql"),
+    include_str!("../../migrations/postgres/0003_console.sql"),
 ];
 
 /// Advisory lock keys (two-int space, so they never meet the stream locks' one-bigint space).
@@ -86,6 +87,7 @@ pub struct PgStore {
     pool: Pool,
     hub_id: Uuid,
     signing_key: SecretKey,
+    bundle_identity: String,
 }
 
 impl PgStore {
@@ -109,7 +111,12 @@ impl PgStore {
             .build()
             .map_err(|e| HubError::Internal(format!("database pool: {e}")))?;
         let placeholder = SecretKey::from_seed([0; 32]);
-        let store = PgStore { pool, hub_id: Uuid::nil(), signing_key: placeholder };
+        let store = PgStore {
+            pool,
+            hub_id: Uuid::nil(),
+            signing_key: placeholder,
+            bundle_identity: String::new(),
+        };
         let mut client = store.client().await?;
         migrate(&mut client).await?;
         client
@@ -132,8 +139,19 @@ impl PgStore {
             client.query_one("SELECT value FROM meta WHERE key = 'signing_key'", &[]).await?.get(0);
         let signing_key = SecretKey::from_seed_hex(&seed)
             .ok_or_else(|| HubError::Internal("stored signing key".into()))?;
+        client
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('bundle_key', $1) ON CONFLICT DO NOTHING",
+                &[&casedesk_proto::bundle::new_bundle_key().0],
+            )
+            .await?;
+        let bundle_identity: String =
+            client.query_one("SELECT value FROM meta WHERE key = 'bundle_key'", &[]).await?.get(0);
+        if casedesk_proto::bundle::recipient_of(&bundle_identity).is_none() {
+            return Err(HubError::Internal("stored bundle key".into()));
+        }
         drop(client);
-        Ok(PgStore { hub_id, signing_key, ..store })
+        Ok(PgStore { hub_id, signing_key, bundle_identity, ..store })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
@@ -497,6 +515,7 @@ impl HubStore for PgStore {
             device_code: d.device_code,
             hub_key: Some(self.signing_key.public_hex()),
             device_key_known: d.sign_key.is_some(),
+            bundle_key: casedesk_proto::bundle::recipient_of(&self.bundle_identity),
         })
     }
 
@@ -593,6 +612,166 @@ impl HubStore for PgStore {
             })
             .collect())
     }
+
+    fn bundle_identity(&self) -> &str {
+        &self.bundle_identity
+    }
+
+    async fn record_contact(&self, device: Uuid, now_ms: i64, head: Option<u64>) -> Result<()> {
+        let client = self.client().await?;
+        let head = head.map(to_i64);
+        client
+            .execute(
+                "UPDATE devices SET last_contact_ms = $2,
+                     reported_head = coalesce($3, reported_head) WHERE id = $1",
+                &[&device, &now_ms, &head],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn list_enroll_codes(&self) -> Result<Vec<EnrollCodeRecord>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT substr(secret_sha256, 1, 12), unit, device, created_ms, expires_ms,
+                        used_ms, used_by
+                 FROM enroll_codes ORDER BY created_ms DESC, secret_sha256",
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| EnrollCodeRecord {
+                id: r.get(0),
+                unit: r.get(1),
+                device: r.get(2),
+                created_ms: r.get(3),
+                expires_ms: r.get(4),
+                used_ms: r.get(5),
+                used_by: r.get(6),
+            })
+            .collect())
+    }
+
+    async fn write_admin(
+        &self,
+        name: String,
+        password_hash: String,
+        now_ms: i64,
+        how: AdminWrite,
+    ) -> Result<()> {
+        let client = self.client().await?;
+        match how {
+            AdminWrite::Create => {
+                let n = client
+                    .execute(
+                        "INSERT INTO admins (name, password_hash, created_ms, updated_ms)
+                         VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING",
+                        &[&name, &password_hash, &now_ms],
+                    )
+                    .await?;
+                if n == 0 {
+                    return Err(HubError::Invalid(format!(
+                        "administrator {name:?} exists already (passwd changes a password)"
+                    )));
+                }
+            }
+            AdminWrite::Update => {
+                let n = client
+                    .execute(
+                        "UPDATE admins SET password_hash = $2, updated_ms = $3 WHERE name = $1",
+                        &[&name, &password_hash, &now_ms],
+                    )
+                    .await?;
+                if n == 0 {
+                    return Err(HubError::NotFound(format!("administrator {name:?}")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn admin_password_hash(&self, name: String) -> Result<Option<String>> {
+        let client = self.client().await?;
+        let row =
+            client.query_opt("SELECT password_hash FROM admins WHERE name = $1", &[&name]).await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn list_admins(&self) -> Result<Vec<AdminRecord>> {
+        let client = self.client().await?;
+        let rows = client
+            .query("SELECT name, created_ms, updated_ms FROM admins ORDER BY name", &[])
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AdminRecord { name: r.get(0), created_ms: r.get(1), updated_ms: r.get(2) })
+            .collect())
+    }
+
+    async fn record_admin_action(&self, a: AdminAction) -> Result<()> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO admin_actions (at_ms, admin, action, target, detail)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&a.at_ms, &a.admin, &a.action, &a.target, &a.detail],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn list_admin_actions(&self, limit: u32) -> Result<Vec<AdminAction>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT at_ms, admin, action, target, detail FROM admin_actions
+                 ORDER BY id DESC LIMIT $1",
+                &[&i64::from(limit)],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AdminAction {
+                at_ms: r.get(0),
+                admin: r.get(1),
+                action: r.get(2),
+                target: r.get(3),
+                detail: r.get(4),
+            })
+            .collect())
+    }
+
+    async fn record_refusal(&self, f: Refusal) -> Result<()> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO refusals (at_ms, device, code, message) VALUES ($1, $2, $3, $4)",
+                &[&f.at_ms, &f.device, &f.code, &f.message],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn list_refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT at_ms, device, code, message FROM refusals ORDER BY id DESC LIMIT $1",
+                &[&i64::from(limit)],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Refusal {
+                at_ms: r.get(0),
+                device: r.get(1),
+                code: r.get(2),
+                message: r.get(3),
+            })
+            .collect())
+    }
 }
 
 fn is_retryable(e: &tokio_postgres::Error) -> bool {
@@ -603,7 +782,8 @@ fn is_retryable(e: &tokio_postgres::Error) -> bool {
 }
 
 const DEVICE_COLUMNS: &str = "id, unit, name, app_version, enrolled_ms, acked_seq, head_hash, \
-                              revoked_ms, frozen_ms, frozen_reason, device_code, sign_key";
+                              revoked_ms, frozen_ms, frozen_reason, device_code, sign_key, \
+                              last_contact_ms, reported_head";
 
 fn device_from_row(r: &Row) -> Result<DeviceRecord> {
     let head: String = r.get(6);
@@ -621,6 +801,8 @@ fn device_from_row(r: &Row) -> Result<DeviceRecord> {
         frozen_reason: r.get(9),
         device_code: r.get(10),
         sign_key: r.get(11),
+        last_contact_ms: r.get(12),
+        reported_head: r.get::<_, Option<i64>>(13).map(to_u64),
     })
 }
 

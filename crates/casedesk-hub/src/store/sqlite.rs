@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 pub use super::Counts;
 use super::{
-    DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, DeviceRecord, EnrollCodeRecord, Enrolled, Enrollment,
+    HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -43,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
         backfill: Some(backfill_device_codes),
     },
     Migration { script: include_str!("../../migrations/0004_keys.sql"), backfill: None },
+    Migration { script: include_str!("../../migrations/0005_console.sql"), backfill: None },
 ];
 
 /// Read connections: token checks and status reads need not wait behind a long pull.
@@ -61,6 +63,7 @@ struct Inner {
     next_reader: AtomicUsize,
     hub_id: Uuid,
     signing_key: SecretKey,
+    bundle_identity: String,
 }
 
 impl Inner {
@@ -107,6 +110,16 @@ impl SqliteStore {
                 .query_row("SELECT value FROM meta WHERE key = 'signing_key'", [], |r| r.get(0))?;
         let signing_key = SecretKey::from_seed_hex(&seed)
             .ok_or_else(|| HubError::Internal("stored signing key".into()))?;
+        writer.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('bundle_key', ?1)",
+            [casedesk_proto::bundle::new_bundle_key().0],
+        )?;
+        let bundle_identity: String =
+            writer
+                .query_row("SELECT value FROM meta WHERE key = 'bundle_key'", [], |r| r.get(0))?;
+        if casedesk_proto::bundle::recipient_of(&bundle_identity).is_none() {
+            return Err(HubError::Internal("stored bundle key".into()));
+        }
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open(path)?;
@@ -121,6 +134,7 @@ impl SqliteStore {
                 next_reader: AtomicUsize::new(0),
                 hub_id,
                 signing_key,
+                bundle_identity,
             }),
         })
     }
@@ -369,6 +383,8 @@ impl HubStore for SqliteStore {
     async fn status(&self, device: Uuid, now_ms: i64) -> Result<DeviceStatus> {
         let hub_id = self.inner.hub_id;
         let hub_key = self.inner.signing_key.public_hex();
+        let bundle_key =
+            casedesk_proto::bundle::recipient_of(&self.inner.bundle_identity).unwrap_or_default();
         self.run(Conn::Reader, move |c| {
             let d = device_by_id(c, device)?.ok_or(HubError::Unauthorized)?;
             Ok(DeviceStatus {
@@ -381,6 +397,7 @@ impl HubStore for SqliteStore {
                 device_code: d.device_code,
                 hub_key: Some(hub_key),
                 device_key_known: d.sign_key.is_some(),
+                bundle_key: Some(bundle_key),
             })
         })
         .await
@@ -422,6 +439,173 @@ impl HubStore for SqliteStore {
         })
         .await
     }
+
+    fn bundle_identity(&self) -> &str {
+        &self.inner.bundle_identity
+    }
+
+    async fn record_contact(&self, device: Uuid, now_ms: i64, head: Option<u64>) -> Result<()> {
+        self.run(Conn::Writer, move |c| {
+            c.execute(
+                "UPDATE devices SET last_contact_ms = ?2,
+                     reported_head = coalesce(?3, reported_head) WHERE id = ?1",
+                params![device.to_string(), now_ms, head.map(to_i64)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list_enroll_codes(&self) -> Result<Vec<EnrollCodeRecord>> {
+        self.run(Conn::Reader, |c| {
+            let mut stmt = c.prepare(
+                "SELECT substr(secret_sha256, 1, 12), unit, device, created_ms, expires_ms,
+                        used_ms, used_by
+                 FROM enroll_codes ORDER BY created_ms DESC, secret_sha256",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(EnrollCodeRecord {
+                    id: r.get(0)?,
+                    unit: r.get(1)?,
+                    device: opt_uuid_at(r, 2)?,
+                    created_ms: r.get(3)?,
+                    expires_ms: r.get(4)?,
+                    used_ms: r.get(5)?,
+                    used_by: opt_uuid_at(r, 6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn write_admin(
+        &self,
+        name: String,
+        password_hash: String,
+        now_ms: i64,
+        how: AdminWrite,
+    ) -> Result<()> {
+        self.run(Conn::Writer, move |c| {
+            match how {
+                AdminWrite::Create => {
+                    let n = c.execute(
+                        "INSERT OR IGNORE INTO admins (name, password_hash, created_ms, updated_ms)
+                         VALUES (?1, ?2, ?3, ?3)",
+                        params![name, password_hash, now_ms],
+                    )?;
+                    if n == 0 {
+                        return Err(HubError::Invalid(format!(
+                            "administrator {name:?} exists already (passwd changes a password)"
+                        )));
+                    }
+                }
+                AdminWrite::Update => {
+                    let n = c.execute(
+                        "UPDATE admins SET password_hash = ?2, updated_ms = ?3 WHERE name = ?1",
+                        params![name, password_hash, now_ms],
+                    )?;
+                    if n == 0 {
+                        return Err(HubError::NotFound(format!("administrator {name:?}")));
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn admin_password_hash(&self, name: String) -> Result<Option<String>> {
+        self.run(Conn::Reader, move |c| {
+            Ok(c.query_row("SELECT password_hash FROM admins WHERE name = ?1", [&name], |r| {
+                r.get(0)
+            })
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn list_admins(&self) -> Result<Vec<AdminRecord>> {
+        self.run(Conn::Reader, |c| {
+            let mut stmt =
+                c.prepare("SELECT name, created_ms, updated_ms FROM admins ORDER BY name")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(AdminRecord { name: r.get(0)?, created_ms: r.get(1)?, updated_ms: r.get(2)? })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn record_admin_action(&self, a: AdminAction) -> Result<()> {
+        self.run(Conn::Writer, move |c| {
+            c.execute(
+                "INSERT INTO admin_actions (at_ms, admin, action, target, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![a.at_ms, a.admin, a.action, a.target, a.detail],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list_admin_actions(&self, limit: u32) -> Result<Vec<AdminAction>> {
+        self.run(Conn::Reader, move |c| {
+            let mut stmt = c.prepare(
+                "SELECT at_ms, admin, action, target, detail FROM admin_actions
+                 ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |r| {
+                Ok(AdminAction {
+                    at_ms: r.get(0)?,
+                    admin: r.get(1)?,
+                    action: r.get(2)?,
+                    target: r.get(3)?,
+                    detail: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn record_refusal(&self, f: Refusal) -> Result<()> {
+        self.run(Conn::Writer, move |c| {
+            c.execute(
+                "INSERT INTO refusals (at_ms, device, code, message) VALUES (?1, ?2, ?3, ?4)",
+                params![f.at_ms, f.device.to_string(), f.code, f.message],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list_refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
+        self.run(Conn::Reader, move |c| {
+            let mut stmt = c.prepare(
+                "SELECT at_ms, device, code, message FROM refusals ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |r| {
+                Ok(Refusal {
+                    at_ms: r.get(0)?,
+                    device: uuid_at(r, 1)?,
+                    code: r.get(2)?,
+                    message: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+}
+
+fn opt_uuid_at(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Uuid>> {
+    let text: Option<String> = r.get(idx)?;
+    text.map(|t| {
+        Uuid::parse_str(&t)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+    })
+    .transpose()
 }
 
 fn import_units(c: &mut Connection, units: &[Unit]) -> Result<UnitImport> {
@@ -596,7 +780,7 @@ fn backfill_device_codes(c: &Connection) -> Result<()> {
 
 const DEVICE_COLUMNS: &str = "id, unit, name, app_version, enrolled_ms, acked_seq, head_hash, \
                               revoked_ms, frozen_ms, frozen_reason, coalesce(device_code, ''), \
-                              sign_key";
+                              sign_key, last_contact_ms, reported_head";
 
 fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
     Ok(DeviceRecord {
@@ -612,6 +796,8 @@ fn device_from_row(r: &Row<'_>) -> rusqlite::Result<DeviceRecord> {
         frozen_reason: r.get(9)?,
         device_code: r.get(10)?,
         sign_key: r.get(11)?,
+        last_contact_ms: r.get(12)?,
+        reported_head: r.get::<_, Option<i64>>(13)?.map(to_u64),
     })
 }
 

@@ -7,6 +7,7 @@ mod support;
 
 mod bounds;
 mod concurrency;
+mod console;
 mod enroll;
 mod migrate;
 mod pull;

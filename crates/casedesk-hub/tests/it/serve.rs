@@ -636,6 +636,7 @@ async fn the_served_hub_limits_enrollment_attempts_per_client_address() {
         fingerprint: None,
         device: None,
         hub_key: None,
+        bundle_key: None,
     };
     let mut statuses = Vec::new();
     for _ in 0..11 {

@@ -21,8 +21,8 @@ use casedesk_hub::api::{HubConfig, router};
 use casedesk_hub::rules::CheckedBatch;
 use casedesk_hub::store::any::{AnyStore, Backend};
 use casedesk_hub::store::{
-    Counts, DeviceRecord, Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Unit,
-    UnitImport,
+    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
 };
 use casedesk_hub::{HubError, Result};
 use casedesk_hub::{now_ms, secret};
@@ -631,6 +631,42 @@ impl HubStore for Gated {
     }
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
         self.inner.list_quarantine().await
+    }
+    fn bundle_identity(&self) -> &str {
+        self.inner.bundle_identity()
+    }
+    async fn record_contact(&self, device: Uuid, now_ms: i64, head: Option<u64>) -> Result<()> {
+        self.inner.record_contact(device, now_ms, head).await
+    }
+    async fn list_enroll_codes(&self) -> Result<Vec<EnrollCodeRecord>> {
+        self.inner.list_enroll_codes().await
+    }
+    async fn write_admin(
+        &self,
+        name: String,
+        password_hash: String,
+        now_ms: i64,
+        how: AdminWrite,
+    ) -> Result<()> {
+        self.inner.write_admin(name, password_hash, now_ms, how).await
+    }
+    async fn admin_password_hash(&self, name: String) -> Result<Option<String>> {
+        self.inner.admin_password_hash(name).await
+    }
+    async fn list_admins(&self) -> Result<Vec<AdminRecord>> {
+        self.inner.list_admins().await
+    }
+    async fn record_admin_action(&self, action: AdminAction) -> Result<()> {
+        self.inner.record_admin_action(action).await
+    }
+    async fn list_admin_actions(&self, limit: u32) -> Result<Vec<AdminAction>> {
+        self.inner.list_admin_actions(limit).await
+    }
+    async fn record_refusal(&self, refusal: Refusal) -> Result<()> {
+        self.inner.record_refusal(refusal).await
+    }
+    async fn list_refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
+        self.inner.list_refusals(limit).await
     }
 }
 

@@ -1,0 +1,307 @@
+//! USB bundles: sync for a station that never gets a link, carried on a stick.
+//!
+//! A station writes a `StationBundle` (its enrollment request when it has never reached the
+//! hub, the signed batches of what the hub has not acknowledged, its pull cursor); the hub
+//! imports it through the same handlers as `POST /v1/enroll`, `GET /v1/status`, `POST
+//! /v1/push` and `GET /v1/pull`, and writes a `ReturnBundle` (the enrollment answer, the signed
+//! receipts, the station's feed pages with their signed checkpoints, the status after the
+//! import), which the station applies as a pull.
+//!
+//! A bundle file is an age file (X25519, <https://age-encryption.org/v1>), encrypted to the
+//! reader's bundle key: a station bundle to the hub's (learnt from the enrollment code, the
+//! enrollment answer or a status), a return bundle to the station's (sent in its bundle). Inside
+//! is a `Sealed` JSON document: the content's JSON text, the writer's Ed25519 public key, and
+//! its signature of `signed_message(content)`. So a bundle is read only by its addressee, and
+//! a change to any byte, a truncated file, or a bundle written by someone else is refused
+//! before anything in it is used. Replays are harmless because everything inside is idempotent
+//! (pushes are, pulls apply events once).
+
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::sign::{self, SecretKey};
+use crate::sync::{
+    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PullPage, PushBatch, PushReceipt,
+};
+
+/// `format` of a station bundle.
+pub const STATION_FORMAT: &str = "casedesk-station-bundle-v1";
+/// `format` of a return bundle.
+pub const RETURN_FORMAT: &str = "casedesk-return-bundle-v1";
+/// File name extension of both.
+pub const EXTENSION: &str = "cdkb";
+/// Largest bundle file read (a station bundle carries at most a few hundred MB of events).
+pub const MAX_BUNDLE_BYTES: u64 = 1 << 30;
+
+/// What a station hands to the hub.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationBundle {
+    pub format: String,
+    /// Unique per export; the return bundle names it.
+    pub bundle_id: Uuid,
+    pub device: Uuid,
+    pub unit: String,
+    /// The hub this station enrolled with (`None` before its first enrollment answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_id: Option<Uuid>,
+    pub created_ms: i64,
+    /// The station's last own sequence number.
+    pub head: u64,
+    /// How far the station knows the hub holds its chain (its last receipt or status).
+    pub acked_known: u64,
+    /// The enrollment request of a station that has no enrollment answer yet (the code was
+    /// pasted at the station, as for an enrollment over a link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enroll: Option<EnrollRequest>,
+    /// Contiguous batches from `acked_known + 1` to `head`, each signed like a push.
+    pub batches: Vec<PushBatch>,
+    /// The station's pull cursor and the checkpoint it holds for it.
+    pub cursor: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Uuid>,
+    /// The station's bundle key (age X25519 recipient): the return bundle is encrypted to it.
+    pub reply_key: String,
+}
+
+/// A batch of a station bundle the hub refused, and why (the error a push would have had).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub status: u16,
+    pub error: ErrorBody,
+}
+
+/// What the hub hands back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnBundle {
+    pub format: String,
+    /// The station bundle this answers.
+    pub answers: Uuid,
+    pub hub_id: Uuid,
+    pub device: Uuid,
+    pub unit: String,
+    pub created_ms: i64,
+    /// The enrollment answer, when the station bundle carried an enrollment that the hub took
+    /// now (an enrollment already taken by an earlier import of the same request is
+    /// `enrolled_before`: its answer, with the token, was in the first return bundle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolled: Option<EnrollResponse>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub enrolled_before: bool,
+    /// The enrollment or the whole import was refused (no device, revoked, frozen, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_all: Option<Refused>,
+    /// Receipts of the batches the hub took (signed, as over a link).
+    #[serde(default)]
+    pub receipts: Vec<PushReceipt>,
+    /// Batches the hub refused (the first refused one ends the pushes).
+    #[serde(default)]
+    pub refused: Vec<Refused>,
+    /// The hub's answer to `status` after the pushes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DeviceStatus>,
+    /// The station's feed pages in order, from `pull_from` (0 when the hub did not hold the
+    /// station's checkpoint any more and started the feed over).
+    pub pull_from: u64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pull_restarted: bool,
+    #[serde(default)]
+    pub pages: Vec<PullPage>,
+}
+
+/// A bundle's plaintext: the content and its writer's signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sealed {
+    /// The content's JSON text, signed as is.
+    pub content: String,
+    /// The writer's Ed25519 public key (hex).
+    pub key: String,
+    /// The writer's signature (hex) of `signed_message(content)`.
+    pub signature: String,
+}
+
+/// Why a bundle file was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BundleError {
+    /// Not an age file at all (another file, or its first bytes are damaged).
+    NotABundle(String),
+    /// Encrypted for another key (another hub or another station).
+    NotForUs,
+    /// The encrypted data do not decrypt: the file is cut short or was changed.
+    Damaged(String),
+    /// The content does not carry the signature it should.
+    BadSignature(String),
+    /// Decrypted and signed, but not what was expected (format, device, hub).
+    Wrong(String),
+}
+
+impl std::fmt::Display for BundleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BundleError::NotABundle(e) => write!(f, "not a CaseDesk bundle ({e})"),
+            BundleError::NotForUs => {
+                write!(f, "the bundle is encrypted for another hub or station")
+            }
+            BundleError::Damaged(e) => {
+                write!(f, "the bundle is damaged: cut short or changed after it was written ({e})")
+            }
+            BundleError::BadSignature(e) => write!(f, "the bundle's signature is wrong: {e}"),
+            BundleError::Wrong(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+/// What a bundle's writer signs: a tag and the SHA-256 of the content.
+pub fn signed_message(content: &str) -> Vec<u8> {
+    let digest = hex::encode(Sha256::digest(content.as_bytes()));
+    format!("casedesk-bundle-v1\n{digest}").into_bytes()
+}
+
+/// A new bundle key: (the secret identity `AGE-SECRET-KEY-1...`, its recipient `age1...`).
+pub fn new_bundle_key() -> (String, String) {
+    use age::secrecy::ExposeSecret;
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    (identity.to_string().expose_secret().to_owned(), recipient)
+}
+
+/// The recipient (`age1...`) of a secret identity, `None` when it is not one.
+pub fn recipient_of(identity: &str) -> Option<String> {
+    age::x25519::Identity::from_str(identity.trim()).ok().map(|i| i.to_public().to_string())
+}
+
+/// Whether `key` is an age X25519 recipient.
+pub fn is_recipient(key: &str) -> bool {
+    age::x25519::Recipient::from_str(key.trim()).is_ok()
+}
+
+/// Signs `content` (JSON text) with `signer` and encrypts it to `recipient`.
+pub fn seal(content: &str, signer: &SecretKey, recipient: &str) -> Result<Vec<u8>, BundleError> {
+    let recipient = age::x25519::Recipient::from_str(recipient.trim())
+        .map_err(|e| BundleError::Wrong(format!("not a bundle key: {e}")))?;
+    let sealed = Sealed {
+        content: content.to_owned(),
+        key: signer.public_hex(),
+        signature: signer.sign(&signed_message(content)),
+    };
+    let plain = serde_json::to_vec(&sealed).map_err(|e| BundleError::Wrong(e.to_string()))?;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
+        .map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
+    let mut out = Vec::with_capacity(plain.len() + 512);
+    let mut writer = encryptor
+        .wrap_output(&mut out)
+        .map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
+    writer.write_all(&plain).map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
+    writer.finish().map_err(|e| BundleError::Wrong(format!("encryption: {e}")))?;
+    Ok(out)
+}
+
+/// Decrypts a bundle file with `identity` (`AGE-SECRET-KEY-1...`). The signature is checked by
+/// `Sealed::verify`, once the reader knows whose key it must be.
+pub fn open(bytes: &[u8], identity: &str) -> Result<Sealed, BundleError> {
+    let identity = age::x25519::Identity::from_str(identity.trim())
+        .map_err(|e| BundleError::Wrong(format!("the bundle key held here is unreadable: {e}")))?;
+    if !bytes.starts_with(b"age-encryption.org/") {
+        return Err(BundleError::NotABundle("no age header".into()));
+    }
+    let decryptor = match age::Decryptor::new(bytes) {
+        Ok(d) => d,
+        Err(age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat) => {
+            return Err(BundleError::NotABundle("no age header".into()));
+        }
+        Err(e) => return Err(BundleError::Damaged(e.to_string())),
+    };
+    let mut reader = match decryptor.decrypt(std::iter::once(&identity as _)) {
+        Ok(r) => r,
+        Err(age::DecryptError::NoMatchingKeys) => return Err(BundleError::NotForUs),
+        Err(e) => return Err(BundleError::Damaged(e.to_string())),
+    };
+    let mut plain = Vec::new();
+    reader
+        .by_ref()
+        .take(MAX_BUNDLE_BYTES)
+        .read_to_end(&mut plain)
+        .map_err(|e| BundleError::Damaged(e.to_string()))?;
+    serde_json::from_slice(&plain)
+        .map_err(|e| BundleError::Damaged(format!("the decrypted content is not a bundle: {e}")))
+}
+
+impl Sealed {
+    /// Checks that `key` (hex) signed the content.
+    pub fn verify(&self, key: &str) -> Result<(), BundleError> {
+        if self.key.trim() != key.trim() {
+            return Err(BundleError::BadSignature(
+                "written with another key than the one this bundle must come from".into(),
+            ));
+        }
+        if !sign::verify(key, &signed_message(&self.content), &self.signature) {
+            return Err(BundleError::BadSignature("the content does not match it".into()));
+        }
+        Ok(())
+    }
+
+    pub fn station(&self) -> Result<StationBundle, BundleError> {
+        let b: StationBundle = serde_json::from_str(&self.content).map_err(|e| {
+            BundleError::Wrong(format!("not a station bundle (a return bundle?): {e}"))
+        })?;
+        if b.format != STATION_FORMAT {
+            return Err(BundleError::Wrong(format!(
+                "not a station bundle: its format is {:?}",
+                b.format
+            )));
+        }
+        Ok(b)
+    }
+
+    pub fn return_bundle(&self) -> Result<ReturnBundle, BundleError> {
+        let b: ReturnBundle = serde_json::from_str(&self.content).map_err(|e| {
+            BundleError::Wrong(format!("not a return bundle (a station bundle?): {e}"))
+        })?;
+        if b.format != RETURN_FORMAT {
+            return Err(BundleError::Wrong(format!(
+                "not a return bundle: its format is {:?}",
+                b.format
+            )));
+        }
+        Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_bundles_open_only_for_their_key_and_only_whole() {
+        let (identity, recipient) = new_bundle_key();
+        let (other, _) = new_bundle_key();
+        assert_eq!(recipient_of(&identity).as_deref(), Some(recipient.as_str()));
+        let signer = SecretKey::from_seed([7; 32]);
+        let bytes = seal("{\"a\":1}", &signer, &recipient).unwrap();
+        let sealed = open(&bytes, &identity).unwrap();
+        sealed.verify(&signer.public_hex()).unwrap();
+        assert_eq!(sealed.content, "{\"a\":1}");
+        assert_eq!(open(&bytes, &other), Err(BundleError::NotForUs));
+        let cut = &bytes[..bytes.len() - 5];
+        assert!(matches!(open(cut, &identity), Err(BundleError::Damaged(_))), "truncated");
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 3;
+        flipped[last] ^= 1;
+        assert!(matches!(open(&flipped, &identity), Err(BundleError::Damaged(_))), "changed");
+        assert!(matches!(open(b"hello", &identity), Err(BundleError::NotABundle(_))));
+        let other_signer = SecretKey::from_seed([8; 32]);
+        assert!(matches!(
+            sealed.verify(&other_signer.public_hex()),
+            Err(BundleError::BadSignature(_))
+        ));
+        let forged = Sealed { content: "{\"a\":2}".into(), ..sealed };
+        assert!(matches!(forged.verify(&signer.public_hex()), Err(BundleError::BadSignature(_))));
+    }
+}

@@ -1006,3 +1006,256 @@ pub async fn ledger_export(state: St<'_>, req: LedgerExport) -> Res<String> {
     })
     .await
 }
+
+// ---------------------------------------------------------------------------------------------
+// Backups
+
+fn backup_row(b: &casedesk_store::BackupInfo) -> casedesk_ipc::BackupRow {
+    use casedesk_store::crypt::{FileKind, file_kind};
+    casedesk_ipc::BackupRow {
+        path: b.path.display().to_string(),
+        folder: b.path.parent().map(|p| p.display().to_string()).unwrap_or_default(),
+        created_ms: b.created.timestamp_millis(),
+        reason: b.reason.code().to_owned(),
+        bytes: b.bytes,
+        encrypted: !matches!(file_kind(&b.path), Ok(FileKind::Plain)),
+    }
+}
+
+/// The backups of every folder of the policy, newest first.
+fn backup_overview(st: &AppState) -> Result<casedesk_ipc::BackupOverview, Fail> {
+    let policy = st.backup_policy();
+    let extra = st.file_settings().backup_folder;
+    let mut backups = Vec::new();
+    for (i, dir) in policy.dirs.iter().enumerate() {
+        match casedesk_store::backup::list(dir) {
+            Ok(list) => backups.extend(list.iter().map(backup_row)),
+            // The data folder must be readable; a stick that is not plugged in lists nothing.
+            Err(e) if i == 0 => return Err(e.into()),
+            Err(_) => {}
+        }
+    }
+    backups.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then_with(|| b.path.cmp(&a.path)));
+    Ok(casedesk_ipc::BackupOverview {
+        folder: policy.dirs.first().map(|d| d.display().to_string()).unwrap_or_default(),
+        extra_missing: extra.as_deref().is_some_and(|f| !std::path::Path::new(f).is_dir()),
+        extra_folder: extra,
+        keep: policy.keep as u32,
+        encrypted: st.key().is_some(),
+        backups,
+    })
+}
+
+/// Whether `path` names a backup of this station's folders (the UI only ever sends paths it
+/// was given by `backup_list`; anything else is refused).
+fn known_backup(st: &AppState, path: &str) -> Result<std::path::PathBuf, Fail> {
+    let policy = st.backup_policy();
+    let p = std::path::PathBuf::from(path.trim());
+    let known = policy.dirs.iter().any(|d| {
+        casedesk_store::backup::list(d).is_ok_and(|l| l.iter().any(|b| b.path == p))
+    });
+    if !known {
+        return Err(Fail::Core(StoreError::BackupNotFound(path.to_owned())));
+    }
+    Ok(p)
+}
+
+/// The key of a backup of this station: the station's own key when the backup's note is the
+/// station's (or there is none), the keyring's for a keyring note; a backup made with another
+/// station passphrase is restored on the command line (which asks for that passphrase).
+fn backup_key_of(
+    st: &AppState,
+    path: &std::path::Path,
+) -> Result<(Option<casedesk_store::DbKey>, Option<casedesk_keys::KeyNote>), Fail> {
+    use casedesk_store::crypt::{FileKind, file_kind};
+    if file_kind(path)? == FileKind::Plain {
+        return Ok((None, None));
+    }
+    let lang = st.lang();
+    let key_err =
+        |e: casedesk_keys::KeyError| Fail::Ipc(IpcError::new(e.code(), &e.arg(), lang));
+    let live = st.key();
+    let note = casedesk_keys::backup_note(path).map_err(|e| key_err(e))?;
+    match (note, live) {
+        (None, Some((n, k))) => Ok((Some(k), Some(n))),
+        (Some(n), Some((ln, k))) if n == ln => Ok((Some(k), Some(n))),
+        (Some(n @ casedesk_keys::KeyNote::Keyring { .. }), _) => {
+            Ok((Some(casedesk_keys::key_for(&n, None).map_err(|e| key_err(e))?), Some(n)))
+        }
+        (Some(_), _) => Err(Fail::Ipc(IpcError::new("backup.other_passphrase", "", lang))),
+        (None, None) => Err(Fail::Core(StoreError::BackupWrongKey(path.display().to_string()))),
+    }
+}
+
+pub async fn backup_list(state: St<'_>) -> Res<casedesk_ipc::BackupOverview> {
+    blocking(&state, |st| {
+        st.actor()?;
+        backup_overview(st)
+    })
+    .await
+}
+
+/// Backs the station up now into the data folder and the chosen folder.
+pub async fn backup_now(state: St<'_>) -> Res<casedesk_ipc::BackupMade> {
+    with_store(&state, |st, store| {
+        st.actor()?;
+        let lang = st.lang();
+        let out = store.backup(&st.backup_policy(), casedesk_store::BackupReason::Manual)?;
+        for b in &out.written {
+            tracing::info!(path = %b.path.display(), bytes = b.bytes, "backup made");
+        }
+        let failed = out
+            .failed
+            .iter()
+            .map(|(d, e)| casedesk_ipc::BackupFailure {
+                folder: d.display().to_string(),
+                code: e.code().to_owned(),
+                message: e.message(lang),
+            })
+            .collect();
+        Ok(casedesk_ipc::BackupMade {
+            written: out.written.iter().map(backup_row).collect(),
+            failed,
+            overview: backup_overview(st)?,
+        })
+    })
+    .await
+}
+
+/// Sets (or clears) the folder backups also go to.
+pub async fn backup_set_folder(
+    state: St<'_>,
+    req: casedesk_ipc::BackupFolder,
+) -> Res<casedesk_ipc::BackupOverview> {
+    with_reader(&state, move |st, store| {
+        let me = st.actor()?;
+        store.authorize(&me, Permission::Configure)?;
+        let lang = st.lang();
+        let folder = req.folder.map(|f| f.trim().to_owned()).filter(|f| !f.is_empty());
+        if let Some(f) = &folder {
+            let p = std::path::Path::new(f);
+            if !p.is_absolute() || !p.is_dir() {
+                return Err(invalid(vec![Issue::new("folder", "backup.folder_missing")], lang));
+            }
+        }
+        let mut s = st.file_settings();
+        s.backup_folder = folder;
+        st.save_file_settings(s)?;
+        backup_overview(st)
+    })
+    .await
+}
+
+/// Opens a backup with its key and checks it (nothing is changed).
+pub async fn backup_check(state: St<'_>, path: String) -> Res<casedesk_ipc::BackupChecked> {
+    blocking(&state, move |st| {
+        st.actor()?;
+        let p = known_backup(st, &path)?;
+        let (key, _) = backup_key_of(st, &p)?;
+        let s = casedesk_store::backup::inspect(&p, key.as_ref())?;
+        Ok(casedesk_ipc::BackupChecked {
+            path: p.display().to_string(),
+            unit: s.unit,
+            unit_name: s.unit_name,
+            cases: s.cases,
+            events: s.events,
+        })
+    })
+    .await
+}
+
+/// Puts a backup in place of the station file (the head; after the UI's confirmation) and
+/// reopens the app on it: the device takes a new identity, to be enrolled again.
+/// Restores done in this run by op id: a re-sent request answers the first one's result.
+static RESTORES: std::sync::Mutex<Vec<(String, casedesk_ipc::BackupRestored)>> =
+    std::sync::Mutex::new(Vec::new());
+
+pub async fn backup_restore(
+    state: St<'_>,
+    req: casedesk_ipc::BackupRestore,
+) -> Res<casedesk_ipc::BackupRestored> {
+    let op_id = req.op_id.clone();
+    let restored = blocking(&state, move |st| {
+        let lang = st.lang();
+        check_op_id(&req.op_id, lang)?;
+        if let Some((_, done)) = lock(&RESTORES).iter().find(|(id, _)| *id == req.op_id) {
+            return Ok(done.clone());
+        }
+        let me = st.actor()?;
+        {
+            let db = st.store()?;
+            db.reader()?.authorize(&me, Permission::Configure)?;
+        }
+        if st.demo_running.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Fail::Ipc(IpcError::new("backup.demo_running", "", lang)));
+        }
+        let p = known_backup(st, &req.path)?;
+        let (key, note) = backup_key_of(st, &p)?;
+        let r = st.restore_from(&p, key.as_ref(), note)?;
+        tracing::info!(
+            backup = %p.display(),
+            old_device = %r.old_device,
+            new_device = %r.new_device,
+            "restored from a backup"
+        );
+        let enrolled = {
+            let db = st.store()?;
+            let w = db.writer();
+            casedesk_sync::restore::needs_enrollment(&w)?
+        };
+        Ok(casedesk_ipc::BackupRestored {
+            unit_name: r.summary.unit_name,
+            cases: r.summary.cases,
+            events: r.summary.events,
+            replaced: r.replaced.map(|p| p.display().to_string()),
+            needs_enrollment: enrolled,
+        })
+    })
+    .await?;
+    lock(&RESTORES).push((op_id, restored.clone()));
+    let st: Arc<AppState> = Arc::clone(&state);
+    st.changed(None);
+    Ok(restored)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unlock (a passphrase station started without CASEDESK_PASSPHRASE)
+
+fn db_lock_of(st: &AppState) -> casedesk_ipc::DbLock {
+    let (locked, tries_left, wait) = st.unlock_state();
+    casedesk_ipc::DbLock { locked, tries_left, wait_secs: wait.min(u64::from(u32::MAX)) as u32 }
+}
+
+/// Whether the unlock screen is to be shown (answered before the database is open).
+pub async fn db_lock(state: St<'_>) -> Res<casedesk_ipc::DbLock> {
+    blocking(&state, |st| {
+        // Answered once the opener has tried the file (it may still be running at start): open,
+        // failed, or waiting for the passphrase.
+        let _ = st.store();
+        Ok(db_lock_of(st))
+    })
+    .await
+}
+
+/// The station passphrase from the unlock screen: a wrong one opens nothing.
+pub async fn db_unlock(state: St<'_>, req: casedesk_ipc::DbUnlock) -> Res<casedesk_ipc::DbLock> {
+    blocking(&state, move |st| {
+        let lang = st.lang();
+        if req.passphrase.is_empty() {
+            return Err(invalid(vec![Issue::new("passphrase", "required")], lang));
+        }
+        match st.unlock(&req.passphrase) {
+            Ok(()) => Ok(db_lock_of(st)),
+            Err(crate::state::UnlockError::Wrong(left)) => {
+                Err(Fail::Ipc(IpcError::new("db.wrong_passphrase", &left.to_string(), lang)))
+            }
+            Err(crate::state::UnlockError::Wait(secs)) => {
+                Err(Fail::Ipc(IpcError::new("db.unlock_wait", &secs.to_string(), lang)))
+            }
+            Err(crate::state::UnlockError::Other(m)) => {
+                Err(Fail::Ipc(IpcError::new("db.open_failed", &m, lang)))
+            }
+        }
+    })
+    .await
+}

@@ -84,6 +84,8 @@ pub struct FileSettings {
     pub lang: UiLang,
     /// The hub address to enroll with (once enrolled, the database's sync state has it).
     pub hub_url: Option<String>,
+    /// A folder backups also go to (a USB stick, a shared folder), beside the data folder's.
+    pub backup_folder: Option<String>,
 }
 
 impl FileSettings {
@@ -132,7 +134,11 @@ mod tests {
         assert_eq!(FileSettings::load(dir.path()), FileSettings::default());
         std::fs::write(FileSettings::path(dir.path()), b"{not json").unwrap();
         assert_eq!(FileSettings::load(dir.path()), FileSettings::default());
-        let s = FileSettings { lang: UiLang::EnUs, hub_url: Some("https://hub:8443".into()) };
+        let s = FileSettings {
+            lang: UiLang::EnUs,
+            hub_url: Some("https://hub:8443".into()),
+            backup_folder: Some("/media/usb".into()),
+        };
         s.save(dir.path()).unwrap();
         assert_eq!(FileSettings::load(dir.path()), s);
     }

@@ -164,6 +164,31 @@ pub struct AppState {
     /// The database key and its note, once found (None: a plain file, see `find_key`).
     key: Mutex<Option<(KeyNote, DbKey)>>,
     backup_ticker: AtomicBool,
+    /// The unlock screen's state: a passphrase station opened without `CASEDESK_PASSPHRASE`
+    /// waits for the passphrase (`unlock`).
+    unlock: Mutex<Unlock>,
+}
+
+/// Whether the station file waits for its passphrase, and the back-off after wrong ones.
+#[derive(Default)]
+struct Unlock {
+    locked: bool,
+    /// The key the unlock screen's passphrase gave (used by the next open).
+    given: Option<(KeyNote, DbKey)>,
+    failures: u32,
+    until: Option<std::time::Instant>,
+}
+
+/// Wrong passphrases allowed in a row before the unlock screen makes one wait (as sign-in).
+pub const UNLOCK_TRIES: u32 = 5;
+
+/// Why an unlock was refused.
+pub enum UnlockError {
+    /// Wrong; this many tries are left before a wait.
+    Wrong(u32),
+    /// Too many wrong tries: wait this many seconds.
+    Wait(u64),
+    Other(String),
 }
 
 /// How often the running app checks whether today's backup is due.
@@ -187,6 +212,7 @@ impl AppState {
             show: OnceLock::new(),
             key: Mutex::new(None),
             backup_ticker: AtomicBool::new(false),
+            unlock: Mutex::new(Unlock::default()),
         })
     }
 
@@ -275,6 +301,9 @@ impl AppState {
     fn find_key(&self) -> Result<Option<(KeyNote, DbKey)>, String> {
         let db = &self.paths.db;
         let lang = self.lang();
+        if let Some(given) = lock(&self.unlock).given.clone() {
+            return Ok(Some(given));
+        }
         let passphrase = casedesk_keys::passphrase_from_env();
         if let Some(note) = casedesk_keys::read_note(db).map_err(|e| e.message(lang))? {
             let key = casedesk_keys::key_for(&note, passphrase.as_deref().map(String::as_str))
@@ -306,15 +335,135 @@ impl AppState {
         Ok(Some(made))
     }
 
-    /// The backup policy of the station file (the data folder's `backups/<name>/`).
+    /// The backup policy of the station file: the data folder's `backups/<name>/`, and the
+    /// folder chosen in Settings (a USB stick) when there is one.
     pub fn backup_policy(&self) -> BackupPolicy {
         let note = lock(&self.key).as_ref().map(|(n, _)| n.clone());
+        let extra: Vec<PathBuf> =
+            self.file_settings().backup_folder.into_iter().map(PathBuf::from).collect();
         casedesk_keys::backup_policy(
             &self.paths.db,
-            &[],
+            &extra,
             casedesk_store::backup::DEFAULT_KEEP,
             note.as_ref(),
         )
+    }
+
+    /// Whether the station file waits for its passphrase (the unlock screen), how many wrong
+    /// tries are left and how long to wait before the next.
+    pub fn unlock_state(&self) -> (bool, u32, u64) {
+        let u = lock(&self.unlock);
+        let wait = u
+            .until
+            .map_or(0, |t| t.saturating_duration_since(std::time::Instant::now()).as_secs());
+        (u.locked, UNLOCK_TRIES.saturating_sub(u.failures % UNLOCK_TRIES.max(1)), wait)
+    }
+
+    /// The unlock screen's passphrase: checked against the file (a wrong one opens nothing and
+    /// counts; after `UNLOCK_TRIES` wrong ones in a row each try waits 30 s, doubling up to
+    /// 15 min), and the database opened with it.
+    pub fn unlock(self: &Arc<Self>, passphrase: &str) -> Result<(), UnlockError> {
+        let lang = self.lang();
+        {
+            let u = lock(&self.unlock);
+            if !u.locked {
+                return Ok(());
+            }
+            if let Some(t) = u.until {
+                let left = t.saturating_duration_since(std::time::Instant::now());
+                if !left.is_zero() {
+                    return Err(UnlockError::Wait(left.as_secs().max(1)));
+                }
+            }
+        }
+        let note = casedesk_keys::read_note(&self.paths.db)
+            .map_err(|e| UnlockError::Other(e.message(lang)))?
+            .ok_or_else(|| UnlockError::Other(StoreError::WrongKey.message(lang)))?;
+        let key = casedesk_keys::key_for(&note, Some(passphrase))
+            .map_err(|e| UnlockError::Other(e.message(lang)))?;
+        match Store::open_reader_encrypted(&self.paths.db, &key) {
+            Ok(_) => {}
+            Err(StoreError::WrongKey) => {
+                let mut u = lock(&self.unlock);
+                u.failures += 1;
+                tracing::warn!(failures = u.failures, "wrong station passphrase");
+                if u.failures >= UNLOCK_TRIES {
+                    let extra = (u.failures - UNLOCK_TRIES).min(5);
+                    let secs = (30u64 << extra).min(15 * 60);
+                    u.until = Some(std::time::Instant::now() + Duration::from_secs(secs));
+                    return Err(UnlockError::Wait(secs));
+                }
+                return Err(UnlockError::Wrong(UNLOCK_TRIES - u.failures));
+            }
+            Err(e) => return Err(UnlockError::Other(e.message(lang))),
+        }
+        {
+            let mut u = lock(&self.unlock);
+            u.locked = false;
+            u.failures = 0;
+            u.until = None;
+            u.given = Some((note, key));
+        }
+        tracing::info!("unlocked with the station passphrase");
+        self.open_store();
+        Ok(())
+    }
+
+    /// The station file's key and its note (None: a plain file).
+    pub fn key(&self) -> Option<(KeyNote, DbKey)> {
+        lock(&self.key).clone()
+    }
+
+    /// Puts the backup `backup` in place of the station file and reopens it (see
+    /// `casedesk_sync::restore::restore_backup`: the restored copy takes a new device identity,
+    /// so nothing forks at the hub). The backup is checked first: a damaged or foreign backup,
+    /// or one made with another key, changes nothing. Every connection to the file is closed
+    /// first (the sync worker stopped, commands still running finish on the old file); nobody
+    /// is signed in afterwards (the restored copy's staff sign in again).
+    pub fn restore_from(
+        self: &Arc<Self>,
+        backup: &Path,
+        backup_key: Option<&DbKey>,
+        backup_note: Option<KeyNote>,
+    ) -> Result<casedesk_sync::restore::Restored, StoreError> {
+        casedesk_store::backup::inspect(backup, backup_key)?;
+        let live_key = self.key().map(|(_, k)| k);
+        let policy = self.backup_policy();
+        self.stop_sync();
+        let old = self.store.wait(OPEN_WAIT).and_then(Result::ok);
+        self.store.set(Err(casedesk_domain::messages::text("backup.restoring", self.lang(), "")));
+        if let Some(old) = old {
+            // Connections close when the last command using them ends.
+            let weak = Arc::downgrade(&old);
+            drop(old);
+            let until = std::time::Instant::now() + OPEN_WAIT;
+            while weak.strong_count() > 0 && std::time::Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let restored = casedesk_sync::restore::restore_backup(
+            backup,
+            backup_key,
+            &self.paths.db,
+            live_key.as_ref(),
+            &policy,
+        );
+        if restored.is_ok() {
+            // The restored file is encrypted with the backup's key: its note goes beside it.
+            let note_written = match (&backup_note, backup_key.is_some()) {
+                (Some(n), true) => casedesk_keys::write_note(&self.paths.db, n).map_err(|e| {
+                    StoreError::Io(std::io::Error::other(e.message(self.lang())))
+                }),
+                _ => Ok(()),
+            };
+            if let Err(e) = note_written {
+                tracing::error!("restored, but the key note could not be written: {e}");
+            }
+        }
+        self.set_session(None);
+        // Reopened whatever happened (a failed restore leaves the old file in place).
+        self.open_store();
+        restored
     }
 
     /// Another writing connection to the station file (the demo writer, enrollment), with the
@@ -377,7 +526,18 @@ impl AppState {
                     casedesk_store::crypt::create_private_dir(dir)
                         .map_err(|e| StoreError::Io(e).message(me.lang()))?;
                 }
-                let found = me.find_key()?;
+                let found = match me.find_key() {
+                    Err(_) if me.waits_for_passphrase() => {
+                        lock(&me.unlock).locked = true;
+                        tracing::info!("the station file waits for its passphrase");
+                        return Err(casedesk_domain::messages::text(
+                            "db.locked_no_key",
+                            me.lang(),
+                            "",
+                        ));
+                    }
+                    other => other?,
+                };
                 *lock(&me.key) = found.clone();
                 match &found {
                     Some((_, key)) => {
@@ -428,6 +588,14 @@ impl AppState {
         if let Err(e) = spawned {
             self.store.set(Err(e.to_string()));
         }
+    }
+
+    /// The station file's key comes from a passphrase that was not given (no
+    /// `CASEDESK_PASSPHRASE`, no unlock yet): the unlock screen asks for it.
+    fn waits_for_passphrase(&self) -> bool {
+        matches!(casedesk_keys::read_note(&self.paths.db), Ok(Some(KeyNote::Passphrase { .. })))
+            && casedesk_keys::passphrase_from_env().is_none()
+            && lock(&self.unlock).given.is_none()
     }
 
     fn open_reader(&self) -> Result<Store, StoreError> {

@@ -26,6 +26,8 @@ from desk import by_text, find, shot, tid, wait, wait_text
 UNIT = "HX0201"
 # The founder's password (set in the wizard; argon2id on this computer only).
 PASSWORD = "qinghai-2026"
+# The station passphrase of the unlock test's station (no keyring under the test's Xvfb session).
+PASSPHRASE = "柴达木盆地的联络站"
 UNIT_NAME = "德令哈市消费者投诉联络站"
 RESPONDENT = "德令哈市高原牧业饲料店"
 # How long after the process starts the window may stay hidden (it starts hidden, and is shown
@@ -459,3 +461,51 @@ class TestCaseLifecycle:
         wait(drv, lambda d: len(rows(d)) == 1 and "已办结" in rows(d)[0].get_attribute("innerText"), 10, "the closed case after restart")
         desk.wait_visible_window(drv, timeout=15)
         shot(drv, "12-after-restart")
+
+    def test_14_back_up_now_and_see_it_listed(self):
+        drv = self.drv
+        menu(drv, "设置")
+        card = find(drv, "backup-card", timeout=10)
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", card)
+        click(find(drv, "backup-now"))
+        wait_text(drv, "backup-result", "已备份（1 份）", timeout=20)
+        listing = wait_text(drv, "backup-list", "手动")
+        assert "本机" in listing, listing
+        click(drv.find_elements(*tid("backup-check"))[0])
+        wait_text(drv, "backup-check-result", "完好：1 件案件", timeout=20)
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", find(drv, "backup-card"))
+        shot(drv, "13-backup-listed")
+
+
+def test_a_passphrase_station_opens_only_with_its_passphrase():
+    """First start with CASEDESK_PASSPHRASE (no keyring here): the new file gets a passphrase key.
+    Started again without it, the unlock screen shows; a wrong passphrase opens nothing."""
+    tmp = Path(tempfile.mkdtemp(prefix="casedesk-e2e-unlock-"))
+    db = tmp / "station.db"
+    binary = desk.env_or_fail("CASEDESK_DESKTOP_BIN")
+    drv = desk.new_session(db, extra_env={"CASEDESK_PASSPHRASE": PASSPHRASE})
+    pid = desk.find_app_pid(binary)
+    try:
+        by_text(drv, "h2", "欢迎使用投诉调解工作台", timeout=20)
+    finally:
+        desk.end_session(drv, pid)
+    assert (tmp / "station.db.key").exists(), "the key note beside the new file"
+    assert b"SQLite format 3" not in db.read_bytes()[:16], "the new file is encrypted"
+    drv = desk.new_session(db)
+    pid2 = desk.find_app_pid(binary, {pid})
+    try:
+        find(drv, "unlock", timeout=20)
+        assert not drv.find_elements(*tid("setup-submit")), "nothing opens before the passphrase"
+        shot(drv, "20-unlock")
+        find(drv, "unlock-passphrase").send_keys("not the passphrase")
+        click(find(drv, "unlock-submit"))
+        wait_text(drv, "unlock-error", "站点口令不对", timeout=20)
+        assert not drv.find_elements(*tid("setup-submit")), "a wrong passphrase opens nothing"
+        shot(drv, "21-unlock-wrong")
+        find(drv, "unlock-passphrase").send_keys(PASSPHRASE)
+        click(find(drv, "unlock-submit"))
+        by_text(drv, "h2", "欢迎使用投诉调解工作台", timeout=20)
+        shot(drv, "22-unlocked")
+    finally:
+        desk.end_session(drv, pid2)
+        shutil.rmtree(tmp, ignore_errors=True)

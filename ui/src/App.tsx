@@ -12,6 +12,8 @@ import type { SyncStatus } from "./ipc/types";
 import { qk, useSession, useSettings, useStation } from "./lib/queries";
 import { api } from "./ipc/api";
 import SignIn from "./pages/SignIn";
+import Unlock, { dbLockKey } from "./pages/Unlock";
+import { useQuery } from "@tanstack/react-query";
 import { errorText } from "./lib/labels";
 import AppLayout from "./components/AppLayout";
 import ErrorBoundary from "./components/ErrorBoundary";
@@ -60,6 +62,14 @@ function LanguageFromSettings() {
     if (data?.lang && data.lang !== i18n.language) void i18n.changeLanguage(data.lang);
   }, [data?.lang]);
   return null;
+}
+
+/** Shows the unlock screen while the station file waits for its passphrase. */
+export function DbGate({ children }: { children: ReactNode }) {
+  const lock = useQuery({ queryKey: dbLockKey, queryFn: api.dbLock, staleTime: Infinity });
+  if (lock.data?.locked) return <Unlock waitSecs={lock.data.wait_secs} />;
+  if (lock.isPending) return null;
+  return <StationGate>{children}</StationGate>;
 }
 
 function StationGate({ children }: { children: ReactNode }) {
@@ -204,9 +214,9 @@ export default function App() {
         <BackendEvents />
         <LanguageFromSettings />
         <HashRouter>
-          <StationGate>
+          <DbGate>
             <AppRoutes />
-          </StationGate>
+          </DbGate>
         </HashRouter>
       </ErrorBoundary>
     </Providers>

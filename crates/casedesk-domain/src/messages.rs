@@ -160,6 +160,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "The database is encrypted: enter the station passphrase (or set CASEDESK_PASSPHRASE)",
     ),
     (
+        "db.wrong_passphrase",
+        "站点口令不对，数据库没有打开（还可以再试 {0} 次）",
+        "Wrong station passphrase: the database was not opened ({0} tries left)",
+    ),
+    (
+        "db.unlock_wait",
+        "站点口令错误次数太多，请 {0} 秒后再试",
+        "Too many wrong station passphrases: try again in {0} s",
+    ),
+    (
         "key.passphrase_short",
         "站点口令至少要 {0} 个字符",
         "The station passphrase must have at least {0} characters",
@@ -188,6 +198,22 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "恢复会用备份替换现在的数据库（现在的数据库先另存一份备份）；请确认",
         "Restoring replaces the current database with the backup (the current one is backed up first); confirm to go on",
     ),
+    (
+        "backup.restoring",
+        "正在从备份恢复，数据库稍后重新打开",
+        "Restoring from a backup: the database reopens in a moment",
+    ),
+    (
+        "backup.folder_missing",
+        "找不到这个文件夹（U 盘没插好？）",
+        "This folder does not exist (is the USB stick plugged in?)",
+    ),
+    (
+        "backup.other_passphrase",
+        "这个备份用另一个站点口令加密，请在命令行恢复：casedesk backup restore",
+        "This backup is encrypted with another station passphrase: restore it on the command line (casedesk backup restore)",
+    ),
+    ("backup.demo_running", "正在写入演示数据，请稍后再恢复", "Demonstration data is being written: restore later"),
     ("integrity.error", "数据完整性错误：{0}", "integrity error: {0}"),
     ("import.line", "第 {0} 行：", "line {0}: "),
     ("validation.failed", "输入有 {0} 处问题", "the input has {0} problems"),

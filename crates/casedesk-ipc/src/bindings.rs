@@ -102,6 +102,16 @@ macro_rules! ipc_types {
         v.visit::<BundleExported>();
         v.visit::<BundleImport>();
         v.visit::<BundleImported>();
+        v.visit::<DbLock>();
+        v.visit::<DbUnlock>();
+        v.visit::<BackupRow>();
+        v.visit::<BackupOverview>();
+        v.visit::<BackupFolder>();
+        v.visit::<BackupFailure>();
+        v.visit::<BackupMade>();
+        v.visit::<BackupChecked>();
+        v.visit::<BackupRestore>();
+        v.visit::<BackupRestored>();
         v.visit::<casedesk_store::QuarantineEntry>();
         v.visit::<ResetDemo>();
         v.visit::<ReportQuery>();

@@ -23,6 +23,8 @@ use ts_rs::{Config, TS, TypeVisitor};
 macro_rules! with_commands {
     ($callback:ident) => {
         $callback! {
+            db_lock() -> $crate::DbLock;
+            db_unlock(req: $crate::DbUnlock) -> $crate::DbLock;
             station_info() -> Option<$crate::StationInfo>;
             setup_station(req: $crate::SetupStation) -> $crate::StationInfo;
             session_info() -> Option<$crate::SessionInfo>;
@@ -55,6 +57,11 @@ macro_rules! with_commands {
             sync_quarantine() -> Vec<$crate::QuarantineEntry>;
             bundle_export(req: $crate::BundleExport) -> $crate::BundleExported;
             bundle_import(req: $crate::BundleImport) -> $crate::BundleImported;
+            backup_list() -> $crate::BackupOverview;
+            backup_now() -> $crate::BackupMade;
+            backup_set_folder(req: $crate::BackupFolder) -> $crate::BackupOverview;
+            backup_check(path: String) -> $crate::BackupChecked;
+            backup_restore(req: $crate::BackupRestore) -> $crate::BackupRestored;
             reset_demo_station(req: $crate::ResetDemo) -> ();
             draft_save(key: String, json: String) -> ();
             draft_load(key: String) -> Option<String>;
@@ -180,7 +187,14 @@ mod tests {
             ts.contains("  staff_list: { args: Record<string, never>; result: Array<Staff> };"),
             "{ts}"
         );
-        assert!(ts.contains("import type { AuditEntry, BundleExport, BundleExported,"), "{ts}");
+        assert!(
+            ts.contains("import type { AuditEntry, BackupChecked, BackupFolder, BackupMade,"),
+            "{ts}"
+        );
+        assert!(
+            ts.contains("  backup_restore: { args: { req: BackupRestore }; result: BackupRestored };"),
+            "{ts}"
+        );
         assert_eq!(COMMANDS.len(), ts.matches(": { args: ").count());
     }
 }

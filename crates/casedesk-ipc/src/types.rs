@@ -233,6 +233,118 @@ pub struct BundleExported {
     pub enrolling: bool,
 }
 
+/// `db_lock`: whether the station file waits for its passphrase (the unlock screen).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DbLock {
+    pub locked: bool,
+    /// Wrong passphrases left before a wait.
+    pub tries_left: u32,
+    /// Seconds to wait before the next try (0: none).
+    pub wait_secs: u32,
+}
+
+/// `db_unlock`: the station passphrase.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DbUnlock {
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for DbUnlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbUnlock { .. }")
+    }
+}
+
+/// One backup file (`backup_list`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupRow {
+    /// Its full path (what `backup_check` and `backup_restore` take).
+    pub path: String,
+    /// The folder it is in.
+    pub folder: String,
+    /// When it was made (ms since the epoch, UTC).
+    #[ts(type = "number")]
+    pub created_ms: i64,
+    /// Why: `daily`, `manual`, `pre-migration`, `pre-restore`.
+    pub reason: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Encrypted with the station's key (false: a plain backup of a plain station).
+    pub encrypted: bool,
+}
+
+/// The backups of the data folder and of the extra folder (a USB stick), newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupOverview {
+    /// The data folder's backup folder.
+    pub folder: String,
+    /// The extra folder backups also go to (a USB stick); None: only the data folder.
+    pub extra_folder: Option<String>,
+    /// The extra folder is set but cannot be written now (the stick is not plugged in).
+    pub extra_missing: bool,
+    /// How many backups each folder keeps.
+    pub keep: u32,
+    /// The station file is encrypted (and so are its backups).
+    pub encrypted: bool,
+    pub backups: Vec<BackupRow>,
+}
+
+/// `backup_set_folder`: the extra folder backups go to (empty or null: none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupFolder {
+    pub folder: Option<String>,
+}
+
+/// A folder a backup could not be written to, and why (in the UI language).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupFailure {
+    pub folder: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// `backup_now`: what was written, and where it failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupMade {
+    pub written: Vec<BackupRow>,
+    pub failed: Vec<BackupFailure>,
+    pub overview: BackupOverview,
+}
+
+/// `backup_check`: the backup opened with its key and checked (integrity, schema, a station).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupChecked {
+    pub path: String,
+    pub unit: String,
+    pub unit_name: String,
+    #[ts(type = "number")]
+    pub cases: u64,
+    #[ts(type = "number")]
+    pub events: u64,
+}
+
+/// `backup_restore`: the backup to put in place of the station file (after a confirmation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupRestore {
+    pub path: String,
+    /// An operation id (a re-sent request does nothing twice).
+    pub op_id: String,
+}
+
+/// What a restore did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BackupRestored {
+    pub unit_name: String,
+    #[ts(type = "number")]
+    pub cases: u64,
+    #[ts(type = "number")]
+    pub events: u64,
+    /// Where the replaced database was kept (a pre-restore backup, or the file moved aside).
+    pub replaced: Option<String>,
+    /// The station was enrolled with a hub: it must be enrolled again with a new-device code.
+    pub needs_enrollment: bool,
+}
+
 /// `bundle_import`: take a return bundle written by the hub.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BundleImport {

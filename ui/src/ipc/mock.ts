@@ -8,6 +8,12 @@ import { emit } from "@tauri-apps/api/event";
 import i18n from "../i18n";
 import type { Command, Commands } from "../bindings/commands";
 import type {
+  DbLock,
+  BackupChecked,
+  BackupMade,
+  BackupOverview,
+  BackupRestored,
+  BackupRow,
   BundleExported,
   BundleImported,
   AuditEntry,
@@ -98,6 +104,9 @@ export interface MockDb {
   audit?: AuditEntry[];
   /** Reports submitted (报送), figures frozen (absent in states saved by older versions). */
   submissions?: MockSubmission[];
+  /** Backups made (browser mode: only their list) and the extra folder. */
+  backups?: BackupRow[];
+  backup_folder?: string | null;
 }
 
 /** casedesk_domain::access::grants, for the mock. */
@@ -134,6 +143,8 @@ function permissionsOf(roles: StaffRole[]): Permission[] {
 
 /** Commands Rust answers without a signed-in member. */
 const OPEN_COMMANDS = new Set<string>([
+  "db_lock",
+  "db_unlock",
   "station_info",
   "setup_station",
   "session_info",
@@ -163,6 +174,8 @@ export interface MockOptions {
   latency?: number;
   /** The clock (tests may fix it). */
   now?: () => number;
+  /** The station passphrase of a file that waits for it (the unlock screen shows first). */
+  passphrase?: string;
 }
 
 export type Handler = (cmd: string, args?: unknown) => unknown;
@@ -246,6 +259,7 @@ export class MockBackend {
 
   constructor(opts: MockOptions = {}) {
     this.opts = opts;
+    this.locked = !!opts.passphrase;
     const saved = opts.persistKey ? loadSaved(opts.persistKey) : null;
     this.db = saved ?? emptyDb();
     if (!saved && opts.seed === "demo") this.setup(DEMO_STATION);
@@ -305,6 +319,8 @@ export class MockBackend {
 
   dispatch(cmd: string, a: Record<string, unknown>): unknown {
     if (!Object.prototype.hasOwnProperty.call(this.handlers, cmd)) throw ipcError("not_found", cmd);
+    if (this.locked && cmd !== "db_lock" && cmd !== "db_unlock")
+      throw ipcError("db.open_failed", messageText("db.locked_no_key" as MessageCode));
     if (this.db.station && !OPEN_COMMANDS.has(cmd) && !this.me()) throw ipcError("auth.required");
     const handler = this.handlers[cmd as Command] as (args: Record<string, unknown>) => unknown;
     return handler(a);
@@ -316,6 +332,8 @@ export class MockBackend {
   }
 
   private readonly handlers: Handlers = {
+    db_lock: () => this.dbLock(),
+    db_unlock: ({ req }) => this.dbUnlock(req.passphrase),
     station_info: () => this.stationInfo(),
     session_info: () => this.sessionInfo(),
     sign_in_list: () =>
@@ -367,6 +385,11 @@ export class MockBackend {
     sync_quarantine: () => [],
     bundle_export: ({ req }) => this.bundleExport(req.folder, req.code ?? undefined),
     bundle_import: ({ req }) => this.bundleImport(req.file),
+    backup_list: () => this.backupOverview(),
+    backup_now: () => this.backupNow(),
+    backup_set_folder: ({ req }) => this.backupSetFolder(req.folder),
+    backup_check: ({ path }) => this.backupCheck(path),
+    backup_restore: ({ req }) => this.once(req.op_id, () => this.backupRestore(req.path)),
     reset_demo_station: ({ req }) =>
       this.once(req.op_id, () => {
         if (!this.db.station?.demo) throw ipcError("reset.not_demo");
@@ -1236,6 +1259,111 @@ export class MockBackend {
     if (this.opts.persistKey) saveDb(this.opts.persistKey, this.db);
     setTimeout(() => void emit("sync-status", { ...s }).catch(() => undefined), 0);
     return { ...s };
+  }
+
+  /** The file waits for its passphrase (Rust: `AppState::unlock`). */
+  private locked = false;
+  private unlockFailures = 0;
+
+  private dbLock(): DbLock {
+    return { locked: this.locked, tries_left: 5 - (this.unlockFailures % 5), wait_secs: this.unlockFailures >= 5 ? 30 : 0 };
+  }
+
+  private dbUnlock(passphrase: string): DbLock {
+    if (!passphrase) throw invalid([{ path: "passphrase", code: "required", arg: "" }]);
+    if (!this.locked) return this.dbLock();
+    if (this.unlockFailures >= 5) throw ipcError("db.unlock_wait", "30");
+    if (passphrase !== this.opts.passphrase) {
+      this.unlockFailures += 1;
+      if (this.unlockFailures >= 5) throw ipcError("db.unlock_wait", "30");
+      throw ipcError("db.wrong_passphrase", String(5 - this.unlockFailures));
+    }
+    this.locked = false;
+    this.unlockFailures = 0;
+    return this.dbLock();
+  }
+
+  /** The data folder's backup folder (as the desktop names it). */
+  static readonly BACKUP_DIR = "/home/zhan/.local/share/cn.casedesk.desk/backups/station";
+
+  private backupOverview(): BackupOverview {
+    this.requireStation();
+    const extra = this.db.backup_folder ?? null;
+    const backups = [...(this.db.backups ?? [])].sort((a, b) => b.created_ms - a.created_ms);
+    return { folder: MockBackend.BACKUP_DIR, extra_folder: extra, extra_missing: false, keep: 10, encrypted: true, backups };
+  }
+
+  private backupNow(): BackupMade {
+    this.requireStation();
+    const at = this.now();
+    const stamp = new Date(at).toISOString().replace(/[-:.]/g, "");
+    const dirs = [MockBackend.BACKUP_DIR, ...(this.db.backup_folder ? [this.db.backup_folder] : [])];
+    const bytes = 4096 * (40 + this.db.cases.length * 3);
+    const written = dirs.map((folder): BackupRow => ({
+      path: `${folder}/casedesk-${stamp}-manual.cdkbak`,
+      folder,
+      created_ms: at,
+      reason: "manual",
+      bytes,
+      encrypted: true,
+    }));
+    const keep = (list: BackupRow[]) => {
+      // Each folder keeps its newest 10, as the store rotates.
+      const out: BackupRow[] = [];
+      for (const d of new Set(list.map((b) => b.folder)))
+        out.push(
+          ...list
+            .filter((b) => b.folder === d)
+            .sort((a, b) => b.created_ms - a.created_ms)
+            .slice(0, 10),
+        );
+      return out;
+    };
+    this.db.backups = keep([...(this.db.backups ?? []), ...written]);
+    this.saved(null);
+    return { written, failed: [], overview: this.backupOverview() };
+  }
+
+  private backupSetFolder(folder: string | null): BackupOverview {
+    this.requirePermission("configure");
+    const f = folder?.trim() || null;
+    if (f && !f.startsWith("/")) throw invalid([{ path: "folder", code: "backup.folder_missing", arg: "" }]);
+    this.db.backup_folder = f;
+    this.saved(null);
+    return this.backupOverview();
+  }
+
+  private backupFind(path: string): BackupRow {
+    const b = (this.db.backups ?? []).find((x) => x.path === path);
+    if (!b) throw ipcError("backup.not_found", path);
+    return b;
+  }
+
+  private backupCheck(path: string): BackupChecked {
+    this.requireStation();
+    const b = this.backupFind(path);
+    const st = this.db.station;
+    return { path: b.path, unit: st?.unit ?? "", unit_name: st?.unit_name ?? "", cases: this.db.cases.length, events: this.db.seq };
+  }
+
+  private backupRestore(path: string): BackupRestored {
+    this.requirePermission("configure");
+    const b = this.backupFind(path);
+    const made = this.backupNow().written[0];
+    if (made) made.reason = "pre-restore";
+    const st = this.db.station;
+    const enrolled = this.db.sync.enrolled;
+    this.db.sync.enrolled = false;
+    this.db.session = null;
+    this.saved(null);
+    setTimeout(() => void emit("db-changed", {}).catch(() => undefined), 0);
+    return {
+      unit_name: st?.unit_name ?? "",
+      cases: this.db.cases.length,
+      events: this.db.seq,
+      replaced: made?.path ?? null,
+      needs_enrollment: enrolled && b.encrypted,
+    };
   }
 
   /** Bundles written in this session (file → whether it carried the enrollment). */

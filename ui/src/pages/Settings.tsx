@@ -36,6 +36,7 @@ import { SyncDetails } from "../components/SyncBadge";
 import { setLanguage } from "../components/LanguageSwitch";
 import { phoneRule } from "./Intake";
 import { messageText } from "../lib/messages";
+import Backups from "./Backups";
 
 function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useLabels();
@@ -572,6 +573,7 @@ export default function SettingsPage() {
       {mayAudit && <AuditLog />}
       {st?.demo ? <DemoStation /> : <Enrollment />}
       {!st?.demo && <Bundles />}
+      <Backups />
       <Rules />
       <AddStaff open={adding} onClose={() => setAdding(false)} />
     </div>

@@ -1,0 +1,254 @@
+// The 备份 card of Settings: the backups of this computer and of the extra folder (a USB
+// stick), 立即备份, the extra folder, checking a backup, and restoring one after a confirmation
+// that says what happens (the app reopens the restored copy under a new device identity).
+import { useEffect, useState } from "react";
+import { Alert, App as AntApp, Button, Card, Descriptions, Input, Modal, Space, Table, Tag, Typography } from "antd";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import dayjs from "dayjs";
+import { api } from "../ipc/api";
+import type { BackupOverview, BackupRow } from "../bindings";
+import { usePermission } from "../lib/queries";
+import { errorText, useLabels } from "../lib/labels";
+import { useOpId } from "../lib/useOpId";
+
+export const backupKey = ["backups"] as const;
+
+export function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+type Check = { ok: true; text: string } | { ok: false; text: string };
+
+export default function Backups() {
+  const { t } = useLabels();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const op = useOpId();
+  const mayConfigure = usePermission("configure");
+  const list = useQuery({ queryKey: backupKey, queryFn: api.backupList });
+  const [folder, setFolder] = useState("");
+  const [busy, setBusy] = useState<"now" | "folder" | "restore" | null>(null);
+  const [made, setMade] = useState<{ ok: boolean; title: string; text?: string } | null>(null);
+  const [checks, setChecks] = useState<Record<string, Check | "busy">>({});
+  const [restoring, setRestoring] = useState<BackupRow | null>(null);
+  const data = list.data;
+  useEffect(() => {
+    setFolder(data?.extra_folder ?? "");
+  }, [data?.extra_folder]);
+
+  const put = (o: BackupOverview) => qc.setQueryData(backupKey, o);
+  const backUp = async () => {
+    setBusy("now");
+    setMade(null);
+    try {
+      const r = await api.backupNow();
+      put(r.overview);
+      setMade({
+        ok: r.failed.length === 0,
+        title: t("backup.made", { count: r.written.length }),
+        text: r.failed.map((f) => t("backup.failed_to", { folder: f.folder, message: f.message })).join("\n") || undefined,
+      });
+    } catch (e) {
+      setMade({ ok: false, title: errorText(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const saveFolder = async (f: string | null) => {
+    setBusy("folder");
+    try {
+      put(await api.backupSetFolder(f));
+      void message.success(t("backup.extra_saved"));
+    } catch (e) {
+      void message.error(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const check = async (b: BackupRow) => {
+    setChecks((c) => ({ ...c, [b.path]: "busy" }));
+    try {
+      const r = await api.backupCheck(b.path);
+      setChecks((c) => ({ ...c, [b.path]: { ok: true, text: t("backup.check_ok", { cases: r.cases, events: r.events }) } }));
+    } catch (e) {
+      setChecks((c) => ({ ...c, [b.path]: { ok: false, text: errorText(e) } }));
+    }
+  };
+  const restore = async (b: BackupRow) => {
+    setBusy("restore");
+    try {
+      const r = await api.backupRestore(op.get(`restore:${b.path}`), b.path);
+      setRestoring(null);
+      void message.success(t(r.needs_enrollment ? "backup.restored_enroll" : "backup.restored", { unit: r.unit_name, cases: r.cases }), 8);
+      // The restored copy: every view reads again, and the sign-in screen shows.
+      await qc.invalidateQueries();
+    } catch (e) {
+      void message.error(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const time = (ms: number) => dayjs(ms).format("YYYY-MM-DD HH:mm");
+
+  return (
+    <Card
+      title={t("backup.title")}
+      id="backup"
+      className="block-gap"
+      data-testid="backup-card"
+      extra={
+        <Button type="primary" loading={busy === "now"} disabled={busy !== null} onClick={() => void backUp()} data-testid="backup-now">
+          {t("backup.now")}
+        </Button>
+      }
+    >
+      <Typography.Paragraph type="secondary">
+        {t(data && !data.encrypted ? "backup.help_plain" : "backup.help", { keep: data?.keep ?? 10 })}
+      </Typography.Paragraph>
+      {made && (
+        <Alert
+          style={{ marginBottom: 16, whiteSpace: "pre-line" }}
+          type={made.ok ? "success" : "warning"}
+          showIcon
+          message={made.title}
+          description={made.text}
+          data-testid="backup-result"
+        />
+      )}
+      <Descriptions column={1} size="small" labelStyle={{ width: 140 }} style={{ marginBottom: 12 }}>
+        <Descriptions.Item label={t("backup.folder")}>
+          <Typography.Text copyable={!!data?.folder} data-testid="backup-folder">
+            {data?.folder ?? "—"}
+          </Typography.Text>
+        </Descriptions.Item>
+        <Descriptions.Item label={t("backup.extra")}>
+          {mayConfigure ? (
+            <Space.Compact style={{ width: "100%", maxWidth: 560 }}>
+              <Input
+                value={folder}
+                onChange={(e) => setFolder(e.target.value)}
+                placeholder={t("backup.extra_ph")}
+                aria-label={t("backup.extra")}
+                data-testid="backup-extra"
+              />
+              <Button
+                loading={busy === "folder"}
+                disabled={busy !== null || folder.trim() === (data?.extra_folder ?? "")}
+                onClick={() => void saveFolder(folder.trim() || null)}
+                data-testid="backup-extra-save"
+              >
+                {t("backup.extra_save")}
+              </Button>
+              {data?.extra_folder && (
+                <Button disabled={busy !== null} onClick={() => void saveFolder(null)} data-testid="backup-extra-clear">
+                  {t("backup.extra_clear")}
+                </Button>
+              )}
+            </Space.Compact>
+          ) : (
+            <Typography.Text>{data?.extra_folder ?? t("backup.extra_none")}</Typography.Text>
+          )}
+        </Descriptions.Item>
+      </Descriptions>
+      {mayConfigure && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
+          {t("backup.extra_help")}
+        </Typography.Paragraph>
+      )}
+      {data?.extra_missing && <Alert type="warning" showIcon message={t("backup.extra_missing")} style={{ marginBottom: 12 }} />}
+      {list.isError && <Alert type="error" showIcon message={errorText(list.error)} style={{ marginBottom: 12 }} />}
+      <Table<BackupRow>
+        rowKey="path"
+        size="small"
+        loading={list.isPending}
+        dataSource={data?.backups ?? []}
+        pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        locale={{ emptyText: t("backup.none") }}
+        scroll={{ x: true }}
+        data-testid="backup-list"
+        columns={[
+          { title: t("backup.col_time"), dataIndex: "created_ms", width: 150, render: (v: number) => time(v) },
+          {
+            title: t("backup.col_reason"),
+            dataIndex: "reason",
+            width: 110,
+            render: (v: string) => t(`backup.reason_${v}`, { defaultValue: v }),
+          },
+          {
+            title: t("backup.col_where"),
+            dataIndex: "folder",
+            render: (v: string) => (
+              <Space size={4}>
+                <Tag>{v === data?.folder ? t("backup.where_local") : t("backup.where_extra")}</Tag>
+                <Typography.Text type="secondary" ellipsis={{ tooltip: v }} style={{ maxWidth: 260 }}>
+                  {v}
+                </Typography.Text>
+              </Space>
+            ),
+          },
+          { title: t("backup.col_size"), dataIndex: "bytes", width: 90, render: (v: number) => sizeText(v) },
+          {
+            title: t("backup.col_check"),
+            key: "check",
+            width: 230,
+            render: (_: unknown, b: BackupRow) => {
+              const c = checks[b.path];
+              if (c === "busy") return <Button size="small" loading />;
+              if (c)
+                return (
+                  <Typography.Text type={c.ok ? "success" : "danger"} data-testid="backup-check-result">
+                    {c.ok ? c.text : `${t("backup.check_bad")}：${c.text}`}
+                  </Typography.Text>
+                );
+              return (
+                <Space size={8}>
+                  <Typography.Text type="secondary">{t("backup.written_checked")}</Typography.Text>
+                  <Button size="small" onClick={() => void check(b)} data-testid="backup-check">
+                    {t("backup.check")}
+                  </Button>
+                </Space>
+              );
+            },
+          },
+          ...(mayConfigure
+            ? [
+                {
+                  title: t("backup.col_action"),
+                  key: "restore",
+                  width: 90,
+                  render: (_: unknown, b: BackupRow) => (
+                    <Button size="small" danger disabled={busy !== null} onClick={() => setRestoring(b)} data-testid="backup-restore">
+                      {t("backup.restore")}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <Modal
+        open={!!restoring}
+        title={t("backup.restore_title")}
+        okText={t("backup.restore_ok")}
+        okButtonProps={{ danger: true, loading: busy === "restore", "data-testid": "backup-restore-ok" } as object}
+        onOk={() => restoring && void restore(restoring)}
+        onCancel={() => busy !== "restore" && setRestoring(null)}
+        data-testid="backup-restore-confirm"
+      >
+        {restoring && (
+          <>
+            <Typography.Paragraph>{t("backup.restore_intro", { time: time(restoring.created_ms) })}</Typography.Paragraph>
+            <ul style={{ paddingInlineStart: 20 }}>
+              <li>{t("backup.restore_reopen")}</li>
+              <li>{t("backup.restore_kept")}</li>
+              <li>{t("backup.restore_identity")}</li>
+              <li>{t("backup.restore_hub")}</li>
+            </ul>
+          </>
+        )}
+      </Modal>
+    </Card>
+  );
+}

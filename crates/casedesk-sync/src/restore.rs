@@ -198,7 +198,9 @@ pub fn flush_predecessor(
     t: &mut dyn Transport,
 ) -> Result<Flushed, SyncError> {
     let mut out = Flushed::default();
-    let status = match t.status() {
+    // What this file holds of the old chain (reported to the console like any device's head).
+    let (held, _) = store.head_of(device)?;
+    let status = match t.status(held) {
         Ok(s) => s,
         Err(SyncError::Hub { body, .. })
             if body.code == codes::UNAUTHORIZED || body.code == codes::TOKEN_REVOKED =>

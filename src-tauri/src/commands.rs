@@ -1051,9 +1051,10 @@ fn backup_overview(st: &AppState) -> Result<casedesk_ipc::BackupOverview, Fail> 
 fn known_backup(st: &AppState, path: &str) -> Result<std::path::PathBuf, Fail> {
     let policy = st.backup_policy();
     let p = std::path::PathBuf::from(path.trim());
-    let known = policy.dirs.iter().any(|d| {
-        casedesk_store::backup::list(d).is_ok_and(|l| l.iter().any(|b| b.path == p))
-    });
+    let known = policy
+        .dirs
+        .iter()
+        .any(|d| casedesk_store::backup::list(d).is_ok_and(|l| l.iter().any(|b| b.path == p)));
     if !known {
         return Err(Fail::Core(StoreError::BackupNotFound(path.to_owned())));
     }
@@ -1072,8 +1073,7 @@ fn backup_key_of(
         return Ok((None, None));
     }
     let lang = st.lang();
-    let key_err =
-        |e: casedesk_keys::KeyError| Fail::Ipc(IpcError::new(e.code(), &e.arg(), lang));
+    let key_err = |e: casedesk_keys::KeyError| Fail::Ipc(IpcError::new(e.code(), &e.arg(), lang));
     let live = st.key();
     let note = casedesk_keys::backup_note(path).map_err(|e| key_err(e))?;
     match (note, live) {

@@ -353,9 +353,8 @@ impl AppState {
     /// tries are left and how long to wait before the next.
     pub fn unlock_state(&self) -> (bool, u32, u64) {
         let u = lock(&self.unlock);
-        let wait = u
-            .until
-            .map_or(0, |t| t.saturating_duration_since(std::time::Instant::now()).as_secs());
+        let wait =
+            u.until.map_or(0, |t| t.saturating_duration_since(std::time::Instant::now()).as_secs());
         (u.locked, UNLOCK_TRIES.saturating_sub(u.failures % UNLOCK_TRIES.max(1)), wait)
     }
 
@@ -451,9 +450,8 @@ impl AppState {
         if restored.is_ok() {
             // The restored file is encrypted with the backup's key: its note goes beside it.
             let note_written = match (&backup_note, backup_key.is_some()) {
-                (Some(n), true) => casedesk_keys::write_note(&self.paths.db, n).map_err(|e| {
-                    StoreError::Io(std::io::Error::other(e.message(self.lang())))
-                }),
+                (Some(n), true) => casedesk_keys::write_note(&self.paths.db, n)
+                    .map_err(|e| StoreError::Io(std::io::Error::other(e.message(self.lang())))),
                 _ => Ok(()),
             };
             if let Err(e) = note_written {

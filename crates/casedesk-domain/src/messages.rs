@@ -213,7 +213,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "这个备份用另一个站点口令加密，请在命令行恢复：casedesk backup restore",
         "This backup is encrypted with another station passphrase: restore it on the command line (casedesk backup restore)",
     ),
-    ("backup.demo_running", "正在写入演示数据，请稍后再恢复", "Demonstration data is being written: restore later"),
+    (
+        "backup.demo_running",
+        "正在写入演示数据，请稍后再恢复",
+        "Demonstration data is being written: restore later",
+    ),
     ("integrity.error", "数据完整性错误：{0}", "integrity error: {0}"),
     ("import.line", "第 {0} 行：", "line {0}: "),
     ("validation.failed", "输入有 {0} 处问题", "the input has {0} problems"),

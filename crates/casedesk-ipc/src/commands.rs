@@ -192,7 +192,9 @@ mod tests {
             "{ts}"
         );
         assert!(
-            ts.contains("  backup_restore: { args: { req: BackupRestore }; result: BackupRestored };"),
+            ts.contains(
+                "  backup_restore: { args: { req: BackupRestore }; result: BackupRestored };"
+            ),
             "{ts}"
         );
         assert_eq!(COMMANDS.len(), ts.matches(": { args: ").count());

@@ -84,7 +84,8 @@ fn a_plain_station_file_is_encrypted_on_first_open_with_a_key() {
         let mut s = Store::open(&db).unwrap();
         s.init_station(station_init()).unwrap();
         for _ in 0..5 {
-            s.register_case(&crate::testutil::founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
+            s.register_case(&crate::testutil::founder(&s), registration(at(2026, 3, 1, 1)))
+                .unwrap();
         }
         (
             s.event_count().unwrap(),

@@ -182,19 +182,25 @@ fn crypt_bench(dir: &Path, regs: usize, n: u64, reps: usize) -> Result<(), Failu
         }
         let mut plain = Store::open(&plain_path)?;
         let mut enc = Store::open_encrypted(&enc_path, &key, None)?;
+        // Each writes as its founder, whose roles are checked like anyone's (no password).
+        let mut founders = Vec::with_capacity(2);
         for s in [&mut plain, &mut enc] {
-            s.init_station(station())?;
+            founders.push(s.init_station(station())?.founder);
             s.set_synchronous(sync)?;
         }
+        let (me_plain, me_enc) = (founders[0], founders[1]);
         let now = plain.now();
         let (mut t_plain, mut t_enc) = (Vec::with_capacity(regs), Vec::with_capacity(regs));
         for i in 0..regs {
             // Alternating which goes first, so neither always follows the other's fsync.
             for first in [i % 2 == 0, i % 2 != 0] {
-                let (s, times) =
-                    if first { (&mut plain, &mut t_plain) } else { (&mut enc, &mut t_enc) };
+                let (s, me, times) = if first {
+                    (&mut plain, &me_plain, &mut t_plain)
+                } else {
+                    (&mut enc, &me_enc, &mut t_enc)
+                };
                 let t = Instant::now();
-                s.register_case(None, registration(i, now))?;
+                s.register_case(me, registration(i, now))?;
                 times.push(ms(t.elapsed()));
             }
         }

@@ -922,7 +922,7 @@ const enUS: Resource = {
     written_checked: "Checked when written",
     check: "Check",
     check_ok: "Sound: {{cases}} cases, {{events}} records",
-    check_bad: "Cannot be used",
+    check_bad: "Cannot be used: {{why}}",
     restore: "Restore",
     restore_title: "Restore this backup?",
     restore_intro: "The backup of {{time}} will replace the current database:",

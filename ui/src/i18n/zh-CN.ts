@@ -877,7 +877,7 @@ const zhCN = {
     written_checked: "写入时已检查",
     check: "检查",
     check_ok: "完好：{{cases}} 件案件，{{events}} 条记录",
-    check_bad: "不能使用",
+    check_bad: "不能使用：{{why}}",
     restore: "恢复",
     restore_title: "用这份备份恢复？",
     restore_intro: "将用 {{time}} 的备份替换现在的数据库：",

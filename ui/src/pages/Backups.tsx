@@ -8,7 +8,8 @@ import dayjs from "dayjs";
 import { api } from "../ipc/api";
 import type { BackupOverview, BackupRow } from "../bindings";
 import { usePermission } from "../lib/queries";
-import { errorText, useLabels } from "../lib/labels";
+import { errorText, issueMessage, useLabels } from "../lib/labels";
+import type { IpcIssue } from "../bindings";
 import { useOpId } from "../lib/useOpId";
 
 export const backupKey = ["backups"] as const;
@@ -62,7 +63,9 @@ export default function Backups() {
       put(await api.backupSetFolder(f));
       void message.success(t("backup.extra_saved"));
     } catch (e) {
-      void message.error(errorText(e));
+      // A refused folder says why (the field's problem), not only that the input had one.
+      const issue = (e as { issues?: IpcIssue[] }).issues?.[0];
+      void message.error(issue ? issueMessage(issue) : errorText(e));
     } finally {
       setBusy(null);
     }
@@ -199,7 +202,7 @@ export default function Backups() {
               if (c)
                 return (
                   <Typography.Text type={c.ok ? "success" : "danger"} data-testid="backup-check-result">
-                    {c.ok ? c.text : `${t("backup.check_bad")}：${c.text}`}
+                    {c.ok ? c.text : t("backup.check_bad", { why: c.text })}
                   </Typography.Text>
                 );
               return (

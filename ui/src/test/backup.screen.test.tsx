@@ -49,7 +49,7 @@ describe("the 备份 card of Settings", () => {
 
     await user.click(within(card).getByTestId("backup-now"));
     await waitFor(() => expect(within(card).getByTestId("backup-result")).toHaveTextContent("已备份（2 份）"));
-    const rows = within(card).getByTestId("backup-list").querySelectorAll("tbody tr");
+    const rows = within(card).getByTestId("backup-list").querySelectorAll("tbody tr.ant-table-row");
     expect(rows).toHaveLength(3);
     expect(within(card).getByTestId("backup-list")).toHaveTextContent("另存位置");
     expect(within(card).getByTestId("backup-list")).toHaveTextContent("/media/usb");

@@ -319,8 +319,7 @@ export class MockBackend {
 
   dispatch(cmd: string, a: Record<string, unknown>): unknown {
     if (!Object.prototype.hasOwnProperty.call(this.handlers, cmd)) throw ipcError("not_found", cmd);
-    if (this.locked && cmd !== "db_lock" && cmd !== "db_unlock")
-      throw ipcError("db.open_failed", messageText("db.locked_no_key" as MessageCode));
+    if (this.locked && cmd !== "db_lock" && cmd !== "db_unlock") throw ipcError("db.open_failed", messageText("db.locked_no_key"));
     if (this.db.station && !OPEN_COMMANDS.has(cmd) && !this.me()) throw ipcError("auth.required");
     const handler = this.handlers[cmd as Command] as (args: Record<string, unknown>) => unknown;
     return handler(a);

@@ -235,7 +235,7 @@ export default function Backups() {
         open={!!restoring}
         title={t("backup.restore_title")}
         okText={t("backup.restore_ok")}
-        okButtonProps={{ danger: true, loading: busy === "restore", "data-testid": "backup-restore-ok" } as object}
+        okButtonProps={{ danger: true, loading: busy === "restore" }}
         onOk={() => restoring && void restore(restoring)}
         onCancel={() => busy !== "restore" && setRestoring(null)}
         data-testid="backup-restore-confirm"

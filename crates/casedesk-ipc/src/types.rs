@@ -524,6 +524,8 @@ pub struct HotspotsQuery {
 pub enum ExportKind {
     /// The report in the CCA layout (.xlsx).
     Report,
+    /// The same tables as a PDF (A4, casedesk-docs).
+    ReportPdf,
     /// Cases handled per station, for remuneration (.xlsx, .csv).
     RemunerationXlsx,
     RemunerationCsv,
@@ -558,6 +560,14 @@ pub fn export_file(
         ExportKind::Report => casedesk_report::report(store, unit, &period)
             .and_then(|r| xlsx::report_xlsx(&r, lang))
             .map(|b| (name("report", "xlsx"), b)),
+        ExportKind::ReportPdf => {
+            let r = casedesk_report::report(store, unit, &period).map_err(ReportError::into_store)?;
+            return match casedesk_docs::statistics::report_pdf(&r, lang) {
+                Ok(b) => Ok((name("report", "pdf"), b)),
+                Err(casedesk_docs::DocsError::Store(e)) => Err(e),
+                Err(e) => Err(StoreError::Io(std::io::Error::other(e.to_string()))),
+            };
+        }
         ExportKind::RemunerationXlsx => {
             casedesk_report::supervision::supervision(store, unit, &period)
                 .and_then(|s| xlsx::remuneration_xlsx(&s, lang))

@@ -78,7 +78,7 @@ fn money(ws: &mut Worksheet, r: u32, c: u16, fen: i64, f: &Format) -> Result<()>
 }
 
 /// The columns of the overview sheet: (group, column, width).
-const COLUMNS: &[(&str, &str, &str, &str)] = &[
+pub const COLUMNS: &[(&str, &str, &str, &str)] = &[
     ("投诉接收", "Complaints received", "接收", "Received"),
     ("投诉接收", "Complaints received", "不予受理", "Not accepted"),
     ("投诉接收", "Complaints received", "转出", "Transferred out"),

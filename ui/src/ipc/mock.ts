@@ -85,7 +85,7 @@ export interface MockDb {
   cases: CaseState[];
   seq: number;
   roving: RovingSummary[];
-  consultations: { at: string; people: number; topic: string; roving_session?: string }[];
+  consultations: { at: string; people: number; topic: string; roving_session?: string; by?: string }[];
   settings: Settings;
   sync: SyncStatus;
   drafts: Record<string, string>;
@@ -389,7 +389,9 @@ export class MockBackend {
     report_export: ({ req }) => {
       // Browser mode writes no files: it answers with the name the desktop would write.
       this.report(req.unit, req.period);
-      return `exports/${req.kind === "report" ? "report" : "handled"}-${req.unit ?? this.requireStation().unit}-${req.period}.${req.kind === "remuneration_csv" ? "csv" : "xlsx"}`;
+      const what = req.kind === "report" || req.kind === "report_pdf" ? "report" : "handled";
+      const ext = req.kind === "remuneration_csv" ? "csv" : req.kind === "report_pdf" ? "pdf" : "xlsx";
+      return `exports/${what}-${req.unit ?? this.requireStation().unit}-${req.period}.${ext}`;
     },
     hotspots: ({ q }) => this.hotspots(q.unit, q.weeks),
     supervision: ({ q }) => this.supervision(q.unit, q.period),
@@ -546,7 +548,7 @@ export class MockBackend {
 
   private supervision(unit: string | null | undefined, code: string): Supervision {
     const root = this.rootUnit(unit);
-    const s = buildSupervision(this.statInput(), this.reference().units, root, this.period(code), this.nowIso());
+    const s = buildSupervision(this.statInput(), this.reference().units, root, this.period(code), this.nowIso(), this.db.staff);
     if (!s) throw invalid([{ path: "unit", code: "report.unit_unknown", arg: root }]);
     return s;
   }
@@ -1184,7 +1186,13 @@ export class MockBackend {
     if (!Number.isInteger(people) || people < 1 || people > 1000) problems.push({ path: "people", code: "range", arg: "1–1000" });
     if (problems.length) throw invalid(problems);
     const rs = req.roving_session ? this.db.roving.find((x) => x.id === req.roving_session) : undefined;
-    this.db.consultations.push({ at: this.nowIso(), people, topic: String(req.topic ?? ""), ...(rs ? { roving_session: rs.id } : {}) });
+    this.db.consultations.push({
+      at: this.nowIso(),
+      people,
+      topic: String(req.topic ?? ""),
+      ...(rs ? { roving_session: rs.id } : {}),
+      ...(this.db.session ? { by: this.db.session } : {}),
+    });
     if (rs) {
       rs.consultations += 1;
       rs.people += people;

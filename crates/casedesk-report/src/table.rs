@@ -161,10 +161,7 @@ pub fn report_tables(r: &Report, lang: Lang) -> Tables {
     let mut bold = vec![false; rows.len() - 1];
     bold.push(true);
     let overview = Table {
-        title: match lang {
-            Lang::Zh => format!("{}受理投诉情况统计表", r.unit_name),
-            Lang::En => format!("{}: complaints handled", r.unit_name),
-        },
+        title: t(lang, "受理投诉情况", "Complaints handled").to_owned(),
         first: t(lang, "单位", "Unit").to_owned(),
         groups: groups(&cols),
         rows,
@@ -245,7 +242,10 @@ pub fn report_tables(r: &Report, lang: Lang) -> Tables {
         }
     });
     Tables {
-        title: overview.title.clone(),
+        title: match lang {
+            Lang::Zh => format!("{}受理投诉情况统计表", r.unit_name),
+            Lang::En => format!("{}: complaints handled", r.unit_name),
+        },
         unit: r.unit_name.clone(),
         period: format!("{} {} – {}", r.period.code, r.period.from, r.period.to),
         computed: r

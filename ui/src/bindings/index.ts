@@ -119,6 +119,7 @@ export type { SignIn } from "./SignIn";
 export type { Sort } from "./Sort";
 export type { Staff } from "./Staff";
 export type { StaffAdd } from "./StaffAdd";
+export type { StaffFigures } from "./StaffFigures";
 export type { StaffLogin } from "./StaffLogin";
 export type { StaffRole } from "./StaffRole";
 export type { StateVerdicts } from "./StateVerdicts";

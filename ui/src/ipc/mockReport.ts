@@ -750,10 +750,7 @@ function staffTable(input: StatInput, scope: Set<string>, period: Period, today:
   }
   const rank = (key: string, f: StaffFigures) => (key.startsWith("s:") ? (f.unit ? 0 : 1) : key.startsWith("m:") ? 2 : 3);
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  out.sort(
-    ([ka, a], [kb, b]) =>
-      rank(ka, a) - rank(kb, b) || cmp(a.unit ?? "", b.unit ?? "") || cmp(a.name, b.name) || cmp(ka, kb),
-  );
+  out.sort(([ka, a], [kb, b]) => rank(ka, a) - rank(kb, b) || cmp(a.unit ?? "", b.unit ?? "") || cmp(a.name, b.name) || cmp(ka, kb));
   return out.map(([, f]) => f);
 }
 

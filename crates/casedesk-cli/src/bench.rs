@@ -162,7 +162,9 @@ pub fn run(_ctx: &Ctx, args: BenchArgs) -> CmdResult {
         return docs_bench(&dir, args.ledger_cases);
     }
     if args.report {
-        println!("CaseDesk statistics benchmark (medians; each beside its baseline from the same run)");
+        println!(
+            "CaseDesk statistics benchmark (medians; each beside its baseline from the same run)"
+        );
         for &n in &args.cases {
             association_bench(&dir, n, args.batch, args.reps)?;
         }

@@ -180,7 +180,13 @@ fn pdf_shows_the_figures(pdf: &std::path::Path, cli: &serde_json::Value) {
         let change = casedesk_report::num::points(n["change_bp"].as_i64());
         assert_eq!(
             row_of(&label),
-            vec![n["count"].to_string(), pct("share_bp"), n["last_year"].to_string(), pct("last_year_share_bp"), change],
+            vec![
+                n["count"].to_string(),
+                pct("share_bp"),
+                n["last_year"].to_string(),
+                pct("last_year_share_bp"),
+                change
+            ],
             "the nature {code}"
         );
     }

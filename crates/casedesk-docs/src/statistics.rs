@@ -28,7 +28,8 @@ pub fn report_typeset(r: &Report, lang: Lang) -> Result<Typeset> {
     let tables = report_tables(r, lang);
     let zh = lang == Lang::Zh;
     // The document's date is the day it was computed (station time), never the clock's.
-    let day = r.computed_at.with_timezone(&casedesk_domain::deadline::station_offset()).date_naive();
+    let day =
+        r.computed_at.with_timezone(&casedesk_domain::deadline::station_offset()).date_naive();
     let data = Data {
         tables: &tables,
         lang: if zh { "zh" } else { "en" },

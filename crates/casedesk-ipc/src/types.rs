@@ -561,7 +561,8 @@ pub fn export_file(
             .and_then(|r| xlsx::report_xlsx(&r, lang))
             .map(|b| (name("report", "xlsx"), b)),
         ExportKind::ReportPdf => {
-            let r = casedesk_report::report(store, unit, &period).map_err(ReportError::into_store)?;
+            let r =
+                casedesk_report::report(store, unit, &period).map_err(ReportError::into_store)?;
             return match casedesk_docs::statistics::report_pdf(&r, lang) {
                 Ok(b) => Ok((name("report", "pdf"), b)),
                 Err(casedesk_docs::DocsError::Store(e)) => Err(e),

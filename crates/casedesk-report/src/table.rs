@@ -226,7 +226,11 @@ pub fn report_tables(r: &Report, lang: Lang) -> Tables {
         Table {
             title: format!(
                 "{}{}{}",
-                t(lang, "报送数与调整数（报送时间：", "Submitted figures and adjustments (submitted "),
+                t(
+                    lang,
+                    "报送数与调整数（报送时间：",
+                    "Submitted figures and adjustments (submitted "
+                ),
                 s.at.with_timezone(&casedesk_domain::deadline::station_offset())
                     .format("%Y-%m-%d %H:%M"),
                 t(lang, "）", ")")

@@ -7,3 +7,6 @@
 ALTER TABLE feed DROP CONSTRAINT feed_pkey;
 ALTER TABLE feed ADD CONSTRAINT feed_pkey PRIMARY KEY (unit, pos) INCLUDE (event_pos);
 ALTER TABLE feed SET (autovacuum_vacuum_insert_scale_factor = 0.02);
+-- A page is a few hundred rows: never start parallel workers for it (their start alone took
+-- 3.7 ms in EXPLAIN ANALYZE at a million events, when the planner chose a Gather Merge).
+ALTER TABLE feed SET (parallel_workers = 0);

@@ -246,7 +246,10 @@ impl PgStore {
         feed.finish().await?;
         // What autovacuum does to freshly inserted tables (marks their pages all-visible, so
         // pages of `feed` are read by index-only scans), done now rather than at its leisure.
-        client.batch_execute("VACUUM (ANALYZE) events; VACUUM (ANALYZE) feed").await?;
+        // (One statement each: several in one string would be one transaction, and VACUUM
+        // runs outside any.)
+        client.batch_execute("VACUUM (ANALYZE) events").await?;
+        client.batch_execute("VACUUM (ANALYZE) feed").await?;
         Ok(())
     }
 }

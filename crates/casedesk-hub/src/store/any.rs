@@ -12,8 +12,7 @@ use super::postgres::{PgStore, is_postgres_url, redacted};
 use super::sqlite::SqliteStore;
 use super::{
     AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit,
-    UnitImport,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use crate::error::Result;
 use crate::rules::CheckedBatch;

@@ -436,12 +436,8 @@ mod tests {
             (2, false, Some(events[1].id), Some("ff00")),
             (2, true, None, None),
         ] {
-            let raw = RawPullPage {
-                events: stored[..n].to_vec(),
-                next: 42 + n as u64,
-                more,
-                checkpoint,
-            };
+            let raw =
+                RawPullPage { events: stored[..n].to_vec(), next: 42 + n as u64, more, checkpoint };
             let mut page = raw.clone().decode().expect("decode");
             assert_eq!(page.events, events[..n]);
             page.checkpoint_signature = signature.map(str::to_owned);

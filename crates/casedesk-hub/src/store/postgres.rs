@@ -40,8 +40,7 @@ use uuid::Uuid;
 
 use super::{
     AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit,
-    UnitImport,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -571,9 +570,8 @@ impl HubStore for PgStore {
                  WHERE f.unit = $1 AND f.pos = $2::bigint",
             )
             .await?;
-        let rows = client
-            .query(&stmt, &[&unit, &to_i64(after), &device, &(i64::from(limit) + 1)])
-            .await?;
+        let rows =
+            client.query(&stmt, &[&unit, &to_i64(after), &device, &(i64::from(limit) + 1)]).await?;
         let mut page: Vec<(i64, &str, Uuid)> = Vec::with_capacity(rows.len());
         let mut end: Option<(u64, Uuid)> = None;
         let mut at_after: Option<Uuid> = None;

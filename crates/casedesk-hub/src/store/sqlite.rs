@@ -184,29 +184,29 @@ impl SqliteStore {
                 let upto = (i + 100_000).min(n);
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 {
-                let mut ins = tx.prepare_cached(
+                    let mut ins = tx.prepare_cached(
                     "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined,
                         received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0)",
                 )?;
-                let mut feed =
-                    tx.prepare_cached("INSERT INTO feed (unit, event_pos) VALUES (?1, ?2)")?;
-                for i in i..upto {
-                    let u = (i as usize) % units.len().max(1);
-                    let seq = i / units.len().max(1) as u64 + 1;
-                    let e = super::bulk_event(devices[u], &units[u], to_i64(seq));
-                    ins.execute(params![
-                        e.id.to_string(),
-                        e.stream.to_string(),
-                        e.device.to_string(),
-                        to_i64(e.seq),
-                        e.hash.to_hex(),
-                        e.kind,
-                        serde_json::to_string(&e)?
-                    ])?;
-                    let pos = tx.last_insert_rowid();
-                    feed.execute(params![units[u], pos])?;
-                    feed.execute(params![association, pos])?;
-                }
+                    let mut feed =
+                        tx.prepare_cached("INSERT INTO feed (unit, event_pos) VALUES (?1, ?2)")?;
+                    for i in i..upto {
+                        let u = (i as usize) % units.len().max(1);
+                        let seq = i / units.len().max(1) as u64 + 1;
+                        let e = super::bulk_event(devices[u], &units[u], to_i64(seq));
+                        ins.execute(params![
+                            e.id.to_string(),
+                            e.stream.to_string(),
+                            e.device.to_string(),
+                            to_i64(e.seq),
+                            e.hash.to_hex(),
+                            e.kind,
+                            serde_json::to_string(&e)?
+                        ])?;
+                        let pos = tx.last_insert_rowid();
+                        feed.execute(params![units[u], pos])?;
+                        feed.execute(params![association, pos])?;
+                    }
                 }
                 tx.commit()?;
                 i = upto;

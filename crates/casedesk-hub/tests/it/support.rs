@@ -22,8 +22,7 @@ use casedesk_hub::rules::CheckedBatch;
 use casedesk_hub::store::any::{AnyStore, Backend};
 use casedesk_hub::store::{
     AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit,
-    UnitImport,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use casedesk_hub::{HubError, Result};
 use casedesk_hub::{now_ms, secret};

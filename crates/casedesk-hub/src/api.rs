@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use casedesk_proto::sync::{
     DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
-    PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch, StatusQuery, codes,
+    PROTOCOL_HEADER, PROTOCOL_VERSION, PushBatch, StatusQuery, codes,
 };
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
@@ -386,13 +386,14 @@ async fn pull<S: HubStore>(
     State(state): State<AppState<S>>,
     Device(device): Device,
     query: std::result::Result<Query<PullQuery>, QueryRejection>,
-) -> Result<Json<PullPage>> {
+) -> Result<Response> {
     let Query(q) = query.map_err(|e| HubError::BadRequest(e.body_text()))?;
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
-    let mut page =
-        state.store.pull(device.id, device.unit.clone(), q.after, limit, q.checkpoint).await?;
-    rules::sign_checkpoint(&mut page, &device.unit, state.store.signing_key());
-    Ok(Json(page))
+    let page =
+        state.store.pull_raw(device.id, device.unit.clone(), q.after, limit, q.checkpoint).await?;
+    // A `PullPage`'s JSON, the events' stored JSON copied in as they are.
+    let body = page.signed_json(&device.unit, state.store.signing_key());
+    Ok(([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
 }
 
 fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {

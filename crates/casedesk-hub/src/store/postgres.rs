@@ -23,24 +23,24 @@
 //!   this tail (the position update, one insert of the feed rows, the commit) is serialised;
 //!   decoding, checks and event inserts of concurrent pushes overlap. A sequence would not do:
 //!   it hands out numbers when rows are inserted, and commits can overtake each other.
-//! - A pull is one REPEATABLE READ, READ ONLY transaction: the checkpoint check, the page and
+//! - A pull is one statement (one snapshot, one round trip): the checkpoint check, the page and
 //!   the feed's end come from one snapshot.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use casedesk_proto::sign::SecretKey;
-use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, Quarantined};
+use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
 use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{IsolationLevel, NoTls, Row};
+use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
 use super::{
     AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_keys.sql"),
     include_str!("../../migrations/postgres/0003_console.sql"),
+    include_str!("../../migrations/postgres/0004_feed_pages.sql"),
 ];
 
 /// Advisory lock keys (two-int space, so they never meet the stream locks' one-bigint space).
@@ -242,7 +243,12 @@ impl PgStore {
         feed.send(bytes::Bytes::from(feed_rows)).await?;
         events.finish().await?;
         feed.finish().await?;
-        client.batch_execute("ANALYZE events; ANALYZE feed").await?;
+        // What autovacuum does to freshly inserted tables (marks their pages all-visible, so
+        // pages of `feed` are read by index-only scans), done now rather than at its leisure.
+        // (One statement each: several in one string would be one transaction, and VACUUM
+        // runs outside any.)
+        client.batch_execute("VACUUM (ANALYZE) events").await?;
+        client.batch_execute("VACUUM (ANALYZE) feed").await?;
         Ok(())
     }
 }
@@ -533,43 +539,63 @@ impl HubStore for PgStore {
         }
     }
 
-    async fn pull(
+    async fn pull_raw(
         &self,
         device: Uuid,
         unit: String,
         after: u64,
         limit: u32,
         checkpoint: Option<Uuid>,
-    ) -> Result<PullPage> {
-        let mut client = self.client().await?;
-        let tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await?;
-        if let Some(checkpoint) = checkpoint
-            && after > 0
-            && feed_event_at(&tx, &unit, after).await? != Some(checkpoint)
-        {
-            return Err(HubError::CursorUnknown { after });
-        }
+    ) -> Result<RawPullPage> {
+        let client = self.client().await?;
         let limit = limit.clamp(1, MAX_PULL_LIMIT);
-        let stmt = tx
+        // One statement, so one snapshot and one round trip: the page (tag 0), the feed's last
+        // position with its event (tag 1) and the event at `after` for the checkpoint check
+        // (tag 2). The page is a range scan of `feed`'s primary key (which carries the event's
+        // position: index-only once autovacuum has marked the pages) joined to `events` by its
+        // primary key.
+        let stmt = client
             .prepare_cached(
-                "SELECT f.pos, e.json FROM feed f JOIN events e ON e.pos = f.event_pos
-                 WHERE f.unit = $1 AND f.pos > $2 AND e.device <> $3
-                 ORDER BY f.pos LIMIT $4",
+                "SELECT 0::smallint, p.pos, p.json, p.id FROM (
+                     SELECT f.pos, e.json, e.id FROM feed f JOIN events e ON e.pos = f.event_pos
+                     WHERE f.unit = $1 AND f.pos > $2::bigint AND e.device <> $3
+                     ORDER BY f.pos LIMIT $4) p
+                 UNION ALL
+                 SELECT 1::smallint, l.pos, NULL::text, l.id FROM (
+                     SELECT f.pos, e.id FROM feed f JOIN events e ON e.pos = f.event_pos
+                     WHERE f.unit = $1 ORDER BY f.pos DESC LIMIT 1) l
+                 UNION ALL
+                 SELECT 2::smallint, f.pos, NULL::text, e.id
+                 FROM feed f JOIN events e ON e.pos = f.event_pos
+                 WHERE f.unit = $1 AND f.pos = $2::bigint",
             )
             .await?;
         let rows =
-            tx.query(&stmt, &[&unit, &to_i64(after), &device, &(i64::from(limit) + 1)]).await?;
-        let mut events = Vec::new();
+            client.query(&stmt, &[&unit, &to_i64(after), &device, &(i64::from(limit) + 1)]).await?;
+        let mut page: Vec<(i64, &str, Uuid)> = Vec::with_capacity(rows.len());
+        let mut end: Option<(u64, Uuid)> = None;
+        let mut at_after: Option<Uuid> = None;
+        for row in &rows {
+            match row.get::<_, i16>(0) {
+                0 => page.push((row.get(1), row.get(2), row.get(3))),
+                1 => end = Some((to_u64(row.get(1)), row.get(3))),
+                _ => at_after = Some(row.get(3)),
+            }
+        }
+        if let Some(checkpoint) = checkpoint
+            && after > 0
+            && at_after != Some(checkpoint)
+        {
+            return Err(HubError::CursorUnknown { after });
+        }
+        // UNION ALL keeps each part's order in practice; sorting makes it certain (cheap).
+        page.sort_unstable_by_key(|r| r.0);
+        let mut events = Vec::with_capacity(page.len().min(limit as usize));
         let mut next = after;
+        let mut last_id = None;
         let mut more = false;
         let mut bytes = 0usize;
-        for row in &rows {
-            let json: &str = row.get(1);
+        for (pos, json, id) in page {
             if events.len() == limit as usize
                 || (!events.is_empty() && bytes + json.len() > PULL_BYTES_BUDGET)
             {
@@ -577,18 +603,21 @@ impl HubStore for PgStore {
                 break;
             }
             bytes += json.len();
-            events.push(serde_json::from_str::<Event>(json)?);
-            next = to_u64(row.get(0));
+            events.push(json.to_owned());
+            next = to_u64(pos);
+            last_id = Some(id);
         }
-        if !more {
-            let end: Option<i64> =
-                tx.query_one("SELECT max(pos) FROM feed WHERE unit = $1", &[&unit]).await?.get(0);
-            let end = end.map_or(0, to_u64);
-            next = if events.is_empty() && end < after { end } else { next.max(end) };
-        }
-        let checkpoint = if next == 0 { None } else { feed_event_at(&tx, &unit, next).await? };
-        tx.commit().await?;
-        Ok(PullPage { events, next, more, checkpoint, checkpoint_signature: None })
+        let checkpoint = if more {
+            last_id
+        } else {
+            // Only the device's own events (if any) follow: skip past them. A feed that ends
+            // before the cursor (a hub restored from an older backup) answers with its real
+            // end. Either way `next` is the feed's end, whose event is the checkpoint.
+            next = end.map_or(0, |e| e.0);
+            end.map(|e| e.1)
+        };
+        let checkpoint = if next == 0 { None } else { checkpoint };
+        Ok(RawPullPage { events, next, more, checkpoint })
     }
 
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
@@ -831,22 +860,6 @@ async fn unit_by_code<C: GenericClient + Sync>(c: &C, code: &str) -> Result<Opti
 async fn parents<C: GenericClient + Sync>(c: &C) -> Result<HashMap<String, Option<String>>> {
     let rows = c.query("SELECT code, parent FROM units", &[]).await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-}
-
-/// The id of the event at position `pos` of `unit`'s feed.
-async fn feed_event_at<C: GenericClient + Sync>(
-    c: &C,
-    unit: &str,
-    pos: u64,
-) -> Result<Option<Uuid>> {
-    let row = c
-        .query_opt(
-            "SELECT e.id FROM feed f JOIN events e ON e.pos = f.event_pos
-             WHERE f.unit = $1 AND f.pos = $2",
-            &[&unit, &to_i64(pos)],
-        )
-        .await?;
-    Ok(row.map(|r| r.get(0)))
 }
 
 /// A stream's registry entry as the push sees it: every grant, ended or not (a grant once made

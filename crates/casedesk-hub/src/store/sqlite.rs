@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use casedesk_proto::sign::SecretKey;
-use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, Quarantined};
+use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
@@ -21,7 +21,7 @@ use uuid::Uuid;
 pub use super::Counts;
 use super::{
     AdminAction, AdminRecord, AdminWrite, DeviceRecord, EnrollCodeRecord, Enrolled, Enrollment,
-    HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -45,6 +45,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { script: include_str!("../../migrations/0004_keys.sql"), backfill: None },
     Migration { script: include_str!("../../migrations/0005_console.sql"), backfill: None },
+    Migration { script: include_str!("../../migrations/0006_feed_pages.sql"), backfill: None },
 ];
 
 /// Read connections: token checks and status reads need not wait behind a long pull.
@@ -175,33 +176,42 @@ impl SqliteStore {
         let units = units.to_vec();
         let association = association.to_owned();
         self.run_writer(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let devices: Vec<Uuid> = units.iter().map(|_| Uuid::now_v7()).collect();
-            {
-                let mut ins = tx.prepare(
+            // Transactions of 100 000 events: one transaction of ten million would grow the
+            // WAL to the size of the database before its checkpoint.
+            let mut i = 0;
+            while i < n {
+                let upto = (i + 100_000).min(n);
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                {
+                    let mut ins = tx.prepare_cached(
                     "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined,
                         received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0)",
                 )?;
-                let mut feed = tx.prepare("INSERT INTO feed (unit, event_pos) VALUES (?1, ?2)")?;
-                for i in 0..n {
-                    let u = (i as usize) % units.len().max(1);
-                    let seq = i / units.len().max(1) as u64 + 1;
-                    let e = super::bulk_event(devices[u], &units[u], to_i64(seq));
-                    ins.execute(params![
-                        e.id.to_string(),
-                        e.stream.to_string(),
-                        e.device.to_string(),
-                        to_i64(e.seq),
-                        e.hash.to_hex(),
-                        e.kind,
-                        serde_json::to_string(&e)?
-                    ])?;
-                    let pos = tx.last_insert_rowid();
-                    feed.execute(params![units[u], pos])?;
-                    feed.execute(params![association, pos])?;
+                    let mut feed =
+                        tx.prepare_cached("INSERT INTO feed (unit, event_pos) VALUES (?1, ?2)")?;
+                    for i in i..upto {
+                        let u = (i as usize) % units.len().max(1);
+                        let seq = i / units.len().max(1) as u64 + 1;
+                        let e = super::bulk_event(devices[u], &units[u], to_i64(seq));
+                        ins.execute(params![
+                            e.id.to_string(),
+                            e.stream.to_string(),
+                            e.device.to_string(),
+                            to_i64(e.seq),
+                            e.hash.to_hex(),
+                            e.kind,
+                            serde_json::to_string(&e)?
+                        ])?;
+                        let pos = tx.last_insert_rowid();
+                        feed.execute(params![units[u], pos])?;
+                        feed.execute(params![association, pos])?;
+                    }
                 }
+                tx.commit()?;
+                i = upto;
             }
-            tx.commit()?;
+            c.execute_batch("ANALYZE")?;
             Ok(())
         })
         .await
@@ -408,14 +418,14 @@ impl HubStore for SqliteStore {
         self.run(Conn::Writer, move |c| push(c, &batch, &key, now_ms)).await
     }
 
-    async fn pull(
+    async fn pull_raw(
         &self,
         device: Uuid,
         unit: String,
         after: u64,
         limit: u32,
         checkpoint: Option<Uuid>,
-    ) -> Result<PullPage> {
+    ) -> Result<RawPullPage> {
         self.run(Conn::Reader, move |c| pull(c, device, &unit, after, limit, checkpoint)).await
     }
 
@@ -1066,7 +1076,7 @@ fn pull(
     after: u64,
     limit: u32,
     checkpoint: Option<Uuid>,
-) -> Result<PullPage> {
+) -> Result<RawPullPage> {
     // One read transaction: the check, the page and the feed's end come from one snapshot.
     let tx = c.transaction()?;
     if let Some(checkpoint) = checkpoint
@@ -1097,7 +1107,7 @@ fn pull(
                 break;
             }
             bytes += json.len();
-            events.push(serde_json::from_str::<Event>(&json)?);
+            events.push(json);
             next = to_u64(row.get(0)?);
         }
     }
@@ -1113,7 +1123,7 @@ fn pull(
     }
     let checkpoint = if next == 0 { None } else { feed_event_at(&tx, unit, next)? };
     tx.finish()?;
-    Ok(PullPage { events, next, more, checkpoint, checkpoint_signature: None })
+    Ok(RawPullPage { events, next, more, checkpoint })
 }
 
 /// The id of the event at position `pos` of `unit`'s feed.

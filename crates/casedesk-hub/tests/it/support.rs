@@ -22,7 +22,7 @@ use casedesk_hub::rules::CheckedBatch;
 use casedesk_hub::store::any::{AnyStore, Backend};
 use casedesk_hub::store::{
     AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use casedesk_hub::{HubError, Result};
 use casedesk_hub::{now_ms, secret};
@@ -619,15 +619,15 @@ impl HubStore for Gated {
         permit.map_err(|e| HubError::Internal(e.to_string()))?.forget();
         self.inner.push(batch, now_ms).await
     }
-    async fn pull(
+    async fn pull_raw(
         &self,
         device: Uuid,
         unit: String,
         after: u64,
         limit: u32,
         checkpoint: Option<Uuid>,
-    ) -> Result<PullPage> {
-        self.inner.pull(device, unit, after, limit, checkpoint).await
+    ) -> Result<RawPullPage> {
+        self.inner.pull_raw(device, unit, after, limit, checkpoint).await
     }
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
         self.inner.list_quarantine().await

@@ -15,6 +15,7 @@ pub mod migrate;
 mod payload;
 pub mod people;
 mod project;
+pub mod retention;
 pub mod query;
 pub mod stats;
 mod verify;
@@ -34,6 +35,7 @@ pub use files::{
     sha256_hex, sniff_media_type,
 };
 pub use people::{Actor, AuditEntry, NewStaff, SignedIn, StaffLogin, StaffUpdate};
+pub use retention::{DEFAULT_RETENTION_DAYS, RetentionDue};
 pub use verify::VerifyReport;
 
 use casedesk_domain::access;
@@ -582,9 +584,17 @@ impl Store {
         let ev = make(&tx, &state)?;
         people::authorize(&tx, &station, actor, access::for_case(ev.event_kind()))?;
         case::check(&state, &ev, now)?;
+        let anonymizes = matches!(ev, CaseEvent::Anonymized(_));
         let event =
             append(&tx, &station, now, case_id, Some(actor.staff()), &DomainEvent::Case(ev))?;
         events.push(event.clone());
+        if anonymizes {
+            // The one rewrite of the log: the earlier events' payloads lose their personal
+            // fields, and the projection below is folded from what is left.
+            retention::redact_stream(&tx, case_id)?;
+            events = project::load_stream(&tx, case_id)?;
+            events.retain(|e| e.kind.starts_with("case."));
+        }
         let state = case::fold(&events)?
             .ok_or_else(|| StoreError::integrity("case vanished while writing"))?;
         project::write_case(&tx, &state, &cal, &own)?;

@@ -262,7 +262,10 @@ impl<'a, 't> Apply<'a, 't> {
             Some(r) if r.hash != e.hash => {
                 Some(format!("{}: {}", retention::reasons::MISMATCH, e.id))
             }
-            Some(r) if !casedesk_proto::redact::verify(e, r) && casedesk_proto::redact::apply(e, r).is_err() => {
+            Some(r)
+                if !casedesk_proto::redact::verify(e, r)
+                    && casedesk_proto::redact::apply(e, r).is_err() =>
+            {
                 Some(format!("{}: {}", retention::reasons::MISMATCH, e.id))
             }
             _ => None,

@@ -15,8 +15,8 @@ pub mod migrate;
 mod payload;
 pub mod people;
 mod project;
-pub mod retention;
 pub mod query;
+pub mod retention;
 pub mod stats;
 mod verify;
 
@@ -1388,5 +1388,7 @@ mod apply_tests;
 mod files_tests;
 #[cfg(test)]
 mod people_tests;
+#[cfg(test)]
+mod retention_tests;
 #[cfg(test)]
 mod tests;

@@ -14,8 +14,8 @@ use casedesk_domain::case::{self, CaseState};
 use casedesk_domain::event::CaseEvent;
 use casedesk_domain::retention;
 use casedesk_domain::types::Status;
-use casedesk_proto::redact::{self, ANONYMIZED_KIND, Redaction};
 use casedesk_proto::Event;
+use casedesk_proto::redact::{self, ANONYMIZED_KIND, Redaction};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -124,7 +124,8 @@ pub(crate) fn mismatch(
             .prepare_cached(&sql)?
             .query_row([r.event.as_bytes()], project::event_from_row)
             .optional()?;
-        let target = held.or_else(|| pending.iter().find(|p| p.id == r.event).map(|p| (*p).clone()));
+        let target =
+            held.or_else(|| pending.iter().find(|p| p.id == r.event).map(|p| (*p).clone()));
         let Some(t) = target else { continue };
         if t.stream != anonymization.stream {
             return Ok(Some(format!("{}: {} is of another case", reasons::MISMATCH, r.event)));
@@ -192,7 +193,8 @@ impl Store {
             let events = case_events(conn, id)?;
             let Some(s) = case::fold(&events)? else { continue };
             let Some(a) = retention::plan(&s, &events, days, now) else { continue };
-            let (Some(ended_at), Some(due_at)) = (retention::ended_at(&s), retention::due_at(&s, days))
+            let (Some(ended_at), Some(due_at)) =
+                (retention::ended_at(&s), retention::due_at(&s, days))
             else {
                 continue;
             };
@@ -212,7 +214,12 @@ impl Store {
     /// Anonymises a case whose retention period has ended: writes `case.anonymized` listing
     /// every earlier event that holds personal fields, replaces their stored payloads by the
     /// redacted ones, and rewrites the case's projection and search entries, in one transaction.
-    pub fn anonymize_op(&mut self, op: Option<&str>, case_id: Uuid, actor: &Actor) -> Result<Event> {
+    pub fn anonymize_op(
+        &mut self,
+        op: Option<&str>,
+        case_id: Uuid,
+        actor: &Actor,
+    ) -> Result<Event> {
         if let Some(done) = crate::op_result(self.connection(), op)? {
             return self.event_by_id(&done);
         }

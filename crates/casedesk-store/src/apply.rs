@@ -57,6 +57,8 @@ pub(crate) struct Apply<'a, 't> {
     /// Events whose hash does not follow from their payload: redacted forms, judged once the
     /// page's anonymisations are admitted (`finish`).
     deferred: Vec<&'a Event>,
+    /// Payloads redacted by `project` (on savepoints that were kept).
+    redacted: std::cell::Cell<usize>,
     report: ApplyReport,
 }
 
@@ -80,6 +82,7 @@ impl<'a, 't> Apply<'a, 't> {
             own_unit,
             streams: Vec::new(),
             deferred: Vec::new(),
+            redacted: std::cell::Cell::new(0),
             report: ApplyReport::default(),
         }
     }
@@ -378,6 +381,7 @@ impl<'a, 't> Apply<'a, 't> {
         if max_hlc > Hlc(0) {
             observe_hlc(self.tx, max_hlc)?;
         }
+        self.report.redacted = self.redacted.get();
         Ok(self.report)
     }
 
@@ -401,7 +405,8 @@ impl<'a, 't> Apply<'a, 't> {
         if is_case {
             // An anonymisation that arrived, or an old event of an anonymised case: what is
             // stored is the redacted form.
-            retention::redact_stream(tx, stream)?;
+            let n = retention::redact_stream(tx, stream)?;
+            self.redacted.set(self.redacted.get() + n);
             project::refresh_case(tx, stream, self.cal, self.own)
         } else {
             project::refresh_org(tx, stream)

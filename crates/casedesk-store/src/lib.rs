@@ -95,6 +95,9 @@ pub struct ApplyReport {
     /// dropped): a broken hash, a fork, a broken limit, a clock far ahead, an unknown kind, a
     /// case event on an organisation stream, a projection that could not be written.
     pub quarantined: Vec<(Uuid, String)>,
+    /// Stored payloads replaced by their redacted form (an anonymisation arrived, or an old
+    /// event of an anonymised case).
+    pub redacted: usize,
 }
 
 /// Where events that a station did not write come from.
@@ -673,6 +676,9 @@ impl Store {
             sync_set_tx(&tx, k, v.as_deref())?;
         }
         tx.commit()?;
+        if report.redacted > 0 {
+            retention::scrub(&self.conn)?;
+        }
         Ok(report)
     }
 

@@ -83,6 +83,9 @@ pub(crate) fn redact_stream(conn: &Connection, stream: Uuid) -> Result<usize> {
         return Ok(0);
     }
     let events = project::load_stream(conn, stream)?;
+    // What is removed is overwritten in the file, not only unlinked (the setting lasts for the
+    // connection).
+    conn.pragma_update(None, "secure_delete", true)?;
     let mut n = 0;
     for e in &events {
         let Some(r) = listed.get(&e.id) else { continue };
@@ -99,6 +102,20 @@ pub(crate) fn redact_stream(conn: &Connection, stream: Uuid) -> Result<usize> {
         n += 1;
     }
     Ok(n)
+}
+
+/// After payloads were redacted (committed): the full-text indexes merged into fresh segments,
+/// so that the removed words are no longer in the file (a contentless FTS5 table keeps deleted
+/// tokens in its old segments until they merge), and the write-ahead log checkpointed into the
+/// database, whose freed pages `secure_delete` has zeroed. A checkpoint that readers hold up
+/// is left to SQLite's next automatic one.
+pub(crate) fn scrub(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "INSERT INTO case_fts (case_fts) VALUES ('optimize');
+         INSERT INTO case_chars (case_chars) VALUES ('optimize');",
+    )?;
+    let _busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    Ok(())
 }
 
 /// Whether `e`, whose hash does not follow from its payload, is the redacted form of the event
@@ -247,6 +264,7 @@ impl Store {
             },
             |e| e.id.to_string(),
         )?;
+        scrub(self.connection())?;
         Ok(event)
     }
 

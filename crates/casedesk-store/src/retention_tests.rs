@@ -197,3 +197,56 @@ fn crafted_anonymisations_are_quarantined_and_stop_nothing() {
     assert!(c.case_state(id).unwrap().anonymized_at.is_none());
     assert!(c.verify().unwrap().is_ok());
 }
+
+/// The bytes of the database file and its write-ahead log.
+fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut b = std::fs::read(path).unwrap();
+    b.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+    b
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn the_file_keeps_no_copy_of_what_was_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.db");
+    let now = at(2026, 3, 5, 1);
+    let id = {
+        let mut s = Store::open(&path).unwrap();
+        s.set_clock(move || now);
+        s.init_station(crate::testutil::station_init()).unwrap();
+        let head = founder(&s);
+        let c = s.register_case(&head, registration(at(2026, 3, 1, 1))).unwrap();
+        s.act(c.id, &head, CaseEvent::NoteAdded { text: format!("{NAME} 来电 {PHONE}") }).unwrap();
+        s.act(
+            c.id,
+            &head,
+            CaseEvent::Closed(Closed {
+                at: at(2026, 3, 4, 1),
+                outcome: Outcome::Settled,
+                recovered_fen: 0,
+                doubled_fen: 0,
+                note: String::new(),
+            }),
+        )
+        .unwrap();
+        c.id
+    };
+    let before = file_bytes(&path);
+    assert!(contains(&before, NAME) || contains(&before, ID), "the test can see the data");
+    let mut s = Store::open(&path).unwrap();
+    s.set_clock(move || now);
+    let head = founder(&s);
+    s.set_retention_days(&head, 0).unwrap();
+    s.anonymize_op(None, id, &head).unwrap();
+    drop(s);
+    let after = file_bytes(&path);
+    for needle in [NAME, ID, PHONE, "河西街道长江路12号"] {
+        assert!(!contains(&after, needle), "the file still holds {needle}");
+    }
+    let s = Store::open(&path).unwrap();
+    assert!(s.verify().unwrap().is_ok());
+}

@@ -57,7 +57,10 @@ pub fn run(ctx: &Ctx, cmd: RetentionCmd) -> CmdResult {
                 return Ok(());
             }
             if due.is_empty() {
-                println!("{}", ctx.t("没有到期的案件", "No case has reached the end of its period"));
+                println!(
+                    "{}",
+                    ctx.t("没有到期的案件", "No case has reached the end of its period")
+                );
                 return Ok(());
             }
             let mut rows = vec![vec![

@@ -193,7 +193,9 @@ pub fn run(ctx: &Ctx, cmd: StaffCmd) -> CmdResult {
             let member = store
                 .staff()?
                 .into_iter()
-                .find(|s| s.unit == unit && s.active && (s.name == name || s.id.to_string() == name))
+                .find(|s| {
+                    s.unit == unit && s.active && (s.name == name || s.id.to_string() == name)
+                })
                 .ok_or_else(|| {
                     Failure::Core(casedesk_store::AuthError::UnknownStaff(name.clone()).into())
                 })?;

@@ -727,18 +727,32 @@ impl Store {
     ) -> Result<Vec<Event>> {
         let station = self.require_station()?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            "SELECT {} FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq",
             project::EVENT_COLUMNS
         ))?;
-        let mut rows =
-            stmt.query(params![station.device.as_bytes(), after as i64, max_count as i64])?;
+        let mut rows = stmt.query(params![station.device.as_bytes(), after as i64])?;
         let mut out = Vec::new();
         let mut bytes = 0usize;
+        // Redacted forms (this station anonymised a case before pushing it) are taken by the
+        // hub only in the batch of the anonymisation that lists them: the batch goes on past
+        // its size until those anonymisations are in it, up to the protocol's largest batch.
+        let mut awaiting: std::collections::HashSet<Uuid> = Default::default();
         while let Some(row) = rows.next()? {
             let e = project::event_from_row(row)?;
             let size = serde_json::to_vec(&e)?.len();
-            if !out.is_empty() && bytes + size > max_bytes {
+            let full = out.len() >= max_count || bytes + size > max_bytes;
+            let hard = bytes + size > casedesk_proto::limits::MAX_BATCH_BYTES
+                || out.len() >= casedesk_proto::limits::MAX_BATCH_EVENTS;
+            if !out.is_empty() && (hard || (full && awaiting.is_empty())) {
                 break;
+            }
+            if !e.hash_is_valid() {
+                awaiting.insert(e.id);
+            }
+            if e.kind == casedesk_proto::redact::ANONYMIZED_KIND {
+                for r in casedesk_proto::redact::redactions_of(&e.payload).unwrap_or_default() {
+                    awaiting.remove(&r.event);
+                }
             }
             bytes += size;
             out.push(e);

@@ -220,6 +220,8 @@ fn the_file_keeps_no_copy_of_what_was_removed() {
         s.init_station(crate::testutil::station_init()).unwrap();
         let head = founder(&s);
         let c = s.register_case(&head, registration(at(2026, 3, 1, 1))).unwrap();
+        s.act(c.id, &head, CaseEvent::Accepted { at: at(2026, 3, 2, 1), note: String::new() })
+            .unwrap();
         s.act(c.id, &head, CaseEvent::NoteAdded { text: format!("{NAME} 来电 {PHONE}") }).unwrap();
         s.act(
             c.id,
@@ -249,4 +251,34 @@ fn the_file_keeps_no_copy_of_what_was_removed() {
     }
     let s = Store::open(&path).unwrap();
     assert!(s.verify().unwrap().is_ok());
+}
+
+#[test]
+fn a_push_carries_redacted_forms_with_their_anonymisation() {
+    let now = at(2026, 3, 5, 1);
+    let (mut s, id) = closed_case(now);
+    let head = founder(&s);
+    s.set_retention_days(&head, 0).unwrap();
+    s.anonymize_op(None, id, &head).unwrap();
+    // The smallest batch still reaches from the first redacted form to the anonymisation.
+    let mut after = 0;
+    loop {
+        let batch = s.own_events_after(after, 1, 1).unwrap();
+        let Some(last) = batch.last() else { break };
+        let redacted: Vec<Uuid> =
+            batch.iter().filter(|e| !e.hash_is_valid()).map(|e| e.id).collect();
+        if !redacted.is_empty() {
+            let listed: Vec<Uuid> = batch
+                .iter()
+                .filter(|e| e.kind == "case.anonymized")
+                .flat_map(|e| casedesk_proto::redact::redactions_of(&e.payload).unwrap())
+                .map(|r| r.event)
+                .collect();
+            assert!(redacted.iter().all(|r| listed.contains(r)), "{batch:?}");
+        } else {
+            assert_eq!(batch.len(), 1);
+        }
+        after = last.seq;
+    }
+    assert_eq!(after, s.device_head().unwrap().0);
 }

@@ -161,8 +161,23 @@ fn sync_e2e_anonymisation_reaches_the_hub_and_every_replica() {
     let before = (report(&a, "HX0201"), report(&hx, "HX"));
 
     // Someone who is not a head may not; the head sets the period and anonymises what is due.
-    let refused = a.command().args(["retention", "period", "0"]).env("CASEDESK_AS", "nobody");
-    assert!(!refused.output().unwrap().status.success());
+    a.command()
+        .args(["staff", "add", "小周", "--roles", "clerk"])
+        .env("CASEDESK_NEW_PASSWORD", "2580")
+        .output()
+        .map(|o| assert!(o.status.success(), "{}", stderr(&o)))
+        .unwrap();
+    for args in [&["retention", "period", "0"][..], &["retention", "apply", "--all"]] {
+        let out = a
+            .command()
+            .args(args)
+            .env("CASEDESK_AS", "小周")
+            .env("CASEDESK_PASSWORD", "2580")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "a clerk may not {args:?}");
+        assert!(stderr(&out).contains("access.denied"), "{}", stderr(&out));
+    }
     a.ok(&["retention", "period", "0"]);
     let due: Value = serde_json::from_str(&a.ok(&["retention", "list", "--json"])).unwrap();
     let due_nos: Vec<&str> =
@@ -179,8 +194,8 @@ fn sync_e2e_anonymisation_reaches_the_hub_and_every_replica() {
     let a3 = Station::init(dir.path(), &HX0201, &third);
     hub.enroll(&a3, None);
     a3.sync_ok();
-    a3.sync_ok();
     let all = [&a, &a2, &hx, &a3];
+    sync_all(&all);
     assert_converged(&hub, &all, &Hierarchy::of(UNITS));
 
     let hub_text =

@@ -82,6 +82,8 @@ pub fn run(ctx: &Ctx, cmd: RetentionCmd) -> CmdResult {
             table(&rows);
         }
         RetentionCmd::Apply { cases, all, json } => {
+            // Refused before anything is listed, even when nothing is due.
+            store.authorize(&me, casedesk_domain::types::Permission::Anonymize)?;
             let ids = if all {
                 store.retention_due(None)?.into_iter().map(|d| d.id).collect()
             } else {

@@ -116,7 +116,7 @@ fn report(st: &Station, unit: &str) -> Value {
     let out = st.ok(&["report", "--period", &year, "--unit", unit, "--json"]);
     let mut v: Value = serde_json::from_str(&out).expect("report json");
     if let Some(o) = v.as_object_mut() {
-        o.remove("generated_at");
+        o.remove("computed_at");
     }
     v
 }

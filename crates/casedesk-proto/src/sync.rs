@@ -84,6 +84,10 @@ pub mod reasons {
     /// The payload names another unit than the one whose device wrote the event (a
     /// registration's receiving unit, a unit record, staff, a roving session, a consultation).
     pub const UNIT_MISMATCH: &str = "unit_mismatch";
+    /// A `case.anonymized` whose listing does not fit the events it names (another case, a
+    /// hash or a digest that is not theirs), or an event an anonymisation lists with another
+    /// hash (`casedesk_proto::redact`).
+    pub const ANONYMIZE_MISMATCH: &str = "anonymize_mismatch";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,6 +29,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
+use casedesk_proto::redact::{self, Redaction};
 use casedesk_proto::sign::SecretKey;
 use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
@@ -1062,10 +1063,46 @@ async fn store_events(
     let mut starts: Vec<(Uuid, &'static str, String, i64)> = Vec::new();
     let mut writes: Vec<RegistryWrite> = Vec::new();
     let mut accepted: Vec<(usize, i64)> = Vec::new();
+    // What is stored of each event (an event an anonymisation lists: its redacted form), and
+    // the anonymisations of this batch accepted so far.
+    let mut forms: Vec<Event> = new.to_vec();
+    let listed = listings(tx, &streams).await?;
+    let mut anonymizations: Vec<usize> = Vec::new();
     for (i, e) in new.iter().enumerate() {
         let pos = positions[i];
         let state = registry.get(&e.stream).map(HeldStream::state);
-        match rules::admit(e, state.as_ref(), now_ms) {
+        let mut verdict = rules::admit(e, state.as_ref(), now_ms);
+        if verdict.is_ok() && e.kind.starts_with("case.") {
+            if e.kind == redact::ANONYMIZED_KIND {
+                let ids = rules::listed_ids(e);
+                let mut held = held_events(tx, &ids).await?;
+                held.extend(forms[..i].iter().filter(|f| ids.contains(&f.id)).cloned());
+                if let Some(reason) = rules::anonymization_mismatch(e, &held) {
+                    verdict = Err(reason);
+                } else {
+                    anonymizations.push(i);
+                }
+            } else {
+                let mut r =
+                    listed.get(&e.id).filter(|(st, _)| *st == e.stream).map(|x| x.1.clone());
+                for &a in &anonymizations {
+                    if r.is_none() && new[a].stream == e.stream {
+                        r = redact::redactions_of(&new[a].payload)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .find(|r| r.event == e.id);
+                    }
+                }
+                if let Some(r) = r {
+                    match rules::stored_form(e, &r) {
+                        Ok(Some(form)) => forms[i] = form,
+                        Ok(None) => {}
+                        Err(reason) => verdict = Err(reason),
+                    }
+                }
+            }
+        }
+        match verdict {
             Err(reason) => {
                 quarantined.push(Quarantined { id: e.id, seq: e.seq, reason: reason.to_owned() });
                 quarantine_rows.push((pos, reason));
@@ -1108,7 +1145,7 @@ async fn store_events(
     }
 
     // The events, then what refers to them.
-    let cols = EventColumns::of(new, &positions, &quarantine_rows)?;
+    let cols = EventColumns::of(&forms, &positions, &quarantine_rows)?;
     let inserted = tx
         .execute(
             "INSERT INTO events (pos, id, stream, device, seq, hash, kind, json, quarantined, received_ms)
@@ -1128,6 +1165,10 @@ async fn store_events(
         return Err(HubError::Tampered(
             "an event id of the batch is already held for another event".into(),
         ));
+    }
+    // The hub's one rewrite of what it stores: what an accepted anonymisation lists, redacted.
+    for &a in &anonymizations {
+        redact_listed(tx, &new[a]).await?;
     }
     if !quarantine_rows.is_empty() {
         let pos: Vec<i64> = quarantine_rows.iter().map(|q| q.0).collect();
@@ -1246,6 +1287,56 @@ async fn store_events(
         .await?;
     }
     Ok(quarantined)
+}
+
+/// The events the hub holds with these ids (accepted or quarantined).
+async fn held_events<C: GenericClient + Sync>(c: &C, ids: &[Uuid]) -> Result<Vec<Event>> {
+    let mut out = Vec::new();
+    for r in c.query("SELECT json FROM events WHERE id = ANY($1)", &[&ids]).await? {
+        out.push(serde_json::from_str(&r.get::<_, String>(0))?);
+    }
+    Ok(out)
+}
+
+/// What the accepted anonymisations of `streams` held before this batch list, by event id,
+/// with the anonymisation's stream.
+async fn listings<C: GenericClient + Sync>(
+    c: &C,
+    streams: &[Uuid],
+) -> Result<HashMap<Uuid, (Uuid, Redaction)>> {
+    let rows = c
+        .query(
+            "SELECT json FROM events WHERE stream = ANY($1) AND kind = $2 AND NOT quarantined
+             ORDER BY pos",
+            &[&streams, &redact::ANONYMIZED_KIND],
+        )
+        .await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let anon: Event = serde_json::from_str(&row.get::<_, String>(0))?;
+        for r in redact::redactions_of(&anon.payload).unwrap_or_default() {
+            out.entry(r.event).or_insert((anon.stream, r));
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces the stored JSON of every held event of the anonymisation's stream that it lists by
+/// the redacted form.
+async fn redact_listed<C: GenericClient + Sync>(c: &C, anon: &Event) -> Result<()> {
+    let list = redact::redactions_of(&anon.payload).unwrap_or_default();
+    let ids: Vec<Uuid> = list.iter().map(|r| r.event).collect();
+    for held in held_events(c, &ids).await? {
+        let Some(r) = list.iter().find(|r| r.event == held.id) else { continue };
+        if held.stream != anon.stream {
+            continue;
+        }
+        if let Ok(Some(form)) = rules::stored_form(&held, r) {
+            let json = serde_json::to_string(&form)?;
+            c.execute("UPDATE events SET json = $2 WHERE id = $1", &[&held.id, &json]).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The units that see a stream addressed to `units`: those units and all their ancestors.

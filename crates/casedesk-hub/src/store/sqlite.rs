@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
+use casedesk_proto::redact::{self, Redaction};
 use casedesk_proto::sign::SecretKey;
 use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
@@ -243,6 +244,8 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "busy_timeout", 5000)?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // What an anonymisation removes is overwritten in the file, not only unlinked.
+    conn.pragma_update(None, "secure_delete", true)?;
     Ok(())
 }
 
@@ -894,6 +897,12 @@ fn push(c: &mut Connection, batch: &CheckedBatch, key: &SecretKey, now_ms: i64) 
         params![batch.batch_id(), device.to_string(), json, now_ms, batch.signature()],
     )?;
     tx.commit()?;
+    if new.iter().any(|e| e.kind == redact::ANONYMIZED_KIND) {
+        // The original payloads are still in the write-ahead log's older frames: copy the
+        // redacted pages into the database and empty the log (readers holding it up leave this
+        // to SQLite's next automatic checkpoint).
+        let _busy: i64 = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    }
     Ok(json)
 }
 
@@ -910,7 +919,24 @@ fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'
             e.id
         )));
     }
-    let verdict = rules::admit(e, load_stream(tx, e.stream)?.as_ref(), now_ms);
+    let mut verdict = rules::admit(e, load_stream(tx, e.stream)?.as_ref(), now_ms);
+    // Anonymisation: an accepted one must fit what is held; an event one lists is stored
+    // redacted.
+    let mut stored = None;
+    if verdict.is_ok() && e.kind.starts_with("case.") {
+        if e.kind == redact::ANONYMIZED_KIND {
+            let held = held_events(tx, &rules::listed_ids(e))?;
+            if let Some(reason) = rules::anonymization_mismatch(e, &held) {
+                verdict = Err(reason);
+            }
+        } else if let Some(r) = listing(tx, e)? {
+            match rules::stored_form(e, &r) {
+                Ok(form) => stored = form,
+                Err(reason) => verdict = Err(reason),
+            }
+        }
+    }
+    let e_stored = stored.as_ref().unwrap_or(e);
     tx.prepare_cached(
         "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined, received_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -922,11 +948,14 @@ fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'
         to_i64(e.seq),
         e.hash.to_hex(),
         e.kind,
-        serde_json::to_string(e)?,
+        serde_json::to_string(e_stored)?,
         verdict.is_err(),
         now_ms
     ])?;
     let pos = tx.last_insert_rowid();
+    if verdict.is_ok() && e.kind == redact::ANONYMIZED_KIND {
+        redact_listed(tx, e)?;
+    }
     match verdict {
         Err(reason) => {
             tx.execute(
@@ -941,6 +970,54 @@ fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'
             Ok(None)
         }
     }
+}
+
+/// The events the hub holds with these ids (accepted or quarantined).
+fn held_events(c: &Connection, ids: &[Uuid]) -> Result<Vec<Event>> {
+    let mut out = Vec::new();
+    let mut stmt = c.prepare_cached("SELECT json FROM events WHERE id = ?1")?;
+    for id in ids {
+        let json: Option<String> = stmt.query_row([id.to_string()], |r| r.get(0)).optional()?;
+        if let Some(j) = json {
+            out.push(serde_json::from_str(&j)?);
+        }
+    }
+    Ok(out)
+}
+
+/// What an accepted anonymisation of `e`'s stream lists for `e`, if one does.
+fn listing(c: &Connection, e: &Event) -> Result<Option<Redaction>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT json FROM events WHERE stream = ?1 AND kind = ?2 AND quarantined = 0 ORDER BY pos",
+    )?;
+    let rows = stmt.query_map(params![e.stream.to_string(), redact::ANONYMIZED_KIND], |r| {
+        r.get::<_, String>(0)
+    })?;
+    for json in rows {
+        let anon: Event = serde_json::from_str(&json?)?;
+        let list = redact::redactions_of(&anon.payload).unwrap_or_default();
+        if let Some(r) = list.into_iter().find(|r| r.event == e.id) {
+            return Ok(Some(r));
+        }
+    }
+    Ok(None)
+}
+
+/// Replaces the stored JSON of every held event of the anonymisation's stream that it lists by
+/// the redacted form (the hub's one rewrite of what it stores).
+fn redact_listed(c: &Connection, anon: &Event) -> Result<()> {
+    for r in redact::redactions_of(&anon.payload).unwrap_or_default() {
+        for held in held_events(c, &[r.event])? {
+            if held.stream != anon.stream {
+                continue;
+            }
+            if let Ok(Some(form)) = rules::stored_form(&held, &r) {
+                c.prepare_cached("UPDATE events SET json = ?2 WHERE id = ?1")?
+                    .execute(params![r.event.to_string(), serde_json::to_string(&form)?])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The registry entry of `stream`, with its open grants.

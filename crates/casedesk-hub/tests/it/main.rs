@@ -12,6 +12,7 @@ mod enroll;
 mod migrate;
 mod pull;
 mod push;
+mod retention;
 mod security;
 mod serve;
 mod signatures;

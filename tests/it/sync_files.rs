@@ -130,7 +130,10 @@ fn a_photo_reaches_the_hub_and_the_units_that_see_the_case_whole() {
     assert_eq!(r["files_downloaded"], 1, "{r}");
     assert_eq!(station_file(&b, &hash).as_deref(), Some(&bytes[..]));
     let listed = evidence(&b, &no);
-    assert_eq!((listed[0]["file_here"].clone(), listed[0]["sha256"].clone()), (json!(true), json!(hash)));
+    assert_eq!(
+        (listed[0]["file_here"].clone(), listed[0]["sha256"].clone()),
+        (json!(true), json!(hash))
+    );
     assert_eq!(b.status()["status"]["files"]["to_download"], 0);
     b.verify_ok();
 }
@@ -207,7 +210,11 @@ fn bytes_from_the_hub_that_do_not_match_their_hash_are_discarded_and_reported() 
     std::fs::write(&path, &bad).unwrap();
 
     let r = hx.sync_ok();
-    assert_eq!((r["files_downloaded"].clone(), r["files_failed"].clone()), (json!(0), json!(1)), "{r}");
+    assert_eq!(
+        (r["files_downloaded"].clone(), r["files_failed"].clone()),
+        (json!(0), json!(1)),
+        "{r}"
+    );
     assert!(station_file(&hx, &hash).is_none(), "not stored");
     assert_eq!(evidence(&hx, &no)[0]["file_here"], false);
     let status = hx.status()["status"]["files"].clone();

@@ -395,7 +395,8 @@ pub fn sync(ctx: &Ctx, status_only: bool, json: bool) -> CmdResult {
             casedesk_store::BlobDirection::Up => ctx.t("上传", "upload"),
             casedesk_store::BlobDirection::Down => ctx.t("下载", "download"),
         };
-        let what = if p.refused { ctx.t("被拒绝", "refused") } else { ctx.t("未完成", "not done") };
+        let what =
+            if p.refused { ctx.t("被拒绝", "refused") } else { ctx.t("未完成", "not done") };
         println!(
             "{} {} {way} {what} [{}] {}",
             ctx.t("文件", "File"),

@@ -17,9 +17,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, Request, State,
-};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, Request, State};
 use axum::http::header::{
     ACCEPT_RANGES, ALLOW, AUTHORIZATION, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE, RANGE,
     RETRY_AFTER,
@@ -31,8 +29,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use casedesk_proto::sync::{
-    BlobUploadState, DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
-    PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch, StatusQuery, codes,
+    BlobUploadState, DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health,
+    MAX_PULL_LIMIT, MAX_PUSH_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch,
+    StatusQuery, codes,
 };
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;

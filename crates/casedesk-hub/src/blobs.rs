@@ -98,7 +98,12 @@ impl BlobDir {
     pub async fn upload_state(&self, sha: &str, size: u64) -> Result<BlobUploadState, BlobError> {
         check_size(size)?;
         if self.complete_size(sha)?.is_some() {
-            return Ok(BlobUploadState { sha256: sha.to_owned(), size, held: size, complete: true });
+            return Ok(BlobUploadState {
+                sha256: sha.to_owned(),
+                size,
+                held: size,
+                complete: true,
+            });
         }
         let held = match fs::metadata(self.partial_path(sha)) {
             Ok(m) => m.len(),

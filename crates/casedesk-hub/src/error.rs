@@ -177,7 +177,9 @@ impl HubError {
     pub fn body(&self) -> ErrorBody {
         let message = if matches!(self, HubError::Unavailable(_)) {
             "the hub cannot reach its database: retry later".to_owned()
-        } else if self.status().is_server_error() && !matches!(self, HubError::Busy { .. } | HubError::BlobUnavailable) {
+        } else if self.status().is_server_error()
+            && !matches!(self, HubError::Busy { .. } | HubError::BlobUnavailable)
+        {
             // Internal details stay in the hub's log.
             "internal error".to_owned()
         } else {

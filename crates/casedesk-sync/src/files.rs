@@ -174,8 +174,7 @@ fn record_failure(
         && !link_down
         || matches!(e, SyncError::Store(casedesk_store::StoreError::Blob { .. }));
     tracing::info!(%sha256, ?direction, code = %e.code(), "file not synced: {e}");
-    if let Err(record) = store.blob_failed(sha256, direction, &e.code(), &e.to_string(), refused)
-    {
+    if let Err(record) = store.blob_failed(sha256, direction, &e.code(), &e.to_string(), refused) {
         tracing::warn!(error = %record, "cannot record a failed file");
     }
     if link_down { Outcome::LinkDown } else { Outcome::Failed }

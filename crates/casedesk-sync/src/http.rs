@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use casedesk_proto::limits;
 use casedesk_proto::sync::{
-    BlobUploadState, DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health, PROTOCOL_HEADER,
-    PROTOCOL_VERSION, PullPage, PushBatch, PushReceipt,
+    BlobUploadState, DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health,
+    PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch, PushReceipt,
 };
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -280,7 +280,10 @@ impl Transport for HttpTransport {
         let mut reader = resp.into_body().into_reader();
         std::io::copy(&mut (&mut reader).take(skip), &mut std::io::sink())
             .map_err(|e| SyncError::Network(e.to_string()))?;
-        reader.take(len + 1).read_to_end(&mut raw).map_err(|e| SyncError::Network(e.to_string()))?;
+        reader
+            .take(len + 1)
+            .read_to_end(&mut raw)
+            .map_err(|e| SyncError::Network(e.to_string()))?;
         if raw.len() as u64 > len {
             raw.truncate(len as usize);
         }
@@ -290,7 +293,8 @@ impl Transport for HttpTransport {
 
 /// A file name is a SHA-256 in lower-case hex (it goes into a URL path).
 fn check_name(sha256: &str) -> Result<(), SyncError> {
-    if sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    if sha256.len() == 64
+        && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
         Ok(())
     } else {

@@ -18,7 +18,8 @@ pub mod schedule;
 pub mod worker;
 
 use casedesk_proto::sync::{
-    BlobUploadState, DeviceStatus, ErrorBody, MAX_PULL_LIMIT, PullPage, PushBatch, PushReceipt, codes,
+    BlobUploadState, DeviceStatus, ErrorBody, MAX_PULL_LIMIT, PullPage, PushBatch, PushReceipt,
+    codes,
 };
 use serde::Serialize;
 

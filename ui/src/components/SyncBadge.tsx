@@ -85,7 +85,10 @@ export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus |
         {s.files.problems.length > 0 && (
           <Descriptions.Item label={t("sync.error_label")}>
             <Typography.Text type="warning" data-testid="sync-files-problem">
-              {t("sync.files_problem", { count: s.files.problems.length, reason: fileProblemText(s.files.problems[0].code, t, (k) => i18n.exists(k)) })}
+              {t("sync.files_problem", {
+                count: s.files.problems.length,
+                reason: fileProblemText(s.files.problems[0].code, t, (k) => i18n.exists(k)),
+              })}
             </Typography.Text>
           </Descriptions.Item>
         )}

@@ -684,6 +684,8 @@ export class MockBackend {
       revealable: m.revealable,
       actors,
       documents: availableDocuments(s),
+      // Browser mode has no sync: every file a case names is "here".
+      missing_files: [],
     };
   }
 

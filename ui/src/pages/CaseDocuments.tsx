@@ -22,7 +22,15 @@ import {
   Typography,
   Upload,
 } from "antd";
-import { ClockCircleOutlined, EyeOutlined, FilePdfOutlined, FileWordOutlined, PaperClipOutlined, PrinterOutlined, UploadOutlined } from "@ant-design/icons";
+import {
+  ClockCircleOutlined,
+  EyeOutlined,
+  FilePdfOutlined,
+  FileWordOutlined,
+  PaperClipOutlined,
+  PrinterOutlined,
+  UploadOutlined,
+} from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { UploadFile } from "antd";
 import type { CaseDetail, DocOffer, DocPages, Delivery, Recipient } from "../ipc/types";
@@ -224,23 +232,23 @@ export function DocumentsCard({ detail }: { detail: CaseDetail }) {
                       {d && missing.has(d.sha256) ? (
                         <NotHere />
                       ) : (
-                      <Space size={4}>
-                        <Button
-                          size="small"
-                          type="link"
-                          icon={<FilePdfOutlined />}
-                          onClick={() => void file(n, "pdf")}
-                          data-testid="doc-open-pdf"
-                        >
-                          {t("docs.open_pdf")}
-                        </Button>
-                        <Button size="small" type="link" icon={<FileWordOutlined />} onClick={() => void file(n, "docx")}>
-                          {t("docs.open_docx")}
-                        </Button>
-                        <Button size="small" type="link" onClick={() => setViewing(n)}>
-                          {t("docs.view")}
-                        </Button>
-                      </Space>
+                        <Space size={4}>
+                          <Button
+                            size="small"
+                            type="link"
+                            icon={<FilePdfOutlined />}
+                            onClick={() => void file(n, "pdf")}
+                            data-testid="doc-open-pdf"
+                          >
+                            {t("docs.open_pdf")}
+                          </Button>
+                          <Button size="small" type="link" icon={<FileWordOutlined />} onClick={() => void file(n, "docx")}>
+                            {t("docs.open_docx")}
+                          </Button>
+                          <Button size="small" type="link" onClick={() => setViewing(n)}>
+                            {t("docs.view")}
+                          </Button>
+                        </Space>
                       )}
                     </div>
                   );

@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::postgres::{PgStore, is_postgres_url, redacted};
 use super::sqlite::SqliteStore;
 use super::{
-    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    BlobRef, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, Counts, DeviceRecord, EnrollCodeRecord,
+    Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
 };
 use crate::error::Result;
 use crate::rules::CheckedBatch;

@@ -39,8 +39,8 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 use uuid::Uuid;
 
 use super::{
-    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    BlobRef, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, Counts, DeviceRecord, EnrollCodeRecord,
+    Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -790,8 +790,7 @@ impl HubStore for PgStore {
             .await?;
         Ok(row.map(|r| {
             let kind: String = r.get(0);
-            let v: Option<String> =
-                if kind == "case.evidence_added" { r.get(1) } else { r.get(2) };
+            let v: Option<String> = if kind == "case.evidence_added" { r.get(1) } else { r.get(2) };
             BlobRef { size: v.and_then(|v| v.parse().ok()) }
         }))
     }

@@ -20,8 +20,8 @@ use uuid::Uuid;
 
 pub use super::Counts;
 use super::{
-    AdminAction, AdminRecord, AdminWrite, DeviceRecord, EnrollCodeRecord, Enrolled, Enrollment,
-    BlobRef, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, DeviceRecord, EnrollCodeRecord, Enrolled,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};

@@ -540,7 +540,8 @@ impl Hub {
         headers: &[(&str, String)],
         body: Vec<u8>,
     ) -> Reply {
-        let mut req = Hub::request(method, path).header("authorization", format!("Bearer {}", st.token));
+        let mut req =
+            Hub::request(method, path).header("authorization", format!("Bearer {}", st.token));
         for (k, v) in headers {
             req = req.header(*k, v);
         }

@@ -89,6 +89,9 @@ pub struct CaseDetail {
     pub actors: std::collections::BTreeMap<Uuid, String>,
     /// The documents (文书) the case's state allows now, with the numbers issued for each.
     pub documents: Vec<DocOffer>,
+    /// Hashes of files the case's events name (evidence, issued documents' PDFs) that this
+    /// station does not hold yet: they arrive with sync.
+    pub missing_files: Vec<String>,
 }
 
 impl CaseDetail {
@@ -107,7 +110,19 @@ impl CaseDetail {
             .filter_map(|t| t.actor)
             .filter_map(|a| names.get(&a).map(|n| (a, n.clone())))
             .collect();
+        let mut missing_files = Vec::new();
+        let named = case
+            .evidence
+            .iter()
+            .map(|e| &e.item.sha256)
+            .chain(case.documents.iter().map(|d| &d.doc.sha256));
+        for sha in named {
+            if !store.has_blob(sha)? && !missing_files.contains(sha) {
+                missing_files.push(sha.clone());
+            }
+        }
         Ok(CaseDetail {
+            missing_files,
             next_deadline: deadlines.first().copied(),
             deadlines,
             allowed: allowed_actions(&case).into_iter().map(|k| k.code().to_owned()).collect(),
@@ -308,6 +323,9 @@ pub struct SyncStatus {
     pub clock_offset_ms: Option<i64>,
     /// The last error in plain words, in the UI language.
     pub plain_error: Option<String>,
+    /// Files (evidence, issued documents' PDFs) waiting to go to the hub or to arrive from
+    /// it, and those whose last attempt failed, with the reason.
+    pub files: casedesk_store::BlobSyncSummary,
 }
 
 impl SyncStatus {
@@ -328,6 +346,7 @@ impl SyncStatus {
             quarantined_here,
             duplicate_numbers,
             clock_offset_ms,
+            files,
         } = s;
         SyncStatus {
             enrolled,
@@ -342,6 +361,7 @@ impl SyncStatus {
             duplicate_numbers,
             clock_offset_ms,
             plain_error,
+            files,
         }
     }
 }

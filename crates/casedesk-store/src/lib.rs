@@ -7,6 +7,7 @@
 
 mod apply;
 pub mod bench;
+mod blob_sync;
 pub mod desk;
 pub mod error;
 mod exchange;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde::Serialize;
 use uuid::Uuid;
 
+pub use blob_sync::{BlobDirection, BlobProblem, BlobSyncSummary, PendingBlob};
 pub use error::{AuthError, Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
 pub use files::{

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_statistics.sql"),
     include_str!("../migrations/0009_stat_cases.sql"),
     include_str!("../migrations/0010_people.sql"),
+    include_str!("../migrations/0011_blob_sync.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -194,6 +194,7 @@ function emptySync(): SyncStatus {
     duplicate_numbers: 0,
     clock_offset_ms: null,
     plain_error: null,
+    files: { to_upload: 0, to_download: 0, problems: [] },
   };
 }
 
@@ -685,6 +686,8 @@ export class MockBackend {
       revealable: m.revealable,
       actors,
       documents: availableDocuments(s),
+      // Browser mode has no sync: every file a case names is "here".
+      missing_files: [],
     };
   }
 

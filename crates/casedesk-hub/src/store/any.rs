@@ -11,8 +11,9 @@ use uuid::Uuid;
 use super::postgres::{PgStore, is_postgres_url, redacted};
 use super::sqlite::SqliteStore;
 use super::{
-    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, Counts, DeviceRecord, EnrollCodeRecord,
+    Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit,
+    UnitImport,
 };
 use crate::error::Result;
 use crate::rules::CheckedBatch;
@@ -176,5 +177,11 @@ impl HubStore for AnyStore {
     }
     async fn list_refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
         each!(self, s => s.list_refusals(limit).await)
+    }
+    async fn blob_named_by(&self, device: Uuid, sha256: String) -> Result<Option<BlobRef>> {
+        each!(self, s => s.blob_named_by(device, sha256).await)
+    }
+    async fn blob_in_feed(&self, unit: String, sha256: String) -> Result<bool> {
+        each!(self, s => s.blob_in_feed(unit, sha256).await)
     }
 }

@@ -309,6 +309,29 @@ pub trait HubStore: Send + Sync + 'static {
     fn record_refusal(&self, refusal: Refusal) -> impl Future<Output = Result<()>> + Send;
     /// The latest `limit` refused pushes, newest first.
     fn list_refusals(&self, limit: u32) -> impl Future<Output = Result<Vec<Refusal>>> + Send;
+
+    /// Files: the first accepted (not quarantined) event `device` pushed that names `sha256`
+    /// (`case.evidence_added`, `case.document_issued`), with the size it gives; `None` when no
+    /// such event exists, so the device may not upload the file.
+    fn blob_named_by(
+        &self,
+        device: Uuid,
+        sha256: String,
+    ) -> impl Future<Output = Result<Option<BlobRef>>> + Send;
+    /// Whether `unit`'s feed carries an event naming `sha256` (who may download the file: the
+    /// audience of the case stream, units a transfer lets see it included).
+    fn blob_in_feed(
+        &self,
+        unit: String,
+        sha256: String,
+    ) -> impl Future<Output = Result<bool>> + Send;
+}
+
+/// A file an event names, as the hub reads it from that event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobRef {
+    /// The size the event gives (`None` when the payload holds no usable number).
+    pub size: Option<u64>,
 }
 
 /// An accepted-looking note event for the benchmark's bulk load (its hash is not sealed: the

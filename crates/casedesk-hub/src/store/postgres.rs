@@ -40,8 +40,9 @@ use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
 use super::{
-    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, Counts, DeviceRecord, EnrollCodeRecord,
+    Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit,
+    UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -52,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_keys.sql"),
     include_str!("../../migrations/postgres/0003_console.sql"),
     include_str!("../../migrations/postgres/0004_feed_pages.sql"),
+    include_str!("../../migrations/postgres/0005_blobs.sql"),
 ];
 
 /// Advisory lock keys (two-int space, so they never meet the stream locks' one-bigint space).
@@ -801,6 +803,41 @@ impl HubStore for PgStore {
                 message: r.get(3),
             })
             .collect())
+    }
+
+    async fn blob_named_by(&self, device: Uuid, sha256: String) -> Result<Option<BlobRef>> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT kind, ((json::jsonb) -> 'payload') ->> 'size',
+                    ((json::jsonb) -> 'payload') ->> 'bytes'
+                 FROM events
+                 WHERE (((json::jsonb) -> 'payload') ->> 'sha256') = $1
+                   AND kind IN ('case.evidence_added', 'case.document_issued')
+                   AND device = $2 AND NOT quarantined
+                 ORDER BY pos LIMIT 1",
+                &[&sha256, &device],
+            )
+            .await?;
+        Ok(row.map(|r| {
+            let kind: String = r.get(0);
+            let v: Option<String> = if kind == "case.evidence_added" { r.get(1) } else { r.get(2) };
+            BlobRef { size: v.and_then(|v| v.parse().ok()) }
+        }))
+    }
+
+    async fn blob_in_feed(&self, unit: String, sha256: String) -> Result<bool> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM events e JOIN feed f ON f.event_pos = e.pos
+                 WHERE (((e.json::jsonb) -> 'payload') ->> 'sha256') = $1
+                   AND e.kind IN ('case.evidence_added', 'case.document_issued')
+                   AND f.unit = $2)",
+                &[&sha256, &unit],
+            )
+            .await?;
+        Ok(row.get(0))
     }
 }
 

@@ -21,8 +21,8 @@ use uuid::Uuid;
 
 pub use super::Counts;
 use super::{
-    AdminAction, AdminRecord, AdminWrite, DeviceRecord, EnrollCodeRecord, Enrolled, Enrollment,
-    HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, DeviceRecord, EnrollCodeRecord, Enrolled,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { script: include_str!("../../migrations/0004_keys.sql"), backfill: None },
     Migration { script: include_str!("../../migrations/0005_console.sql"), backfill: None },
     Migration { script: include_str!("../../migrations/0006_feed_pages.sql"), backfill: None },
+    Migration { script: include_str!("../../migrations/0007_blobs.sql"), backfill: None },
 ];
 
 /// Read connections: token checks and status reads need not wait behind a long pull.
@@ -607,6 +608,51 @@ impl HubStore for SqliteStore {
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn blob_named_by(&self, device: Uuid, sha256: String) -> Result<Option<BlobRef>> {
+        self.run(Conn::Reader, move |c| {
+            let row = c
+                .prepare_cached(
+                    "SELECT kind, json_extract(json, '$.payload.size'),
+                        json_extract(json, '$.payload.bytes')
+                     FROM events
+                     WHERE json_extract(json, '$.payload.sha256') = ?1
+                       AND kind IN ('case.evidence_added', 'case.document_issued')
+                       AND device = ?2 AND quarantined = 0
+                     ORDER BY pos LIMIT 1",
+                )?
+                .query_row(params![sha256, device.to_string()], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, rusqlite::types::Value>(1)?,
+                        r.get::<_, rusqlite::types::Value>(2)?,
+                    ))
+                })
+                .optional()?;
+            Ok(row.map(|(kind, size, bytes)| {
+                let v = if kind == "case.evidence_added" { size } else { bytes };
+                let size = match v {
+                    rusqlite::types::Value::Integer(n) => u64::try_from(n).ok(),
+                    _ => None,
+                };
+                BlobRef { size }
+            }))
+        })
+        .await
+    }
+
+    async fn blob_in_feed(&self, unit: String, sha256: String) -> Result<bool> {
+        self.run(Conn::Reader, move |c| {
+            Ok(c.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM events e JOIN feed f ON f.event_pos = e.pos
+                 WHERE json_extract(e.json, '$.payload.sha256') = ?1
+                   AND e.kind IN ('case.evidence_added', 'case.document_issued')
+                   AND f.unit = ?2)",
+            )?
+            .query_row(params![sha256, unit], |r| r.get(0))?)
         })
         .await
     }

@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod blobs;
 mod bounds;
 mod concurrency;
 mod console;

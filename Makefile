@@ -76,5 +76,6 @@ bench-hub:
 	bash scripts/deps.sh test
 	$(CARGO) build --release -p casedesk-hub
 	rm -f target/bench-hub.db*
-	./target/release/casedesk-hub bench --db target/bench-hub.db --bulk $(BULK)
-	CDK_PG_DURABLE=1 bash scripts/with-pg.sh bash -c './target/release/casedesk-hub bench --db "$$CDK_PG_URL" --bulk $(BULK)'
+	./target/release/casedesk-hub bench --db target/bench-hub.db --bulk $(BULK) --pulls 1000
+	rm -f target/bench-hub.db*
+	CDK_PG_DURABLE=1 bash scripts/with-pg.sh bash -c './target/release/casedesk-hub bench --db "$$CDK_PG_URL" --bulk $(BULK) --pulls 1000'

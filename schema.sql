@@ -21,6 +21,17 @@ CREATE TABLE audit_log (
 
 CREATE INDEX audit_log_at ON audit_log (at);
 
+CREATE TABLE blob_sync (
+    sha256     TEXT PRIMARY KEY,
+    direction  TEXT NOT NULL CHECK (direction IN ('up', 'down')),
+    done_at    INTEGER,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    refused    INTEGER NOT NULL DEFAULT 0,
+    last_code  TEXT,
+    last_error TEXT,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE blobs (
     sha256     TEXT PRIMARY KEY,
     size       INTEGER NOT NULL,

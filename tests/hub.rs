@@ -222,6 +222,18 @@ impl Hub {
         self.process.as_ref().map(Process::pid)
     }
 
+    /// The folder the hub keeps the files events name in (`<db>.blobs` beside a SQLite file,
+    /// `hub.blobs` in the state folder of a PostgreSQL hub).
+    pub fn blob_dir(&self) -> PathBuf {
+        let base = match &self.pg {
+            None => self.db.clone(),
+            Some(_) => self.db.with_extension("state").join("hub"),
+        };
+        let mut name = base.into_os_string();
+        name.push(".blobs");
+        PathBuf::from(name)
+    }
+
     pub fn db(&self) -> &Path {
         &self.db
     }

@@ -6,5 +6,6 @@ mod cli;
 mod crash;
 mod sync_e2e;
 mod sync_faults;
+mod sync_files;
 mod sync_netns;
 mod sync_trust;

@@ -100,3 +100,122 @@ fn stations_and_the_association_converge_through_the_hub() {
         assert_eq!((r["pushed"].as_u64(), r["applied"].as_u64()), (Some(0), Some(0)), "{r}");
     }
 }
+
+/// Whether the file at `path` (and its write-ahead log) holds `needle` anywhere, in clear.
+fn file_holds(path: &std::path::Path, needle: &str) -> bool {
+    let mut bytes = std::fs::read(path).unwrap_or_default();
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    bytes.extend(std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default());
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// The report of `unit` for the year, as JSON, without when it was made.
+fn report(st: &Station, unit: &str) -> Value {
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let out = st.ok(&["report", "--period", &year, "--unit", unit, "--json"]);
+    let mut v: Value = serde_json::from_str(&out).expect("report json");
+    if let Some(o) = v.as_object_mut() {
+        o.remove("computed_at");
+    }
+    v
+}
+
+/// Retention end to end (issue 11 item 6): station A anonymises a closed case after sync; the
+/// hub, A's second device, the association and a device enrolled afterwards hold only the
+/// redacted payloads (in their files too), `verify` passes on each, the reports are unchanged
+/// and every replica converges with the hub.
+#[test]
+fn sync_e2e_anonymisation_reaches_the_hub_and_every_replica() {
+    use casedesk_tests::station::{DeviceCode, Init};
+    const NAME: &str = "索南达杰";
+    const PHONE: &str = "13997005566";
+    const VILLAGE: &str = "乌兰县铜普镇察汗诺村";
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start(dir.path(), HubOptions::default());
+    hub.import_units(&units_csv(UNITS));
+    let hx = Station::new(dir.path(), &HX);
+    let a = Station::new(dir.path(), &HX0201);
+    let second = Init::device("HX0201-b").code(DeviceCode::Given("B2".into()));
+    let a2 = Station::init(dir.path(), &HX0201, &second);
+    for st in [&hx, &a, &a2] {
+        hub.enroll(st, None);
+    }
+    let complaint = COMPLAINT
+        .replace("才让卓玛", NAME)
+        .replace("13897712345", PHONE)
+        .replace("天峻县织合玛乡夏季牧场", VILLAGE);
+    let (_, no) = a.add_case(&complaint);
+    a.ok(&["case", "accept", &no]);
+    a.act(&no, "case.note_added", json!({"text": format!("{NAME}来电，电话{PHONE}")}));
+    a.ok(&["case", "close", &no, "--outcome", "withdrawn"]);
+    // Another case, open, keeps everything.
+    a.add_case(COMPLAINT);
+    let all = [&a, &a2, &hx];
+    sync_all(&all);
+    sync_all(&all);
+    for st in all {
+        let seen = st.ok(&["search", NAME, "--json"]);
+        assert!(seen.contains(&no), "{}: the test sees the case: {seen}", st.label);
+    }
+    let before = (report(&a, "HX0201"), report(&hx, "HX"));
+
+    // Someone who is not a head may not; the head sets the period and anonymises what is due.
+    a.command()
+        .args(["staff", "add", "小周", "--roles", "clerk"])
+        .env("CASEDESK_NEW_PASSWORD", "2580")
+        .output()
+        .map(|o| assert!(o.status.success(), "{}", stderr(&o)))
+        .unwrap();
+    for args in [&["retention", "period", "0"][..], &["retention", "apply", "--all"]] {
+        let out = a
+            .command()
+            .args(args)
+            .env("CASEDESK_AS", "小周")
+            .env("CASEDESK_PASSWORD", "2580")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "a clerk may not {args:?}");
+        assert!(stderr(&out).contains("access.denied"), "{}", stderr(&out));
+    }
+    a.ok(&["retention", "period", "0"]);
+    let due: Value = serde_json::from_str(&a.ok(&["retention", "list", "--json"])).unwrap();
+    let due_nos: Vec<&str> =
+        due.as_array().unwrap().iter().filter_map(|d| d["no"].as_str()).collect();
+    assert_eq!(due_nos, vec![no.as_str()], "only the closed case is due");
+    let done = a.ok(&["retention", "apply", "--all"]);
+    assert!(done.contains(&no), "{done}");
+    assert!(a.ok(&["retention", "list"]).contains("No case"));
+
+    sync_all(&all);
+    sync_all(&all);
+    // A device enrolled afterwards pulls the redacted forms and verifies them.
+    let third = Init::device("HX0201-c").code(DeviceCode::Given("C3".into()));
+    let a3 = Station::init(dir.path(), &HX0201, &third);
+    hub.enroll(&a3, None);
+    a3.sync_ok();
+    let all = [&a, &a2, &hx, &a3];
+    sync_all(&all);
+    assert_converged(&hub, &all, &Hierarchy::of(UNITS));
+
+    let hub_text =
+        serde_json::to_string(&hub.events().iter().map(|h| &h.event).collect::<Vec<_>>()).unwrap();
+    assert!(hub_text.contains("才让卓玛"), "the open case keeps its complainant");
+    for needle in [NAME, PHONE, VILLAGE] {
+        assert!(!hub_text.contains(needle), "the hub still stores {needle}");
+        if std::env::var("CDK_HUB_DB").as_deref() != Ok("postgres") {
+            assert!(!file_holds(hub.db(), needle), "the hub's file still holds {needle}");
+        }
+    }
+    for st in all {
+        let text = st.show(&no).to_string();
+        assert!(!text.contains(NAME) && !text.contains(VILLAGE), "{}: {text}", st.label);
+        let found = st.ok(&["search", NAME, "--json"]);
+        assert!(!found.contains(&no), "{}: search still finds the case", st.label);
+        for needle in [NAME, PHONE, VILLAGE] {
+            assert!(!file_holds(&st.db, needle), "{}: the file still holds {needle}", st.label);
+        }
+        st.verify_ok();
+    }
+    assert_eq!((report(&a, "HX0201"), report(&hx, "HX")), before, "the statistics are unchanged");
+}

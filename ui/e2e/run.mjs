@@ -331,11 +331,21 @@ try {
       await page.keyboard.press("Escape");
     }
   });
-  await step(page, "statistics-supervision", async () => {
-    await page.getByRole("tab", { name: "站点督导" }).click();
-    await page.getByTestId("stats-supervision").getByText("示范站条件").first().waitFor();
-    await page.setViewportSize({ width: 1280, height: 800 });
-  });
+  await step(
+    page,
+    "statistics-supervision",
+    async () => {
+      // At 1024×768 (the loop above left it there): the stations and the staff table fit.
+      await page.getByRole("tab", { name: "站点督导" }).click();
+      await page.getByTestId("stats-supervision").getByText("示范站条件").first().waitFor();
+      await page.getByTestId("stats-staff").getByText("马玉梅").first().waitFor();
+      await page.getByTestId("stats-supervision").getByText("按工作人员").first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 0) throw new Error(`the page is ${overflow} px wider than the window`);
+    },
+    { full: true },
+  );
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await step(page, "settings", async () => {
     await page.getByRole("menuitem", { name: "设置" }).click();

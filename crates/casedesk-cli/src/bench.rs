@@ -38,6 +38,14 @@ pub struct BenchArgs {
     /// Cases in the 受理台账 of the documents' figures.
     #[arg(long, default_value_t = 10_000)]
     ledger_cases: u64,
+    /// Only the statistics' figures, at an association's desk (海西州消费者协会) holding
+    /// `--cases` demonstration cases: the time to generate them, then a year's report beside a
+    /// plain scan of the same rows, the hot spots and the supervision.
+    #[arg(long)]
+    report: bool,
+    /// Cases registered per transaction when generating demonstration data.
+    #[arg(long, default_value_t = 2000)]
+    batch: usize,
 }
 
 fn station() -> StationInit {
@@ -152,6 +160,15 @@ pub fn run(_ctx: &Ctx, args: BenchArgs) -> CmdResult {
     std::fs::create_dir_all(&dir)?;
     if args.docs {
         return docs_bench(&dir, args.ledger_cases);
+    }
+    if args.report {
+        println!(
+            "CaseDesk statistics benchmark (medians; each beside its baseline from the same run)"
+        );
+        for &n in &args.cases {
+            association_bench(&dir, n, args.batch, args.reps)?;
+        }
+        return Ok(());
     }
     println!("CaseDesk benchmarks (medians; each beside its baseline from the same run)");
     register_bench(&dir, args.registrations, "FULL")?;
@@ -425,6 +442,56 @@ fn query_bench(dir: &Path, n: u64, reps: usize) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The statistics at an association's desk of `n` cases (generated in transactions of `batch`
+/// cases if the database in `dir` holds fewer).
+fn association_bench(dir: &Path, n: u64, batch: usize, reps: usize) -> Result<(), Failure> {
+    let path = dir.join(format!("bench-association-{n}.db"));
+    let mut store = Store::open(&path)?;
+    if store.station().is_none() {
+        store.init_station(StationInit {
+            unit: "HX".into(),
+            unit_name: "海西州消费者协会".into(),
+            unit_kind: UnitKind::Association,
+            parent: None,
+            admin_code: "632800".into(),
+            ..station()
+        })?;
+    }
+    let have = store.count(&ListQuery { limit: 500, ..Default::default() }).unwrap_or(0);
+    if have < n {
+        let t = Instant::now();
+        let cpu = cpu_ms();
+        let opts = casedesk_demo::DemoOptions {
+            cases: n - have,
+            seed: 42 + have,
+            end: store.now(),
+            batch: batch.max(1),
+        };
+        let summary = casedesk_demo::generate(&mut store, &opts, &mut |done| {
+            if done % 100_000 == 0 {
+                eprintln!("  ({done} cases, {:.0} s)", t.elapsed().as_secs_f64());
+            }
+        })?;
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "\ngenerated {} demo cases ({} events) in {secs:.1} s wall, {:.1} s CPU: {:.0} cases/s (transactions of {batch} cases)",
+            summary.cases,
+            summary.events,
+            (cpu_ms() - cpu) / 1000.0,
+            summary.cases as f64 / secs
+        );
+    }
+    store.checkpoint()?;
+    let stats = store.size_stats()?;
+    println!(
+        "\nat {} cases ({} events), database {:.1} MB",
+        stats.cases,
+        stats.events,
+        stats.bytes as f64 / 1e6
+    );
+    report_bench(&store, reps)
+}
+
 /// The documents' figures. The first document after start reads and indexes the fonts and
 /// builds typst's library; warm documents reuse both (and typst's caches, so the same
 /// document again costs almost nothing: the figure that matters is a different case each
@@ -587,6 +654,7 @@ fn report_bench(store: &Store, reps: usize) -> Result<(), Failure> {
         "  report of {year} with 同比/环比 ({rows} rows read, {accepted} accepted)  {report:>8.1} ms"
     );
     println!("  baseline: plain scan of the same rows in SQLite       {scan:>8.1} ms");
+    println!("  ratio report / plain scan                             {:>8.2}", report / scan);
     let hot = time_baseline(reps.min(3), || {
         let p = casedesk_report::hotspots::Params::default();
         let h = casedesk_report::hotspots::hot_spots(store, None, 12, &p)

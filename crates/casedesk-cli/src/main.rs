@@ -21,6 +21,7 @@ mod docs;
 mod intake;
 mod output;
 mod report;
+mod retention;
 mod staff;
 mod station;
 
@@ -101,6 +102,12 @@ enum Cmd {
     Staff {
         #[command(subcommand)]
         cmd: staff::StaffCmd,
+    },
+    /// Retention of personal data: the period after a case ends, the cases whose period has
+    /// ended, and their anonymisation.
+    Retention {
+        #[command(subcommand)]
+        cmd: retention::RetentionCmd,
     },
     /// Standard documents (文书): list, issue, reprint, preview, the 受理台账, settings.
     Doc {
@@ -442,6 +449,7 @@ fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::Encrypt { key } => crypt::encrypt(ctx, key),
         Cmd::Backup { cmd } => crypt::backup(ctx, cmd),
         Cmd::Staff { cmd } => staff::run(ctx, cmd),
+        Cmd::Retention { cmd } => retention::run(ctx, cmd),
         Cmd::Case { cmd } => cases::run(ctx, cmd),
         Cmd::Doc { cmd } => docs::doc(ctx, cmd),
         Cmd::Evidence { cmd } => docs::evidence(ctx, cmd),

@@ -46,6 +46,10 @@ pub enum StaffCmd {
     },
     /// Change your own password or PIN (the new one from CASEDESK_NEW_PASSWORD or a prompt).
     Password,
+    /// Set a member's password or PIN on this device (needs the manage-staff permission): for
+    /// a member registered on another device of the unit (credentials never sync), or one who
+    /// forgot theirs. The new one comes from CASEDESK_NEW_PASSWORD or a prompt.
+    SetPassword { name: String },
     /// The access log: who revealed which number, who exported what (needs the audit
     /// permission).
     Audit {
@@ -182,6 +186,25 @@ pub fn run(ctx: &Ctx, cmd: StaffCmd) -> CmdResult {
                 ctx.t("已更新", "Updated"),
                 row.name,
                 role_labels(ctx, &row.roles)
+            );
+        }
+        StaffCmd::SetPassword { name } => {
+            let unit = store.require_station()?.unit.clone();
+            let member = store
+                .staff()?
+                .into_iter()
+                .find(|s| {
+                    s.unit == unit && s.active && (s.name == name || s.id.to_string() == name)
+                })
+                .ok_or_else(|| {
+                    Failure::Core(casedesk_store::AuthError::UnknownStaff(name.clone()).into())
+                })?;
+            let new = crate::secret_for(ctx, &member.name, "CASEDESK_NEW_PASSWORD")?;
+            store.set_credential(&me, member.id, &new)?;
+            println!(
+                "{} {}",
+                ctx.t("已设置密码，可在本机登录：", "Password set; they can sign in here:"),
+                member.name
             );
         }
         StaffCmd::Password => {

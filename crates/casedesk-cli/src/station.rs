@@ -386,6 +386,18 @@ pub fn sync(ctx: &Ctx, status_only: bool, json: bool) -> CmdResult {
             r.quarantined,
             ctx.t("条被中心隔离", "quarantined by the hub"),
         );
+        if r.files_uploaded + r.files_downloaded + r.files_failed > 0 {
+            println!(
+                "{}: {} {}, {} {}, {} {}",
+                ctx.t("文件", "Files"),
+                r.files_uploaded,
+                ctx.t("个已上传", "uploaded"),
+                r.files_downloaded,
+                ctx.t("个已收到", "received"),
+                r.files_failed,
+                ctx.t("个未成功（下次同步重试）", "not done (retried next sync)"),
+            );
+        }
         if r.quarantined_here > 0 {
             println!(
                 "{} {}",
@@ -408,6 +420,30 @@ pub fn sync(ctx: &Ctx, status_only: bool, json: bool) -> CmdResult {
             "{} [{code}] {}",
             ctx.t("最近错误", "Last error"),
             st.last_error.as_deref().unwrap_or("")
+        );
+    }
+    if st.files.to_upload + st.files.to_download > 0 {
+        println!(
+            "{} {}, {} {}",
+            ctx.t("待上传文件", "Files waiting to upload"),
+            st.files.to_upload,
+            ctx.t("待收到文件", "files still to arrive"),
+            st.files.to_download
+        );
+    }
+    for p in st.files.problems.iter().take(20) {
+        let way = match p.direction {
+            casedesk_store::BlobDirection::Up => ctx.t("上传", "upload"),
+            casedesk_store::BlobDirection::Down => ctx.t("下载", "download"),
+        };
+        let what =
+            if p.refused { ctx.t("被拒绝", "refused") } else { ctx.t("未完成", "not done") };
+        println!(
+            "{} {} {way} {what} [{}] {}",
+            ctx.t("文件", "File"),
+            &p.sha256.get(..12).unwrap_or(&p.sha256),
+            p.code,
+            output::clip(&p.message, 80)
         );
     }
     if st.hub_quarantined > 0 {

@@ -10,7 +10,8 @@
 //! Issuing (`issue`) renders the document with the number the store gives next, stores the
 //! PDF as a blob and records `case.document_issued` with its SHA-256 in one step; a reprint
 //! (`reprint`) returns the stored PDF, checked against that hash. The 受理台账 of a period is
-//! in `ledger` (PDF and .xlsx); thumbnails of evidence photos in `thumb`.
+//! in `ledger` (PDF and .xlsx); the statistics report (casedesk-report's) as a PDF in
+//! `statistics`; thumbnails of evidence photos in `thumb`.
 //!
 //! Map: `compose` (the words of each document), `world` and `fonts` (typst's view of the
 //! template, the data and the system fonts), `docx`, `ledger`, `thumb`, `api` (what the
@@ -22,6 +23,7 @@ pub mod docx;
 pub mod fonts;
 pub mod ledger;
 pub mod sample;
+pub mod statistics;
 pub mod thumb;
 mod world;
 
@@ -39,6 +41,8 @@ pub use compose::{DocModel, DocRequest, TEMPLATE_VERSION};
 pub const DOC_TEMPLATE: &str = include_str!("../templates/doc.typ");
 /// The 受理台账 template.
 pub const LEDGER_TEMPLATE: &str = include_str!("../templates/ledger.typ");
+/// The statistics report template (`statistics`).
+pub const REPORT_TEMPLATE: &str = include_str!("../templates/report.typ");
 
 /// Why a document could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -145,6 +145,23 @@ fn every_document_of_the_worked_cases_reads_back_field_by_field() {
         let what = format!("{} ({})", kind.code(), path.display());
         has(&text, &[number.as_str()], &what);
         let own_side = recipient.is_some_and(|r| r.is_own_side());
+        // The complainants of these cases did not agree to share with the parties: a copy for
+        // anyone but themselves and the file carries neither a whole phone or ID number nor
+        // their address or pasture (PIPL Art.23; issue 11 item 6).
+        let withheld =
+            ["/mediated-", "/terminated-"].iter().any(|t| path.to_string_lossy().contains(t));
+        if !own_side && withheld {
+            for secret in [
+                "13897712345",
+                "13897754321",
+                "632823198506123010",
+                "632823199003152017",
+                "新源镇团结路12号",
+                "织合玛乡夏季牧场",
+            ] {
+                assert!(!text.contains(&squash(secret)), "{what}: shows {secret} without consent");
+            }
+        }
         match kind {
             DocKind::Registration if !path.to_string_lossy().contains("/mediated-") => {
                 has(

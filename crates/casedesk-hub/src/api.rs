@@ -17,8 +17,11 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Query, Request, State};
-use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, Request, State};
+use axum::http::header::{
+    ACCEPT_RANGES, ALLOW, AUTHORIZATION, CONTENT_ENCODING, CONTENT_RANGE, CONTENT_TYPE, RANGE,
+    RETRY_AFTER,
+};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -26,8 +29,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use casedesk_proto::sync::{
-    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
-    PROTOCOL_HEADER, PROTOCOL_VERSION, PullPage, PushBatch, StatusQuery, codes,
+    BlobUploadState, DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, Health,
+    MAX_PULL_LIMIT, MAX_PUSH_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, PushBatch, StatusQuery,
+    codes,
 };
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
@@ -35,6 +39,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
+use crate::blobs::{BlobDir, BlobError, is_sha256};
 use crate::body::decode_push_body;
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch};
@@ -60,6 +65,9 @@ pub struct HubConfig {
     pub enroll_period: Duration,
     /// Pushes the hub works on at once (each device one at a time).
     pub concurrent_pushes: usize,
+    /// Where the files events name are kept (`None`: the hub keeps no files and refuses
+    /// uploads and downloads with `blob_unavailable`).
+    pub blobs: Option<Arc<BlobDir>>,
 }
 
 impl Default for HubConfig {
@@ -70,6 +78,7 @@ impl Default for HubConfig {
             enroll_attempts: 10,
             enroll_period: Duration::from_secs(600),
             concurrent_pushes: 4,
+            blobs: None,
         }
     }
 }
@@ -116,6 +125,8 @@ pub fn router<S: HubStore>(store: Arc<S>, config: HubConfig) -> Router {
         .route("/v1/status", get(status::<S>))
         .route("/v1/push", post(push::<S>))
         .route("/v1/pull", get(pull::<S>))
+        .route("/v1/blobs/{sha256}", get(blob_download::<S>))
+        .route("/v1/blobs/{sha256}/upload", get(blob_upload_state::<S>).put(blob_upload::<S>))
         .fallback(not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
@@ -386,13 +397,14 @@ async fn pull<S: HubStore>(
     State(state): State<AppState<S>>,
     Device(device): Device,
     query: std::result::Result<Query<PullQuery>, QueryRejection>,
-) -> Result<Json<PullPage>> {
+) -> Result<Response> {
     let Query(q) = query.map_err(|e| HubError::BadRequest(e.body_text()))?;
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
-    let mut page =
-        state.store.pull(device.id, device.unit.clone(), q.after, limit, q.checkpoint).await?;
-    rules::sign_checkpoint(&mut page, &device.unit, state.store.signing_key());
-    Ok(Json(page))
+    let page =
+        state.store.pull_raw(device.id, device.unit.clone(), q.after, limit, q.checkpoint).await?;
+    // A `PullPage`'s JSON, the events' stored JSON copied in as they are.
+    let body = page.signed_json(&device.unit, state.store.signing_key());
+    Ok(([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
 }
 
 fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
@@ -400,4 +412,108 @@ fn read_body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> 
         StatusCode::PAYLOAD_TOO_LARGE => HubError::TooLarge,
         _ => HubError::BadRequest("could not read the request body".into()),
     })
+}
+
+/// The folder of the hub's files and the size the event naming `sha` gives, when `device` may
+/// upload it: an accepted event it pushed names the hash.
+async fn upload_target<'a, S: HubStore>(
+    state: &'a AppState<S>,
+    device: &DeviceRecord,
+    sha: &str,
+) -> Result<(&'a BlobDir, u64)> {
+    let dir = state.config.blobs.as_deref().ok_or(HubError::BlobUnavailable)?;
+    if !is_sha256(sha) {
+        return Err(BlobError::BadName.into());
+    }
+    let named = state
+        .store
+        .blob_named_by(device.id, sha.to_owned())
+        .await?
+        .ok_or_else(|| HubError::BlobNotNamed(sha.to_owned()))?;
+    let size = named
+        .size
+        .ok_or_else(|| HubError::BadRequest("the event naming the file gives no size".into()))?;
+    Ok((dir, size))
+}
+
+/// Where the upload of a file stands: how many bytes the hub holds (the next chunk's offset).
+async fn blob_upload_state<S: HubStore>(
+    State(state): State<AppState<S>>,
+    Device(device): Device,
+    Path(sha): Path<String>,
+) -> Result<Json<BlobUploadState>> {
+    let (dir, size) = upload_target(&state, &device, &sha).await?;
+    Ok(Json(dir.upload_state(&sha, size).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadQuery {
+    offset: u64,
+}
+
+/// One chunk of a file at `offset` (which must be what the hub holds); the answer says how
+/// many bytes the hub holds now and whether the file is complete (its hash checked).
+async fn blob_upload<S: HubStore>(
+    State(state): State<AppState<S>>,
+    Device(device): Device,
+    Path(sha): Path<String>,
+    query: std::result::Result<Query<UploadQuery>, QueryRejection>,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<BlobUploadState>> {
+    let Query(q) = query.map_err(|e| HubError::BadRequest(e.body_text()))?;
+    let (dir, size) = upload_target(&state, &device, &sha).await?;
+    let body = read_body(body)?;
+    Ok(Json(dir.put_chunk(&sha, size, q.offset, body.to_vec()).await?))
+}
+
+/// A file, whole or the range asked for (`Range: bytes=START-[END]`), to a unit whose feed
+/// carries an event naming it.
+async fn blob_download<S: HubStore>(
+    State(state): State<AppState<S>>,
+    Device(device): Device,
+    Path(sha): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let dir = state.config.blobs.as_deref().ok_or(HubError::BlobUnavailable)?;
+    if !is_sha256(&sha) {
+        return Err(BlobError::BadName.into());
+    }
+    if !state.store.blob_in_feed(device.unit.clone(), sha.clone()).await? {
+        return Err(HubError::BlobForbidden(sha));
+    }
+    let range = match headers.get(RANGE) {
+        None => None,
+        Some(v) => Some(parse_range(v.to_str().unwrap_or("")).ok_or(BlobError::Range)?),
+    };
+    let (start, end) = range.unwrap_or((0, None));
+    let (bytes, start, size) = dir.read_range(&sha, start, end).await?;
+    let octets = HeaderValue::from_static("application/octet-stream");
+    let ranges = HeaderValue::from_static("bytes");
+    if range.is_none() {
+        return Ok(([(CONTENT_TYPE, octets), (ACCEPT_RANGES, ranges)], bytes).into_response());
+    }
+    let last = start + (bytes.len() as u64).saturating_sub(1);
+    let content_range = HeaderValue::from_str(&format!("bytes {start}-{last}/{size}"))
+        .map_err(|e| HubError::Internal(e.to_string()))?;
+    Ok((
+        StatusCode::PARTIAL_CONTENT,
+        [(CONTENT_TYPE, octets), (ACCEPT_RANGES, ranges), (CONTENT_RANGE, content_range)],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `bytes=START-` or `bytes=START-END` (one range; suffix ranges are not offered).
+fn parse_range(v: &str) -> Option<(u64, Option<u64>)> {
+    let spec = v.trim().strip_prefix("bytes=")?;
+    let (a, b) = spec.split_once('-')?;
+    let start = a.trim().parse().ok()?;
+    let end = match b.trim() {
+        "" => None,
+        b => Some(b.parse().ok()?),
+    };
+    if end.is_some_and(|e| e < start) {
+        return None;
+    }
+    Some((start, end))
 }

@@ -6,7 +6,8 @@
 //!   one transaction of prepared inserts), each in the feed of one station and of the
 //!   association, as accepted pushes would leave them.
 //! - Pull: the latency of feed pages (500 events, what a station asks for) of a station and of
-//!   the association, at positions spread over their feeds.
+//!   the association, at positions spread over their feeds: the store's page, its checkpoint
+//!   signed and the answer's JSON written, as `GET /v1/pull` does (without HTTP and TLS).
 //! - Memory: this process's resident set (VmRSS) and proportional set (Pss).
 
 use std::sync::Arc;
@@ -172,19 +173,32 @@ pub async fn run(store: Arc<AnyStore>, opts: &BenchOptions) -> Result<()> {
             last.next
         };
         let mut times = Vec::new();
+        let mut bytes = 0usize;
+        let mut checkpoint = first.checkpoint;
+        let mut previous = first.next;
         for i in 0..opts.pulls.max(1) {
             let after =
                 first.next + (end.saturating_sub(first.next)) * i as u64 / opts.pulls.max(1) as u64;
+            // What `GET /v1/pull` does without HTTP and TLS: the store's page (its checkpoint
+            // checked when the cursor is the last page's), the checkpoint signed, the JSON
+            // written.
+            let check = if after == previous { checkpoint } else { None };
             let started = Instant::now();
-            let page = store.pull(reader, unit.clone(), after, 500, None).await?;
+            let page = store.pull_raw(reader, unit.clone(), after, 500, check).await?;
+            let body = page.signed_json(&unit, store.signing_key());
             times.push(started.elapsed());
-            std::hint::black_box(page);
+            bytes += body.len();
+            previous = page.next;
+            checkpoint = page.checkpoint;
+            std::hint::black_box(body);
         }
         times.sort();
         let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
         println!(
-            "pull {unit}: {} pages of 500 over a feed ending at {end}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            "pull {unit}: {} pages of 500 over a feed ending at {end} ({} KB of JSON a page): \
+             p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             times.len(),
+            bytes / times.len() / 1024,
             ms(at(0.5)),
             ms(at(0.99)),
             ms(at(1.0))
@@ -234,8 +248,9 @@ pub fn memory(when: &str) {
         Some(line[name.len()..].trim().to_owned())
     };
     println!(
-        "memory {when}: VmRSS {}, Pss {}",
+        "memory {when}: VmRSS {} (peak {}), Pss {}",
         field("/proc/self/status", "VmRSS:").unwrap_or_else(|| "?".into()),
+        field("/proc/self/status", "VmHWM:").unwrap_or_else(|| "?".into()),
         field("/proc/self/smaps_rollup", "Pss:").unwrap_or_else(|| "?".into())
     );
 }

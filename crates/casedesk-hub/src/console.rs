@@ -730,6 +730,7 @@ fn reason_text(lang: Lang, reason: &str) -> &'static str {
         r::UNIT_MISMATCH => lang.t("单位不符", "another unit"),
         r::STREAM_UNKNOWN => lang.t("未知案件", "unknown stream"),
         r::STREAM_EXISTS => lang.t("重复登记", "registered twice"),
+        r::ANONYMIZE_MISMATCH => lang.t("匿名化清单与事件不符", "anonymisation does not fit"),
         _ => "",
     }
 }

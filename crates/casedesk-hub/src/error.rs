@@ -73,6 +73,18 @@ pub enum HubError {
     Unavailable(String),
     #[error("internal: {0}")]
     Internal(String),
+    /// A file upload or download refused (`crate::blobs`).
+    #[error("file: {0}")]
+    Blob(#[from] crate::blobs::BlobError),
+    /// The device may not upload this file: no accepted event it pushed names the hash.
+    #[error("no accepted event of this device names the file {0}")]
+    BlobNotNamed(String),
+    /// The unit may not download this file: no event in its feed names the hash.
+    #[error("no event in this unit's feed names the file {0}")]
+    BlobForbidden(String),
+    /// The hub keeps no files (PostgreSQL without a blob folder).
+    #[error("this hub keeps no files (start it with --blobs DIR)")]
+    BlobUnavailable,
 }
 
 impl HubError {
@@ -104,6 +116,21 @@ impl HubError {
             | HubError::Io(_)
             | HubError::Tls(_)
             | HubError::Internal(_) => codes::INTERNAL,
+            HubError::BlobNotNamed(_) => codes::BLOB_NOT_NAMED,
+            HubError::BlobForbidden(_) => codes::BLOB_FORBIDDEN,
+            HubError::BlobUnavailable => codes::BLOB_UNAVAILABLE,
+            HubError::Blob(e) => {
+                use crate::blobs::BlobError as B;
+                match e {
+                    B::BadName | B::Range => codes::BAD_REQUEST,
+                    B::TooLarge { .. } => codes::BLOB_TOO_LARGE,
+                    B::ChunkTooLarge { .. } => codes::BLOB_CHUNK_TOO_LARGE,
+                    B::Offset { .. } => codes::BLOB_OFFSET,
+                    B::HashMismatch { .. } => codes::BLOB_HASH_MISMATCH,
+                    B::NotHere => codes::BLOB_NOT_HERE,
+                    B::Io(_) => codes::INTERNAL,
+                }
+            }
         }
     }
 
@@ -130,13 +157,29 @@ impl HubError {
             | HubError::Io(_)
             | HubError::Tls(_)
             | HubError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            HubError::BlobNotNamed(_) | HubError::BlobForbidden(_) => StatusCode::FORBIDDEN,
+            HubError::BlobUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Blob(e) => {
+                use crate::blobs::BlobError as B;
+                match e {
+                    B::BadName => StatusCode::BAD_REQUEST,
+                    B::Range => StatusCode::RANGE_NOT_SATISFIABLE,
+                    B::TooLarge { .. } | B::ChunkTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    B::Offset { .. } => StatusCode::CONFLICT,
+                    B::HashMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                    B::NotHere => StatusCode::NOT_FOUND,
+                    B::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                }
+            }
         }
     }
 
     pub fn body(&self) -> ErrorBody {
         let message = if matches!(self, HubError::Unavailable(_)) {
             "the hub cannot reach its database: retry later".to_owned()
-        } else if self.status().is_server_error() && !matches!(self, HubError::Busy { .. }) {
+        } else if self.status().is_server_error()
+            && !matches!(self, HubError::Busy { .. } | HubError::BlobUnavailable)
+        {
             // Internal details stay in the hub's log.
             "internal error".to_owned()
         } else {

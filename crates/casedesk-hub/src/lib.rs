@@ -13,6 +13,8 @@
 //! - `store`: the `HubStore` trait (units, enrollment codes, devices and tokens, status, push
 //!   with the stream registry, pull with checkpoints, quarantine) and `SqliteStore`, its SQLite
 //!   implementation.
+//! - `blobs`: the files events name, content-addressed outside the database (chunked,
+//!   resumable uploads checked against their hash; ranged downloads).
 //! - `body`: push bodies decoded within bounds (decoded size, zstd window).
 //! - `throttle`: enrollment attempts per client address, pushes in progress.
 //! - `units`: reading the unit hierarchy from CSV or JSON.
@@ -32,6 +34,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod blobs;
 pub mod body;
 pub mod bundle;
 pub mod codes;

@@ -30,6 +30,10 @@ struct Db {
     /// the SQLite file; required with PostgreSQL].
     #[arg(long, env = "CASEDESK_HUB_STATE_DIR")]
     state_dir: Option<PathBuf>,
+    /// Folder of the files events name (evidence, issued documents), content-addressed
+    /// [default: `<db>.blobs` beside the SQLite file; `hub.blobs` in --state-dir].
+    #[arg(long, env = "CASEDESK_HUB_BLOBS")]
+    blobs: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -236,6 +240,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let opts = server::ServeOptions {
                 db: db.db,
                 state_dir: db.state_dir,
+                blobs: db.blobs,
                 listen,
                 plain_http,
                 cert: cert.zip(key),

@@ -7,10 +7,16 @@
 //!   (`StreamChange`), or why it is quarantined: `content_reason` (kind, payload, limits,
 //!   clock, unit) then `stream_rule` (who may write which stream);
 //! - `audience`: which units an accepted event makes its stream visible to;
-//! - `assign_device_code`: the code a new device gets, unique within its unit.
+//! - `assign_device_code`: the code a new device gets, unique within its unit;
+//! - anonymisation (`case.anonymized`, `casedesk_proto::redact`): a batch may carry the
+//!   redacted forms its own anonymisation lists; an accepted anonymisation must fit the events
+//!   held (`anonymization_mismatch`), and what it lists is stored redacted (`stored_form`),
+//!   whether it was held before or arrives after. Which fields are personal is the stations'
+//!   to say: the hub only removes the listed keys and checks the digest.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use casedesk_proto::redact::{self, Redaction};
 use casedesk_proto::sync::{PullPage, PushBatch, PushReceipt, Quarantined, batch_id, reasons};
 use casedesk_proto::{Event, EventHash, limits, sign};
 use serde_json::Value;
@@ -89,8 +95,15 @@ pub fn check_batch(
         }
     }
     let mut events = batch.events;
+    // A station that anonymised a case before pushing it sends the redacted forms of the
+    // case's earlier events, each verified through the anonymisation in the same batch.
+    let listed = batch_redactions(&events);
     for e in &events {
-        if !e.hash_is_valid() {
+        if !e.hash_is_valid()
+            && !listed
+                .get(&e.id)
+                .is_some_and(|(stream, r)| *stream == e.stream && redact::verify(e, r))
+        {
             return Err(HubError::Tampered(format!(
                 "event {} (seq {}): hash does not match its content",
                 e.id, e.seq
@@ -134,6 +147,53 @@ pub fn check_batch(
         }
     }
     Ok(CheckedBatch { device, batch_id, events, signature })
+}
+
+/// The redactions the sealed anonymisations among `events` list, by event id, with the
+/// anonymisation's stream.
+fn batch_redactions(events: &[Event]) -> HashMap<Uuid, (Uuid, Redaction)> {
+    let mut out = HashMap::new();
+    for a in events.iter().filter(|a| a.kind == redact::ANONYMIZED_KIND && a.hash_is_valid()) {
+        for r in redact::redactions_of(&a.payload).unwrap_or_default() {
+            out.entry(r.event).or_insert((a.stream, r));
+        }
+    }
+    out
+}
+
+/// Why an accepted-looking anonymisation does not fit the events the hub holds (`held`: those
+/// with an id it lists), if it does not: one of another stream, or whose hash or digest is not
+/// the listed one. The hub does not judge who may anonymise (it does not know roles); the
+/// stations do, and quarantine it when its actor may not.
+pub fn anonymization_mismatch(anon: &Event, held: &[Event]) -> Option<&'static str> {
+    let Some(list) = redact::redactions_of(&anon.payload) else {
+        return Some(reasons::ANONYMIZE_MISMATCH);
+    };
+    for r in &list {
+        let Some(t) = held.iter().find(|t| t.id == r.event) else { continue };
+        if t.stream != anon.stream || (!redact::verify(t, r) && redact::apply(t, r).is_err()) {
+            return Some(reasons::ANONYMIZE_MISMATCH);
+        }
+    }
+    None
+}
+
+/// The event ids an anonymisation lists (none when its payload lists nothing readable).
+pub fn listed_ids(anon: &Event) -> Vec<Uuid> {
+    redact::redactions_of(&anon.payload).unwrap_or_default().into_iter().map(|r| r.event).collect()
+}
+
+/// How `e` is stored when the anonymisations the hub holds for its stream list it as `r`: as
+/// it is (already the redacted form), redacted, or refused (`anonymize_mismatch`: another
+/// event than the listed one).
+pub fn stored_form(e: &Event, r: &Redaction) -> std::result::Result<Option<Event>, &'static str> {
+    if redact::verify(e, r) {
+        return Ok(None);
+    }
+    match redact::apply(e, r) {
+        Ok(payload) => Ok(Some(Event { payload, ..e.clone() })),
+        Err(_) => Err(reasons::ANONYMIZE_MISMATCH),
+    }
 }
 
 /// The receipt of a batch whose first `duplicates` events the hub held already and whose other

@@ -29,6 +29,8 @@ pub struct ServeOptions {
     pub db: String,
     /// Where the hub keeps its files (certificate, keys); beside a SQLite file when `None`.
     pub state_dir: Option<PathBuf>,
+    /// Where the files events name are kept; `<base>.blobs` (`files_base`) when `None`.
+    pub blobs: Option<PathBuf>,
     pub listen: String,
     pub plain_http: bool,
     /// Certificate and key to use instead of the self-signed pair beside the database.
@@ -50,7 +52,14 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
     let base = files_base(&opts.db, opts.state_dir.as_deref())?;
     let store = Arc::new(AnyStore::open(&opts.db).await?);
     tracing::info!(backend = store.backend().name(), "hub database open");
-    let app = router(Arc::clone(&store), HubConfig::from_env(opts.request_timeout));
+    let blob_dir = opts.blobs.clone().unwrap_or_else(|| crate::blobs::BlobDir::beside(&base));
+    let blobs = crate::blobs::BlobDir::open(&blob_dir).map_err(|e| {
+        HubError::Invalid(format!("cannot use the file folder {}: {e}", blob_dir.display()))
+    })?;
+    tracing::info!(folder = %blob_dir.display(), "files kept");
+    let mut config = HubConfig::from_env(opts.request_timeout);
+    config.blobs = Some(Arc::new(blobs));
+    let app = router(Arc::clone(&store), config);
     let listener = std::net::TcpListener::bind(&opts.listen)
         .map_err(|e| HubError::Invalid(format!("cannot listen on {}: {e}", opts.listen)))?;
     listener.set_nonblocking(true)?;

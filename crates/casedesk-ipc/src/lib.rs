@@ -65,6 +65,7 @@ mod tests {
             casedesk_store::testutil::store_at(casedesk_store::testutil::at(2026, 11, 27, 6));
         for (kind, name, magic) in [
             (ExportKind::Report, "report-HX0201-2026-11.xlsx", &b"PK"[..]),
+            (ExportKind::ReportPdf, "report-HX0201-2026-11.pdf", &b"%PDF"[..]),
             (ExportKind::RemunerationXlsx, "handled-HX0201-2026-11.xlsx", &b"PK"[..]),
             (
                 ExportKind::RemunerationCsv,

@@ -89,6 +89,9 @@ pub struct CaseDetail {
     pub actors: std::collections::BTreeMap<Uuid, String>,
     /// The documents (文书) the case's state allows now, with the numbers issued for each.
     pub documents: Vec<DocOffer>,
+    /// Hashes of files the case's events name (evidence, issued documents' PDFs) that this
+    /// station does not hold yet: they arrive with sync.
+    pub missing_files: Vec<String>,
 }
 
 impl CaseDetail {
@@ -107,7 +110,19 @@ impl CaseDetail {
             .filter_map(|t| t.actor)
             .filter_map(|a| names.get(&a).map(|n| (a, n.clone())))
             .collect();
+        let mut missing_files = Vec::new();
+        let named = case
+            .evidence
+            .iter()
+            .map(|e| &e.item.sha256)
+            .chain(case.documents.iter().map(|d| &d.doc.sha256));
+        for sha in named {
+            if !store.has_blob(sha)? && !missing_files.contains(sha) {
+                missing_files.push(sha.clone());
+            }
+        }
         Ok(CaseDetail {
+            missing_files,
             next_deadline: deadlines.first().copied(),
             deadlines,
             allowed: allowed_actions(&case).into_iter().map(|k| k.code().to_owned()).collect(),
@@ -420,6 +435,9 @@ pub struct SyncStatus {
     pub clock_offset_ms: Option<i64>,
     /// The last error in plain words, in the UI language.
     pub plain_error: Option<String>,
+    /// Files (evidence, issued documents' PDFs) waiting to go to the hub or to arrive from
+    /// it, and those whose last attempt failed, with the reason.
+    pub files: casedesk_store::BlobSyncSummary,
 }
 
 impl SyncStatus {
@@ -440,6 +458,7 @@ impl SyncStatus {
             quarantined_here,
             duplicate_numbers,
             clock_offset_ms,
+            files,
         } = s;
         SyncStatus {
             enrolled,
@@ -454,6 +473,7 @@ impl SyncStatus {
             duplicate_numbers,
             clock_offset_ms,
             plain_error,
+            files,
         }
     }
 }
@@ -636,6 +656,8 @@ pub struct HotspotsQuery {
 pub enum ExportKind {
     /// The report in the CCA layout (.xlsx).
     Report,
+    /// The same tables as a PDF (A4, casedesk-docs).
+    ReportPdf,
     /// Cases handled per station, for remuneration (.xlsx, .csv).
     RemunerationXlsx,
     RemunerationCsv,
@@ -670,6 +692,15 @@ pub fn export_file(
         ExportKind::Report => casedesk_report::report(store, unit, &period)
             .and_then(|r| xlsx::report_xlsx(&r, lang))
             .map(|b| (name("report", "xlsx"), b)),
+        ExportKind::ReportPdf => {
+            let r =
+                casedesk_report::report(store, unit, &period).map_err(ReportError::into_store)?;
+            return match casedesk_docs::statistics::report_pdf(&r, lang) {
+                Ok(b) => Ok((name("report", "pdf"), b)),
+                Err(casedesk_docs::DocsError::Store(e)) => Err(e),
+                Err(e) => Err(StoreError::Io(std::io::Error::other(e.to_string()))),
+            };
+        }
         ExportKind::RemunerationXlsx => {
             casedesk_report::supervision::supervision(store, unit, &period)
                 .and_then(|s| xlsx::remuneration_xlsx(&s, lang))

@@ -185,6 +185,21 @@ pub fn calendar_ts() -> String {
     )
 }
 
+/// `ui/src/bindings/limits.data.ts`: the limits the UI checks before it sends anything
+/// (`casedesk_proto::limits`), so the UI's copy can never drift from the store's and the hub's.
+pub fn limits_ts() -> String {
+    use casedesk_proto::limits;
+    format!(
+        "{GENERATED_NOTE}// From casedesk_proto::limits.\n\n\
+         /** Largest file (evidence, a scan, an issued document's PDF) a station takes, in bytes. */\n\
+         export const MAX_BLOB_BYTES = {};\n\n\
+         /** Most files attached to one case. */\n\
+         export const MAX_EVIDENCE_PER_CASE = {};\n",
+        limits::MAX_BLOB_BYTES,
+        limits::MAX_EVIDENCE_PER_CASE,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

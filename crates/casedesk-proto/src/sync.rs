@@ -55,6 +55,36 @@ pub mod codes {
     pub const BUSY: &str = "busy";
     /// The request took too long.
     pub const TIMEOUT: &str = "timeout";
+    /// Files (`/v1/blobs/{sha256}`): no accepted event this device pushed names the hash, so
+    /// it may not upload it.
+    pub const BLOB_NOT_NAMED: &str = "blob_not_named";
+    /// No event in this unit's feed names the hash: it may not download it.
+    pub const BLOB_FORBIDDEN: &str = "blob_forbidden";
+    /// The hub does not hold the file (yet): the station that attached it has not uploaded it.
+    pub const BLOB_NOT_HERE: &str = "blob_not_here";
+    /// The file the event names is larger than `limits::MAX_BLOB_BYTES`.
+    pub const BLOB_TOO_LARGE: &str = "blob_too_large";
+    /// One chunk is larger than `limits::BLOB_CHUNK_BYTES`, or goes past the named size.
+    pub const BLOB_CHUNK_TOO_LARGE: &str = "blob_chunk_too_large";
+    /// The chunk's offset is not the number of bytes the hub holds: ask for the upload state
+    /// and go on from there.
+    pub const BLOB_OFFSET: &str = "blob_offset";
+    /// The finished bytes do not hash to the name: the partial upload was discarded.
+    pub const BLOB_HASH_MISMATCH: &str = "blob_hash_mismatch";
+    /// The hub keeps no files (a PostgreSQL hub started without a blob folder).
+    pub const BLOB_UNAVAILABLE: &str = "blob_unavailable";
+}
+
+/// Where an upload of one file stands at the hub (`GET`/`PUT /v1/blobs/{sha256}/upload`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobUploadState {
+    pub sha256: String,
+    /// The size the event naming the file gives.
+    pub size: u64,
+    /// Bytes the hub holds: the next chunk starts here.
+    pub held: u64,
+    /// The whole file is held and its hash checked.
+    pub complete: bool,
 }
 
 /// Why the hub quarantined an event (stored, acknowledged, never in a feed): the `reason` of a
@@ -84,6 +114,10 @@ pub mod reasons {
     /// The payload names another unit than the one whose device wrote the event (a
     /// registration's receiving unit, a unit record, staff, a roving session, a consultation).
     pub const UNIT_MISMATCH: &str = "unit_mismatch";
+    /// A `case.anonymized` whose listing does not fit the events it names (another case, a
+    /// hash or a digest that is not theirs), or an event an anonymisation lists with another
+    /// hash (`casedesk_proto::redact`).
+    pub const ANONYMIZE_MISMATCH: &str = "anonymize_mismatch";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

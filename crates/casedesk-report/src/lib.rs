@@ -22,6 +22,7 @@ pub mod num;
 pub mod period;
 pub mod report;
 pub mod supervision;
+pub mod table;
 pub mod xlsx;
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! The supervision of stations (站点督导): per unit of a scope, for a period — workload,
 //! accepted, on-time closure, mediation success, follow-up satisfaction, overdue cases, days
 //! since the unit's last activity reached this desktop — and the criteria of a demonstration
-//! station (示范站) as a checklist computed from the same data. Per staff member once events
-//! carry the acting staff member: they do not yet (`Event::actor` is not filled in by the
-//! desktop or the CLI), so this is per unit only.
+//! station (示范站) as a checklist computed from the same data; and the same figures per staff
+//! member (`StaffFigures`), credited by the rules of `staff_table` (docs/statistics.md).
 //!
 //! The criteria used (ours, stated here and in docs/statistics.md; an association may have its
 //! own scheme):
@@ -85,6 +84,61 @@ pub struct Supervision {
     pub period: Period,
     pub computed_at: DateTime<Utc>,
     pub rows: Vec<StationRow>,
+    /// Per staff member (see `staff_table` for who gets credit for what).
+    pub staff: Vec<StaffFigures>,
+}
+
+/// The figures of one staff member for a period (站点督导 per 工作人员). Who gets credit for
+/// what is in `staff_table`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StaffFigures {
+    /// The staff member (`None`: work recorded without an actor, or a mediator named in a
+    /// session record who is not on the staff list).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub staff: Option<uuid::Uuid>,
+    /// From the `staff` projection; for `staff: None`, the mediator's name as recorded, or ""
+    /// for work without an actor.
+    pub name: String,
+    /// The member's unit (`None` when not on the staff list).
+    pub unit: Option<String>,
+    /// On the staff list but no longer active.
+    pub inactive: bool,
+    /// Complaints registered (接收), by the day received.
+    pub registered: u64,
+    /// Acceptance decisions: accepted (受理) and not accepted (不予受理).
+    pub accepted: u64,
+    pub not_accepted: u64,
+    /// Mediation sessions held (调解次数), by the day held.
+    pub sessions: u64,
+    /// Complaints closed (办结) by this member, and of them on time and mediated.
+    pub closed: u64,
+    pub closed_on_time: u64,
+    pub mediated: u64,
+    pub on_time_rate_bp: Option<u32>,
+    pub mediation_rate_bp: Option<u32>,
+    /// Follow-ups recorded (of the period's closed complaints) and of them 满意 or 基本满意.
+    pub followed_up: u64,
+    pub satisfied: u64,
+    pub satisfaction_rate_bp: Option<u32>,
+    /// Open cases past their deadline now whose newest event this member wrote.
+    pub overdue: u64,
+    /// Consultations taken: 人次 and entries.
+    pub consultation_people: u64,
+    pub consultations: u64,
+}
+
+impl StaffFigures {
+    fn is_empty(&self) -> bool {
+        self.registered == 0
+            && self.accepted == 0
+            && self.not_accepted == 0
+            && self.sessions == 0
+            && self.closed == 0
+            && self.followed_up == 0
+            && self.overdue == 0
+            && self.consultations == 0
+    }
 }
 
 #[derive(Default)]
@@ -188,6 +242,7 @@ pub fn supervision(store: &Store, unit: Option<&str>, period: &Period) -> Result
             checklist,
         });
     }
+    let staff = staff_table(store, &set, period, today)?;
     let root = &scope[0].0;
     Ok(Supervision {
         unit: root.code.clone(),
@@ -195,5 +250,164 @@ pub fn supervision(store: &Store, unit: Option<&str>, period: &Period) -> Result
         period: period.clone(),
         computed_at: now,
         rows,
+        staff,
     })
+}
+
+/// Who a staff row is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Who {
+    Staff(uuid::Uuid),
+    /// A session's mediator by name, not on the staff list of the case's unit.
+    Mediator(String),
+    /// Work recorded without an actor.
+    Nobody,
+}
+
+/// The supervision per staff member of the units in `scope` for `period`. Credit (said the
+/// same in docs/statistics.md, with why):
+/// - 登记 `registered`: the actor of `case.registered`, for complaints received in the period
+///   at a unit of the scope (the unit's 接收);
+/// - 受理 `accepted`: the actor of the (latest) `case.accepted`, for complaints accepted in the
+///   period by a unit of the scope (the unit's 受理); 不予受理 `not_accepted`: the actor of
+///   `case.not_accepted`, as the unit's figure;
+/// - 调解 `sessions`: the mediator of each session held in the period — the staff member of the
+///   case's unit with exactly that name; a name that is no staff member of the unit (a 人民调解员,
+///   a lawyer, a name typed differently) gets a row of its own under that name;
+/// - 办结 `closed` (and on time, mediated): the actor of the (latest) `case.closed`, as the
+///   unit's 办结;
+/// - 回访 `followed_up` / `satisfied`: the actor of the latest `case.followed_up` of the closed
+///   complaints of the period that were followed up (the unit's 回访 figures);
+/// - 超期 `overdue`: open cases past their deadline now, to the actor of the case's newest
+///   event (who last handled it: cases carry no assignment);
+/// - 咨询 `consultation_people`: the actor of `consultation.recorded`.
+///
+/// Voided cases count nowhere; only complaints count (as in the unit's figures). So each
+/// column sums, over the rows, to the unit's figure; work without an actor is a row with no
+/// staff member. Every staff member of a unit of the scope has a row, even with nothing.
+pub fn staff_table(
+    store: &Store,
+    scope: &HashSet<String>,
+    period: &Period,
+    today: chrono::NaiveDate,
+) -> Result<Vec<StaffFigures>> {
+    let (start, end) = (period.start().timestamp_millis(), period.end().timestamp_millis());
+    let holds = |t: Option<i64>| t.is_some_and(|t| start <= t && t < end);
+    let staff = store.staff()?;
+    let mut rows: HashMap<Who, StaffFigures> = HashMap::new();
+    for s in &staff {
+        if scope.contains(&s.unit) {
+            rows.insert(Who::Staff(s.id), StaffFigures::default());
+        }
+    }
+    let who = |a: Option<uuid::Uuid>| a.map_or(Who::Nobody, Who::Staff);
+    let counts = |c: &casedesk_store::stats::StaffCase| {
+        c.status != Status::Voided && c.case_type == CaseType::Complaint
+    };
+    for c in store.staff_cases(period.start(), period.end())? {
+        if !counts(&c) {
+            continue;
+        }
+        if holds(Some(c.received_at)) && scope.contains(&c.receiving_unit) {
+            add_u(&mut rows.entry(who(c.registered_by)).or_default().registered, 1)?;
+        }
+        if !scope.contains(&c.unit) {
+            continue;
+        }
+        if holds(c.accepted_at) {
+            add_u(&mut rows.entry(who(c.accepted_by)).or_default().accepted, 1)?;
+        }
+        if holds(Some(c.received_at)) && c.status == Status::NotAccepted {
+            add_u(&mut rows.entry(who(c.not_accepted_by)).or_default().not_accepted, 1)?;
+        }
+        if c.accepted_at.is_some() && holds(c.closed_at) {
+            let r = rows.entry(who(c.closed_by)).or_default();
+            add_u(&mut r.closed, 1)?;
+            if c.on_time == Some(true) {
+                add_u(&mut r.closed_on_time, 1)?;
+            }
+            if c.outcome == Some(casedesk_domain::types::Outcome::Mediated) {
+                add_u(&mut r.mediated, 1)?;
+            }
+            if let Some(sat) = c.satisfaction {
+                let r = rows.entry(who(c.followed_up_by)).or_default();
+                add_u(&mut r.followed_up, 1)?;
+                if matches!(sat, Satisfaction::Satisfied | Satisfaction::Basic) {
+                    add_u(&mut r.satisfied, 1)?;
+                }
+            }
+        }
+    }
+    // A mediator's name → the staff member of that unit with exactly that name (none when two
+    // members of the unit share it: the session then keeps the name).
+    let mut by_name: HashMap<(&str, &str), Option<uuid::Uuid>> = HashMap::new();
+    for s in &staff {
+        by_name
+            .entry((s.unit.as_str(), s.name.as_str()))
+            .and_modify(|v| *v = None)
+            .or_insert(Some(s.id));
+    }
+    for v in store.staff_sessions(period.start(), period.end())? {
+        if v.status == Status::Voided || v.case_type != CaseType::Complaint {
+            continue;
+        }
+        if !scope.contains(&v.unit) {
+            continue;
+        }
+        let name = v.mediator.trim();
+        let key = match by_name.get(&(v.unit.as_str(), name)) {
+            Some(Some(id)) => Who::Staff(*id),
+            _ if name.is_empty() => Who::Nobody,
+            _ => Who::Mediator(name.to_owned()),
+        };
+        add_u(&mut rows.entry(key).or_default().sessions, 1)?;
+    }
+    for k in store.staff_consultations(period.start(), period.end())? {
+        if scope.contains(&k.unit) {
+            let r = rows.entry(who(k.by)).or_default();
+            add_u(&mut r.consultation_people, u64::from(k.people))?;
+            add_u(&mut r.consultations, 1)?;
+        }
+    }
+    for o in store.staff_overdue(today)? {
+        if scope.contains(&o.unit) {
+            add_u(&mut rows.entry(who(o.last_by)).or_default().overdue, 1)?;
+        }
+    }
+
+    let known: HashMap<uuid::Uuid, &casedesk_store::desk::StaffRow> =
+        staff.iter().map(|s| (s.id, s)).collect();
+    let mut out: Vec<(Who, StaffFigures)> =
+        rows.into_iter().filter(|(w, f)| matches!(w, Who::Staff(_)) || !f.is_empty()).collect();
+    for (w, f) in &mut out {
+        match w {
+            Who::Staff(id) => {
+                f.staff = Some(*id);
+                if let Some(s) = known.get(id) {
+                    f.name = s.name.clone();
+                    f.unit = Some(s.unit.clone());
+                    f.inactive = !s.active;
+                } else {
+                    // An actor whose staff record has not reached this desktop.
+                    f.name = id.to_string().chars().take(8).collect();
+                }
+            }
+            Who::Mediator(n) => f.name = n.clone(),
+            Who::Nobody => {}
+        }
+        f.on_time_rate_bp = rate_bp(f.closed_on_time, f.closed);
+        f.mediation_rate_bp = rate_bp(f.mediated, f.closed);
+        f.satisfaction_rate_bp = rate_bp(f.satisfied, f.followed_up);
+    }
+    // Staff by unit and name; then mediators not on the list; the work without an actor last.
+    out.sort_by(|(wa, a), (wb, b)| {
+        let rank = |w: &Who, f: &StaffFigures| match w {
+            Who::Staff(_) if f.unit.is_some() => 0,
+            Who::Staff(_) => 1,
+            Who::Mediator(_) => 2,
+            Who::Nobody => 3,
+        };
+        (rank(wa, a), &a.unit, &a.name, wa).cmp(&(rank(wb, b), &b.unit, &b.name, wb))
+    });
+    Ok(out.into_iter().map(|(_, f)| f).collect())
 }

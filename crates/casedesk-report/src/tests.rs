@@ -600,3 +600,230 @@ fn golden_report_of_a_demo_station() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/demo-report.json");
     casedesk_golden::check_file(&path, &text, "the report of the seeded demonstration station");
 }
+
+/// The worked example per staff member (docs/statistics.md, "Per staff member"): station S with
+/// its head 站长 and the members 王调解 and 李登记, seen by the association after a pull.
+#[test]
+fn supervision_per_staff_member() {
+    use casedesk_store::testutil::member;
+    let mut a = Desk::new("HX", "海西州消费者协会", UnitKind::Association, None);
+    let mut s =
+        Desk::new("HX0201", "德令哈市消费者投诉联络站", UnitKind::LiaisonStation, Some("HX"));
+    let head = casedesk_store::testutil::founder(&s.store);
+    let wang = member(&mut s.store, "王调解", &[StaffRole::Mediator, StaffRole::Head]);
+    let li = member(&mut s.store, "李登记", &[StaffRole::Clerk, StaffRole::Recorder]);
+    let reg = |d: &mut Desk, who: &casedesk_store::Actor, t: DateTime<Utc>| {
+        d.at(t);
+        let mut r = registration(t);
+        r.facts.occurred_on = None;
+        d.store.register_case(who, r).unwrap().id
+    };
+    let act = |d: &mut Desk, who: &casedesk_store::Actor, id: Uuid, t: DateTime<Utc>, ev| {
+        d.at(t);
+        d.store.act(id, who, ev).unwrap();
+    };
+    let accepted = |t: DateTime<Utc>| CaseEvent::Accepted { at: t, note: String::new() };
+    let closed = |t: DateTime<Utc>, outcome| {
+        CaseEvent::Closed(Closed {
+            at: t,
+            outcome,
+            recovered_fen: 0,
+            doubled_fen: 0,
+            note: "".into(),
+        })
+    };
+    let session = |t: DateTime<Utc>, mediator: &str| {
+        CaseEvent::SessionRecorded(SessionRecorded {
+            session: Uuid::now_v7(),
+            held_at: t,
+            mode: SessionMode::OnSite,
+            place: String::new(),
+            mediator: mediator.into(),
+            recorder: "李登记".into(),
+            interpreter: String::new(),
+            language: Language::Zh,
+            attendees: vec![],
+            record: "双方陈述事实。".into(),
+            result: SessionResult::Continue,
+        })
+    };
+    let follow = |t: DateTime<Utc>, satisfaction| CaseEvent::FollowedUp {
+        at: t,
+        method: ContactMethod::Phone,
+        satisfaction,
+        note: String::new(),
+    };
+    // k0: received and accepted in September (before Q4), closed withdrawn by 王调解 in
+    // October, within its 60 days.
+    let k0 = reg(&mut s, &head, local(2026, 9, 2, 10));
+    act(&mut s, &head, k0, local(2026, 9, 3, 10), accepted(local(2026, 9, 3, 10)));
+    // k1: registered by 李登记, accepted by the head, a session with 王调解 as mediator
+    // (who wrote the record), closed mediated by 王调解, followed up by 李登记: satisfied.
+    let k1 = reg(&mut s, &li, local(2026, 10, 9, 10));
+    act(&mut s, &head, k1, local(2026, 10, 10, 10), accepted(local(2026, 10, 10, 10)));
+    act(&mut s, &wang, k1, local(2026, 10, 15, 10), session(local(2026, 10, 15, 10), "王调解"));
+    // k2: registered by 李登记, accepted by 王调解, a session with an outside mediator
+    // (written down by the head).
+    let k2 = reg(&mut s, &li, local(2026, 10, 12, 10));
+    act(&mut s, &wang, k2, local(2026, 10, 13, 10), accepted(local(2026, 10, 13, 10)));
+    act(
+        &mut s,
+        &head,
+        k2,
+        local(2026, 10, 20, 10),
+        session(local(2026, 10, 20, 10), "人民调解员赵"),
+    );
+    act(
+        &mut s,
+        &wang,
+        k0,
+        local(2026, 10, 20, 11),
+        closed(local(2026, 10, 20, 11), Outcome::Withdrawn),
+    );
+    let t = local(2026, 10, 20, 12);
+    let agreement = AgreementRecorded {
+        signed_at: t,
+        terms: "商家更换新机".into(),
+        amount_fen: 0,
+        performance_due: None,
+    };
+    act(&mut s, &wang, k1, t, CaseEvent::AgreementRecorded(agreement));
+    act(
+        &mut s,
+        &wang,
+        k1,
+        local(2026, 10, 21, 10),
+        closed(local(2026, 10, 21, 10), Outcome::Mediated),
+    );
+    act(
+        &mut s,
+        &li,
+        k1,
+        local(2026, 10, 25, 10),
+        follow(local(2026, 10, 25, 10), Satisfaction::Satisfied),
+    );
+    // k3: registered by the head, not accepted by 王调解.
+    let k3 = reg(&mut s, &head, local(2026, 11, 2, 10));
+    let reason = RuleSet::Own.not_accept_reasons()[0].code.to_owned();
+    act(
+        &mut s,
+        &wang,
+        k3,
+        local(2026, 11, 3, 10),
+        CaseEvent::NotAccepted { at: local(2026, 11, 3, 10), reason, note: String::new() },
+    );
+    // k4: registered by 王调解 and voided: counts nowhere.
+    let k4 = reg(&mut s, &wang, local(2026, 11, 5, 10));
+    act(&mut s, &head, k4, local(2026, 11, 6, 10), CaseEvent::Voided { reason: "重复登记".into() });
+    // Consultations: 3 人次 taken by 李登记, 2 by the head.
+    for (who, people, day) in [(&li, 3, 10), (&head, 2, 11)] {
+        s.at(local(2026, 11, day, 10));
+        s.store
+            .record_org(
+                Uuid::now_v7(),
+                who,
+                OrgEvent::ConsultationRecorded {
+                    unit: "HX0201".into(),
+                    at: local(2026, 11, day, 10),
+                    channel: Channel::Phone,
+                    topic: "三包规定".into(),
+                    people,
+                    roving_session: None,
+                    category: None,
+                },
+            )
+            .unwrap();
+    }
+    // k2 closed settled by the head on 20 December: 68 days after its acceptance, late;
+    // followed up by 王调解: not satisfied.
+    act(
+        &mut s,
+        &head,
+        k2,
+        local(2026, 12, 20, 10),
+        closed(local(2026, 12, 20, 10), Outcome::Settled),
+    );
+    act(
+        &mut s,
+        &wang,
+        k2,
+        local(2026, 12, 22, 10),
+        follow(local(2026, 12, 22, 10), Satisfaction::Unsatisfied),
+    );
+    // k5: registered by 李登记 on 28 December and left undecided: overdue by 15 January.
+    reg(&mut s, &li, local(2026, 12, 28, 10));
+    a.pull(&s);
+    a.at(local(2027, 1, 15, 9));
+
+    let q4 = Period::parse("2026-Q4").unwrap();
+    let sup = crate::supervision::supervision(&a.store, None, &q4).unwrap();
+    let row = |name: &str, unit: Option<&str>| {
+        sup.staff
+            .iter()
+            .find(|r| r.name == name && r.unit.as_deref() == unit)
+            .unwrap_or_else(|| panic!("{name}: {:#?}", sup.staff))
+            .clone()
+    };
+    let li_row = row("李登记", Some("HX0201"));
+    let wang_row = row("王调解", Some("HX0201"));
+    let head_row = row("站长", Some("HX0201"));
+    let outside = row("人民调解员赵", None);
+    // The association's own head is listed, with nothing.
+    let hx_head = row("站长", Some("HX"));
+    let counts = |r: &crate::supervision::StaffFigures| {
+        [
+            r.registered,
+            r.accepted,
+            r.not_accepted,
+            r.sessions,
+            r.closed,
+            r.closed_on_time,
+            r.mediated,
+            r.followed_up,
+            r.satisfied,
+            r.overdue,
+            r.consultation_people,
+        ]
+    };
+    //                               reg acc not ses clo ont med fol sat ovd 人次
+    assert_eq!(counts(&li_row), [3, 0, 0, 0, 0, 0, 0, 1, 1, 1, 3]);
+    assert_eq!(counts(&wang_row), [0, 1, 1, 1, 2, 2, 1, 1, 0, 0, 0]);
+    assert_eq!(counts(&head_row), [1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 2]);
+    assert_eq!(counts(&outside), [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(counts(&hx_head), [0; 11]);
+    assert_eq!(outside.staff, None);
+    // 王调解: 2 of 2 closed on time, 1 of 2 mediated, 0 of 1 follow-ups satisfied.
+    assert_eq!(
+        (wang_row.on_time_rate_bp, wang_row.mediation_rate_bp, wang_row.satisfaction_rate_bp),
+        (Some(10_000), Some(5_000), Some(0))
+    );
+    assert_eq!((head_row.on_time_rate_bp, li_row.on_time_rate_bp), (Some(0), None));
+    // Each column sums to the unit's figure.
+    let unit = sup.rows.iter().find(|r| r.code == "HX0201").unwrap();
+    let sum =
+        |f: fn(&crate::supervision::StaffFigures) -> u64| sup.staff.iter().map(f).sum::<u64>();
+    assert_eq!(sum(|r| r.registered), unit.figures.received);
+    assert_eq!(sum(|r| r.accepted), unit.figures.accepted);
+    assert_eq!(sum(|r| r.not_accepted), unit.figures.not_accepted);
+    assert_eq!(sum(|r| r.closed), unit.figures.closed);
+    assert_eq!(sum(|r| r.followed_up), unit.followed_up);
+    assert_eq!(sum(|r| r.overdue), unit.overdue);
+    assert_eq!(sum(|r| r.consultation_people), unit.figures.consultation_people);
+    // The station's own desktop computes the same rows for itself.
+    s.at(local(2027, 1, 15, 9));
+    let own = crate::supervision::supervision(&s.store, None, &q4).unwrap();
+    assert_eq!(own.staff.iter().filter(|r| r.unit.as_deref() == Some("HX0201")).count(), 3);
+    assert_eq!(counts(own.staff.iter().find(|r| r.name == "王调解").unwrap()), counts(&wang_row));
+    // The remuneration workbook has the per-staff sheet.
+    let book = crate::xlsx::remuneration_xlsx(&sup, casedesk_domain::Lang::Zh).unwrap();
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(book)).unwrap();
+    use calamine::Reader;
+    assert_eq!(wb.sheet_names().len(), 2);
+    let staff = wb.worksheet_range_at(1).unwrap().unwrap();
+    let text: Vec<String> = staff
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|"))
+        .collect();
+    assert!(text.iter().any(|l| l.starts_with("HX0201|王调解|0|1|1|1|2|")), "{text:#?}");
+}

@@ -10,7 +10,7 @@ use casedesk_domain::Lang;
 use crate::figures::Figures;
 use crate::num::{self, wan_hundredths};
 use crate::report::{Report, Share, code_label};
-use crate::supervision::Supervision;
+use crate::supervision::{StaffFigures, Supervision};
 use crate::{ReportError, Result};
 
 fn err(e: XlsxError) -> ReportError {
@@ -78,7 +78,7 @@ fn money(ws: &mut Worksheet, r: u32, c: u16, fen: i64, f: &Format) -> Result<()>
 }
 
 /// The columns of the overview sheet: (group, column, width).
-const COLUMNS: &[(&str, &str, &str, &str)] = &[
+pub const COLUMNS: &[(&str, &str, &str, &str)] = &[
     ("投诉接收", "Complaints received", "接收", "Received"),
     ("投诉接收", "Complaints received", "不予受理", "Not accepted"),
     ("投诉接收", "Complaints received", "转出", "Transferred out"),
@@ -508,5 +508,75 @@ pub fn remuneration_xlsx(s: &Supervision, lang: Lang) -> Result<Vec<u8>> {
     for c in 3..=9 {
         ws.set_column_width(c, if c == 8 { 16 } else { 10 }).map_err(err)?;
     }
+    staff_sheet(&mut wb, s, lang, &fm)?;
     wb.save_to_buffer().map_err(err)
+}
+
+/// The columns of the per-staff sheet (and of the CLI's `--by-staff` table).
+pub const STAFF_COLUMNS: &[(&str, &str)] = &[
+    ("单位", "Unit"),
+    ("工作人员", "Staff member"),
+    ("登记投诉", "Registered"),
+    ("受理", "Accepted"),
+    ("不予受理", "Not accepted"),
+    ("调解次数", "Sessions"),
+    ("办结", "Closed"),
+    ("按期办结率", "On time"),
+    ("调解成功率", "Mediated"),
+    ("回访", "Follow-ups"),
+    ("回访满意率", "Satisfied"),
+    ("超期在办", "Overdue"),
+    ("咨询人次", "Consultations (people)"),
+];
+
+/// The name shown for a row of the per-staff table.
+pub fn staff_label(r: &StaffFigures, lang: Lang) -> String {
+    match (&r.staff, r.name.is_empty()) {
+        (None, true) => t(lang, "（未记录经办人）", "(no staff member recorded)").to_owned(),
+        (None, false) => match lang {
+            Lang::Zh => format!("{}（非本站工作人员）", r.name),
+            Lang::En => format!("{} (not on the staff list)", r.name),
+        },
+        (Some(_), _) if r.inactive => match lang {
+            Lang::Zh => format!("{}（已停用）", r.name),
+            Lang::En => format!("{} (inactive)", r.name),
+        },
+        _ => r.name.clone(),
+    }
+}
+
+fn staff_sheet(wb: &mut Workbook, s: &Supervision, lang: Lang, fm: &Formats) -> Result<()> {
+    let ws = wb.add_worksheet();
+    ws.set_name(t(lang, "工作人员", "Staff")).map_err(err)?;
+    let heading = match lang {
+        Lang::Zh => format!("{}工作人员工作量（{}）", s.unit_name, s.period.code),
+        Lang::En => format!("{}: work per staff member ({})", s.unit_name, s.period.code),
+    };
+    let last = (STAFF_COLUMNS.len() - 1) as u16;
+    title(ws, &heading, &format!("{} – {}", s.period.from, s.period.to), last, fm)?;
+    for (c, (z, e)) in STAFF_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, t(lang, z, e), &fm.head).map_err(err)?;
+    }
+    for (i, f) in s.staff.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string_with_format(r, 0, f.unit.as_deref().unwrap_or(""), &fm.text)
+            .map_err(err)?;
+        ws.write_string_with_format(r, 1, staff_label(f, lang), &fm.text).map_err(err)?;
+        let counts = [f.registered, f.accepted, f.not_accepted, f.sessions, f.closed];
+        for (c, v) in counts.iter().enumerate() {
+            ws.write_number_with_format(r, 2 + c as u16, *v as f64, &fm.count).map_err(err)?;
+        }
+        rate(ws, r, 7, f.on_time_rate_bp, &fm.rate)?;
+        rate(ws, r, 8, f.mediation_rate_bp, &fm.rate)?;
+        ws.write_number_with_format(r, 9, f.followed_up as f64, &fm.count).map_err(err)?;
+        rate(ws, r, 10, f.satisfaction_rate_bp, &fm.rate)?;
+        ws.write_number_with_format(r, 11, f.overdue as f64, &fm.count).map_err(err)?;
+        ws.write_number_with_format(r, 12, f.consultation_people as f64, &fm.count).map_err(err)?;
+    }
+    ws.set_column_width(0, 10).map_err(err)?;
+    ws.set_column_width(1, 26).map_err(err)?;
+    for c in 2..=last {
+        ws.set_column_width(c, 11).map_err(err)?;
+    }
+    Ok(())
 }

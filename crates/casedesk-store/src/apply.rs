@@ -20,7 +20,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::{Result, StoreError};
-use crate::{ApplyReport, Source, insert_event, observe_hlc, project};
+use crate::{ApplyReport, Source, insert_event, observe_hlc, project, retention};
 
 /// Quarantine reasons of the station (the hub's are in `casedesk_proto::sync::reasons`; the
 /// limit and clock reasons are the same codes).
@@ -54,6 +54,11 @@ pub(crate) struct Apply<'a, 't> {
     own_unit: Option<&'a str>,
     /// Admitted events, grouped by stream in the order the streams first appear.
     streams: Vec<(Uuid, bool, Vec<&'a Event>)>,
+    /// Events whose hash does not follow from their payload: redacted forms, judged once the
+    /// page's anonymisations are admitted (`finish`).
+    deferred: Vec<&'a Event>,
+    /// Payloads redacted by `project` (on savepoints that were kept).
+    redacted: std::cell::Cell<usize>,
     report: ApplyReport,
 }
 
@@ -76,6 +81,8 @@ impl<'a, 't> Apply<'a, 't> {
             own_device,
             own_unit,
             streams: Vec::new(),
+            deferred: Vec::new(),
+            redacted: std::cell::Cell::new(0),
             report: ApplyReport::default(),
         }
     }
@@ -83,8 +90,39 @@ impl<'a, 't> Apply<'a, 't> {
     /// Checks one event on its own; keeps it for `finish` or quarantines it.
     pub(crate) fn admit(&mut self, e: &'a Event) -> Result<()> {
         if !e.hash_is_valid() {
-            return self.quarantine(e, reasons::HASH.to_owned());
+            // Perhaps the redacted form of an event an anonymisation lists: judged in `finish`,
+            // when the page's anonymisations are known.
+            self.deferred.push(e);
+            return Ok(());
         }
+        self.admit_sealed(e)
+    }
+
+    /// A hash-invalid event is taken only as the redacted form that an anonymisation of its
+    /// stream (held, or admitted in this page) lists; otherwise it is quarantined (`hash`).
+    fn admit_deferred(&mut self) -> Result<()> {
+        for e in std::mem::take(&mut self.deferred) {
+            let mut listed = retention::held_redactions(self.tx, e.stream)?;
+            let pending: Vec<Event> = self
+                .streams
+                .iter()
+                .filter(|(s, _, _)| *s == e.stream)
+                .flat_map(|(_, _, l)| l.iter().map(|x| (*x).clone()))
+                .collect();
+            for (id, r) in retention::listed(&pending) {
+                listed.entry(id).or_insert(r);
+            }
+            if retention::is_redacted_form(e, &listed) {
+                self.admit_sealed(e)?;
+            } else {
+                self.quarantine(e, reasons::HASH.to_owned())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `admit` for an event whose hash is valid or that is a verified redacted form.
+    fn admit_sealed(&mut self, e: &'a Event) -> Result<()> {
         let held: Option<(Vec<u8>, Vec<u8>)> = self
             .tx
             .prepare_cached(
@@ -145,6 +183,9 @@ impl<'a, 't> Apply<'a, 't> {
         if let Some(reason) = self.actor_reason(e)? {
             return Ok(Some(reason));
         }
+        if let Some(reason) = self.anonymization_reason(e)? {
+            return Ok(Some(reason));
+        }
         let is_case = e.kind.starts_with("case.");
         let stream_kind: Option<String> = self
             .tx
@@ -198,6 +239,40 @@ impl<'a, 't> Apply<'a, 't> {
             return Ok(Some(format!("{}: {}", reasons::ACTOR_FORBIDDEN, perm.code())));
         }
         Ok(None)
+    }
+
+    /// An anonymisation must fit the events it lists (held or earlier in this page); an event
+    /// an anonymisation lists must be the one it names (same hash).
+    fn anonymization_reason(&self, e: &Event) -> Result<Option<String>> {
+        if !e.kind.starts_with("case.") {
+            return Ok(None);
+        }
+        let pending: Vec<&Event> = self
+            .streams
+            .iter()
+            .filter(|(s, _, _)| *s == e.stream)
+            .flat_map(|(_, _, l)| l.iter().copied())
+            .collect();
+        if e.kind == casedesk_proto::redact::ANONYMIZED_KIND {
+            return retention::mismatch(self.tx, e, &pending);
+        }
+        let mut listed = retention::held_redactions(self.tx, e.stream)?;
+        let owned: Vec<Event> = pending.iter().map(|x| (*x).clone()).collect();
+        for (id, r) in retention::listed(&owned) {
+            listed.entry(id).or_insert(r);
+        }
+        Ok(match listed.get(&e.id) {
+            Some(r) if r.hash != e.hash => {
+                Some(format!("{}: {}", retention::reasons::MISMATCH, e.id))
+            }
+            Some(r)
+                if !casedesk_proto::redact::verify(e, r)
+                    && casedesk_proto::redact::apply(e, r).is_err() =>
+            {
+                Some(format!("{}: {}", retention::reasons::MISMATCH, e.id))
+            }
+            _ => None,
+        })
     }
 
     /// The roles and status of staff member `staff` at `hlc`.
@@ -276,6 +351,7 @@ impl<'a, 't> Apply<'a, 't> {
 
     /// Inserts the admitted events and rewrites the projections of their streams.
     pub(crate) fn finish(mut self) -> Result<ApplyReport> {
+        self.admit_deferred()?;
         let streams = std::mem::take(&mut self.streams);
         let mut max_hlc = Hlc(0);
         for (stream, is_case, events) in streams {
@@ -305,6 +381,7 @@ impl<'a, 't> Apply<'a, 't> {
         if max_hlc > Hlc(0) {
             observe_hlc(self.tx, max_hlc)?;
         }
+        self.report.redacted = self.redacted.get();
         Ok(self.report)
     }
 
@@ -326,6 +403,10 @@ impl<'a, 't> Apply<'a, 't> {
 
     fn project(&self, tx: &Transaction<'_>, stream: Uuid, is_case: bool) -> Result<()> {
         if is_case {
+            // An anonymisation that arrived, or an old event of an anonymised case: what is
+            // stored is the redacted form.
+            let n = retention::redact_stream(tx, stream)?;
+            self.redacted.set(self.redacted.get() + n);
             project::refresh_case(tx, stream, self.cal, self.own)
         } else {
             project::refresh_org(tx, stream)

@@ -232,8 +232,10 @@ fn one_bad_event_is_set_aside_and_the_rest_of_the_page_applies() {
             "text_too_long",
             "clock_ahead",
             "event.unknown_kind",
-            "hash",
-            "stream_exists"
+            "stream_exists",
+            // A broken hash is judged at the end of the page: it might have been the redacted
+            // form of an event an anonymisation in the page lists.
+            "hash"
         ],
         "{r:?}"
     );

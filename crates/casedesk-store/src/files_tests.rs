@@ -205,3 +205,60 @@ fn a_station_without_the_file_lists_it_as_still_to_come() {
     assert!(report.is_ok(), "a file still to come is no error: {report:?}");
     assert_eq!(report.blobs.missing, 1);
 }
+
+#[test]
+fn the_blob_lane_uploads_once_and_keeps_only_received_bytes_that_match() {
+    let now = at(2026, 3, 2, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = station("A1", now, &dir.path().join("a"));
+    let mut b = station("B1", now, &dir.path().join("b"));
+    let case = accepted_case(&mut a);
+    let head = founder(&a);
+    let file = |bytes: &[u8]| NewEvidence {
+        name: "p.png".into(),
+        description: String::new(),
+        original_returned: false,
+        for_document: None,
+        bytes: bytes.to_vec(),
+    };
+    let added = a.add_evidence_op(None, case, &head, file(PNG)).unwrap();
+    let sha = added.sha256.clone();
+    // A's file waits for the hub; its chunks are its bytes.
+    let up = a.blobs_to_upload(10).unwrap();
+    assert_eq!(up.len(), 1);
+    assert_eq!((up[0].sha256.as_str(), up[0].size), (sha.as_str(), PNG.len() as u64));
+    assert_eq!(a.blob_chunk(&sha, 3, 5).unwrap(), &PNG[3..8]);
+    a.blob_failed(&sha, BlobDirection::Up, "network", "cut", false).unwrap();
+    let s = a.blob_sync_summary().unwrap();
+    assert_eq!((s.to_upload, s.problems.len(), s.problems[0].refused), (1, 1, false));
+    a.blob_uploaded(&sha).unwrap();
+    assert!(a.blobs_to_upload(10).unwrap().is_empty());
+    assert_eq!(a.blob_sync_summary().unwrap(), BlobSyncSummary::default());
+
+    // B is owed the file; damaged bytes are discarded and reported, the right ones kept.
+    b.apply_remote(&log(&a), Source::Import).unwrap();
+    let down = b.blobs_to_download(10).unwrap();
+    assert_eq!(down.len(), 1);
+    assert_eq!(down[0].media_type, "image/png");
+    let mut bad = PNG.to_vec();
+    bad[20] ^= 1;
+    assert_eq!(b.blob_partial_append(&sha, down[0].size, 0, &bad[..10]).unwrap(), 10);
+    assert_eq!(b.blob_partial_len(&sha).unwrap(), 10, "a cut download resumes from here");
+    assert!(b.blob_partial_append(&sha, down[0].size, 0, &bad[10..]).is_err(), "wrong offset");
+    b.blob_partial_append(&sha, down[0].size, 10, &bad[10..]).unwrap();
+    let err = b.blob_partial_finish(&sha, "image/png").unwrap_err();
+    assert_eq!(err.code(), "blob.corrupt");
+    assert_eq!(b.blob_partial_len(&sha).unwrap(), 0, "discarded");
+    assert!(!b.has_blob(&sha).unwrap());
+    // More bytes than the event names are refused before they are kept.
+    let err = b.blob_partial_append(&sha, down[0].size, 0, &[PNG, b"x"].concat()).unwrap_err();
+    assert_eq!(err.code(), "blob.too_large");
+    b.blob_partial_append(&sha, down[0].size, 0, PNG).unwrap();
+    b.blob_partial_finish(&sha, "image/png").unwrap();
+    assert!(b.has_blob(&sha).unwrap());
+    assert_eq!(b.blob(&sha).unwrap(), PNG);
+    assert!(b.blobs_to_download(10).unwrap().is_empty());
+    // A file received from the hub is not sent back to it.
+    assert!(b.blobs_to_upload(10).unwrap().is_empty());
+    assert!(b.verify().unwrap().is_ok());
+}

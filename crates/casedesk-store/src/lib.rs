@@ -8,6 +8,7 @@
 mod apply;
 pub mod backup;
 pub mod bench;
+mod blob_sync;
 pub mod crypt;
 pub mod desk;
 pub mod error;
@@ -18,6 +19,7 @@ mod payload;
 pub mod people;
 mod project;
 pub mod query;
+pub mod retention;
 pub mod stats;
 mod verify;
 
@@ -30,6 +32,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use backup::{BackupInfo, BackupPolicy, BackupReason};
+pub use blob_sync::{BlobDirection, BlobProblem, BlobSyncSummary, PendingBlob};
 pub use crypt::DbKey;
 pub use error::{AuthError, Result, StoreError};
 pub use exchange::{ExportSummary, ImportSummary};
@@ -38,6 +41,7 @@ pub use files::{
     sha256_hex, sniff_media_type,
 };
 pub use people::{Actor, AuditEntry, NewStaff, SignedIn, StaffLogin, StaffUpdate};
+pub use retention::{DEFAULT_RETENTION_DAYS, RetentionDue};
 pub use verify::VerifyReport;
 
 use casedesk_domain::access;
@@ -97,6 +101,9 @@ pub struct ApplyReport {
     /// dropped): a broken hash, a fork, a broken limit, a clock far ahead, an unknown kind, a
     /// case event on an organisation stream, a projection that could not be written.
     pub quarantined: Vec<(Uuid, String)>,
+    /// Stored payloads replaced by their redacted form (an anonymisation arrived, or an old
+    /// event of an anonymised case).
+    pub redacted: usize,
 }
 
 /// Where events that a station did not write come from.
@@ -133,6 +140,9 @@ pub struct QuarantineEntry {
 }
 
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
+
+/// Prepared statements kept per connection (see `Store::bare`).
+const STATEMENT_CACHE: usize = 256;
 
 pub struct Store {
     conn: Connection,
@@ -187,6 +197,12 @@ impl Store {
 
     /// A store on `conn` with nothing loaded yet (the callers load the cached settings).
     fn bare(conn: Connection) -> Store {
+        // rusqlite keeps 16 prepared statements by default; one registration runs more
+        // different ones than that (authorisation, counters, chain head, the projections, the
+        // search index), so the cache evicted them in turn and each was compiled again on
+        // every write: SQL parsing and planning were a large part of a registration's cost
+        // (issue 13 item 13). About a hundred statements in the store are cached: all fit.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Store {
             conn,
             station: None,
@@ -592,17 +608,32 @@ impl Store {
         max_count: usize,
     ) -> Result<Vec<Event>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            "SELECT {} FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq",
             project::EVENT_COLUMNS
         ))?;
-        let mut rows = stmt.query(params![device.as_bytes(), after as i64, max_count as i64])?;
+        let mut rows = stmt.query(params![device.as_bytes(), after as i64])?;
         let mut out = Vec::new();
         let mut bytes = 0usize;
+        // Redacted forms (this station anonymised a case before pushing it) are taken by the
+        // hub only in the batch of the anonymisation that lists them: the batch goes on past
+        // its size until those anonymisations are in it, up to the protocol's largest batch.
+        let mut awaiting: std::collections::HashSet<Uuid> = Default::default();
         while let Some(row) = rows.next()? {
             let e = project::event_from_row(row)?;
             let size = serde_json::to_vec(&e)?.len();
-            if !out.is_empty() && bytes + size > max_bytes {
+            let full = out.len() >= max_count || bytes + size > max_bytes;
+            let hard = bytes + size > casedesk_proto::limits::MAX_BATCH_BYTES
+                || out.len() >= casedesk_proto::limits::MAX_BATCH_EVENTS;
+            if !out.is_empty() && (hard || (full && awaiting.is_empty())) {
                 break;
+            }
+            if !e.hash_is_valid() {
+                awaiting.insert(e.id);
+            }
+            if e.kind == casedesk_proto::redact::ANONYMIZED_KIND {
+                for r in casedesk_proto::redact::redactions_of(&e.payload).unwrap_or_default() {
+                    awaiting.remove(&r.event);
+                }
             }
             bytes += size;
             out.push(e);
@@ -714,9 +745,17 @@ impl Store {
         let ev = make(&tx, &state)?;
         people::authorize(&tx, &station, actor, access::for_case(ev.event_kind()))?;
         case::check(&state, &ev, now)?;
+        let anonymizes = matches!(ev, CaseEvent::Anonymized(_));
         let event =
             append(&tx, &station, now, case_id, Some(actor.staff()), &DomainEvent::Case(ev))?;
         events.push(event.clone());
+        if anonymizes {
+            // The one rewrite of the log: the earlier events' payloads lose their personal
+            // fields, and the projection below is folded from what is left.
+            retention::redact_stream(&tx, case_id)?;
+            events = project::load_stream(&tx, case_id)?;
+            events.retain(|e| e.kind.starts_with("case."));
+        }
         let state = case::fold(&events)?
             .ok_or_else(|| StoreError::integrity("case vanished while writing"))?;
         project::write_case(&tx, &state, &cal, &own)?;
@@ -795,6 +834,9 @@ impl Store {
             sync_set_tx(&tx, k, v.as_deref())?;
         }
         tx.commit()?;
+        if report.redacted > 0 {
+            retention::scrub(&self.conn)?;
+        }
         Ok(report)
     }
 
@@ -1493,6 +1535,8 @@ mod apply_tests;
 mod files_tests;
 #[cfg(test)]
 mod people_tests;
+#[cfg(test)]
+mod retention_tests;
 #[cfg(test)]
 mod tests;
 

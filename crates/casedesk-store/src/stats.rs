@@ -334,3 +334,184 @@ impl Store {
         Ok(out)
     }
 }
+
+/// What the supervision per staff member needs of one case: the actors (envelope `actor`) of
+/// the events that made the figures. Each is the actor of the *latest* event of that kind in
+/// the case's log (a repeated event, say a second follow-up, replaces the first in the
+/// projection too); `None` when no such event exists or it carries no actor (events written
+/// before sign-in existed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffCase {
+    pub case_type: CaseType,
+    pub status: Status,
+    pub received_at: i64,
+    pub receiving_unit: String,
+    pub unit: String,
+    pub accepted_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub outcome: Option<Outcome>,
+    pub on_time: Option<bool>,
+    pub satisfaction: Option<Satisfaction>,
+    /// `case.registered`.
+    pub registered_by: Option<Uuid>,
+    /// `case.accepted`.
+    pub accepted_by: Option<Uuid>,
+    /// `case.not_accepted`.
+    pub not_accepted_by: Option<Uuid>,
+    /// `case.closed`.
+    pub closed_by: Option<Uuid>,
+    /// `case.followed_up`.
+    pub followed_up_by: Option<Uuid>,
+}
+
+/// A mediation session held (from the `sessions` projection), with its case's unit and state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffSession {
+    pub case_type: CaseType,
+    pub status: Status,
+    /// The case's handling unit now.
+    pub unit: String,
+    pub held_at: i64,
+    /// The mediator as recorded (a name, free text).
+    pub mediator: String,
+}
+
+/// A consultation with the staff member who recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffConsultation {
+    pub unit: String,
+    pub at: i64,
+    pub people: u32,
+    pub by: Option<Uuid>,
+}
+
+/// An open case past its next deadline, with the staff member who last acted on it (the actor
+/// of its newest event).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffOverdue {
+    pub unit: String,
+    pub last_by: Option<Uuid>,
+}
+
+fn actor_of(b: Option<Vec<u8>>) -> Result<Option<Uuid>> {
+    b.map(|b| Uuid::from_slice(&b).map_err(bad)).transpose()
+}
+
+impl Store {
+    /// The cases of the window `[from, to)` (the rows `scan_stat_cases` reads) with the actors
+    /// of the events behind the figures, for the supervision per staff member.
+    pub fn staff_cases(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<StaffCase>> {
+        let actor = |kind: &str| {
+            format!(
+                "(SELECT e.actor FROM events e WHERE e.stream = c.id AND e.kind = '{kind}'
+                  ORDER BY e.hlc DESC LIMIT 1)"
+            )
+        };
+        let sql = format!(
+            "SELECT case_type, status, received_at, receiving_unit, unit, accepted_at, closed_at,
+                outcome, on_time, satisfaction, {}, {}, {}, {}, {}
+             FROM cases c
+             WHERE received_at < ?2
+               AND (received_at >= ?1 OR accepted_at >= ?1 OR closed_at >= ?1)",
+            actor("case.registered"),
+            actor("case.accepted"),
+            actor("case.not_accepted"),
+            actor("case.closed"),
+            actor("case.followed_up"),
+        );
+        let mut stmt = self.connection().prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![from.timestamp_millis(), to.timestamp_millis()])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> Result<String> { Ok(r.get::<_, String>(i)?) };
+            let opt = |i: usize| -> Result<Option<String>> { Ok(r.get::<_, Option<String>>(i)?) };
+            out.push(StaffCase {
+                case_type: code(&text(0)?, CaseType::from_code)?,
+                status: code(&text(1)?, Status::from_code)?,
+                received_at: r.get(2)?,
+                receiving_unit: text(3)?,
+                unit: text(4)?,
+                accepted_at: r.get(5)?,
+                closed_at: r.get(6)?,
+                outcome: opt(7)?.map(|s| code(&s, Outcome::from_code)).transpose()?,
+                on_time: r.get(8)?,
+                satisfaction: opt(9)?.map(|s| code(&s, Satisfaction::from_code)).transpose()?,
+                registered_by: actor_of(r.get(10)?)?,
+                accepted_by: actor_of(r.get(11)?)?,
+                not_accepted_by: actor_of(r.get(12)?)?,
+                closed_by: actor_of(r.get(13)?)?,
+                followed_up_by: actor_of(r.get(14)?)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Mediation sessions held in `[from, to)`.
+    pub fn staff_sessions(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<StaffSession>> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT c.case_type, c.status, c.unit, s.held_at, s.mediator
+             FROM sessions s JOIN cases c ON c.rowid = s.case_rowid
+             WHERE s.held_at >= ?1 AND s.held_at < ?2",
+        )?;
+        let mut rows = stmt.query(params![from.timestamp_millis(), to.timestamp_millis()])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(StaffSession {
+                case_type: code(&r.get::<_, String>(0)?, CaseType::from_code)?,
+                status: code(&r.get::<_, String>(1)?, Status::from_code)?,
+                unit: r.get(2)?,
+                held_at: r.get(3)?,
+                mediator: r.get(4)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Consultations recorded in `[from, to)`, with the actor of their `consultation.recorded`.
+    pub fn staff_consultations(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<StaffConsultation>> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT k.unit, k.at, k.people,
+                (SELECT e.actor FROM events e WHERE e.stream = k.id
+                   AND e.kind = 'consultation.recorded' ORDER BY e.hlc DESC LIMIT 1)
+             FROM consultations k WHERE k.at >= ?1 AND k.at < ?2",
+        )?;
+        let mut rows = stmt.query(params![from.timestamp_millis(), to.timestamp_millis()])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(StaffConsultation {
+                unit: r.get(0)?,
+                at: r.get(1)?,
+                people: r.get(2)?,
+                by: actor_of(r.get(3)?)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Open cases past their next deadline on `today` (the case list's `overdue` filter), each
+    /// with the actor of its newest event.
+    pub fn staff_overdue(&self, today: NaiveDate) -> Result<Vec<StaffOverdue>> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT c.unit,
+                (SELECT e.actor FROM events e WHERE e.stream = c.id AND e.actor IS NOT NULL
+                   ORDER BY e.hlc DESC LIMIT 1)
+             FROM cases c
+             WHERE c.status IN ('registered','accepted','mediating','agreed','transferred')
+               AND c.deadline_day < ?1",
+        )?;
+        let mut rows = stmt.query([day_number(today)])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(StaffOverdue { unit: r.get(0)?, last_by: actor_of(r.get(1)?)? });
+        }
+        Ok(out)
+    }
+}

@@ -11,6 +11,7 @@
 //! is idempotent, so a round cut at any point is simply repeated.
 
 pub mod bundle;
+pub mod files;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod restore;
@@ -18,7 +19,8 @@ pub mod schedule;
 pub mod worker;
 
 use casedesk_proto::sync::{
-    DeviceStatus, ErrorBody, MAX_PULL_LIMIT, PullPage, PushBatch, PushReceipt, codes,
+    BlobUploadState, DeviceStatus, ErrorBody, MAX_PULL_LIMIT, PullPage, PushBatch, PushReceipt,
+    codes,
 };
 use serde::Serialize;
 
@@ -310,6 +312,37 @@ pub trait Transport {
         checkpoint: Option<uuid::Uuid>,
         limit: u32,
     ) -> Result<PullPage, SyncError>;
+
+    /// Files: where the upload of `sha256` stands at the hub (how many bytes it holds).
+    /// Transports that carry no files (test doubles) answer `blob_unavailable`.
+    fn blob_state(&mut self, sha256: &str) -> Result<BlobUploadState, SyncError> {
+        Err(no_files(sha256))
+    }
+    /// One chunk of `sha256` at `offset` (what the hub holds).
+    fn blob_put(
+        &mut self,
+        sha256: &str,
+        offset: u64,
+        chunk: &[u8],
+    ) -> Result<BlobUploadState, SyncError> {
+        let _ = (offset, chunk);
+        Err(no_files(sha256))
+    }
+    /// At most `len` bytes of `sha256` from `offset`.
+    fn blob_get(&mut self, sha256: &str, offset: u64, len: u64) -> Result<Vec<u8>, SyncError> {
+        let _ = (offset, len);
+        Err(no_files(sha256))
+    }
+}
+
+fn no_files(sha256: &str) -> SyncError {
+    SyncError::Hub {
+        status: 503,
+        body: ErrorBody {
+            code: codes::BLOB_UNAVAILABLE.into(),
+            message: format!("this link carries no files ({sha256})"),
+        },
+    }
 }
 
 /// What one round did.
@@ -326,6 +359,13 @@ pub struct SyncReport {
     /// The hub held fewer of our events than it once acknowledged (it was restored from an
     /// older backup); we sent them again.
     pub hub_regressed: bool,
+    /// Files the hub now holds whole (uploaded this round).
+    pub files_uploaded: u64,
+    /// Files received from the hub, their hash checked.
+    pub files_downloaded: u64,
+    /// Files that failed this round (refused, cut, or bytes not matching their hash): retried
+    /// next round, listed in sync status with the reason.
+    pub files_failed: u64,
 }
 
 pub use casedesk_proto::limits::{MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MIN_BATCH_BYTES};
@@ -483,6 +523,9 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         }
     }
 
+    // Files named by the events just pushed (never fails the round).
+    files::upload(store, t, &mut report);
+
     // Pull.
     let number = |v: Option<String>| v.and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut cursor: u64 = number(store.sync_get(keys::CURSOR)?);
@@ -530,6 +573,8 @@ fn round(store: &mut Store, t: &mut dyn Transport) -> Result<SyncReport, SyncErr
         report.applied += applied.inserted as u64;
         report.quarantined_here += applied.quarantined.len() as u64;
         (cursor, checkpoint) = (next, page.checkpoint);
+        // Files the page's events name (never fails the round).
+        files::download(store, t, &mut report);
         if !page.more || page.events.is_empty() {
             break;
         }
@@ -647,6 +692,8 @@ pub struct SyncStatus {
     pub duplicate_numbers: u64,
     /// Hub clock minus this device's clock, from the last contact.
     pub clock_offset_ms: Option<i64>,
+    /// Files waiting to go to the hub or to arrive from it, and those that failed.
+    pub files: casedesk_store::BlobSyncSummary,
 }
 
 /// The sync state of `store`, for the UI and `casedesk sync --status`.
@@ -669,6 +716,7 @@ pub fn sync_status(store: &Store) -> Result<SyncStatus, StoreError> {
         quarantined_here: store.quarantine_count()?,
         duplicate_numbers: store.duplicate_case_numbers()?.len() as u64,
         clock_offset_ms: num(keys::CLOCK_OFFSET)?,
+        files: store.blob_sync_summary()?,
     })
 }
 

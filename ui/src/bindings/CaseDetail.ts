@@ -23,4 +23,9 @@ actors: Record<string, string>,
 /**
  * The documents (文书) the case's state allows now, with the numbers issued for each.
  */
-documents: Array<DocOffer>, };
+documents: Array<DocOffer>, 
+/**
+ * Hashes of files the case's events name (evidence, issued documents' PDFs) that this
+ * station does not hold yet: they arrive with sync.
+ */
+missing_files: Array<string>, };

@@ -18,6 +18,12 @@ export function agoText(ms: number | null, t: (k: string, o?: Record<string, unk
   return t("sync.ago_days", { count: Math.floor(min / 1440) });
 }
 
+/** Why a file did not sync, in words (`sync.file_reason.<code>`), or the code itself. */
+export function fileProblemText(code: string, t: (k: string) => string, exists: (k: string) => boolean): string {
+  const key = `sync.file_reason.${code}`;
+  return exists(key) ? t(key) : code;
+}
+
 export function syncState(s: SyncStatus | undefined): { status: "success" | "warning" | "error" | "default"; key: string } {
   if (!s || !s.enrolled) return { status: "default", key: "sync.not_enrolled" };
   if (s.last_error_code) return { status: "error", key: "sync.error" };
@@ -26,7 +32,7 @@ export function syncState(s: SyncStatus | undefined): { status: "success" | "war
 }
 
 export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus | undefined; onDone?: () => void; inSettings?: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const { message } = AntApp.useApp();
@@ -68,6 +74,21 @@ export function SyncDetails({ s, onDone, inSettings = false }: { s: SyncStatus |
           <Descriptions.Item label={t("sync.set_aside_label")}>
             <Typography.Text type="warning" data-testid="sync-set-aside">
               {t("sync.set_aside", { count: s.quarantined_here })}
+            </Typography.Text>
+          </Descriptions.Item>
+        )}
+        {(s.files.to_upload > 0 || s.files.to_download > 0) && (
+          <Descriptions.Item label={t("sync.files_label")}>
+            <span data-testid="sync-files">{t("sync.files_value", { up: s.files.to_upload, down: s.files.to_download })}</span>
+          </Descriptions.Item>
+        )}
+        {s.files.problems.length > 0 && (
+          <Descriptions.Item label={t("sync.error_label")}>
+            <Typography.Text type="warning" data-testid="sync-files-problem">
+              {t("sync.files_problem", {
+                count: s.files.problems.length,
+                reason: fileProblemText(s.files.problems[0].code, t, (k) => i18n.exists(k)),
+              })}
             </Typography.Text>
           </Descriptions.Item>
         )}

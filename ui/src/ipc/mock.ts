@@ -91,7 +91,7 @@ export interface MockDb {
   cases: CaseState[];
   seq: number;
   roving: RovingSummary[];
-  consultations: { at: string; people: number; topic: string; roving_session?: string }[];
+  consultations: { at: string; people: number; topic: string; roving_session?: string; by?: string }[];
   settings: Settings;
   sync: SyncStatus;
   drafts: Record<string, string>;
@@ -207,6 +207,7 @@ function emptySync(): SyncStatus {
     duplicate_numbers: 0,
     clock_offset_ms: null,
     plain_error: null,
+    files: { to_upload: 0, to_download: 0, problems: [] },
   };
 }
 
@@ -411,7 +412,9 @@ export class MockBackend {
     report_export: ({ req }) => {
       // Browser mode writes no files: it answers with the name the desktop would write.
       this.report(req.unit, req.period);
-      return `exports/${req.kind === "report" ? "report" : "handled"}-${req.unit ?? this.requireStation().unit}-${req.period}.${req.kind === "remuneration_csv" ? "csv" : "xlsx"}`;
+      const what = req.kind === "report" || req.kind === "report_pdf" ? "report" : "handled";
+      const ext = req.kind === "remuneration_csv" ? "csv" : req.kind === "report_pdf" ? "pdf" : "xlsx";
+      return `exports/${what}-${req.unit ?? this.requireStation().unit}-${req.period}.${ext}`;
     },
     hotspots: ({ q }) => this.hotspots(q.unit, q.weeks),
     supervision: ({ q }) => this.supervision(q.unit, q.period),
@@ -568,7 +571,7 @@ export class MockBackend {
 
   private supervision(unit: string | null | undefined, code: string): Supervision {
     const root = this.rootUnit(unit);
-    const s = buildSupervision(this.statInput(), this.reference().units, root, this.period(code), this.nowIso());
+    const s = buildSupervision(this.statInput(), this.reference().units, root, this.period(code), this.nowIso(), this.db.staff);
     if (!s) throw invalid([{ path: "unit", code: "report.unit_unknown", arg: root }]);
     return s;
   }
@@ -705,6 +708,8 @@ export class MockBackend {
       revealable: m.revealable,
       actors,
       documents: availableDocuments(s),
+      // Browser mode has no sync: every file a case names is "here".
+      missing_files: [],
     };
   }
 
@@ -1206,7 +1211,13 @@ export class MockBackend {
     if (!Number.isInteger(people) || people < 1 || people > 1000) problems.push({ path: "people", code: "range", arg: "1–1000" });
     if (problems.length) throw invalid(problems);
     const rs = req.roving_session ? this.db.roving.find((x) => x.id === req.roving_session) : undefined;
-    this.db.consultations.push({ at: this.nowIso(), people, topic: String(req.topic ?? ""), ...(rs ? { roving_session: rs.id } : {}) });
+    this.db.consultations.push({
+      at: this.nowIso(),
+      people,
+      topic: String(req.topic ?? ""),
+      ...(rs ? { roving_session: rs.id } : {}),
+      ...(this.db.session ? { by: this.db.session } : {}),
+    });
     if (rs) {
       rs.consultations += 1;
       rs.people += people;

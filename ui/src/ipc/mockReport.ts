@@ -17,6 +17,8 @@ import type {
   Report,
   Series,
   Share,
+  Staff,
+  StaffFigures,
   StationRow,
   Status,
   SubmissionView,
@@ -217,7 +219,7 @@ const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1
 
 export interface StatInput {
   cases: CaseState[];
-  consultations: { at: string; people: number; unit?: string }[];
+  consultations: { at: string; people: number; unit?: string; by?: string }[];
   /** The station's own unit: the unit of consultations recorded here. */
   unit: string;
   own: OwnRules;
@@ -548,7 +550,14 @@ export function buildReport(
 // ---- supervision ----------------------------------------------------------------------------
 
 /** casedesk-report's `supervision` (criteria in docs/statistics.md). */
-export function buildSupervision(input: StatInput, units: UnitItem[], root: string, period: Period, nowIso: string): Supervision | null {
+export function buildSupervision(
+  input: StatInput,
+  units: UnitItem[],
+  root: string,
+  period: Period,
+  nowIso: string,
+  staff: Staff[] = [],
+): Supervision | null {
   const scope = scopeOf(units, root);
   if (!scope.length) return null;
   const set = new Set(scope.map((s) => s.unit.code));
@@ -625,7 +634,124 @@ export function buildSupervision(input: StatInput, units: UnitItem[], root: stri
     const judged = r.checklist.filter((c) => c.met !== null);
     r.meets_criteria = judged.length > 0 && judged.every((c) => c.met);
   }
-  return { unit: scope[0].unit.code, unit_name: scope[0].unit.name, period, computed_at: nowIso, rows };
+  return {
+    unit: scope[0].unit.code,
+    unit_name: scope[0].unit.name,
+    period,
+    computed_at: nowIso,
+    rows,
+    staff: staffTable(input, set, period, today, staff),
+  };
+}
+
+/** casedesk-report's `supervision::staff_table`: who gets credit for what (docs/statistics.md). */
+function staffTable(input: StatInput, scope: Set<string>, period: Period, today: string, staff: Staff[]): StaffFigures[] {
+  const empty = (): StaffFigures => ({
+    staff: null,
+    name: "",
+    unit: null,
+    inactive: false,
+    registered: 0,
+    accepted: 0,
+    not_accepted: 0,
+    sessions: 0,
+    closed: 0,
+    closed_on_time: 0,
+    mediated: 0,
+    on_time_rate_bp: null,
+    mediation_rate_bp: null,
+    followed_up: 0,
+    satisfied: 0,
+    satisfaction_rate_bp: null,
+    overdue: 0,
+    consultation_people: 0,
+    consultations: 0,
+  });
+  // Keys: "s:<id>" a staff member, "m:<name>" a mediator not on the list, "-" no actor.
+  const rows = new Map<string, StaffFigures>();
+  for (const m of staff) if (scope.has(m.unit)) rows.set(`s:${m.id}`, empty());
+  const row = (key: string) => {
+    let r = rows.get(key);
+    if (!r) rows.set(key, (r = empty()));
+    return r;
+  };
+  const who = (actor: string | null | undefined) => (actor ? `s:${actor}` : "-");
+  const last = (c: CaseState, kind: string) => {
+    let found: { at: string; actor: string | null } | null = null;
+    for (const e of c.timeline) if (e.kind === kind && (!found || e.at >= found.at)) found = e;
+    return found?.actor ?? null;
+  };
+  const byName = new Map<string, string | null>();
+  for (const m of staff) {
+    const k = `${m.unit}|${m.name}`;
+    byName.set(k, byName.has(k) ? null : m.id);
+  }
+  for (const c of input.cases) {
+    if (isOpen(c.status) && scope.has(c.home_unit)) {
+      const next = deadlines(c, input.own)[0];
+      if (next && next.date < today) {
+        let newest: { at: string; actor: string | null } | null = null;
+        for (const e of c.timeline) if (e.actor && (!newest || e.at >= newest.at)) newest = e;
+        row(who(newest?.actor)).overdue += 1;
+      }
+    }
+    if (c.status === "voided" || c.reg.case_type !== "complaint") continue;
+    if (holds(period, c.reg.received_at) && scope.has(c.reg.unit)) row(who(last(c, "case.registered"))).registered += 1;
+    if (!scope.has(c.home_unit)) continue;
+    if (c.accepted_at && holds(period, c.accepted_at)) row(who(last(c, "case.accepted"))).accepted += 1;
+    if (holds(period, c.reg.received_at) && c.status === "not_accepted") row(who(last(c, "case.not_accepted"))).not_accepted += 1;
+    if (c.accepted_at && c.closure && holds(period, c.closure.at)) {
+      const r = row(who(last(c, "case.closed")));
+      r.closed += 1;
+      if (c.closure.outcome === "mediated") r.mediated += 1;
+      if (closedOnTime(c, input.own) === true) r.closed_on_time += 1;
+      if (c.follow_ups.length) {
+        const f = row(who(last(c, "case.followed_up")));
+        f.followed_up += 1;
+        const sat = c.follow_ups[c.follow_ups.length - 1].satisfaction;
+        if (sat === "satisfied" || sat === "basic") f.satisfied += 1;
+      }
+    }
+    for (const v of c.sessions) {
+      if (!v.recorded || !holds(period, v.recorded.held_at)) continue;
+      const name = v.recorded.mediator.trim();
+      const id = byName.get(`${c.home_unit}|${name}`);
+      row(id ? `s:${id}` : name ? `m:${name}` : "-").sessions += 1;
+    }
+  }
+  for (const k of input.consultations) {
+    if (holds(period, k.at) && scope.has(k.unit ?? input.unit)) {
+      const r = row(who(k.by));
+      r.consultation_people += k.people;
+      r.consultations += 1;
+    }
+  }
+  const known = new Map(staff.map((m) => [m.id, m]));
+  const out: [string, StaffFigures][] = [];
+  for (const [key, f] of rows) {
+    const isStaff = key.startsWith("s:");
+    const nothing =
+      !f.registered && !f.accepted && !f.not_accepted && !f.sessions && !f.closed && !f.followed_up && !f.overdue && !f.consultations;
+    if (!isStaff && nothing) continue;
+    if (isStaff) {
+      const id = key.slice(2);
+      f.staff = id;
+      const m = known.get(id);
+      if (m) {
+        f.name = m.name;
+        f.unit = m.unit;
+        f.inactive = !m.active;
+      } else f.name = id.slice(0, 8);
+    } else if (key.startsWith("m:")) f.name = key.slice(2);
+    f.on_time_rate_bp = rateBp(f.closed_on_time, f.closed);
+    f.mediation_rate_bp = rateBp(f.mediated, f.closed);
+    f.satisfaction_rate_bp = rateBp(f.satisfied, f.followed_up);
+    out.push([key, f]);
+  }
+  const rank = (key: string, f: StaffFigures) => (key.startsWith("s:") ? (f.unit ? 0 : 1) : key.startsWith("m:") ? 2 : 3);
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  out.sort(([ka, a], [kb, b]) => rank(ka, a) - rank(kb, b) || cmp(a.unit ?? "", b.unit ?? "") || cmp(a.name, b.name) || cmp(ka, kb));
+  return out.map(([, f]) => f);
 }
 
 // ---- hot spots ------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ export type {
   Series,
   Share,
   StationRow,
+  StaffFigures,
   SubjectKind,
   SubmissionView,
   Supervision,

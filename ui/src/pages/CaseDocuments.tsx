@@ -22,7 +22,15 @@ import {
   Typography,
   Upload,
 } from "antd";
-import { EyeOutlined, FilePdfOutlined, FileWordOutlined, PaperClipOutlined, PrinterOutlined, UploadOutlined } from "@ant-design/icons";
+import {
+  ClockCircleOutlined,
+  EyeOutlined,
+  FilePdfOutlined,
+  FileWordOutlined,
+  PaperClipOutlined,
+  PrinterOutlined,
+  UploadOutlined,
+} from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { UploadFile } from "antd";
 import type { CaseDetail, DocOffer, DocPages, Delivery, Recipient } from "../ipc/types";
@@ -30,9 +38,10 @@ import { IpcError, api, newOpId } from "../ipc/api";
 import { codeLabel, codeOptions, errorText, issueMessage, useLabels } from "../lib/labels";
 import { qk } from "../lib/queries";
 import { fmtDateTime } from "../lib/time";
+import { MAX_BLOB_BYTES } from "../bindings/limits.data";
 
-/** Largest file a clerk may attach (limits::MAX_BLOB_BYTES; Rust checks it again). */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** Largest file a clerk may attach (limits::MAX_BLOB_BYTES, generated; Rust checks it again). */
+export const MAX_FILE_BYTES = MAX_BLOB_BYTES;
 
 /** What the offer is about, for a document of a session or a transfer. */
 function subjectText(d: CaseDetail, o: DocOffer): string {
@@ -186,6 +195,7 @@ export function DocumentsCard({ detail }: { detail: CaseDetail }) {
     }
   };
   const issued = new Map(detail.case.documents.map((d) => [d.number, d]));
+  const missing = new Set(detail.missing_files);
   return (
     <Card title={t("docs.title")} size="small" data-testid="documents">
       {detail.documents.length === 0 ? (
@@ -219,23 +229,27 @@ export function DocumentsCard({ detail }: { detail: CaseDetail }) {
                           {fmtDateTime(d.issued_at)} · {codeLabel("recipient", d.recipient)} · {codeLabel("delivery", d.delivery)}
                         </Typography.Text>
                       )}
-                      <Space size={4}>
-                        <Button
-                          size="small"
-                          type="link"
-                          icon={<FilePdfOutlined />}
-                          onClick={() => void file(n, "pdf")}
-                          data-testid="doc-open-pdf"
-                        >
-                          {t("docs.open_pdf")}
-                        </Button>
-                        <Button size="small" type="link" icon={<FileWordOutlined />} onClick={() => void file(n, "docx")}>
-                          {t("docs.open_docx")}
-                        </Button>
-                        <Button size="small" type="link" onClick={() => setViewing(n)}>
-                          {t("docs.view")}
-                        </Button>
-                      </Space>
+                      {d && missing.has(d.sha256) ? (
+                        <NotHere />
+                      ) : (
+                        <Space size={4}>
+                          <Button
+                            size="small"
+                            type="link"
+                            icon={<FilePdfOutlined />}
+                            onClick={() => void file(n, "pdf")}
+                            data-testid="doc-open-pdf"
+                          >
+                            {t("docs.open_pdf")}
+                          </Button>
+                          <Button size="small" type="link" icon={<FileWordOutlined />} onClick={() => void file(n, "docx")}>
+                            {t("docs.open_docx")}
+                          </Button>
+                          <Button size="small" type="link" onClick={() => setViewing(n)}>
+                            {t("docs.view")}
+                          </Button>
+                        </Space>
+                      )}
                     </div>
                   );
                 })}
@@ -250,15 +264,32 @@ export function DocumentsCard({ detail }: { detail: CaseDetail }) {
   );
 }
 
-function Thumb({ caseId, evidence, media }: { caseId: string; evidence: string; media: string }) {
+/** A file named by an event that has not arrived here yet: said so instead of a broken image. */
+function NotHere() {
+  const { t } = useLabels();
+  return (
+    <Tag color="orange" icon={<ClockCircleOutlined />} data-testid="file-not-here">
+      {t("docs.file_not_here")}
+    </Tag>
+  );
+}
+
+function Thumb({ caseId, evidence, media, here }: { caseId: string; evidence: string; media: string; here: boolean }) {
   const thumb = useQuery({
-    queryKey: ["evidence-thumb", caseId, evidence],
+    queryKey: ["evidence-thumb", caseId, evidence, here],
     queryFn: () => api.evidenceThumb(caseId, evidence),
-    enabled: media.startsWith("image/"),
+    enabled: here && media.startsWith("image/"),
     staleTime: Infinity,
     retry: false,
   });
   if (thumb.data) return <Image src={thumb.data} width={56} height={56} className="evidence-thumb" preview={false} alt="" />;
+  if (!here) {
+    return (
+      <div className="evidence-icon evidence-missing">
+        <ClockCircleOutlined />
+      </div>
+    );
+  }
   return <div className="evidence-icon">{media === "application/pdf" ? <FilePdfOutlined /> : <PaperClipOutlined />}</div>;
 }
 
@@ -357,6 +388,7 @@ export function EvidenceCard({ detail }: { detail: CaseDetail }) {
   const [adding, setAdding] = useState(false);
   const c = detail.case;
   const canAdd = c.status !== "voided";
+  const missing = new Set(detail.missing_files);
   const openFile = async (evidence: string) => {
     try {
       await open(await api.evidenceFile(c.id, evidence));
@@ -384,9 +416,14 @@ export function EvidenceCard({ detail }: { detail: CaseDetail }) {
           size="small"
           dataSource={c.evidence}
           renderItem={(e) => (
-            <List.Item key={e.evidence} data-testid="evidence-item" onClick={() => void openFile(e.evidence)} className="evidence-row">
+            <List.Item
+              key={e.evidence}
+              data-testid="evidence-item"
+              onClick={() => missing.has(e.sha256) || void openFile(e.evidence)}
+              className={missing.has(e.sha256) ? "evidence-row evidence-row-missing" : "evidence-row"}
+            >
               <List.Item.Meta
-                avatar={<Thumb caseId={c.id} evidence={e.evidence} media={e.media_type} />}
+                avatar={<Thumb caseId={c.id} evidence={e.evidence} media={e.media_type} here={!missing.has(e.sha256)} />}
                 title={e.description || e.name}
                 description={
                   <Space wrap size={4}>
@@ -394,6 +431,7 @@ export function EvidenceCard({ detail }: { detail: CaseDetail }) {
                     <span>{(e.size / 1024).toFixed(0)} KB</span>
                     {e.original_returned && <Tag color="green">{t("docs.original_returned_tag")}</Tag>}
                     {e.for_document && <Tag color="blue">{t("docs.signed_copy_of", { number: e.for_document })}</Tag>}
+                    {missing.has(e.sha256) && <NotHere />}
                   </Space>
                 }
               />

@@ -2,6 +2,7 @@
 // hot spots with their alerts and draft 消费提示, and the supervision of stations. Every figure
 // opens as the list of its cases (the case list understands the query Rust made for it).
 import { useMemo, useState } from "react";
+import type { TFunction } from "i18next";
 import {
   Alert,
   App as AntApp,
@@ -28,7 +29,7 @@ import { CheckCircleOutlined, CloseCircleOutlined, DownloadOutlined, MinusCircle
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { api } from "../ipc/api";
-import type { Alert as HotAlert, Dimension, ExportKind, Figures, ListQuery, Report, Share, StationRow } from "../ipc/types";
+import type { Alert as HotAlert, Dimension, ExportKind, Figures, ListQuery, Report, Share, StaffFigures, StationRow } from "../ipc/types";
 import { categoryLabel, errorText, natureLabel, useLabels } from "../lib/labels";
 import { useReference, useStation } from "../lib/queries";
 import { useOpId } from "../lib/useOpId";
@@ -559,8 +560,48 @@ function SupervisionTab({ unit, period, onExport }: { unit: string | null; perio
       <Typography.Paragraph type="secondary" className="stats-note">
         {t("stats.criteria")}
       </Typography.Paragraph>
+      <Typography.Title level={5} className="stats-subtitle">
+        {t("stats.staff.title")}
+      </Typography.Title>
+      <Table
+        size="small"
+        data-testid="stats-staff"
+        rowKey={(r: StaffFigures) => `${r.staff ?? ""}|${r.unit ?? ""}|${r.name}`}
+        pagination={false}
+        scroll={{ x: 960 }}
+        dataSource={q.data.staff}
+        columns={[
+          {
+            title: t("stats.staff.member"),
+            fixed: "left",
+            width: 150,
+            render: (_, r: StaffFigures) => staffLabel(r, t),
+          },
+          { title: t("stats.unit"), width: 80, render: (_, r: StaffFigures) => r.unit ?? "—" },
+          { title: t("stats.staff.registered"), dataIndex: "registered", width: 60, align: "right" },
+          { title: t("stats.f.accepted"), dataIndex: "accepted", width: 56, align: "right" },
+          { title: t("stats.f.not_accepted"), dataIndex: "not_accepted", width: 72, align: "right" },
+          { title: t("stats.staff.sessions"), dataIndex: "sessions", width: 64, align: "right" },
+          { title: t("stats.f.closed"), dataIndex: "closed", width: 56, align: "right" },
+          { title: t("stats.on_time_rate"), width: 88, align: "right", render: (_, r: StaffFigures) => pct(r.on_time_rate_bp) },
+          { title: t("stats.mediation_rate"), width: 88, align: "right", render: (_, r: StaffFigures) => pct(r.mediation_rate_bp) },
+          { title: t("stats.staff.followed_up"), dataIndex: "followed_up", width: 56, align: "right" },
+          { title: t("stats.satisfaction"), width: 88, align: "right", render: (_, r: StaffFigures) => pct(r.satisfaction_rate_bp) },
+          { title: t("stats.overdue"), dataIndex: "overdue", width: 56, align: "right" },
+          { title: t("stats.staff.consultations"), dataIndex: "consultation_people", width: 72, align: "right" },
+        ]}
+      />
+      <Typography.Paragraph type="secondary" className="stats-note">
+        {t("stats.staff.rules")}
+      </Typography.Paragraph>
     </div>
   );
+}
+
+/** The name shown for a staff row (casedesk-report's `xlsx::staff_label`). */
+function staffLabel(r: StaffFigures, t: TFunction): string {
+  if (r.staff === null) return r.name ? t("stats.staff.outside", { name: r.name }) : t("stats.staff.nobody");
+  return r.inactive ? t("stats.staff.inactive", { name: r.name }) : r.name;
 }
 
 export default function Statistics() {
@@ -629,6 +670,9 @@ export default function Statistics() {
           <Space wrap>
             <Button icon={<DownloadOutlined />} onClick={() => exportFile("report")} data-testid="export-report">
               {t("stats.export_xlsx")}
+            </Button>
+            <Button icon={<DownloadOutlined />} onClick={() => exportFile("report_pdf")} data-testid="export-report-pdf">
+              {t("stats.export_pdf")}
             </Button>
             {(unit ?? own) === own && (
               <Button

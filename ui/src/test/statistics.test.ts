@@ -62,6 +62,9 @@ describe("the mock's statistics are casedesk-report's", () => {
         checklist: checklist.filter((c) => c.code !== "in_touch"),
       }));
     expect(strip(mine)).toEqual(strip(RUST.supervision));
+    // Per staff member, by the same rules (a mediator not on the staff list keeps a row).
+    expect(mine.staff).toEqual(RUST.supervision.staff);
+    expect(mine.staff.some((r) => r.staff === null && r.sessions > 0)).toBe(true);
   });
 
   it("gives Rust's hot spots and alerts", () => {

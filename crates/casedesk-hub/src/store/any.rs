@@ -5,14 +5,15 @@
 use std::path::Path;
 
 use casedesk_proto::sign::SecretKey;
-use casedesk_proto::sync::{DeviceStatus, PullPage};
+use casedesk_proto::sync::DeviceStatus;
 use uuid::Uuid;
 
 use super::postgres::{PgStore, is_postgres_url, redacted};
 use super::sqlite::SqliteStore;
 use super::{
-    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, Counts, DeviceRecord, EnrollCodeRecord,
+    Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit,
+    UnitImport,
 };
 use crate::error::Result;
 use crate::rules::CheckedBatch;
@@ -128,15 +129,15 @@ impl HubStore for AnyStore {
     async fn push(&self, batch: CheckedBatch, now_ms: i64) -> Result<String> {
         each!(self, s => s.push(batch, now_ms).await)
     }
-    async fn pull(
+    async fn pull_raw(
         &self,
         device: Uuid,
         unit: String,
         after: u64,
         limit: u32,
         checkpoint: Option<Uuid>,
-    ) -> Result<PullPage> {
-        each!(self, s => s.pull(device, unit, after, limit, checkpoint).await)
+    ) -> Result<RawPullPage> {
+        each!(self, s => s.pull_raw(device, unit, after, limit, checkpoint).await)
     }
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
         each!(self, s => s.list_quarantine().await)
@@ -176,5 +177,11 @@ impl HubStore for AnyStore {
     }
     async fn list_refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
         each!(self, s => s.list_refusals(limit).await)
+    }
+    async fn blob_named_by(&self, device: Uuid, sha256: String) -> Result<Option<BlobRef>> {
+        each!(self, s => s.blob_named_by(device, sha256).await)
+    }
+    async fn blob_in_feed(&self, unit: String, sha256: String) -> Result<bool> {
+        each!(self, s => s.blob_in_feed(unit, sha256).await)
     }
 }

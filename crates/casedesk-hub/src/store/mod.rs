@@ -46,7 +46,7 @@ use casedesk_proto::sync::{DeviceStatus, PullPage};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::error::{HubError, Result};
 use crate::rules::CheckedBatch;
 pub use crate::units::Unit;
 
@@ -250,6 +250,18 @@ pub trait HubStore: Send + Sync + 'static {
     /// The feed of `device`'s unit after position `after`, without `device`'s own events, at
     /// most `limit` events, with the checkpoint of its `next` position. `CursorUnknown` when
     /// `after > 0` and `checkpoint` is given but is not the event at `after` in the unit's feed.
+    ///
+    /// The page as stored: each event the JSON the hub wrote when it accepted it (what
+    /// `GET /v1/pull` sends as it is, without decoding and encoding every event again).
+    fn pull_raw(
+        &self,
+        device: Uuid,
+        unit: String,
+        after: u64,
+        limit: u32,
+        checkpoint: Option<Uuid>,
+    ) -> impl Future<Output = Result<RawPullPage>> + Send;
+    /// `pull_raw`, every event decoded.
     fn pull(
         &self,
         device: Uuid,
@@ -257,7 +269,9 @@ pub trait HubStore: Send + Sync + 'static {
         after: u64,
         limit: u32,
         checkpoint: Option<Uuid>,
-    ) -> impl Future<Output = Result<PullPage>> + Send;
+    ) -> impl Future<Output = Result<PullPage>> + Send {
+        async move { self.pull_raw(device, unit, after, limit, checkpoint).await?.decode() }
+    }
     fn list_quarantine(&self) -> impl Future<Output = Result<Vec<QuarantineRecord>>> + Send;
 
     /// This hub's bundle key: the age X25519 identity (`AGE-SECRET-KEY-1...`) USB bundles for
@@ -295,6 +309,29 @@ pub trait HubStore: Send + Sync + 'static {
     fn record_refusal(&self, refusal: Refusal) -> impl Future<Output = Result<()>> + Send;
     /// The latest `limit` refused pushes, newest first.
     fn list_refusals(&self, limit: u32) -> impl Future<Output = Result<Vec<Refusal>>> + Send;
+
+    /// Files: the first accepted (not quarantined) event `device` pushed that names `sha256`
+    /// (`case.evidence_added`, `case.document_issued`), with the size it gives; `None` when no
+    /// such event exists, so the device may not upload the file.
+    fn blob_named_by(
+        &self,
+        device: Uuid,
+        sha256: String,
+    ) -> impl Future<Output = Result<Option<BlobRef>>> + Send;
+    /// Whether `unit`'s feed carries an event naming `sha256` (who may download the file: the
+    /// audience of the case stream, units a transfer lets see it included).
+    fn blob_in_feed(
+        &self,
+        unit: String,
+        sha256: String,
+    ) -> impl Future<Output = Result<bool>> + Send;
+}
+
+/// A file an event names, as the hub reads it from that event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobRef {
+    /// The size the event gives (`None` when the payload holds no usable number).
+    pub size: Option<u64>,
 }
 
 /// An accepted-looking note event for the benchmark's bulk load (its hash is not sealed: the
@@ -313,5 +350,130 @@ pub(crate) fn bulk_event(device: Uuid, unit: &str, seq: i64) -> casedesk_proto::
         payload: serde_json::json!({"text": "第3次联系，商家答复将于三日内上门检修，消费者同意等待"}),
         prev: casedesk_proto::ZERO_HASH,
         hash: casedesk_proto::ZERO_HASH,
+    }
+}
+
+/// A pull page as the store holds it: the events' stored JSON, not decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawPullPage {
+    /// Each event's JSON as the hub stored it when it accepted the event (`serde_json` of an
+    /// `Event`), in feed order.
+    pub events: Vec<String>,
+    pub next: u64,
+    pub more: bool,
+    pub checkpoint: Option<Uuid>,
+}
+
+impl RawPullPage {
+    /// The page with every event decoded.
+    pub fn decode(self) -> Result<PullPage> {
+        let events = self
+            .events
+            .iter()
+            .map(|json| {
+                serde_json::from_str(json)
+                    .map_err(|e| HubError::Internal(format!("stored event JSON: {e}")))
+            })
+            .collect::<Result<Vec<casedesk_proto::Event>>>()?;
+        Ok(PullPage {
+            events,
+            next: self.next,
+            more: self.more,
+            checkpoint: self.checkpoint,
+            checkpoint_signature: None,
+        })
+    }
+
+    /// The JSON of the page as `GET /v1/pull` answers it: its checkpoint signed by `key` for
+    /// `unit` (as `rules::sign_checkpoint` signs a decoded page).
+    pub fn signed_json(&self, unit: &str, key: &SecretKey) -> String {
+        let message = casedesk_proto::sign::checkpoint_message(unit, self.next, self.checkpoint);
+        self.to_json(Some(&key.sign(&message)))
+    }
+
+    /// The JSON of the `PullPage` this page is, with `signature` as its checkpoint signature:
+    /// the same text `serde_json` writes for the decoded page, the events' stored JSON copied
+    /// in as it is.
+    pub fn to_json(&self, signature: Option<&str>) -> String {
+        let bytes: usize = self.events.iter().map(|e| e.len() + 1).sum();
+        let mut out = String::with_capacity(bytes + 256);
+        out.push_str("{\"events\":[");
+        for (i, e) in self.events.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(e);
+        }
+        out.push_str("],\"next\":");
+        out.push_str(&self.next.to_string());
+        out.push_str(",\"more\":");
+        out.push_str(if self.more { "true" } else { "false" });
+        if let Some(checkpoint) = self.checkpoint {
+            out.push_str(",\"checkpoint\":\"");
+            out.push_str(&checkpoint.to_string());
+            out.push('"');
+        }
+        if let Some(signature) = signature {
+            // Hex digits: nothing to escape.
+            out.push_str(",\"checkpoint_signature\":\"");
+            out.push_str(signature);
+            out.push('"');
+        }
+        out.push('}');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use casedesk_proto::{Event, Hlc, ZERO_HASH};
+
+    fn event(i: u64, text: &str) -> Event {
+        Event {
+            id: Uuid::now_v7(),
+            stream: Uuid::now_v7(),
+            device: Uuid::now_v7(),
+            seq: i,
+            hlc: Hlc::new(1_760_000_000_000 + i, 0),
+            actor: None,
+            unit: "HX0201".into(),
+            kind: "case.note_added".into(),
+            v: 1,
+            payload: serde_json::json!({ "text": text }),
+            prev: ZERO_HASH,
+            hash: ZERO_HASH,
+        }
+        .seal()
+    }
+
+    /// The hand-written page JSON is what serde writes for the decoded page, in every shape.
+    #[test]
+    fn raw_page_json_is_the_decoded_page_json() {
+        let events = [event(1, "第1次联系 \"引号\" \\ 换行\n"), event(2, "second")];
+        let stored: Vec<String> =
+            events.iter().map(|e| serde_json::to_string(e).expect("encode")).collect();
+        for (n, more, checkpoint, signature) in [
+            (0, false, None, None),
+            (1, true, Some(events[0].id), Some("ab12")),
+            (2, false, Some(events[1].id), Some("ff00")),
+            (2, true, None, None),
+        ] {
+            let raw =
+                RawPullPage { events: stored[..n].to_vec(), next: 42 + n as u64, more, checkpoint };
+            let mut page = raw.clone().decode().expect("decode");
+            assert_eq!(page.events, events[..n]);
+            page.checkpoint_signature = signature.map(str::to_owned);
+            let written = serde_json::to_string(&page).expect("encode page");
+            assert_eq!(raw.to_json(signature), written);
+            let back: PullPage = serde_json::from_str(&raw.to_json(signature)).expect("parse");
+            assert_eq!(back, page);
+        }
+    }
+
+    #[test]
+    fn a_stored_event_that_is_not_json_is_an_internal_error() {
+        let raw = RawPullPage { events: vec!["{".into()], next: 1, more: false, checkpoint: None };
+        assert!(matches!(raw.decode(), Err(HubError::Internal(_))));
     }
 }

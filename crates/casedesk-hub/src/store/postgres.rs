@@ -23,24 +23,26 @@
 //!   this tail (the position update, one insert of the feed rows, the commit) is serialised;
 //!   decoding, checks and event inserts of concurrent pushes overlap. A sequence would not do:
 //!   it hands out numbers when rows are inserted, and commits can overtake each other.
-//! - A pull is one REPEATABLE READ, READ ONLY transaction: the checkpoint check, the page and
+//! - A pull is one statement (one snapshot, one round trip): the checkpoint check, the page and
 //!   the feed's end come from one snapshot.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
+use casedesk_proto::redact::{self, Redaction};
 use casedesk_proto::sign::SecretKey;
-use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, Quarantined};
+use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
 use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{IsolationLevel, NoTls, Row};
+use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
 use super::{
-    AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, Counts, DeviceRecord, EnrollCodeRecord,
+    Enrolled, Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit,
+    UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -50,6 +52,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_keys.sql"),
     include_str!("../../migrations/postgres/0003_console.sql"),
+    include_str!("../../migrations/postgres/0004_feed_pages.sql"),
+    include_str!("../../migrations/postgres/0005_blobs.sql"),
 ];
 
 /// Advisory lock keys (two-int space, so they never meet the stream locks' one-bigint space).
@@ -242,7 +246,12 @@ impl PgStore {
         feed.send(bytes::Bytes::from(feed_rows)).await?;
         events.finish().await?;
         feed.finish().await?;
-        client.batch_execute("ANALYZE events; ANALYZE feed").await?;
+        // What autovacuum does to freshly inserted tables (marks their pages all-visible, so
+        // pages of `feed` are read by index-only scans), done now rather than at its leisure.
+        // (One statement each: several in one string would be one transaction, and VACUUM
+        // runs outside any.)
+        client.batch_execute("VACUUM (ANALYZE) events").await?;
+        client.batch_execute("VACUUM (ANALYZE) feed").await?;
         Ok(())
     }
 }
@@ -533,43 +542,63 @@ impl HubStore for PgStore {
         }
     }
 
-    async fn pull(
+    async fn pull_raw(
         &self,
         device: Uuid,
         unit: String,
         after: u64,
         limit: u32,
         checkpoint: Option<Uuid>,
-    ) -> Result<PullPage> {
-        let mut client = self.client().await?;
-        let tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await?;
-        if let Some(checkpoint) = checkpoint
-            && after > 0
-            && feed_event_at(&tx, &unit, after).await? != Some(checkpoint)
-        {
-            return Err(HubError::CursorUnknown { after });
-        }
+    ) -> Result<RawPullPage> {
+        let client = self.client().await?;
         let limit = limit.clamp(1, MAX_PULL_LIMIT);
-        let stmt = tx
+        // One statement, so one snapshot and one round trip: the page (tag 0), the feed's last
+        // position with its event (tag 1) and the event at `after` for the checkpoint check
+        // (tag 2). The page is a range scan of `feed`'s primary key (which carries the event's
+        // position: index-only once autovacuum has marked the pages) joined to `events` by its
+        // primary key.
+        let stmt = client
             .prepare_cached(
-                "SELECT f.pos, e.json FROM feed f JOIN events e ON e.pos = f.event_pos
-                 WHERE f.unit = $1 AND f.pos > $2 AND e.device <> $3
-                 ORDER BY f.pos LIMIT $4",
+                "SELECT 0::smallint, p.pos, p.json, p.id FROM (
+                     SELECT f.pos, e.json, e.id FROM feed f JOIN events e ON e.pos = f.event_pos
+                     WHERE f.unit = $1 AND f.pos > $2::bigint AND e.device <> $3
+                     ORDER BY f.pos LIMIT $4) p
+                 UNION ALL
+                 SELECT 1::smallint, l.pos, NULL::text, l.id FROM (
+                     SELECT f.pos, e.id FROM feed f JOIN events e ON e.pos = f.event_pos
+                     WHERE f.unit = $1 ORDER BY f.pos DESC LIMIT 1) l
+                 UNION ALL
+                 SELECT 2::smallint, f.pos, NULL::text, e.id
+                 FROM feed f JOIN events e ON e.pos = f.event_pos
+                 WHERE f.unit = $1 AND f.pos = $2::bigint",
             )
             .await?;
         let rows =
-            tx.query(&stmt, &[&unit, &to_i64(after), &device, &(i64::from(limit) + 1)]).await?;
-        let mut events = Vec::new();
+            client.query(&stmt, &[&unit, &to_i64(after), &device, &(i64::from(limit) + 1)]).await?;
+        let mut page: Vec<(i64, &str, Uuid)> = Vec::with_capacity(rows.len());
+        let mut end: Option<(u64, Uuid)> = None;
+        let mut at_after: Option<Uuid> = None;
+        for row in &rows {
+            match row.get::<_, i16>(0) {
+                0 => page.push((row.get(1), row.get(2), row.get(3))),
+                1 => end = Some((to_u64(row.get(1)), row.get(3))),
+                _ => at_after = Some(row.get(3)),
+            }
+        }
+        if let Some(checkpoint) = checkpoint
+            && after > 0
+            && at_after != Some(checkpoint)
+        {
+            return Err(HubError::CursorUnknown { after });
+        }
+        // UNION ALL keeps each part's order in practice; sorting makes it certain (cheap).
+        page.sort_unstable_by_key(|r| r.0);
+        let mut events = Vec::with_capacity(page.len().min(limit as usize));
         let mut next = after;
+        let mut last_id = None;
         let mut more = false;
         let mut bytes = 0usize;
-        for row in &rows {
-            let json: &str = row.get(1);
+        for (pos, json, id) in page {
             if events.len() == limit as usize
                 || (!events.is_empty() && bytes + json.len() > PULL_BYTES_BUDGET)
             {
@@ -577,18 +606,21 @@ impl HubStore for PgStore {
                 break;
             }
             bytes += json.len();
-            events.push(serde_json::from_str::<Event>(json)?);
-            next = to_u64(row.get(0));
+            events.push(json.to_owned());
+            next = to_u64(pos);
+            last_id = Some(id);
         }
-        if !more {
-            let end: Option<i64> =
-                tx.query_one("SELECT max(pos) FROM feed WHERE unit = $1", &[&unit]).await?.get(0);
-            let end = end.map_or(0, to_u64);
-            next = if events.is_empty() && end < after { end } else { next.max(end) };
-        }
-        let checkpoint = if next == 0 { None } else { feed_event_at(&tx, &unit, next).await? };
-        tx.commit().await?;
-        Ok(PullPage { events, next, more, checkpoint, checkpoint_signature: None })
+        let checkpoint = if more {
+            last_id
+        } else {
+            // Only the device's own events (if any) follow: skip past them. A feed that ends
+            // before the cursor (a hub restored from an older backup) answers with its real
+            // end. Either way `next` is the feed's end, whose event is the checkpoint.
+            next = end.map_or(0, |e| e.0);
+            end.map(|e| e.1)
+        };
+        let checkpoint = if next == 0 { None } else { checkpoint };
+        Ok(RawPullPage { events, next, more, checkpoint })
     }
 
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
@@ -772,6 +804,41 @@ impl HubStore for PgStore {
             })
             .collect())
     }
+
+    async fn blob_named_by(&self, device: Uuid, sha256: String) -> Result<Option<BlobRef>> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT kind, ((json::jsonb) -> 'payload') ->> 'size',
+                    ((json::jsonb) -> 'payload') ->> 'bytes'
+                 FROM events
+                 WHERE (((json::jsonb) -> 'payload') ->> 'sha256') = $1
+                   AND kind IN ('case.evidence_added', 'case.document_issued')
+                   AND device = $2 AND NOT quarantined
+                 ORDER BY pos LIMIT 1",
+                &[&sha256, &device],
+            )
+            .await?;
+        Ok(row.map(|r| {
+            let kind: String = r.get(0);
+            let v: Option<String> = if kind == "case.evidence_added" { r.get(1) } else { r.get(2) };
+            BlobRef { size: v.and_then(|v| v.parse().ok()) }
+        }))
+    }
+
+    async fn blob_in_feed(&self, unit: String, sha256: String) -> Result<bool> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM events e JOIN feed f ON f.event_pos = e.pos
+                 WHERE (((e.json::jsonb) -> 'payload') ->> 'sha256') = $1
+                   AND e.kind IN ('case.evidence_added', 'case.document_issued')
+                   AND f.unit = $2)",
+                &[&sha256, &unit],
+            )
+            .await?;
+        Ok(row.get(0))
+    }
 }
 
 fn is_retryable(e: &tokio_postgres::Error) -> bool {
@@ -831,22 +898,6 @@ async fn unit_by_code<C: GenericClient + Sync>(c: &C, code: &str) -> Result<Opti
 async fn parents<C: GenericClient + Sync>(c: &C) -> Result<HashMap<String, Option<String>>> {
     let rows = c.query("SELECT code, parent FROM units", &[]).await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-}
-
-/// The id of the event at position `pos` of `unit`'s feed.
-async fn feed_event_at<C: GenericClient + Sync>(
-    c: &C,
-    unit: &str,
-    pos: u64,
-) -> Result<Option<Uuid>> {
-    let row = c
-        .query_opt(
-            "SELECT e.id FROM feed f JOIN events e ON e.pos = f.event_pos
-             WHERE f.unit = $1 AND f.pos = $2",
-            &[&unit, &to_i64(pos)],
-        )
-        .await?;
-    Ok(row.map(|r| r.get(0)))
 }
 
 /// A stream's registry entry as the push sees it: every grant, ended or not (a grant once made
@@ -1049,10 +1100,46 @@ async fn store_events(
     let mut starts: Vec<(Uuid, &'static str, String, i64)> = Vec::new();
     let mut writes: Vec<RegistryWrite> = Vec::new();
     let mut accepted: Vec<(usize, i64)> = Vec::new();
+    // What is stored of each event (an event an anonymisation lists: its redacted form), and
+    // the anonymisations of this batch accepted so far.
+    let mut forms: Vec<Event> = new.to_vec();
+    let listed = listings(tx, &streams).await?;
+    let mut anonymizations: Vec<usize> = Vec::new();
     for (i, e) in new.iter().enumerate() {
         let pos = positions[i];
         let state = registry.get(&e.stream).map(HeldStream::state);
-        match rules::admit(e, state.as_ref(), now_ms) {
+        let mut verdict = rules::admit(e, state.as_ref(), now_ms);
+        if verdict.is_ok() && e.kind.starts_with("case.") {
+            if e.kind == redact::ANONYMIZED_KIND {
+                let ids = rules::listed_ids(e);
+                let mut held = held_events(tx, &ids).await?;
+                held.extend(forms[..i].iter().filter(|f| ids.contains(&f.id)).cloned());
+                if let Some(reason) = rules::anonymization_mismatch(e, &held) {
+                    verdict = Err(reason);
+                } else {
+                    anonymizations.push(i);
+                }
+            } else {
+                let mut r =
+                    listed.get(&e.id).filter(|(st, _)| *st == e.stream).map(|x| x.1.clone());
+                for &a in &anonymizations {
+                    if r.is_none() && new[a].stream == e.stream {
+                        r = redact::redactions_of(&new[a].payload)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .find(|r| r.event == e.id);
+                    }
+                }
+                if let Some(r) = r {
+                    match rules::stored_form(e, &r) {
+                        Ok(Some(form)) => forms[i] = form,
+                        Ok(None) => {}
+                        Err(reason) => verdict = Err(reason),
+                    }
+                }
+            }
+        }
+        match verdict {
             Err(reason) => {
                 quarantined.push(Quarantined { id: e.id, seq: e.seq, reason: reason.to_owned() });
                 quarantine_rows.push((pos, reason));
@@ -1095,7 +1182,7 @@ async fn store_events(
     }
 
     // The events, then what refers to them.
-    let cols = EventColumns::of(new, &positions, &quarantine_rows)?;
+    let cols = EventColumns::of(&forms, &positions, &quarantine_rows)?;
     let inserted = tx
         .execute(
             "INSERT INTO events (pos, id, stream, device, seq, hash, kind, json, quarantined, received_ms)
@@ -1115,6 +1202,10 @@ async fn store_events(
         return Err(HubError::Tampered(
             "an event id of the batch is already held for another event".into(),
         ));
+    }
+    // The hub's one rewrite of what it stores: what an accepted anonymisation lists, redacted.
+    for &a in &anonymizations {
+        redact_listed(tx, &new[a]).await?;
     }
     if !quarantine_rows.is_empty() {
         let pos: Vec<i64> = quarantine_rows.iter().map(|q| q.0).collect();
@@ -1233,6 +1324,56 @@ async fn store_events(
         .await?;
     }
     Ok(quarantined)
+}
+
+/// The events the hub holds with these ids (accepted or quarantined).
+async fn held_events<C: GenericClient + Sync>(c: &C, ids: &[Uuid]) -> Result<Vec<Event>> {
+    let mut out = Vec::new();
+    for r in c.query("SELECT json FROM events WHERE id = ANY($1)", &[&ids]).await? {
+        out.push(serde_json::from_str(&r.get::<_, String>(0))?);
+    }
+    Ok(out)
+}
+
+/// What the accepted anonymisations of `streams` held before this batch list, by event id,
+/// with the anonymisation's stream.
+async fn listings<C: GenericClient + Sync>(
+    c: &C,
+    streams: &[Uuid],
+) -> Result<HashMap<Uuid, (Uuid, Redaction)>> {
+    let rows = c
+        .query(
+            "SELECT json FROM events WHERE stream = ANY($1) AND kind = $2 AND NOT quarantined
+             ORDER BY pos",
+            &[&streams, &redact::ANONYMIZED_KIND],
+        )
+        .await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let anon: Event = serde_json::from_str(&row.get::<_, String>(0))?;
+        for r in redact::redactions_of(&anon.payload).unwrap_or_default() {
+            out.entry(r.event).or_insert((anon.stream, r));
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces the stored JSON of every held event of the anonymisation's stream that it lists by
+/// the redacted form.
+async fn redact_listed<C: GenericClient + Sync>(c: &C, anon: &Event) -> Result<()> {
+    let list = redact::redactions_of(&anon.payload).unwrap_or_default();
+    let ids: Vec<Uuid> = list.iter().map(|r| r.event).collect();
+    for held in held_events(c, &ids).await? {
+        let Some(r) = list.iter().find(|r| r.event == held.id) else { continue };
+        if held.stream != anon.stream {
+            continue;
+        }
+        if let Ok(Some(form)) = rules::stored_form(&held, r) {
+            let json = serde_json::to_string(&form)?;
+            c.execute("UPDATE events SET json = $2 WHERE id = $1", &[&held.id, &json]).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The units that see a stream addressed to `units`: those units and all their ancestors.

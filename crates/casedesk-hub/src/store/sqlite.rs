@@ -11,8 +11,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
+use casedesk_proto::redact::{self, Redaction};
 use casedesk_proto::sign::SecretKey;
-use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, PullPage, Quarantined};
+use casedesk_proto::sync::{DeviceStatus, MAX_PULL_LIMIT, Quarantined};
 use casedesk_proto::{Event, EventHash, ZERO_HASH};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
@@ -20,8 +21,8 @@ use uuid::Uuid;
 
 pub use super::Counts;
 use super::{
-    AdminAction, AdminRecord, AdminWrite, DeviceRecord, EnrollCodeRecord, Enrolled, Enrollment,
-    HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    AdminAction, AdminRecord, AdminWrite, BlobRef, DeviceRecord, EnrollCodeRecord, Enrolled,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use crate::error::{HubError, Result};
 use crate::rules::{self, CheckedBatch, StreamChange, StreamKind, StreamState, Writer};
@@ -45,6 +46,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { script: include_str!("../../migrations/0004_keys.sql"), backfill: None },
     Migration { script: include_str!("../../migrations/0005_console.sql"), backfill: None },
+    Migration { script: include_str!("../../migrations/0006_feed_pages.sql"), backfill: None },
+    Migration { script: include_str!("../../migrations/0007_blobs.sql"), backfill: None },
 ];
 
 /// Read connections: token checks and status reads need not wait behind a long pull.
@@ -175,33 +178,42 @@ impl SqliteStore {
         let units = units.to_vec();
         let association = association.to_owned();
         self.run_writer(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let devices: Vec<Uuid> = units.iter().map(|_| Uuid::now_v7()).collect();
-            {
-                let mut ins = tx.prepare(
+            // Transactions of 100 000 events: one transaction of ten million would grow the
+            // WAL to the size of the database before its checkpoint.
+            let mut i = 0;
+            while i < n {
+                let upto = (i + 100_000).min(n);
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                {
+                    let mut ins = tx.prepare_cached(
                     "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined,
                         received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0)",
                 )?;
-                let mut feed = tx.prepare("INSERT INTO feed (unit, event_pos) VALUES (?1, ?2)")?;
-                for i in 0..n {
-                    let u = (i as usize) % units.len().max(1);
-                    let seq = i / units.len().max(1) as u64 + 1;
-                    let e = super::bulk_event(devices[u], &units[u], to_i64(seq));
-                    ins.execute(params![
-                        e.id.to_string(),
-                        e.stream.to_string(),
-                        e.device.to_string(),
-                        to_i64(e.seq),
-                        e.hash.to_hex(),
-                        e.kind,
-                        serde_json::to_string(&e)?
-                    ])?;
-                    let pos = tx.last_insert_rowid();
-                    feed.execute(params![units[u], pos])?;
-                    feed.execute(params![association, pos])?;
+                    let mut feed =
+                        tx.prepare_cached("INSERT INTO feed (unit, event_pos) VALUES (?1, ?2)")?;
+                    for i in i..upto {
+                        let u = (i as usize) % units.len().max(1);
+                        let seq = i / units.len().max(1) as u64 + 1;
+                        let e = super::bulk_event(devices[u], &units[u], to_i64(seq));
+                        ins.execute(params![
+                            e.id.to_string(),
+                            e.stream.to_string(),
+                            e.device.to_string(),
+                            to_i64(e.seq),
+                            e.hash.to_hex(),
+                            e.kind,
+                            serde_json::to_string(&e)?
+                        ])?;
+                        let pos = tx.last_insert_rowid();
+                        feed.execute(params![units[u], pos])?;
+                        feed.execute(params![association, pos])?;
+                    }
                 }
+                tx.commit()?;
+                i = upto;
             }
-            tx.commit()?;
+            c.execute_batch("ANALYZE")?;
             Ok(())
         })
         .await
@@ -233,6 +245,8 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "busy_timeout", 5000)?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // What an anonymisation removes is overwritten in the file, not only unlinked.
+    conn.pragma_update(None, "secure_delete", true)?;
     Ok(())
 }
 
@@ -408,14 +422,14 @@ impl HubStore for SqliteStore {
         self.run(Conn::Writer, move |c| push(c, &batch, &key, now_ms)).await
     }
 
-    async fn pull(
+    async fn pull_raw(
         &self,
         device: Uuid,
         unit: String,
         after: u64,
         limit: u32,
         checkpoint: Option<Uuid>,
-    ) -> Result<PullPage> {
+    ) -> Result<RawPullPage> {
         self.run(Conn::Reader, move |c| pull(c, device, &unit, after, limit, checkpoint)).await
     }
 
@@ -594,6 +608,51 @@ impl HubStore for SqliteStore {
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    async fn blob_named_by(&self, device: Uuid, sha256: String) -> Result<Option<BlobRef>> {
+        self.run(Conn::Reader, move |c| {
+            let row = c
+                .prepare_cached(
+                    "SELECT kind, json_extract(json, '$.payload.size'),
+                        json_extract(json, '$.payload.bytes')
+                     FROM events
+                     WHERE json_extract(json, '$.payload.sha256') = ?1
+                       AND kind IN ('case.evidence_added', 'case.document_issued')
+                       AND device = ?2 AND quarantined = 0
+                     ORDER BY pos LIMIT 1",
+                )?
+                .query_row(params![sha256, device.to_string()], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, rusqlite::types::Value>(1)?,
+                        r.get::<_, rusqlite::types::Value>(2)?,
+                    ))
+                })
+                .optional()?;
+            Ok(row.map(|(kind, size, bytes)| {
+                let v = if kind == "case.evidence_added" { size } else { bytes };
+                let size = match v {
+                    rusqlite::types::Value::Integer(n) => u64::try_from(n).ok(),
+                    _ => None,
+                };
+                BlobRef { size }
+            }))
+        })
+        .await
+    }
+
+    async fn blob_in_feed(&self, unit: String, sha256: String) -> Result<bool> {
+        self.run(Conn::Reader, move |c| {
+            Ok(c.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM events e JOIN feed f ON f.event_pos = e.pos
+                 WHERE json_extract(e.json, '$.payload.sha256') = ?1
+                   AND e.kind IN ('case.evidence_added', 'case.document_issued')
+                   AND f.unit = ?2)",
+            )?
+            .query_row(params![sha256, unit], |r| r.get(0))?)
         })
         .await
     }
@@ -884,6 +943,12 @@ fn push(c: &mut Connection, batch: &CheckedBatch, key: &SecretKey, now_ms: i64) 
         params![batch.batch_id(), device.to_string(), json, now_ms, batch.signature()],
     )?;
     tx.commit()?;
+    if new.iter().any(|e| e.kind == redact::ANONYMIZED_KIND) {
+        // The original payloads are still in the write-ahead log's older frames: copy the
+        // redacted pages into the database and empty the log (readers holding it up leave this
+        // to SQLite's next automatic checkpoint).
+        let _busy: i64 = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    }
     Ok(json)
 }
 
@@ -900,7 +965,24 @@ fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'
             e.id
         )));
     }
-    let verdict = rules::admit(e, load_stream(tx, e.stream)?.as_ref(), now_ms);
+    let mut verdict = rules::admit(e, load_stream(tx, e.stream)?.as_ref(), now_ms);
+    // Anonymisation: an accepted one must fit what is held; an event one lists is stored
+    // redacted.
+    let mut stored = None;
+    if verdict.is_ok() && e.kind.starts_with("case.") {
+        if e.kind == redact::ANONYMIZED_KIND {
+            let held = held_events(tx, &rules::listed_ids(e))?;
+            if let Some(reason) = rules::anonymization_mismatch(e, &held) {
+                verdict = Err(reason);
+            }
+        } else if let Some(r) = listing(tx, e)? {
+            match rules::stored_form(e, &r) {
+                Ok(form) => stored = form,
+                Err(reason) => verdict = Err(reason),
+            }
+        }
+    }
+    let e_stored = stored.as_ref().unwrap_or(e);
     tx.prepare_cached(
         "INSERT INTO events (id, stream, device, seq, hash, kind, json, quarantined, received_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -912,11 +994,14 @@ fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'
         to_i64(e.seq),
         e.hash.to_hex(),
         e.kind,
-        serde_json::to_string(e)?,
+        serde_json::to_string(e_stored)?,
         verdict.is_err(),
         now_ms
     ])?;
     let pos = tx.last_insert_rowid();
+    if verdict.is_ok() && e.kind == redact::ANONYMIZED_KIND {
+        redact_listed(tx, e)?;
+    }
     match verdict {
         Err(reason) => {
             tx.execute(
@@ -931,6 +1016,54 @@ fn store_event(tx: &Transaction<'_>, e: &Event, now_ms: i64) -> Result<Option<&'
             Ok(None)
         }
     }
+}
+
+/// The events the hub holds with these ids (accepted or quarantined).
+fn held_events(c: &Connection, ids: &[Uuid]) -> Result<Vec<Event>> {
+    let mut out = Vec::new();
+    let mut stmt = c.prepare_cached("SELECT json FROM events WHERE id = ?1")?;
+    for id in ids {
+        let json: Option<String> = stmt.query_row([id.to_string()], |r| r.get(0)).optional()?;
+        if let Some(j) = json {
+            out.push(serde_json::from_str(&j)?);
+        }
+    }
+    Ok(out)
+}
+
+/// What an accepted anonymisation of `e`'s stream lists for `e`, if one does.
+fn listing(c: &Connection, e: &Event) -> Result<Option<Redaction>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT json FROM events WHERE stream = ?1 AND kind = ?2 AND quarantined = 0 ORDER BY pos",
+    )?;
+    let rows = stmt.query_map(params![e.stream.to_string(), redact::ANONYMIZED_KIND], |r| {
+        r.get::<_, String>(0)
+    })?;
+    for json in rows {
+        let anon: Event = serde_json::from_str(&json?)?;
+        let list = redact::redactions_of(&anon.payload).unwrap_or_default();
+        if let Some(r) = list.into_iter().find(|r| r.event == e.id) {
+            return Ok(Some(r));
+        }
+    }
+    Ok(None)
+}
+
+/// Replaces the stored JSON of every held event of the anonymisation's stream that it lists by
+/// the redacted form (the hub's one rewrite of what it stores).
+fn redact_listed(c: &Connection, anon: &Event) -> Result<()> {
+    for r in redact::redactions_of(&anon.payload).unwrap_or_default() {
+        for held in held_events(c, &[r.event])? {
+            if held.stream != anon.stream {
+                continue;
+            }
+            if let Ok(Some(form)) = rules::stored_form(&held, &r) {
+                c.prepare_cached("UPDATE events SET json = ?2 WHERE id = ?1")?
+                    .execute(params![r.event.to_string(), serde_json::to_string(&form)?])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The registry entry of `stream`, with its open grants.
@@ -1066,7 +1199,7 @@ fn pull(
     after: u64,
     limit: u32,
     checkpoint: Option<Uuid>,
-) -> Result<PullPage> {
+) -> Result<RawPullPage> {
     // One read transaction: the check, the page and the feed's end come from one snapshot.
     let tx = c.transaction()?;
     if let Some(checkpoint) = checkpoint
@@ -1097,7 +1230,7 @@ fn pull(
                 break;
             }
             bytes += json.len();
-            events.push(serde_json::from_str::<Event>(&json)?);
+            events.push(json);
             next = to_u64(row.get(0)?);
         }
     }
@@ -1113,7 +1246,7 @@ fn pull(
     }
     let checkpoint = if next == 0 { None } else { feed_event_at(&tx, unit, next)? };
     tx.finish()?;
-    Ok(PullPage { events, next, more, checkpoint, checkpoint_signature: None })
+    Ok(RawPullPage { events, next, more, checkpoint })
 }
 
 /// The id of the event at position `pos` of `unit`'s feed.

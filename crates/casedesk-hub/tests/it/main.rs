@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod blobs;
 mod bounds;
 mod concurrency;
 mod console;
@@ -12,6 +13,7 @@ mod enroll;
 mod migrate;
 mod pull;
 mod push;
+mod retention;
 mod security;
 mod serve;
 mod signatures;

@@ -22,7 +22,7 @@ use casedesk_hub::rules::CheckedBatch;
 use casedesk_hub::store::any::{AnyStore, Backend};
 use casedesk_hub::store::{
     AdminAction, AdminRecord, AdminWrite, Counts, DeviceRecord, EnrollCodeRecord, Enrolled,
-    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, Refusal, Unit, UnitImport,
+    Enrollment, HubStore, NewEnrollCode, QuarantineRecord, RawPullPage, Refusal, Unit, UnitImport,
 };
 use casedesk_hub::{HubError, Result};
 use casedesk_hub::{now_ms, secret};
@@ -260,6 +260,15 @@ pub fn transfer(kind: &str, to_unit: &str) -> Value {
     })
 }
 
+/// `config` keeping the hub's files in `blobs/` of `dir` unless it names a folder already.
+fn with_blobs(mut config: HubConfig, dir: &TempDir) -> HubConfig {
+    if config.blobs.is_none() {
+        let blobs = casedesk_hub::blobs::BlobDir::open(dir.path().join("blobs")).expect("blobs");
+        config.blobs = Some(Arc::new(blobs));
+    }
+    config
+}
+
 pub fn zstd(bytes: &[u8]) -> Vec<u8> {
     zstd::encode_all(bytes, 3).expect("zstd")
 }
@@ -271,7 +280,7 @@ impl Hub {
 
     pub async fn with_config(config: HubConfig) -> Hub {
         let (dir, db, store) = Hub::open().await;
-        let app = router(Arc::clone(&store), config);
+        let app = router(Arc::clone(&store), with_blobs(config, &dir));
         Hub { dir, store, db, app }
     }
 
@@ -279,7 +288,7 @@ impl Hub {
     pub async fn at(dir: TempDir) -> Hub {
         let db = dir.path().join("hub.db").to_string_lossy().into_owned();
         let store = Arc::new(AnyStore::open(&db).await.expect("open"));
-        let app = router(Arc::clone(&store), HubConfig::default());
+        let app = router(Arc::clone(&store), with_blobs(HubConfig::default(), &dir));
         Hub { dir, store, db, app }
     }
 
@@ -288,7 +297,7 @@ impl Hub {
         let (dir, db, store) = Hub::open().await;
         let gate = Arc::new(Gate::default());
         let gated = Gated { inner: Arc::clone(&store), gate: Arc::clone(&gate) };
-        let app = router(Arc::new(gated), config);
+        let app = router(Arc::new(gated), with_blobs(config, &dir));
         (Hub { dir, store, db, app }, gate)
     }
 
@@ -522,6 +531,23 @@ impl Hub {
         }
     }
 
+    /// A request with `st`'s token.
+    pub async fn send_as(
+        &self,
+        st: &Station,
+        method: Method,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut req =
+            Hub::request(method, path).header("authorization", format!("Bearer {}", st.token));
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
+    }
+
     pub async fn counts(&self) -> Counts {
         self.store.counts().await.expect("counts")
     }
@@ -619,15 +645,15 @@ impl HubStore for Gated {
         permit.map_err(|e| HubError::Internal(e.to_string()))?.forget();
         self.inner.push(batch, now_ms).await
     }
-    async fn pull(
+    async fn pull_raw(
         &self,
         device: Uuid,
         unit: String,
         after: u64,
         limit: u32,
         checkpoint: Option<Uuid>,
-    ) -> Result<PullPage> {
-        self.inner.pull(device, unit, after, limit, checkpoint).await
+    ) -> Result<RawPullPage> {
+        self.inner.pull_raw(device, unit, after, limit, checkpoint).await
     }
     async fn list_quarantine(&self) -> Result<Vec<QuarantineRecord>> {
         self.inner.list_quarantine().await
@@ -667,6 +693,16 @@ impl HubStore for Gated {
     }
     async fn list_refusals(&self, limit: u32) -> Result<Vec<Refusal>> {
         self.inner.list_refusals(limit).await
+    }
+    async fn blob_named_by(
+        &self,
+        device: Uuid,
+        sha256: String,
+    ) -> Result<Option<casedesk_hub::store::BlobRef>> {
+        self.inner.blob_named_by(device, sha256).await
+    }
+    async fn blob_in_feed(&self, unit: String, sha256: String) -> Result<bool> {
+        self.inner.blob_in_feed(unit, sha256).await
     }
 }
 

@@ -557,7 +557,12 @@ pub async fn settings_set(state: St<'_>, req: Settings) -> Res<Settings> {
             return Err(invalid(issues, lang));
         }
         let hub_url = hub_url.map(|u| u.trim_end_matches('/').to_owned());
-        st.save_file_settings(FileSettings { lang: req.lang, hub_url: hub_url.clone() })?;
+        // The backup folder is set by the 备份 card, not by this form: it stays as it was.
+        st.save_file_settings(FileSettings {
+            lang: req.lang,
+            hub_url: hub_url.clone(),
+            ..st.file_settings()
+        })?;
         let mut changed = false;
         if store.own_rules() != &req.own_rules {
             // Recomputes the deadlines of open cases.
@@ -1075,12 +1080,12 @@ fn backup_key_of(
     let lang = st.lang();
     let key_err = |e: casedesk_keys::KeyError| Fail::Ipc(IpcError::new(e.code(), &e.arg(), lang));
     let live = st.key();
-    let note = casedesk_keys::backup_note(path).map_err(|e| key_err(e))?;
+    let note = casedesk_keys::backup_note(path).map_err(key_err)?;
     match (note, live) {
         (None, Some((n, k))) => Ok((Some(k), Some(n))),
         (Some(n), Some((ln, k))) if n == ln => Ok((Some(k), Some(n))),
         (Some(n @ casedesk_keys::KeyNote::Keyring { .. }), _) => {
-            Ok((Some(casedesk_keys::key_for(&n, None).map_err(|e| key_err(e))?), Some(n)))
+            Ok((Some(casedesk_keys::key_for(&n, None).map_err(key_err)?), Some(n)))
         }
         (Some(_), _) => Err(Fail::Ipc(IpcError::new("backup.other_passphrase", "", lang))),
         (None, None) => Err(Fail::Core(StoreError::BackupWrongKey(path.display().to_string()))),

@@ -108,7 +108,8 @@ impl Paths {
 /// What Rust tells the UI (see `casedesk_ipc::events`).
 pub enum UiEvent {
     DbChanged(DbChanged),
-    Sync(SyncStatus),
+    /// Boxed: a status is far larger than a change notice.
+    Sync(Box<SyncStatus>),
 }
 
 type Notify = Box<dyn Fn(UiEvent) + Send + Sync>;
@@ -626,7 +627,7 @@ impl AppState {
             let view = SyncStatus::from_core(st.clone(), me.lang());
             let success = st.last_success_ms.unwrap_or(i64::MIN);
             let before = me.last_success_ms.swap(success, Ordering::SeqCst);
-            me.emit(UiEvent::Sync(view));
+            me.emit(UiEvent::Sync(Box::new(view)));
             if success != before && success != i64::MIN {
                 // A successful round may have pulled cases: views refresh.
                 me.emit(UiEvent::DbChanged(DbChanged::default()));

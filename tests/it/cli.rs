@@ -355,6 +355,7 @@ fn as_staff(
     std::process::Command::new(binary("casedesk"))
         .args(["--db", db.to_str().unwrap(), "--lang", "en", "--as", who])
         .env("CASEDESK_PASSWORD", password)
+        .env("CASEDESK_PASSPHRASE", PASSPHRASE)
         .env_remove("CASEDESK_AS")
         .args(args)
         .output()
@@ -374,6 +375,7 @@ fn staff_roles_masking_reveal_and_lockout() {
     let o = std::process::Command::new(binary("casedesk"))
         .args(["--db", db.to_str().unwrap(), "--lang", "en", "case", "list"])
         .env_remove("CASEDESK_AS")
+        .env("CASEDESK_PASSPHRASE", PASSPHRASE)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -382,6 +384,7 @@ fn staff_roles_masking_reveal_and_lockout() {
     // The head adds a clerk with a PIN.
     let added = std::process::Command::new(binary("casedesk"))
         .args(["--db", db.to_str().unwrap(), "--lang", "en", "staff", "add", "小王"])
+        .env("CASEDESK_PASSPHRASE", PASSPHRASE)
         .args(["--roles", "clerk"])
         .env("CASEDESK_AS", HEAD)
         .env("CASEDESK_PASSWORD", HEAD_PASSWORD)

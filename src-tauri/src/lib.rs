@@ -106,7 +106,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, opts: Options) -> tauri
         state.set_notify(move |ev| {
             let sent = match ev {
                 UiEvent::DbChanged(p) => handle.emit(events::DB_CHANGED, p),
-                UiEvent::Sync(s) => handle.emit(events::SYNC_STATUS, s),
+                UiEvent::Sync(s) => handle.emit(events::SYNC_STATUS, *s),
             };
             if let Err(e) = sent {
                 tracing::warn!("cannot emit an event: {e}");

@@ -106,7 +106,8 @@ impl Paths {
 /// What Rust tells the UI (see `casedesk_ipc::events`).
 pub enum UiEvent {
     DbChanged(DbChanged),
-    Sync(SyncStatus),
+    /// Boxed: a status is large beside a change notice.
+    Sync(Box<SyncStatus>),
 }
 
 type Notify = Box<dyn Fn(UiEvent) + Send + Sync>;
@@ -332,7 +333,7 @@ impl AppState {
             let view = SyncStatus::from_core(st.clone(), me.lang());
             let success = st.last_success_ms.unwrap_or(i64::MIN);
             let before = me.last_success_ms.swap(success, Ordering::SeqCst);
-            me.emit(UiEvent::Sync(view));
+            me.emit(UiEvent::Sync(Box::new(view)));
             if success != before && success != i64::MIN {
                 // A successful round may have pulled cases: views refresh.
                 me.emit(UiEvent::DbChanged(DbChanged::default()));

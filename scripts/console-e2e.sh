@@ -26,7 +26,9 @@ cleanup() {
 trap cleanup EXIT
 
 hub() { "$bin/casedesk-hub" "$@"; }
-# Every station command runs as the station's head, made by `init --staff`.
+# Every station command runs as the station's head, made by `init --staff`. The stations are
+# plain files (`--unencrypted`): the script reads them with sqlite3 and copies one to a second
+# laptop; encryption has its own tests.
 export CASEDESK_AS=站长 CASEDESK_PASSWORD=console-e2e-2026
 unset CASEDESK_NEW_PASSWORD
 st() { "$bin/casedesk" --lang en "$@"; }
@@ -55,7 +57,7 @@ hub_addr="$(sed -n 's/.*listening on //p' "$work/hub.log" | head -1)"
 [[ -n "$console_url" && -n "$hub_addr" ]] || { cat "$work/hub.log"; echo "hub did not start" >&2; exit 1; }
 
 station() { # db unit name kind parent device-code
-  st --db "$1" init --unit "$2" --unit-name "$3" --unit-kind "$4" --parent "$5" --device-code "$6" --staff 站长 >/dev/null
+  st --db "$1" init --unit "$2" --unit-name "$3" --unit-kind "$4" --parent "$5" --device-code "$6" --staff 站长 --unencrypted >/dev/null
   st --db "$1" demo --cases 4 --seed 7 >/dev/null
   st --db "$1" enroll --allow-demo "$(hub enroll-code --db "$work/hub.db" --unit "$2" --hub-url "https://$hub_addr")" >/dev/null
   st --db "$1" sync >/dev/null
@@ -91,7 +93,7 @@ CONSOLE_URL="$console_url" CONSOLE_ADMIN=wang.admin CONSOLE_PASSWORD="$password"
 # can, and the code made in the console enrolls a new device.
 if st --db "$work/a.db" sync >/dev/null 2>&1; then echo "the revoked device still syncs" >&2; exit 1; fi
 st --db "$work/b.db" sync >/dev/null
-st --db "$work/d.db" init --unit HX0201 --unit-name 格尔木市河西投诉联络站 --unit-kind liaison_station --parent HX02 --device-code A2 --staff 站长 >/dev/null
+st --db "$work/d.db" init --unit HX0201 --unit-name 格尔木市河西投诉联络站 --unit-kind liaison_station --parent HX02 --device-code A2 --staff 站长 --unencrypted >/dev/null
 st --db "$work/d.db" enroll "$(cat "$work/code.txt")" >/dev/null
 st --db "$work/d.db" sync >/dev/null
 hub devices --db "$work/hub.db"

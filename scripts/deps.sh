@@ -3,7 +3,9 @@
 # Usage: scripts/deps.sh [app|test]   (app: what `make run` needs; test: everything)
 set -euo pipefail
 what=${1:-test}
-pkgs=(build-essential pkg-config libssl-dev sqlite3 python3 python3-venv
+# libssl-dev: SQLCipher's crypto (the station file); libdbus-1-dev: the keyring's Secret
+# Service client (casedesk-keys).
+pkgs=(build-essential pkg-config libssl-dev libdbus-1-dev sqlite3 python3 python3-venv
       libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
       fonts-noto-cjk
       # The faces of the standard documents (casedesk-docs): Chinese, Tibetan, traditional

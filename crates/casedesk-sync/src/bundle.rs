@@ -19,14 +19,14 @@
 
 use casedesk_proto::bundle::{self, BundleError, STATION_FORMAT, StationBundle};
 use casedesk_proto::sign::SecretKey;
-use casedesk_proto::sync::{EnrollCode, EnrollRequest, ErrorBody, codes};
+use casedesk_proto::sync::{EnrollRequest, ErrorBody, codes};
 use casedesk_store::{Source, Store};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    MAX_BATCH_BYTES, MAX_BATCH_EVENTS, SyncError, client, keys, random_seed, record_receipt,
-    signed_batch, verify_checkpoint, verify_receipt,
+    MAX_BATCH_BYTES, MAX_BATCH_EVENTS, SyncError, keys, random_seed, record_receipt, signed_batch,
+    verify_checkpoint, verify_receipt,
 };
 
 /// Keys of the `sync_state` table used by bundles.
@@ -121,23 +121,7 @@ pub fn export(
         if store.is_demo()? && !allow_demo {
             return Err(SyncError::DemoStation);
         }
-        let code = EnrollCode::decode(text)
-            .ok_or_else(|| code_invalid("the enrollment code cannot be read"))?;
-        if code.unit != station.unit {
-            return Err(SyncError::Hub {
-                status: 400,
-                body: ErrorBody {
-                    code: client::ENROLL_UNIT_MISMATCH.into(),
-                    message: format!(
-                        "the code is for unit {}, this station is {}",
-                        code.unit, station.unit
-                    ),
-                },
-            });
-        }
-        if code.device.is_some_and(|d| d != station.device) {
-            return Err(code_invalid("the code was made for another device"));
-        }
+        let code = crate::read_enroll_code(text, &station)?;
         let (Some(hub_key), Some(hub_bundle_key)) = (code.hub_key.clone(), code.bundle_key.clone())
         else {
             return Err(wrong(

@@ -767,25 +767,18 @@ pub struct EnrollOptions<'a> {
 /// address, the pinned certificate fingerprint and the device token in the sync state; adopts
 /// the device code the hub assigned. `actor` (a head or an administrator) enrolls it; the
 /// permission is checked before the hub is contacted.
-pub fn enroll(
-    store: &mut Store,
-    actor: &casedesk_store::Actor,
-    code_text: &str,
-    opts: &EnrollOptions<'_>,
-) -> Result<casedesk_proto::sync::EnrollResponse, SyncError> {
-    let station = store.require_station()?.clone();
-    store.authorize(actor, casedesk_domain::types::Permission::Enroll)?;
-    if store.is_demo()? && !opts.allow_demo {
-        return Err(SyncError::DemoStation);
-    }
-    let code =
-        casedesk_proto::sync::EnrollCode::decode(code_text).ok_or_else(|| SyncError::Hub {
-            status: 400,
-            body: ErrorBody {
-                code: codes::ENROLL_CODE_INVALID.into(),
-                message: "the enrollment code cannot be read".into(),
-            },
-        })?;
+/// The enrollment code in `text`, checked against this station (its unit, and its device when
+/// the code names one): the one check of a code, for enrolling over the network and by bundle.
+pub(crate) fn read_enroll_code(
+    text: &str,
+    station: &casedesk_store::Station,
+) -> Result<casedesk_proto::sync::EnrollCode, SyncError> {
+    let invalid = |message: &str| SyncError::Hub {
+        status: 400,
+        body: ErrorBody { code: codes::ENROLL_CODE_INVALID.into(), message: message.into() },
+    };
+    let code = casedesk_proto::sync::EnrollCode::decode(text)
+        .ok_or_else(|| invalid("the enrollment code cannot be read"))?;
     if code.unit != station.unit {
         return Err(SyncError::Hub {
             status: 400,
@@ -799,14 +792,23 @@ pub fn enroll(
         });
     }
     if code.device.is_some_and(|d| d != station.device) {
-        return Err(SyncError::Hub {
-            status: 400,
-            body: ErrorBody {
-                code: codes::ENROLL_CODE_INVALID.into(),
-                message: "the code was made for another device".into(),
-            },
-        });
+        return Err(invalid("the code was made for another device"));
     }
+    Ok(code)
+}
+
+pub fn enroll(
+    store: &mut Store,
+    actor: &casedesk_store::Actor,
+    code_text: &str,
+    opts: &EnrollOptions<'_>,
+) -> Result<casedesk_proto::sync::EnrollResponse, SyncError> {
+    let station = store.require_station()?.clone();
+    store.authorize(actor, casedesk_domain::types::Permission::Enroll)?;
+    if store.is_demo()? && !opts.allow_demo {
+        return Err(SyncError::DemoStation);
+    }
+    let code = read_enroll_code(code_text, &station)?;
     let url = opts.hub_url.map_or(code.hub.clone(), |u| u.trim().trim_end_matches('/').to_owned());
     // Once a certificate is pinned, no plain http:// address is used, whatever the code says: a
     // code that carries no fingerprint (made for a plain-HTTP hub) does not drop the pin.

@@ -3,6 +3,8 @@
 #   make test  installs what is missing and runs every test (what CI runs)
 SHELL := /bin/bash
 CARGO ?= cargo
+# No incremental cache: `make test` builds once from clean, and the cache roughly doubles target/.
+export CARGO_INCREMENTAL ?= 0
 
 .PHONY: run test test-slow test-deb chaos deb bench bench-hub help ui
 

@@ -762,11 +762,6 @@ pub struct EnrollOptions<'a> {
     pub allow_demo: bool,
 }
 
-#[cfg(feature = "http")]
-/// Enrolls this station's device with the hub named in an enrollment code, and keeps the hub
-/// address, the pinned certificate fingerprint and the device token in the sync state; adopts
-/// the device code the hub assigned. `actor` (a head or an administrator) enrolls it; the
-/// permission is checked before the hub is contacted.
 /// The enrollment code in `text`, checked against this station (its unit, and its device when
 /// the code names one): the one check of a code, for enrolling over the network and by bundle.
 pub(crate) fn read_enroll_code(
@@ -797,6 +792,11 @@ pub(crate) fn read_enroll_code(
     Ok(code)
 }
 
+#[cfg(feature = "http")]
+/// Enrolls this station's device with the hub named in an enrollment code, and keeps the hub
+/// address, the pinned certificate fingerprint and the device token in the sync state; adopts
+/// the device code the hub assigned. `actor` (a head or an administrator) enrolls it; the
+/// permission is checked before the hub is contacted.
 pub fn enroll(
     store: &mut Store,
     actor: &casedesk_store::Actor,

@@ -360,4 +360,34 @@ describe("USB bundles in the sync settings", () => {
       req: { file: "/media/usb/casedesk-return-HX0201.cdkb" },
     });
   });
+
+  it("says how many files went out in the bundle and reached the association", async () => {
+    const { backend } = installBackend({ seed: "demo" });
+    backend.db.sync.enrolled = true;
+    const c = backend.db.cases.find((x) => x.status === "mediating")!;
+    backend.dispatch("evidence_add", {
+      req: {
+        op_id: crypto.randomUUID(),
+        case: c.id,
+        name: "receipt.png",
+        data: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+        description: "购物小票",
+        original_returned: false,
+        for_document: null,
+      },
+    });
+    const files = new Set(backend.db.cases.flatMap((x) => x.evidence.map((e) => e.sha256))).size;
+    renderRoute("/settings", "/settings", <SettingsPage />);
+    const card = await screen.findByTestId("bundle-card", {}, { timeout: 8000 });
+    const user = userEvent.setup();
+    await user.type(within(card).getByTestId("bundle-folder"), "/media/usb");
+    await user.click(within(card).getByTestId("bundle-export"));
+    const done = await within(card).findByTestId("bundle-result");
+    expect(done).toHaveTextContent(`含材料文件 ${files} 个`);
+    expect(done).toHaveTextContent("另有 0 个超出本包容量");
+    await user.type(within(card).getByTestId("bundle-file"), "/media/usb/casedesk-return-HX0201.cdkb");
+    await user.click(within(card).getByTestId("bundle-import"));
+    await waitFor(() => expect(within(card).getByTestId("bundle-result")).toHaveTextContent("已导入回执包"));
+    expect(within(card).getByTestId("bundle-result")).toHaveTextContent(`协会已收到本机文件 ${files} 个`);
+  });
 });

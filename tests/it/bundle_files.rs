@@ -130,7 +130,10 @@ fn a_photo_travels_by_bundle_to_the_hub_and_to_the_unit_a_transfer_names() {
     assert!(ok, "{log}");
     assert!(log.contains("files to the station: 2"), "{log}");
     let got = station_import(&b, &rb);
-    assert_eq!((got["files_received"].clone(), got["files_discarded"].clone()), (json!(2), json!([])));
+    assert_eq!(
+        (got["files_received"].clone(), got["files_discarded"].clone()),
+        (json!(2), json!([]))
+    );
     assert_eq!(station_file(&b, &h1).as_deref(), Some(&p1[..]));
     assert_eq!(station_file(&b, &h2).as_deref(), Some(&p2[..]));
     assert_eq!(b.status()["status"]["files"]["to_download"], 0);
@@ -241,8 +244,10 @@ fn bad_files_in_a_bundle_are_refused_one_by_one_and_the_rest_is_taken() {
         files_wanted: Vec::new(),
     };
     let content = serde_json::to_string(&crafted).unwrap();
-    let carried =
-        vec![bundle::file_bytes(&sha(&stray), &stray), bundle::file_bytes(&sha(&unlisted), &unlisted)];
+    let carried = vec![
+        bundle::file_bytes(&sha(&stray), &stray),
+        bundle::file_bytes(&sha(&unlisted), &unlisted),
+    ];
     let bytes = bundle::seal_with_files(&content, carried, &key, &hub_recipient).unwrap();
     let crafted_path = dir.join("crafted.cdkb");
     std::fs::write(&crafted_path, bytes).unwrap();

@@ -366,7 +366,10 @@ pub fn bundle(ctx: &Ctx, cmd: crate::BundleCmd) -> CmdResult {
                     println!("{} {line}", ctx.t("文件已丢弃（校验不符）：", "file discarded:"));
                 }
                 for line in &r.files_refused {
-                    println!("{} {line}", ctx.t("文件被中心服务器拒收：", "file refused by the hub:"));
+                    println!(
+                        "{} {line}",
+                        ctx.t("文件被中心服务器拒收：", "file refused by the hub:")
+                    );
                 }
             }
             if !r.refused.is_empty() {

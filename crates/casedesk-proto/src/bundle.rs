@@ -34,8 +34,7 @@ use uuid::Uuid;
 use crate::limits::MAX_BLOB_BYTES;
 use crate::sign::{self, SecretKey};
 use crate::sync::{
-    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PullPage, PushBatch, PushReceipt,
-    codes,
+    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PullPage, PushBatch, PushReceipt, codes,
 };
 
 /// `format` of a station bundle.
@@ -516,10 +515,10 @@ mod tests {
         // Sealed and opened, the files come back as written; the signature covers the list.
         let (identity, recipient) = new_bundle_key();
         let signer = SecretKey::from_seed([9; 32]);
-        let bytes = seal_with_files("{}", vec![file_bytes(&ea.sha256, &a)], &signer, &recipient)
-            .unwrap();
+        let bytes =
+            seal_with_files("{}", vec![file_bytes(&ea.sha256, &a)], &signer, &recipient).unwrap();
         let sealed = open(&bytes, &identity).unwrap();
         sealed.verify(&signer.public_hex()).unwrap();
-        assert_eq!(check_files(&[ea.clone()], &sealed.files).0, vec![(ea, a)]);
+        assert_eq!(check_files(std::slice::from_ref(&ea), &sealed.files).0, vec![(ea, a)]);
     }
 }

@@ -494,7 +494,13 @@ fn import_files(
             Ok(true) => report.files_received += 1,
             Ok(false) => report.files_known += 1,
             Err(StoreError::Blob { code, hash }) => {
-                store.blob_failed(&hash, BlobDirection::Down, code, "from a return bundle", true)?;
+                store.blob_failed(
+                    &hash,
+                    BlobDirection::Down,
+                    code,
+                    "from a return bundle",
+                    true,
+                )?;
                 report.files_discarded.push(format!("{hash}: {code}"));
             }
             Err(e) => return Err(e.into()),

@@ -1392,8 +1392,7 @@ export class MockBackend {
     this.bundles.set(file, enrolling);
     // The files this station attached that the hub has not acknowledged travel in the bundle.
     const files = new Map<string, number>();
-    for (const c of this.db.cases)
-      for (const e of c.evidence) if (!this.filesAtHub.has(e.sha256)) files.set(e.sha256, e.size);
+    for (const c of this.db.cases) for (const e of c.evidence) if (!this.filesAtHub.has(e.sha256)) files.set(e.sha256, e.size);
     for (const sha of files.keys()) this.filesInBundles.add(sha);
     const file_bytes = [...files.values()].reduce((a, b) => a + b, 0);
     return { file, events: this.db.sync.waiting, enrolling, files: files.size, file_bytes, files_waiting: 0 };

@@ -392,6 +392,17 @@ impl Hub {
             .collect()
     }
 
+    /// A value of the hub's `meta` table (`bundle_key`, its age identity; `signing_key`, its
+    /// Ed25519 seed): tests that open or craft bundles as only the hub could.
+    pub fn meta(&self, key: &str) -> String {
+        if let Some(rows) = self.psql(&format!("SELECT value FROM meta WHERE key = '{key}'")) {
+            return rows[0][0].clone();
+        }
+        self.open()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .expect("a value of the hub's meta table")
+    }
+
     /// `acked_seq` of one device (0 if unknown).
     pub fn acked_seq(&self, device: &str) -> u64 {
         self.acked().get(device).copied().unwrap_or(0)

@@ -670,11 +670,19 @@ pub async fn bundle_export(
         let b = casedesk_sync::bundle::export(store, code.as_deref(), &name, false)?;
         let path = folder.join(&b.file_name);
         crate::files::write_atomic(&path, &b.bytes)?;
-        tracing::info!(events = b.events, enrolling = b.enrolling, "bundle written");
+        tracing::info!(
+            events = b.events,
+            files = b.files,
+            enrolling = b.enrolling,
+            "bundle written"
+        );
         Ok(casedesk_ipc::BundleExported {
             file: path.display().to_string(),
             events: b.events,
             enrolling: b.enrolling,
+            files: b.files,
+            file_bytes: b.file_bytes,
+            files_waiting: b.files_waiting,
         })
     })
     .await
@@ -694,7 +702,12 @@ pub async fn bundle_import(
         let bytes = std::fs::read(&file)
             .map_err(|_| invalid(vec![Issue::new("file", "bundle.file_missing")], lang))?;
         let r = casedesk_sync::bundle::import(store, &bytes)?;
-        tracing::info!(applied = r.applied, enrolled = r.enrolled, "return bundle taken");
+        tracing::info!(
+            applied = r.applied,
+            files = r.files_received,
+            enrolled = r.enrolled,
+            "return bundle taken"
+        );
         Ok(casedesk_ipc::BundleImported::from(r))
     })
     .await?;

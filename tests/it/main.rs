@@ -2,6 +2,7 @@
 
 mod backup;
 mod bundle;
+mod bundle_files;
 mod cli;
 mod crash;
 mod sync_e2e;

@@ -273,6 +273,8 @@ pub fn bundle(ctx: &Ctx, cmd: crate::BundleCmd) -> CmdResult {
             if json {
                 let v = serde_json::json!({
                     "file": path, "events": b.events, "enrolling": b.enrolling,
+                    "files": b.files, "file_bytes": b.file_bytes,
+                    "files_waiting": b.files_waiting,
                 });
                 println!("{v}");
             } else {
@@ -288,6 +290,19 @@ pub fn bundle(ctx: &Ctx, cmd: crate::BundleCmd) -> CmdResult {
                         ""
                     }
                 );
+                if b.files > 0 || b.files_waiting > 0 {
+                    if ctx.lang == casedesk_domain::Lang::Zh {
+                        println!(
+                            "含材料文件 {} 个（{} 字节）；另有 {} 个超出本包容量，随下一个同步包发送",
+                            b.files, b.file_bytes, b.files_waiting
+                        );
+                    } else {
+                        println!(
+                            "{} files in it ({} bytes); {} more did not fit and go with the next bundle",
+                            b.files, b.file_bytes, b.files_waiting
+                        );
+                    }
+                }
             }
         }
         BundleCmd::Import { file, json } => {
@@ -328,6 +343,33 @@ pub fn bundle(ctx: &Ctx, cmd: crate::BundleCmd) -> CmdResult {
                 }
                 for line in &r.refused {
                     println!("{} {line}", ctx.t("被拒收：", "refused:"));
+                }
+                let files = r.files_received
+                    + r.files_known
+                    + r.files_delivered
+                    + r.files_waiting
+                    + (r.files_discarded.len() + r.files_refused.len()) as u64;
+                if files > 0 {
+                    if ctx.lang == casedesk_domain::Lang::Zh {
+                        println!(
+                            "材料文件：收到 {} 个（另有 {} 个本机已有），中心服务器已收到本机文件 {} 个；{} 个待下一个同步包",
+                            r.files_received, r.files_known, r.files_delivered, r.files_waiting
+                        );
+                    } else {
+                        println!(
+                            "Files: {} received ({} held here already), {} of this station's files now at the hub; {} wait for the next bundle",
+                            r.files_received, r.files_known, r.files_delivered, r.files_waiting
+                        );
+                    }
+                }
+                for line in &r.files_discarded {
+                    println!("{} {line}", ctx.t("文件已丢弃（校验不符）：", "file discarded:"));
+                }
+                for line in &r.files_refused {
+                    println!(
+                        "{} {line}",
+                        ctx.t("文件被中心服务器拒收：", "file refused by the hub:")
+                    );
                 }
             }
             if !r.refused.is_empty() {

@@ -552,6 +552,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "材料文件已损坏（内容与登记的哈希不符）：{0}",
         "the attached file is damaged (its content does not match its hash): {0}",
     ),
+    (
+        "blob.too_large",
+        "材料文件超过大小上限，未接收：{0}",
+        "the file is larger than the limit and was not taken: {0}",
+    ),
+    (
+        "blob.not_named",
+        "本站点没有任何记录引用这个文件，未接收：{0}",
+        "no record at this station names this file; it was not taken: {0}",
+    ),
 ];
 
 /// The text of `code` in `lang`, with `{0}` replaced by `arg`. Unknown codes come back as

@@ -11,13 +11,34 @@
 //! The answer is a `ReturnBundle` signed with the hub's key and encrypted to the station's
 //! bundle key: the enrollment answer, the receipts, what was refused and why, the status and
 //! the feed pages with their signed checkpoints.
+//!
+//! Files, after the pushes (so that the bundle's own events can name them): each file the
+//! station bundle carries must be listed in its signed content and hash to its name
+//! (`bundle::check_files`), be named by an accepted event this device pushed with the same size
+//! (`HubStore::blob_named_by`, the network lane's ownership rule) and stay within
+//! `limits::MAX_BLOB_BYTES`; it is then stored by `BlobDir::put_whole` (temp file, fsync,
+//! rename; content held already is kept once). A bad file is refused alone, with its code, in
+//! the import's lines and the return bundle (`files_refused`); the events and the other files
+//! are taken. The return bundle then carries `files_held` (the station's files the hub holds
+//! now, carried or listed as waiting: the station marks them delivered) and the files the
+//! station is owed: those named by the events of the feed pages in it (other devices' events)
+//! and those the station lists as wanted (named by events it received earlier, when the hub did
+//! not hold the file yet), each only if the unit's feed names it (`HubStore::blob_in_feed`, the
+//! network lane's audience rule) and the hub holds it, oldest feed first, up to
+//! `limits::BUNDLE_FILES_BYTES`; the rest are listed as waiting and the station asks again.
+//! Using the station's own list of what it lacks (rather than the hub guessing from the feed
+//! alone) is what lets a file that reached the hub after its event was delivered still arrive,
+//! and lets a file cut off by the budget come with the next bundle.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use casedesk_proto::bundle::{self, Refused, ReturnBundle, StationBundle};
+use casedesk_proto::bundle::{
+    self, FileBytes, FileEntry, FileRefused, Refused, ReturnBundle, Sealed, StationBundle,
+};
+use casedesk_proto::limits::BUNDLE_FILES_BYTES;
 use casedesk_proto::sync::{
     DeviceStatus, EnrollResponse, ErrorBody, MAX_PULL_LIMIT, PROTOCOL_HEADER, PROTOCOL_VERSION,
     PullPage, PushReceipt, codes,
@@ -27,6 +48,7 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 use crate::api::{HubConfig, InProcessDevice, router};
+use crate::blobs::{BlobDir, is_sha256};
 use crate::error::{HubError, Result};
 use crate::store::HubStore;
 
@@ -104,8 +126,17 @@ async fn call(
     Ok(Reply { status, body: body.to_vec() })
 }
 
-/// Imports the station bundle `bytes` into `store` and makes the return bundle.
-pub async fn import<S: HubStore>(store: Arc<S>, bytes: &[u8]) -> Result<Outcome> {
+/// Most hashes of a station bundle's lists (waiting, wanted) looked at.
+const MAX_FILES_LISTED: usize = 10_000;
+
+/// Imports the station bundle `bytes` into `store` and makes the return bundle. `blobs` is the
+/// folder of the hub's files (`None`: a hub that keeps none; files are refused with
+/// `blob_unavailable` and none are returned).
+pub async fn import<S: HubStore>(
+    store: Arc<S>,
+    blobs: Option<Arc<BlobDir>>,
+    bytes: &[u8],
+) -> Result<Outcome> {
     if bytes.len() as u64 > bundle::MAX_BUNDLE_BYTES {
         return Ok(Outcome::refused(format!(
             "refused: the file is larger than a bundle can be ({} bytes)",
@@ -162,7 +193,9 @@ pub async fn import<S: HubStore>(store: Arc<S>, bytes: &[u8]) -> Result<Outcome>
         )));
     }
 
-    let app = router(Arc::clone(&store), HubConfig::from_env(std::time::Duration::from_secs(600)));
+    let mut config = HubConfig::from_env(std::time::Duration::from_secs(600));
+    config.blobs = blobs.clone();
+    let app = router(Arc::clone(&store), config);
     let mut rb = ReturnBundle {
         format: bundle::RETURN_FORMAT.into(),
         answers: b.bundle_id,
@@ -179,6 +212,10 @@ pub async fn import<S: HubStore>(store: Arc<S>, bytes: &[u8]) -> Result<Outcome>
         pull_from: b.cursor,
         pull_restarted: false,
         pages: Vec::new(),
+        files: Vec::new(),
+        files_waiting: Vec::new(),
+        files_held: Vec::new(),
+        files_refused: Vec::new(),
     };
     let mut lines = vec![format!(
         "bundle {} of device {} (unit {}): {} batches, events {}..={}",
@@ -233,13 +270,18 @@ pub async fn import<S: HubStore>(store: Arc<S>, bytes: &[u8]) -> Result<Outcome>
         }
     }
 
+    let mut carried = Vec::new();
     if rb.refused_all.is_none() {
         let acked_before = known.as_ref().map_or(0, |d| d.acked_seq);
         push_all(&app, &b, acked_before, &mut rb, &mut lines).await?;
     }
-    let ok = rb.refused_all.is_none() && rb.refused.is_empty();
+    if rb.refused_all.is_none() {
+        take_files(&*store, blobs.as_ref(), &sealed, &b, &mut rb, &mut lines).await?;
+        carried = owed_files(&*store, blobs.as_ref(), &b, &mut rb, &mut lines).await?;
+    }
+    let ok = rb.refused_all.is_none() && rb.refused.is_empty() && rb.files_refused.is_empty();
     let content = serde_json::to_string(&rb).map_err(|e| HubError::Internal(e.to_string()))?;
-    let bytes = bundle::seal(&content, store.signing_key(), &b.reply_key)
+    let bytes = bundle::seal_with_files(&content, carried, store.signing_key(), &b.reply_key)
         .map_err(|e| HubError::Internal(e.to_string()))?;
     let file_name = format!(
         "casedesk-return-{}-{}-{}.{}",
@@ -364,4 +406,185 @@ async fn push_all(
         if rb.pages.last().is_some_and(|p| p.more) { " (more with the next bundle)" } else { "" }
     ));
     Ok(())
+}
+
+fn refusal(sha256: &str, code: &str, message: String) -> FileRefused {
+    FileRefused { sha256: sha256.to_owned(), code: code.to_owned(), message }
+}
+
+/// The station's files: checked one by one, the good ones stored; a bad one is refused alone.
+async fn take_files<S: HubStore>(
+    store: &S,
+    blobs: Option<&Arc<BlobDir>>,
+    sealed: &Sealed,
+    b: &StationBundle,
+    rb: &mut ReturnBundle,
+    lines: &mut Vec<String>,
+) -> Result<()> {
+    if b.files.is_empty() && sealed.files.is_empty() && b.files_waiting.is_empty() {
+        return Ok(());
+    }
+    let Some(blobs) = blobs else {
+        for f in &b.files {
+            rb.files_refused.push(refusal(
+                &f.sha256,
+                codes::BLOB_UNAVAILABLE,
+                "this hub keeps no files".into(),
+            ));
+        }
+        lines.push(format!("files: {} refused: this hub keeps no files", b.files.len()));
+        return Ok(());
+    };
+    let (good, bad) = bundle::check_files(&b.files, &sealed.files);
+    rb.files_refused.extend(bad);
+    let (mut stored, mut held_before) = (0u64, 0u64);
+    for (entry, bytes) in good {
+        let named = store.blob_named_by(b.device, entry.sha256.clone()).await?;
+        match named {
+            None => {
+                rb.files_refused.push(refusal(
+                    &entry.sha256,
+                    codes::BLOB_NOT_NAMED,
+                    "no accepted event of this device names the file".into(),
+                ));
+                continue;
+            }
+            Some(r) if r.size != Some(entry.size) => {
+                rb.files_refused.push(refusal(
+                    &entry.sha256,
+                    codes::BLOB_SIZE_MISMATCH,
+                    format!("the file is {} bytes, its event gives {:?}", entry.size, r.size),
+                ));
+                continue;
+            }
+            Some(_) => {}
+        }
+        let dir = Arc::clone(blobs);
+        let sha = entry.sha256.clone();
+        let put = tokio::task::spawn_blocking(move || -> std::result::Result<bool, _> {
+            let before = dir.complete_size(&sha)?.is_some();
+            dir.put_whole(&sha, &bytes).map(|()| before)
+        })
+        .await
+        .map_err(|e| HubError::Internal(e.to_string()))?;
+        match put {
+            Ok(before) => {
+                if before {
+                    held_before += 1;
+                } else {
+                    stored += 1;
+                }
+                rb.files_held.push(entry.sha256);
+            }
+            Err(e) => {
+                let e = HubError::Blob(e);
+                rb.files_refused.push(refusal(&entry.sha256, e.code(), e.to_string()));
+            }
+        }
+    }
+    // Files not carried (past the budget) that the hub holds already (another device of the
+    // unit delivered them): the station need not send them.
+    let mut waiting_held = 0u64;
+    for sha in b.files_waiting.iter().take(MAX_FILES_LISTED) {
+        if is_sha256(sha)
+            && !rb.files_held.contains(sha)
+            && blobs.complete_size(sha).ok().flatten().is_some()
+        {
+            rb.files_held.push(sha.clone());
+            waiting_held += 1;
+        }
+    }
+    lines.push(format!(
+        "files from the station: {stored} stored, {held_before} held already, {} refused; {} \
+         waiting at the station for a later bundle ({waiting_held} of them held here already)",
+        rb.files_refused.len(),
+        b.files_waiting.len()
+    ));
+    for r in &rb.files_refused {
+        lines.push(format!("file {} refused: {} ({})", r.sha256, r.message, r.code));
+    }
+    Ok(())
+}
+
+/// Whether `e` names a file (`case.evidence_added`, `case.document_issued`): its hash and the
+/// type its payload gives.
+fn named_file(e: &casedesk_proto::Event) -> Option<(String, String)> {
+    let media_type = match e.kind.as_str() {
+        "case.evidence_added" => e
+            .payload
+            .get("media_type")
+            .and_then(|v| v.as_str())
+            .unwrap_or("application/octet-stream")
+            .to_owned(),
+        "case.document_issued" => "application/pdf".to_owned(),
+        _ => return None,
+    };
+    let sha = e.payload.get("sha256")?.as_str()?;
+    is_sha256(sha).then(|| (sha.to_owned(), media_type))
+}
+
+/// The files the station is owed that the hub holds, within the budget; the bytes to carry.
+async fn owed_files<S: HubStore>(
+    store: &S,
+    blobs: Option<&Arc<BlobDir>>,
+    b: &StationBundle,
+    rb: &mut ReturnBundle,
+    lines: &mut Vec<String>,
+) -> Result<Vec<FileBytes>> {
+    let Some(blobs) = blobs else { return Ok(Vec::new()) };
+    // Named by the feed in this bundle (other devices' events), then what the station lacks.
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    for page in &rb.pages {
+        for e in page.events.iter().filter(|e| e.device != b.device) {
+            if let Some(f) = named_file(e)
+                && !candidates.iter().any(|(s, _)| *s == f.0)
+            {
+                candidates.push(f);
+            }
+        }
+    }
+    for sha in b.files_wanted.iter().take(MAX_FILES_LISTED) {
+        if is_sha256(sha) && !candidates.iter().any(|(s, _)| s == sha) {
+            candidates.push((sha.clone(), "application/octet-stream".into()));
+        }
+    }
+    let (mut carried, mut bytes_total, mut not_here) = (Vec::new(), 0u64, 0u64);
+    for (sha, media_type) in candidates {
+        let Some(size) = blobs.complete_size(&sha)? else {
+            not_here += 1;
+            continue;
+        };
+        if !store.blob_in_feed(b.unit.clone(), sha.clone()).await? {
+            continue;
+        }
+        if bytes_total + size > BUNDLE_FILES_BYTES {
+            rb.files_waiting.push(sha);
+            continue;
+        }
+        let dir = Arc::clone(blobs);
+        let name = sha.clone();
+        let read = tokio::task::spawn_blocking(move || dir.read_whole(&name))
+            .await
+            .map_err(|e| HubError::Internal(e.to_string()))?;
+        match read {
+            Ok(data) => {
+                bytes_total += data.len() as u64;
+                carried.push(bundle::file_bytes(&sha, &data));
+                rb.files.push(FileEntry { sha256: sha, size: data.len() as u64, media_type });
+            }
+            Err(e) => {
+                tracing::warn!(%sha, error = %e, "a file the hub holds cannot be read");
+                lines.push(format!("file {sha} not sent: the hub's copy cannot be read ({e})"));
+            }
+        }
+    }
+    if !rb.files.is_empty() || !rb.files_waiting.is_empty() || not_here > 0 {
+        lines.push(format!(
+            "files to the station: {} ({bytes_total} bytes), {} waiting for a later bundle, {not_here} \
+             not at the hub yet",
+            rb.files.len(),
+            rb.files_waiting.len()
+        ));
+    }
+    Ok(carried)
 }

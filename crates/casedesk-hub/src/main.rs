@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use casedesk_hub::blobs::BlobDir;
 use casedesk_hub::store::HubStore;
 use casedesk_hub::store::any::{self, AnyStore};
 use casedesk_hub::tls::{self, TlsFiles};
@@ -257,7 +258,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let store = std::sync::Arc::new(open(&db).await?);
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let outcome = casedesk_hub::bundle::import(store, &bytes).await?;
+            let base = casedesk_hub::server::files_base(&db.db, db.state_dir.as_deref())?;
+            let blob_dir = db.blobs.clone().unwrap_or_else(|| BlobDir::beside(&base));
+            let blobs = BlobDir::open(&blob_dir)
+                .with_context(|| format!("cannot use the file folder {}", blob_dir.display()))?;
+            let outcome =
+                casedesk_hub::bundle::import(store, Some(std::sync::Arc::new(blobs)), &bytes)
+                    .await?;
             for line in &outcome.lines {
                 println!("{line}");
             }

@@ -246,6 +246,11 @@ pub struct BundleExported {
     pub events: u64,
     /// It carries this station's enrollment.
     pub enrolling: bool,
+    /// Files in it (evidence, issued documents the hub has not acknowledged), and their bytes.
+    pub files: u64,
+    pub file_bytes: u64,
+    /// Such files that did not fit: they go with the next bundle.
+    pub files_waiting: u64,
 }
 
 /// `db_lock`: whether the station file waits for its passphrase (the unlock screen).
@@ -385,6 +390,18 @@ pub struct BundleImported {
     pub pages_skipped: bool,
     /// Events the hub refused, and why.
     pub refused: Vec<String>,
+    /// Files it brought that this station keeps now.
+    pub files_received: u64,
+    /// Files it brought that this station held already.
+    pub files_known: u64,
+    /// Files it brought that were discarded (bytes not matching their hash, ...): `hash: code`.
+    pub files_discarded: Vec<String>,
+    /// This station's files the hub now holds (not sent again).
+    pub files_delivered: u64,
+    /// This station's files the hub refused: `hash: code: message`.
+    pub files_refused: Vec<String>,
+    /// Files owed to this station that did not fit this bundle.
+    pub files_waiting: u64,
 }
 
 impl From<casedesk_sync::bundle::Imported> for BundleImported {
@@ -399,6 +416,12 @@ impl From<casedesk_sync::bundle::Imported> for BundleImported {
             quarantined_here: r.quarantined_here,
             pages_skipped: r.pages_skipped,
             refused: r.refused,
+            files_received: r.files_received,
+            files_known: r.files_known,
+            files_discarded: r.files_discarded,
+            files_delivered: r.files_delivered,
+            files_refused: r.files_refused,
+            files_waiting: r.files_waiting,
         }
     }
 }

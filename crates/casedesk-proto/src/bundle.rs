@@ -15,17 +15,26 @@
 //! a change to any byte, a truncated file, or a bundle written by someone else is refused
 //! before anything in it is used. Replays are harmless because everything inside is idempotent
 //! (pushes are, pulls apply events once).
+//!
+//! Files (evidence, the PDFs of issued documents) travel beside the content: the signed content
+//! lists each carried file (`FileEntry`: SHA-256, size, type) and `Sealed::files` holds the
+//! bytes (base64). Bytes count only when they hash to a listed name (`check_files`), so the
+//! signature covers them as it covers the events, while one bad file is refused alone (the
+//! events and the other files are still taken). Files past `limits::BUNDLE_FILES_BYTES` wait
+//! for the next bundle.
 
 use std::io::{Read, Write};
 use std::str::FromStr;
 
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::limits::MAX_BLOB_BYTES;
 use crate::sign::{self, SecretKey};
 use crate::sync::{
-    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PullPage, PushBatch, PushReceipt,
+    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PullPage, PushBatch, PushReceipt, codes,
 };
 
 /// `format` of a station bundle.
@@ -65,6 +74,42 @@ pub struct StationBundle {
     pub checkpoint: Option<Uuid>,
     /// The station's bundle key (age X25519 recipient): the return bundle is encrypted to it.
     pub reply_key: String,
+    /// Files this bundle carries (their bytes in `Sealed::files`): files the station holds that
+    /// the hub has not acknowledged and that its own events name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEntry>,
+    /// More such files, not carried (past `limits::BUNDLE_FILES_BYTES`): they come with a later
+    /// bundle; the hub says which of them it holds already.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_waiting: Vec<String>,
+    /// Files the station's events name that it does not hold (owed from the hub).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_wanted: Vec<String>,
+}
+
+/// A file a bundle carries, as its signed content lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// SHA-256 of the bytes (lower-case hex), the name events give the file.
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+}
+
+/// A file's bytes, beside the signed content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileBytes {
+    pub sha256: String,
+    /// The bytes, base64 (standard alphabet, padded).
+    pub data: String,
+}
+
+/// A file of a bundle that was not taken, and why (a code of `sync::codes`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRefused {
+    pub sha256: String,
+    pub code: String,
+    pub message: String,
 }
 
 /// A batch of a station bundle the hub refused, and why (the error a push would have had).
@@ -112,6 +157,20 @@ pub struct ReturnBundle {
     pub pull_restarted: bool,
     #[serde(default)]
     pub pages: Vec<PullPage>,
+    /// Files this bundle carries to the station (bytes in `Sealed::files`): files the events of
+    /// its feed name (in these pages, or listed as wanted by the station) that the hub holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEntry>,
+    /// Files the station is owed and the hub holds that did not fit this bundle.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_waiting: Vec<String>,
+    /// Receipts for files: the station's own files (carried, or listed as waiting) that the
+    /// hub now holds whole. The station marks them delivered and does not send them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_held: Vec<String>,
+    /// Files of the station bundle the hub refused, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_refused: Vec<FileRefused>,
 }
 
 /// A bundle's plaintext: the content and its writer's signature.
@@ -123,6 +182,111 @@ pub struct Sealed {
     pub key: String,
     /// The writer's signature (hex) of `signed_message(content)`.
     pub signature: String,
+    /// The bytes of the files the content lists (`check_files` ties them to the list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileBytes>,
+}
+
+/// The bytes of `bytes` as a bundle carries them.
+pub fn file_bytes(sha256: &str, bytes: &[u8]) -> FileBytes {
+    FileBytes {
+        sha256: sha256.to_owned(),
+        data: base64::engine::general_purpose::STANDARD.encode(bytes),
+    }
+}
+
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn file_refused(sha256: &str, code: &str, message: String) -> FileRefused {
+    FileRefused { sha256: sha256.chars().take(64).collect(), code: code.into(), message }
+}
+
+/// Ties the carried bytes to the signed list: each listed file whose bytes are there, decode,
+/// are its size (at most `limits::MAX_BLOB_BYTES`) and hash to its name, with those bytes; and
+/// every file that fails, with its reason: listed without bytes (`blob_absent`), bytes of
+/// another size (`blob_size_mismatch`) or over the limit (`blob_too_large`), bytes that do not
+/// hash to the name (`blob_hash_mismatch`), bytes the list does not name (`blob_not_listed`).
+pub fn check_files(
+    listed: &[FileEntry],
+    carried: &[FileBytes],
+) -> (Vec<(FileEntry, Vec<u8>)>, Vec<FileRefused>) {
+    let (mut good, mut bad) = (Vec::new(), Vec::new());
+    for entry in listed {
+        if !is_sha256(&entry.sha256) {
+            bad.push(file_refused(
+                &entry.sha256,
+                codes::BAD_REQUEST,
+                "the file name is not a SHA-256 in lower-case hex".into(),
+            ));
+            continue;
+        }
+        if good.iter().any(|(e, _): &(FileEntry, Vec<u8>)| e.sha256 == entry.sha256) {
+            continue;
+        }
+        if entry.size > MAX_BLOB_BYTES {
+            bad.push(file_refused(
+                &entry.sha256,
+                codes::BLOB_TOO_LARGE,
+                format!("the file is {} bytes; at most {MAX_BLOB_BYTES} are taken", entry.size),
+            ));
+            continue;
+        }
+        let Some(carried) = carried.iter().find(|f| f.sha256 == entry.sha256) else {
+            bad.push(file_refused(
+                &entry.sha256,
+                codes::BLOB_ABSENT,
+                "listed in the bundle, but its bytes are not in it".into(),
+            ));
+            continue;
+        };
+        // Base64 of more than the limit is not decoded at all.
+        if carried.data.len() as u64 > MAX_BLOB_BYTES / 3 * 4 + 8 {
+            bad.push(file_refused(
+                &entry.sha256,
+                codes::BLOB_TOO_LARGE,
+                format!("the bytes carried are more than {MAX_BLOB_BYTES}"),
+            ));
+            continue;
+        }
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&carried.data) else {
+            bad.push(file_refused(
+                &entry.sha256,
+                codes::BLOB_ABSENT,
+                "its bytes in the bundle are not base64".into(),
+            ));
+            continue;
+        };
+        if bytes.len() as u64 != entry.size {
+            bad.push(file_refused(
+                &entry.sha256,
+                codes::BLOB_SIZE_MISMATCH,
+                format!("{} bytes carried, the list gives {}", bytes.len(), entry.size),
+            ));
+            continue;
+        }
+        let got = hex::encode(Sha256::digest(&bytes));
+        if got != entry.sha256 {
+            bad.push(file_refused(
+                &entry.sha256,
+                codes::BLOB_HASH_MISMATCH,
+                format!("the bytes hash to {got}, not to the name"),
+            ));
+            continue;
+        }
+        good.push((entry.clone(), bytes));
+    }
+    for f in carried {
+        if !listed.iter().any(|e| e.sha256 == f.sha256) {
+            bad.push(file_refused(
+                &f.sha256,
+                codes::BLOB_NOT_LISTED,
+                "bytes the bundle's signed content does not list".into(),
+            ));
+        }
+    }
+    (good, bad)
 }
 
 /// Why a bundle file was refused.
@@ -184,12 +348,23 @@ pub fn is_recipient(key: &str) -> bool {
 
 /// Signs `content` (JSON text) with `signer` and encrypts it to `recipient`.
 pub fn seal(content: &str, signer: &SecretKey, recipient: &str) -> Result<Vec<u8>, BundleError> {
+    seal_with_files(content, Vec::new(), signer, recipient)
+}
+
+/// `seal`, with the bytes of the files the content lists.
+pub fn seal_with_files(
+    content: &str,
+    files: Vec<FileBytes>,
+    signer: &SecretKey,
+    recipient: &str,
+) -> Result<Vec<u8>, BundleError> {
     let recipient = age::x25519::Recipient::from_str(recipient.trim())
         .map_err(|e| BundleError::Wrong(format!("not a bundle key: {e}")))?;
     let sealed = Sealed {
         content: content.to_owned(),
         key: signer.public_hex(),
         signature: signer.sign(&signed_message(content)),
+        files,
     };
     let plain = serde_json::to_vec(&sealed).map_err(|e| BundleError::Wrong(e.to_string()))?;
     let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
@@ -303,5 +478,47 @@ mod tests {
         ));
         let forged = Sealed { content: "{\"a\":2}".into(), ..sealed };
         assert!(matches!(forged.verify(&signer.public_hex()), Err(BundleError::BadSignature(_))));
+    }
+
+    #[test]
+    fn carried_files_count_only_when_listed_whole_and_hashing_to_their_name() {
+        let entry = |bytes: &[u8]| FileEntry {
+            sha256: hex::encode(Sha256::digest(bytes)),
+            size: bytes.len() as u64,
+            media_type: "image/jpeg".into(),
+        };
+        let (a, b, c) = (b"photo a".to_vec(), b"photo b".to_vec(), b"photo c".to_vec());
+        let (ea, eb, ec) = (entry(&a), entry(&b), entry(&c));
+        let mut tampered = file_bytes(&eb.sha256, &b);
+        tampered.data = file_bytes(&eb.sha256, b"photo B").data;
+        let carried = vec![file_bytes(&ea.sha256, &a), tampered, file_bytes(&ec.sha256, &c)];
+        let listed = vec![ea.clone(), eb.clone()];
+        let (good, bad) = check_files(&listed, &carried);
+        assert_eq!(good, vec![(ea.clone(), a.clone())]);
+        let codes: Vec<(&str, &str)> =
+            bad.iter().map(|r| (r.sha256.as_str(), r.code.as_str())).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (eb.sha256.as_str(), codes::BLOB_HASH_MISMATCH),
+                (ec.sha256.as_str(), codes::BLOB_NOT_LISTED)
+            ]
+        );
+        let short = FileEntry { size: 3, ..ea.clone() };
+        let (good, bad) = check_files(&[short, ec.clone()], &[file_bytes(&ea.sha256, &a)]);
+        assert!(good.is_empty());
+        assert_eq!(bad[0].code, codes::BLOB_SIZE_MISMATCH);
+        assert_eq!(bad[1].code, codes::BLOB_ABSENT);
+        let huge = FileEntry { size: MAX_BLOB_BYTES + 1, ..ea.clone() };
+        assert_eq!(check_files(&[huge], &[]).1[0].code, codes::BLOB_TOO_LARGE);
+
+        // Sealed and opened, the files come back as written; the signature covers the list.
+        let (identity, recipient) = new_bundle_key();
+        let signer = SecretKey::from_seed([9; 32]);
+        let bytes =
+            seal_with_files("{}", vec![file_bytes(&ea.sha256, &a)], &signer, &recipient).unwrap();
+        let sealed = open(&bytes, &identity).unwrap();
+        sealed.verify(&signer.public_hex()).unwrap();
+        assert_eq!(check_files(std::slice::from_ref(&ea), &sealed.files).0, vec![(ea, a)]);
     }
 }

@@ -53,6 +53,12 @@ pub const MAX_BLOB_BYTES: u64 = 20 * 1024 * 1024;
 pub const MAX_EVIDENCE_PER_CASE: usize = 200;
 /// Size of one chunk of a blob on the wire (for the blob lane of sync: chunked, resumable).
 pub const BLOB_CHUNK_BYTES: usize = 256 * 1024;
+/// Most bytes of files (before encoding) one USB bundle carries, each way: a station bundle
+/// the files the hub has not acknowledged, a return bundle the files the station is owed. Files
+/// past it wait for the next bundle (listed in it as waiting, and reported). Six files at
+/// `MAX_BLOB_BYTES`, or some sixty 2 MB photos; the bundle stays well under
+/// `bundle::MAX_BUNDLE_BYTES` with base64 and the events around it.
+pub const BUNDLE_FILES_BYTES: u64 = 128 * 1024 * 1024;
 
 /// Why an event breaks a limit.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -73,6 +73,14 @@ pub mod codes {
     pub const BLOB_HASH_MISMATCH: &str = "blob_hash_mismatch";
     /// The hub keeps no files (a PostgreSQL hub started without a blob folder).
     pub const BLOB_UNAVAILABLE: &str = "blob_unavailable";
+    /// USB bundles: file bytes whose hash the bundle's signed content does not list (so no
+    /// signature covers them).
+    pub const BLOB_NOT_LISTED: &str = "blob_not_listed";
+    /// USB bundles: the signed content lists a file whose bytes are not in the bundle (or are
+    /// not base64).
+    pub const BLOB_ABSENT: &str = "blob_absent";
+    /// USB bundles: the bytes are not the size the signed list or the naming event gives.
+    pub const BLOB_SIZE_MISMATCH: &str = "blob_size_mismatch";
 }
 
 /// Where an upload of one file stands at the hub (`GET`/`PUT /v1/blobs/{sha256}/upload`).

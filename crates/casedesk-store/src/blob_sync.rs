@@ -127,6 +127,72 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Files this station holds that the hub has not acknowledged whole and that an event of
+    /// this device names (what a USB bundle carries: the hub takes a file only from a device
+    /// whose own event names it), oldest first, refused ones last.
+    pub fn own_blobs_to_upload(&self, limit: usize) -> Result<Vec<PendingBlob>> {
+        let device = self.require_station()?.device;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.sha256, b.size, b.media_type FROM blobs b
+             LEFT JOIN blob_sync s ON s.sha256 = b.sha256
+             WHERE s.done_at IS NULL AND (
+               EXISTS (SELECT 1 FROM evidence v JOIN events e ON e.id = v.event
+                       WHERE v.sha256 = b.sha256 AND e.device = ?1)
+               OR EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = b.sha256 AND d.device = ?1))
+             ORDER BY coalesce(s.refused, 0), b.stored_at, b.sha256 LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![device.as_bytes(), limit as i64], |r| {
+            Ok(PendingBlob {
+                sha256: r.get(0)?,
+                size: r.get::<_, i64>(1)?.max(0) as u64,
+                media_type: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Takes a whole file received from elsewhere (a USB return bundle) for `sha256`, which an
+    /// event here must name (`blob.not_named`; its type is the one that event gives): the bytes
+    /// must hash to the name (`blob.corrupt` otherwise, nothing written) and be at most
+    /// `limits::MAX_BLOB_BYTES` (`blob.too_large`); then they are written like every blob (temp
+    /// file, fsync, rename, fsync of the folder) and recorded as held and received.
+    /// `Ok(false)`: the station held the file already.
+    pub fn blob_receive_whole(&mut self, sha256: &str, bytes: &[u8]) -> Result<bool> {
+        if !document::is_sha256(sha256) {
+            return Err(StoreError::invalid(vec![Issue::new("sha256", "hash.invalid")]));
+        }
+        if bytes.len() as u64 > limits::MAX_BLOB_BYTES {
+            return Err(StoreError::Blob { code: "blob.too_large", hash: sha256.to_owned() });
+        }
+        if hex::encode(Sha256::digest(bytes)) != sha256 {
+            return Err(StoreError::Blob { code: "blob.corrupt", hash: sha256.to_owned() });
+        }
+        if self.has_blob(sha256)? {
+            return Ok(false);
+        }
+        let media_type: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT media_type FROM evidence WHERE sha256 = ?1
+                 UNION ALL SELECT 'application/pdf' FROM documents WHERE sha256 = ?1 LIMIT 1",
+            )?
+            .query_row([sha256], |r| r.get(0))
+            .optional()?;
+        let Some(media_type) = media_type else {
+            return Err(StoreError::Blob { code: "blob.not_named", hash: sha256.to_owned() });
+        };
+        self.write_blob(bytes)?;
+        let now = self.now().timestamp_millis();
+        let tx = self.conn.transaction()?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO blobs (sha256, size, media_type, stored_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![sha256, bytes.len() as i64, media_type, now])?;
+        upsert(&tx, sha256, BlobDirection::Down, None, now)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     /// At most `len` bytes of the held file `sha256` from `offset` (an upload's chunk).
     pub fn blob_chunk(&self, sha256: &str, offset: u64, len: usize) -> Result<Vec<u8>> {
         let path = self.blob_path(sha256)?;

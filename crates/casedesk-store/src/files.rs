@@ -197,7 +197,7 @@ impl Store {
 
     /// Writes `bytes` as a blob (temp file, fsync, rename, fsync of the folder) and returns its
     /// hash. Writing content already held changes nothing.
-    fn write_blob(&self, bytes: &[u8]) -> Result<String> {
+    pub(crate) fn write_blob(&self, bytes: &[u8]) -> Result<String> {
         let sha = sha256_hex(bytes);
         let path = self.blob_path(&sha)?;
         if path.exists() && fs::read(&path).is_ok_and(|b| sha256_hex(&b) == sha) {

@@ -12,15 +12,25 @@
 //!   push, and the feed pages go through the store's pull path (`apply_remote_and_set`, cursor
 //!   and checkpoint in the same transaction), each checkpoint verified.
 //!
+//! Files: an export carries the files this station holds that the hub has not acknowledged and
+//! that its own events name (`Store::own_blobs_to_upload`), oldest first, up to
+//! `limits::BUNDLE_FILES_BYTES`; the rest are listed as waiting and go with a later bundle. It
+//! also lists the files its events name that it lacks (`Store::missing_blobs`). An import marks
+//! delivered the files the hub says it holds (`files_held`, so the network lane does not upload
+//! them again), records the ones the hub refused, and takes the files carried to it only when
+//! the signed list names them, their bytes hash to the name and an event here names them
+//! (`Store::blob_receive_whole`); others are discarded and reported (`blob.corrupt`, ...).
+//!
 //! Replays and reordering are harmless: receipts that do not advance what the station knows
 //! are skipped, pages that start after the station's cursor are not applied (they would skip
 //! events), pages before it change nothing (applying held events is a no-op) and never move
 //! the cursor back.
 
-use casedesk_proto::bundle::{self, BundleError, STATION_FORMAT, StationBundle};
+use casedesk_proto::bundle::{self, BundleError, FileEntry, STATION_FORMAT, StationBundle};
+use casedesk_proto::limits::BUNDLE_FILES_BYTES;
 use casedesk_proto::sign::SecretKey;
 use casedesk_proto::sync::{EnrollRequest, ErrorBody, codes};
-use casedesk_store::{Source, Store};
+use casedesk_store::{BlobDirection, Source, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -59,7 +69,15 @@ pub struct Exported {
     pub events: u64,
     /// It carries this station's enrollment.
     pub enrolling: bool,
+    /// Files in it, and their bytes.
+    pub files: u64,
+    pub file_bytes: u64,
+    /// Files not yet acknowledged that did not fit (they go with a later bundle).
+    pub files_waiting: u64,
 }
+
+/// Most files listed (waiting or wanted) in one bundle.
+const MAX_FILES_LISTED: usize = 10_000;
 
 /// What `import` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -80,6 +98,18 @@ pub struct Imported {
     pub pages_skipped: bool,
     /// Batches the hub refused, and why (`code: message`).
     pub refused: Vec<String>,
+    /// Files the bundle brought that this station keeps now.
+    pub files_received: u64,
+    /// Files it brought that this station held already.
+    pub files_known: u64,
+    /// Files it brought that were discarded, and why (`sha256: code`).
+    pub files_discarded: Vec<String>,
+    /// This station's files the hub now holds (marked delivered: not sent again).
+    pub files_delivered: u64,
+    /// This station's files the hub refused, and why (`sha256: code: message`).
+    pub files_refused: Vec<String>,
+    /// Files owed to this station that the hub holds but did not fit this bundle.
+    pub files_waiting: u64,
 }
 
 fn wrong(message: impl Into<String>) -> SyncError {
@@ -200,6 +230,39 @@ pub fn export(
         events += chunk.len() as u64;
         batches.push(signed_batch(Some(&device_key), station.device, chunk));
     }
+    // The files the hub has not acknowledged, within the budget; the rest wait.
+    let (mut files, mut carried, mut files_waiting) = (Vec::new(), Vec::new(), Vec::new());
+    let mut file_bytes = 0u64;
+    for blob in store.own_blobs_to_upload(MAX_FILES_LISTED)? {
+        if file_bytes + blob.size > BUNDLE_FILES_BYTES {
+            files_waiting.push(blob.sha256);
+            continue;
+        }
+        match store.blob(&blob.sha256) {
+            Ok(bytes) => {
+                file_bytes += bytes.len() as u64;
+                carried.push(bundle::file_bytes(&blob.sha256, &bytes));
+                files.push(FileEntry {
+                    sha256: blob.sha256,
+                    size: bytes.len() as u64,
+                    media_type: blob.media_type,
+                });
+            }
+            Err(StoreError::Blob { code, .. }) => {
+                // Missing or damaged here: reported in sync status, not carried.
+                store.blob_failed(
+                    &blob.sha256,
+                    BlobDirection::Up,
+                    code,
+                    "not put in the bundle: the file here is missing or damaged",
+                    false,
+                )?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut files_wanted = store.missing_blobs()?;
+    files_wanted.truncate(MAX_FILES_LISTED);
     let hub_id = store.sync_get(keys::HUB_ID)?.and_then(|h| Uuid::parse_str(&h).ok());
     let created_ms = store.now().timestamp_millis();
     let b = StationBundle {
@@ -216,9 +279,13 @@ pub fn export(
         cursor: number(store.sync_get(keys::CURSOR)?),
         checkpoint: store.sync_get(keys::CHECKPOINT)?.and_then(|c| Uuid::parse_str(&c).ok()),
         reply_key,
+        files,
+        files_waiting,
+        files_wanted,
     };
     let content = serde_json::to_string(&b).map_err(|e| SyncError::Protocol(e.to_string()))?;
-    let bytes = bundle::seal(&content, &device_key, &hub_bundle_key).map_err(SyncError::Bundle)?;
+    let bytes = bundle::seal_with_files(&content, carried, &device_key, &hub_bundle_key)
+        .map_err(SyncError::Bundle)?;
     let stamp = store.now().format("%Y%m%d-%H%M%S");
     let file_name = format!(
         "casedesk-{}-{}-{stamp}.{}",
@@ -226,7 +293,15 @@ pub fn export(
         &station.device.simple().to_string()[..8],
         bundle::EXTENSION
     );
-    Ok(Exported { file_name, bytes, events, enrolling: b.enroll.is_some() })
+    Ok(Exported {
+        file_name,
+        bytes,
+        events,
+        enrolling: b.enroll.is_some(),
+        files: b.files.len() as u64,
+        file_bytes,
+        files_waiting: b.files_waiting.len() as u64,
+    })
 }
 
 /// Takes a return bundle from the hub.
@@ -370,7 +445,66 @@ pub fn import(store: &mut Store, bytes: &[u8]) -> Result<Imported, SyncError> {
             report.quarantined_here += applied.quarantined.len() as u64;
         }
     }
+    import_files(store, &sealed, &rb, &mut report)?;
     let now = store.now().timestamp_millis().to_string();
     store.sync_set(&[(keys::LAST_SUCCESS, Some(now))])?;
     Ok(report)
+}
+
+/// The files of a return bundle: receipts for this station's files, the hub's refusals, and the
+/// files carried here (after the feed, so that the events naming them are here).
+fn import_files(
+    store: &mut Store,
+    sealed: &bundle::Sealed,
+    rb: &bundle::ReturnBundle,
+    report: &mut Imported,
+) -> Result<(), SyncError> {
+    for sha in &rb.files_held {
+        // Only files held here: a receipt for anything else means nothing to this station.
+        if casedesk_domain::document::is_sha256(sha)
+            && store.has_blob(sha)?
+            && !store.blob_synced(sha)?
+        {
+            store.blob_uploaded(sha)?;
+            report.files_delivered += 1;
+        }
+    }
+    for r in &rb.files_refused {
+        if casedesk_domain::document::is_sha256(&r.sha256) && store.has_blob(&r.sha256)? {
+            store.blob_failed(&r.sha256, BlobDirection::Up, &r.code, &r.message, true)?;
+        }
+        report.files_refused.push(format!("{}: {}: {}", r.sha256, r.code, r.message));
+    }
+    report.files_waiting = rb.files_waiting.len() as u64;
+    let (good, bad) = bundle::check_files(&rb.files, &sealed.files);
+    for r in bad {
+        // Bytes that are not what the signed list names: discarded, as `blob.corrupt` on the
+        // network lane.
+        let code = match r.code.as_str() {
+            codes::BLOB_TOO_LARGE => "blob.too_large",
+            _ => "blob.corrupt",
+        };
+        if casedesk_domain::document::is_sha256(&r.sha256) {
+            store.blob_failed(&r.sha256, BlobDirection::Down, code, &r.message, true)?;
+        }
+        report.files_discarded.push(format!("{}: {code}", r.sha256));
+    }
+    for (entry, bytes) in good {
+        match store.blob_receive_whole(&entry.sha256, &bytes) {
+            Ok(true) => report.files_received += 1,
+            Ok(false) => report.files_known += 1,
+            Err(StoreError::Blob { code, hash }) => {
+                store.blob_failed(
+                    &hash,
+                    BlobDirection::Down,
+                    code,
+                    "from a return bundle",
+                    true,
+                )?;
+                report.files_discarded.push(format!("{hash}: {code}"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }

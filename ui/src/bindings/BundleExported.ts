@@ -15,4 +15,12 @@ events: number,
 /**
  * It carries this station's enrollment.
  */
-enrolling: boolean, };
+enrolling: boolean, 
+/**
+ * Files in it (evidence, issued documents the hub has not acknowledged), and their bytes.
+ */
+files: number, file_bytes: number, 
+/**
+ * Such files that did not fit: they go with the next bundle.
+ */
+files_waiting: number, };

@@ -27,4 +27,28 @@ pages_skipped: boolean,
 /**
  * Events the hub refused, and why.
  */
-refused: Array<string>, };
+refused: Array<string>, 
+/**
+ * Files it brought that this station keeps now.
+ */
+files_received: number, 
+/**
+ * Files it brought that this station held already.
+ */
+files_known: number, 
+/**
+ * Files it brought that were discarded (bytes not matching their hash, ...): `hash: code`.
+ */
+files_discarded: Array<string>, 
+/**
+ * This station's files the hub now holds (not sent again).
+ */
+files_delivered: number, 
+/**
+ * This station's files the hub refused: `hash: code: message`.
+ */
+files_refused: Array<string>, 
+/**
+ * Files owed to this station that did not fit this bundle.
+ */
+files_waiting: number, };

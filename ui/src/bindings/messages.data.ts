@@ -166,6 +166,8 @@ export const MESSAGES = {
   "evidence.media_type": { zh: "不支持的文件类型（可用照片 JPEG/PNG、扫描件 PDF）：{0}", en: "unsupported file type (photos JPEG/PNG, scans PDF): {0}" },
   "blob.missing": { zh: "找不到材料文件：{0}", en: "the attached file is missing: {0}" },
   "blob.corrupt": { zh: "材料文件已损坏（内容与登记的哈希不符）：{0}", en: "the attached file is damaged (its content does not match its hash): {0}" },
+  "blob.too_large": { zh: "材料文件超过大小上限，未接收：{0}", en: "the file is larger than the limit and was not taken: {0}" },
+  "blob.not_named": { zh: "本站点没有任何记录引用这个文件，未接收：{0}", en: "no record at this station names this file; it was not taken: {0}" },
   "op_id.invalid": { zh: "操作编号不是有效的 UUID", en: "the operation id is not a valid UUID" },
   "url.invalid": { zh: "地址应以 http:// 或 https:// 开头", en: "must start with http:// or https://" },
   "draft.key": { zh: "草稿名称无效", en: "invalid draft name" },

@@ -886,6 +886,11 @@ const enUS: Resource = {
     bundle_pages_skipped:
       "The events in this return bundle do not follow on from this station's and were not imported: export a new bundle.",
     bundle_refused: "Refused:",
+    bundle_files_out: "{{count}} files in it ({{size}}); {{waiting}} more did not fit and go with the next bundle.",
+    bundle_files_in:
+      "Files: {{received}} received ({{known}} held here already); the association now holds {{delivered}} of this station's files; {{waiting}} wait for the next return bundle.",
+    bundle_file_discarded: "File did not match its hash and was discarded:",
+    bundle_file_refused: "File refused by the association:",
     bundle_failed: "The bundle could not be processed",
     rules: "Association deadline rules",
     rules_help: "For the association's own cases only; entrusted cases follow the SAMR orders.",

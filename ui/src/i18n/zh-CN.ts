@@ -841,6 +841,11 @@ const zhCN = {
     bundle_known: "这个回执包以前导入过，没有新内容。",
     bundle_pages_skipped: "回执包中的下发记录与本机位置接不上，未导入：请重新导出同步包。",
     bundle_refused: "被拒收：",
+    bundle_files_out: "含材料文件 {{count}} 个（{{size}}）；另有 {{waiting}} 个超出本包容量，随下一个同步包发送。",
+    bundle_files_in:
+      "材料文件：收到 {{received}} 个（另有 {{known}} 个本机已有）；协会已收到本机文件 {{delivered}} 个；{{waiting}} 个待下一个回执包。",
+    bundle_file_discarded: "文件校验不符，已丢弃：",
+    bundle_file_refused: "文件被协会拒收：",
     bundle_failed: "同步包没有处理成功",
     rules: "本会期限规则",
     rules_help: "只适用于本会自行受理的案件；市场监管委托的案件按总局令规定计算。",

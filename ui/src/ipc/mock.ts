@@ -1390,8 +1390,17 @@ export class MockBackend {
     }
     const file = `${folder.trim().replace(/\/+$/, "")}/casedesk-${this.db.station?.unit ?? ""}-${this.bundles.size + 1}.cdkb`;
     this.bundles.set(file, enrolling);
-    return { file, events: this.db.sync.waiting, enrolling };
+    // The files this station attached that the hub has not acknowledged travel in the bundle.
+    const files = new Map<string, number>();
+    for (const c of this.db.cases) for (const e of c.evidence) if (!this.filesAtHub.has(e.sha256)) files.set(e.sha256, e.size);
+    for (const sha of files.keys()) this.filesInBundles.add(sha);
+    const file_bytes = [...files.values()].reduce((a, b) => a + b, 0);
+    return { file, events: this.db.sync.waiting, enrolling, files: files.size, file_bytes, files_waiting: 0 };
   }
+
+  /** Files carried in bundles written in this session, and those the hub acknowledged. */
+  private filesInBundles = new Set<string>();
+  private filesAtHub = new Set<string>();
 
   private bundleImport(file: string): BundleImported {
     this.requireStation();
@@ -1403,6 +1412,8 @@ export class MockBackend {
     this.db.sync.hub ??= "https://hub.haixi-xiehui.cn:8443";
     const acked = this.db.sync.waiting;
     this.db.sync.waiting = 0;
+    const delivered = [...this.filesInBundles].filter((f) => !this.filesAtHub.has(f)).length;
+    for (const f of this.filesInBundles) this.filesAtHub.add(f);
     this.db.sync.last_success_ms = this.now();
     this.saved(null);
     return {
@@ -1415,6 +1426,12 @@ export class MockBackend {
       quarantined_here: 0,
       pages_skipped: false,
       refused: [],
+      files_received: 0,
+      files_known: 0,
+      files_discarded: [],
+      files_delivered: delivered,
+      files_refused: [],
+      files_waiting: 0,
     };
   }
 

@@ -36,7 +36,7 @@ import { SyncDetails } from "../components/SyncBadge";
 import { setLanguage } from "../components/LanguageSwitch";
 import { phoneRule } from "./Intake";
 import { messageText } from "../lib/messages";
-import Backups from "./Backups";
+import Backups, { sizeText } from "./Backups";
 
 function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useLabels();
@@ -219,7 +219,15 @@ function Bundles() {
       setResult({
         ok: true,
         title: t("settings.bundle_exported", { count: b.events }),
-        text: `${b.file}${b.enrolling ? `\n${t("settings.bundle_with_enroll")}` : ""}`,
+        text: [
+          b.file,
+          b.enrolling ? t("settings.bundle_with_enroll") : null,
+          b.files > 0 || b.files_waiting > 0
+            ? t("settings.bundle_files_out", { count: b.files, size: sizeText(b.file_bytes), waiting: b.files_waiting })
+            : null,
+        ]
+          .filter(Boolean)
+          .join("\n"),
       });
     } catch (e) {
       setResult({ ok: false, title: t("settings.bundle_failed"), text: errorText(e) });
@@ -240,8 +248,19 @@ function Bundles() {
         r.receipts === 0 && r.receipts_known > 0 ? t("settings.bundle_known") : null,
         r.pages_skipped ? t("settings.bundle_pages_skipped") : null,
         ...r.refused.map((x) => `${t("settings.bundle_refused")} ${x}`),
+        r.files_received + r.files_known + r.files_delivered + r.files_waiting > 0
+          ? t("settings.bundle_files_in", {
+              received: r.files_received,
+              known: r.files_known,
+              delivered: r.files_delivered,
+              waiting: r.files_waiting,
+            })
+          : null,
+        ...r.files_discarded.map((x) => `${t("settings.bundle_file_discarded")} ${x}`),
+        ...r.files_refused.map((x) => `${t("settings.bundle_file_refused")} ${x}`),
       ].filter(Boolean);
-      setResult({ ok: r.refused.length === 0, title: t("settings.bundle_imported"), text: lines.join("\n") });
+      const ok = r.refused.length === 0 && r.files_discarded.length === 0 && r.files_refused.length === 0;
+      setResult({ ok, title: t("settings.bundle_imported"), text: lines.join("\n") });
       setFile("");
     } catch (e) {
       setResult({ ok: false, title: t("settings.bundle_failed"), text: errorText(e) });

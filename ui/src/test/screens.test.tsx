@@ -360,4 +360,51 @@ describe("USB bundles in the sync settings", () => {
       req: { file: "/media/usb/casedesk-return-HX0201.cdkb" },
     });
   });
+
+  it("says how many files went out in the bundle and reached the association", async () => {
+    // Cases from the demonstration data, on a station that is not a demonstration one (those
+    // offer no sync), joined already.
+    const { backend } = installBackend({ seed: "demo" });
+    backend.db.station!.demo = false;
+    backend.db.sync.enrolled = true;
+    const c = backend.db.cases.find((x) => x.status === "mediating")!;
+    backend.dispatch("evidence_add", {
+      req: {
+        op_id: crypto.randomUUID(),
+        case: c.id,
+        name: "receipt.png",
+        data: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+        description: "购物小票",
+        original_returned: false,
+        for_document: null,
+      },
+    });
+    const files = new Set(backend.db.cases.flatMap((x) => x.evidence.map((e) => e.sha256))).size;
+    renderRoute("/settings", "/settings", <SettingsPage />);
+    await screen.findByTestId("bundle-card", {}, { timeout: 8000 });
+    const user = userEvent.setup();
+    // The settings page settles after its queries (the card may be drawn again): type until the
+    // text stays.
+    const fill = async (id: string, text: string) =>
+      waitFor(
+        async () => {
+          const input = screen.getByTestId(id);
+          if ((input as HTMLInputElement).value !== text) {
+            await user.clear(input);
+            await user.type(input, text);
+          }
+          expect(screen.getByTestId(id)).toHaveValue(text);
+        },
+        { timeout: 8000 },
+      );
+    await fill("bundle-folder", "/media/usb");
+    await user.click(screen.getByTestId("bundle-export"));
+    const done = await screen.findByTestId("bundle-result", {}, { timeout: 8000 });
+    expect(done).toHaveTextContent(`含材料文件 ${files} 个`);
+    expect(done).toHaveTextContent("另有 0 个超出本包容量");
+    await fill("bundle-file", "/media/usb/casedesk-return-HX0201.cdkb");
+    await user.click(screen.getByTestId("bundle-import"));
+    await waitFor(() => expect(screen.getByTestId("bundle-result")).toHaveTextContent("已导入回执包"), { timeout: 8000 });
+    expect(screen.getByTestId("bundle-result")).toHaveTextContent(`协会已收到本机文件 ${files} 个`);
+  });
 });

@@ -515,7 +515,7 @@ class TestCaseLifecycle:
         table = wait(drv, lambda d: self.case_no in find(d, "retention-due").text and find(d, "retention-due"), 10, "the closed case is due")
         row = by_text(drv, "td", self.case_no).find_element(By.XPATH, "./ancestor::tr[1]")
         assert "0 天" in row.text, row.text
-        click(row.find_element(By.CSS_SELECTOR, "input[type=checkbox]"))
+        click(row.find_element(By.CSS_SELECTOR, ".ant-checkbox-wrapper"))
         click(find(drv, "retention-anonymize"))
         dialog = wait(drv, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".ant-modal") if e.is_displayed()], 10, "the confirmation")[0]
         text = dialog.text

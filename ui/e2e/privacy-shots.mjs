@@ -73,7 +73,9 @@ async function shots(lang, width) {
     await page.waitForTimeout(400);
     await card.evaluate((e) => e.scrollIntoView({ block: "start" }));
     await page.screenshot({ path: name("05-retention-list") });
-    await card.locator("tbody input[type=checkbox]").first().check();
+    const box = card.locator("tr.ant-table-row").first().locator("input[type=checkbox]");
+    await box.evaluate((e) => e.scrollIntoView({ block: "center" }));
+    await box.check({ force: true });
     await page.getByTestId("retention-anonymize").click();
     await page.getByTestId("retention-confirm").waitFor();
     await page.screenshot({ path: name("06-retention-confirm") });

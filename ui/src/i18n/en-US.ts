@@ -346,7 +346,6 @@ const enUS: Resource = {
     passphrase: "Station passphrase",
     passphrase_help: "At least {{min}} characters; a sentence you remember works well. It is not anyone's sign-in password.",
     passphrase2: "Passphrase again",
-    passphrase_mismatch: "The two passphrases differ",
     passphrase_warning:
       "A lost passphrase cannot be recovered, and the station's data can then not be opened. Write it down and give it to the head for safe keeping.",
     strength: "Strength: {{level}}",
@@ -959,14 +958,15 @@ const enUS: Resource = {
     days_over_value: "{{days}} days",
     anonymize: "Remove personal data of the selected cases",
     anonymize_all: "Select all",
-    confirm_title: "Remove the personal data of {{count}} cases?",
+    confirm_title: "Remove the personal data of the selected cases ({{count}})?",
     confirm_removed:
       "Removed: the complainants' names, ID numbers, phones, contact persons, addresses and villages, the respondents' contact persons and phones, and the written facts, requests, notes and session records.",
     confirm_kept: "Kept: case numbers, categories, dates, amounts, outcomes and mediators; the statistics stay the same.",
     confirm_final: "This cannot be undone, and it is synced to the association.",
     confirm_ok: "Remove",
-    done: "Personal data removed from {{count}} cases",
-    failed: "{{count}} cases could not be processed",
+    done: "Personal data removed (cases: {{count}})",
+    failed: "Not processed (cases: {{count}})",
+    failed_item: "{{no}}: {{message}}",
     result_title: "Result",
   },
   unlock: {

@@ -320,7 +320,6 @@ const zhCN = {
     passphrase: "站点口令",
     passphrase_help: "至少 {{min}} 个字符；建议用一句好记的话，如“柴达木盆地的联络站”。这不是个人的登录密码。",
     passphrase2: "再输入一次口令",
-    passphrase_mismatch: "两次输入的口令不一致",
     passphrase_warning: "口令丢失后无法找回，本站数据也将无法打开。请把口令抄写下来，交由负责人妥善保管。",
     strength: "强度：{{level}}",
     strength_weak: "太弱",
@@ -919,6 +918,7 @@ const zhCN = {
     confirm_ok: "确认删除",
     done: "已删除 {{count}} 件案件的个人信息",
     failed: "{{count}} 件案件未能处理",
+    failed_item: "{{no}}：{{message}}",
     result_title: "处理结果",
   },
   unlock: {

@@ -798,8 +798,8 @@ export class MockBackend {
     else if (!pin && [...secret].length < 8) issues.push({ path: "secret", code: "auth.password_weak", arg: "" });
     if (issues.length) throw invalid(issues);
     let s = this.db.staff.find((x) => x.active && x.name === n);
-    if (s && !permissionsOf(s.roles).includes("manage_staff"))
-      throw ipcError("access.denied", i18n.t("auth.perm.manage_staff", { defaultValue: "manage_staff" }));
+    const perm: Permission = "manage_staff";
+    if (s && !permissionsOf(s.roles).includes(perm)) throw ipcError("access.denied", i18n.t(`auth.perm.${perm}`, { defaultValue: perm }));
     if (!s) {
       s = {
         id: uuidFrom(this.r),

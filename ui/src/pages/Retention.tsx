@@ -160,11 +160,7 @@ export default function Retention() {
                   <List
                     size="small"
                     dataSource={result.failed}
-                    renderItem={(f) => (
-                      <List.Item>
-                        {f.no}：{f.message}
-                      </List.Item>
-                    )}
+                    renderItem={(f) => <List.Item>{t("retention.failed_item", { no: f.no, message: f.message })}</List.Item>}
                   />
                 </>
               )}

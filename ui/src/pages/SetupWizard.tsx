@@ -381,7 +381,9 @@ export default function SetupWizard() {
                       { required: true, message: messageText("required") },
                       ({ getFieldValue }) => ({
                         validator: (_, v) =>
-                          v === getFieldValue("passphrase") ? Promise.resolve() : Promise.reject(new Error(t("setup.passphrase_mismatch"))),
+                          v === getFieldValue("passphrase")
+                            ? Promise.resolve()
+                            : Promise.reject(new Error(messageText("key.passphrase_mismatch"))),
                       }),
                     ]}
                   >

@@ -644,12 +644,10 @@ pub async fn retention_apply(
         let me = st.actor()?;
         let op = check_op_id(&req.op_id, lang)?;
         store.authorize(&me, Permission::Anonymize)?;
-        let nos: std::collections::HashMap<Uuid, String> =
-            store.retention_due(None)?.into_iter().map(|d| (d.id, d.no)).collect();
         let mut anonymized = Vec::new();
         let mut failed = Vec::new();
         for id in req.cases {
-            let no = nos.get(&id).cloned().unwrap_or_else(|| id.to_string());
+            let no = store.case_state(id).map_or_else(|_| id.to_string(), |c| c.reg.case_no);
             match store.anonymize_op(Some(&format!("{op}/{id}")), id, &me) {
                 Ok(_) => anonymized.push(no),
                 // Refusals for the actor stop everything: nothing else would pass either.

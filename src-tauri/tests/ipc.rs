@@ -752,7 +752,7 @@ fn the_head_sets_the_idle_lock() {
 fn a_station_without_passwords_gets_its_first_head() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let mut s = casedesk_store::Store::open(dir.path().join("station.db")).unwrap();
+        let mut s = casedesk_store::Store::open(&dir.path().join("station.db")).unwrap();
         s.init_station(casedesk_store::StationInit {
             unit: "HX0201".into(),
             unit_name: "德令哈市消费者投诉联络站".into(),

@@ -183,6 +183,32 @@ pub async fn station_info(state: St<'_>) -> Res<Option<StationInfo>> {
 }
 
 pub async fn setup_station(state: St<'_>, req: SetupStation) -> Res<StationInfo> {
+    let checked = req.clone();
+    blocking(&state, move |st| {
+        if !st.awaiting_key() {
+            return Ok(());
+        }
+        // The new file's key, as the wizard chose it, once the answers are right: nothing is
+        // written for a wrong form.
+        let lang = st.lang();
+        let mut issues = setup_issues(&checked)?;
+        let keyring = casedesk_keys::keyring_available().is_ok();
+        match checked.passphrase.as_deref() {
+            Some(p) => {
+                if let Err(e) = casedesk_keys::check_new_passphrase(p) {
+                    issues.push(Issue::with_arg("passphrase", e.code(), e.arg()));
+                }
+            }
+            None if !keyring => issues.push(Issue::new("passphrase", "key.passphrase_needed")),
+            None => {}
+        }
+        if !issues.is_empty() {
+            return Err(invalid(issues, lang));
+        }
+        st.choose_key(checked.passphrase.as_deref())?;
+        Ok(())
+    })
+    .await?;
     let (info, demo) = with_store(&state, move |st, store| setup(st, store, req)).await?;
     let st: Arc<AppState> = Arc::clone(&state);
     st.start_sync();
@@ -191,6 +217,40 @@ pub async fn setup_station(state: St<'_>, req: SetupStation) -> Res<StationInfo>
         spawn_demo(st);
     }
     Ok(info)
+}
+
+fn station_init_of(req: &SetupStation) -> StationInit {
+    StationInit {
+        unit: req.unit.clone(),
+        unit_name: req.unit_name.clone(),
+        unit_kind: req.unit_kind,
+        parent: req.parent.clone().filter(|p| !p.trim().is_empty()),
+        admin_code: req.admin_code.trim().to_owned(),
+        device_code: req.device_code.clone(),
+        device_name: req.device_name.trim().to_owned(),
+        founder: req.staff_name.trim().to_owned(),
+        founder_secret: Some(req.staff_secret.clone()),
+    }
+}
+
+/// Every problem of the wizard's answers at once, under the wizard's field names: the core's
+/// checks (tried on a throw-away database: argon2 and all) before anything is written.
+fn setup_issues(req: &SetupStation) -> Result<Vec<Issue>, Fail> {
+    Ok(match Store::open_in_memory()?.init_station(station_init_of(req)) {
+        Err(e) => e
+            .issues()
+            .iter()
+            .map(|i| {
+                let path = match i.path.as_str() {
+                    "founder" => "staff_name".to_owned(),
+                    "founder_secret" => "staff_secret".to_owned(),
+                    other => other.to_owned(),
+                };
+                Issue { path, ..i.clone() }
+            })
+            .collect(),
+        Ok(_) => Vec::new(),
+    })
 }
 
 fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(StationInfo, bool), Fail> {
@@ -207,34 +267,8 @@ fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(Station
         }
         return Err(StoreError::AlreadyInitialized(station.unit).into());
     }
-    let init = StationInit {
-        unit: req.unit.clone(),
-        unit_name: req.unit_name.clone(),
-        unit_kind: req.unit_kind,
-        parent: req.parent.clone().filter(|p| !p.trim().is_empty()),
-        admin_code: req.admin_code.trim().to_owned(),
-        device_code: req.device_code.clone(),
-        device_name: req.device_name.trim().to_owned(),
-        founder: req.staff_name.trim().to_owned(),
-        founder_secret: Some(req.staff_secret.clone()),
-    };
-    // Every problem at once, under the wizard's field names: the core's checks (tried on a
-    // throw-away database: argon2 and all) before anything is written.
-    let issues: Vec<Issue> = match Store::open_in_memory()?.init_station(init.clone()) {
-        Err(e) => e
-            .issues()
-            .iter()
-            .map(|i| {
-                let path = match i.path.as_str() {
-                    "founder" => "staff_name".to_owned(),
-                    "founder_secret" => "staff_secret".to_owned(),
-                    other => other.to_owned(),
-                };
-                Issue { path, ..i.clone() }
-            })
-            .collect(),
-        Ok(_) => Vec::new(),
-    };
+    let init = station_init_of(&req);
+    let issues = setup_issues(&req)?;
     if !issues.is_empty() {
         return Err(invalid(issues, lang));
     }
@@ -517,6 +551,129 @@ pub async fn staff_add(state: St<'_>, req: StaffAdd) -> Res<StaffRow> {
     Ok(r)
 }
 
+/// The idle lock of the station file, as the staff screen shows it.
+fn idle_lock_of(store: &Store) -> Result<casedesk_ipc::IdleLock, StoreError> {
+    use casedesk_domain::access::{IDLE_LOCK_MAX_SECS, IDLE_LOCK_MIN_SECS};
+    Ok(casedesk_ipc::IdleLock {
+        secs: store.idle_lock_secs()?,
+        min_secs: IDLE_LOCK_MIN_SECS,
+        max_secs: IDLE_LOCK_MAX_SECS,
+        overridden: crate::state::idle_lock_override(),
+    })
+}
+
+/// After how long without input the desktop locks (anyone signed in may see it).
+pub async fn idle_lock_get(state: St<'_>) -> Res<casedesk_ipc::IdleLock> {
+    with_reader(&state, |st, store| {
+        st.actor()?;
+        Ok(idle_lock_of(store)?)
+    })
+    .await
+}
+
+/// A head sets the idle lock (the configure permission, checked by the store), within the
+/// bounds of `casedesk_domain::access`; the UI's timer and Rust's backstop follow at once.
+pub async fn idle_lock_set(
+    state: St<'_>,
+    req: casedesk_ipc::IdleLockSet,
+) -> Res<casedesk_ipc::IdleLock> {
+    with_store(&state, move |st, store| {
+        let me = st.actor()?;
+        store.set_idle_lock_secs(&me, req.secs)?;
+        st.set_idle_secs(req.secs);
+        tracing::info!(secs = req.secs, "idle lock set");
+        Ok(idle_lock_of(store)?)
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention
+
+fn retention_view(store: &Store) -> Result<casedesk_ipc::RetentionView, StoreError> {
+    let now = store.now();
+    Ok(casedesk_ipc::RetentionView {
+        days: store.retention_days()?,
+        max_days: casedesk_domain::retention::MAX_RETENTION_DAYS,
+        due: store
+            .retention_due(None)?
+            .into_iter()
+            .map(|d| casedesk_ipc::RetentionRow::of(d, now))
+            .collect(),
+    })
+}
+
+/// The retention period and the ended cases past it: for those who may anonymise (head,
+/// administrator), as the CLI's `retention list`.
+pub async fn retention_get(state: St<'_>) -> Res<casedesk_ipc::RetentionView> {
+    with_reader(&state, |st, store| {
+        let me = st.actor()?;
+        store.authorize(&me, Permission::Anonymize)?;
+        Ok(retention_view(store)?)
+    })
+    .await
+}
+
+/// A new retention period (the configure permission, checked by the store).
+pub async fn retention_set(
+    state: St<'_>,
+    req: casedesk_ipc::RetentionSet,
+) -> Res<casedesk_ipc::RetentionView> {
+    let view = with_store(&state, move |st, store| {
+        let me = st.actor()?;
+        store.authorize(&me, Permission::Anonymize)?;
+        store.set_retention_days(&me, req.days)?;
+        tracing::info!(days = req.days, "retention period set");
+        Ok(retention_view(store)?)
+    })
+    .await?;
+    state.changed(None);
+    Ok(view)
+}
+
+/// Anonymises the cases the head confirmed (`case.anonymized` each, the anonymize permission
+/// checked by the store in each write's transaction). A case that cannot be (no longer due,
+/// nothing left) is reported and the others go on. Each case's write is idempotent under the
+/// UI's op id.
+pub async fn retention_apply(
+    state: St<'_>,
+    req: casedesk_ipc::RetentionApply,
+) -> Res<casedesk_ipc::RetentionApplied> {
+    let (out, any) = with_store(&state, move |st, store| {
+        let lang = st.lang();
+        let me = st.actor()?;
+        let op = check_op_id(&req.op_id, lang)?;
+        store.authorize(&me, Permission::Anonymize)?;
+        let mut anonymized = Vec::new();
+        let mut failed = Vec::new();
+        for id in req.cases {
+            let no = store.case_state(id).map_or_else(|_| id.to_string(), |c| c.reg.case_no);
+            match store.anonymize_op(Some(&format!("{op}/{id}")), id, &me) {
+                Ok(_) => anonymized.push(no),
+                // Refusals for the actor stop everything: nothing else would pass either.
+                Err(e @ StoreError::Auth(_)) => return Err(e.into()),
+                Err(e) => {
+                    let ipc = IpcError::from_core(&e, lang);
+                    let (code, message) = match ipc.issues.first() {
+                        Some(i) => (i.code.clone(), i.message.clone()),
+                        None => (ipc.code.clone(), ipc.message.clone()),
+                    };
+                    failed.push(casedesk_ipc::RetentionFailure { id, no, code, message });
+                }
+            }
+        }
+        tracing::info!(anonymized = anonymized.len(), failed = failed.len(), "anonymised");
+        let any = !anonymized.is_empty();
+        let view = retention_view(store)?;
+        Ok((casedesk_ipc::RetentionApplied { anonymized, failed, view }, any))
+    })
+    .await?;
+    if any {
+        state.changed(None);
+    }
+    Ok(out)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Settings
 
@@ -753,12 +910,16 @@ pub async fn reset_demo_station(state: St<'_>, req: ResetDemo) -> Res<()> {
 // ---------------------------------------------------------------------------------------------
 // Sign-in
 
-fn session_of(store: &Store, actor: &casedesk_store::Actor) -> Result<SessionInfo, StoreError> {
+fn session_of(
+    st: &AppState,
+    store: &Store,
+    actor: &casedesk_store::Actor,
+) -> Result<SessionInfo, StoreError> {
     let me = store.signed_in_as(actor)?;
     Ok(SessionInfo {
         staff: me.staff,
         permissions: me.permissions,
-        idle_lock_secs: crate::state::idle_lock().as_secs() as u32,
+        idle_lock_secs: st.idle_lock().as_secs().min(u64::from(u32::MAX)) as u32,
     })
 }
 
@@ -766,7 +927,7 @@ fn session_of(store: &Store, actor: &casedesk_store::Actor) -> Result<SessionInf
 pub async fn session_info(state: St<'_>) -> Res<Option<SessionInfo>> {
     with_reader(&state, |st, store| match st.current_actor() {
         None => Ok(None),
-        Some(a) => match session_of(store, &a) {
+        Some(a) => match session_of(st, store, &a) {
             Ok(s) => Ok(Some(s)),
             // Deactivated meanwhile: signed out.
             Err(StoreError::Auth(_)) => {
@@ -791,7 +952,45 @@ pub async fn sign_in(state: St<'_>, req: SignIn) -> Res<SessionInfo> {
         let me = store.sign_in(&req.staff.to_string(), &req.secret)?;
         st.set_session(Some(me.actor));
         tracing::info!(staff = %me.staff.id, "signed in");
-        Ok(session_of(store, &me.actor)?)
+        Ok(session_of(st, store, &me.actor)?)
+    })
+    .await
+}
+
+/// The first head of a station where no one has a password or PIN on this device (set up
+/// before staff accounts existed): registered (or an existing head's account claimed) and
+/// signed in. Refused once anyone has a password here.
+pub async fn first_head(state: St<'_>, req: casedesk_ipc::FirstHead) -> Res<SessionInfo> {
+    let s = with_store(&state, move |st, store| {
+        let me = store.found_first_head(&req.name, &req.secret)?;
+        st.set_session(Some(me.actor));
+        tracing::info!(staff = %me.staff.id, "first head of the station");
+        Ok(session_of(st, store, &me.actor)?)
+    })
+    .await?;
+    state.changed(None);
+    Ok(s)
+}
+
+/// How the wizard may keep the new station file's key on this computer.
+pub async fn key_options(state: St<'_>) -> Res<casedesk_ipc::KeyOptions> {
+    blocking(&state, |st| {
+        let existing = if st.awaiting_key() {
+            None
+        } else {
+            casedesk_keys::read_note(&st.paths.db).ok().flatten().map(|n| {
+                match n.custody() {
+                    casedesk_keys::Custody::Keyring => "keyring",
+                    casedesk_keys::Custody::Passphrase => "passphrase",
+                }
+                .to_owned()
+            })
+        };
+        Ok(casedesk_ipc::KeyOptions {
+            keyring: casedesk_keys::keyring_available().is_ok(),
+            existing,
+            min_passphrase_chars: casedesk_keys::MIN_PASSPHRASE_CHARS as u32,
+        })
     })
     .await
 }

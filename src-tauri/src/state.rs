@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
@@ -21,16 +21,14 @@ use uuid::Uuid;
 
 use crate::files::{Drafts, FileSettings};
 
-/// The desktop locks itself after this long without a command (`CASEDESK_IDLE_LOCK_SECS`
-/// overrides it, for the tests; at least 5 seconds).
-pub const IDLE_LOCK_SECS: u64 = 10 * 60;
+/// `CASEDESK_IDLE_LOCK_SECS` overrides the head's idle lock (the station file's setting,
+/// `Store::idle_lock_secs`) on this computer: for the tests, which need a lock within seconds.
+/// At least 5 seconds.
+pub const IDLE_LOCK_ENV: &str = "CASEDESK_IDLE_LOCK_SECS";
 
-pub fn idle_lock() -> Duration {
-    let secs = std::env::var("CASEDESK_IDLE_LOCK_SECS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .map_or(IDLE_LOCK_SECS, |v| v.max(5));
-    Duration::from_secs(secs)
+/// The idle lock `CASEDESK_IDLE_LOCK_SECS` sets, if it is set.
+pub fn idle_lock_override() -> Option<u32> {
+    std::env::var(IDLE_LOCK_ENV).ok().and_then(|v| v.trim().parse::<u32>().ok()).map(|v| v.max(5))
 }
 
 /// The environment variable that overrides the database path (tests, a second station).
@@ -125,6 +123,10 @@ impl<T> Slot<T> {
     fn new() -> Slot<T> {
         Slot { value: Mutex::new(None), ready: Condvar::new() }
     }
+    /// Empties the slot: the next `wait` waits for the next `set`.
+    fn clear(&self) {
+        *lock(&self.value) = None;
+    }
     fn set(&self, v: Result<T, String>) {
         *lock(&self.value) = Some(v.map(Arc::new));
         self.ready.notify_all();
@@ -168,6 +170,11 @@ pub struct AppState {
     /// The unlock screen's state: a passphrase station opened without `CASEDESK_PASSPHRASE`
     /// waits for the passphrase (`unlock`).
     unlock: Mutex<Unlock>,
+    /// The idle lock of the open station file, in seconds (`Store::idle_lock_secs`).
+    idle_secs: AtomicU64,
+    /// No station file yet, and no key: the database is a placeholder in memory until the
+    /// wizard says how the key is kept (`choose_key`).
+    awaiting_key: AtomicBool,
 }
 
 /// Whether the station file waits for its passphrase, and the back-off after wrong ones.
@@ -192,6 +199,9 @@ pub enum UnlockError {
     Other(String),
 }
 
+/// `find_key`'s answer for a new station file whose key the wizard is to choose.
+const AWAIT_KEY: &str = "await-key";
+
 /// How often the running app checks whether today's backup is due.
 const BACKUP_CHECK: Duration = Duration::from_secs(15 * 60);
 
@@ -214,6 +224,8 @@ impl AppState {
             key: Mutex::new(None),
             backup_ticker: AtomicBool::new(false),
             unlock: Mutex::new(Unlock::default()),
+            idle_secs: AtomicU64::new(u64::from(casedesk_domain::access::IDLE_LOCK_DEFAULT_SECS)),
+            awaiting_key: AtomicBool::new(false),
         })
     }
 
@@ -221,9 +233,10 @@ impl AppState {
     /// `auth.required` when no one is signed in or the desktop locked itself after
     /// `IDLE_LOCK` without a command. Each call counts as activity.
     pub fn actor(&self) -> Result<casedesk_store::Actor, casedesk_store::StoreError> {
+        let idle = self.idle_lock();
         let mut session = lock(&self.session);
         match session.as_mut() {
-            Some((actor, last)) if last.elapsed() < idle_lock() => {
+            Some((actor, last)) if last.elapsed() < idle => {
                 *last = std::time::Instant::now();
                 Ok(*actor)
             }
@@ -238,8 +251,65 @@ impl AppState {
 
     /// The signed-in staff member without counting it as activity (`session_info`).
     pub fn current_actor(&self) -> Option<casedesk_store::Actor> {
+        let idle = self.idle_lock();
         let session = lock(&self.session);
-        session.as_ref().filter(|(_, last)| last.elapsed() < idle_lock()).map(|(a, _)| *a)
+        session.as_ref().filter(|(_, last)| last.elapsed() < idle).map(|(a, _)| *a)
+    }
+
+    /// After how long without a command the desktop locks: `CASEDESK_IDLE_LOCK_SECS` if set,
+    /// else the head's setting in the station file.
+    pub fn idle_lock(&self) -> Duration {
+        let secs =
+            idle_lock_override().map_or_else(|| self.idle_secs.load(Ordering::Relaxed), u64::from);
+        Duration::from_secs(secs)
+    }
+
+    /// The station file's idle lock changed (or was read at open).
+    pub fn set_idle_secs(&self, secs: u32) {
+        self.idle_secs.store(u64::from(secs), Ordering::Relaxed);
+    }
+
+    /// Whether the wizard is to say how the key of the new station file is kept (no file, no
+    /// key note, no `CASEDESK_PASSPHRASE`).
+    pub fn awaiting_key(&self) -> bool {
+        self.awaiting_key.load(Ordering::SeqCst)
+    }
+
+    /// The wizard's choice for a new station file: a key in the OS secret store (`passphrase`
+    /// None) or derived from the station passphrase; the note is written and the file is
+    /// created encrypted in place of the placeholder. Waits until it is open.
+    pub fn choose_key(self: &Arc<Self>, passphrase: Option<&str>) -> Result<(), StoreError> {
+        let lang = self.lang();
+        let key_error = |e: casedesk_keys::KeyError| {
+            StoreError::invalid(vec![casedesk_domain::Issue::with_arg(
+                "passphrase",
+                e.code(),
+                e.arg(),
+            )])
+        };
+        let how = match passphrase {
+            Some(p) => casedesk_keys::NewKey::Passphrase(p),
+            None => casedesk_keys::NewKey::Keyring,
+        };
+        if let Some(dir) = self.paths.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+            casedesk_store::crypt::create_private_dir(dir)?;
+        }
+        let made = casedesk_keys::create_key(&self.paths.db, how).map_err(key_error)?;
+        tracing::info!(custody = ?made.0.custody(), "new database key (chosen in the wizard)");
+        lock(&self.unlock).given = Some(made);
+        self.awaiting_key.store(false, Ordering::SeqCst);
+        // The placeholder has no file behind it: nothing to wait for.
+        self.store.clear();
+        self.open_store();
+        match self.store.wait(OPEN_WAIT) {
+            Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => Err(StoreError::Io(std::io::Error::other(e))),
+            None => Err(StoreError::Io(std::io::Error::other(casedesk_domain::messages::text(
+                "db.open_failed",
+                lang,
+                "timeout",
+            )))),
+        }
     }
 
     pub fn set_session(&self, actor: Option<casedesk_store::Actor>) {
@@ -319,8 +389,20 @@ impl AppState {
                     &casedesk_keys::note_path(db).display().to_string(),
                 ));
             }
-            FileKind::Missing | FileKind::Empty | FileKind::Plain => {}
+            // A new station: the wizard says how its key is kept (`choose_key`), unless
+            // `CASEDESK_PASSPHRASE` says it already.
+            FileKind::Missing | FileKind::Empty => {
+                if let Some(p) = passphrase.as_deref() {
+                    let made = casedesk_keys::create_key(db, casedesk_keys::NewKey::Passphrase(p))
+                        .map_err(|e| e.message(lang))?;
+                    tracing::info!("new database key from CASEDESK_PASSPHRASE");
+                    return Ok(Some(made));
+                }
+                return Err(AWAIT_KEY.to_owned());
+            }
+            FileKind::Plain => {}
         }
+        // A plain file from before encryption: encrypted on open where a key can be kept.
         let how = if casedesk_keys::keyring_available().is_ok() {
             casedesk_keys::NewKey::Keyring
         } else if let Some(p) = passphrase.as_deref() {
@@ -526,6 +608,13 @@ impl AppState {
                         .map_err(|e| StoreError::Io(e).message(me.lang()))?;
                 }
                 let found = match me.find_key() {
+                    Err(e) if e == AWAIT_KEY => {
+                        // Nothing is written before the wizard chose the key: an empty
+                        // station in memory answers until then.
+                        me.awaiting_key.store(true, Ordering::SeqCst);
+                        tracing::info!("no station file yet: the wizard chooses its key");
+                        return Store::open_in_memory().map_err(|e| e.message(me.lang()));
+                    }
                     Err(_) if me.waits_for_passphrase() => {
                         lock(&me.unlock).locked = true;
                         tracing::info!("the station file waits for its passphrase");
@@ -550,14 +639,20 @@ impl AppState {
             match opened {
                 Ok(store) => {
                     let has_station = store.station().is_some();
+                    match store.idle_lock_secs() {
+                        Ok(secs) => me.set_idle_secs(secs),
+                        Err(e) => tracing::warn!("idle lock setting unreadable: {e}"),
+                    }
                     tracing::info!(
                         db = %me.paths.db.display(),
                         ms = t.elapsed().as_millis() as u64,
                         has_station,
                         "database open"
                     );
-                    // Opened after the writer, which has migrated the file.
-                    let readers = (0..READERS)
+                    // Opened after the writer, which has migrated the file (none for the
+                    // placeholder in memory).
+                    let n = if me.awaiting_key() { 0 } else { READERS };
+                    let readers = (0..n)
                         .map_while(|_| match me.open_reader() {
                             Ok(r) => Some(Mutex::new(r)),
                             Err(e) => {

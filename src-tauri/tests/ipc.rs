@@ -18,7 +18,11 @@ struct Desk {
 }
 
 fn desk() -> Desk {
-    let dir = tempfile::tempdir().unwrap();
+    desk_in(tempfile::tempdir().unwrap())
+}
+
+/// The desktop over the station file `station.db` in `dir` (made beforehand, or not).
+fn desk_in(dir: tempfile::TempDir) -> Desk {
     let paths = Paths { db: dir.path().join("station.db"), data_dir: dir.path().to_path_buf() };
     let app = configure(mock_builder(), Options { paths: Some(paths), log_to_file: false })
         .build(mock_context(noop_assets()))
@@ -50,6 +54,9 @@ impl Desk {
     }
 }
 
+/// The station passphrase the tests' stations are encrypted with (CI has no keyring).
+const PASSPHRASE: &str = "柴达木盆地的联络站";
+
 const OP_SETUP: &str = "0190f5a1-7b2c-7d3e-8f40-000000000001";
 const OP_REG: &str = "0190f5a1-7b2c-7d3e-8f40-000000000002";
 const OP_ACCEPT: &str = "0190f5a1-7b2c-7d3e-8f40-000000000003";
@@ -59,7 +66,7 @@ fn setup_req(op: &str) -> Value {
         "op_id": op, "unit": "HX0201", "unit_name": "德令哈市消费者投诉联络站",
         "unit_kind": "liaison_station", "parent": "HX02", "admin_code": "632802",
         "device_code": "A1", "device_name": "前台电脑", "staff_name": "卓玛",
-        "staff_secret": "德令哈-2026", "load_demo": false
+        "staff_secret": "德令哈-2026", "load_demo": false, "passphrase": PASSPHRASE
     })
 }
 
@@ -556,4 +563,225 @@ fn documents_evidence_and_ledger() {
         )
         .unwrap_err();
     assert_eq!(e["code"], "file.outside");
+}
+
+fn issue_codes(e: &Value) -> Vec<(String, String)> {
+    e["issues"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| {
+                    (
+                        i["path"].as_str().unwrap_or("").to_owned(),
+                        i["code"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The wizard's key: without a keyring a passphrase is required (nothing is written without
+/// one), a short one is refused by name, and the file made is encrypted with it (its key note
+/// says so, `sqlite3` sees no database in it).
+#[test]
+fn the_wizard_chooses_the_key_and_never_leaves_the_file_plain() {
+    let d = desk();
+    let db = d._dir.path().join("station.db");
+    let opts = d.ok("key_options", json!({}));
+    assert_eq!(opts["existing"], Value::Null, "{opts}");
+    assert_eq!(opts["min_passphrase_chars"], 8);
+    let keyring = opts["keyring"].as_bool().unwrap();
+    if !keyring {
+        let mut req = setup_req(OP_SETUP);
+        req["passphrase"] = Value::Null;
+        let e = d.call("setup_station", json!({ "req": req })).unwrap_err();
+        assert_eq!(
+            issue_codes(&e),
+            [("passphrase".to_owned(), "key.passphrase_needed".to_owned())]
+        );
+        assert!(!db.exists(), "nothing written without a key");
+        assert_eq!(d.ok("station_info", json!({})), Value::Null);
+    }
+    let mut req = setup_req(OP_SETUP);
+    req["passphrase"] = json!("短口令");
+    let e = d.call("setup_station", json!({ "req": req })).unwrap_err();
+    assert_eq!(issue_codes(&e), [("passphrase".to_owned(), "key.passphrase_short".to_owned())]);
+    assert!(e["issues"][0]["message"].as_str().unwrap().contains('8'), "{e}");
+    assert!(!db.exists());
+
+    let info = d.setup();
+    assert_eq!(info["unit"], "HX0201");
+    assert_eq!(d.ok("session_info", json!({}))["staff"]["name"], "卓玛");
+    let note = std::fs::read_to_string(d._dir.path().join("station.db.key")).unwrap();
+    assert!(note.contains("passphrase"), "{note}");
+    let head = std::fs::read(&db).unwrap();
+    assert!(!head.starts_with(b"SQLite format 3"), "the file is encrypted");
+    assert_eq!(d.ok("key_options", json!({}))["existing"], "passphrase");
+    // The station works on the encrypted file.
+    let reg = json!({ "req": { "op_id": uuid::Uuid::new_v4(), "reg": registration() } });
+    d.ok("register_case", reg);
+    assert_eq!(d.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(1));
+}
+
+fn add_clerk(d: &Desk) -> Value {
+    d.ok(
+        "staff_add",
+        json!({ "req": { "op_id": uuid::Uuid::new_v4(), "name": "小王", "roles": ["clerk"],
+        "phone": "", "languages": ["zh"], "secret": "2580" } }),
+    );
+    let list = d.ok("sign_in_list", json!({}));
+    list.as_array().unwrap().iter().find(|s| s["name"] == "小王").unwrap().clone()
+}
+
+fn sign_in_as(d: &Desk, name: &str, secret: &str) {
+    let list = d.ok("sign_in_list", json!({}));
+    let who = list.as_array().unwrap().iter().find(|s| s["name"] == name).unwrap().clone();
+    d.ok("sign_in", json!({ "req": { "staff": who["id"], "secret": secret } }));
+}
+
+/// Retention through IPC: the head sees the period and the closed cases past it, anonymises
+/// one (the name gone from the case page and the search, the count unchanged); a clerk is
+/// refused every part by the core, naming the permission.
+#[test]
+fn retention_period_list_and_anonymisation() {
+    let d = desk();
+    d.setup();
+    let v = d.ok("retention_get", json!({}));
+    assert_eq!(v["days"], 1095);
+    assert_eq!(v["due"], json!([]));
+    let reg = json!({ "req": { "op_id": uuid::Uuid::new_v4(), "reg": registration() } });
+    let case = d.ok("register_case", reg);
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    d.ok(
+        "case_action",
+        json!({ "req": { "op_id": uuid::Uuid::new_v4(), "case_id": case["id"],
+        "event": { "kind": "case.accepted", "payload": { "at": at } } } }),
+    );
+    d.ok(
+        "case_action",
+        json!({ "req": { "op_id": uuid::Uuid::new_v4(), "case_id": case["id"],
+        "event": { "kind": "case.closed", "payload": { "at": at, "outcome": "withdrawn",
+        "recovered_fen": 0, "doubled_fen": 0, "note": "" } } } }),
+    );
+    // A period out of range is a field error; a period of 0 days makes the case due now.
+    let e = d.call("retention_set", json!({ "req": { "days": 40_000 } })).unwrap_err();
+    assert_eq!(issue_codes(&e), [("retention_days".to_owned(), "range".to_owned())]);
+    let v = d.ok("retention_set", json!({ "req": { "days": 0 } }));
+    assert_eq!(v["days"], 0);
+    let due = v["due"].as_array().unwrap();
+    assert_eq!(due.len(), 1, "{v}");
+    assert_eq!(due[0]["no"], case["no"]);
+    assert_eq!(due[0]["days_over"], 0);
+    assert!(due[0]["events"].as_u64().unwrap() >= 1);
+
+    // A clerk: refused by the core.
+    add_clerk(&d);
+    sign_in_as(&d, "小王", "2580");
+    for (cmd, args) in [
+        ("retention_get", json!({})),
+        ("retention_set", json!({ "req": { "days": 10 } })),
+        (
+            "retention_apply",
+            json!({ "req": { "op_id": uuid::Uuid::new_v4(), "cases": [case["id"]] } }),
+        ),
+    ] {
+        let e = d.call(cmd, args).unwrap_err();
+        assert_eq!(e["code"], "access.denied", "{cmd}: {e}");
+    }
+
+    sign_in_as(&d, "卓玛", "德令哈-2026");
+    let op = uuid::Uuid::new_v4();
+    let apply = json!({ "req": { "op_id": op, "cases": [case["id"]] } });
+    let r = d.ok("retention_apply", apply.clone());
+    assert_eq!(r["anonymized"], json!([case["no"]]), "{r}");
+    assert_eq!(r["failed"], json!([]));
+    assert_eq!(r["view"]["due"], json!([]));
+    // Sent again (same op id): the same answer, nothing more written.
+    let again = d.ok("retention_apply", apply);
+    assert_eq!(again["anonymized"], r["anonymized"]);
+    assert_eq!(again["failed"], json!([]));
+    let detail = d.ok("get_case", json!({ "id": case["id"] }));
+    assert_eq!(detail["case"]["reg"]["complainants"][0]["name"], "", "{detail}");
+    assert!(detail["case"]["anonymized_at"].is_string());
+    let found = d.ok("list_cases", json!({ "q": { "limit": 10, "text": "措毛" } }));
+    assert_eq!(found["rows"], json!([]));
+    assert_eq!(d.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(1), "the case stays");
+    // A case that is not due (another op): reported, not anonymised.
+    let r = d.ok(
+        "retention_apply",
+        json!({ "req": { "op_id": uuid::Uuid::new_v4(), "cases": [case["id"]] } }),
+    );
+    assert_eq!(r["anonymized"], json!([]));
+    assert_eq!(r["failed"].as_array().unwrap().len(), 1, "{r}");
+}
+
+/// The idle lock: the head's setting in the station file, bounded, refused to a clerk, and
+/// what the session tells the UI's timer (unless the test override is set).
+#[test]
+fn the_head_sets_the_idle_lock() {
+    let d = desk();
+    d.setup();
+    let v = d.ok("idle_lock_get", json!({}));
+    assert_eq!(v["secs"], 600);
+    assert_eq!(v["min_secs"], 60);
+    assert_eq!(v["max_secs"], 7200);
+    let overridden = std::env::var("CASEDESK_IDLE_LOCK_SECS").is_ok();
+    if !overridden {
+        assert_eq!(d.ok("session_info", json!({}))["idle_lock_secs"], 600);
+    }
+    for bad in [59, 7201] {
+        let e = d.call("idle_lock_set", json!({ "req": { "secs": bad } })).unwrap_err();
+        assert_eq!(issue_codes(&e), [("idle_lock_secs".to_owned(), "range".to_owned())], "{bad}");
+    }
+    let v = d.ok("idle_lock_set", json!({ "req": { "secs": 300 } }));
+    assert_eq!(v["secs"], 300);
+    if !overridden {
+        assert_eq!(d.ok("session_info", json!({}))["idle_lock_secs"], 300);
+    }
+    add_clerk(&d);
+    sign_in_as(&d, "小王", "2580");
+    assert_eq!(d.ok("idle_lock_get", json!({}))["secs"], 300, "anyone sees it");
+    let e = d.call("idle_lock_set", json!({ "req": { "secs": 900 } })).unwrap_err();
+    assert_eq!(e["code"], "access.denied");
+}
+
+/// A station made before staff accounts (no one has a password here): the first head is set
+/// up through `first_head` before anything else, once.
+#[test]
+fn a_station_without_passwords_gets_its_first_head() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = casedesk_store::Store::open(&dir.path().join("station.db")).unwrap();
+        s.init_station(casedesk_store::StationInit {
+            unit: "HX0201".into(),
+            unit_name: "德令哈市消费者投诉联络站".into(),
+            unit_kind: casedesk_domain::types::UnitKind::LiaisonStation,
+            parent: Some("HX02".into()),
+            admin_code: "632802".into(),
+            device_code: "A1".into(),
+            device_name: "前台电脑".into(),
+            founder: "马站长".into(),
+            founder_secret: None,
+        })
+        .unwrap();
+    }
+    let d = desk_in(dir);
+    assert_eq!(d.ok("session_info", json!({})), Value::Null, "nobody is signed in");
+    let list = d.ok("sign_in_list", json!({}));
+    assert!(list.as_array().unwrap().iter().all(|s| s["has_credential"] == false), "{list}");
+    let e = d.call("list_cases", json!({ "q": { "limit": 10 } })).unwrap_err();
+    assert_eq!(e["code"], "auth.required", "not open as everyone");
+    let e = d.call("first_head", json!({ "req": { "name": "卓玛", "secret": "12" } })).unwrap_err();
+    assert_eq!(issue_codes(&e), [("secret".to_owned(), "auth.password_weak".to_owned())]);
+    let s = d.ok("first_head", json!({ "req": { "name": "卓玛", "secret": "德令哈-2026" } }));
+    assert_eq!(s["staff"]["name"], "卓玛");
+    assert!(s["permissions"].as_array().unwrap().contains(&json!("manage_staff")));
+    assert_eq!(d.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(0));
+    d.ok("lock_session", json!({}));
+    let e = d
+        .call("first_head", json!({ "req": { "name": "别人", "secret": "12345678" } }))
+        .unwrap_err();
+    assert_eq!(e["code"], "auth.first_head_done");
+    sign_in_as(&d, "卓玛", "德令哈-2026");
 }

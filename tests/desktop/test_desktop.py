@@ -224,10 +224,19 @@ class TestCaseLifecycle:
         fill(drv, "staff_secret2", PASSWORD)
         demo = checkbox(find(drv, "load-demo"))
         assert not demo.is_selected(), "a real station gets no demonstration data unless asked"
+        # No keyring under the test's Xvfb session: the wizard requires the station passphrase
+        # (twice, with the warning) instead of leaving the file unencrypted.
+        find(drv, "setup-no-keyring")
+        assert "无法找回" in find(drv, "setup-passphrase-warning").text
+        fill(drv, "passphrase", PASSPHRASE)
+        fill(drv, "passphrase2", PASSPHRASE)
+        find(drv, "setup-passphrase-strength")
         shot(drv, "02-setup-filled")
         click(find(drv, "setup-submit"))
         find(drv, "dashboard", timeout=20)
         find(drv, "todo-overdue")
+        assert b"SQLite format 3" not in self.db.read_bytes()[:16], "the new station file is encrypted"
+        assert (self.db.parent / "station.db.key").exists(), "its key note names the passphrase"
         wait(drv, lambda d: stat(d, "stat-received") == "0", 10, "month received = 0 (no demo data)")
         assert stat(drv, "stat-closed") == "0"
         assert UNIT_NAME in body_text(drv), "the station's name is shown"
@@ -450,7 +459,10 @@ class TestCaseLifecycle:
         cls.drv = desk.new_session(cls.db)
         cls.app_pid = desk.find_app_pid(desk.env_or_fail("CASEDESK_DESKTOP_BIN"), known)
         drv = cls.drv
-        # A restart asks who is working.
+        # A restart asks for the station passphrase first, then who is working.
+        find(drv, "unlock", timeout=20)
+        find(drv, "unlock-passphrase").send_keys(PASSPHRASE)
+        click(find(drv, "unlock-submit"))
         find(drv, "sign-in", timeout=20)
         assert not drv.find_elements(*tid("setup-submit")), "no wizard once the station exists"
         sign_in(drv, "马玉梅", PASSWORD)
@@ -475,6 +487,51 @@ class TestCaseLifecycle:
         wait_text(drv, "backup-check-result", "完好：1 件案件", timeout=20)
         drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", find(drv, "backup-card"))
         shot(drv, "13-backup-listed")
+
+    def test_15_head_sets_the_idle_lock(self):
+        drv = self.drv
+        card = find(drv, "idle-lock", timeout=10)
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", card)
+        assert "可设为 1–120 分钟" in card.text, card.text
+        box = find(drv, "idle-minutes")
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(Keys.BACKSPACE)
+        box.send_keys("15")
+        click(find(drv, "idle-save"))
+        by_text(drv, "span", "自动锁定时间已保存", timeout=10)
+        shot(drv, "14-idle-lock")
+
+    def test_16_retention_anonymises_the_closed_case(self):
+        drv = self.drv
+        card = find(drv, "retention", timeout=10)
+        drv.execute_script("arguments[0].scrollIntoView({block: 'start'})", card)
+        wait(drv, lambda d: "没有超过保存期限的案件" in find(d, "retention-due").text, 10, "nothing due after 1095 days")
+        # A period of 0 days: the case closed today is past it.
+        box = find(drv, "retention-days")
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(Keys.BACKSPACE)
+        box.send_keys("0")
+        click(find(drv, "retention-save"))
+        table = wait(drv, lambda d: self.case_no in find(d, "retention-due").text and find(d, "retention-due"), 10, "the closed case is due")
+        row = by_text(drv, "td", self.case_no).find_element(By.XPATH, "./ancestor::tr[1]")
+        assert "0 天" in row.text, row.text
+        click(row.find_element(By.CSS_SELECTOR, ".ant-checkbox-wrapper"))
+        click(find(drv, "retention-anonymize"))
+        dialog = wait(drv, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".ant-modal") if e.is_displayed()], 10, "the confirmation")[0]
+        text = dialog.text
+        assert "删除 1 件案件的个人信息" in text and "统计报表的数字不变" in text, text
+        shot(drv, "15-retention-confirm")
+        click(find(drv, "retention-confirm"))
+        wait_text(drv, "retention-result", "已删除 1 件案件的个人信息", timeout=20)
+        wait(drv, lambda d: self.case_no not in find(d, "retention-due").text, 10, "the list no longer shows it")
+        drv.execute_script("arguments[0].scrollIntoView({block: 'start'})", find(drv, "retention"))
+        shot(drv, "16-retention-done")
+        # The name no longer finds the case; its number still does.
+        menu(drv, "案件列表")
+        search = find(drv, "list-search")
+        search.send_keys(Keys.CONTROL, "a")
+        search.send_keys("索南才让")
+        wait(drv, lambda d: len(rows(d)) == 0, 10, "the complainant's name finds nothing")
 
 
 def test_a_passphrase_station_opens_only_with_its_passphrase():

@@ -12,6 +12,7 @@ import type { SyncStatus } from "./ipc/types";
 import { qk, useSession, useSettings, useStation } from "./lib/queries";
 import { api } from "./ipc/api";
 import SignIn from "./pages/SignIn";
+import FirstHead from "./pages/FirstHead";
 import Unlock, { dbLockKey } from "./pages/Unlock";
 import { useQuery } from "@tanstack/react-query";
 import { errorText } from "./lib/labels";
@@ -112,6 +113,8 @@ function SessionGate({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const session = useSession();
+  // Who may sign in here; no one with a password on this computer: the first head is set up.
+  const logins = useQuery({ queryKey: qk.signInList, queryFn: api.signInList, enabled: session.data === null });
   const [notice, setNotice] = useState<string | null>(null);
   const idleSecs = session.data?.idle_lock_secs ?? 0;
   const signedIn = !!session.data;
@@ -157,7 +160,18 @@ function SessionGate({ children }: { children: ReactNode }) {
         </Spin>
       </div>
     );
-  if (!session.data) return <SignIn notice={notice} />;
+  if (!session.data) {
+    if (logins.isPending && !logins.isError)
+      return (
+        <div className="center-screen">
+          <Spin size="large" tip={t("app.loading")}>
+            <div style={{ width: 200, height: 80 }} />
+          </Spin>
+        </div>
+      );
+    if (logins.data && !logins.data.some((s) => s.has_credential)) return <FirstHead staff={logins.data} />;
+    return <SignIn notice={notice} />;
+  }
   return <>{children}</>;
 }
 

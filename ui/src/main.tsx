@@ -14,7 +14,9 @@ declare global {
 
 // Browser mode: without Tauri (vite dev, vite preview, Playwright) the app brings its own
 // in-memory backend. ?demo=1 starts with the demo station; ?bulk=100000 adds synthetic cases;
-// ?fresh=1 forgets what this browser kept.
+// ?fresh=1 forgets what this browser kept; ?nokeyring=1 is a computer without an OS secret store
+// (the wizard requires a passphrase); ?nopasswords=1 a demo station set up before staff accounts
+// (the first-head screen).
 if (!window.__TAURI_INTERNALS__) {
   const params = new URLSearchParams(window.location.search);
   if (params.has("fresh")) localStorage.removeItem(BROWSER_MODE_KEY);
@@ -24,6 +26,8 @@ if (!window.__TAURI_INTERNALS__) {
     bulk: Number.isFinite(bulk) ? bulk : 0,
     persistKey: bulk > 0 ? undefined : BROWSER_MODE_KEY,
     latency: 40,
+    keyring: !params.has("nokeyring"),
+    noPasswords: params.has("nopasswords"),
   });
   window.__CASEDESK_BROWSER_MODE__ = true;
 }

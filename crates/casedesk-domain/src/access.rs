@@ -20,6 +20,14 @@ use crate::error::{DomainError, Result};
 use crate::event::CaseEventKind;
 use crate::types::{Permission, StaffRole};
 
+/// How long the desktop waits without user input before it locks itself (the head's setting,
+/// kept in the station file): the default and the bounds a head may choose between, in seconds.
+pub const IDLE_LOCK_DEFAULT_SECS: u32 = 10 * 60;
+/// At least one minute: a shorter lock interrupts a clerk typing a complaint.
+pub const IDLE_LOCK_MIN_SECS: u32 = 60;
+/// At most two hours: an unattended desk must not stay open through an afternoon.
+pub const IDLE_LOCK_MAX_SECS: u32 = 2 * 60 * 60;
+
 /// The permissions `role` gives.
 pub fn grants(role: StaffRole) -> &'static [Permission] {
     use Permission as P;

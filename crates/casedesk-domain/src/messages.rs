@@ -186,6 +186,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "The station's database key is not in the system keyring: the database cannot be opened",
     ),
     ("key.file_invalid", "密钥说明文件有误：{0}", "The key description file is invalid: {0}"),
+    (
+        "key.passphrase_needed",
+        "这台电脑没有系统密钥库：请设置站点口令，用它加密本站数据",
+        "this computer has no system keyring: set a station passphrase to encrypt the station's data",
+    ),
     ("backup.unusable", "备份不能使用：{0}", "The backup cannot be used: {0}"),
     (
         "backup.wrong_key",
@@ -449,6 +454,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "a password has at least 8 characters; a PIN has 4 to 8 digits",
     ),
     ("auth.password_required", "请输入密码或 PIN", "enter a password or PIN"),
+    (
+        "auth.first_head_done",
+        "本机已有工作人员设置了密码：请登录，由负责人添加其他工作人员",
+        "someone already has a password on this device: sign in, and a head adds other staff",
+    ),
     (
         "staff.name_taken",
         "本站已有同名工作人员：{0}",

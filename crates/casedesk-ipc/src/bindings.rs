@@ -73,6 +73,8 @@ macro_rules! ipc_types {
         v.visit::<SessionInfo>();
         v.visit::<casedesk_store::StaffLogin>();
         v.visit::<SignIn>();
+        v.visit::<FirstHead>();
+        v.visit::<KeyOptions>();
         v.visit::<Reference>();
         v.visit::<Dashboard>();
         v.visit::<ListQuery>();
@@ -95,6 +97,12 @@ macro_rules! ipc_types {
         v.visit::<StaffRow>();
         v.visit::<StaffAdd>();
         v.visit::<casedesk_store::AuditEntry>();
+        v.visit::<IdleLock>();
+        v.visit::<IdleLockSet>();
+        v.visit::<RetentionView>();
+        v.visit::<RetentionSet>();
+        v.visit::<RetentionApply>();
+        v.visit::<RetentionApplied>();
         v.visit::<Settings>();
         v.visit::<SyncStatus>();
         v.visit::<SyncEnroll>();

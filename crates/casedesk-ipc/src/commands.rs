@@ -31,6 +31,8 @@ macro_rules! with_commands {
             sign_in_list() -> Vec<$crate::StaffLogin>;
             sign_in(req: $crate::SignIn) -> $crate::SessionInfo;
             lock_session() -> ();
+            first_head(req: $crate::FirstHead) -> $crate::SessionInfo;
+            key_options() -> $crate::KeyOptions;
             reference() -> $crate::Reference;
             dashboard() -> $crate::Dashboard;
             list_cases(q: $crate::ListQuery) -> $crate::Page;
@@ -49,6 +51,11 @@ macro_rules! with_commands {
             staff_list() -> Vec<$crate::StaffRow>;
             staff_add(req: $crate::StaffAdd) -> $crate::StaffRow;
             audit_log() -> Vec<$crate::AuditEntry>;
+            idle_lock_get() -> $crate::IdleLock;
+            idle_lock_set(req: $crate::IdleLockSet) -> $crate::IdleLock;
+            retention_get() -> $crate::RetentionView;
+            retention_set(req: $crate::RetentionSet) -> $crate::RetentionView;
+            retention_apply(req: $crate::RetentionApply) -> $crate::RetentionApplied;
             settings_get() -> $crate::Settings;
             settings_set(req: $crate::Settings) -> $crate::Settings;
             sync_status() -> $crate::SyncStatus;

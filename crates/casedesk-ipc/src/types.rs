@@ -71,6 +71,125 @@ pub struct SetupStation {
     /// Fill the station with demonstration cases (written in the background; `db-changed`
     /// events follow as they land).
     pub load_demo: bool,
+    /// How the station file's key is kept (`key_options` says what this computer offers): None
+    /// for the operating system's secret store, or the station passphrase the key is derived
+    /// from (required where there is no secret store). Ignored when the file has a key already.
+    #[serde(default)]
+    pub passphrase: Option<String>,
+}
+
+/// `key_options`: how the wizard may keep the station file's key on this computer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KeyOptions {
+    /// The operating system's secret store (keyring) can keep it (the default then).
+    pub keyring: bool,
+    /// The file has a key already (`keyring` or `passphrase`; the wizard asks nothing), or
+    /// None.
+    pub existing: Option<String>,
+    /// Fewest characters of a station passphrase.
+    pub min_passphrase_chars: u32,
+}
+
+/// `retention_get`: the retention period after a case ends, and the ended cases past it that
+/// still hold personal data (head and administrator: the anonymize permission).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct RetentionView {
+    pub days: u32,
+    /// Longest period that may be set.
+    pub max_days: u32,
+    pub due: Vec<RetentionRow>,
+}
+
+/// A case whose retention period has ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct RetentionRow {
+    pub id: Uuid,
+    pub no: String,
+    pub status: casedesk_domain::types::Status,
+    /// When the case ended (closed, not accepted, voided).
+    pub ended_at: chrono::DateTime<chrono::Utc>,
+    /// When its period ended.
+    pub due_at: chrono::DateTime<chrono::Utc>,
+    /// Whole days since the period ended.
+    pub days_over: u32,
+    /// Events of the case that still hold personal fields.
+    pub events: u32,
+}
+
+impl RetentionRow {
+    pub fn of(d: casedesk_store::RetentionDue, now: chrono::DateTime<chrono::Utc>) -> RetentionRow {
+        RetentionRow {
+            days_over: (now - d.due_at).num_days().clamp(0, i64::from(u32::MAX)) as u32,
+            id: d.id,
+            no: d.no,
+            status: d.status,
+            ended_at: d.ended_at,
+            due_at: d.due_at,
+            events: d.events,
+        }
+    }
+}
+
+/// `retention_set`: a new retention period (the configure permission).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RetentionSet {
+    pub days: u32,
+}
+
+/// `retention_apply`: anonymise these cases (each must be past its period).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RetentionApply {
+    pub op_id: String,
+    pub cases: Vec<Uuid>,
+}
+
+/// What `retention_apply` did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct RetentionApplied {
+    /// The numbers of the cases anonymised.
+    pub anonymized: Vec<String>,
+    /// Those that were not, with the reason in the UI language.
+    pub failed: Vec<RetentionFailure>,
+    /// The period and the list afterwards.
+    pub view: RetentionView,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct RetentionFailure {
+    pub id: Uuid,
+    pub no: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// `idle_lock_get`: after how long without input the desktop locks itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct IdleLock {
+    /// The head's setting, kept in the station file.
+    pub secs: u32,
+    pub min_secs: u32,
+    pub max_secs: u32,
+    /// `CASEDESK_IDLE_LOCK_SECS` overrides the setting on this computer (tests): the seconds.
+    pub overridden: Option<u32>,
+}
+
+/// `idle_lock_set`: a new idle lock (the configure permission).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IdleLockSet {
+    pub secs: u32,
+}
+
+/// `first_head`: the first head of a station where no one has a password on this device.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FirstHead {
+    pub name: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for FirstHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FirstHead").field("name", &self.name).finish_non_exhaustive()
+    }
 }
 
 /// Everything the case page shows.

@@ -59,6 +59,8 @@ pub enum AuthError {
     /// Too short, not a PIN of 4–8 digits, or too long.
     Weak,
     PasswordRequired,
+    /// Someone already has a password or PIN on this device: the first head was made.
+    FirstHeadDone,
 }
 
 impl From<AuthError> for StoreError {
@@ -80,6 +82,7 @@ impl AuthError {
             AuthError::Locked { .. } => "auth.locked",
             AuthError::Weak => "auth.password_weak",
             AuthError::PasswordRequired => "auth.password_required",
+            AuthError::FirstHeadDone => "auth.first_head_done",
         }
     }
 
@@ -91,7 +94,10 @@ impl AuthError {
             | AuthError::NoCredential(s) => s.clone(),
             AuthError::Failed { left } => left.to_string(),
             AuthError::Locked { seconds } => seconds.to_string(),
-            AuthError::Required | AuthError::Weak | AuthError::PasswordRequired => String::new(),
+            AuthError::Required
+            | AuthError::Weak
+            | AuthError::PasswordRequired
+            | AuthError::FirstHeadDone => String::new(),
         }
     }
 }

@@ -381,6 +381,96 @@ impl Store {
         Ok(self.signed_in(staff))
     }
 
+    /// The first head of a station where no one has a password or PIN on this device (a station
+    /// set up before staff accounts existed, or by a version without them): `name` becomes a
+    /// head with `secret` and is signed in. An active head (or administrator) of that name
+    /// already registered (synced from elsewhere, or made by an older version) claims the
+    /// account (`claim`); otherwise a new member with the founder's roles (head, mediator,
+    /// clerk) registers themselves, as a founder does at set-up. Refused once any credential
+    /// exists here (`auth.first_head_done`): from then on a head adds staff.
+    pub fn found_first_head(&mut self, name: &str, secret: &str) -> Result<SignedIn> {
+        let station = self.require_station()?.clone();
+        if self.has_credentials()? {
+            return Err(AuthError::FirstHeadDone.into());
+        }
+        let name = name.trim();
+        let mut issues = Vec::new();
+        if name.is_empty() {
+            issues.push(casedesk_domain::Issue::new("name", "required"));
+        }
+        if let Err(e) = credential_kind(secret) {
+            issues.push(casedesk_domain::Issue::new("secret", e.code()));
+        }
+        if !issues.is_empty() {
+            return Err(StoreError::invalid(issues));
+        }
+        let existing =
+            self.staff()?.into_iter().any(|s| s.unit == station.unit && s.active && s.name == name);
+        if existing {
+            return self.claim(name, secret);
+        }
+        let founder = Actor::unchecked(Uuid::now_v7());
+        let now = self.now();
+        let ev = OrgEvent::StaffRegistered {
+            unit: station.unit.clone(),
+            name: name.to_owned(),
+            roles: vec![StaffRole::Head, StaffRole::Mediator, StaffRole::Clerk],
+            phone: String::new(),
+            languages: vec![Language::Zh],
+            active: true,
+        };
+        let hash = hash_secret(secret)?;
+        let kind = credential_kind(secret)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Checked again inside the transaction: two windows cannot both found a head.
+        let held: i64 = tx.query_row("SELECT count(*) FROM staff_credentials", [], |r| r.get(0))?;
+        if held > 0 {
+            return Err(AuthError::FirstHeadDone.into());
+        }
+        let ev = checked_org(&tx, &station, founder.staff(), now, ev)?;
+        append(&tx, &station, now, founder.staff(), Some(founder.staff()), &DomainEvent::Org(ev))?;
+        project::refresh_org(&tx, founder.staff())?;
+        tx.execute(
+            "INSERT INTO staff_credentials (staff, kind, hash, set_at, failures, locked_until)
+             VALUES (?1, ?2, ?3, ?4, 0, NULL)",
+            params![founder.staff().as_bytes(), kind, hash, now_ms(now)],
+        )?;
+        tx.commit()?;
+        let staff = self.staff_row(founder.staff())?;
+        Ok(self.signed_in(staff))
+    }
+
+    /// How long the desktop waits without user input before it locks itself, in seconds (the
+    /// head's setting; `access::IDLE_LOCK_DEFAULT_SECS` until one is set).
+    pub fn idle_lock_secs(&self) -> Result<u32> {
+        let v: Option<String> = self
+            .connection()
+            .query_row("SELECT value FROM settings WHERE key = 'idle_lock_secs'", [], |r| r.get(0))
+            .optional()?;
+        Ok(v.and_then(|v| v.parse::<u32>().ok()).map_or(access::IDLE_LOCK_DEFAULT_SECS, |v| {
+            v.clamp(access::IDLE_LOCK_MIN_SECS, access::IDLE_LOCK_MAX_SECS)
+        }))
+    }
+
+    /// Sets the idle lock (needs the configure permission), within
+    /// `access::IDLE_LOCK_MIN_SECS..=IDLE_LOCK_MAX_SECS`.
+    pub fn set_idle_lock_secs(&mut self, actor: &Actor, secs: u32) -> Result<()> {
+        self.authorize(actor, Permission::Configure)?;
+        if !(access::IDLE_LOCK_MIN_SECS..=access::IDLE_LOCK_MAX_SECS).contains(&secs) {
+            return Err(StoreError::invalid(vec![casedesk_domain::Issue::with_arg(
+                "idle_lock_secs",
+                "range",
+                format!("{}–{}", access::IDLE_LOCK_MIN_SECS, access::IDLE_LOCK_MAX_SECS),
+            )]));
+        }
+        self.connection().execute(
+            "INSERT INTO settings (key, value) VALUES ('idle_lock_secs', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [secs.to_string()],
+        )?;
+        Ok(())
+    }
+
     fn store_credential(&self, staff: Uuid, secret: &str) -> Result<()> {
         let kind = credential_kind(secret)?;
         let hash = hash_secret(secret)?;

@@ -441,3 +441,82 @@ fn a_new_station_founder_syncs_as_staff_without_credentials() {
     let theirs = hx.sign_in_list().unwrap();
     assert!(theirs.iter().all(|m| !m.has_credential), "{theirs:?}");
 }
+
+/// A station where no one has a password on this device (set up before staff accounts): the
+/// first head is made once, by a new name or by claiming a head already registered, and never
+/// again; a member without the manage-staff permission cannot claim it.
+#[test]
+fn the_first_head_of_a_station_without_credentials() {
+    let mut s = store_at(at(2026, 3, 1, 1));
+    assert!(!s.has_credentials().unwrap());
+    member(&mut s, "调解员小王", &[StaffRole::Mediator]);
+    // Nothing is written for a bad request.
+    let events = s.own_events_after(0, usize::MAX, 10_000).unwrap().len();
+    match s.found_first_head("  ", "short") {
+        Err(StoreError::Domain(casedesk_domain::DomainError::Invalid(issues))) => {
+            let got: Vec<(&str, &str)> =
+                issues.iter().map(|i| (i.path.as_str(), i.code.as_str())).collect();
+            assert_eq!(got, [("name", "required"), ("secret", "auth.password_weak")]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A mediator of the station cannot become its head this way.
+    assert_eq!(
+        denied(s.found_first_head("调解员小王", "德令哈-2026")),
+        Some("manage_staff".into())
+    );
+    assert_eq!(s.own_events_after(0, usize::MAX, 10_000).unwrap().len(), events);
+    assert!(!s.has_credentials().unwrap());
+
+    let me = s.found_first_head(" 卓玛 ", "德令哈-2026").unwrap();
+    assert_eq!(me.staff.name, "卓玛");
+    assert!(me.permissions.contains(&Permission::ManageStaff));
+    assert!(me.permissions.contains(&Permission::Anonymize));
+    // The registration is their own (the founder's exception), and sign-in works from now on.
+    let written = s.own_events_after(0, usize::MAX, 10_000).unwrap();
+    let reg = written.last().unwrap();
+    assert_eq!(reg.kind, "staff.registered");
+    assert_eq!(reg.actor, Some(me.actor.staff()));
+    assert_eq!(s.sign_in("卓玛", "德令哈-2026").unwrap().actor, me.actor);
+    assert!(s.verify().unwrap().is_ok(), "verify");
+
+    // Once anyone has a password here, the path is closed.
+    match s.found_first_head("马站长", "another-pass-1") {
+        Err(StoreError::Auth(AuthError::FirstHeadDone)) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A head already registered (the founder of an old station) claims their account by name.
+#[test]
+fn the_first_head_claims_an_existing_head() {
+    let mut s = store_at(at(2026, 3, 1, 1));
+    let before = s.staff().unwrap().len();
+    let me = s.found_first_head("马站长", "1234").unwrap();
+    assert_eq!(me.actor, founder(&s));
+    assert_eq!(s.staff().unwrap().len(), before, "no new member");
+    assert!(s.sign_in("马站长", "1234").is_ok());
+}
+
+/// The idle lock is a head's setting, bounded, kept in the station file.
+#[test]
+fn the_idle_lock_is_set_by_a_head_within_bounds() {
+    use casedesk_domain::access::{IDLE_LOCK_DEFAULT_SECS, IDLE_LOCK_MAX_SECS, IDLE_LOCK_MIN_SECS};
+    let mut s = store_at(at(2026, 3, 1, 1));
+    let head = founder(&s);
+    let clerk = member(&mut s, "登记员", &[StaffRole::Clerk]);
+    assert_eq!(s.idle_lock_secs().unwrap(), IDLE_LOCK_DEFAULT_SECS);
+    assert_eq!(denied(s.set_idle_lock_secs(&clerk, 300)), Some("configure".into()));
+    for bad in [IDLE_LOCK_MIN_SECS - 1, IDLE_LOCK_MAX_SECS + 1, 0] {
+        match s.set_idle_lock_secs(&head, bad) {
+            Err(StoreError::Domain(casedesk_domain::DomainError::Invalid(issues))) => {
+                assert_eq!(issues[0].path, "idle_lock_secs");
+                assert_eq!(issues[0].code, "range");
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    assert_eq!(s.idle_lock_secs().unwrap(), IDLE_LOCK_DEFAULT_SECS);
+    s.set_idle_lock_secs(&head, 300).unwrap();
+    assert_eq!(s.idle_lock_secs().unwrap(), 300);
+}

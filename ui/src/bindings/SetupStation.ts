@@ -18,4 +18,10 @@ staff_secret: string,
  * Fill the station with demonstration cases (written in the background; `db-changed`
  * events follow as they land).
  */
-load_demo: boolean, };
+load_demo: boolean, 
+/**
+ * How the station file's key is kept (`key_options` says what this computer offers): None
+ * for the operating system's secret store, or the station passphrase the key is derived
+ * from (required where there is no secret store). Ignored when the file has a key already.
+ */
+passphrase: string | null, };

@@ -9,6 +9,10 @@ import i18n from "../i18n";
 import type { Command, Commands } from "../bindings/commands";
 import type {
   DbLock,
+  IdleLock,
+  RetentionApplied,
+  RetentionRow,
+  RetentionView,
   BackupChecked,
   BackupMade,
   BackupOverview,
@@ -107,7 +111,17 @@ export interface MockDb {
   /** Backups made (browser mode: only their list) and the extra folder. */
   backups?: BackupRow[];
   backup_folder?: string | null;
+  /** The head's settings kept in the station file (absent: the defaults). */
+  retention_days?: number;
+  idle_lock_secs?: number;
+  /** How the station file's key is kept (set by the wizard). */
+  key?: "keyring" | "passphrase";
 }
+
+/** casedesk_domain::access's idle lock bounds and casedesk_domain::retention's longest period. */
+const IDLE_LOCK = { default: 600, min: 60, max: 7200 };
+const RETENTION = { default: 1095, max: 36500 };
+const DAY_MS = 86_400_000;
 
 /** casedesk_domain::access::grants, for the mock. */
 const GRANTS: Record<StaffRole, Permission[]> = {
@@ -151,6 +165,8 @@ const OPEN_COMMANDS = new Set<string>([
   "sign_in_list",
   "sign_in",
   "lock_session",
+  "first_head",
+  "key_options",
   "reference",
   "settings_get",
   "sync_status",
@@ -176,6 +192,10 @@ export interface MockOptions {
   now?: () => number;
   /** The station passphrase of a file that waits for it (the unlock screen shows first). */
   passphrase?: string;
+  /** Whether this computer has an OS secret store for the key (default true). */
+  keyring?: boolean;
+  /** A station set up before staff accounts: no one has a password, nobody is signed in. */
+  noPasswords?: boolean;
 }
 
 export type Handler = (cmd: string, args?: unknown) => unknown;
@@ -246,6 +266,7 @@ const DEMO_STATION: SetupStation = {
   staff_name: "马玉梅",
   staff_secret: "demo-2026",
   load_demo: true,
+  passphrase: null,
 };
 
 export class MockBackend {
@@ -264,6 +285,10 @@ export class MockBackend {
     const saved = opts.persistKey ? loadSaved(opts.persistKey) : null;
     this.db = saved ?? emptyDb();
     if (!saved && opts.seed === "demo") this.setup(DEMO_STATION);
+    if (opts.noPasswords) {
+      this.db.secrets = {};
+      this.db.session = null;
+    }
     if (opts.bulk && opts.bulk > 0) this.makeBulk(opts.bulk);
   }
 
@@ -351,6 +376,33 @@ export class MockBackend {
       this.db.session = null;
       return this.saved(null);
     },
+    first_head: ({ req }) => this.firstHead(req.name, req.secret),
+    key_options: () => ({
+      keyring: this.opts.keyring ?? true,
+      existing: this.db.station ? (this.db.key ?? null) : null,
+      min_passphrase_chars: 8,
+    }),
+    idle_lock_get: () => this.idleLock(),
+    idle_lock_set: ({ req }) => {
+      this.requirePermission("configure");
+      if (!Number.isInteger(req.secs) || req.secs < IDLE_LOCK.min || req.secs > IDLE_LOCK.max)
+        throw invalid([{ path: "idle_lock_secs", code: "range", arg: `${IDLE_LOCK.min}–${IDLE_LOCK.max}` }]);
+      this.db.idle_lock_secs = req.secs;
+      return this.saved(this.idleLock());
+    },
+    retention_get: () => {
+      this.requirePermission("anonymize");
+      return this.retentionView();
+    },
+    retention_set: ({ req }) => {
+      this.requirePermission("anonymize");
+      this.requirePermission("configure");
+      if (!Number.isInteger(req.days) || req.days < 0 || req.days > RETENTION.max)
+        throw invalid([{ path: "retention_days", code: "range", arg: `0–${RETENTION.max}` }]);
+      this.db.retention_days = req.days;
+      return this.saved(this.retentionView());
+    },
+    retention_apply: ({ req }) => this.once(req.op_id, () => this.retentionApply(req.cases)),
     reveal: ({ req }) => this.reveal(req.case_id, req.field),
     audit_log: () => {
       this.requirePermission("audit");
@@ -610,7 +662,13 @@ export class MockBackend {
     if (!/^[A-Z0-9]{1,4}$/.test(req.device_code ?? ""))
       issues.push({ path: "device_code", code: req.device_code ? "unknown_code" : "required", arg: req.device_code ?? "" });
     if (!(req.staff_name ?? "").trim()) issues.push({ path: "staff_name", code: "required", arg: "" });
+    // The key of the new file: the OS secret store, or the station passphrase (required
+    // without a secret store), as the desktop's `setup_station` decides.
+    const passphrase = req.passphrase ?? null;
+    if (passphrase !== null && [...passphrase].length < 8) issues.push({ path: "passphrase", code: "key.passphrase_short", arg: "8" });
+    if (passphrase === null && this.opts.keyring === false) issues.push({ path: "passphrase", code: "key.passphrase_needed", arg: "" });
     if (issues.length) throw invalid(issues);
+    this.db.key = passphrase === null ? "keyring" : "passphrase";
     this.db.station = {
       unit: req.unit,
       unit_name: req.unit_name,
@@ -720,7 +778,99 @@ export class MockBackend {
 
   private sessionInfo(): SessionInfo | null {
     const me = this.me();
-    return me ? { staff: me, permissions: permissionsOf(me.roles), idle_lock_secs: 600 } : null;
+    return me ? { staff: me, permissions: permissionsOf(me.roles), idle_lock_secs: this.db.idle_lock_secs ?? IDLE_LOCK.default } : null;
+  }
+
+  private idleLock(): IdleLock {
+    if (!this.me()) throw ipcError("auth.required");
+    return { secs: this.db.idle_lock_secs ?? IDLE_LOCK.default, min_secs: IDLE_LOCK.min, max_secs: IDLE_LOCK.max, overridden: null };
+  }
+
+  /** Store::found_first_head: only while no one has a password here. */
+  private firstHead(name: string, secret: string): SessionInfo {
+    const st = this.requireStation();
+    if (Object.keys(this.db.secrets ?? {}).length > 0) throw ipcError("auth.first_head_done");
+    const n = String(name ?? "").trim();
+    const issues: Problem[] = [];
+    if (!n) issues.push({ path: "name", code: "required", arg: "" });
+    const pin = /^\d{4,8}$/.test(secret);
+    if (!secret) issues.push({ path: "secret", code: "auth.password_required", arg: "" });
+    else if (!pin && [...secret].length < 8) issues.push({ path: "secret", code: "auth.password_weak", arg: "" });
+    if (issues.length) throw invalid(issues);
+    let s = this.db.staff.find((x) => x.active && x.name === n);
+    const perm: Permission = "manage_staff";
+    if (s && !permissionsOf(s.roles).includes(perm)) throw ipcError("access.denied", i18n.t(`auth.perm.${perm}`, { defaultValue: perm }));
+    if (!s) {
+      s = {
+        id: uuidFrom(this.r),
+        unit: st.unit,
+        name: n,
+        roles: ["head", "mediator", "clerk"],
+        phone: "",
+        languages: ["zh"],
+        active: true,
+      };
+      this.db.staff.push(s);
+    }
+    (this.db.secrets ??= {})[s.id] = secret;
+    this.db.session = s.id;
+    this.changed();
+    const info = this.sessionInfo();
+    if (!info) throw ipcError("auth.required");
+    return info;
+  }
+
+  private retentionDue(): RetentionRow[] {
+    const days = this.db.retention_days ?? RETENTION.default;
+    const now = this.now();
+    const out: RetentionRow[] = [];
+    for (const s of this.db.cases) {
+      if (s.anonymized_at) continue;
+      const ended = s.status === "closed" ? s.closure?.at : s.status === "not_accepted" ? s.not_accepted?.at : undefined;
+      if (!ended) continue;
+      const due = Date.parse(ended) + days * DAY_MS;
+      if (due > now) continue;
+      out.push({
+        id: s.id,
+        no: s.reg.case_no,
+        status: s.status,
+        ended_at: ended,
+        due_at: new Date(due).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        days_over: Math.floor((now - due) / DAY_MS),
+        events: s.timeline.length,
+      });
+    }
+    return out.sort((a, b) => a.due_at.localeCompare(b.due_at));
+  }
+
+  private retentionView(): RetentionView {
+    return { days: this.db.retention_days ?? RETENTION.default, max_days: RETENTION.max, due: this.retentionDue() };
+  }
+
+  /** Store::anonymize_op for each case: the personal fields go, the figures stay. */
+  private retentionApply(ids: string[]): RetentionApplied {
+    this.requirePermission("anonymize");
+    const due = new Map(this.retentionDue().map((d) => [d.id, d]));
+    const anonymized: string[] = [];
+    const failed: RetentionApplied["failed"] = [];
+    for (const id of ids) {
+      const d = due.get(id);
+      const s = this.db.cases.find((c) => c.id === id);
+      if (!d || !s) {
+        failed.push({ id, no: s?.reg.case_no ?? id, code: "retention.not_due", message: messageText("retention.not_due") });
+        continue;
+      }
+      for (const c of s.reg.complainants) {
+        c.name = "";
+        c.id_number = null;
+        c.phones = [];
+        c.address = "";
+      }
+      s.anonymized_at = this.nowIso();
+      anonymized.push(d.no);
+    }
+    if (anonymized.length) this.changed();
+    return { anonymized, failed, view: this.retentionView() };
   }
 
   private requirePermission(p: Permission): Staff {

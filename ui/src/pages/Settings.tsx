@@ -37,6 +37,79 @@ import { setLanguage } from "../components/LanguageSwitch";
 import { phoneRule } from "./Intake";
 import { messageText } from "../lib/messages";
 import Backups, { sizeText } from "./Backups";
+import Retention from "./Retention";
+
+/** The idle lock: a head's setting (the configure permission, checked by the store), applied by
+ * the sign-in gate's timer and by Rust's backstop. */
+function IdleLockCard() {
+  const { t } = useLabels();
+  const qc = useQueryClient();
+  const { message } = AntApp.useApp();
+  const mayConfigure = usePermission("configure");
+  const idle = useQuery({ queryKey: ["idle-lock"], queryFn: api.idleLockGet });
+  // What the head typed (undefined: nothing yet, the setting is shown).
+  const [typed, setMins] = useState<number | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const d = idle.data;
+  const mins = typed !== undefined ? typed : d ? Math.round(d.secs / 60) : null;
+  const min = d ? Math.ceil(d.min_secs / 60) : 1;
+  const max = d ? Math.floor(d.max_secs / 60) : 120;
+  const save = async () => {
+    if (mins === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const v = await api.idleLockSet(mins * 60);
+      qc.setQueryData(["idle-lock"], v);
+      setMins(undefined);
+      // The gate's timer takes the new time from the session.
+      await qc.invalidateQueries({ queryKey: qk.session });
+      void message.success(t("idle.saved"));
+    } catch (e) {
+      setError(e instanceof IpcError && e.issues[0] ? issueMessage(e.issues[0]) : errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card title={t("idle.title")} className="block-gap" data-testid="idle-lock">
+      <Typography.Paragraph type="secondary">{t("idle.help")}</Typography.Paragraph>
+      {mayConfigure ? (
+        <Form layout="inline" name="idle-lock" onFinish={() => void save()}>
+          <Form.Item label={t("idle.minutes")} validateStatus={error ? "error" : undefined} help={error ?? t("idle.range", { min, max })}>
+            <InputNumber
+              min={min}
+              max={max}
+              precision={0}
+              value={mins}
+              onChange={(x) => setMins(typeof x === "number" ? x : null)}
+              addonAfter={t("idle.minutes_suffix")}
+              style={{ width: 200 }}
+              data-testid="idle-minutes"
+            />
+          </Form.Item>
+          <Form.Item>
+            <Button
+              htmlType="submit"
+              type="primary"
+              loading={busy}
+              disabled={mins === null || (d && mins * 60 === d.secs)}
+              data-testid="idle-save"
+            >
+              {t("common.save")}
+            </Button>
+          </Form.Item>
+        </Form>
+      ) : (
+        d && <Typography.Text>{t("idle.current", { min: Math.round(d.secs / 60) })}</Typography.Text>
+      )}
+      {d?.overridden != null && (
+        <Alert type="info" showIcon style={{ marginTop: 12 }} message={t("idle.overridden", { secs: d.overridden })} />
+      )}
+    </Card>
+  );
+}
 
 function AddStaff({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useLabels();
@@ -506,6 +579,7 @@ export default function SettingsPage() {
   const [adding, setAdding] = useState(false);
   const mayManage = usePermission("manage_staff");
   const mayAudit = usePermission("audit");
+  const mayAnonymize = usePermission("anonymize");
   const st = station.data;
 
   useEffect(() => {
@@ -589,7 +663,9 @@ export default function SettingsPage() {
           ]}
         />
       </Card>
+      <IdleLockCard />
       {mayAudit && <AuditLog />}
+      {mayAnonymize && <Retention />}
       {st?.demo ? <DemoStation /> : <Enrollment />}
       {!st?.demo && <Bundles />}
       <Backups />

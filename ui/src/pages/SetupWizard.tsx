@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { Alert, App as AntApp, Button, Card, Checkbox, Col, Form, Input, Radio, Row, Select, Typography } from "antd";
+import { Alert, App as AntApp, Button, Card, Checkbox, Col, Form, Input, Progress, Radio, Row, Select, Space, Typography } from "antd";
 import { ShopOutlined, LinkOutlined } from "@ant-design/icons";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, IpcError } from "../ipc/api";
 import type { SetupStation, UnitKind } from "../ipc/types";
@@ -12,6 +12,23 @@ import { useOpId } from "../lib/useOpId";
 import LanguageSwitch from "../components/LanguageSwitch";
 import { messageText } from "../lib/messages";
 import { UNIT_CODE } from "../ipc/domain";
+
+/** A rough strength of a station passphrase, 0–4: length (a Chinese character counts double: a
+ * sentence of them is hard to guess) and the kinds of characters. Only a hint; the store's rule
+ * is the minimum length. */
+export function passphraseStrength(p: string, min: number): 0 | 1 | 2 | 3 | 4 {
+  const chars = [...p];
+  if (chars.length < min) return 0;
+  const weight = chars.reduce((n, c) => n + (/[\u3400-\u9fff]/.test(c) ? 2 : 1), 0);
+  const kinds = [/[a-z]/, /[A-Z]/, /\d/, /[^a-zA-Z\d\u3400-\u9fff]/, /[\u3400-\u9fff]/].filter((r) => r.test(p)).length;
+  const distinct = new Set(chars).size;
+  if (distinct < 4) return 1;
+  const score = weight + kinds * 3;
+  return score >= 28 ? 4 : score >= 20 ? 3 : score >= 14 ? 2 : 1;
+}
+
+const STRENGTH = ["weak", "weak", "fair", "good", "strong"] as const;
+const STRENGTH_COLOR = ["#d4380d", "#d4380d", "#d48806", "#389e0d", "#237804"];
 
 const ADMIN_CODES = ["632802", "632801", "632803", "632821", "632822", "632823"];
 
@@ -27,6 +44,9 @@ interface Values {
   staff_secret: string;
   staff_secret2: string;
   load_demo: boolean;
+  key_choice: "keyring" | "passphrase";
+  passphrase?: string;
+  passphrase2?: string;
   enroll_code?: string;
   hub_url?: string;
 }
@@ -43,6 +63,13 @@ export default function SetupWizard() {
   const qc = useQueryClient();
   const op = useOpId();
   const { message, modal } = AntApp.useApp();
+  const keys = useQuery({ queryKey: ["key-options"], queryFn: api.keyOptions, staleTime: Infinity });
+  const keyChoice = Form.useWatch("key_choice", form);
+  const passphrase = Form.useWatch("passphrase", form) ?? "";
+  const minChars = keys.data?.min_passphrase_chars ?? 8;
+  // The wizard asks for a passphrase where there is no keyring, or where it was chosen.
+  const asksPassphrase = !!keys.data && !keys.data.existing && (!keys.data.keyring || keyChoice === "passphrase");
+  const strength = passphraseStrength(passphrase, minChars);
 
   const submit = async (v: Values) => {
     setBusy(true);
@@ -58,6 +85,7 @@ export default function SetupWizard() {
       staff_name: v.staff_name.trim(),
       staff_secret: v.staff_secret,
       load_demo: mode === "create" && v.load_demo,
+      passphrase: asksPassphrase ? (v.passphrase ?? "") : null,
     };
     try {
       await api.setupStation({ ...base, op_id: op.get(base) });
@@ -134,6 +162,7 @@ export default function SetupWizard() {
               device_code: "A1",
               device_name: t("setup.device_name_default"),
               load_demo: false,
+              key_choice: "keyring",
             }}
           >
             <Row gutter={24}>
@@ -277,6 +306,101 @@ export default function SetupWizard() {
                 </>
               )}
             </Row>
+            <Typography.Title level={5} style={{ marginTop: 4 }}>
+              {t("setup.key_title")}
+            </Typography.Title>
+            <Typography.Paragraph type="secondary">{t("setup.key_help")}</Typography.Paragraph>
+            {keys.data?.existing ? (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                message={keys.data.existing === "passphrase" ? t("setup.key_existing_passphrase") : t("setup.key_existing_keyring")}
+              />
+            ) : keys.data?.keyring ? (
+              <Form.Item name="key_choice">
+                <Radio.Group data-testid="setup-key-choice">
+                  <Space direction="vertical">
+                    <Radio value="keyring" data-testid="setup-key-keyring">
+                      <b>{t("setup.key_keyring")}</b>
+                      <div className="choice-desc">{t("setup.key_keyring_desc")}</div>
+                    </Radio>
+                    <Radio value="passphrase" data-testid="setup-key-passphrase">
+                      <b>{t("setup.key_passphrase")}</b>
+                      <div className="choice-desc">{t("setup.key_passphrase_desc")}</div>
+                    </Radio>
+                  </Space>
+                </Radio.Group>
+              </Form.Item>
+            ) : (
+              keys.data && (
+                <Alert
+                  type="info"
+                  showIcon
+                  style={{ marginBottom: 16 }}
+                  message={t("setup.key_no_keyring")}
+                  data-testid="setup-no-keyring"
+                />
+              )
+            )}
+            {asksPassphrase && (
+              <Row gutter={24}>
+                <Col span={12}>
+                  <Form.Item
+                    name="passphrase"
+                    label={t("setup.passphrase")}
+                    extra={t("setup.passphrase_help", { min: minChars })}
+                    rules={[
+                      { required: true, message: messageText("required") },
+                      { min: minChars, message: messageText("key.passphrase_short", String(minChars)) },
+                    ]}
+                  >
+                    <Input.Password maxLength={256} autoComplete="new-password" data-testid="setup-passphrase" />
+                  </Form.Item>
+                  {passphrase && (
+                    <div className="passphrase-strength" data-testid="setup-passphrase-strength">
+                      <Progress
+                        percent={(strength / 4) * 100}
+                        showInfo={false}
+                        size="small"
+                        strokeColor={STRENGTH_COLOR[strength]}
+                        style={{ width: 160, margin: 0 }}
+                      />
+                      <Typography.Text type="secondary">
+                        {t("setup.strength", { level: t(`setup.strength_${STRENGTH[strength]}`) })}
+                      </Typography.Text>
+                    </div>
+                  )}
+                </Col>
+                <Col span={12}>
+                  <Form.Item
+                    name="passphrase2"
+                    label={t("setup.passphrase2")}
+                    dependencies={["passphrase"]}
+                    rules={[
+                      { required: true, message: messageText("required") },
+                      ({ getFieldValue }) => ({
+                        validator: (_, v) =>
+                          v === getFieldValue("passphrase")
+                            ? Promise.resolve()
+                            : Promise.reject(new Error(messageText("key.passphrase_mismatch"))),
+                      }),
+                    ]}
+                  >
+                    <Input.Password maxLength={256} autoComplete="new-password" data-testid="setup-passphrase2" />
+                  </Form.Item>
+                </Col>
+                <Col span={24}>
+                  <Alert
+                    type="warning"
+                    showIcon
+                    message={t("setup.passphrase_warning")}
+                    style={{ marginBottom: 16 }}
+                    data-testid="setup-passphrase-warning"
+                  />
+                </Col>
+              </Row>
+            )}
             {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
             <Button type="primary" size="large" htmlType="submit" loading={busy} data-testid="setup-submit">
               {mode === "create" ? t("setup.submit_create") : t("setup.submit_join")}

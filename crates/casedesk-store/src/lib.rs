@@ -1172,7 +1172,9 @@ impl Store {
             self.conn
                 .query_row("SELECT coalesce(max(rowid), 0) + 1 FROM cases", [], |r| r.get(0))?;
         self.conn.pragma_update(None, "synchronous", "OFF")?;
-        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        // A million cases' indexes (parties by name, identifiers...) are written all over:
+        // up to 1 GB of page cache (used only as needed) keeps them from being read back.
+        self.conn.pragma_update(None, "cache_size", -1_048_576)?;
         self.bulk = Some(BulkLoad { next_rowid, ..BulkLoad::default() });
         let out = f(self);
         let load = self.bulk.take().unwrap_or_default();

@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut last = 0.0;
     let mut progress = |done: u64| {
         last = t.elapsed().as_secs_f64();
-        if done % 50_000 == 0 {
+        if done.is_multiple_of(50_000) {
             eprintln!("  {done} cases, {:.1} s", t.elapsed().as_secs_f64());
         }
     };

@@ -1208,6 +1208,11 @@ impl Store {
         }
         project::write_fts_from_text(&tx, &fts)?;
         tx.commit()?;
+        // The query planner's statistics were taken when the file was opened, maybe empty: a
+        // million cases later they made SQLite look a case's events up through `events_kind`
+        // (every event of that kind per case) instead of `events_stream`, and the supervision
+        // per staff member ran for minutes. Sampled (`analysis_limit`), so quick.
+        self.conn.execute_batch("ANALYZE;")?;
         self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
     }

@@ -299,8 +299,10 @@ fn setup(st: &AppState, store: &mut Store, req: SetupStation) -> Result<(Station
     Ok((info, req.load_demo))
 }
 
-/// Writes the demonstration cases on a connection of its own, in transactions of 250 cases,
-/// telling the UI after each so the lists fill while it runs.
+/// Writes the demonstration cases on a connection of its own, as a bulk load in transactions
+/// of 250 cases (`casedesk_demo::generate`), telling the UI after each: the lists fill while it
+/// runs (a case shows once its last action is written), the search finds the cases when it
+/// ends. Killed midway, the demo station is set up again.
 fn spawn_demo(st: Arc<AppState>) {
     if st.demo_running.swap(true, std::sync::atomic::Ordering::SeqCst) {
         return;

@@ -28,11 +28,15 @@
 //! with the store's clock at or before `DemoOptions::start`, since the HLC never goes backwards.
 //! Nothing is written after `end`.
 //!
-//! Each transaction registers `batch` cases and writes the actions that fall due meanwhile. A case
-//! is projected when registered (so cases keep their registration order) and once more when its
-//! last action is written, or at the end of each transaction in which it changed while actions
-//! are still to come, so that every committed transaction leaves the projections consistent with
-//! the log.
+//! Each transaction registers `batch` cases and writes the actions that fall due meanwhile.
+//! `generate` runs as a bulk load of the store (`Store::bulk`): a case is projected once, when its
+//! last action is written (its row keeps the rowid of its registration order), the search index
+//! is written once at the end, and commits do not wait for the disk until the last one. With
+//! `generate_consistent` a case is projected when registered and once more when its last action
+//! is written, or at the end of each transaction in which it changed while actions are still to
+//! come, so that every committed transaction leaves the projections consistent with the log. Both
+//! end with the same log, projections, search index and figures (a test in `casedesk-report`
+//! compares them).
 //!
 //! The content depends only on the seed and the options; ids come from the clock. Generating again
 //! into the same database adds another world's cases (numbers continue), whose events the HLC
@@ -101,7 +105,32 @@ pub struct DemoSummary {
 
 /// Fills an initialised station database with realistic cases and their events (see the module
 /// doc). `progress` is called with the number of cases registered after each transaction.
+///
+/// This is a bulk load (`Store::bulk`): each case is projected once, in its final state, the
+/// search index is written at the end, and commits do not wait for the disk until the last. The
+/// log, projections, search index and figures are those of [`generate_consistent`]; only in
+/// between do they differ (cases not shown yet), and a load killed midway leaves the station
+/// so: delete it and generate again.
 pub fn generate(
+    store: &mut Store,
+    opts: &DemoOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<DemoSummary> {
+    store.bulk(|store| generate_in(store, opts, progress))
+}
+
+/// [`generate`] without a bulk load: every committed transaction leaves the projections and
+/// the search index consistent with the log (cases are projected at registration and at the
+/// end of every transaction they changed in), at several times the cost.
+pub fn generate_consistent(
+    store: &mut Store,
+    opts: &DemoOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<DemoSummary> {
+    generate_in(store, opts, progress)
+}
+
+fn generate_in(
     store: &mut Store,
     opts: &DemoOptions,
     progress: &mut dyn FnMut(u64),
@@ -2561,7 +2590,7 @@ impl World {
         match flight.steps.front().map(|s| s.at) {
             Some(next) => {
                 flight.state = Some(state);
-                if !std::mem::replace(&mut flight.dirty, true) {
+                if !b.is_bulk() && !std::mem::replace(&mut flight.dirty, true) {
                     self.dirty.push(slot);
                 }
                 self.push(next, Work::Step(slot));
@@ -2578,6 +2607,11 @@ impl World {
     /// Projects the cases that changed in this transaction and still have actions to come, and
     /// lets go of their events.
     fn checkpoint(&mut self, b: &mut Batch<'_>) -> Result<()> {
+        // A bulk load projects a case once, at its last action.
+        if b.is_bulk() {
+            self.dirty.clear();
+            return Ok(());
+        }
         for slot in std::mem::take(&mut self.dirty) {
             if let Some(f) = self.flights.get_mut(slot).and_then(Option::as_mut) {
                 if let Some(state) = &f.state {
@@ -2607,7 +2641,9 @@ impl World {
         b.set_now(at);
         let who = self.acting(Some(clerk), Permission::Register)?;
         let state = b.register_case(&who, reg)?;
-        b.project_case(&state)?;
+        if steps.is_empty() || !b.is_bulk() {
+            b.project_case(&state)?;
+        }
         self.registered += 1;
         self.summary.events += 1;
         if let Some(s) = session {

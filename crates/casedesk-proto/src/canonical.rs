@@ -12,6 +12,30 @@ pub fn canonical_json(value: &Value) -> String {
     out
 }
 
+/// The canonical form of the object `object` with the entry `key: value` added (`object` has no
+/// `key`): the same text as `canonical_json` of that object, without building it.
+pub fn canonical_with(object: &Value, key: &str, value: &Value) -> String {
+    let Value::Object(map) = object else {
+        return canonical_json(object);
+    };
+    let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    entries.retain(|(k, _)| *k != key);
+    entries.push((key, value));
+    entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut out = String::with_capacity(512);
+    out.push('{');
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(k, &mut out);
+        out.push(':');
+        write_value(v, &mut out);
+    }
+    out.push('}');
+    out
+}
+
 fn write_value(value: &Value, out: &mut String) {
     match value {
         Value::Object(map) => {
@@ -58,4 +82,30 @@ fn write_string(s: &str, out: &mut String) {
         return;
     }
     out.push_str(&serde_json::to_string(s).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod with_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn canonical_with_is_canonical_json_of_the_whole() {
+        let head = json!({"z": 1, "a": "x\"y", "m": null, "pz": [1, {"b": 2, "a": 1}]});
+        let payload = json!({"k": {"y": [true, 2.5, "t"], "b": "\n"}, "a": -3});
+        let mut whole = head.clone();
+        whole["payload"] = payload.clone();
+        assert_eq!(canonical_with(&head, "payload", &payload), canonical_json(&whole));
+        // A key sorting first and one sorting last.
+        assert_eq!(canonical_with(&head, "0", &payload), {
+            let mut w = head.clone();
+            w["0"] = payload.clone();
+            canonical_json(&w)
+        });
+        assert_eq!(canonical_with(&head, "zz", &json!(7)), {
+            let mut w = head.clone();
+            w["zz"] = json!(7);
+            canonical_json(&w)
+        });
+    }
 }

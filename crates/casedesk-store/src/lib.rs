@@ -156,6 +156,22 @@ pub struct Store {
     key: Option<DbKey>,
     /// `blobs/` beside the database file: evidence files and issued PDFs (see `files`).
     blob_dir: Option<std::path::PathBuf>,
+    /// A bulk load under way (`Store::bulk`).
+    bulk: Option<BulkLoad>,
+}
+
+/// What a bulk load (`Store::bulk`) holds back until its end.
+#[derive(Default)]
+struct BulkLoad {
+    /// Case rows whose search text changed during the load, and whether the search index held
+    /// them before it: the index is written once, at the end.
+    fts: std::collections::BTreeMap<i64, bool>,
+    /// The rowid of each case registered in the load and not projected yet: the one a
+    /// projection written at registration would have had, so rows keep registration order
+    /// however late a case is projected.
+    reserved: std::collections::HashMap<Uuid, i64>,
+    /// The next rowid to give.
+    next_rowid: i64,
 }
 
 /// What runs before a file that needs migrations is migrated (a backup).
@@ -212,6 +228,7 @@ impl Store {
             seen_version: None,
             key: None,
             blob_dir: None,
+            bulk: None,
         }
     }
 
@@ -1083,6 +1100,10 @@ impl Store {
         let station = self.require_station()?.clone();
         let now = self.now();
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        if self.bulk.is_some() {
+            // `bulk` has set the cache up for the whole load.
+            return self.batch_in(station, now, cal, own, f);
+        }
         // A bulk transaction touches far more pages than SQLite's default 2 MB cache holds:
         // without more room it spills to the WAL and reads them back (up to 256 MB, used only
         // as needed; back to the default after).
@@ -1100,13 +1121,100 @@ impl Store {
         own: OwnRules,
         f: impl FnOnce(&mut Batch<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut b =
-            Batch { tx, station, now, cal, own, fts: project::FtsQueue::default(), head: None };
+        let Store { conn, bulk, .. } = self;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut b = Batch {
+            tx,
+            station,
+            now,
+            cal,
+            own,
+            fts: project::FtsQueue::default(),
+            head: None,
+            bulk: bulk.as_mut(),
+        };
         let out = f(&mut b)?;
-        b.fts.flush(&b.tx)?;
+        match b.bulk.as_deref_mut() {
+            // The text is in `case_text`; the index is written at the end of the load.
+            Some(load) => {
+                for (rowid, before) in b.fts.take_rows() {
+                    load.fts.entry(rowid).or_insert(before);
+                }
+            }
+            None => b.fts.flush(&b.tx)?,
+        }
         b.tx.commit()?;
         Ok(out)
+    }
+
+    /// Runs `f` as a bulk load of demonstration data: what it writes through `Store::batch` is
+    /// the same log and, once `bulk` returns, the same projections, search index and figures
+    /// as the same batches outside a bulk load, reached with less work:
+    /// - a case registered in a batch is projected when the caller projects it (at its last
+    ///   action, say), not at registration; its row keeps the rowid it would have had then;
+    /// - the full-text index is written once, at the end, for every case row whose text
+    ///   changed, rather than at the end of every batch (FTS5 then writes far fewer, larger
+    ///   segments and merges them less);
+    /// - commits do not wait for the disk (`synchronous = OFF`) and the page cache is large;
+    ///   at the end the connection is back at `synchronous = FULL` and the last commit and a
+    ///   checkpoint make everything durable.
+    ///
+    /// Between batches the projections lag the log (cases not projected yet, search not
+    /// indexed), and a load killed midway leaves it so, and a power cut during one can damage
+    /// the file: a bulk load is for demonstration data, which is simply generated again. An
+    /// error from `f` still ends the load properly (held cases projected from the log, the
+    /// index written) before it is returned.
+    pub fn bulk<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        if self.bulk.is_some() {
+            return f(self);
+        }
+        let next_rowid: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(rowid), 0) + 1 FROM cases", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "synchronous", "OFF")?;
+        // A million cases' indexes (parties by name, identifiers...) are written all over:
+        // up to 1 GB of page cache (used only as needed) keeps them from being read back.
+        self.conn.pragma_update(None, "cache_size", -1_048_576)?;
+        self.bulk = Some(BulkLoad { next_rowid, ..BulkLoad::default() });
+        let out = f(self);
+        let load = self.bulk.take().unwrap_or_default();
+        let ended = self.end_bulk(load);
+        let restored = self
+            .conn
+            .pragma_update(None, "synchronous", "FULL")
+            .and_then(|()| self.conn.pragma_update(None, "cache_size", -2000));
+        let out = out?;
+        ended?;
+        restored?;
+        Ok(out)
+    }
+
+    /// Projects the cases a bulk load registered and never projected (from the log), writes
+    /// the search index of the rows it changed, and makes it all durable.
+    fn end_bulk(&mut self, load: BulkLoad) -> Result<()> {
+        let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
+        let mut held: Vec<(i64, Uuid)> = load.reserved.into_iter().map(|(id, r)| (r, id)).collect();
+        held.sort_unstable();
+        let mut fts = load.fts;
+        // The last transaction is durable (FULL) and so is what came before it in the WAL.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut queue = project::FtsQueue::default();
+        for (rowid, id) in held {
+            project::refresh_case_at(&tx, id, Some(rowid), &cal, &own, &mut queue)?;
+        }
+        for (rowid, before) in queue.take_rows() {
+            fts.entry(rowid).or_insert(before);
+        }
+        project::write_fts_from_text(&tx, &fts)?;
+        tx.commit()?;
+        // The query planner's statistics were taken when the file was opened, maybe empty: a
+        // million cases later they made SQLite look a case's events up through `events_kind`
+        // (every event of that kind per case) instead of `events_stream`, and the supervision
+        // per staff member ran for minutes. Sampled (`analysis_limit`), so quick.
+        self.conn.execute_batch("ANALYZE;")?;
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 }
 
@@ -1125,6 +1233,8 @@ pub struct Batch<'a> {
     fts: project::FtsQueue,
     /// This device's head after the batch's last event.
     head: Option<Head>,
+    /// The bulk load this batch is part of (`Store::bulk`).
+    bulk: Option<&'a mut BulkLoad>,
 }
 
 impl Batch<'_> {
@@ -1154,6 +1264,10 @@ impl Batch<'_> {
         )?;
         let state = case::fold(&[event])?
             .ok_or_else(|| StoreError::integrity("registration did not fold"))?;
+        if let Some(load) = self.bulk.as_deref_mut() {
+            load.reserved.insert(state.id, load.next_rowid);
+            load.next_rowid += 1;
+        }
         Ok(state)
     }
 
@@ -1211,9 +1325,17 @@ impl Batch<'_> {
         project::load_stream(&self.tx, id)
     }
 
-    /// Writes the projection of a case state produced by `register_case` or `act`.
+    /// Writes the projection of a case state produced by `register_case` or `act`. In a bulk
+    /// load (`Store::bulk`) a case need only be projected once, in its last state: until then
+    /// its row is held back, and written with the rowid it was given at registration.
     pub fn project_case(&mut self, state: &CaseState) -> Result<()> {
-        project::write_case_with(&self.tx, state, &self.cal, &self.own, Some(&mut self.fts))
+        let rowid = self.bulk.as_deref_mut().and_then(|l| l.reserved.remove(&state.id));
+        project::write_case_at(&self.tx, state, rowid, &self.cal, &self.own, Some(&mut self.fts))
+    }
+
+    /// Whether this batch is part of a bulk load (`Store::bulk`).
+    pub fn is_bulk(&self) -> bool {
+        self.bulk.is_some()
     }
 
     pub fn record_org(&mut self, stream: Uuid, actor: &Actor, ev: OrgEvent) -> Result<Event> {

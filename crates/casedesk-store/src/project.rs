@@ -172,6 +172,59 @@ impl FtsQueue {
         }
         Ok(())
     }
+
+    /// The held-back rows and whether the index held each before, without their texts (a bulk
+    /// load reads them back from `case_text` at its end).
+    pub(crate) fn take_rows(&mut self) -> impl Iterator<Item = (i64, bool)> + use<> {
+        std::mem::take(&mut self.rows).into_iter().map(|(rowid, (before, _))| (rowid, before))
+    }
+}
+
+/// Writes the search index of `rows` (rowid → whether the index held it before) from their
+/// text in `case_text`, in rowid order: the end of a bulk load.
+pub(crate) fn write_fts_from_text(
+    conn: &Connection,
+    rows: &std::collections::BTreeMap<i64, bool>,
+) -> Result<()> {
+    // FTS5 writes its pending terms out as a new segment whenever they pass `hashsize` (1 MB by
+    // default), then merges segments: filled in one go, a larger buffer makes far fewer, larger
+    // segments and far less merging. Back to the default after (a row equal to it stays in each
+    // index's config table).
+    for t in ["case_fts", "case_chars"] {
+        conn.execute(
+            &format!("INSERT INTO {t} ({t}, rank) VALUES ('hashsize', ?1)"),
+            [BULK_HASHSIZE],
+        )?;
+    }
+    let written = write_rows(conn, rows);
+    for t in ["case_fts", "case_chars"] {
+        conn.execute(
+            &format!("INSERT INTO {t} ({t}, rank) VALUES ('hashsize', ?1)"),
+            [FTS5_HASHSIZE],
+        )?;
+    }
+    written
+}
+
+/// FTS5's default `hashsize` (`FTS5_DEFAULT_HASHSIZE`) and the one of a bulk fill.
+const FTS5_HASHSIZE: i64 = 1024 * 1024;
+const BULK_HASHSIZE: i64 = 128 * 1024 * 1024;
+
+fn write_rows(conn: &Connection, rows: &std::collections::BTreeMap<i64, bool>) -> Result<()> {
+    let mut text = conn.prepare_cached("SELECT text FROM case_text WHERE rowid = ?1")?;
+    for (&rowid, &before) in rows {
+        let t: Option<String> = text.query_row([rowid], |r| r.get(0)).optional()?;
+        match t {
+            Some(t) => write_fts(conn, rowid, before, &t)?,
+            // A row written and then dropped again within the load (none today).
+            None if before => {
+                conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?.execute([rowid])?;
+                conn.prepare_cached("DELETE FROM case_chars WHERE rowid = ?1")?.execute([rowid])?;
+            }
+            None => {}
+        }
+    }
+    Ok(())
 }
 
 /// Puts a case's search text into both full-text indexes: `case_fts` (words) and
@@ -205,6 +258,51 @@ pub(crate) fn write_case_with(
     own: &OwnRules,
     fts: Option<&mut FtsQueue>,
 ) -> Result<()> {
+    write_case_at(conn, s, None, cal, own, fts)
+}
+
+/// Re-projects a case from its log, a new row taking `rowid` (a bulk load's reservation).
+pub(crate) fn refresh_case_at(
+    conn: &Connection,
+    stream: Uuid,
+    rowid: Option<i64>,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+    fts: &mut FtsQueue,
+) -> Result<()> {
+    let mut events = load_stream(conn, stream)?;
+    events.retain(|e| e.kind.starts_with("case."));
+    match case::fold(&events)? {
+        Some(state) => write_case_at(conn, &state, rowid, cal, own, Some(fts)),
+        None => Ok(()),
+    }
+}
+
+/// `write_case_with`; a case without a row yet gets `rowid` when given and free (a bulk
+/// load's reservation: the rowid the case would have had if projected at registration),
+/// otherwise the next one.
+pub(crate) fn write_case_at(
+    conn: &Connection,
+    s: &CaseState,
+    rowid: Option<i64>,
+    cal: &WorkCalendar,
+    own: &OwnRules,
+    fts: Option<&mut FtsQueue>,
+) -> Result<()> {
+    let rowid = match rowid {
+        Some(want) => {
+            let holder: Option<Vec<u8>> = conn
+                .prepare_cached("SELECT id FROM cases WHERE rowid = ?1")?
+                .query_row([want], |r| r.get(0))
+                .optional()?;
+            // Taken by another case (written by another connection meanwhile): the next one.
+            match holder {
+                Some(id) if id != s.id.as_bytes() => None,
+                _ => Some(want),
+            }
+        }
+        None => None,
+    };
     let r = &s.reg;
     let next = deadline::next_deadline(s, cal, own);
     // The person a case is listed under: the first representative of a collective complaint,
@@ -229,11 +327,11 @@ pub(crate) fn write_case_with(
     let closure = s.closure.as_ref();
     let shown_no = number_shown(conn, s)?;
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO cases (id, no, reg_no, case_type, mode, status, channel, received_at, receiving_unit, unit,
+        "INSERT INTO cases (rowid, id, no, reg_no, case_type, mode, status, channel, received_at, receiving_unit, unit,
             category, nature, collective, households, complainant, respondents, claim_fen, recovered_fen,
             doubled_fen, outcome, closed_at, deadline_kind, deadline_day, deadline_provisional, roving,
             flags, updated_hlc, accepted_at, complainants, on_time, satisfaction, place, phone)
-         VALUES (?1, ?2, ?29, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+         VALUES (?34, ?1, ?2, ?29, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?30, ?31, ?32, ?33)
          ON CONFLICT (id) DO UPDATE SET no = excluded.no, reg_no = excluded.reg_no,
             case_type = excluded.case_type,
@@ -287,6 +385,7 @@ pub(crate) fn write_case_with(
             s.follow_ups.last().map(|f| f.satisfaction.code()),
             r.facts.place,
             phone,
+            rowid,
         ],
         |row| row.get(0),
     )?;

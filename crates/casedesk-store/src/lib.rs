@@ -44,6 +44,7 @@ pub use people::{Actor, AuditEntry, NewStaff, SignedIn, StaffLogin, StaffUpdate}
 pub use retention::{DEFAULT_RETENTION_DAYS, RetentionDue};
 pub use verify::VerifyReport;
 
+use bench::phases;
 use casedesk_domain::access;
 use casedesk_domain::calendar::{self, WorkCalendar};
 use casedesk_domain::case::{self, CaseState};
@@ -660,6 +661,7 @@ impl Store {
         actor: &Actor,
         mut reg: CaseRegistered,
     ) -> Result<CaseRef> {
+        phases::restart();
         if let Some(done) = op_result(&self.conn, op)? {
             return Ok(serde_json::from_str(&done)?);
         }
@@ -677,9 +679,13 @@ impl Store {
         let id = Uuid::now_v7();
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let clock_now = now;
+        phases::mark("validate");
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        phases::mark("begin");
         people::authorize(&tx, &station, actor, Permission::Register)?;
+        phases::mark("authorize");
         reg.case_no = next_case_no(&tx, &station, reg.received_at)?;
+        phases::mark("case number");
         let no = reg.case_no.clone();
         let event = append(
             &tx,
@@ -691,10 +697,13 @@ impl Store {
         )?;
         let state = case::fold(std::slice::from_ref(&event))?
             .ok_or_else(|| StoreError::integrity("registration did not fold"))?;
+        phases::mark("fold");
         project::write_case(&tx, &state, &cal, &own)?;
         let r = CaseRef { id, no };
         op_record(&tx, op, &serde_json::to_string(&r)?, clock_now)?;
+        phases::mark("op record");
         tx.commit()?;
+        phases::mark("commit");
         Ok(r)
     }
 
@@ -1450,6 +1459,7 @@ fn append_after(
     head: &mut Option<Head>,
 ) -> Result<Event> {
     let (kind, payload) = ev.encode()?;
+    phases::mark("event encode");
     let (seq, prev, hlc) = match *head {
         Some((seq, prev, last)) => {
             let seen = hlc_seen(conn)?;
@@ -1473,9 +1483,12 @@ fn append_after(
         payload,
         prev,
         hash: ZERO_HASH,
-    }
-    .seal();
+    };
+    phases::mark("chain head");
+    let event = event.seal();
+    phases::mark("hash");
     check_limits(&event)?;
+    phases::mark("limits");
     insert_event(conn, &event, 0)?;
     *head = Some((event.seq, event.hash, event.hlc));
     Ok(event)
@@ -1504,6 +1517,8 @@ fn check_limits(e: &Event) -> Result<()> {
 }
 
 pub(crate) fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<()> {
+    let stored = payload::encode(&e.payload)?;
+    phases::mark("compress");
     let mut stmt = conn.prepare_cached(
         "INSERT INTO events (id, stream, device, seq, hlc, actor, unit, kind, v, payload, prev, hash, origin)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -1518,11 +1533,12 @@ pub(crate) fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<
         e.unit,
         e.kind,
         e.v,
-        payload::encode(&e.payload)?,
+        stored,
         e.prev.0.as_slice(),
         e.hash.0.as_slice(),
         origin,
     ])?;
+    phases::mark("event insert");
     Ok(())
 }
 

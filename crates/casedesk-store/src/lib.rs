@@ -1401,15 +1401,32 @@ fn blob_hash(b: &[u8]) -> Result<EventHash> {
         .map_err(|_| StoreError::integrity("stored hash is not 32 bytes"))
 }
 
-/// The HLC of the next local event: after everything this device wrote and everything it has
-/// received.
-fn next_hlc(conn: &Connection, device: Uuid, now: DateTime<Utc>) -> Result<Hlc> {
-    let own: Option<i64> = conn
-        .prepare_cached("SELECT hlc FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1")?
-        .query_row([device.as_bytes()], |r| r.get(0))
-        .optional()?;
-    let last = Hlc((own.unwrap_or(0) as u64).max(hlc_seen(conn)?));
-    Ok(last.tick(now.timestamp_millis().max(0) as u64))
+/// This device's head for the next local event, in one statement: its last (seq, hash), or
+/// (0, zero) before its first event, and the HLC the next event must follow (after everything
+/// this device wrote and everything it has received). It was three statements (head, own HLC,
+/// HLC seen), a tenth of a registration's time before its commit (issue 13 item 13).
+fn chain_head(conn: &Connection, device: Uuid) -> Result<(u64, EventHash, u64)> {
+    // An aggregate gives one row even for a device with no events yet; `hash` and `hlc` are
+    // the row of `max(seq)` (SQLite's bare columns of a min/max query), found by the
+    // (device, seq) index.
+    //
+    // The device is written into the SQL as a literal, not bound: SQLite marked the statement
+    // with a bound device as depending on the value and compiled it again before every run
+    // (`sqlite3Reprepare` under `perf`). A station has one device, so one cached statement.
+    let sql = format!(
+        "SELECT max(seq), hash, hlc, (SELECT value FROM meta WHERE key = 'hlc_seen')
+         FROM events WHERE device = x'{}'",
+        device.simple()
+    );
+    let (seq, hash, own, seen): (Option<i64>, Option<Vec<u8>>, Option<i64>, Option<String>) = conn
+        .prepare_cached(&sql)?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let seen = seen.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    let last = (own.unwrap_or(0) as u64).max(seen);
+    Ok(match (seq, hash) {
+        (Some(seq), Some(hash)) => (seq as u64, blob_hash(&hash)?, last),
+        _ => (0, ZERO_HASH, last),
+    })
 }
 
 /// The newest HLC this station has received from elsewhere.
@@ -1466,8 +1483,8 @@ fn append_after(
             (seq, prev, Hlc(last.0.max(seen)).tick(now.timestamp_millis().max(0) as u64))
         }
         None => {
-            let (seq, prev) = device_head(conn, station.device)?;
-            (seq, prev, next_hlc(conn, station.device, now)?)
+            let (seq, prev, last) = chain_head(conn, station.device)?;
+            (seq, prev, Hlc(last).tick(now.timestamp_millis().max(0) as u64))
         }
     };
     let event = Event {

@@ -60,7 +60,26 @@ fn setting(conn: &Connection, name: &str, value: &str) -> Result<()> {
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(crate::StoreError::integrity(format!("not a setting: {name}")));
     }
-    if name == "page_size" {
+    if let Some(option) = name.strip_prefix("fts_") {
+        // An FTS5 option (`fts_automerge`, `fts_crisismerge`, `fts_pgsz`) of both search
+        // indexes of a station; nothing on the baseline, which has none.
+        let n: i64 = value
+            .parse()
+            .map_err(|_| crate::StoreError::integrity(format!("{name}: not a number")))?;
+        let has_fts: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'case_fts')",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_fts {
+            for t in ["case_fts", "case_chars"] {
+                conn.execute(
+                    &format!("INSERT INTO {t} ({t}, rank) VALUES (?1, ?2)"),
+                    rusqlite::params![option, n],
+                )?;
+            }
+        }
+    } else if name == "page_size" {
         conn.pragma_update(None, "journal_mode", "DELETE")?;
         conn.pragma_update(None, "page_size", value)?;
         conn.execute_batch("VACUUM")?;

@@ -459,7 +459,7 @@ fn register_breakdown(
             }
             off += frame;
         }
-        by.sort_by(|a, b| b.1.cmp(&a.1));
+        by.sort_by_key(|x| std::cmp::Reverse(x.1));
         let parts: Vec<String> =
             by.iter().map(|(n, c)| format!("{n} {:.1}", *c as f64 / k as f64)).collect();
         println!("  of which                  {}", parts.join(", "));

@@ -46,6 +46,19 @@ pub struct BenchArgs {
     /// Cases registered per transaction when generating demonstration data.
     #[arg(long, default_value_t = 2000)]
     batch: usize,
+    /// Only the registration figures, with where a registration's time goes step by step
+    /// (validation, event encoding, chain, compression, each projection, the search index,
+    /// the commit), at synchronous=NORMAL and FULL.
+    #[arg(long)]
+    breakdown: bool,
+    /// With `--breakdown`: the `synchronous` modes to run, comma-separated.
+    #[arg(long, default_value = "NORMAL,FULL", value_delimiter = ',')]
+    synchronous: Vec<String>,
+    /// With `--breakdown`: an SQLite setting for both the store and the baseline, as
+    /// NAME=VALUE (`page_size`, `cache_size`, `temp_store`, `wal_autocheckpoint`, ...);
+    /// repeatable. To measure a setting against the same run's baseline.
+    #[arg(long = "setting")]
+    settings: Vec<String>,
 }
 
 fn station() -> StationInit {
@@ -167,6 +180,20 @@ pub fn run(_ctx: &Ctx, args: BenchArgs) -> CmdResult {
         );
         for &n in &args.cases {
             association_bench(&dir, n, args.batch, args.reps)?;
+        }
+        return Ok(());
+    }
+    if args.breakdown {
+        println!("CaseDesk registration benchmark with its breakdown (each beside its baseline)");
+        let mut settings = Vec::new();
+        for s in &args.settings {
+            let Some((k, v)) = s.split_once('=') else {
+                return Err(crate::cases::bad("setting", "unknown_code", s));
+            };
+            settings.push((k.trim().to_owned(), v.trim().to_owned()));
+        }
+        for sync in &args.synchronous {
+            register_breakdown(&dir, args.registrations, &sync.to_ascii_uppercase(), &settings)?;
         }
         return Ok(());
     }
@@ -321,6 +348,122 @@ fn register_bench(dir: &Path, n: usize, synchronous: &str) -> Result<(), Failure
     println!("  casedesk register_case   median {s50:.3} ms   p95 {s95:.3} ms");
     println!("  baseline bare INSERT     median {b50:.3} ms   p95 {b95:.3} ms");
     println!("  ratio (median)           {:.2}x", s50 / b50);
+    Ok(())
+}
+
+/// `register_bench` with the time of each step of a registration recorded (see
+/// `casedesk_store::bench::phases`): means per registration, beside the bare INSERT's mean.
+fn register_breakdown(
+    dir: &Path,
+    n: usize,
+    synchronous: &str,
+    settings: &[(String, String)],
+) -> Result<(), Failure> {
+    use casedesk_store::bench::phases::Breakdown;
+    let store_path = dir.join("bench-register.db");
+    let bare_path = dir.join("bench-bare.db");
+    for p in [&store_path, &bare_path] {
+        casedesk_store::crypt::remove_db_files(p)?;
+    }
+    let mut store = Store::open(&store_path)?;
+    let me = store.init_station(station())?.founder;
+    store.set_synchronous(synchronous)?;
+    let now = store.now();
+    let regs = (0..n).map(|i| registration(i, now)).collect::<Vec<_>>();
+    let bare = BareTable::create(&bare_path, synchronous)?;
+    for (k, v) in settings {
+        store.bench_setting(k, v)?;
+        bare.setting(k, v)?;
+    }
+    if !settings.is_empty() {
+        let shown: Vec<String> = settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        println!("\n(settings for both: {})", shown.join(", "));
+    }
+    let (mut t_store, mut t_bare) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    // Per step, its time in each registration (steps in the order first seen).
+    let mut steps: Vec<(&'static str, Vec<f64>)> = Vec::new();
+    let rec = Breakdown::start();
+    for reg in regs {
+        let json = serde_json::to_string(&reg).map_err(StoreError::from)?;
+        let t = Instant::now();
+        bare.insert(&json)?;
+        t_bare.push(ms(t.elapsed()));
+        rec.take();
+        let t = Instant::now();
+        store.register_case(&me, reg)?;
+        t_store.push(ms(t.elapsed()));
+        for (step, d) in rec.take() {
+            match steps.iter_mut().find(|(s, _)| *s == step) {
+                Some((_, v)) => v.push(ms(d)),
+                None => steps.push((step, vec![ms(d)])),
+            }
+        }
+    }
+    drop(rec);
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let (s_mean, b_mean) = (mean(&t_store), mean(&t_bare));
+    let (s50, b50) = (percentile(&mut t_store, 0.5), percentile(&mut t_bare, 0.5));
+    println!("\nregister a complaint ({n} one by one, WAL + synchronous={synchronous})");
+    println!("  casedesk register_case   median {s50:.4} ms   mean {s_mean:.4} ms");
+    println!("  baseline bare INSERT     median {b50:.4} ms   mean {b_mean:.4} ms");
+    println!("  ratio                    median {:.2}x   mean {:.2}x", s50 / b50, s_mean / b_mean);
+    println!(
+        "  where a registration's time goes (per registration: median, mean; x = median in median bare INSERTs)"
+    );
+    let mut total = (0.0, 0.0);
+    for (step, v) in &mut steps {
+        let m = mean(v);
+        let p = percentile(v, 0.5);
+        total = (total.0 + p, total.1 + m);
+        println!("    {step:<42} {p:>8.4} ms {m:>8.4} ms  {:>6.2}x", p / b50);
+    }
+    println!("    {:<42} {:>8.4} ms {:>8.4} ms", "sum of the steps", total.0, total.1);
+
+    // Pages each commit writes: the growth of the write-ahead logs over `k` more writes, with
+    // checkpoints off (the log then only grows), in frames of a page and a 24-byte header.
+    let k = 200.min(n.max(1));
+    store.checkpoint()?;
+    bare.checkpoint()?;
+    store.set_wal_autocheckpoint(0)?;
+    bare.set_wal_autocheckpoint(0)?;
+    let wal_len =
+        |p: &Path| std::fs::metadata(format!("{}-wal", p.display())).map(|m| m.len()).unwrap_or(0);
+    let (s0, b0) = (wal_len(&store_path), wal_len(&bare_path));
+    for i in 0..k {
+        let reg = registration(n + i, now);
+        bare.insert(&serde_json::to_string(&reg).map_err(StoreError::from)?)?;
+        store.register_case(&me, reg)?;
+    }
+    let frame = (store.page_size()? + 24) as f64;
+    let pages = |a: u64, b: u64| (b.saturating_sub(a)) as f64 / frame / k as f64;
+    println!(
+        "  pages written per commit   casedesk {:.1}   bare INSERT {:.1}   (page {} bytes)",
+        pages(s0, wal_len(&store_path)),
+        pages(b0, wal_len(&bare_path)),
+        store.page_size()?
+    );
+    // Whose pages they are: the page number of each frame the registrations appended.
+    let owners = store.page_owners()?;
+    if !owners.is_empty()
+        && let Ok(wal) = std::fs::read(format!("{}-wal", store_path.display()))
+    {
+        let frame = frame as usize;
+        let mut by: Vec<(String, usize)> = Vec::new();
+        let mut off = s0.max(32) as usize;
+        while off + frame <= wal.len() {
+            let pgno = u32::from_be_bytes([wal[off], wal[off + 1], wal[off + 2], wal[off + 3]]);
+            let name = owners.get(&pgno).cloned().unwrap_or_else(|| "(freed)".into());
+            match by.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => by.push((name, 1)),
+            }
+            off += frame;
+        }
+        by.sort_by_key(|x| std::cmp::Reverse(x.1));
+        let parts: Vec<String> =
+            by.iter().map(|(n, c)| format!("{n} {:.1}", *c as f64 / k as f64)).collect();
+        println!("  of which                  {}", parts.join(", "));
+    }
     Ok(())
 }
 

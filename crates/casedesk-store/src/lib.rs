@@ -44,6 +44,7 @@ pub use people::{Actor, AuditEntry, NewStaff, SignedIn, StaffLogin, StaffUpdate}
 pub use retention::{DEFAULT_RETENTION_DAYS, RetentionDue};
 pub use verify::VerifyReport;
 
+use bench::phases;
 use casedesk_domain::access;
 use casedesk_domain::calendar::{self, WorkCalendar};
 use casedesk_domain::case::{self, CaseState};
@@ -677,6 +678,7 @@ impl Store {
         actor: &Actor,
         mut reg: CaseRegistered,
     ) -> Result<CaseRef> {
+        phases::restart();
         if let Some(done) = op_result(&self.conn, op)? {
             return Ok(serde_json::from_str(&done)?);
         }
@@ -694,9 +696,13 @@ impl Store {
         let id = Uuid::now_v7();
         let (cal, own) = (self.calendar.clone(), self.own_rules.clone());
         let clock_now = now;
+        phases::mark("validate");
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        phases::mark("begin");
         people::authorize(&tx, &station, actor, Permission::Register)?;
+        phases::mark("authorize");
         reg.case_no = next_case_no(&tx, &station, reg.received_at)?;
+        phases::mark("case number");
         let no = reg.case_no.clone();
         let event = append(
             &tx,
@@ -708,10 +714,13 @@ impl Store {
         )?;
         let state = case::fold(std::slice::from_ref(&event))?
             .ok_or_else(|| StoreError::integrity("registration did not fold"))?;
+        phases::mark("fold");
         project::write_case(&tx, &state, &cal, &own)?;
         let r = CaseRef { id, no };
         op_record(&tx, op, &serde_json::to_string(&r)?, clock_now)?;
+        phases::mark("op record");
         tx.commit()?;
+        phases::mark("commit");
         Ok(r)
     }
 
@@ -1514,15 +1523,32 @@ fn blob_hash(b: &[u8]) -> Result<EventHash> {
         .map_err(|_| StoreError::integrity("stored hash is not 32 bytes"))
 }
 
-/// The HLC of the next local event: after everything this device wrote and everything it has
-/// received.
-fn next_hlc(conn: &Connection, device: Uuid, now: DateTime<Utc>) -> Result<Hlc> {
-    let own: Option<i64> = conn
-        .prepare_cached("SELECT hlc FROM events WHERE device = ?1 ORDER BY seq DESC LIMIT 1")?
-        .query_row([device.as_bytes()], |r| r.get(0))
-        .optional()?;
-    let last = Hlc((own.unwrap_or(0) as u64).max(hlc_seen(conn)?));
-    Ok(last.tick(now.timestamp_millis().max(0) as u64))
+/// This device's head for the next local event, in one statement: its last (seq, hash), or
+/// (0, zero) before its first event, and the HLC the next event must follow (after everything
+/// this device wrote and everything it has received). It was three statements (head, own HLC,
+/// HLC seen), a tenth of a registration's time before its commit (issue 13 item 13).
+fn chain_head(conn: &Connection, device: Uuid) -> Result<(u64, EventHash, u64)> {
+    // An aggregate gives one row even for a device with no events yet; `hash` and `hlc` are
+    // the row of `max(seq)` (SQLite's bare columns of a min/max query), found by the
+    // (device, seq) index.
+    //
+    // The device is written into the SQL as a literal, not bound: SQLite marked the statement
+    // with a bound device as depending on the value and compiled it again before every run
+    // (`sqlite3Reprepare` under `perf`). A station has one device, so one cached statement.
+    let sql = format!(
+        "SELECT max(seq), hash, hlc, (SELECT value FROM meta WHERE key = 'hlc_seen')
+         FROM events WHERE device = x'{}'",
+        device.simple()
+    );
+    let (seq, hash, own, seen): (Option<i64>, Option<Vec<u8>>, Option<i64>, Option<String>) = conn
+        .prepare_cached(&sql)?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let seen = seen.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    let last = (own.unwrap_or(0) as u64).max(seen);
+    Ok(match (seq, hash) {
+        (Some(seq), Some(hash)) => (seq as u64, blob_hash(&hash)?, last),
+        _ => (0, ZERO_HASH, last),
+    })
 }
 
 /// The newest HLC this station has received from elsewhere.
@@ -1572,14 +1598,15 @@ fn append_after(
     head: &mut Option<Head>,
 ) -> Result<Event> {
     let (kind, payload) = ev.encode()?;
+    phases::mark("event encode");
     let (seq, prev, hlc) = match *head {
         Some((seq, prev, last)) => {
             let seen = hlc_seen(conn)?;
             (seq, prev, Hlc(last.0.max(seen)).tick(now.timestamp_millis().max(0) as u64))
         }
         None => {
-            let (seq, prev) = device_head(conn, station.device)?;
-            (seq, prev, next_hlc(conn, station.device, now)?)
+            let (seq, prev, last) = chain_head(conn, station.device)?;
+            (seq, prev, Hlc(last).tick(now.timestamp_millis().max(0) as u64))
         }
     };
     let event = Event {
@@ -1595,9 +1622,12 @@ fn append_after(
         payload,
         prev,
         hash: ZERO_HASH,
-    }
-    .seal();
+    };
+    phases::mark("chain head");
+    let event = event.seal();
+    phases::mark("hash");
     check_limits(&event)?;
+    phases::mark("limits");
     insert_event(conn, &event, 0)?;
     *head = Some((event.seq, event.hash, event.hlc));
     Ok(event)
@@ -1626,6 +1656,8 @@ fn check_limits(e: &Event) -> Result<()> {
 }
 
 pub(crate) fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<()> {
+    let stored = payload::encode(&e.payload)?;
+    phases::mark("compress");
     let mut stmt = conn.prepare_cached(
         "INSERT INTO events (id, stream, device, seq, hlc, actor, unit, kind, v, payload, prev, hash, origin)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -1640,11 +1672,12 @@ pub(crate) fn insert_event(conn: &Connection, e: &Event, origin: i64) -> Result<
         e.unit,
         e.kind,
         e.v,
-        payload::encode(&e.payload)?,
+        stored,
         e.prev.0.as_slice(),
         e.hash.0.as_slice(),
         origin,
     ])?;
+    phases::mark("event insert");
     Ok(())
 }
 

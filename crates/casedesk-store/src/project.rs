@@ -5,6 +5,7 @@ use casedesk_proto::{Event, EventHash, Hlc};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use crate::bench::phases;
 use crate::error::Result;
 use casedesk_domain::calendar::WorkCalendar;
 use casedesk_domain::case::{self, CaseState};
@@ -236,8 +237,10 @@ fn write_fts(conn: &Connection, rowid: i64, indexed_before: bool, text: &str) ->
     }
     conn.prepare_cached("INSERT INTO case_fts (rowid, text) VALUES (?1, ?2)")?
         .execute(params![rowid, text])?;
+    phases::mark("search index (trigram)");
     conn.prepare_cached("INSERT INTO case_chars (rowid, text) VALUES (?1, ?2)")?
         .execute(params![rowid, spaced(text)])?;
+    phases::mark("search index (chars)");
     Ok(())
 }
 
@@ -326,6 +329,7 @@ pub(crate) fn write_case_at(
     }
     let closure = s.closure.as_ref();
     let shown_no = number_shown(conn, s)?;
+    phases::mark("number shown");
     let mut stmt = conn.prepare_cached(
         "INSERT INTO cases (rowid, id, no, reg_no, case_type, mode, status, channel, received_at, receiving_unit, unit,
             category, nature, collective, households, complainant, respondents, claim_fen, recovered_fen,
@@ -389,6 +393,7 @@ pub(crate) fn write_case_at(
         ],
         |row| row.get(0),
     )?;
+    phases::mark("cases row");
 
     conn.prepare_cached(
         "INSERT OR REPLACE INTO stat_cases (rowid, case_type, status, received_at, accepted_at,
@@ -413,6 +418,7 @@ pub(crate) fn write_case_at(
         r.nature,
         s.follow_ups.last().map(|f| f.satisfaction.code()),
     ])?;
+    phases::mark("stat row");
 
     conn.prepare_cached("DELETE FROM parties WHERE case_rowid = ?1")?.execute([rowid])?;
     let mut party = conn.prepare_cached(
@@ -426,6 +432,7 @@ pub(crate) fn write_case_at(
         let phone = (!p.phone.is_empty()).then_some(&p.phone);
         party.execute(params![rowid, "r", i as i64, p.name, key, phone])?;
     }
+    phases::mark("parties");
 
     if !s.sessions.is_empty() || has_rows(conn, "sessions", rowid)? {
         conn.prepare_cached("DELETE FROM sessions WHERE case_rowid = ?1")?.execute([rowid])?;
@@ -532,6 +539,7 @@ pub(crate) fn write_case_at(
         }
     }
 
+    phases::mark("sessions, transfers, documents, evidence");
     conn.prepare_cached("DELETE FROM case_ids WHERE case_rowid = ?1")?.execute([rowid])?;
     let mut ins =
         conn.prepare_cached("INSERT OR IGNORE INTO case_ids (value, case_rowid) VALUES (?1, ?2)")?;
@@ -539,6 +547,7 @@ pub(crate) fn write_case_at(
         ins.execute(params![v, rowid])?;
     }
 
+    phases::mark("identifiers");
     let text = search_text(s);
     let old: Option<String> = conn
         .prepare_cached("SELECT text FROM case_text WHERE rowid = ?1")?
@@ -547,6 +556,7 @@ pub(crate) fn write_case_at(
     if old.as_deref() != Some(text.as_str()) {
         conn.prepare_cached("INSERT OR REPLACE INTO case_text (rowid, text) VALUES (?1, ?2)")?
             .execute(params![rowid, text])?;
+        phases::mark("search text");
         match fts {
             Some(q) => q.put(rowid, old.is_some(), text),
             None => write_fts(conn, rowid, old.is_some(), &text)?,

@@ -1164,13 +1164,18 @@ impl Store {
     /// - the full-text index is written once, at the end, for every case row whose text
     ///   changed, rather than at the end of every batch (FTS5 then writes far fewer, larger
     ///   segments and merges them less);
-    /// - commits do not wait for the disk (`synchronous = OFF`) and the page cache is large;
-    ///   at the end the connection is back at `synchronous = FULL` and the last commit and a
-    ///   checkpoint make everything durable.
+    /// - on a station that holds no case yet (a new demonstration station: nothing in the file
+    ///   that the wizard or `init` does not make again), commits do not wait for the disk
+    ///   (`synchronous = OFF`); a station that already holds cases stays at `FULL` throughout,
+    ///   so a power cut during the load cannot damage what it held (with OFF a checkpoint may
+    ///   overwrite the file unsynced); the page cache is large either way; at the end the
+    ///   connection is back at `synchronous = FULL` and the last commit and a checkpoint make
+    ///   everything durable.
     ///
     /// Between batches the projections lag the log (cases not projected yet, search not
-    /// indexed), and a load killed midway leaves it so, and a power cut during one can damage
-    /// the file: a bulk load is for demonstration data, which is simply generated again. An
+    /// indexed), and a load killed midway leaves it so, and a power cut during one on a new
+    /// station can damage the file: a bulk load is for demonstration data, which is simply
+    /// generated again. An
     /// error from `f` still ends the load properly (held cases projected from the log, the
     /// index written) before it is returned.
     pub fn bulk<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
@@ -1180,7 +1185,9 @@ impl Store {
         let next_rowid: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(rowid), 0) + 1 FROM cases", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "synchronous", "OFF")?;
+        if self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM cases)", [], |r| r.get(0))? {
+            self.conn.pragma_update(None, "synchronous", "OFF")?;
+        }
         // A million cases' indexes (parties by name, identifiers...) are written all over:
         // up to 1 GB of page cache (used only as needed) keeps them from being read back.
         self.conn.pragma_update(None, "cache_size", -1_048_576)?;

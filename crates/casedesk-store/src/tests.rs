@@ -45,6 +45,19 @@ fn register_assigns_numbers_and_projects() {
     assert!(s.verify().unwrap().is_ok());
 }
 
+/// A bulk load relaxes durability only on a station with no case yet, and gives it back after.
+#[test]
+fn bulk_load_waits_for_the_disk_on_a_station_that_holds_cases() {
+    let synchronous =
+        |s: &Store| -> i64 { s.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap() };
+    let mut s = store_at(at(2026, 3, 1, 2));
+    assert_eq!(s.bulk(|s| Ok(synchronous(s))).unwrap(), 0, "OFF on a new station");
+    assert_eq!(synchronous(&s), 2, "FULL again after the load");
+    s.register_case(&founder(&s), registration(at(2026, 3, 1, 1))).unwrap();
+    assert_eq!(s.bulk(|s| Ok(synchronous(s))).unwrap(), 2, "FULL beside real cases");
+    assert_eq!(synchronous(&s), 2);
+}
+
 #[test]
 fn invalid_registration_lists_every_problem_and_writes_nothing() {
     let mut s = store_at(at(2026, 3, 1, 2));

@@ -185,7 +185,7 @@ pub async fn station_info(state: St<'_>) -> Res<Option<StationInfo>> {
 pub async fn setup_station(state: St<'_>, req: SetupStation) -> Res<StationInfo> {
     let checked = req.clone();
     blocking(&state, move |st| {
-        if !st.awaiting_key() {
+        if !st.awaiting_key_settled() {
             return Ok(());
         }
         // The new file's key, as the wizard chose it, once the answers are right: nothing is
@@ -977,7 +977,7 @@ pub async fn first_head(state: St<'_>, req: casedesk_ipc::FirstHead) -> Res<Sess
 /// How the wizard may keep the new station file's key on this computer.
 pub async fn key_options(state: St<'_>) -> Res<casedesk_ipc::KeyOptions> {
     blocking(&state, |st| {
-        let existing = if st.awaiting_key() {
+        let existing = if st.awaiting_key_settled() {
             None
         } else {
             casedesk_keys::read_note(&st.paths.db).ok().flatten().map(|n| {

@@ -275,6 +275,14 @@ impl AppState {
         self.awaiting_key.load(Ordering::SeqCst)
     }
 
+    /// `awaiting_key` once the opener thread has decided (what commands ask): right after the
+    /// start it may not have looked for a key yet, and a wizard answered in that moment would
+    /// skip the key choice and set up the in-memory placeholder.
+    pub fn awaiting_key_settled(&self) -> bool {
+        let _ = self.store.wait(OPEN_WAIT);
+        self.awaiting_key()
+    }
+
     /// The wizard's choice for a new station file: a key in the OS secret store (`passphrase`
     /// None) or derived from the station passphrase; the note is written and the file is
     /// created encrypted in place of the placeholder. Waits until it is open.

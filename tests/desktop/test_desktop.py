@@ -507,3 +507,37 @@ class TestCaseLifecycle:
         menu(drv, "设置")
         find(drv, "idle-minutes", timeout=10)
         wait(drv, lambda d: find(d, "idle-minutes").get_attribute("value") == "15", 10, "15 minutes read back")
+
+
+def test_a_passphrase_station_opens_only_with_its_passphrase():
+    """First start with CASEDESK_PASSPHRASE (no keyring here): the new file gets a passphrase key.
+    Started again without it, the unlock screen shows; a wrong passphrase opens nothing."""
+    tmp = Path(tempfile.mkdtemp(prefix="casedesk-e2e-unlock-"))
+    db = tmp / "station.db"
+    binary = desk.env_or_fail("CASEDESK_DESKTOP_BIN")
+    drv = desk.new_session(db, extra_env={"CASEDESK_PASSPHRASE": PASSPHRASE})
+    pid = desk.find_app_pid(binary)
+    try:
+        by_text(drv, "h2", "欢迎使用投诉调解工作台", timeout=20)
+    finally:
+        desk.end_session(drv, pid)
+    assert (tmp / "station.db.key").exists(), "the key note beside the new file"
+    assert b"SQLite format 3" not in db.read_bytes()[:16], "the new file is encrypted"
+    drv = desk.new_session(db)
+    pid2 = desk.find_app_pid(binary, {pid})
+    try:
+        find(drv, "unlock", timeout=20)
+        assert not drv.find_elements(*tid("setup-submit")), "nothing opens before the passphrase"
+        shot(drv, "20-unlock")
+        find(drv, "unlock-passphrase").send_keys("not the passphrase")
+        click(find(drv, "unlock-submit"))
+        wait_text(drv, "unlock-error", "站点口令不对", timeout=20)
+        assert not drv.find_elements(*tid("setup-submit")), "a wrong passphrase opens nothing"
+        shot(drv, "21-unlock-wrong")
+        find(drv, "unlock-passphrase").send_keys(PASSPHRASE)
+        click(find(drv, "unlock-submit"))
+        by_text(drv, "h2", "欢迎使用投诉调解工作台", timeout=20)
+        shot(drv, "22-unlocked")
+    finally:
+        desk.end_session(drv, pid2)
+        shutil.rmtree(tmp, ignore_errors=True)

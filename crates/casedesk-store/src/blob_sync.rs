@@ -91,13 +91,7 @@ impl Store {
              WHERE s.done_at IS NULL
              ORDER BY coalesce(s.refused, 0), b.stored_at, b.sha256 LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(PendingBlob {
-                sha256: r.get(0)?,
-                size: r.get::<_, i64>(1)?.max(0) as u64,
-                media_type: r.get(2)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit as i64], pending_blob)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -117,13 +111,7 @@ impl Store {
              LEFT JOIN blob_sync s ON s.sha256 = o.sha256
              ORDER BY coalesce(s.refused, 0), o.at, o.sha256 LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(PendingBlob {
-                sha256: r.get(0)?,
-                size: r.get::<_, i64>(1)?.max(0) as u64,
-                media_type: r.get(2)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit as i64], pending_blob)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -141,13 +129,7 @@ impl Store {
                OR EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = b.sha256 AND d.device = ?1))
              ORDER BY coalesce(s.refused, 0), b.stored_at, b.sha256 LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![device.as_bytes(), limit as i64], |r| {
-            Ok(PendingBlob {
-                sha256: r.get(0)?,
-                size: r.get::<_, i64>(1)?.max(0) as u64,
-                media_type: r.get(2)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![device.as_bytes(), limit as i64], pending_blob)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -385,4 +367,13 @@ fn upsert(
             .execute(params![sha256, direction.code(), refused as i64, code, message, now])?,
     };
     Ok(())
+}
+
+/// A `PendingBlob` from a row of (sha256, size, media_type).
+fn pending_blob(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingBlob> {
+    Ok(PendingBlob {
+        sha256: r.get(0)?,
+        size: r.get::<_, i64>(1)?.max(0) as u64,
+        media_type: r.get(2)?,
+    })
 }

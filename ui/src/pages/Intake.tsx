@@ -87,16 +87,21 @@ export function submitKeys(e: KeyboardEvent<HTMLElement>, submit: () => void) {
  * Puts the keyboard in the first field that shows a problem (in the order of the form) and
  * scrolls it to the middle; waits for the messages to render.
  */
-export function focusFirstError(root: HTMLElement | null) {
+export function focusFirstError(root: HTMLElement | null, tries = 60, delay = 0) {
   setTimeout(() => {
     const item = root?.querySelector<HTMLElement>(".ant-form-item-has-error");
-    if (!item) return;
+    if (!item) {
+      // antd renders the messages after validation settles; on a busy machine that takes more
+      // than one turn of the event loop, so look again (for up to about three seconds).
+      if (tries > 0) focusFirstError(root, tries - 1, 50);
+      return;
+    }
     const target = item.querySelector<HTMLElement>(
       "input:not([type=hidden]):not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])",
     );
     (target ?? item).scrollIntoView?.({ block: "center" });
     target?.focus({ preventScroll: true });
-  }, 0);
+  }, delay);
 }
 
 /** The number of representatives ticked, beside which their count problem is shown. */

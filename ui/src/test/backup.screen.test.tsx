@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import SettingsPage from "../pages/Settings";
-import { installBackend, renderRoute } from "./render";
+import { installBackend, renderRoute, rustError } from "./render";
 
-function realStation() {
-  const env = installBackend({ seed: "none" });
+function realStation(override?: (cmd: string, args: Record<string, unknown>) => unknown) {
+  const env = installBackend({ seed: "none" }, override);
   env.backend.handler("setup_station", {
     req: {
       op_id: "setup",
@@ -70,5 +70,125 @@ describe("the 备份 card of Settings", () => {
     const restore = calls.find((c) => c.cmd === "backup_restore")?.args as { req: { path: string; op_id: string } };
     expect(restore.req.path).toMatch(/casedesk-\d{8}T\d{9}Z-manual\.cdkbak$/);
     expect(restore.req.op_id).toBeTruthy();
+  });
+
+  it("asks for the passphrase of a backup made with another one, checks with it and restores with it", async () => {
+    // The Rust side answers `backup.other_passphrase` without the backup's passphrase and
+    // `backup.wrong_key` with a wrong one; the mock takes the right one.
+    const refuse = (cmd: string, args: Record<string, unknown>) => {
+      if (cmd !== "backup_check" && cmd !== "backup_restore") return undefined;
+      const given = cmd === "backup_check" ? args.passphrase : (args.req as { passphrase?: string | null }).passphrase;
+      if (!given)
+        throw rustError({
+          code: "backup.other_passphrase",
+          arg: "",
+          message: "这个备份用另一个站点口令加密：请输入制作备份时的站点口令",
+          issues: [],
+        });
+      if (given !== "旧口令-2025-海西")
+        throw rustError({ code: "backup.wrong_key", arg: "", message: "这个备份用的不是本站的密钥或口令，无法打开", issues: [] });
+      return undefined;
+    };
+    const { calls } = realStation(refuse);
+    renderRoute("/settings", "/settings", <SettingsPage />);
+    const card = await screen.findByTestId("backup-card");
+    const user = userEvent.setup();
+    await user.click(within(card).getByTestId("backup-now"));
+    await waitFor(() => expect(within(card).getByTestId("backup-result")).toHaveTextContent("已备份（1 份）"));
+
+    // 检查 without the passphrase: the row asks for it.
+    await user.click(within(card).getByTestId("backup-check"));
+    const field = await within(card).findByTestId("backup-check-passphrase");
+    expect(within(card).getByTestId("backup-check-with")).toBeDisabled();
+    await user.type(field, "错的口令");
+    await user.click(within(card).getByTestId("backup-check-with"));
+    await waitFor(() =>
+      expect(within(card).getByTestId("backup-check-result")).toHaveTextContent("不能使用：这个备份用的不是本站的密钥或口令"),
+    );
+    // Clicking the failed result asks again; the right passphrase opens it.
+    await user.click(within(card).getByTestId("backup-check-result"));
+    const again = await within(card).findByTestId("backup-check-passphrase");
+    await user.clear(again);
+    await user.type(again, "旧口令-2025-海西");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(within(card).getByTestId("backup-check-result")).toHaveTextContent("完好"));
+    expect(calls.filter((c) => c.cmd === "backup_check").map((c) => c.args.passphrase)).toEqual([null, "错的口令", "旧口令-2025-海西"]);
+
+    // The restore dialog carries the passphrase field, filled from the check, and says what changes.
+    await user.click(within(card).getByTestId("backup-restore"));
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog).toHaveTextContent("本站改用这个口令解锁");
+    const pass = within(dialog).getByTestId("backup-restore-passphrase");
+    expect(pass).toHaveValue("旧口令-2025-海西");
+    // Emptied, the dialog names what is missing and sends nothing.
+    await user.clear(pass);
+    await user.click(within(dialog).getByRole("button", { name: "恢复" }));
+    await within(dialog).findByText("请输入这份备份的口令");
+    expect(calls.some((c) => c.cmd === "backup_restore")).toBe(false);
+    await user.type(pass, "旧口令-2025-海西");
+    await user.click(within(dialog).getByRole("button", { name: "恢复" }));
+    await screen.findByText(/已恢复：德令哈市消费者投诉联络站/);
+    const restore = calls.find((c) => c.cmd === "backup_restore")?.args as { req: { passphrase: string } };
+    expect(restore.req.passphrase).toBe("旧口令-2025-海西");
+  });
+
+  it("a restore that finds another passphrase opens the field in the dialog", async () => {
+    const { calls } = realStation((cmd, args) => {
+      if (cmd === "backup_restore" && !(args.req as { passphrase?: string | null }).passphrase)
+        throw rustError({ code: "backup.other_passphrase", arg: "", message: "另一个口令", issues: [] });
+      return undefined;
+    });
+    renderRoute("/settings", "/settings", <SettingsPage />);
+    const card = await screen.findByTestId("backup-card");
+    const user = userEvent.setup();
+    await user.click(within(card).getByTestId("backup-now"));
+    await waitFor(() => expect(within(card).getByTestId("backup-result")).toHaveTextContent("已备份（1 份）"));
+    await user.click(within(card).getByTestId("backup-restore"));
+    const dialog = await screen.findByRole("dialog");
+    expect(within(dialog).queryByTestId("backup-restore-passphrase")).toBeNull();
+    await user.click(within(dialog).getByRole("button", { name: "恢复" }));
+    const pass = await within(dialog).findByTestId("backup-restore-passphrase");
+    expect(dialog).toHaveTextContent("请输入这份备份的口令");
+    await user.type(pass, "旧口令{Enter}");
+    await screen.findByText(/已恢复：德令哈市消费者投诉联络站/);
+    expect(calls.filter((c) => c.cmd === "backup_restore").map((c) => (c.args.req as { passphrase: string | null }).passphrase)).toEqual([
+      null,
+      "旧口令",
+    ]);
+  });
+
+  it("fills the USB folder from the system's dialog, and says to type it where there is none", async () => {
+    let dialog = true;
+    const { calls } = realStation((cmd) => (cmd === "pick_path" && dialog ? "/media/zhuoma/KINGSTON" : undefined));
+    renderRoute("/settings", "/settings", <SettingsPage />);
+    const card = await screen.findByTestId("backup-card");
+    const user = userEvent.setup();
+    await user.type(await within(card).findByTestId("backup-extra"), "/media/zhuoma");
+    await user.click(within(card).getByTestId("backup-extra-browse"));
+    await waitFor(() => expect(within(card).getByTestId("backup-extra")).toHaveValue("/media/zhuoma/KINGSTON"));
+    // The dialog opens where the typed path is, as a folder dialog with the card's title.
+    expect(calls.find((c) => c.cmd === "pick_path")?.args).toEqual({
+      req: { title: "选择文件夹（U 盘）", start: "/media/zhuoma", extensions: [] },
+    });
+    await user.click(within(card).getByTestId("backup-extra-save"));
+    await screen.findByText("备份位置已保存");
+    expect(calls.filter((c) => c.cmd === "backup_set_folder").at(-1)?.args).toEqual({ req: { folder: "/media/zhuoma/KINGSTON" } });
+
+    // No dialog (the mock answers as the desktop without a window): a warning, the field kept.
+    dialog = false;
+    await user.click(within(card).getByTestId("backup-extra-browse"));
+    await screen.findByText(/请直接输入完整路径/);
+    expect(within(card).getByTestId("backup-extra")).toHaveValue("/media/zhuoma/KINGSTON");
+  });
+
+  it("picks the return bundle as a .cdkb file", async () => {
+    const { calls } = realStation((cmd) => (cmd === "pick_path" ? "/media/zhuoma/KINGSTON/casedesk-return-HX0201.cdkb" : undefined));
+    renderRoute("/settings", "/settings", <SettingsPage />);
+    const card = await screen.findByTestId("bundle-card");
+    const user = userEvent.setup();
+    await user.click(within(card).getByTestId("bundle-file-browse"));
+    await waitFor(() => expect(within(card).getByTestId("bundle-file")).toHaveValue("/media/zhuoma/KINGSTON/casedesk-return-HX0201.cdkb"));
+    expect(calls.find((c) => c.cmd === "pick_path")?.args).toEqual({ req: { title: "选择回执包文件", start: null, extensions: ["cdkb"] } });
+    expect(within(card).getByTestId("bundle-import")).toBeEnabled();
   });
 });

@@ -19,7 +19,7 @@ describe("documents and evidence on the case page", () => {
     const { backend, calls } = installBackend({ seed: "demo" });
     const c = backend.db.cases.find((x) => x.status === "accepted" && x.documents.length === 0)!;
     renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-    const panel = await screen.findByTestId("documents", {}, { timeout: 8000 });
+    const panel = await screen.findByTestId("documents");
     expect(within(panel).getByTestId("doc-registration")).toHaveTextContent("投诉登记表");
     expect(within(panel).getByTestId("doc-acceptance")).toHaveTextContent("受理通知书");
     expect(within(panel).queryByTestId("doc-agreement")).toBeNull();
@@ -32,7 +32,7 @@ describe("documents and evidence on the case page", () => {
     expect(req.op_id).toMatch(UUID);
     expect(req.kind).toBe("acceptance");
     expect(req.recipient).toBe("complainant");
-    const issued = await within(await screen.findByTestId("doc-acceptance")).findByTestId("doc-issued", {}, { timeout: 8000 });
+    const issued = await within(await screen.findByTestId("doc-acceptance")).findByTestId("doc-issued");
     expect(issued).toHaveTextContent(c.documents[0].number);
     // Issued documents open with the system's program.
     await waitFor(() => expect(calls.some((x) => x.cmd === "doc_open")).toBe(true));
@@ -44,7 +44,7 @@ describe("documents and evidence on the case page", () => {
     const { backend, calls } = installBackend({ seed: "demo" });
     const c = backend.db.cases.find((x) => x.status === "mediating")!;
     renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-    await userEvent.click(await screen.findByTestId("evidence-add", {}, { timeout: 8000 }));
+    await userEvent.click(await screen.findByTestId("evidence-add"));
     const dialog = await screen.findByRole("dialog");
     const input = dialog.querySelector<HTMLInputElement>("input[type=file]")!;
     // A text file is refused by the backend, named beside the file.
@@ -58,7 +58,7 @@ describe("documents and evidence on the case page", () => {
     const again = dialog.querySelector<HTMLInputElement>("input[type=file]")!;
     fireEvent.change(again, { target: { files: [new File([PNG], "receipt.png", { type: "image/png" })] } });
     await userEvent.click(within(dialog).getByTestId("evidence-ok"));
-    const item = await screen.findByTestId("evidence-item", {}, { timeout: 8000 });
+    const item = await screen.findByTestId("evidence-item");
     expect(item).toHaveTextContent("购物小票");
     expect(item).toHaveTextContent("receipt.png");
     const sent = calls.filter((x) => x.cmd === "evidence_add").map((x) => x.args.req as { data: string; op_id: string; name: string });

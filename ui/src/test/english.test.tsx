@@ -61,11 +61,11 @@ async function english(path: string, pattern: string, element: React.ReactElemen
 
 describe("the screens in English", () => {
   it("home screen", async () => {
-    const { hits } = await english("/", "/", <Dashboard />, () => screen.findByTestId("stat-received", {}, { timeout: 8000 }));
+    const { hits } = await english("/", "/", <Dashboard />, () => screen.findByTestId("stat-received"));
     expect(hits).toEqual([]);
   });
   it("new complaint", async () => {
-    const { hits } = await english("/intake", "/intake", <Intake />, () => screen.findByTestId("intake-submit", {}, { timeout: 8000 }));
+    const { hits } = await english("/intake", "/intake", <Intake />, () => screen.findByTestId("intake-submit"));
     expect(hits).toEqual([]);
   });
   it("case list, and its collective complaints", async () => {
@@ -79,7 +79,7 @@ describe("the screens in English", () => {
       if (saved[1]) Object.defineProperty(proto, "clientWidth", saved[1]);
     });
     for (const path of ["/cases", "/cases?collective=1"]) {
-      const { hits } = await english(path, "/cases", <CaseList />, () => screen.findAllByTestId("case-row", {}, { timeout: 8000 }));
+      const { hits } = await english(path, "/cases", <CaseList />, () => screen.findAllByTestId("case-row"));
       expect(hits).toEqual([]);
       document.body.innerHTML = "";
     }
@@ -91,26 +91,22 @@ describe("the screens in English", () => {
     for (const c of backend.db.cases) {
       if (seen.has(c.status) || seen.size >= 6) continue;
       seen.add(c.status);
-      const { hits } = await english(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />, () =>
-        screen.findByTestId("detail-status", {}, { timeout: 8000 }),
-      );
+      const { hits } = await english(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />, () => screen.findByTestId("detail-status"));
       all.push(...hits.map((h) => `${c.status}: ${h}`));
       document.body.innerHTML = "";
     }
     expect(all).toEqual([]);
   });
   it("roving intake", async () => {
-    const { hits } = await english("/roving", "/roving", <Roving />, () => screen.findAllByRole("button", {}, { timeout: 8000 }));
+    const { hits } = await english("/roving", "/roving", <Roving />, () => screen.findAllByRole("button"));
     expect(hits).toEqual([]);
   });
   it("settings", async () => {
-    const { hits } = await english("/settings", "/settings", <SettingsPage />, () =>
-      screen.findByTestId("settings", {}, { timeout: 8000 }),
-    );
+    const { hits } = await english("/settings", "/settings", <SettingsPage />, () => screen.findByTestId("settings"));
     expect(hits).toEqual([]);
   });
   it("setup wizard", async () => {
-    const { hits } = await english("/", "/", <SetupWizard />, () => screen.findByTestId("setup-submit", {}, { timeout: 8000 }));
+    const { hits } = await english("/", "/", <SetupWizard />, () => screen.findByTestId("setup-submit"));
     expect(hits).toEqual([]);
   });
 });
@@ -121,8 +117,8 @@ describe("after registering", () => {
       cmd === "register_case" ? { id: "00000000-0000-7000-8000-000000000001", no: "HX0201-2026-A1-00042" } : undefined,
     );
     renderRoute("/intake", "/intake", <Intake />);
-    (await screen.findByTestId("intake-submit", {}, { timeout: 8000 })).click();
-    const no = await screen.findByTestId("case-no", {}, { timeout: 8000 });
+    (await screen.findByTestId("intake-submit")).click();
+    const no = await screen.findByTestId("case-no");
     expect(no).toHaveClass("new-case-no");
     expect(no).toHaveTextContent("HX0201-2026-A1-00042");
     expect(no.querySelector(".ant-typography-copy")).not.toBeNull();
@@ -154,7 +150,7 @@ describe("the home screen's 解决率", () => {
     const m = backend.dashboard().month;
     expect(m.resolved).toBeLessThanOrEqual(m.accepted);
     renderRoute("/", "/", <Dashboard />);
-    const rate = await screen.findByTestId("stat-rate", {}, { timeout: 8000 });
+    const rate = await screen.findByTestId("stat-rate");
     const pct = parseFloat(rate.textContent ?? "");
     if (!Number.isNaN(pct)) expect(pct).toBeLessThanOrEqual(100);
     expect(i18n.t("dashboard.resolution_rate_help")).toContain("本月受理的投诉中");

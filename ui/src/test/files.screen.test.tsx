@@ -33,7 +33,7 @@ describe("files not yet here", () => {
     const sha = added.case.evidence.at(-1)!.sha256;
     missing = [sha];
     const view = renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-    const item = await screen.findByTestId("evidence-item", {}, { timeout: 8000 });
+    const item = await screen.findByTestId("evidence-item");
     expect(within(item).getByTestId("file-not-here")).toHaveTextContent("文件尚未收到，同步后到达");
     expect(item.querySelector("img")).toBeNull();
     await userEvent.click(item);
@@ -44,7 +44,7 @@ describe("files not yet here", () => {
     // The file arrived with the next sync.
     missing = [];
     renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-    const here = await screen.findByTestId("evidence-item", {}, { timeout: 8000 });
+    const here = await screen.findByTestId("evidence-item");
     expect(within(here).queryByTestId("file-not-here")).toBeNull();
     await waitFor(() => expect(here.querySelector("img")).not.toBeNull());
     await userEvent.click(here);

@@ -83,14 +83,11 @@ describe("keyboard-only intake", () => {
     const name = await field("intake_respondents_0_name");
     await userEvent.click(name);
     await userEvent.keyboard(prefix);
-    const first = await waitFor(
-      () => {
-        const o = document.querySelector(".hint-option span");
-        if (!o) throw new Error("no suggestions yet");
-        return o.textContent ?? "";
-      },
-      { timeout: 4000 },
-    );
+    const first = await waitFor(() => {
+      const o = document.querySelector(".hint-option span");
+      if (!o) throw new Error("no suggestions yet");
+      return o.textContent ?? "";
+    });
     press(name, "ArrowDown");
     press(name, "Enter");
     await waitFor(() => expect(name).toHaveValue(first));
@@ -116,7 +113,7 @@ describe("keyboard-only intake", () => {
     const { field } = intake();
     await field("intake_complainants_0_name");
     await userEvent.click(screen.getByTestId("intake-submit"));
-    await waitFor(() => expect(document.activeElement?.id).toBe("intake_complainants_0_name"), { timeout: 4000 });
+    await waitFor(() => expect(document.activeElement?.id).toBe("intake_complainants_0_name"));
     expect(formItem(document.activeElement!)).toHaveClass("ant-form-item-has-error");
   });
 });
@@ -139,7 +136,7 @@ describe("required marks agree with the domain", () => {
     await userEvent.click(screen.getByRole("switch", { name: "集体投诉" }));
     await userEvent.click(screen.getByTestId("intake-submit"));
     const requests = await field("intake_requests");
-    await waitFor(() => expect(formItem(requests)).toHaveClass("ant-form-item-has-error"), { timeout: 4000 });
+    await waitFor(() => expect(formItem(requests)).toHaveClass("ant-form-item-has-error"));
     expect(formItem(screen.getByTestId("rep-count"))).toHaveTextContent("代表人数应为 2–5 人");
     // Every problem is shown where it is: none is left for the summary below the form.
     expect(screen.queryByTestId("form-problems")).toBeNull();
@@ -152,7 +149,7 @@ describe("记一次咨询", () => {
     const today = new Date().toISOString().slice(0, 10);
     backend.dispatch("roving_start", { req: { op_id: "r1", date: today, place: "柯鲁柯镇希望村", team: ["巴特尔"] } });
     renderRoute("/roving", "/roving", <Roving />);
-    const add = await screen.findByTestId("consult-add", {}, { timeout: 8000 });
+    const add = await screen.findByTestId("consult-add");
     const topic = screen.getByTestId("consult-topic");
     expect(marked(topic)).toBe(true);
     await userEvent.click(add);

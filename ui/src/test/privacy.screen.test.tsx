@@ -25,7 +25,7 @@ describe("retention", () => {
     const due = closed.filter((c) => Date.parse(c.closure!.at) + 30 * DAY <= Date.now());
     expect(due.length).toBeGreaterThan(0);
     renderRoute("/settings", "/settings", <SettingsPage />);
-    const card = await screen.findByTestId("retention", {}, { timeout: 8000 });
+    const card = await screen.findByTestId("retention");
     const table = within(card).getByTestId("retention-due");
     const oldest = [...due].sort((a, b) => a.closure!.at.localeCompare(b.closure!.at))[0];
     const row = (await within(table).findByText(oldest.reg.case_no)).closest("tr")!;
@@ -51,7 +51,7 @@ describe("retention", () => {
   it("changes the period", { timeout: 30_000 }, async () => {
     const { backend } = installBackend({ seed: "demo" });
     renderRoute("/settings", "/settings", <SettingsPage />);
-    const card = await screen.findByTestId("retention", {}, { timeout: 8000 });
+    const card = await screen.findByTestId("retention");
     const input = within(card).getByTestId("retention-days");
     await waitFor(() => expect(input).toHaveValue("1095"));
     const user = userEvent.setup();
@@ -67,7 +67,7 @@ describe("retention", () => {
     backend.db.staff.push({ id: "clerk-1", unit: head.unit, name: "小王", roles: ["clerk"], phone: "", languages: ["zh"], active: true });
     backend.db.session = "clerk-1";
     renderRoute("/settings", "/settings", <SettingsPage />);
-    await screen.findByTestId("idle-lock", {}, { timeout: 8000 });
+    await screen.findByTestId("idle-lock");
     expect(screen.queryByTestId("retention")).toBeNull();
     expect(() => backend.dispatch("retention_get", {})).toThrow();
     expect(screen.queryByTestId("idle-minutes")).toBeNull();
@@ -78,7 +78,7 @@ describe("idle lock", () => {
   it("a head sets it in minutes within the bounds; the session carries it", { timeout: 30_000 }, async () => {
     const { backend } = installBackend({ seed: "demo" });
     renderRoute("/settings", "/settings", <SettingsPage />);
-    const card = await screen.findByTestId("idle-lock", {}, { timeout: 8000 });
+    const card = await screen.findByTestId("idle-lock");
     const input = await within(card).findByTestId("idle-minutes");
     await waitFor(() => expect(input).toHaveValue("10"));
     expect(card).toHaveTextContent("可设为 1–120 分钟");
@@ -100,7 +100,7 @@ describe("first head", () => {
     backend.db.secrets = {};
     backend.db.session = null;
     render(<App />);
-    expect(await screen.findByTestId("first-head", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(await screen.findByTestId("first-head")).toBeInTheDocument();
     expect(screen.queryByTestId("sign-in")).toBeNull();
     const user = userEvent.setup();
     await user.type(screen.getByTestId("first-head-name"), "卓玛");
@@ -112,7 +112,7 @@ describe("first head", () => {
     await user.clear(screen.getByTestId("first-head-secret2"));
     await user.type(screen.getByTestId("first-head-secret2"), "德令哈-2026");
     await user.click(screen.getByTestId("first-head-submit"));
-    expect(await screen.findByTestId("dashboard", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(await screen.findByTestId("dashboard")).toBeInTheDocument();
     expect(screen.getByTestId("signed-in-as")).toHaveTextContent("卓玛");
     const me = backend.db.staff.find((s) => s.name === "卓玛")!;
     expect(me.roles).toContain("head");

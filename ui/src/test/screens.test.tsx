@@ -23,7 +23,7 @@ describe("setup wizard", () => {
   it("does not appear when the station exists", async () => {
     installBackend({ seed: "demo" });
     render(<App />);
-    expect(await screen.findByTestId("dashboard", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(await screen.findByTestId("dashboard")).toBeInTheDocument();
     expect(screen.queryByText("欢迎使用投诉调解工作台")).toBeNull();
   });
 });
@@ -99,7 +99,7 @@ describe("intake form", () => {
       return el;
     });
     fireEvent.change(name, { target: { value: open.reg.complainants[0].name } });
-    const alert = await screen.findByTestId("duplicate-warning", {}, { timeout: 4000 });
+    const alert = await screen.findByTestId("duplicate-warning");
     expect(alert).toHaveTextContent(open.reg.case_no);
   });
 });
@@ -232,7 +232,7 @@ describe("case list kept between visits", () => {
     });
     window.location.hash = "#/";
     render(<App />);
-    await screen.findByTestId("dashboard", {}, { timeout: 8000 });
+    await screen.findByTestId("dashboard");
     const menu = (name: string) => within(document.querySelector<HTMLElement>(".app-menu")!).getByText(name);
     await userEvent.click(menu("案件列表"));
     const box = await screen.findByTestId("list-search");
@@ -299,7 +299,7 @@ describe("case list", () => {
       if (saved[1]) Object.defineProperty(proto, "clientWidth", saved[1]);
     });
     renderRoute("/cases", "/cases", <CaseList />);
-    await screen.findAllByTestId("case-row", {}, { timeout: 5000 });
+    await screen.findAllByTestId("case-row");
     expect(queries).toHaveLength(1);
     expect(queries[0].limit).toBe(PAGE_SIZE);
     expect(queries[0].after ?? null).toBeNull();
@@ -381,30 +381,27 @@ describe("USB bundles in the sync settings", () => {
     });
     const files = new Set(backend.db.cases.flatMap((x) => x.evidence.map((e) => e.sha256))).size;
     renderRoute("/settings", "/settings", <SettingsPage />);
-    await screen.findByTestId("bundle-card", {}, { timeout: 8000 });
+    await screen.findByTestId("bundle-card");
     const user = userEvent.setup();
     // The settings page settles after its queries (the card may be drawn again): type until the
     // text stays.
     const fill = async (id: string, text: string) =>
-      waitFor(
-        async () => {
-          const input = screen.getByTestId(id);
-          if ((input as HTMLInputElement).value !== text) {
-            await user.clear(input);
-            await user.type(input, text);
-          }
-          expect(screen.getByTestId(id)).toHaveValue(text);
-        },
-        { timeout: 8000 },
-      );
+      waitFor(async () => {
+        const input = screen.getByTestId(id);
+        if ((input as HTMLInputElement).value !== text) {
+          await user.clear(input);
+          await user.type(input, text);
+        }
+        expect(screen.getByTestId(id)).toHaveValue(text);
+      });
     await fill("bundle-folder", "/media/usb");
     await user.click(screen.getByTestId("bundle-export"));
-    const done = await screen.findByTestId("bundle-result", {}, { timeout: 8000 });
+    const done = await screen.findByTestId("bundle-result");
     expect(done).toHaveTextContent(`含材料文件 ${files} 个`);
     expect(done).toHaveTextContent("另有 0 个超出本包容量");
     await fill("bundle-file", "/media/usb/casedesk-return-HX0201.cdkb");
     await user.click(screen.getByTestId("bundle-import"));
-    await waitFor(() => expect(screen.getByTestId("bundle-result")).toHaveTextContent("已导入回执包"), { timeout: 8000 });
+    await waitFor(() => expect(screen.getByTestId("bundle-result")).toHaveTextContent("已导入回执包"));
     expect(screen.getByTestId("bundle-result")).toHaveTextContent(`协会已收到本机文件 ${files} 个`);
   });
 });

@@ -23,7 +23,7 @@ describe("sign-in and lock", () => {
     backend.db.staff.push({ id: "clerk-1", unit: head.unit, name: "小王", roles: ["clerk"], phone: "", languages: ["zh"], active: true });
     backend.db.secrets = { ...backend.db.secrets, "clerk-1": "2580" };
     render(<App />);
-    expect(await screen.findByTestId("dashboard", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(await screen.findByTestId("dashboard")).toBeInTheDocument();
     expect(screen.getByTestId("signed-in-as")).toHaveTextContent(head.name);
 
     await userEvent.click(screen.getByTestId("lock"));
@@ -38,18 +38,18 @@ describe("sign-in and lock", () => {
 
     await user.type(screen.getByTestId("sign-in-secret"), "2580");
     await user.click(screen.getByTestId("sign-in-submit"));
-    expect(await screen.findByTestId("dashboard", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(await screen.findByTestId("dashboard")).toBeInTheDocument();
     expect(screen.getByTestId("signed-in-as")).toHaveTextContent("小王");
   });
 
   it("shows the sign-in screen when Rust answers auth.required", async () => {
     const { backend } = installBackend({ seed: "demo" });
     render(<App />);
-    expect(await screen.findByTestId("dashboard", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(await screen.findByTestId("dashboard")).toBeInTheDocument();
     // Rust locked itself (idle time): the next query is refused.
     backend.db.session = null;
     await userEvent.click(screen.getByText("案件列表"));
-    expect(await screen.findByTestId("sign-in", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(await screen.findByTestId("sign-in")).toBeInTheDocument();
   });
 });
 
@@ -60,7 +60,7 @@ describe("masked numbers", () => {
     if (!c) throw new Error("the demo desk has a case with an ID number and a phone");
     const phone = c.reg.complainants[0].phones[0];
     renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-    const field = await screen.findByTestId("masked-complainants[0].phones[0]", {}, { timeout: 8000 });
+    const field = await screen.findByTestId("masked-complainants[0].phones[0]");
     expect(field).not.toHaveTextContent(phone);
     expect(field.textContent).toContain("****");
     expect(screen.getByTestId("masked-complainants[0].id_number").textContent).toContain("********");
@@ -80,7 +80,7 @@ describe("masked numbers", () => {
     const c = backend.db.cases.find((x) => x.reg.complainants[0]?.phones[0]);
     if (!c) throw new Error("a case with a phone");
     renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-    await screen.findByTestId("masked-complainants[0].phones[0]", {}, { timeout: 8000 });
+    await screen.findByTestId("masked-complainants[0].phones[0]");
     expect(screen.queryByTestId("reveal-complainants[0].phones[0]")).toBeNull();
   });
 });

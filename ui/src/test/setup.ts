@@ -1,8 +1,13 @@
 import "@testing-library/jest-dom/vitest";
 import { afterEach, vi } from "vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import "../i18n";
+
+// One patience for every findBy/waitFor: the suite runs its files in parallel on two cores,
+// where one antd form validation alone can take seconds (a wait still fails when the thing
+// never appears).
+configure({ asyncUtilTimeout: 15000 });
 
 // jsdom lacks a few browser APIs that antd and the charts touch.
 if (!window.matchMedia) {

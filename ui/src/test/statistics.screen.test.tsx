@@ -33,22 +33,22 @@ describe("statistics screen", () => {
     const month = localDate(new Date().toISOString()).slice(0, 7);
     const r = backend.report(null, month);
     renderStats();
-    const received = await screen.findByTestId("fig-received", {}, { timeout: 8000 });
+    const received = await screen.findByTestId("fig-received");
     expect(received).toHaveTextContent(String(r.total.received));
     expect(screen.getByTestId("fig-accepted")).toHaveTextContent(String(r.total.accepted));
     expect(screen.getByTestId("period-code")).toHaveTextContent(month);
     fireEvent.click(screen.getByTestId("fig-accepted"));
     expect(await screen.findByTestId("report-filter")).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByTestId("list-total")).toHaveTextContent(String(r.total.accepted)), { timeout: 8000 });
+    await waitFor(() => expect(screen.getByTestId("list-total")).toHaveTextContent(String(r.total.accepted)));
   });
 
   it("submits the report with an op_id and shows it as submitted", async () => {
     const { calls } = installBackend({ seed: "demo" });
     renderStats();
-    fireEvent.click(await screen.findByTestId("submit-report", {}, { timeout: 8000 }));
+    fireEvent.click(await screen.findByTestId("submit-report"));
     const dialog = await screen.findByRole("dialog");
     fireEvent.click(within(dialog).getByRole("button", { name: /确\s*定|OK/ }));
-    expect(await screen.findByTestId("stats-submitted", {}, { timeout: 8000 })).toHaveTextContent("已于");
+    expect(await screen.findByTestId("stats-submitted")).toHaveTextContent("已于");
     const sent = calls.find((c) => c.cmd === "report_submit");
     expect((sent?.args.req as { op_id: string }).op_id).toMatch(/^[0-9a-f-]{36}$/);
   });

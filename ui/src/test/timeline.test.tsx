@@ -33,7 +33,7 @@ describe("timeline", () => {
     const planned = Date.now() + 3 * 86_400_000;
     const { c } = withSession(planned);
     renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-    const tl = await screen.findByTestId("timeline", {}, { timeout: 8000 });
+    const tl = await screen.findByTestId("timeline");
     const items = [...tl.querySelectorAll(".tl-item")];
     const texts = items.map((i) => i.querySelector(".tl-text")?.textContent ?? "");
     const si = texts.findIndex((x) => x.startsWith("安排调解"));
@@ -51,7 +51,7 @@ describe("timeline", () => {
     const planned = Math.floor((Date.now() - 2 * 3_600_000) / 60_000) * 60_000;
     const { c } = withSession(planned);
     renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-    const bar = await screen.findByTestId("action-bar", {}, { timeout: 8000 });
+    const bar = await screen.findByTestId("action-bar");
     await userEvent.click(await within(bar).findByTestId("act-case.session_recorded"));
     const dialog = await screen.findByRole("dialog");
     const at = dialog.querySelector<HTMLInputElement>("#action_at")!;

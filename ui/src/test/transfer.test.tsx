@@ -11,7 +11,7 @@ async function openTransfer(opts: MockOptions) {
   const { backend, calls } = installBackend(opts);
   const c = backend.db.cases.find((x) => x.status === "accepted" && x.reg.case_type === "complaint")!;
   renderRoute(`/cases/${c.id}`, "/cases/:id", <CaseDetailPage />);
-  const bar = await screen.findByTestId("action-bar", {}, { timeout: 8000 });
+  const bar = await screen.findByTestId("action-bar");
   await userEvent.click(await within(bar).findByTestId("act-case.transferred"));
   const dialog = await screen.findByRole("dialog");
   return { backend, calls, c, dialog };

@@ -23,7 +23,7 @@ describe("the unlock screen", () => {
     await user.type(screen.getByTestId("unlock-passphrase"), "祁连山下的联络站");
     await user.click(screen.getByTestId("unlock-submit"));
     // The database is open: the desk (the demo station's founder is signed in) or sign-in.
-    expect(await screen.findByTestId("dashboard", {}, { timeout: 8000 })).toBeInTheDocument();
+    expect(await screen.findByTestId("dashboard")).toBeInTheDocument();
     expect(screen.queryByTestId("unlock")).toBeNull();
   });
 

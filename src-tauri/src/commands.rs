@@ -1281,11 +1281,14 @@ fn known_backup(st: &AppState, path: &str) -> Result<std::path::PathBuf, Fail> {
 }
 
 /// The key of a backup of this station: the station's own key when the backup's note is the
-/// station's (or there is none), the keyring's for a keyring note; a backup made with another
-/// station passphrase is restored on the command line (which asks for that passphrase).
+/// station's (or there is none), the keyring's for a keyring note; for a backup made with
+/// another station passphrase, the key derived from `passphrase` (asked for with
+/// `backup.other_passphrase` when none is given; a wrong one fails the backup's check as
+/// `backup.wrong_key`).
 fn backup_key_of(
     st: &AppState,
     path: &std::path::Path,
+    passphrase: Option<&str>,
 ) -> Result<(Option<casedesk_store::DbKey>, Option<casedesk_keys::KeyNote>), Fail> {
     use casedesk_store::crypt::{FileKind, file_kind};
     if file_kind(path)? == FileKind::Plain {
@@ -1301,7 +1304,12 @@ fn backup_key_of(
         (Some(n @ casedesk_keys::KeyNote::Keyring { .. }), _) => {
             Ok((Some(casedesk_keys::key_for(&n, None).map_err(key_err)?), Some(n)))
         }
-        (Some(_), _) => Err(Fail::Ipc(IpcError::new("backup.other_passphrase", "", lang))),
+        (Some(n @ casedesk_keys::KeyNote::Passphrase { .. }), _) => match passphrase {
+            Some(p) if !p.is_empty() => {
+                Ok((Some(casedesk_keys::key_for(&n, Some(p)).map_err(key_err)?), Some(n)))
+            }
+            _ => Err(Fail::Ipc(IpcError::new("backup.other_passphrase", "", lang))),
+        },
         (None, None) => Err(Fail::Core(StoreError::BackupWrongKey(path.display().to_string()))),
     }
 }
@@ -1366,11 +1374,15 @@ pub async fn backup_set_folder(
 }
 
 /// Opens a backup with its key and checks it (nothing is changed).
-pub async fn backup_check(state: St<'_>, path: String) -> Res<casedesk_ipc::BackupChecked> {
+pub async fn backup_check(
+    state: St<'_>,
+    path: String,
+    passphrase: Option<String>,
+) -> Res<casedesk_ipc::BackupChecked> {
     blocking(&state, move |st| {
         st.actor()?;
         let p = known_backup(st, &path)?;
-        let (key, _) = backup_key_of(st, &p)?;
+        let (key, _) = backup_key_of(st, &p, passphrase.as_deref())?;
         let s = casedesk_store::backup::inspect(&p, key.as_ref())?;
         Ok(casedesk_ipc::BackupChecked {
             path: p.display().to_string(),
@@ -1409,7 +1421,7 @@ pub async fn backup_restore(
             return Err(Fail::Ipc(IpcError::new("backup.demo_running", "", lang)));
         }
         let p = known_backup(st, &req.path)?;
-        let (key, note) = backup_key_of(st, &p)?;
+        let (key, note) = backup_key_of(st, &p, req.passphrase.as_deref())?;
         let r = st.restore_from(&p, key.as_ref(), note)?;
         tracing::info!(
             backup = %p.display(),
@@ -1435,6 +1447,74 @@ pub async fn backup_restore(
     let st: Arc<AppState> = Arc::clone(&state);
     st.changed(None);
     Ok(restored)
+}
+
+/// The system's dialog to choose a folder or a file (see `casedesk_ipc::PickPath`); the path is
+/// only filled into a field, and every command that takes it checks it again.
+pub async fn pick_path(state: St<'_>, req: casedesk_ipc::PickPath) -> Res<Option<String>> {
+    blocking(&state, move |st| {
+        st.actor()?;
+        let lang = st.lang();
+        let extensions: Vec<String> = req
+            .extensions
+            .iter()
+            .map(|e| e.trim_start_matches('.').to_owned())
+            .filter(|e| {
+                !e.is_empty() && e.len() <= 16 && e.chars().all(|c| c.is_ascii_alphanumeric())
+            })
+            .collect();
+        let title: String = req.title.chars().take(100).collect();
+        let start = pick_start(req.start.as_deref(), &removable_roots(), std::env::home_dir());
+        match st.pick(&title, &start, &extensions) {
+            Some(p) => Ok(p.map(|p| p.display().to_string())),
+            None => Err(Fail::Ipc(IpcError::new("dialog.unavailable", "", lang))),
+        }
+    })
+    .await
+}
+
+/// Where removable drives are mounted on this system (udisks: `/media/<user>`, or
+/// `/run/media/<user>`), those that exist.
+fn removable_roots() -> Vec<std::path::PathBuf> {
+    let user = std::env::var("USER").ok().filter(|u| !u.is_empty() && !u.contains('/'));
+    let mut roots = Vec::new();
+    if let Some(u) = &user {
+        roots.push(std::path::Path::new("/media").join(u));
+        roots.push(std::path::Path::new("/run/media").join(u));
+    }
+    roots.push("/media".into());
+    roots.into_iter().filter(|r| r.is_dir()).collect()
+}
+
+/// Where the dialog opens: the folder typed so far (or the folder of the file typed), else the
+/// only drive mounted under a removable root (the stick itself) or that root, else home.
+fn pick_start(
+    typed: Option<&str>,
+    roots: &[std::path::PathBuf],
+    home: Option<std::path::PathBuf>,
+) -> std::path::PathBuf {
+    if let Some(t) = typed.map(str::trim).filter(|t| !t.is_empty()) {
+        let p = std::path::Path::new(t);
+        if p.is_absolute() {
+            if p.is_dir() {
+                return p.to_path_buf();
+            }
+            if let Some(parent) = p.parent().filter(|q| q.is_dir()) {
+                return parent.to_path_buf();
+            }
+        }
+    }
+    for root in roots {
+        let drives: Vec<std::path::PathBuf> = std::fs::read_dir(root)
+            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+            .unwrap_or_default();
+        match drives.as_slice() {
+            [only] => return only.clone(),
+            [] => {}
+            _ => return root.clone(),
+        }
+    }
+    home.unwrap_or_else(|| "/".into())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1477,4 +1557,34 @@ pub async fn db_unlock(state: St<'_>, req: casedesk_ipc::DbUnlock) -> Res<casede
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod pick_tests {
+    use super::pick_start;
+
+    #[test]
+    fn the_dialog_opens_at_the_typed_folder_else_the_one_stick_else_home() {
+        let t = tempfile::tempdir().unwrap();
+        let (media, home) = (t.path().join("media"), t.path().join("home"));
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&media).unwrap();
+        let roots = vec![media.clone()];
+        // No stick: home.
+        assert_eq!(pick_start(None, &roots, Some(home.clone())), home);
+        // One stick: the stick; two: the folder they are in.
+        std::fs::create_dir(media.join("KINGSTON")).unwrap();
+        assert_eq!(pick_start(Some("  "), &roots, Some(home.clone())), media.join("KINGSTON"));
+        std::fs::create_dir(media.join("SANDISK")).unwrap();
+        assert_eq!(pick_start(None, &roots, Some(home.clone())), media);
+        // What was typed wins when it is there: a folder, or a file's folder; a relative or
+        // missing path does not.
+        let typed = home.join("备份");
+        std::fs::create_dir(&typed).unwrap();
+        assert_eq!(pick_start(typed.to_str(), &roots, None), typed);
+        let file = typed.join("casedesk-return-1.cdkb");
+        assert_eq!(pick_start(file.to_str(), &roots, None), typed);
+        assert_eq!(pick_start(Some("usb/备份"), &roots, None), media);
+        assert_eq!(pick_start(Some("/没有/这个"), &[], None), std::path::PathBuf::from("/"));
+    }
 }

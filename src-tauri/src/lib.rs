@@ -83,7 +83,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, opts: Options) -> tauri
         None => builder,
     };
     let log_to_file = opts.log_to_file;
-    builder.invoke_handler(handlers()).setup(move |app| {
+    builder.plugin(tauri_plugin_dialog::init()).invoke_handler(handlers()).setup(move |app| {
         if log_to_file && let Ok(dir) = app.path().app_log_dir() {
             logging::init(&dir);
         }
@@ -111,6 +111,21 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, opts: Options) -> tauri
             if let Err(e) = sent {
                 tracing::warn!("cannot emit an event: {e}");
             }
+        });
+        let handle = app.handle().clone();
+        state.set_pick(move |title, start, extensions| {
+            use tauri_plugin_dialog::DialogExt;
+            let mut d = handle.dialog().file().set_title(title).set_directory(start);
+            if let Some(w) = handle.get_webview_window(MAIN_WINDOW) {
+                d = d.set_parent(&w);
+            }
+            let chosen = if extensions.is_empty() {
+                d.blocking_pick_folder()
+            } else {
+                let exts: Vec<&str> = extensions.iter().map(String::as_str).collect();
+                d.add_filter(title, &exts).blocking_pick_file()
+            };
+            chosen.and_then(|p| p.into_path().ok())
         });
         let handle = app.handle().clone();
         state.set_show(move |_why| {

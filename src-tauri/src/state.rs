@@ -112,6 +112,9 @@ pub enum UiEvent {
 
 type Notify = Box<dyn Fn(UiEvent) + Send + Sync>;
 type Show = Box<dyn Fn(&str) + Send + Sync>;
+/// The system's file dialog: (title, where it opens, file extensions; none: a folder) → the
+/// chosen path, None when it was closed. Blocks until then (never on the main thread).
+type Pick = Box<dyn Fn(&str, &Path, &[String]) -> Option<PathBuf> + Send + Sync>;
 
 /// A value that another thread fills in once; readers wait for it.
 struct Slot<T> {
@@ -164,6 +167,7 @@ pub struct AppState {
     shown: AtomicBool,
     notify: OnceLock<Notify>,
     show: OnceLock<Show>,
+    pick: OnceLock<Pick>,
     /// The database key and its note, once found (None: a plain file, see `find_key`).
     key: Mutex<Option<(KeyNote, DbKey)>>,
     backup_ticker: AtomicBool,
@@ -221,6 +225,7 @@ impl AppState {
             shown: AtomicBool::new(false),
             notify: OnceLock::new(),
             show: OnceLock::new(),
+            pick: OnceLock::new(),
             key: Mutex::new(None),
             backup_ticker: AtomicBool::new(false),
             unlock: Mutex::new(Unlock::default()),
@@ -332,6 +337,24 @@ impl AppState {
     /// How the main window is shown (set once, in `setup`).
     pub fn set_show(&self, f: impl Fn(&str) + Send + Sync + 'static) {
         let _ = self.show.set(Box::new(f));
+    }
+
+    pub fn set_pick(
+        &self,
+        f: impl Fn(&str, &Path, &[String]) -> Option<PathBuf> + Send + Sync + 'static,
+    ) {
+        let _ = self.pick.set(Box::new(f));
+    }
+
+    /// The system's dialog (see `Pick`): None when there is none (the window never ran, as in
+    /// tests), else what was chosen (None: closed).
+    pub fn pick(
+        &self,
+        title: &str,
+        start: &Path,
+        extensions: &[String],
+    ) -> Option<Option<PathBuf>> {
+        self.pick.get().map(|f| f(title, start, extensions))
     }
 
     /// Shows the main window once: after the UI's first paint (`app_ready`) or the fallback
@@ -495,6 +518,8 @@ impl AppState {
             u.given = Some((note, key));
         }
         tracing::info!("unlocked with the station passphrase");
+        // Commands from now on wait for this open, not answer the locked state it replaces.
+        self.store.clear();
         self.open_store();
         Ok(())
     }
@@ -543,14 +568,27 @@ impl AppState {
             let note_written = match (&backup_note, backup_key.is_some()) {
                 (Some(n), true) => casedesk_keys::write_note(&self.paths.db, n)
                     .map_err(|e| StoreError::Io(std::io::Error::other(e.message(self.lang())))),
-                _ => Ok(()),
+                // A plain backup (from before encryption): the replaced file's note would name
+                // a key this file does not have (the open encrypts it again where it can).
+                _ => match std::fs::remove_file(casedesk_keys::note_path(&self.paths.db)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io(e)),
+                    _ => Ok(()),
+                },
             };
             if let Err(e) = note_written {
                 tracing::error!("restored, but the key note could not be written: {e}");
             }
+            // The file opens with the backup's key from now on (a key given at unlock was the
+            // replaced file's; a backup of another passphrase is opened with the one given).
+            lock(&self.unlock).given = match (backup_note, backup_key) {
+                (Some(n), Some(k)) => Some((n, k.clone())),
+                _ => None,
+            };
         }
         self.set_session(None);
-        // Reopened whatever happened (a failed restore leaves the old file in place).
+        // Reopened whatever happened (a failed restore leaves the old file in place); until
+        // the opener is done, commands wait for it rather than read "restoring".
+        self.store.clear();
         self.open_store();
         restored
     }

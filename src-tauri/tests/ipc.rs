@@ -794,3 +794,97 @@ fn a_station_without_passwords_gets_its_first_head() {
     assert_eq!(e["code"], "auth.first_head_done");
     sign_in_as(&d, "卓玛", "德令哈-2026");
 }
+
+/// A backup made while the station had another passphrase (on a USB stick from before the
+/// passphrase was changed, or from another computer of the station): the desktop asks for that
+/// passphrase, refuses a wrong one, checks and restores with the right one, and the station
+/// opens with it from then on (its key note is the backup's).
+#[test]
+fn restores_a_backup_made_with_another_passphrase() {
+    const OLD: &str = "去年的站点口令-格尔木";
+    // The other copy: a station encrypted with OLD, one case, backed up.
+    let old = desk();
+    let mut req = setup_req(OP_SETUP);
+    req["passphrase"] = json!(OLD);
+    req["staff_name"] = json!("才让");
+    old.ok("setup_station", json!({ "req": req }));
+    old.ok("register_case", json!({ "req": { "op_id": OP_REG, "reg": registration() } }));
+    let made = old.ok("backup_now", json!({}));
+    let old_folder = made["overview"]["folder"].as_str().unwrap().to_owned();
+    let old_backup = made["written"][0]["path"].as_str().unwrap().to_owned();
+
+    // This station (PASSPHRASE, no cases) sees that folder as its extra backup folder.
+    let d = desk();
+    d.setup();
+    d.ok("backup_set_folder", json!({ "req": { "folder": old_folder } }));
+    let list = d.ok("backup_list", json!({}));
+    assert!(list["backups"].as_array().unwrap().iter().any(|b| b["path"] == old_backup.as_str()));
+
+    let e = d.call("backup_check", json!({ "path": old_backup, "passphrase": null })).unwrap_err();
+    assert_eq!(e["code"], "backup.other_passphrase");
+    assert!(e["message"].as_str().unwrap().contains("口令"), "{e}");
+    let e = d
+        .call("backup_check", json!({ "path": old_backup, "passphrase": "不是这个口令" }))
+        .unwrap_err();
+    assert_eq!(e["code"], "backup.wrong_key");
+    let checked = d.ok("backup_check", json!({ "path": old_backup, "passphrase": OLD }));
+    assert_eq!(checked["cases"], 1);
+
+    // Restoring without it, or with a wrong one, changes nothing.
+    let op = uuid::Uuid::new_v4().to_string();
+    let e = d
+        .call("backup_restore", json!({ "req": { "path": old_backup, "op_id": op } }))
+        .unwrap_err();
+    assert_eq!(e["code"], "backup.other_passphrase");
+    let e = d
+        .call(
+            "backup_restore",
+            json!({ "req": { "path": old_backup, "op_id": uuid::Uuid::new_v4(),
+                             "passphrase": "不是这个口令" } }),
+        )
+        .unwrap_err();
+    assert_eq!(e["code"], "backup.wrong_key");
+    assert_eq!(d.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(0));
+
+    let r = d.ok(
+        "backup_restore",
+        json!({ "req": { "path": old_backup, "op_id": uuid::Uuid::new_v4(), "passphrase": OLD } }),
+    );
+    assert_eq!(r["cases"], 1);
+    // Reopened on the restored copy with OLD's key: its staff sign in and its case is there.
+    assert_eq!(d.ok("session_info", json!({})), Value::Null, "signed out by the restore");
+    sign_in_as(&d, "才让", "德令哈-2026");
+    assert_eq!(d.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(1));
+    assert_eq!(d.ok("db_lock", json!({}))["locked"], false);
+    // The key note beside the station file is now the backup's: the next start asks for OLD.
+    let db = d._dir.path().join("station.db");
+    let note = casedesk_keys::read_note(&db).unwrap().expect("a key note");
+    let backup_note = casedesk_keys::backup_note(std::path::Path::new(&old_backup)).unwrap();
+    assert_eq!(Some(note), backup_note);
+    // And it does: started again, the station waits for its passphrase, refuses this station's
+    // old one and opens with OLD.
+    let Desk { _app, win, _dir } = d;
+    drop(win);
+    drop(_app);
+    let again = desk_in(_dir);
+    assert_eq!(again.ok("db_lock", json!({}))["locked"], true);
+    let e = again.call("db_unlock", json!({ "req": { "passphrase": PASSPHRASE } })).unwrap_err();
+    assert_eq!(e["code"], "db.wrong_passphrase", "{e}");
+    assert_eq!(again.ok("db_unlock", json!({ "req": { "passphrase": OLD } }))["locked"], false);
+    sign_in_as(&again, "才让", "德令哈-2026");
+    assert_eq!(again.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(1));
+}
+
+/// The folder dialog: only for someone signed in; without a window (as here, and in a browser)
+/// the answer says to type the path, with its code.
+#[test]
+fn the_folder_dialog_needs_a_window_and_a_person() {
+    let d = desk();
+    d.setup();
+    let req = json!({ "req": { "title": "选择 U 盘", "start": null, "extensions": [] } });
+    let e = d.call("pick_path", req.clone()).unwrap_err();
+    assert_eq!(e["code"], "dialog.unavailable", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("完整路径"), "{e}");
+    d.ok("lock_session", json!({}));
+    assert_eq!(d.call("pick_path", req).unwrap_err()["code"], "auth.required");
+}

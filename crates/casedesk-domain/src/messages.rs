@@ -214,9 +214,14 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "This folder does not exist (is the USB stick plugged in?)",
     ),
     (
+        "dialog.unavailable",
+        "这里打不开选择文件夹的窗口，请直接输入完整路径",
+        "The folder dialog cannot be opened here: type the full path instead",
+    ),
+    (
         "backup.other_passphrase",
-        "这个备份用另一个站点口令加密，请在命令行恢复：casedesk backup restore",
-        "This backup is encrypted with another station passphrase: restore it on the command line (casedesk backup restore)",
+        "这个备份用另一个站点口令加密：请输入制作备份时的站点口令",
+        "This backup is encrypted with another station passphrase: enter the passphrase the station had when the backup was made",
     ),
     (
         "backup.demo_running",

@@ -16,7 +16,8 @@
 //! station bundle carries must be listed in its signed content and hash to its name
 //! (`bundle::check_files`), be named by an accepted event this device pushed with the same size
 //! (`HubStore::blob_named_by`, the network lane's ownership rule) and stay within
-//! `limits::MAX_BLOB_BYTES`; it is then stored by `BlobDir::put_whole` (temp file, fsync,
+//! `limits::MAX_BLOB_BYTES`, and all of them within `limits::BUNDLE_FILES_BYTES` (the station's
+//! budget, checked again here: a file past it is `blob_over_budget`); it is then stored by `BlobDir::put_whole` (temp file, fsync,
 //! rename; content held already is kept once). A bad file is refused alone, with its code, in
 //! the import's lines and the return bundle (`files_refused`); the events and the other files
 //! are taken. The return bundle then carries `files_held` (the station's files the hub holds

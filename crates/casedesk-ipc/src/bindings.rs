@@ -119,6 +119,7 @@ macro_rules! ipc_types {
         v.visit::<BackupMade>();
         v.visit::<BackupChecked>();
         v.visit::<BackupRestore>();
+        v.visit::<PickPath>();
         v.visit::<BackupRestored>();
         v.visit::<casedesk_store::QuarantineEntry>();
         v.visit::<ResetDemo>();

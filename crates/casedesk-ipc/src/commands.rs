@@ -67,8 +67,9 @@ macro_rules! with_commands {
             backup_list() -> $crate::BackupOverview;
             backup_now() -> $crate::BackupMade;
             backup_set_folder(req: $crate::BackupFolder) -> $crate::BackupOverview;
-            backup_check(path: String) -> $crate::BackupChecked;
+            backup_check(path: String, passphrase: Option<String>) -> $crate::BackupChecked;
             backup_restore(req: $crate::BackupRestore) -> $crate::BackupRestored;
+            pick_path(req: $crate::PickPath) -> Option<String>;
             reset_demo_station(req: $crate::ResetDemo) -> ();
             draft_save(key: String, json: String) -> ();
             draft_load(key: String) -> Option<String>;

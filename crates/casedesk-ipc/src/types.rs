@@ -468,6 +468,10 @@ pub struct BackupRestore {
     pub path: String,
     /// An operation id (a re-sent request does nothing twice).
     pub op_id: String,
+    /// The station passphrase the backup was made with, when it is not the station's own
+    /// (`backup.other_passphrase` asked for it). After the restore the station opens with it.
+    #[serde(default)]
+    pub passphrase: Option<String>,
 }
 
 /// What a restore did.
@@ -482,6 +486,21 @@ pub struct BackupRestored {
     pub replaced: Option<String>,
     /// The station was enrolled with a hub: it must be enrolled again with a new-device code.
     pub needs_enrollment: bool,
+}
+
+/// `pick_path`: the system's dialog to choose a folder (a USB stick for backups and bundles) or
+/// a file (a return bundle). The answer is the chosen path, or None when it was closed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PickPath {
+    /// The dialog's title (in the UI language).
+    pub title: String,
+    /// Where it opens (the path typed so far, or its folder); None or a missing folder: a USB
+    /// stick's mount folder when there is one, else the home folder.
+    #[serde(default)]
+    pub start: Option<String>,
+    /// A file with one of these extensions (without the dot); empty: a folder.
+    #[serde(default)]
+    pub extensions: Vec<String>,
 }
 
 /// `bundle_import`: take a return bundle written by the hub.

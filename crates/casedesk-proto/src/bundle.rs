@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::limits::MAX_BLOB_BYTES;
+use crate::limits::{BUNDLE_FILES_BYTES, MAX_BLOB_BYTES};
 use crate::sign::{self, SecretKey};
 use crate::sync::{
     DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PullPage, PushBatch, PushReceipt, codes,
@@ -207,12 +207,25 @@ fn file_refused(sha256: &str, code: &str, message: String) -> FileRefused {
 /// are its size (at most `limits::MAX_BLOB_BYTES`) and hash to its name, with those bytes; and
 /// every file that fails, with its reason: listed without bytes (`blob_absent`), bytes of
 /// another size (`blob_size_mismatch`) or over the limit (`blob_too_large`), bytes that do not
-/// hash to the name (`blob_hash_mismatch`), bytes the list does not name (`blob_not_listed`).
+/// hash to the name (`blob_hash_mismatch`), bytes the list does not name (`blob_not_listed`),
+/// and, in the order listed, each good file that would bring the good ones past
+/// `limits::BUNDLE_FILES_BYTES` (`blob_over_budget`): the budget an exporter keeps to is
+/// checked again on import, so a crafted bundle cannot make the reader hold more.
 pub fn check_files(
     listed: &[FileEntry],
     carried: &[FileBytes],
 ) -> (Vec<(FileEntry, Vec<u8>)>, Vec<FileRefused>) {
+    check_files_within(listed, carried, BUNDLE_FILES_BYTES)
+}
+
+/// `check_files` with the file budget given (the tests use a small one).
+fn check_files_within(
+    listed: &[FileEntry],
+    carried: &[FileBytes],
+    budget: u64,
+) -> (Vec<(FileEntry, Vec<u8>)>, Vec<FileRefused>) {
     let (mut good, mut bad) = (Vec::new(), Vec::new());
+    let mut taken: u64 = 0;
     for entry in listed {
         if !is_sha256(&entry.sha256) {
             bad.push(file_refused(
@@ -230,6 +243,18 @@ pub fn check_files(
                 &entry.sha256,
                 codes::BLOB_TOO_LARGE,
                 format!("the file is {} bytes; at most {MAX_BLOB_BYTES} are taken", entry.size),
+            ));
+            continue;
+        }
+        if taken.saturating_add(entry.size) > budget {
+            bad.push(file_refused(
+                &entry.sha256,
+                codes::BLOB_OVER_BUDGET,
+                format!(
+                    "{} bytes with the files before it, past the {budget} a bundle may \
+                     carry; send it with a later bundle",
+                    taken.saturating_add(entry.size)
+                ),
             ));
             continue;
         }
@@ -275,6 +300,7 @@ pub fn check_files(
             ));
             continue;
         }
+        taken += entry.size;
         good.push((entry.clone(), bytes));
     }
     for f in carried {
@@ -511,6 +537,29 @@ mod tests {
         assert_eq!(bad[1].code, codes::BLOB_ABSENT);
         let huge = FileEntry { size: MAX_BLOB_BYTES + 1, ..ea.clone() };
         assert_eq!(check_files(&[huge], &[]).1[0].code, codes::BLOB_TOO_LARGE);
+
+        // The file budget: good files are taken in the order listed until the next would pass
+        // it; that one is refused with its own code and the smaller one after it still fits.
+        let d = b"photo dd".to_vec();
+        let ed = entry(&d);
+        let carried = vec![
+            file_bytes(&ea.sha256, &a),
+            file_bytes(&ed.sha256, &d),
+            file_bytes(&eb.sha256, &b),
+        ];
+        let budget = (a.len() + b.len()) as u64;
+        let (good, bad) =
+            check_files_within(&[ea.clone(), ed.clone(), eb.clone()], &carried, budget);
+        assert_eq!(good, vec![(ea.clone(), a.clone()), (eb.clone(), b.clone())]);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(
+            (bad[0].sha256.as_str(), bad[0].code.as_str()),
+            (ed.sha256.as_str(), codes::BLOB_OVER_BUDGET)
+        );
+        // A lying size counts as given: a huge listed size cannot hide under the budget.
+        let liar = FileEntry { size: u64::MAX, ..ec.clone() };
+        let (_, bad) = check_files_within(&[liar], &[file_bytes(&ec.sha256, &c)], budget);
+        assert_eq!(bad[0].code, codes::BLOB_TOO_LARGE);
 
         // Sealed and opened, the files come back as written; the signature covers the list.
         let (identity, recipient) = new_bundle_key();

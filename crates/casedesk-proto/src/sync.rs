@@ -81,6 +81,9 @@ pub mod codes {
     pub const BLOB_ABSENT: &str = "blob_absent";
     /// USB bundles: the bytes are not the size the signed list or the naming event gives.
     pub const BLOB_SIZE_MISMATCH: &str = "blob_size_mismatch";
+    /// USB bundles: taking the file would bring the bundle's files past
+    /// `limits::BUNDLE_FILES_BYTES`; it is not stored (the sender sends it with a later bundle).
+    pub const BLOB_OVER_BUDGET: &str = "blob_over_budget";
 }
 
 /// Where an upload of one file stands at the hub (`GET`/`PUT /v1/blobs/{sha256}/upload`).

@@ -7,4 +7,9 @@ export type BackupRestore = { path: string,
 /**
  * An operation id (a re-sent request does nothing twice).
  */
-op_id: string, };
+op_id: string, 
+/**
+ * The station passphrase the backup was made with, when it is not the station's own
+ * (`backup.other_passphrase` asked for it). After the restore the station opens with it.
+ */
+passphrase: string | null, };

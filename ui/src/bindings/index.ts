@@ -99,6 +99,7 @@ export type { Params } from "./Params";
 export type { Period } from "./Period";
 export type { PeriodKind } from "./PeriodKind";
 export type { Permission } from "./Permission";
+export type { PickPath } from "./PickPath";
 export type { QuarantineEntry } from "./QuarantineEntry";
 export type { ReasonItem } from "./ReasonItem";
 export type { Recipient } from "./Recipient";

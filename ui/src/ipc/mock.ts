@@ -441,6 +441,11 @@ export class MockBackend {
     backup_now: () => this.backupNow(),
     backup_set_folder: ({ req }) => this.backupSetFolder(req.folder),
     backup_check: ({ path }) => this.backupCheck(path),
+    // A browser has no system dialog (as the desktop without its window): type the path.
+    pick_path: () => {
+      if (!this.me()) throw ipcError("auth.required");
+      throw ipcError("dialog.unavailable");
+    },
     backup_restore: ({ req }) => this.once(req.op_id, () => this.backupRestore(req.path)),
     reset_demo_station: ({ req }) =>
       this.once(req.op_id, () => {

@@ -2,7 +2,7 @@
 // stick), 立即备份, the extra folder, checking a backup, and restoring one after a confirmation
 // that says what happens (the app reopens the restored copy under a new device identity).
 import { useEffect, useState } from "react";
-import { Alert, App as AntApp, Button, Card, Descriptions, Input, Modal, Space, Table, Tag, Typography } from "antd";
+import { Alert, App as AntApp, Button, Card, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { api } from "../ipc/api";
@@ -11,6 +11,7 @@ import { usePermission } from "../lib/queries";
 import { errorText, issueMessage, useLabels } from "../lib/labels";
 import type { IpcIssue } from "../bindings";
 import { useOpId } from "../lib/useOpId";
+import { PathInput } from "../components/PathInput";
 
 export const backupKey = ["backups"] as const;
 
@@ -34,6 +35,16 @@ export default function Backups() {
   const [made, setMade] = useState<{ ok: boolean; title: string; text?: string } | null>(null);
   const [checks, setChecks] = useState<Record<string, Check | "busy">>({});
   const [restoring, setRestoring] = useState<BackupRow | null>(null);
+  // Backups made with another station passphrase (`backup.other_passphrase`), and the one typed.
+  const [needPass, setNeedPass] = useState<Record<string, boolean>>({});
+  const [pass, setPass] = useState<Record<string, string>>({});
+  const [passMissing, setPassMissing] = useState(false);
+  const passOf = (b: BackupRow) => (needPass[b.path] && pass[b.path] ? pass[b.path] : null);
+  const otherPassphrase = (b: BackupRow, e: unknown) => {
+    if ((e as { code?: string }).code !== "backup.other_passphrase") return false;
+    setNeedPass((n) => ({ ...n, [b.path]: true }));
+    return true;
+  };
   const data = list.data;
   useEffect(() => {
     setFolder(data?.extra_folder ?? "");
@@ -73,22 +84,35 @@ export default function Backups() {
   const check = async (b: BackupRow) => {
     setChecks((c) => ({ ...c, [b.path]: "busy" }));
     try {
-      const r = await api.backupCheck(b.path);
+      const r = await api.backupCheck(b.path, passOf(b));
       setChecks((c) => ({ ...c, [b.path]: { ok: true, text: t("backup.check_ok", { cases: r.cases, events: r.events }) } }));
     } catch (e) {
+      if (otherPassphrase(b, e)) {
+        setChecks((c) => {
+          const rest = { ...c };
+          delete rest[b.path];
+          return rest;
+        });
+        return;
+      }
       setChecks((c) => ({ ...c, [b.path]: { ok: false, text: errorText(e) } }));
     }
   };
   const restore = async (b: BackupRow) => {
+    if (needPass[b.path] && !pass[b.path]) {
+      setPassMissing(true);
+      return;
+    }
     setBusy("restore");
     try {
-      const r = await api.backupRestore(op.get(`restore:${b.path}`), b.path);
+      const r = await api.backupRestore(op.get(`restore:${b.path}`), b.path, passOf(b));
       setRestoring(null);
       void message.success(t(r.needs_enrollment ? "backup.restored_enroll" : "backup.restored", { unit: r.unit_name, cases: r.cases }), 8);
       // The restored copy: every view reads again, and the sign-in screen shows.
       await qc.invalidateQueries();
     } catch (e) {
-      void message.error(errorText(e));
+      if (otherPassphrase(b, e)) setPassMissing(true);
+      else void message.error(errorText(e));
     } finally {
       setBusy(null);
     }
@@ -128,14 +152,15 @@ export default function Backups() {
         </Descriptions.Item>
         <Descriptions.Item label={t("backup.extra")}>
           {mayConfigure ? (
-            <Space.Compact style={{ width: "100%", maxWidth: 560 }}>
-              <Input
-                value={folder}
-                onChange={(e) => setFolder(e.target.value)}
-                placeholder={t("backup.extra_ph")}
-                aria-label={t("backup.extra")}
-                data-testid="backup-extra"
-              />
+            <PathInput
+              style={{ maxWidth: 640 }}
+              value={folder}
+              onChange={setFolder}
+              title={t("common.pick_folder")}
+              placeholder={t("backup.extra_ph")}
+              aria-label={t("backup.extra")}
+              data-testid="backup-extra"
+            >
               <Button
                 loading={busy === "folder"}
                 disabled={busy !== null || folder.trim() === (data?.extra_folder ?? "")}
@@ -149,7 +174,7 @@ export default function Backups() {
                   {t("backup.extra_clear")}
                 </Button>
               )}
-            </Space.Compact>
+            </PathInput>
           ) : (
             <Typography.Text>{data?.extra_folder ?? t("backup.extra_none")}</Typography.Text>
           )}
@@ -199,9 +224,40 @@ export default function Backups() {
             render: (_: unknown, b: BackupRow) => {
               const c = checks[b.path];
               if (c === "busy") return <Button size="small" loading />;
+              if (needPass[b.path] && !c)
+                return (
+                  <Space.Compact size="small">
+                    <Input.Password
+                      size="small"
+                      style={{ width: 130 }}
+                      value={pass[b.path] ?? ""}
+                      onChange={(e) => setPass((p) => ({ ...p, [b.path]: e.target.value }))}
+                      onPressEnter={() => pass[b.path] && void check(b)}
+                      placeholder={t("backup.passphrase")}
+                      aria-label={t("backup.passphrase")}
+                      data-testid="backup-check-passphrase"
+                    />
+                    <Button size="small" disabled={!pass[b.path]} onClick={() => void check(b)} data-testid="backup-check-with">
+                      {t("backup.check_with_passphrase")}
+                    </Button>
+                  </Space.Compact>
+                );
               if (c)
                 return (
-                  <Typography.Text type={c.ok ? "success" : "danger"} data-testid="backup-check-result">
+                  <Typography.Text
+                    type={c.ok ? "success" : "danger"}
+                    data-testid="backup-check-result"
+                    onClick={() =>
+                      // A wrong passphrase: clicking the result asks for it again.
+                      !c.ok &&
+                      needPass[b.path] &&
+                      setChecks((all) => {
+                        const rest = { ...all };
+                        delete rest[b.path];
+                        return rest;
+                      })
+                    }
+                  >
                     {c.ok ? c.text : t("backup.check_bad", { why: c.text })}
                   </Typography.Text>
                 );
@@ -237,7 +293,11 @@ export default function Backups() {
         okText={t("backup.restore_ok")}
         okButtonProps={{ danger: true, loading: busy === "restore" }}
         onOk={() => restoring && void restore(restoring)}
-        onCancel={() => busy !== "restore" && setRestoring(null)}
+        onCancel={() => {
+          if (busy === "restore") return;
+          setRestoring(null);
+          setPassMissing(false);
+        }}
         data-testid="backup-restore-confirm"
       >
         {restoring && (
@@ -249,6 +309,25 @@ export default function Backups() {
               <li>{t("backup.restore_identity")}</li>
               <li>{t("backup.restore_hub")}</li>
             </ul>
+            {needPass[restoring.path] && (
+              <Form layout="vertical" onFinish={() => void restore(restoring)}>
+                <Form.Item
+                  label={t("backup.passphrase")}
+                  extra={t("backup.passphrase_help")}
+                  validateStatus={passMissing && !pass[restoring.path] ? "error" : undefined}
+                  help={passMissing && !pass[restoring.path] ? t("backup.passphrase_needed") : undefined}
+                  style={{ marginBottom: 0 }}
+                >
+                  <Input.Password
+                    autoFocus
+                    value={pass[restoring.path] ?? ""}
+                    onChange={(e) => setPass((p) => ({ ...p, [restoring.path]: e.target.value }))}
+                    placeholder={t("backup.passphrase_ph")}
+                    data-testid="backup-restore-passphrase"
+                  />
+                </Form.Item>
+              </Form>
+            )}
           </>
         )}
       </Modal>

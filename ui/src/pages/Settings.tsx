@@ -33,6 +33,7 @@ import { codeOptions, errorText, issueMessage, useLabels } from "../lib/labels";
 import { useOpId } from "../lib/useOpId";
 import PageTitle from "../components/PageTitle";
 import { SyncDetails } from "../components/SyncBadge";
+import { PathInput } from "../components/PathInput";
 import { setLanguage } from "../components/LanguageSwitch";
 import { phoneRule } from "./Intake";
 import { messageText } from "../lib/messages";
@@ -349,7 +350,13 @@ function Bundles() {
           <Typography.Title level={5}>{t("settings.bundle_step1")}</Typography.Title>
           <Form layout="vertical" name="bundle-export">
             <Form.Item label={t("settings.bundle_folder")} extra={t("settings.bundle_folder_help")}>
-              <Input value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/media/usb" data-testid="bundle-folder" />
+              <PathInput
+                value={folder}
+                onChange={setFolder}
+                title={t("common.pick_folder")}
+                placeholder="/media/usb"
+                data-testid="bundle-folder"
+              />
             </Form.Item>
             {!enrolled && (
               <Form.Item label={t("settings.enroll_code")} extra={t("settings.bundle_code_help")}>
@@ -376,9 +383,11 @@ function Bundles() {
           <Typography.Title level={5}>{t("settings.bundle_step2")}</Typography.Title>
           <Form layout="vertical" name="bundle-import">
             <Form.Item label={t("settings.bundle_file")} extra={t("settings.bundle_file_help")}>
-              <Input
+              <PathInput
                 value={file}
-                onChange={(e) => setFile(e.target.value)}
+                onChange={setFile}
+                title={t("common.pick_bundle")}
+                extensions={["cdkb"]}
                 placeholder="/media/usb/casedesk-return-….cdkb"
                 data-testid="bundle-file"
               />

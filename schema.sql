@@ -192,6 +192,12 @@ CREATE INDEX documents_case ON documents (case_rowid);
 
 CREATE INDEX documents_number ON documents (number);
 
+CREATE TABLE drafts (
+    key      TEXT PRIMARY KEY,
+    body     TEXT NOT NULL,
+    saved_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE events (
     rowid   INTEGER PRIMARY KEY,
     id      BLOB NOT NULL UNIQUE,

@@ -34,7 +34,7 @@ use chrono::Utc;
 use tauri::State;
 use uuid::Uuid;
 
-use crate::files::{FileSettings, MAX_DRAFT_BYTES, MAX_KEY_CHARS};
+use crate::files::FileSettings;
 use crate::state::{AppState, lock};
 
 /// The app state, as a command receives it.
@@ -1004,46 +1004,28 @@ pub async fn lock_session(state: St<'_>) -> Res<()> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Drafts
-
-fn check_key(key: &str, lang: Lang) -> Result<(), Fail> {
-    if key.trim().is_empty() || key.chars().count() > MAX_KEY_CHARS {
-        return Err(invalid(vec![Issue::new("key", "draft.key")], lang));
-    }
-    Ok(())
-}
+// Drafts (the store keeps them in the station file; see `casedesk_store::drafts`)
 
 pub async fn draft_save(state: St<'_>, key: String, json: String) -> Res<()> {
-    blocking(&state, move |st| {
-        let lang = st.lang();
-        check_key(&key, lang)?;
-        if json.len() > MAX_DRAFT_BYTES {
-            return Err(invalid(
-                vec![Issue::with_arg("json", "draft.too_large", MAX_DRAFT_BYTES)],
-                lang,
-            ));
-        }
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&json) {
-            return Err(invalid(vec![Issue::with_arg("json", "json.invalid", e)], lang));
-        }
-        st.drafts.save(&key, &json)?;
-        Ok(())
+    with_store(&state, move |st, store| {
+        st.actor()?;
+        Ok(store.draft_save(&key, &json)?)
     })
     .await
 }
 
 pub async fn draft_load(state: St<'_>, key: String) -> Res<Option<String>> {
-    blocking(&state, move |st| {
-        check_key(&key, st.lang())?;
-        Ok(st.drafts.load(&key)?)
+    with_reader(&state, move |st, store| {
+        st.actor()?;
+        Ok(store.draft_load(&key)?)
     })
     .await
 }
 
 pub async fn draft_clear(state: St<'_>, key: String) -> Res<()> {
-    blocking(&state, move |st| {
-        check_key(&key, st.lang())?;
-        Ok(st.drafts.clear(&key)?)
+    with_store(&state, move |st, store| {
+        st.actor()?;
+        Ok(store.draft_clear(&key)?)
     })
     .await
 }
@@ -1543,6 +1525,9 @@ pub async fn db_unlock(state: St<'_>, req: casedesk_ipc::DbUnlock) -> Res<casede
         if req.passphrase.is_empty() {
             return Err(invalid(vec![Issue::new("passphrase", "required")], lang));
         }
+        // As `db_lock`: once the opener has tried the file (before that, nothing is locked yet
+        // and the passphrase would be ignored).
+        let _ = st.store();
         match st.unlock(&req.passphrase) {
             Ok(()) => Ok(db_lock_of(st)),
             Err(crate::state::UnlockError::Wrong(left)) => {

@@ -1,5 +1,4 @@
-//! Small files of the app data folder: form drafts and the settings the database does not
-//! hold (UI language, the hub address before enrollment). Every write goes to a temporary file
+//! Small files of the app data folder: the settings the database does not hold (UI language, the hub address before enrollment). Every write goes to a temporary file
 //! that is synced and then renamed over the old one, so a crash leaves the old file or the new
 //! one, never half of either.
 
@@ -8,11 +7,6 @@ use std::path::{Path, PathBuf};
 
 use casedesk_ipc::UiLang;
 use serde::{Deserialize, Serialize};
-
-/// The largest draft kept (a long intake form is a few kB).
-pub const MAX_DRAFT_BYTES: usize = 2 * 1024 * 1024;
-/// The longest draft key.
-pub const MAX_KEY_CHARS: usize = 200;
 
 /// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename, fsync of
 /// the folder).
@@ -41,39 +35,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Where the drafts live: one file per key, the key hex-encoded (any key is a safe name).
-pub struct Drafts {
-    dir: PathBuf,
-}
-
-impl Drafts {
-    pub fn new(data_dir: &Path) -> Drafts {
-        Drafts { dir: data_dir.join("drafts") }
+/// Drafts as files, as versions before 0012 kept them (`drafts/<hex of the key>.json`, in
+/// clear): each key and body, with its file. The store keeps drafts now (encrypted with the
+/// station file); `AppState` moves these into it and removes the files.
+pub fn legacy_drafts(data_dir: &Path) -> Vec<(String, String, PathBuf)> {
+    let Ok(dir) = std::fs::read_dir(data_dir.join("drafts")) else { return Vec::new() };
+    let mut found = Vec::new();
+    for entry in dir.flatten() {
+        let path = entry.path();
+        let Some(hex) =
+            path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        let key = hex::decode(hex).ok().and_then(|b| String::from_utf8(b).ok());
+        let (Some(key), Ok(body)) = (key, std::fs::read_to_string(&path)) else {
+            continue;
+        };
+        found.push((key, body, path));
     }
-
-    fn path(&self, key: &str) -> PathBuf {
-        let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(format!("{hex}.json"))
-    }
-
-    pub fn save(&self, key: &str, json: &str) -> std::io::Result<()> {
-        write_atomic(&self.path(key), json.as_bytes())
-    }
-
-    pub fn load(&self, key: &str) -> std::io::Result<Option<String>> {
-        match std::fs::read_to_string(self.path(key)) {
-            Ok(s) => Ok(Some(s)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    pub fn clear(&self, key: &str) -> std::io::Result<()> {
-        match std::fs::remove_file(self.path(key)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
-    }
+    found.sort();
+    found
 }
 
 /// The settings kept in `settings.json` of the data folder (the own deadline rules are in the
@@ -112,20 +94,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn drafts_round_trip_with_any_key() {
+    fn legacy_draft_files_are_found_with_their_keys() {
         let dir = tempfile::tempdir().unwrap();
-        let d = Drafts::new(dir.path());
+        assert!(legacy_drafts(dir.path()).is_empty(), "no folder: none");
+        let drafts = dir.path().join("drafts");
+        std::fs::create_dir(&drafts).unwrap();
         let key = "intake/../../etc/passwd 登记";
-        assert_eq!(d.load(key).unwrap(), None);
-        d.save(key, r#"{"a":1}"#).unwrap();
-        d.save(key, r#"{"a":2}"#).unwrap();
-        assert_eq!(d.load(key).unwrap().as_deref(), Some(r#"{"a":2}"#));
-        // Nothing but the draft itself in the folder (no temp files), inside drafts/.
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("drafts")).unwrap().collect();
-        assert_eq!(names.len(), 1);
-        d.clear(key).unwrap();
-        d.clear(key).unwrap();
-        assert_eq!(d.load(key).unwrap(), None);
+        let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+        std::fs::write(drafts.join(format!("{hex}.json")), r#"{"a":2}"#).unwrap();
+        std::fs::write(drafts.join("zz.json"), "{}").unwrap();
+        std::fs::write(drafts.join(".tmp"), "{}").unwrap();
+        let found = legacy_drafts(dir.path());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0.as_str(), found[0].1.as_str()), (key, r#"{"a":2}"#));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use casedesk_store::{BackupPolicy, DbKey, Store, StoreError};
 use casedesk_sync::worker::SyncWorker;
 use uuid::Uuid;
 
-use crate::files::{Drafts, FileSettings};
+use crate::files::FileSettings;
 
 /// `CASEDESK_IDLE_LOCK_SECS` overrides the head's idle lock (the station file's setting,
 /// `Store::idle_lock_secs`) on this computer: for the tests, which need a lock within seconds.
@@ -81,7 +81,8 @@ impl Db {
 pub struct Paths {
     /// The station database.
     pub db: PathBuf,
-    /// Drafts and `settings.json`: the OS data folder, or the database's folder when
+    /// `settings.json` (and the draft files of versions before store migration 0012), backups,
+    /// files: the OS data folder, or the database's folder when
     /// `CASEDESK_DB` names the database.
     pub data_dir: PathBuf,
 }
@@ -152,7 +153,6 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 pub struct AppState {
     pub paths: Paths,
-    pub drafts: Drafts,
     store: Slot<Db>,
     settings: Mutex<FileSettings>,
     sync: Mutex<Option<SyncWorker>>,
@@ -213,7 +213,6 @@ impl AppState {
     pub fn new(paths: Paths) -> Arc<AppState> {
         let settings = FileSettings::load(&paths.data_dir);
         Arc::new(AppState {
-            drafts: Drafts::new(&paths.data_dir),
             paths,
             store: Slot::new(),
             settings: Mutex::new(settings),
@@ -683,8 +682,11 @@ impl AppState {
                 .map_err(|e| e.message(me.lang()))
             })();
             match opened {
-                Ok(store) => {
+                Ok(mut store) => {
                     let has_station = store.station().is_some();
+                    if !me.awaiting_key() {
+                        move_legacy_drafts(&me.paths.data_dir, &mut store);
+                    }
                     match store.idle_lock_secs() {
                         Ok(secs) => me.set_idle_secs(secs),
                         Err(e) => tracing::warn!("idle lock setting unreadable: {e}"),
@@ -827,4 +829,38 @@ impl AppState {
             w.stop();
         }
     }
+}
+
+/// Drafts that versions before store migration 0012 kept as files in clear (`drafts/`): into
+/// the store (encrypted with the station file), then the files go. A draft the store has under
+/// the same key already stays; a file that cannot be moved stays for the next start.
+fn move_legacy_drafts(data_dir: &Path, store: &mut Store) {
+    let found = crate::files::legacy_drafts(data_dir);
+    if found.is_empty() {
+        return;
+    }
+    let mut moved = 0;
+    for (key, body, path) in found {
+        let kept = match store.draft_load(&key) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => store.draft_save(&key, &body),
+            Err(e) => Err(e),
+        };
+        match kept {
+            Ok(()) => match std::fs::remove_file(&path) {
+                Ok(()) => moved += 1,
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), "draft moved, file not removed: {e}")
+                }
+            },
+            // A file the store refuses (too large, not JSON) would never load either.
+            Err(e @ StoreError::Domain(_)) => {
+                tracing::warn!(file = %path.display(), "draft file dropped: {e}");
+                let _ = std::fs::remove_file(&path);
+            }
+            Err(e) => tracing::warn!(file = %path.display(), "draft not moved: {e}"),
+        }
+    }
+    let _ = std::fs::remove_dir(data_dir.join("drafts"));
+    tracing::info!(moved, "drafts moved from files into the station file");
 }

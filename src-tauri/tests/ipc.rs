@@ -226,8 +226,15 @@ fn drafts_staff_roving_and_consultations() {
     assert_eq!(d.ok("draft_load", json!({ "key": "intake" })), json!("{\"name\":\"措毛\"}"));
     let e = d.call("draft_save", json!({ "key": "intake", "json": "{half" })).unwrap_err();
     assert_eq!(e["issues"][0]["path"], "json");
+    // Kept in the station file (encrypted with it), not as a file beside it.
+    assert!(!d._dir.path().join("drafts").exists());
     d.ok("draft_clear", json!({ "key": "intake" }));
     assert_eq!(d.ok("draft_load", json!({ "key": "intake" })), Value::Null);
+    // Only for someone signed in.
+    d.ok("lock_session", json!({}));
+    let e = d.call("draft_load", json!({ "key": "intake" })).unwrap_err();
+    assert_eq!(e["code"], "auth.required");
+    sign_in_as(&d, "卓玛", "德令哈-2026");
 
     let op = uuid::Uuid::new_v4();
     let add = json!({ "req": { "op_id": op, "name": "巴特尔", "roles": ["interpreter"],
@@ -887,4 +894,33 @@ fn the_folder_dialog_needs_a_window_and_a_person() {
     assert!(e["message"].as_str().unwrap().contains("完整路径"), "{e}");
     d.ok("lock_session", json!({}));
     assert_eq!(d.call("pick_path", req).unwrap_err()["code"], "auth.required");
+}
+
+/// Drafts that an older version kept as files in clear move into the encrypted station file at
+/// the next start, and the files go; the raw station file shows none of their text.
+#[test]
+fn draft_files_of_an_older_version_move_into_the_station_file() {
+    let d = desk();
+    d.setup();
+    d.ok("register_case", json!({ "req": { "op_id": OP_REG, "reg": registration() } }));
+    let Desk { _app, win, _dir } = d;
+    drop(win);
+    drop(_app);
+    // What 0.1 wrote: drafts/<hex of the key>.json.
+    let drafts = _dir.path().join("drafts");
+    std::fs::create_dir(&drafts).unwrap();
+    let body = "{\"name\":\"索南才让\",\"id_no\":\"632801199001010019\"}";
+    let hex: String = "intake".bytes().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(drafts.join(format!("{hex}.json")), body).unwrap();
+    let again = desk_in(_dir);
+    assert_eq!(
+        again.ok("db_unlock", json!({ "req": { "passphrase": PASSPHRASE } }))["locked"],
+        false
+    );
+    sign_in_as(&again, "卓玛", "德令哈-2026");
+    assert_eq!(again.ok("draft_load", json!({ "key": "intake" })), json!(body));
+    assert!(!again._dir.path().join("drafts").exists(), "the draft files are gone");
+    let raw = std::fs::read(again._dir.path().join("station.db")).unwrap();
+    let needle = "632801199001010019".as_bytes();
+    assert!(!raw.windows(needle.len()).any(|w| w == needle), "the draft is not in clear");
 }

@@ -11,6 +11,7 @@ pub mod bench;
 mod blob_sync;
 pub mod crypt;
 pub mod desk;
+pub mod drafts;
 pub mod error;
 mod exchange;
 mod files;

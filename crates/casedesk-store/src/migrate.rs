@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_stat_cases.sql"),
     include_str!("../migrations/0010_people.sql"),
     include_str!("../migrations/0011_blob_sync.sql"),
+    include_str!("../migrations/0012_drafts.sql"),
 ];
 
 /// Whether a database that already holds a schema needs migrations (a fresh file does not:

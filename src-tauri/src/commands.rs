@@ -1431,6 +1431,29 @@ pub async fn backup_restore(
     Ok(restored)
 }
 
+/// Encrypts a station file that stayed plain (see `AppState::encrypt_plain`): the head, with
+/// the new station passphrase; nobody else is writing (the demonstration data writer refuses
+/// it).
+pub async fn encrypt_station(
+    state: St<'_>,
+    req: casedesk_ipc::EncryptStation,
+) -> Res<casedesk_ipc::StationEncrypted> {
+    blocking(&state, move |st| {
+        let lang = st.lang();
+        let me = st.actor()?;
+        st.store()?.reader()?.authorize(&me, Permission::Configure)?;
+        if st.demo_running.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Fail::Ipc(IpcError::new("backup.demo_running", "", lang)));
+        }
+        let removed = st.encrypt_plain(&req.passphrase)?;
+        Ok(casedesk_ipc::StationEncrypted {
+            removed_plain_backups: removed as u32,
+            overview: backup_overview(st)?,
+        })
+    })
+    .await
+}
+
 /// The system's dialog to choose a folder or a file (see `casedesk_ipc::PickPath`); the path is
 /// only filled into a field, and every command that takes it checks it again.
 pub async fn pick_path(state: St<'_>, req: casedesk_ipc::PickPath) -> Res<Option<String>> {

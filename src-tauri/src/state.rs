@@ -543,18 +543,7 @@ impl AppState {
         casedesk_store::backup::inspect(backup, backup_key)?;
         let live_key = self.key().map(|(_, k)| k);
         let policy = self.backup_policy();
-        self.stop_sync();
-        let old = self.store.wait(OPEN_WAIT).and_then(Result::ok);
-        self.store.set(Err(casedesk_domain::messages::text("backup.restoring", self.lang(), "")));
-        if let Some(old) = old {
-            // Connections close when the last command using them ends.
-            let weak = Arc::downgrade(&old);
-            drop(old);
-            let until = std::time::Instant::now() + OPEN_WAIT;
-            while weak.strong_count() > 0 && std::time::Instant::now() < until {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
+        self.close_store("backup.restoring");
         let restored = casedesk_sync::restore::restore_backup(
             backup,
             backup_key,
@@ -590,6 +579,82 @@ impl AppState {
         self.store.clear();
         self.open_store();
         restored
+    }
+
+    /// Closes every connection to the station file (the sync worker stopped, commands still
+    /// running finish on the old file first); until it is opened again, commands answer the
+    /// message `why`.
+    fn close_store(&self, why: &str) {
+        self.stop_sync();
+        let old = self.store.wait(OPEN_WAIT).and_then(Result::ok);
+        self.store.set(Err(casedesk_domain::messages::text(why, self.lang(), "")));
+        if let Some(old) = old {
+            // Connections close when the last command using them ends.
+            let weak = Arc::downgrade(&old);
+            drop(old);
+            let until = std::time::Instant::now() + OPEN_WAIT;
+            while weak.strong_count() > 0 && std::time::Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    /// A station file that stayed plain (made before encryption, opened where there was no
+    /// keyring and no `CASEDESK_PASSPHRASE`): encrypted now with a key derived from
+    /// `passphrase` (the head sets it in 备份). The note is written, the file reopened (which
+    /// encrypts it in place, checked before the plain file goes: `crypt::encrypt_plain_file`),
+    /// an encrypted backup made, and then the plain backups of the backup folders removed, since
+    /// they would keep in clear what the file no longer does. Returns how many were removed.
+    pub fn encrypt_plain(self: &Arc<Self>, passphrase: &str) -> Result<usize, StoreError> {
+        let lang = self.lang();
+        let field = |code: &str, arg: String| {
+            StoreError::invalid(vec![casedesk_domain::Issue::with_arg("passphrase", code, arg)])
+        };
+        if self.key().is_some() || file_kind(&self.paths.db)? != FileKind::Plain {
+            return Err(field("key.already_encrypted", String::new()));
+        }
+        casedesk_keys::check_new_passphrase(passphrase).map_err(|e| field(e.code(), e.arg()))?;
+        self.close_store("db.encrypting");
+        let made = casedesk_keys::create_key(
+            &self.paths.db,
+            casedesk_keys::NewKey::Passphrase(passphrase),
+        );
+        let made = match made {
+            Ok(m) => m,
+            Err(e) => {
+                self.store.clear();
+                self.open_store();
+                return Err(StoreError::Io(std::io::Error::other(e.message(lang))));
+            }
+        };
+        tracing::info!("encrypting the plain station file with a new station passphrase");
+        lock(&self.unlock).given = Some(made);
+        self.store.clear();
+        self.open_store();
+        let db = match self.store.wait(OPEN_WAIT) {
+            Some(Ok(db)) => db,
+            Some(Err(e)) => return Err(StoreError::Io(std::io::Error::other(e))),
+            None => return Err(StoreError::Io(std::io::Error::other("timeout"))),
+        };
+        let policy = self.backup_policy();
+        let out = db.writer().backup(&policy, casedesk_store::BackupReason::Manual)?;
+        let mut removed = 0;
+        if out.written.iter().any(|b| policy.dirs.first().is_some_and(|d| b.path.starts_with(d))) {
+            for dir in &policy.dirs {
+                for b in casedesk_store::backup::list(dir).unwrap_or_default() {
+                    if file_kind(&b.path).is_ok_and(|k| k == FileKind::Plain) {
+                        match std::fs::remove_file(&b.path) {
+                            Ok(()) => removed += 1,
+                            Err(e) => {
+                                tracing::warn!(path = %b.path.display(), "plain backup not removed: {e}")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        tracing::info!(removed, "station file encrypted; plain backups removed");
+        Ok(removed)
     }
 
     /// Another writing connection to the station file (the demo writer, enrollment), with the

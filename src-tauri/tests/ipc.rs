@@ -924,3 +924,84 @@ fn draft_files_of_an_older_version_move_into_the_station_file() {
     let needle = "632801199001010019".as_bytes();
     assert!(!raw.windows(needle.len()).any(|w| w == needle), "the draft is not in clear");
 }
+
+/// A station file from before encryption on a computer without a keyring stays plain when it
+/// is opened (there is no key to keep); the head encrypts it with a station passphrase from the
+/// desktop: the file shows nothing readable after, its plain backups are gone and an encrypted
+/// one is there, and the next start asks for the passphrase.
+#[test]
+fn the_head_encrypts_a_station_that_stayed_plain() {
+    if casedesk_keys::keyring_available().is_ok() {
+        eprintln!("skipped: this session has a keyring, so a plain file is encrypted on open");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = casedesk_store::Store::open(&dir.path().join("station.db")).unwrap();
+        s.init_station(casedesk_store::StationInit {
+            unit: "HX0201".into(),
+            unit_name: "德令哈市消费者投诉联络站".into(),
+            unit_kind: casedesk_domain::types::UnitKind::LiaisonStation,
+            parent: Some("HX02".into()),
+            admin_code: "632802".into(),
+            device_code: "A1".into(),
+            device_name: "前台电脑".into(),
+            founder: "卓玛".into(),
+            founder_secret: Some("德令哈-2026".into()),
+        })
+        .unwrap();
+    }
+    let d = desk_in(dir);
+    sign_in_as(&d, "卓玛", "德令哈-2026");
+    d.ok("register_case", json!({ "req": { "op_id": OP_REG, "reg": registration() } }));
+    let made = d.ok("backup_now", json!({}));
+    assert_eq!(made["overview"]["encrypted"], false);
+    let plain_backup = made["written"][0]["path"].as_str().unwrap().to_owned();
+    let db = d._dir.path().join("station.db");
+    // The file and its WAL (recent writes are there until a checkpoint).
+    let has = |path: &std::path::Path, s: &str| {
+        let wal = casedesk_store::crypt::sibling(path, "-wal");
+        [path.to_path_buf(), wal].iter().any(|p| {
+            let raw = std::fs::read(p).unwrap_or_default();
+            raw.windows(s.len()).any(|w| w == s.as_bytes())
+        })
+    };
+    assert!(has(&db, "德令哈市兴旺餐饮管理有限公司"), "plain to begin with");
+
+    // A clerk may not; a short passphrase is refused at its field; nothing changes.
+    let e = d.call("encrypt_station", json!({ "req": { "passphrase": "短" } })).unwrap_err();
+    assert_eq!(issue_codes(&e), [("passphrase".to_owned(), "key.passphrase_short".to_owned())]);
+    add_clerk(&d);
+    sign_in_as(&d, "小王", "2580");
+    let e = d
+        .call("encrypt_station", json!({ "req": { "passphrase": "柴达木的新口令-2026" } }))
+        .unwrap_err();
+    assert_eq!(e["code"], "access.denied", "{e}");
+    sign_in_as(&d, "卓玛", "德令哈-2026");
+
+    let r = d.ok("encrypt_station", json!({ "req": { "passphrase": "柴达木的新口令-2026" } }));
+    assert_eq!(r["removed_plain_backups"], 1);
+    assert_eq!(r["overview"]["encrypted"], true);
+    let backups = r["overview"]["backups"].as_array().unwrap();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert!(!std::path::Path::new(&plain_backup).exists());
+    assert!(!has(&db, "德令哈市兴旺餐饮管理有限公司"), "nothing readable in the file");
+    let newest = std::path::PathBuf::from(backups[0]["path"].as_str().unwrap());
+    assert!(!has(&newest, "德令哈市兴旺餐饮管理有限公司"), "nor in the backup");
+    // Still signed in, the case still there; a second time is refused.
+    assert_eq!(d.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(1));
+    let e = d
+        .call("encrypt_station", json!({ "req": { "passphrase": "柴达木的新口令-2026" } }))
+        .unwrap_err();
+    assert_eq!(issue_codes(&e), [("passphrase".to_owned(), "key.already_encrypted".to_owned())]);
+    assert_eq!(d.ok("key_options", json!({}))["existing"], "passphrase");
+
+    let Desk { _app, win, _dir } = d;
+    drop(win);
+    drop(_app);
+    let again = desk_in(_dir);
+    assert_eq!(again.ok("db_lock", json!({}))["locked"], true);
+    again.ok("db_unlock", json!({ "req": { "passphrase": "柴达木的新口令-2026" } }));
+    sign_in_as(&again, "卓玛", "德令哈-2026");
+    assert_eq!(again.ok("count_cases", json!({ "q": { "limit": 10 } })), json!(1));
+}

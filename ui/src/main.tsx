@@ -16,7 +16,7 @@ declare global {
 // in-memory backend. ?demo=1 starts with the demo station; ?bulk=100000 adds synthetic cases;
 // ?fresh=1 forgets what this browser kept; ?nokeyring=1 is a computer without an OS secret store
 // (the wizard requires a passphrase); ?nopasswords=1 a demo station set up before staff accounts
-// (the first-head screen).
+// (the first-head screen); ?plain=1 a station file that stayed unencrypted (备份 offers to encrypt).
 if (!window.__TAURI_INTERNALS__) {
   const params = new URLSearchParams(window.location.search);
   if (params.has("fresh")) localStorage.removeItem(BROWSER_MODE_KEY);
@@ -28,6 +28,7 @@ if (!window.__TAURI_INTERNALS__) {
     latency: 40,
     keyring: !params.has("nokeyring"),
     noPasswords: params.has("nopasswords"),
+    plain: params.has("plain"),
   });
   window.__CASEDESK_BROWSER_MODE__ = true;
 }

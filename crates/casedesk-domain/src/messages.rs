@@ -204,6 +204,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Restoring replaces the current database with the backup (the current one is backed up first); confirm to go on",
     ),
     (
+        "db.encrypting",
+        "正在加密数据库，稍后重新打开",
+        "Encrypting the database: it reopens in a moment",
+    ),
+    ("key.already_encrypted", "数据库已经加密", "The database is encrypted already"),
+    (
         "backup.restoring",
         "正在从备份恢复，数据库稍后重新打开",
         "Restoring from a backup: the database reopens in a moment",

@@ -120,6 +120,8 @@ macro_rules! ipc_types {
         v.visit::<BackupChecked>();
         v.visit::<BackupRestore>();
         v.visit::<PickPath>();
+        v.visit::<EncryptStation>();
+        v.visit::<StationEncrypted>();
         v.visit::<BackupRestored>();
         v.visit::<casedesk_store::QuarantineEntry>();
         v.visit::<ResetDemo>();

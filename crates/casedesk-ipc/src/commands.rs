@@ -70,6 +70,7 @@ macro_rules! with_commands {
             backup_check(path: String, passphrase: Option<String>) -> $crate::BackupChecked;
             backup_restore(req: $crate::BackupRestore) -> $crate::BackupRestored;
             pick_path(req: $crate::PickPath) -> Option<String>;
+            encrypt_station(req: $crate::EncryptStation) -> $crate::StationEncrypted;
             reset_demo_station(req: $crate::ResetDemo) -> ();
             draft_save(key: String, json: String) -> ();
             draft_load(key: String) -> Option<String>;

@@ -488,6 +488,21 @@ pub struct BackupRestored {
     pub needs_enrollment: bool,
 }
 
+/// `encrypt_station`: a station file that stayed plain (no keyring on this computer when it was
+/// opened) is encrypted with a key derived from this station passphrase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EncryptStation {
+    pub passphrase: String,
+}
+
+/// What `encrypt_station` did: the file is encrypted, an encrypted backup was made, and the
+/// plain backups of the backup folders were removed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StationEncrypted {
+    pub removed_plain_backups: u32,
+    pub overview: BackupOverview,
+}
+
 /// `pick_path`: the system's dialog to choose a folder (a USB stick for backups and bundles) or
 /// a file (a return bundle). The answer is the chosen path, or None when it was closed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

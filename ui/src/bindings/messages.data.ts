@@ -68,6 +68,8 @@ export const MESSAGES = {
   "backup.wrong_key": { zh: "这个备份用的不是本站的密钥或口令，无法打开：{0}", en: "This backup was made with another key or passphrase and cannot be opened: {0}" },
   "backup.not_found": { zh: "找不到备份：{0}", en: "Backup not found: {0}" },
   "backup.restore_needs_confirm": { zh: "恢复会用备份替换现在的数据库（现在的数据库先另存一份备份）；请确认", en: "Restoring replaces the current database with the backup (the current one is backed up first); confirm to go on" },
+  "db.encrypting": { zh: "正在加密数据库，稍后重新打开", en: "Encrypting the database: it reopens in a moment" },
+  "key.already_encrypted": { zh: "数据库已经加密", en: "The database is encrypted already" },
   "backup.restoring": { zh: "正在从备份恢复，数据库稍后重新打开", en: "Restoring from a backup: the database reopens in a moment" },
   "backup.folder_missing": { zh: "找不到这个文件夹（U 盘没插好？）", en: "This folder does not exist (is the USB stick plugged in?)" },
   "dialog.unavailable": { zh: "这里打不开选择文件夹的窗口，请直接输入完整路径", en: "The folder dialog cannot be opened here: type the full path instead" },

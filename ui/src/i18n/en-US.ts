@@ -1034,6 +1034,17 @@ const enUS: Resource = {
     restore_hub:
       "Nothing that reached the association is lost: it comes back once sync is joined again. What was entered after the backup and never synced is only in the “before restore” backup.",
     restore_ok: "Restore",
+    plain_title: "This station's database is not encrypted",
+    plain_text:
+      "This computer has no system keyring, so the database and its backups are kept in clear: a lost computer would leak the complainants' information. Set a station passphrase to encrypt the database now and make an encrypted backup.",
+    encrypt: "Set the passphrase and encrypt",
+    encrypt_confirm_title: "Encrypt the database with this passphrase?",
+    encrypt_confirm_lost:
+      "A lost passphrase cannot be recovered and the station's data could no longer be opened: write it down and give it to the head.",
+    encrypt_confirm_start: "The app asks for this passphrase every time it starts.",
+    encrypt_confirm_backups: "The old unencrypted backups are deleted (in the extra folder too) and replaced by an encrypted backup.",
+    encrypted_one: "The database is encrypted; 1 unencrypted backup was deleted",
+    encrypted: "The database is encrypted; {{count}} unencrypted backups were deleted",
     passphrase: "Backup passphrase",
     passphrase_ph: "the station's passphrase when this backup was made",
     passphrase_help:

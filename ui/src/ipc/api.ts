@@ -137,6 +137,7 @@ export const api = {
   backupSetFolder: (folder: string | null) => call("backup_set_folder", { req: { folder } }),
   backupCheck: (path: string, passphrase: string | null = null) => call("backup_check", { path, passphrase }),
   pickPath: (req: PickPath) => call("pick_path", { req }),
+  encryptStation: (passphrase: string) => call("encrypt_station", { req: { passphrase } }),
   backupRestore: (opId: string, path: string, passphrase: string | null = null) =>
     call("backup_restore", { req: { path, op_id: opId, passphrase } }),
   resetDemoStation: (opId: string) => call("reset_demo_station", { req: { op_id: opId } }),

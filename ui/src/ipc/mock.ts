@@ -111,6 +111,8 @@ export interface MockDb {
   /** Backups made (browser mode: only their list) and the extra folder. */
   backups?: BackupRow[];
   backup_folder?: string | null;
+  /** The station file stayed plain (absent: encrypted). */
+  plain?: boolean;
   /** The head's settings kept in the station file (absent: the defaults). */
   retention_days?: number;
   idle_lock_secs?: number;
@@ -196,6 +198,8 @@ export interface MockOptions {
   keyring?: boolean;
   /** A station set up before staff accounts: no one has a password, nobody is signed in. */
   noPasswords?: boolean;
+  /** A station file from before encryption that stayed plain (no keyring): `encrypt_station`. */
+  plain?: boolean;
 }
 
 export type Handler = (cmd: string, args?: unknown) => unknown;
@@ -290,6 +294,7 @@ export class MockBackend {
       this.db.session = null;
     }
     if (opts.bulk && opts.bulk > 0) this.makeBulk(opts.bulk);
+    if (opts.plain) this.db.plain = true;
   }
 
   now(): number {
@@ -441,6 +446,17 @@ export class MockBackend {
     backup_now: () => this.backupNow(),
     backup_set_folder: ({ req }) => this.backupSetFolder(req.folder),
     backup_check: ({ path }) => this.backupCheck(path),
+    encrypt_station: ({ req }) => {
+      this.requirePermission("configure");
+      if (!this.db.plain) throw invalid([{ path: "passphrase", code: "key.already_encrypted", arg: "" }]);
+      if ([...req.passphrase].length < 8) throw invalid([{ path: "passphrase", code: "key.passphrase_short", arg: "8" }]);
+      this.db.plain = false;
+      const before = this.db.backups ?? [];
+      this.db.backups = before.filter((b) => b.encrypted);
+      const removed = before.length - this.db.backups.length;
+      this.backupNow();
+      return { removed_plain_backups: removed, overview: this.backupOverview() };
+    },
     // A browser has no system dialog (as the desktop without its window): type the path.
     pick_path: () => {
       if (!this.me()) throw ipcError("auth.required");
@@ -1455,7 +1471,7 @@ export class MockBackend {
     this.requireStation();
     const extra = this.db.backup_folder ?? null;
     const backups = [...(this.db.backups ?? [])].sort((a, b) => b.created_ms - a.created_ms);
-    return { folder: MockBackend.BACKUP_DIR, extra_folder: extra, extra_missing: false, keep: 10, encrypted: true, backups };
+    return { folder: MockBackend.BACKUP_DIR, extra_folder: extra, extra_missing: false, keep: 10, encrypted: !this.db.plain, backups };
   }
 
   private backupNow(): BackupMade {
@@ -1470,7 +1486,7 @@ export class MockBackend {
       created_ms: at,
       reason: "manual",
       bytes,
-      encrypted: true,
+      encrypted: !this.db.plain,
     }));
     const keep = (list: BackupRow[]) => {
       // Each folder keeps its newest 10, as the store rotates.

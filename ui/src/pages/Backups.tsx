@@ -11,6 +11,7 @@ import { usePermission } from "../lib/queries";
 import { errorText, issueMessage, useLabels } from "../lib/labels";
 import type { IpcIssue } from "../bindings";
 import { useOpId } from "../lib/useOpId";
+import { messageText } from "../lib/messages";
 import { PathInput } from "../components/PathInput";
 
 export const backupKey = ["backups"] as const;
@@ -22,6 +23,99 @@ export function sizeText(bytes: number): string {
 }
 
 type Check = { ok: true; text: string } | { ok: false; text: string };
+
+/**
+ * A station file that stayed plain (no keyring on this computer): the head sets a station
+ * passphrase here and the database is encrypted (after a confirmation that says what changes).
+ */
+function EncryptPlain({ onDone }: { onDone: (o: BackupOverview) => void }) {
+  const { t } = useLabels();
+  const { message, modal } = AntApp.useApp();
+  const [form] = Form.useForm<{ passphrase: string; passphrase2: string }>();
+  const keys = useQuery({ queryKey: ["key-options"], queryFn: api.keyOptions });
+  const minChars = keys.data?.min_passphrase_chars ?? 8;
+  const [busy, setBusy] = useState(false);
+  const encrypt = async ({ passphrase }: { passphrase: string }) => {
+    const ok = await modal.confirm({
+      title: t("backup.encrypt_confirm_title"),
+      content: (
+        <ul style={{ paddingInlineStart: 20, marginBottom: 0 }}>
+          <li>{t("backup.encrypt_confirm_lost")}</li>
+          <li>{t("backup.encrypt_confirm_start")}</li>
+          <li>{t("backup.encrypt_confirm_backups")}</li>
+        </ul>
+      ),
+      okText: t("backup.encrypt"),
+      cancelText: t("common.cancel"),
+    });
+    if (!ok) return;
+    setBusy(true);
+    try {
+      const r = await api.encryptStation(passphrase);
+      form.resetFields();
+      onDone(r.overview);
+      void message.success(t("backup.encrypted", { count: r.removed_plain_backups }), 8);
+    } catch (e) {
+      const issue = (e as { issues?: IpcIssue[] }).issues?.[0];
+      if (issue) form.setFields([{ name: "passphrase", errors: [issueMessage(issue)] }]);
+      else void message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginBottom: 16 }}
+      message={t("backup.plain_title")}
+      data-testid="backup-plain"
+      description={
+        <>
+          <Typography.Paragraph style={{ marginBottom: 12 }}>{t("backup.plain_text")}</Typography.Paragraph>
+          <Form form={form} layout="vertical" onFinish={(v) => void encrypt(v)} requiredMark={false}>
+            <Space wrap align="start" size={16}>
+              <Form.Item
+                name="passphrase"
+                label={t("setup.passphrase")}
+                extra={t("setup.passphrase_help", { min: minChars })}
+                style={{ width: 320, marginBottom: 0 }}
+                rules={[
+                  { required: true, message: messageText("required") },
+                  { min: minChars, message: messageText("key.passphrase_short", String(minChars)) },
+                ]}
+              >
+                <Input.Password maxLength={256} autoComplete="new-password" data-testid="encrypt-passphrase" />
+              </Form.Item>
+              <Form.Item
+                name="passphrase2"
+                label={t("setup.passphrase2")}
+                dependencies={["passphrase"]}
+                style={{ width: 260, marginBottom: 0 }}
+                rules={[
+                  { required: true, message: messageText("required") },
+                  ({ getFieldValue }) => ({
+                    validator: (_, v) =>
+                      v === getFieldValue("passphrase")
+                        ? Promise.resolve()
+                        : Promise.reject(new Error(messageText("key.passphrase_mismatch"))),
+                  }),
+                ]}
+              >
+                <Input.Password maxLength={256} autoComplete="new-password" data-testid="encrypt-passphrase2" />
+              </Form.Item>
+              <Form.Item label=" " style={{ marginBottom: 0 }}>
+                <Button type="primary" htmlType="submit" loading={busy} data-testid="encrypt-submit">
+                  {t("backup.encrypt")}
+                </Button>
+              </Form.Item>
+            </Space>
+          </Form>
+        </>
+      }
+    />
+  );
+}
 
 export default function Backups() {
   const { t } = useLabels();
@@ -134,6 +228,7 @@ export default function Backups() {
       <Typography.Paragraph type="secondary">
         {t(data && !data.encrypted ? "backup.help_plain" : "backup.help", { keep: data?.keep ?? 10 })}
       </Typography.Paragraph>
+      {data && !data.encrypted && mayConfigure && <EncryptPlain onDone={put} />}
       {made && (
         <Alert
           style={{ marginBottom: 16, whiteSpace: "pre-line" }}

@@ -4,8 +4,8 @@ import userEvent from "@testing-library/user-event";
 import SettingsPage from "../pages/Settings";
 import { installBackend, renderRoute, rustError } from "./render";
 
-function realStation(override?: (cmd: string, args: Record<string, unknown>) => unknown) {
-  const env = installBackend({ seed: "none" }, override);
+function realStation(override?: (cmd: string, args: Record<string, unknown>) => unknown, plain = false) {
+  const env = installBackend({ seed: "none", plain }, override);
   env.backend.handler("setup_station", {
     req: {
       op_id: "setup",
@@ -190,5 +190,43 @@ describe("the 备份 card of Settings", () => {
     await waitFor(() => expect(within(card).getByTestId("bundle-file")).toHaveValue("/media/zhuoma/KINGSTON/casedesk-return-HX0201.cdkb"));
     expect(calls.find((c) => c.cmd === "pick_path")?.args).toEqual({ req: { title: "选择回执包文件", start: null, extensions: ["cdkb"] } });
     expect(within(card).getByTestId("bundle-import")).toBeEnabled();
+  });
+
+  it("a station that stayed unencrypted: the head sets a passphrase, confirms, and the plain backups go", async () => {
+    const { calls } = realStation(undefined, true);
+    renderRoute("/settings", "/settings", <SettingsPage />);
+    const card = await screen.findByTestId("backup-card");
+    const user = userEvent.setup();
+    const plain = await within(card).findByTestId("backup-plain");
+    expect(plain).toHaveTextContent("本站数据库没有加密");
+    expect(card).toHaveTextContent("注意：本站数据库没有加密，备份也没有加密");
+    await user.click(within(card).getByTestId("backup-now"));
+    await waitFor(() => expect(within(card).getByTestId("backup-result")).toHaveTextContent("已备份（1 份）"));
+
+    // Checked in the form first: too short, then two that differ.
+    await user.type(within(plain).getByTestId("encrypt-passphrase"), "短口令");
+    await user.type(within(plain).getByTestId("encrypt-passphrase2"), "短口令");
+    await user.click(within(plain).getByTestId("encrypt-submit"));
+    await within(plain).findByText("站点口令至少要 8 个字符");
+    await user.clear(within(plain).getByTestId("encrypt-passphrase"));
+    await user.type(within(plain).getByTestId("encrypt-passphrase"), "柴达木的新口令-2026");
+    await user.click(within(plain).getByTestId("encrypt-submit"));
+    await within(plain).findByText("两次输入的口令不一致");
+    await user.clear(within(plain).getByTestId("encrypt-passphrase2"));
+    await user.type(within(plain).getByTestId("encrypt-passphrase2"), "柴达木的新口令-2026");
+    await user.click(within(plain).getByTestId("encrypt-submit"));
+
+    // The confirmation says what changes; nothing is sent before it.
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog).toHaveTextContent("用这个口令加密数据库？");
+    expect(dialog).toHaveTextContent("口令丢失后无法找回");
+    expect(dialog).toHaveTextContent("旧的未加密备份会被删除");
+    expect(calls.some((c) => c.cmd === "encrypt_station")).toBe(false);
+    await user.click(within(dialog).getByRole("button", { name: "设置口令并加密" }));
+    await screen.findByText("数据库已加密，删除了 1 份未加密的旧备份");
+    expect(calls.find((c) => c.cmd === "encrypt_station")?.args).toEqual({ req: { passphrase: "柴达木的新口令-2026" } });
+    await waitFor(() => expect(within(card).queryByTestId("backup-plain")).toBeNull());
+    expect(card).toHaveTextContent("备份和数据库一样加密");
+    expect(within(card).getByTestId("backup-list").querySelectorAll("tbody tr.ant-table-row")).toHaveLength(1);
   });
 });

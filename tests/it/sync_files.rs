@@ -55,10 +55,17 @@ pub fn evidence(st: &Station, no: &str) -> Vec<Value> {
     serde_json::from_str::<Value>(out.trim()).unwrap().as_array().unwrap().clone()
 }
 
-/// The file the station holds under `hash` (its `blobs/` folder), if any.
+/// The content of the file the station holds under `hash` (its `blobs/` folder, sealed with
+/// the station's key: opened through the store, which checks it against the hash), if any.
 pub fn station_file(st: &Station, hash: &str) -> Option<Vec<u8>> {
     let path = st.db.parent().unwrap().join("blobs").join(&hash[..2]).join(hash);
-    std::fs::read(path).ok()
+    if !path.exists() {
+        return None;
+    }
+    let note = casedesk_keys::read_note(&st.db).unwrap().expect("the station's key note");
+    let key = casedesk_keys::key_for(&note, Some(casedesk_tests::PASSPHRASE)).unwrap();
+    let store = casedesk_store::Store::open_reader_encrypted(&st.db, &key).unwrap();
+    Some(store.blob(hash).unwrap())
 }
 
 /// The file the hub holds under `hash` (`<db>.blobs/`), if any.

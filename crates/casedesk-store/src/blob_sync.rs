@@ -8,7 +8,7 @@
 //! the failure recorded (`blob.corrupt`).
 
 use std::fs;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use casedesk_domain::document;
@@ -175,20 +175,14 @@ impl Store {
         Ok(true)
     }
 
-    /// At most `len` bytes of the held file `sha256` from `offset` (an upload's chunk).
+    /// At most `len` bytes of the held file `sha256` from `offset` (an upload's chunk). The
+    /// whole file is read and checked (opened first when sealed; files are at most
+    /// `limits::MAX_BLOB_BYTES`), so a damaged file is never uploaded.
     pub fn blob_chunk(&self, sha256: &str, offset: u64, len: usize) -> Result<Vec<u8>> {
-        let path = self.blob_path(sha256)?;
-        let mut f = match fs::File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::Blob { code: "blob.missing", hash: sha256.to_owned() });
-            }
-            Err(e) => return Err(e.into()),
-        };
-        f.seek(SeekFrom::Start(offset))?;
-        let mut out = Vec::with_capacity(len);
-        f.take(len as u64).read_to_end(&mut out)?;
-        Ok(out)
+        let all = self.blob(sha256)?;
+        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(all.len());
+        let end = start.saturating_add(len).min(all.len());
+        Ok(all[start..end].to_vec())
     }
 
     fn partial_path(&self, sha256: &str) -> Result<PathBuf> {
@@ -251,12 +245,10 @@ impl Store {
             fs::remove_file(&path)?;
             return Err(StoreError::Blob { code: "blob.corrupt", hash: sha256.to_owned() });
         }
-        let target = self.blob_path(sha256)?;
-        let folder = target.parent().ok_or_else(|| StoreError::integrity("blob path"))?;
-        fs::create_dir_all(folder)?;
-        fs::File::open(&path)?.sync_all()?;
-        fs::rename(&path, &target)?;
-        fs::File::open(folder)?.sync_all()?;
+        // Into place as a station keeps its files (sealed on an encrypted one), then the
+        // partial bytes go.
+        self.write_blob(&bytes)?;
+        fs::remove_file(&path)?;
         let now = self.now().timestamp_millis();
         let tx = self.conn.transaction()?;
         tx.prepare_cached(

@@ -252,3 +252,61 @@ fn sqlcipher_memory_security_is_off_and_pages_are_4k_with_hmac() {
     assert_eq!(q("cipher_hmac_algorithm"), "HMAC_SHA512");
     assert_eq!(q("cipher_use_hmac"), "1");
 }
+
+/// On an encrypted station the files in `blobs/` are sealed (nothing of them readable on disk)
+/// and read back whole; a sealed file changed or put under another name is `blob.corrupt`;
+/// files kept plain before are sealed at the next open, once; a plain station keeps them plain.
+#[test]
+fn files_of_an_encrypted_station_are_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("station.db");
+    let mut s = station(&db, &key(7), 0);
+    let case =
+        s.register_case(&crate::testutil::founder(&s), registration(at(2026, 3, 1, 1))).unwrap().id;
+    let photo = b"\x89PNG\r\n\x1a\n receipt of the Golmud shop, 632801199001010019".to_vec();
+    let evidence = |bytes: &[u8]| crate::files::NewEvidence {
+        name: "小票.png".into(),
+        description: "购物小票".into(),
+        original_returned: false,
+        for_document: None,
+        bytes: bytes.to_vec(),
+    };
+    let added =
+        s.add_evidence_op(None, case, &crate::testutil::founder(&s), evidence(&photo)).unwrap();
+    let path = s.blob_path(&added.sha256).unwrap();
+    assert!(!contains(&path, "632801199001010019"), "the file on disk is sealed");
+    assert_eq!(s.blob(&added.sha256).unwrap(), photo);
+    assert_eq!(s.blob_chunk(&added.sha256, 4, 6).unwrap(), photo[4..10].to_vec());
+    assert!(s.verify().unwrap().is_ok());
+    let reader = Store::open_reader_encrypted(&db, &key(7)).unwrap();
+    assert_eq!(reader.blob(&added.sha256).unwrap(), photo, "readers open it too");
+
+    // Changed on disk: refused, never returned.
+    let sealed = std::fs::read(&path).unwrap();
+    let mut changed = sealed.clone();
+    *changed.last_mut().unwrap() ^= 1;
+    std::fs::write(&path, &changed).unwrap();
+    assert!(matches!(s.blob(&added.sha256), Err(StoreError::Blob { code: "blob.corrupt", .. })));
+    std::fs::write(&path, &sealed).unwrap();
+
+    // A file kept plain (as before files were sealed) reads, and the next open seals it once.
+    std::fs::write(&path, &photo).unwrap();
+    assert_eq!(s.blob(&added.sha256).unwrap(), photo);
+    s.conn.execute("DELETE FROM settings WHERE key = 'blobs_sealed'", []).unwrap();
+    drop(s);
+    let s = Store::open_encrypted(&db, &key(7), None).unwrap();
+    assert!(!contains(&path, "632801199001010019"), "sealed at the open");
+    assert_eq!(std::fs::read(&path).unwrap(), sealed, "the same bytes: sealing is deterministic");
+    assert_eq!(s.blob(&added.sha256).unwrap(), photo);
+    assert_eq!(s.seal_plain_blobs().unwrap(), 0, "nothing left to seal");
+
+    // A plain station keeps its files as they are.
+    let plain_dir = tempfile::tempdir().unwrap();
+    let mut p = Store::open(&plain_dir.path().join("plain.db")).unwrap();
+    p.init_station(station_init()).unwrap();
+    let id =
+        p.register_case(&crate::testutil::founder(&p), registration(at(2026, 3, 1, 1))).unwrap().id;
+    let added =
+        p.add_evidence_op(None, id, &crate::testutil::founder(&p), evidence(&photo)).unwrap();
+    assert_eq!(std::fs::read(p.blob_path(&added.sha256).unwrap()).unwrap(), photo);
+}

@@ -27,6 +27,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::blobcrypt::{self, BlobKey};
 use crate::error::{Result, StoreError};
 use crate::{Store, op_result};
 
@@ -171,20 +172,55 @@ impl Store {
         Ok(self.require_blob_dir()?.join(&sha256[..2]).join(sha256))
     }
 
-    /// The content of blob `sha256`, checked against its hash.
+    /// The content of blob `sha256`, checked against its hash (opened first when it is sealed:
+    /// see `blobcrypt`).
     pub fn blob(&self, sha256: &str) -> Result<Vec<u8>> {
         let path = self.blob_path(sha256)?;
-        let bytes = match fs::read(&path) {
+        let file = match fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(StoreError::Blob { code: "blob.missing", hash: sha256.to_owned() });
             }
             Err(e) => return Err(e.into()),
         };
+        let corrupt = || StoreError::Blob { code: "blob.corrupt", hash: sha256.to_owned() };
+        let bytes = if blobcrypt::is_sealed(&file) {
+            self.blob_key().and_then(|k| k.open(sha256, &file)).ok_or_else(corrupt)?
+        } else {
+            file
+        };
         if sha256_hex(&bytes) != sha256 {
-            return Err(StoreError::Blob { code: "blob.corrupt", hash: sha256.to_owned() });
+            return Err(corrupt());
         }
         Ok(bytes)
+    }
+
+    /// The key files are sealed with (None on a plain station: they are kept as they are).
+    fn blob_key(&self) -> Option<BlobKey> {
+        self.key.as_ref().map(BlobKey::derive)
+    }
+
+    /// Seals the files of an encrypted station that were kept plain (by a version before files
+    /// were sealed, or while the station file was plain) in place: each checked against its
+    /// hash, written sealed under a temporary name and renamed over the plain one. Returns how
+    /// many; nothing on a plain station.
+    pub fn seal_plain_blobs(&self) -> Result<usize> {
+        let Some(key) = self.blob_key() else { return Ok(0) };
+        let names: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT sha256 FROM blobs ORDER BY sha256")?;
+            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut sealed = 0;
+        for sha in names {
+            let path = self.blob_path(&sha)?;
+            let Ok(file) = fs::read(&path) else { continue };
+            if blobcrypt::is_sealed(&file) || sha256_hex(&file) != sha {
+                continue;
+            }
+            self.put_blob_file(&sha, &key.seal(&sha, &file))?;
+            sealed += 1;
+        }
+        Ok(sealed)
     }
 
     /// Whether this station holds blob `sha256`.
@@ -200,9 +236,24 @@ impl Store {
     pub(crate) fn write_blob(&self, bytes: &[u8]) -> Result<String> {
         let sha = sha256_hex(bytes);
         let path = self.blob_path(&sha)?;
-        if path.exists() && fs::read(&path).is_ok_and(|b| sha256_hex(&b) == sha) {
+        let key = self.blob_key();
+        // Kept as it should be already: sealed on an encrypted station, and whole.
+        if let Ok(file) = fs::read(&path)
+            && key.is_some() == blobcrypt::is_sealed(&file)
+            && self.blob(&sha).is_ok()
+        {
             return Ok(sha);
         }
+        match key {
+            Some(k) => self.put_blob_file(&sha, &k.seal(&sha, bytes))?,
+            None => self.put_blob_file(&sha, bytes)?,
+        }
+        Ok(sha)
+    }
+
+    /// Puts `file` (the bytes on disk: sealed or plain) in place as blob `sha`.
+    fn put_blob_file(&self, sha: &str, file: &[u8]) -> Result<()> {
+        let path = self.blob_path(sha)?;
         let dir = self.require_blob_dir()?;
         let tmp_dir = dir.join("tmp");
         fs::create_dir_all(&tmp_dir)?;
@@ -211,12 +262,12 @@ impl Store {
         let tmp = tmp_dir.join(format!("{sha}.{}", Uuid::now_v7().simple()));
         {
             let mut f = fs::File::create(&tmp)?;
-            f.write_all(bytes)?;
+            f.write_all(file)?;
             f.sync_all()?;
         }
         fs::rename(&tmp, &path)?;
         fs::File::open(folder)?.sync_all()?;
-        Ok(sha)
+        Ok(())
     }
 
     fn record_blob(

@@ -9,6 +9,7 @@ mod apply;
 pub mod backup;
 pub mod bench;
 mod blob_sync;
+mod blobcrypt;
 pub mod crypt;
 pub mod desk;
 pub mod drafts;
@@ -206,6 +207,20 @@ impl Store {
         let mut store = Store::from_conn(conn, Some(&before))?;
         store.key = Some(key.clone());
         store.blob_dir = Some(blob_dir_beside(path));
+        // Once per file: the files kept plain before (by a version that did not seal them, or
+        // while the station file was plain) are sealed; a failure leaves the mark unset and the
+        // next open tries again (plain files still read).
+        let sealed_before: bool = store.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'blobs_sealed')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !sealed_before && store.seal_plain_blobs().is_ok() {
+            store.conn.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES ('blobs_sealed', '1')",
+                [],
+            )?;
+        }
         Ok(store)
     }
 

@@ -179,7 +179,18 @@ impl Store {
     /// whole file is read and checked (opened first when sealed; files are at most
     /// `limits::MAX_BLOB_BYTES`), so a damaged file is never uploaded.
     pub fn blob_chunk(&self, sha256: &str, offset: u64, len: usize) -> Result<Vec<u8>> {
-        let all = self.blob(sha256)?;
+        let cached = match &*self.chunk_source.borrow() {
+            Some((sha, bytes)) if sha == sha256 => Some(bytes.clone()),
+            _ => None,
+        };
+        let all = match cached {
+            Some(b) => b,
+            None => {
+                let b = std::sync::Arc::new(self.blob(sha256)?);
+                *self.chunk_source.borrow_mut() = Some((sha256.to_owned(), b.clone()));
+                b
+            }
+        };
         let start = usize::try_from(offset).unwrap_or(usize::MAX).min(all.len());
         let end = start.saturating_add(len).min(all.len());
         Ok(all[start..end].to_vec())

@@ -161,6 +161,9 @@ pub struct Store {
     blob_dir: Option<std::path::PathBuf>,
     /// A bulk load under way (`Store::bulk`).
     bulk: Option<BulkLoad>,
+    /// The last file an upload read (`blob_chunk`): its chunks come one after another, and a
+    /// sealed file is opened and checked whole.
+    chunk_source: std::cell::RefCell<Option<(String, std::sync::Arc<Vec<u8>>)>>,
 }
 
 /// What a bulk load (`Store::bulk`) holds back until its end.
@@ -246,6 +249,7 @@ impl Store {
             key: None,
             blob_dir: None,
             bulk: None,
+            chunk_source: std::cell::RefCell::new(None),
         }
     }
 

@@ -261,7 +261,9 @@ impl Store {
         fs::create_dir_all(folder)?;
         let tmp = tmp_dir.join(format!("{sha}.{}", Uuid::now_v7().simple()));
         {
-            let mut f = fs::File::create(&tmp)?;
+            // Owner-only, as the station file.
+            crate::crypt::create_private_file(&tmp)?;
+            let mut f = fs::OpenOptions::new().write(true).truncate(true).open(&tmp)?;
             f.write_all(file)?;
             f.sync_all()?;
         }

@@ -19,7 +19,8 @@ export default defineConfig({
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
-    testTimeout: 60000,
+    // Long flows type character by character; on two busy cores one can take tens of seconds.
+    testTimeout: 120000,
     css: false,
   },
 });

@@ -1438,7 +1438,7 @@ pub async fn encrypt_station(
     state: St<'_>,
     req: casedesk_ipc::EncryptStation,
 ) -> Res<casedesk_ipc::StationEncrypted> {
-    blocking(&state, move |st| {
+    let done = blocking(&state, move |st| {
         let lang = st.lang();
         let me = st.actor()?;
         st.store()?.reader()?.authorize(&me, Permission::Configure)?;
@@ -1451,7 +1451,11 @@ pub async fn encrypt_station(
             overview: backup_overview(st)?,
         })
     })
-    .await
+    .await?;
+    // Reopened: every view reads again (the key choice, the backups, the sync status).
+    let st: Arc<AppState> = Arc::clone(&state);
+    st.changed(None);
+    Ok(done)
 }
 
 /// The system's dialog to choose a folder or a file (see `casedesk_ipc::PickPath`); the path is

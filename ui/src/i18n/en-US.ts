@@ -1051,6 +1051,7 @@ const enUS: Resource = {
       "This backup was made while the station had another passphrase. After the restore the station unlocks with that passphrase; tell the station's staff.",
     passphrase_needed: "Enter this backup's passphrase",
     check_with_passphrase: "Check with it",
+    passphrase_again: "Enter it again",
     restored: "Restored: {{unit}}, {{cases}} cases. Please sign in again.",
     restored_enroll:
       "Restored: {{unit}}, {{cases}} cases. Please sign in again, and join sync again with a new-device code from the association.",

@@ -1000,6 +1000,7 @@ const zhCN = {
     passphrase_help: "这份备份制作时本站用的是另一个口令。恢复后，本站改用这个口令解锁，请告知本站人员。",
     passphrase_needed: "请输入这份备份的口令",
     check_with_passphrase: "用口令检查",
+    passphrase_again: "重新输入口令",
     restored: "已恢复：{{unit}}，{{cases}} 件案件。请重新登录。",
     restored_enroll: "已恢复：{{unit}}，{{cases}} 件案件。请重新登录，并用协会发的新设备注册码重新加入同步。",
     head_only: "只有负责人可以设置另存位置和恢复备份",

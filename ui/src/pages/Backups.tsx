@@ -339,22 +339,27 @@ export default function Backups() {
                 );
               if (c)
                 return (
-                  <Typography.Text
-                    type={c.ok ? "success" : "danger"}
-                    data-testid="backup-check-result"
-                    onClick={() =>
-                      // A wrong passphrase: clicking the result asks for it again.
-                      !c.ok &&
-                      needPass[b.path] &&
-                      setChecks((all) => {
-                        const rest = { ...all };
-                        delete rest[b.path];
-                        return rest;
-                      })
-                    }
-                  >
-                    {c.ok ? c.text : t("backup.check_bad", { why: c.text })}
-                  </Typography.Text>
+                  <Space size={4} wrap>
+                    <Typography.Text type={c.ok ? "success" : "danger"} data-testid="backup-check-result">
+                      {c.ok ? c.text : t("backup.check_bad", { why: c.text })}
+                    </Typography.Text>
+                    {!c.ok && needPass[b.path] && (
+                      <Button
+                        type="link"
+                        size="small"
+                        onClick={() =>
+                          setChecks((all) => {
+                            const rest = { ...all };
+                            delete rest[b.path];
+                            return rest;
+                          })
+                        }
+                        data-testid="backup-check-again"
+                      >
+                        {t("backup.passphrase_again")}
+                      </Button>
+                    )}
+                  </Space>
                 );
               return (
                 <Space size={8}>

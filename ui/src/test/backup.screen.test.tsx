@@ -105,8 +105,8 @@ describe("the 备份 card of Settings", () => {
     await waitFor(() =>
       expect(within(card).getByTestId("backup-check-result")).toHaveTextContent("不能使用：这个备份用的不是本站的密钥或口令"),
     );
-    // Clicking the failed result asks again; the right passphrase opens it.
-    await user.click(within(card).getByTestId("backup-check-result"));
+    // 重新输入口令 asks again; the right passphrase opens it.
+    await user.click(within(card).getByTestId("backup-check-again"));
     const again = await within(card).findByTestId("backup-check-passphrase");
     await user.clear(again);
     await user.type(again, "旧口令-2025-海西");

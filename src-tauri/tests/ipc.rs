@@ -762,26 +762,31 @@ fn the_head_sets_the_idle_lock() {
     assert_eq!(e["code"], "access.denied");
 }
 
+/// A plain station file made by the store (as versions before encryption and staff accounts
+/// made them), founded by `founder` with `secret` (None: before staff passwords).
+fn plain_station(founder: &str, secret: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = casedesk_store::Store::open(&dir.path().join("station.db")).unwrap();
+    s.init_station(casedesk_store::StationInit {
+        unit: "HX0201".into(),
+        unit_name: "德令哈市消费者投诉联络站".into(),
+        unit_kind: casedesk_domain::types::UnitKind::LiaisonStation,
+        parent: Some("HX02".into()),
+        admin_code: "632802".into(),
+        device_code: "A1".into(),
+        device_name: "前台电脑".into(),
+        founder: founder.into(),
+        founder_secret: secret.map(Into::into),
+    })
+    .unwrap();
+    dir
+}
+
 /// A station made before staff accounts (no one has a password here): the first head is set
 /// up through `first_head` before anything else, once.
 #[test]
 fn a_station_without_passwords_gets_its_first_head() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut s = casedesk_store::Store::open(&dir.path().join("station.db")).unwrap();
-        s.init_station(casedesk_store::StationInit {
-            unit: "HX0201".into(),
-            unit_name: "德令哈市消费者投诉联络站".into(),
-            unit_kind: casedesk_domain::types::UnitKind::LiaisonStation,
-            parent: Some("HX02".into()),
-            admin_code: "632802".into(),
-            device_code: "A1".into(),
-            device_name: "前台电脑".into(),
-            founder: "马站长".into(),
-            founder_secret: None,
-        })
-        .unwrap();
-    }
+    let dir = plain_station("马站长", None);
     let d = desk_in(dir);
     assert_eq!(d.ok("session_info", json!({})), Value::Null, "nobody is signed in");
     let list = d.ok("sign_in_list", json!({}));
@@ -935,22 +940,7 @@ fn the_head_encrypts_a_station_that_stayed_plain() {
         eprintln!("skipped: this session has a keyring, so a plain file is encrypted on open");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut s = casedesk_store::Store::open(&dir.path().join("station.db")).unwrap();
-        s.init_station(casedesk_store::StationInit {
-            unit: "HX0201".into(),
-            unit_name: "德令哈市消费者投诉联络站".into(),
-            unit_kind: casedesk_domain::types::UnitKind::LiaisonStation,
-            parent: Some("HX02".into()),
-            admin_code: "632802".into(),
-            device_code: "A1".into(),
-            device_name: "前台电脑".into(),
-            founder: "卓玛".into(),
-            founder_secret: Some("德令哈-2026".into()),
-        })
-        .unwrap();
-    }
+    let dir = plain_station("卓玛", Some("德令哈-2026"));
     let d = desk_in(dir);
     sign_in_as(&d, "卓玛", "德令哈-2026");
     d.ok("register_case", json!({ "req": { "op_id": OP_REG, "reg": registration() } }));

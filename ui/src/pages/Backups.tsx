@@ -11,7 +11,7 @@ import { usePermission } from "../lib/queries";
 import { errorText, issueMessage, useLabels } from "../lib/labels";
 import type { IpcIssue } from "../bindings";
 import { useOpId } from "../lib/useOpId";
-import { messageText } from "../lib/messages";
+import { passphraseAgainRules, passphraseRules } from "./SetupWizard";
 import { PathInput } from "../components/PathInput";
 
 export const backupKey = ["backups"] as const;
@@ -80,10 +80,7 @@ function EncryptPlain({ onDone }: { onDone: (o: BackupOverview) => void }) {
                 label={t("setup.passphrase")}
                 extra={t("setup.passphrase_help", { min: minChars })}
                 style={{ width: 320, marginBottom: 0 }}
-                rules={[
-                  { required: true, message: messageText("required") },
-                  { min: minChars, message: messageText("key.passphrase_short", String(minChars)) },
-                ]}
+                rules={passphraseRules(minChars)}
               >
                 <Input.Password maxLength={256} autoComplete="new-password" data-testid="encrypt-passphrase" />
               </Form.Item>
@@ -92,15 +89,7 @@ function EncryptPlain({ onDone }: { onDone: (o: BackupOverview) => void }) {
                 label={t("setup.passphrase2")}
                 dependencies={["passphrase"]}
                 style={{ width: 260, marginBottom: 0 }}
-                rules={[
-                  { required: true, message: messageText("required") },
-                  ({ getFieldValue }) => ({
-                    validator: (_, v) =>
-                      v === getFieldValue("passphrase")
-                        ? Promise.resolve()
-                        : Promise.reject(new Error(messageText("key.passphrase_mismatch"))),
-                  }),
-                ]}
+                rules={passphraseAgainRules("passphrase")}
               >
                 <Input.Password maxLength={256} autoComplete="new-password" data-testid="encrypt-passphrase2" />
               </Form.Item>

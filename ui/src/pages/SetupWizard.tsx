@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Alert, App as AntApp, Button, Card, Checkbox, Col, Form, Input, Progress, Radio, Row, Select, Space, Typography } from "antd";
+import type { Rule } from "antd/es/form";
 import { ShopOutlined, LinkOutlined } from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -12,6 +13,25 @@ import { useOpId } from "../lib/useOpId";
 import LanguageSwitch from "../components/LanguageSwitch";
 import { messageText } from "../lib/messages";
 import { UNIT_CODE } from "../ipc/domain";
+
+/** The rules of a new station passphrase field: required, at least `min` characters. */
+export function passphraseRules(min: number): Rule[] {
+  return [
+    { required: true, message: messageText("required") },
+    { min, message: messageText("key.passphrase_short", String(min)) },
+  ];
+}
+
+/** The rules of the field that repeats the passphrase of field `first`. */
+export function passphraseAgainRules(first: string): Rule[] {
+  return [
+    { required: true, message: messageText("required") },
+    ({ getFieldValue }) => ({
+      validator: (_, v) =>
+        v === getFieldValue(first) ? Promise.resolve() : Promise.reject(new Error(messageText("key.passphrase_mismatch"))),
+    }),
+  ];
+}
 
 /** A rough strength of a station passphrase, 0–4: length (a Chinese character counts double: a
  * sentence of them is hard to guess) and the kinds of characters. Only a hint; the store's rule
@@ -350,10 +370,7 @@ export default function SetupWizard() {
                     name="passphrase"
                     label={t("setup.passphrase")}
                     extra={t("setup.passphrase_help", { min: minChars })}
-                    rules={[
-                      { required: true, message: messageText("required") },
-                      { min: minChars, message: messageText("key.passphrase_short", String(minChars)) },
-                    ]}
+                    rules={passphraseRules(minChars)}
                   >
                     <Input.Password maxLength={256} autoComplete="new-password" data-testid="setup-passphrase" />
                   </Form.Item>
@@ -377,15 +394,7 @@ export default function SetupWizard() {
                     name="passphrase2"
                     label={t("setup.passphrase2")}
                     dependencies={["passphrase"]}
-                    rules={[
-                      { required: true, message: messageText("required") },
-                      ({ getFieldValue }) => ({
-                        validator: (_, v) =>
-                          v === getFieldValue("passphrase")
-                            ? Promise.resolve()
-                            : Promise.reject(new Error(messageText("key.passphrase_mismatch"))),
-                      }),
-                    ]}
+                    rules={passphraseAgainRules("passphrase")}
                   >
                     <Input.Password maxLength={256} autoComplete="new-password" data-testid="setup-passphrase2" />
                   </Form.Item>

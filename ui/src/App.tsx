@@ -73,17 +73,22 @@ export function DbGate({ children }: { children: ReactNode }) {
   return <StationGate>{children}</StationGate>;
 }
 
+/** The whole-window spinner while the station, the session or the sign-in list loads. */
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <div className="center-screen">
+      <Spin size="large" tip={t("app.loading")}>
+        <div style={{ width: 200, height: 80 }} />
+      </Spin>
+    </div>
+  );
+}
+
 function StationGate({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const station = useStation();
-  if (station.isPending)
-    return (
-      <div className="center-screen">
-        <Spin size="large" tip={t("app.loading")}>
-          <div style={{ width: 200, height: 80 }} />
-        </Spin>
-      </div>
-    );
+  if (station.isPending) return <Loading />;
   if (station.isError)
     return (
       <div className="center-screen">
@@ -152,23 +157,9 @@ function SessionGate({ children }: { children: ReactNode }) {
     };
   }, [signedIn, idleSecs, qc, t]);
 
-  if (session.isPending)
-    return (
-      <div className="center-screen">
-        <Spin size="large" tip={t("app.loading")}>
-          <div style={{ width: 200, height: 80 }} />
-        </Spin>
-      </div>
-    );
+  if (session.isPending) return <Loading />;
   if (!session.data) {
-    if (logins.isPending && !logins.isError)
-      return (
-        <div className="center-screen">
-          <Spin size="large" tip={t("app.loading")}>
-            <div style={{ width: 200, height: 80 }} />
-          </Spin>
-        </div>
-      );
+    if (logins.isPending && !logins.isError) return <Loading />;
     if (logins.data && !logins.data.some((s) => s.has_credential)) return <FirstHead staff={logins.data} />;
     return <SignIn notice={notice} />;
   }

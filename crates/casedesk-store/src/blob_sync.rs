@@ -163,16 +163,20 @@ impl Store {
         let Some(media_type) = media_type else {
             return Err(StoreError::Blob { code: "blob.not_named", hash: sha256.to_owned() });
         };
-        self.write_blob(bytes)?;
-        let now = self.now().timestamp_millis();
-        let tx = self.conn.transaction()?;
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO blobs (sha256, size, media_type, stored_at) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![sha256, bytes.len() as i64, media_type, now])?;
-        upsert(&tx, sha256, BlobDirection::Down, None, now)?;
-        tx.commit()?;
+        self.keep_received(sha256, bytes, &media_type)?;
         Ok(true)
+    }
+
+    /// A received file checked against its name: kept as this station keeps its files (sealed
+    /// on an encrypted one), recorded as held, and its download marked done.
+    fn keep_received(&mut self, sha256: &str, bytes: &[u8], media_type: &str) -> Result<()> {
+        self.write_blob(bytes)?;
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        Store::record_blob(&tx, sha256, bytes.len(), media_type, now)?;
+        upsert(&tx, sha256, BlobDirection::Down, None, now.timestamp_millis())?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// At most `len` bytes of the held file `sha256` from `offset` (an upload's chunk). The
@@ -256,18 +260,8 @@ impl Store {
             fs::remove_file(&path)?;
             return Err(StoreError::Blob { code: "blob.corrupt", hash: sha256.to_owned() });
         }
-        // Into place as a station keeps its files (sealed on an encrypted one), then the
-        // partial bytes go.
-        self.write_blob(&bytes)?;
+        self.keep_received(sha256, &bytes, media_type)?;
         fs::remove_file(&path)?;
-        let now = self.now().timestamp_millis();
-        let tx = self.conn.transaction()?;
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO blobs (sha256, size, media_type, stored_at) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![sha256, bytes.len() as i64, media_type, now])?;
-        upsert(&tx, sha256, BlobDirection::Down, None, now)?;
-        tx.commit()?;
         Ok(())
     }
 

@@ -183,6 +183,12 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
+        self.file_content(sha256, file)
+    }
+
+    /// The content of `file`, the bytes on disk of blob `sha256`: opened when sealed, then
+    /// checked against the hash.
+    fn file_content(&self, sha256: &str, file: Vec<u8>) -> Result<Vec<u8>> {
         let corrupt = || StoreError::Blob { code: "blob.corrupt", hash: sha256.to_owned() };
         let bytes = if blobcrypt::is_sealed(&file) {
             self.blob_key().and_then(|k| k.open(sha256, &file)).ok_or_else(corrupt)?
@@ -240,7 +246,7 @@ impl Store {
         // Kept as it should be already: sealed on an encrypted station, and whole.
         if let Ok(file) = fs::read(&path)
             && key.is_some() == blobcrypt::is_sealed(&file)
-            && self.blob(&sha).is_ok()
+            && self.file_content(&sha, file).is_ok()
         {
             return Ok(sha);
         }
@@ -272,7 +278,7 @@ impl Store {
         Ok(())
     }
 
-    fn record_blob(
+    pub(crate) fn record_blob(
         conn: &Connection,
         sha: &str,
         size: usize,

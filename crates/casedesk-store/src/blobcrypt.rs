@@ -17,6 +17,7 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::crypt::DbKey;
+use crate::error::StoreError;
 
 /// The first bytes of a sealed file.
 pub(crate) const MAGIC: &[u8; 8] = b"CDKBLOB1";
@@ -44,14 +45,14 @@ impl BlobKey {
         XNonce::from(n)
     }
 
-    /// `plain` sealed under `name`.
-    pub(crate) fn seal(&self, name: &str, plain: &[u8]) -> Vec<u8> {
+    /// `plain` sealed under `name` (an error only past the cipher's length limit, far above
+    /// `limits::MAX_BLOB_BYTES`: never an empty or partial file).
+    pub(crate) fn seal(&self, name: &str, plain: &[u8]) -> Result<Vec<u8>, StoreError> {
         let sealed = self
             .cipher
             .encrypt(&self.nonce(name), Payload { msg: plain, aad: name.as_bytes() })
-            // Encryption fails only past the cipher's length limit (far above MAX_BLOB_BYTES).
-            .unwrap_or_default();
-        [MAGIC.as_slice(), &sealed].concat()
+            .map_err(|_| StoreError::Blob { code: "blob.too_large", hash: name.to_owned() })?;
+        Ok([MAGIC.as_slice(), &sealed].concat())
     }
 
     /// The content of a sealed file named `name`; None when it does not open (changed, cut
@@ -75,10 +76,10 @@ mod tests {
     fn seals_deterministically_opens_only_whole_under_its_name_and_key() {
         let key = BlobKey::derive(&DbKey::from_bytes([7; 32]));
         let (a, b) = ("a".repeat(64), "b".repeat(64));
-        let sealed = key.seal(&a, b"receipt photo");
+        let sealed = key.seal(&a, b"receipt photo").unwrap();
         assert!(is_sealed(&sealed) && !is_sealed(b"receipt photo"));
         assert!(!sealed.windows(7).any(|w| w == b"receipt"));
-        assert_eq!(key.seal(&a, b"receipt photo"), sealed, "same content, same bytes");
+        assert_eq!(key.seal(&a, b"receipt photo").unwrap(), sealed, "same content, same bytes");
         assert_eq!(key.open(&a, &sealed).as_deref(), Some(&b"receipt photo"[..]));
         assert_eq!(key.open(&b, &sealed), None, "under another name");
         let other = BlobKey::derive(&DbKey::from_bytes([8; 32]));

@@ -223,7 +223,7 @@ impl Store {
             if blobcrypt::is_sealed(&file) || sha256_hex(&file) != sha {
                 continue;
             }
-            self.put_blob_file(&sha, &key.seal(&sha, &file))?;
+            self.put_blob_file(&sha, &key.seal(&sha, &file)?)?;
             sealed += 1;
         }
         Ok(sealed)
@@ -251,7 +251,7 @@ impl Store {
             return Ok(sha);
         }
         match key {
-            Some(k) => self.put_blob_file(&sha, &k.seal(&sha, bytes))?,
+            Some(k) => self.put_blob_file(&sha, &k.seal(&sha, bytes)?)?,
             None => self.put_blob_file(&sha, bytes)?,
         }
         Ok(sha)
